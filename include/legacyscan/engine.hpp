@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// The scan engine: one io_context, hosts streamed through a concurrency cap, the probes of a host run
+// concurrently (after their dependencies), every connection under a global and a per-host cap.
+#pragma once
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "legacyscan/async.hpp"
+#include "legacyscan/probe.hpp"
+#include "legacyscan/target.hpp"
+
+namespace legacyscan {
+
+struct EngineLimits {
+  std::size_t host_concurrency = 32;  // hosts in flight
+  std::size_t max_connections = 128;  // sockets open at once, all hosts
+  std::size_t per_host = 4;           // sockets open at once to one address
+};
+
+class Engine {
+ public:
+  Engine(boost::asio::io_context& io, EngineLimits limits);
+  boost::asio::io_context& io() { return io_; }
+  const EngineLimits& limits() const { return limits_; }
+  // Waits for a connection slot under both caps.
+  boost::asio::awaitable<Permit> acquire_connection(const boost::asio::ip::address& address);
+
+ private:
+  struct HostSlot {
+    std::unique_ptr<AsyncSemaphore> sem;
+    std::size_t users = 0;
+  };
+  boost::asio::io_context& io_;
+  EngineLimits limits_;
+  AsyncSemaphore global_;
+  std::map<boost::asio::ip::address, HostSlot> per_host_;
+
+ public:
+  // A host's scan registers its address while it runs so its per-host cap exists exactly as long.
+  void enter_host(const boost::asio::ip::address& a);
+  void leave_host(const boost::asio::ip::address& a);
+};
+
+struct ProbeRun {
+  std::string probe;
+  std::vector<std::uint16_t> ports;
+  std::unique_ptr<ProbeResult> result;
+  std::chrono::milliseconds elapsed{0};
+};
+
+struct HostResult {
+  std::size_t order = 0;      // position in the expanded target list (for stable output)
+  std::size_t sub_order = 0;  // position among the addresses of a name
+  std::string target;     // as given
+  std::string host_name;  // the name when the target was a name
+  std::string address;    // "" when the name did not resolve
+  std::vector<ProbeRun> probes;  // in registry order
+  std::string started;
+  std::string finished;
+};
+
+// Which ports a probe scans on a host: --ports entries "N" go to the probes that list N among their
+// default ports (or to every selected probe when none does); "probe:N" only to that probe; a
+// host:port target overrides both for that host.
+struct PortSelection {
+  std::vector<std::uint16_t> any;                                    // plain "445"
+  std::map<std::string, std::vector<std::uint16_t>> per_probe;      // "smb:4450"
+  [[nodiscard]] bool empty() const { return any.empty() && per_probe.empty(); }
+};
+
+struct ScanPlan {
+  std::vector<TargetSpec> targets;
+  std::vector<const Probe*> probes;  // in registry order
+  PortSelection ports;
+  bool first_address = false;
+  EngineLimits limits;
+  ScanSettings settings;
+};
+
+struct ScanSummary {
+  std::string started;
+  std::string finished;
+  bool complete = true;  // false when interrupted
+  std::size_t hosts = 0;
+  std::size_t hosts_with_answer = 0;  // hosts where at least one probe's status was ok
+};
+
+// Ports a probe gets on one host given the plan (exposed for tests).
+std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,
+                                     const std::vector<const Probe*>& selected);
+
+// Runs the whole scan on the calling thread. The sink is called once per host as it finishes.
+// stop_requested is polled: once set, no new host starts and the summary says complete=false.
+ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::function<void(HostResult&&)>& sink,
+                     const std::atomic<bool>* stop_requested = nullptr);
+
+std::string rfc3339_now();
+
+}  // namespace legacyscan

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Transports with a deadline on every operation. Each call returns an Outcome whose status is one of
+// the closed set; nothing here throws for what the network does.
+#pragma once
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "legacyscan/async.hpp"
+#include "legacyscan/bytes.hpp"
+#include "legacyscan/status.hpp"
+
+namespace legacyscan {
+
+struct ProbeContext;
+
+// Maps a socket error to the closed status set with a reason naming the operation ("connect", "read").
+Outcome classify_error(const boost::system::error_code& ec, std::string_view operation);
+Outcome timeout_outcome(std::string_view operation, std::chrono::milliseconds after);
+
+// Upper bound on what one read call may buffer, whatever a peer announces.
+inline constexpr std::size_t kMaxMessageBytes = 1 << 20;
+
+class TcpConnection {
+ public:
+  // Takes a connection permit (global and per-host caps), then connects within the timeout.
+  static boost::asio::awaitable<Outcome> open(ProbeContext& ctx, std::uint16_t port,
+                                              std::unique_ptr<TcpConnection>& out);
+
+  boost::asio::awaitable<Outcome> write(ByteView data);
+  // Appends whatever arrives next (at most max bytes) to buf.
+  boost::asio::awaitable<Outcome> read_some(Bytes& buf, std::size_t max = 65536);
+  // Appends exactly n bytes to buf.
+  boost::asio::awaitable<Outcome> read_exact(Bytes& buf, std::size_t n);
+  void close();
+
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
+  [[nodiscard]] std::chrono::milliseconds timeout() const { return timeout_; }
+
+  TcpConnection(boost::asio::ip::tcp::socket s, Permit p, std::chrono::milliseconds t)
+      : socket_(std::move(s)), permit_(std::move(p)), timeout_(t) {}
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+  Permit permit_;
+  std::chrono::milliseconds timeout_;
+};
+
+// One UDP request/response exchange on a connected socket (so ICMP port unreachable shows as
+// refused): sends the request, waits up to the timeout for a datagram that accept() takes, resends
+// up to `retries` more times with a doubling wait. Datagrams that accept() rejects are ignored.
+struct UdpExchange {
+  std::uint16_t port = 0;
+  std::optional<std::uint16_t> local_port;  // bind this source port (falls back to any if it can't)
+  std::function<bool(ByteView)> accept;
+  int retries = -1;  // -1: the scan's --retries
+};
+struct UdpReply {
+  Outcome outcome;
+  Bytes datagram;
+  int attempts = 0;
+  bool bound_local_port = false;
+};
+boost::asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, const UdpExchange& how);
+
+}  // namespace legacyscan

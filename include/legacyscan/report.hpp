@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Renderings of typed results: JSON document, JSON lines, and the human table.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "legacyscan/engine.hpp"
+
+namespace legacyscan {
+
+inline constexpr int kSchemaVersion = 1;
+
+nlohmann::json host_to_json(const HostResult& host);
+nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
+
+struct TableStyle {
+  bool colour = false;
+};
+void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style);
+void render_summary_line(std::ostream& out, const ScanSummary& summary, const TableStyle& style);
+
+// Sorts hosts into input order (targets as given, then the addresses of a name).
+void sort_hosts(std::vector<HostResult>& hosts);
+
+}  // namespace legacyscan

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only place that knows CLI11. It turns the command line into a ScanPlan, runs it, and renders.
+#include "src/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "legacyscan/engine.hpp"
+#include "legacyscan/report.hpp"
+#include "src/cli/options.hpp"
+
+namespace legacyscan::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_interrupt(int) {
+  if (g_stop.exchange(true)) std::_Exit(130);  // second Ctrl-C: leave at once
+}
+
+constexpr const char* kExamples = R"(Examples:
+  legacyscan scan dc1.example.test                  all probes, default ports, table on the terminal
+  legacyscan scan 10.0.0.0/29 --probes smb -o r.json --format json
+  legacyscan scan dc1:4450 [fd00::5]:445 10.0.0.1-5 --timeout 2s
+  legacyscan scan -iL targets.txt --format jsonl    one JSON host object per line as hosts finish
+  legacyscan probes                                  list probes, ports and what they check
+
+Exit codes: 0 done, 1 policy failed, 2 usage or bad input, 3 nothing could be scanned.)";
+
+struct ScanArgs {
+  std::vector<std::string> targets;
+  std::vector<std::string> input_lists;
+  std::string probes;
+  std::string ports;
+  std::string timeout = "3s";
+  std::size_t concurrency = 32;
+  std::size_t per_host = 4;
+  std::size_t max_connections = 128;
+  int retries = 2;
+  std::string format;
+  std::string output;
+  bool first_address = false;
+  bool no_color = false;
+  std::map<std::string, std::string> probe_options;
+};
+
+int usage_error(const std::string& msg) {
+  std::cerr << "legacyscan: " << msg << "\n";
+  return kExitUsage;
+}
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+void setup_logging(int verbosity, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("legacyscan");
+  logger->set_pattern("%^[%l]%$ %v");
+  if (quiet)
+    logger->set_level(spdlog::level::err);
+  else if (verbosity >= 2)
+    logger->set_level(spdlog::level::debug);
+  else if (verbosity == 1)
+    logger->set_level(spdlog::level::info);
+  else
+    logger->set_level(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+int run_scan_command(ScanArgs& a) {
+  ScanPlan plan;
+  std::string err;
+
+  // Targets: all must parse before anything is scanned.
+  for (const auto& t : a.targets) {
+    auto parsed = parse_target(t);
+    if (auto* e = std::get_if<TargetError>(&parsed)) return usage_error("bad target '" + e->entry + "': " + e->reason);
+    plan.targets.push_back(std::get<TargetSpec>(std::move(parsed)));
+  }
+  for (const auto& file : a.input_lists) {
+    auto parsed = read_target_file(file);
+    if (auto* e = std::get_if<TargetError>(&parsed))
+      return usage_error(e->where == "-iL" ? "-iL " + e->entry + ": " + e->reason
+                                           : "bad target '" + e->entry + "' at " + e->where + ": " + e->reason);
+    auto& list = std::get<std::vector<TargetSpec>>(parsed);
+    plan.targets.insert(plan.targets.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  }
+  if (plan.targets.empty()) return usage_error("no targets: give TARGET... or -iL FILE (see 'legacyscan scan --help')");
+
+  // Probes.
+  if (a.probes.empty() || a.probes == "all") {
+    for (const auto& p : all_probes()) plan.probes.push_back(p.get());
+  } else {
+    std::size_t start = 0;
+    while (start <= a.probes.size()) {
+      auto end = a.probes.find(',', start);
+      if (end == std::string::npos) end = a.probes.size();
+      const auto name = a.probes.substr(start, end - start);
+      const auto* p = find_probe(name);
+      if (!p) return usage_error("unknown probe '" + name + "' in --probes (see 'legacyscan probes')");
+      if (std::find(plan.probes.begin(), plan.probes.end(), p) == plan.probes.end()) plan.probes.push_back(p);
+      start = end + 1;
+    }
+    // Registry order keeps output stable whatever order the user typed.
+    std::vector<const Probe*> ordered;
+    for (const auto& p : all_probes())
+      if (std::find(plan.probes.begin(), plan.probes.end(), p.get()) != plan.probes.end()) ordered.push_back(p.get());
+    plan.probes = std::move(ordered);
+  }
+
+  if (!a.ports.empty()) {
+    auto sel = parse_ports(a.ports, err);
+    if (!sel) return usage_error(err);
+    plan.ports = std::move(*sel);
+  }
+  auto timeout = parse_duration(a.timeout, err);
+  if (!timeout) return usage_error("--timeout: " + err);
+  plan.settings.timeout = *timeout;
+  if (a.retries < 0 || a.retries > 10) return usage_error("--retries must be 0-10");
+  plan.settings.retries = a.retries;
+  if (a.concurrency == 0 || a.per_host == 0 || a.max_connections == 0)
+    return usage_error("--concurrency, --per-host and --max-connections must be at least 1");
+  plan.limits = EngineLimits{a.concurrency, a.max_connections, a.per_host};
+  plan.first_address = a.first_address;
+  for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
+
+  std::string format = a.format;
+  if (format.empty()) format = "table";
+
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!a.output.empty()) {
+    file.open(a.output, std::ios::out | std::ios::trunc);
+    if (!file) return usage_error("-o " + a.output + ": cannot open for writing");
+    out = &file;
+  }
+  const bool colour = a.output.empty() && !a.no_color && std::getenv("NO_COLOR") == nullptr && stdout_is_terminal();
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  std::vector<HostResult> hosts;
+  auto sink = [&](HostResult&& h) {
+    if (format == "jsonl") {
+      *out << host_to_json(h).dump() << "\n";
+      out->flush();
+    } else {
+      hosts.push_back(std::move(h));
+    }
+  };
+  const auto summary = run_scan(plan, *spdlog::default_logger(), sink, &g_stop);
+  sort_hosts(hosts);
+
+  if (format == "json") {
+    *out << scan_to_json(summary, hosts).dump(2) << "\n";
+  } else if (format == "table") {
+    TableStyle style{colour};
+    for (const auto& h : hosts) render_host_table(*out, h, style);
+    render_summary_line(*out, summary, style);
+  }
+  out->flush();
+  if (!*out) {
+    spdlog::error("writing the results failed");
+    return kExitNothingScanned;
+  }
+  if (summary.hosts_with_answer == 0) {
+    spdlog::warn("nothing could be scanned: no probe got an answer from any host");
+    return kExitNothingScanned;
+  }
+  return kExitDone;
+}
+
+int run_probes_command(const std::string& format) {
+  if (format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : all_probes()) {
+      nlohmann::json opts = nlohmann::json::array();
+      for (const auto& o : p->options()) opts.push_back({{"flag", o.flag}, {"help", o.help}, {"default", o.default_value}});
+      std::vector<std::string> transports(p->transports().begin(), p->transports().end());
+      list.push_back({{"name", p->name()},
+                      {"description", p->description()},
+                      {"default_ports", p->default_ports()},
+                      {"transports", transports},
+                      {"options", opts}});
+    }
+    std::cout << list.dump(2) << "\n";
+    return kExitDone;
+  }
+  for (const auto& p : all_probes()) {
+    std::string ports;
+    for (auto port : p->default_ports()) ports += (ports.empty() ? "" : ",") + std::to_string(port);
+    std::string transports;
+    for (auto t : p->transports()) transports += (transports.empty() ? "" : "/") + std::string(t);
+    std::cout << p->name() << std::string(p->name().size() < 10 ? 10 - p->name().size() : 1, ' ') << ports << "/"
+              << transports << "  " << p->description() << "\n";
+  }
+  return kExitDone;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // nmap spells the target-list option "-iL"; CLI11 short options are one letter, so map it.
+  std::vector<std::string> args(argv, argv + argc);
+  for (auto& s : args)
+    if (s == "-iL") s = "--input-list";
+  std::vector<char*> argp;
+  for (auto& s : args) argp.push_back(s.data());
+
+  CLI::App app{"legacyscan: which legacy protocols (SMB1, old SMB2 dialects, weak signing, ...) a Windows/AD server "
+               "still accepts"};
+  app.set_version_flag("--version", std::string("legacyscan ") + LEGACYSCAN_VERSION);
+  app.footer(kExamples);
+  app.require_subcommand(0, 1);
+
+  ScanArgs a;
+  int verbosity = 0;
+  bool quiet = false;
+  auto* scan = app.add_subcommand("scan", "Scan targets with the selected probes");
+  scan->add_option("targets", a.targets, "IP, [IPv6], host name, CIDR, range a.b.c.d-e, with optional :PORT");
+  scan->add_option("--input-list", a.input_lists, "Read targets from FILE (one per line, # comments); also -iL FILE");
+  scan->add_option("--probes", a.probes, "Comma-separated probes to run (default: all; see 'legacyscan probes')");
+  scan->add_option("--ports", a.ports, "Ports, e.g. 445,139 or smb:4450 (default: each probe's own ports)");
+  scan->add_option("--timeout", a.timeout, "Deadline of every network operation, e.g. 3s, 500ms")->capture_default_str();
+  scan->add_option("--concurrency", a.concurrency, "Hosts scanned at once")->capture_default_str();
+  scan->add_option("--per-host", a.per_host, "Connections open at once to one host")->capture_default_str();
+  scan->add_option("--max-connections", a.max_connections, "Connections open at once in all")->capture_default_str();
+  scan->add_option("--retries", a.retries, "UDP retransmissions after the first try")->capture_default_str();
+  scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl"}));
+  scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
+  scan->add_flag("--first-address", a.first_address, "Scan only the first address a host name resolves to");
+  scan->add_flag("--no-color", a.no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
+  scan->add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
+  scan->add_flag("-q,--quiet", quiet, "Only errors on stderr");
+  for (const auto& p : all_probes())
+    for (const auto& o : p->options()) {
+      const std::string key = o.flag.substr(o.flag.find_first_not_of('-'));
+      auto* opt = scan->add_option(o.flag, a.probe_options[key], o.help + " [" + std::string(p->name()) + "]");
+      if (!o.default_value.empty()) opt->default_str(o.default_value);
+    }
+  scan->footer(kExamples);
+
+  std::string probes_format = "table";
+  auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
+  probes->add_option("--format", probes_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+
+  try {
+    app.parse(static_cast<int>(argp.size()), argp.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "legacyscan: " << e.what() << "\nRun with --help for usage.\n";
+    return kExitUsage;
+  }
+
+  setup_logging(verbosity, quiet);
+  if (scan->parsed()) {
+    try {
+      return run_scan_command(a);
+    } catch (const std::exception& e) {
+      spdlog::critical("internal error: {}", e.what());
+      return kExitNothingScanned;
+    }
+  }
+  if (probes->parsed()) return run_probes_command(probes_format);
+  std::cout << app.help();
+  return kExitUsage;
+}
+
+}  // namespace legacyscan::cli

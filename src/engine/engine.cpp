@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "legacyscan/engine.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <ctime>
+#include <spdlog/spdlog.h>
+
+namespace legacyscan {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+std::string rfc3339_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+Engine::Engine(asio::io_context& io, EngineLimits limits)
+    : io_(io), limits_(limits), global_(io.get_executor(), std::max<std::size_t>(1, limits.max_connections)) {}
+
+void Engine::enter_host(const asio::ip::address& a) {
+  auto& slot = per_host_[a];
+  if (!slot.sem) slot.sem = std::make_unique<AsyncSemaphore>(io_.get_executor(), std::max<std::size_t>(1, limits_.per_host));
+  ++slot.users;
+}
+
+void Engine::leave_host(const asio::ip::address& a) {
+  auto it = per_host_.find(a);
+  if (it != per_host_.end() && --it->second.users == 0) per_host_.erase(it);
+}
+
+asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& address) {
+  auto it = per_host_.find(address);
+  AsyncSemaphore* host = it == per_host_.end() ? nullptr : it->second.sem.get();
+  // Per-host first, so a busy host does not hold global slots while it waits for its own.
+  if (host) co_await host->acquire();
+  try {
+    co_await global_.acquire();
+  } catch (...) {
+    if (host) host->release();
+    throw;
+  }
+  co_return Permit(&global_, host);
+}
+
+std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,
+                                     const std::vector<const Probe*>& selected) {
+  if (target_port) return {*target_port};
+  if (sel.empty()) return probe.default_ports();
+  std::vector<std::uint16_t> out;
+  const auto defaults = probe.default_ports();
+  for (auto port : sel.any) {
+    const bool mine = std::find(defaults.begin(), defaults.end(), port) != defaults.end();
+    const bool anyones = std::any_of(selected.begin(), selected.end(), [port](const Probe* p) {
+      const auto d = p->default_ports();
+      return std::find(d.begin(), d.end(), port) != d.end();
+    });
+    if (mine || !anyones) out.push_back(port);
+  }
+  if (auto it = sel.per_probe.find(std::string(probe.name())); it != sel.per_probe.end())
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  std::vector<std::uint16_t> unique;
+  for (auto p : out)
+    if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(p);
+  return unique;
+}
+
+namespace {
+
+struct HostJob {
+  const ScanPlan& plan;
+  Engine& engine;
+  spdlog::logger& log;
+  const std::function<void(HostResult&&)>& sink;
+  ScanSummary& summary;
+};
+
+asio::awaitable<void> run_one_probe(HostJob& job, const Probe& probe, ProbeContext& ctx, ProbeRun& run) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (ctx.ports.empty()) {
+    run.result = std::make_unique<BareResult>(Status::skipped, "no port selected for this probe");
+  } else {
+    job.log.debug("{} {}: probe {} on {} port(s)", ctx.target, ctx.address.to_string(), probe.name(), ctx.ports.size());
+    run.result = co_await probe.run(ctx);
+    if (!run.result) run.result = std::make_unique<BareResult>(Status::error, "probe returned no result");
+  }
+  run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::ip::address address, std::size_t order,
+                                   std::size_t sub_order) {
+  auto ex = co_await asio::this_coro::executor;
+  HostResult hr;
+  hr.order = order;
+  hr.sub_order = sub_order;
+  hr.target = spec.text;
+  hr.host_name = spec.name;
+  hr.address = address.to_string();
+  hr.started = rfc3339_now();
+  job.engine.enter_host(address);
+  HostFacts facts;
+  const auto& probes = job.plan.probes;
+  hr.probes.resize(probes.size());
+  std::vector<std::vector<std::uint16_t>> ports(probes.size());
+  std::vector<std::unique_ptr<ProbeContext>> contexts(probes.size());
+  std::vector<bool> finished(probes.size(), false);
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    hr.probes[i].probe = std::string(probes[i]->name());
+    hr.probes[i].ports = ports_for(*probes[i], job.plan.ports, spec.port, probes);
+    contexts[i] = std::make_unique<ProbeContext>(ProbeContext{job.engine, spec.text, spec.name, address, hr.probes[i].ports,
+                                                              job.plan.settings, facts, job.log});
+  }
+  auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < probes.size(); ++i)
+      if (probes[i]->name() == name) return i;
+    return std::nullopt;
+  };
+  // Waves: a probe starts once the selected probes it depends on have finished.
+  while (std::find(finished.begin(), finished.end(), false) != finished.end()) {
+    std::vector<std::size_t> wave;
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+      if (finished[i]) continue;
+      bool ready = true;
+      for (auto dep : probes[i]->depends_on())
+        if (auto j = index_of(dep); j && !finished[*j]) ready = false;
+      if (ready) wave.push_back(i);
+    }
+    if (wave.empty())  // a dependency cycle: run the rest together rather than never
+      for (std::size_t i = 0; i < probes.size(); ++i)
+        if (!finished[i]) wave.push_back(i);
+    WaitGroup wg(ex);
+    wg.add(wave.size());
+    for (auto i : wave) {
+      asio::co_spawn(ex, run_one_probe(job, *probes[i], *contexts[i], hr.probes[i]),
+                     [&, i](std::exception_ptr ep) {
+                       if (ep) {
+                         std::string what = "internal error";
+                         try {
+                           std::rethrow_exception(ep);
+                         } catch (const std::exception& e) {
+                           what = std::string("internal error: ") + e.what();
+                         } catch (...) {
+                         }
+                         hr.probes[i].result = std::make_unique<BareResult>(Status::error, what);
+                       }
+                       wg.done();
+                     });
+    }
+    co_await wg.wait();
+    for (auto i : wave) finished[i] = true;
+  }
+  job.engine.leave_host(address);
+  hr.finished = rfc3339_now();
+  ++job.summary.hosts;
+  if (std::any_of(hr.probes.begin(), hr.probes.end(),
+                  [](const ProbeRun& r) { return r.result && r.result->status == Status::ok; }))
+    ++job.summary.hosts_with_answer;
+  job.sink(std::move(hr));
+}
+
+// A target that did not resolve still appears in the output, with its probes in status error.
+void emit_unresolved(HostJob& job, const TargetSpec& spec, std::size_t order, const std::string& why) {
+  HostResult hr;
+  hr.order = order;
+  hr.target = spec.text;
+  hr.host_name = spec.name;
+  hr.started = hr.finished = rfc3339_now();
+  for (const auto* p : job.plan.probes) {
+    ProbeRun run;
+    run.probe = std::string(p->name());
+    run.result = std::make_unique<BareResult>(Status::error, why);
+    hr.probes.push_back(std::move(run));
+  }
+  ++job.summary.hosts;
+  job.sink(std::move(hr));
+}
+
+asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uint64_t index, std::size_t order) {
+  if (spec.kind != TargetSpec::Kind::name) {
+    co_await scan_address(job, spec, spec.address_at(index), order, 0);
+    co_return;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  tcp::resolver resolver(ex);
+  boost::system::error_code ec;
+  tcp::resolver::results_type results;
+  bool fired = false;
+  {
+    Watchdog dog(ex, job.plan.settings.timeout, [&resolver] { resolver.cancel(); });
+    results = co_await resolver.async_resolve(spec.name, "", asio::redirect_error(asio::use_awaitable, ec));
+    fired = dog.fired();
+  }
+  if (fired || ec) {
+    const std::string why = fired ? "cannot resolve " + spec.name + ": no answer within " +
+                                        std::to_string(job.plan.settings.timeout.count()) + " ms"
+                                  : "cannot resolve " + spec.name + ": " + ec.message();
+    job.log.warn("{}", why);
+    emit_unresolved(job, spec, order, why);
+    co_return;
+  }
+  std::vector<asio::ip::address> addresses;
+  for (const auto& r : results) {
+    const auto a = r.endpoint().address();
+    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(a);
+  }
+  if (addresses.empty()) {
+    emit_unresolved(job, spec, order, "cannot resolve " + spec.name + ": no addresses");
+    co_return;
+  }
+  if (job.plan.first_address) addresses.resize(1);
+  WaitGroup wg(ex);
+  wg.add(addresses.size());
+  for (std::size_t i = 0; i < addresses.size(); ++i)
+    asio::co_spawn(ex, scan_address(job, spec, addresses[i], order, i), [&](std::exception_ptr) { wg.done(); });
+  co_await wg.wait();
+}
+
+asio::awaitable<void> produce(HostJob& job, const std::atomic<bool>* stop) {
+  auto ex = co_await asio::this_coro::executor;
+  AsyncSemaphore hosts(ex, std::max<std::size_t>(1, job.plan.limits.host_concurrency));
+  WaitGroup wg(ex);
+  std::size_t order = 0;
+  for (const auto& spec : job.plan.targets) {
+    for (std::uint64_t i = 0; i < spec.count; ++i) {
+      if (stop && stop->load()) {
+        job.summary.complete = false;
+        job.log.warn("interrupted: no new hosts are started; waiting for the ones in flight");
+        co_await wg.wait();
+        co_return;
+      }
+      co_await hosts.acquire();
+      wg.add();
+      asio::co_spawn(ex, scan_target(job, spec, i, order++), [&](std::exception_ptr ep) {
+        if (ep) job.log.error("host task failed unexpectedly");
+        hosts.release();
+        wg.done();
+      });
+    }
+  }
+  co_await wg.wait();
+}
+
+}  // namespace
+
+ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::function<void(HostResult&&)>& sink,
+                     const std::atomic<bool>* stop_requested) {
+  asio::io_context io(1);
+  Engine engine(io, plan.limits);
+  ScanSummary summary;
+  summary.started = rfc3339_now();
+  HostJob job{plan, engine, log, sink, summary};
+  asio::co_spawn(io, produce(job, stop_requested), asio::detached);
+  io.run();
+  summary.finished = rfc3339_now();
+  return summary;
+}
+
+}  // namespace legacyscan

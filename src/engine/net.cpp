@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "legacyscan/net.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "legacyscan/engine.hpp"
+#include "legacyscan/probe.hpp"
+
+namespace legacyscan {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::ip::udp;
+
+Outcome classify_error(const boost::system::error_code& ec, std::string_view operation) {
+  namespace err = asio::error;
+  const std::string op(operation);
+  if (ec == err::connection_refused) return Outcome::failure(Status::refused, op + ": connection refused");
+  if (ec == err::host_unreachable || ec == err::network_unreachable)
+    return Outcome::failure(Status::unreachable, op + ": " + ec.message());
+  if (ec == err::eof) return Outcome::failure(Status::reset, op + ": connection closed by the peer");
+  if (ec == err::connection_reset || ec == err::broken_pipe || ec == err::connection_aborted)
+    return Outcome::failure(Status::reset, op + ": " + ec.message());
+  if (ec == err::timed_out) return Outcome::failure(Status::timeout, op + ": " + ec.message());
+  if (ec == err::no_descriptors || ec == err::no_buffer_space)
+    return Outcome::failure(Status::error, op + ": local resource limit: " + ec.message());
+  return Outcome::failure(Status::error, op + ": " + ec.message());
+}
+
+Outcome timeout_outcome(std::string_view operation, std::chrono::milliseconds after) {
+  return Outcome::failure(Status::timeout,
+                          std::string(operation) + ": no answer within " + std::to_string(after.count()) + " ms");
+}
+
+asio::awaitable<Outcome> TcpConnection::open(ProbeContext& ctx, std::uint16_t port,
+                                             std::unique_ptr<TcpConnection>& out) {
+  Permit permit = co_await ctx.engine.acquire_connection(ctx.address);
+  auto ex = co_await asio::this_coro::executor;
+  tcp::socket sock(ex);
+  const tcp::endpoint ep(ctx.address, port);
+  boost::system::error_code ec;
+  {
+    Watchdog dog(ex, ctx.settings.timeout, [&sock] {
+      boost::system::error_code ignored;
+      sock.close(ignored);
+    });
+    co_await sock.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+    if (dog.fired()) co_return timeout_outcome("connect", ctx.settings.timeout);
+  }
+  if (ec) co_return classify_error(ec, "connect");
+  sock.set_option(tcp::no_delay(true), ec);
+  out = std::make_unique<TcpConnection>(std::move(sock), std::move(permit), ctx.settings.timeout);
+  co_return Outcome::success();
+}
+
+asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
+  boost::system::error_code ec;
+  Watchdog dog(socket_.get_executor(), timeout_, [this] {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  });
+  co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  if (dog.fired()) co_return timeout_outcome("write", timeout_);
+  if (ec) co_return classify_error(ec, "write");
+  co_return Outcome::success();
+}
+
+asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
+  const std::size_t old = buf.size();
+  max = std::min(max, kMaxMessageBytes);
+  buf.resize(old + max);
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  {
+    Watchdog dog(socket_.get_executor(), timeout_, [this] {
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);
+    });
+    n = co_await socket_.async_read_some(asio::buffer(buf.data() + old, max),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+    buf.resize(old + n);
+    if (dog.fired()) co_return timeout_outcome("read", timeout_);
+  }
+  if (ec) co_return classify_error(ec, "read");
+  co_return Outcome::success();
+}
+
+asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
+  if (n > kMaxMessageBytes)
+    co_return Outcome::failure(Status::protocol_error,
+                               "peer announced " + std::to_string(n) + " bytes, more than the 1 MiB cap");
+  const std::size_t old = buf.size();
+  buf.resize(old + n);
+  boost::system::error_code ec;
+  std::size_t got = 0;
+  {
+    Watchdog dog(socket_.get_executor(), timeout_, [this] {
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);
+    });
+    got = co_await asio::async_read(socket_, asio::buffer(buf.data() + old, n),
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    buf.resize(old + got);
+    if (dog.fired()) co_return timeout_outcome("read", timeout_);
+  }
+  if (ec) co_return classify_error(ec, "read");
+  co_return Outcome::success();
+}
+
+void TcpConnection::close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, const UdpExchange& how) {
+  UdpReply reply;
+  Permit permit = co_await ctx.engine.acquire_connection(ctx.address);
+  auto ex = co_await asio::this_coro::executor;
+  const udp::endpoint peer(ctx.address, how.port);
+  udp::socket sock(ex);
+  boost::system::error_code ec;
+  sock.open(peer.protocol(), ec);
+  if (ec) {
+    reply.outcome = classify_error(ec, "udp open");
+    co_return reply;
+  }
+  if (how.local_port) {
+    sock.bind(udp::endpoint(peer.protocol(), *how.local_port), ec);
+    reply.bound_local_port = !ec;
+    if (ec) {
+      ctx.log.debug("cannot bind UDP source port {}: {}; using an ephemeral port", *how.local_port, ec.message());
+      ec.clear();
+    }
+  }
+  sock.connect(peer, ec);
+  if (ec) {
+    reply.outcome = classify_error(ec, "udp connect");
+    co_return reply;
+  }
+  const int retries = how.retries >= 0 ? how.retries : ctx.settings.retries;
+  auto wait = ctx.settings.timeout;
+  Bytes buf(65536);
+  for (int attempt = 0; attempt <= retries; ++attempt) {
+    reply.attempts = attempt + 1;
+    co_await sock.async_send(asio::buffer(request.data(), request.size()),
+                             asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      reply.outcome = classify_error(ec, "udp send");
+      co_return reply;
+    }
+    // Keep reading until the deadline of this attempt: ignore datagrams that are not the answer.
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      std::size_t n = 0;
+      bool fired = false;
+      {
+        Watchdog dog(ex, left, [&sock] {
+          boost::system::error_code ignored;
+          sock.cancel(ignored);
+        });
+        n = co_await sock.async_receive(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        fired = dog.fired();
+      }
+      if (fired) break;
+      if (ec == asio::error::connection_refused) {
+        reply.outcome = Outcome::failure(Status::refused, "udp: ICMP port unreachable");
+        co_return reply;
+      }
+      if (ec) {
+        reply.outcome = classify_error(ec, "udp receive");
+        co_return reply;
+      }
+      const ByteView got(buf.data(), n);
+      if (!how.accept || how.accept(got)) {
+        reply.datagram.assign(got.begin(), got.end());
+        reply.outcome = Outcome::success();
+        co_return reply;
+      }
+    }
+    wait *= 2;
+  }
+  reply.outcome = Outcome::failure(
+      Status::timeout, "udp: no answer after " + std::to_string(reply.attempts) + " attempts");
+  co_return reply;
+}
+
+}  // namespace legacyscan

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+
+#include "legacyscan/report.hpp"
+
+namespace legacyscan {
+
+using nlohmann::json;
+
+json host_to_json(const HostResult& host) {
+  json probes = json::object();
+  for (const auto& run : host.probes) {
+    json p = run.result ? run.result->to_json() : json{{"status", "error"}, {"reason", "no result"}};
+    p["elapsed_ms"] = run.elapsed.count();
+    p["ports_scanned"] = run.ports;
+    probes[run.probe] = std::move(p);
+  }
+  json h{{"target", host.target}, {"address", host.address}, {"started", host.started}, {"finished", host.finished},
+         {"probes", std::move(probes)}};
+  if (!host.host_name.empty()) h["host_name"] = host.host_name;
+  return h;
+}
+
+json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts) {
+  json list = json::array();
+  for (const auto& h : hosts) list.push_back(host_to_json(h));
+  return json{{"schema_version", kSchemaVersion},
+              {"tool", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}}},
+              {"started", summary.started},
+              {"finished", summary.finished},
+              {"complete", summary.complete},
+              {"hosts", std::move(list)}};
+}
+
+void sort_hosts(std::vector<HostResult>& hosts) {
+  std::stable_sort(hosts.begin(), hosts.end(), [](const HostResult& a, const HostResult& b) {
+    return std::tie(a.order, a.sub_order) < std::tie(b.order, b.sub_order);
+  });
+}
+
+json BareResult::to_json() const {
+  json j{{"status", legacyscan::to_string(status)}};
+  if (!reason.empty()) j["reason"] = reason;
+  return j;
+}
+
+void BareResult::table_rows(std::vector<TableRow>& out) const {
+  out.push_back({"", "probe", std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
+                 status == Status::ok ? Verdict::info : Verdict::failure});
+}
+
+std::optional<std::string> ScanSettings::option(const std::string& flag) const {
+  auto it = probe_options.find(flag);
+  if (it == probe_options.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::info: return "info";
+    case Verdict::good: return "good";
+    case Verdict::warn: return "warn";
+    case Verdict::bad: return "bad";
+    case Verdict::failure: return "failed";
+  }
+  return "info";
+}
+
+}  // namespace legacyscan
