@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one explicit list of probes, in the order results are shown. Add a probe here and nowhere else.
+// Each entry is guarded by LEGACYSCAN_PROBE_<NAME>, which CMake defines for every probe folder it builds
+// (all of them unless -DLEGACYSCAN_PROBES limits the build).
 #include "legacyscan/probe.hpp"
+
+#ifdef LEGACYSCAN_PROBE_SMB
 #include "probes/smb/smb_probe.hpp"
+#endif
 
 namespace legacyscan {
 
 const std::vector<std::unique_ptr<Probe>>& all_probes() {
   static const std::vector<std::unique_ptr<Probe>> probes = [] {
     std::vector<std::unique_ptr<Probe>> v;
+#ifdef LEGACYSCAN_PROBE_SMB
     v.push_back(make_smb_probe());
+#endif
     return v;
   }();
   return probes;
