@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct EngineLimits {
   std::size_t host_concurrency = 32;  // hosts in flight
   std::size_t max_connections = 128;  // sockets open at once, all hosts
   std::size_t per_host = 4;           // sockets open at once to one address
+  double max_rate = 0;                // new connections per second, all hosts (0: unlimited)
 };
 
 class Engine {
@@ -43,6 +45,7 @@ class Engine {
   };
   boost::asio::io_context& io_;
   EngineLimits limits_;
+  std::chrono::steady_clock::time_point next_connect_{};
   AsyncSemaphore global_;
   std::map<boost::asio::ip::address, HostSlot> per_host_;
 
@@ -84,8 +87,12 @@ struct ScanPlan {
   std::vector<const Probe*> probes;  // in registry order
   PortSelection ports;
   bool first_address = false;
+  bool ping = true;  // a TCP reachability check before the probes (--no-ping turns it off)
   EngineLimits limits;
   ScanSettings settings;
+  Shard shard;                        // scan only the hosts of shard K of N
+  std::set<std::size_t> skip;         // host indexes already done (--resume)
+  bool progress = false;              // a progress line on stderr
 };
 
 struct ScanSummary {
@@ -94,7 +101,12 @@ struct ScanSummary {
   bool complete = true;  // false when interrupted
   std::size_t hosts = 0;
   std::size_t hosts_with_answer = 0;  // hosts where at least one probe's status was ok
+  std::size_t hosts_down = 0;         // hosts that failed the reachability check
+  std::size_t skipped_resume = 0;     // hosts skipped because --resume had them
 };
+
+// Total number of host indexes in a plan's targets (a name counts once), before sharding.
+std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets);
 
 // Ports a probe gets on one host given the plan (exposed for tests).
 std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,

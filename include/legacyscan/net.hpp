@@ -43,15 +43,16 @@ class TcpConnection {
   void close();
 
   boost::asio::ip::tcp::socket& socket() { return socket_; }
-  [[nodiscard]] std::chrono::milliseconds timeout() const { return timeout_; }
+  // The deadline of the next operation (the scan's --timeout, cut short by --host-timeout).
+  [[nodiscard]] std::chrono::milliseconds timeout() const;
 
-  TcpConnection(boost::asio::ip::tcp::socket s, Permit p, std::chrono::milliseconds t)
-      : socket_(std::move(s)), permit_(std::move(p)), timeout_(t) {}
+  TcpConnection(boost::asio::ip::tcp::socket s, Permit p, const ProbeContext& ctx)
+      : socket_(std::move(s)), permit_(std::move(p)), ctx_(&ctx) {}
 
  private:
   boost::asio::ip::tcp::socket socket_;
   Permit permit_;
-  std::chrono::milliseconds timeout_;
+  const ProbeContext* ctx_;
 };
 
 // One UDP request/response exchange on a connected socket (so ICMP port unreachable shows as

@@ -76,6 +76,7 @@ struct ProbeOption {
 
 struct ScanSettings {
   std::chrono::milliseconds timeout{3000};  // every single network operation
+  std::optional<std::chrono::milliseconds> host_timeout;  // whole host (all probes), when set
   int retries = 2;                          // UDP retransmissions after the first try
   std::map<std::string, std::string> probe_options;  // flag (without "--") -> value
 
@@ -107,6 +108,11 @@ struct ProbeContext {
   const ScanSettings& settings;
   HostFacts& facts;
   spdlog::logger& log;
+  // Set from --host-timeout: no operation of this host may run past it.
+  std::optional<std::chrono::steady_clock::time_point> host_deadline{};
+
+  // The deadline for the next single operation: --timeout, cut short by the host deadline.
+  [[nodiscard]] std::chrono::milliseconds op_timeout() const;
 };
 
 class Probe {

@@ -75,6 +75,12 @@ OfferCheck refusal_from_outcome(std::string offered, const Outcome& o) {
   return c;
 }
 
+// A plain function rather than brace-initialisation inside coroutines: GCC 12 miscompiles string
+// literals in aggregate initialisers in a coroutine body ("array used as initializer").
+OfferCheck make_check(std::string offered, OfferAnswer answer, std::string detail) {
+  return OfferCheck{std::move(offered), answer, std::move(detail)};
+}
+
 // Per-port state shared by the checks of that port.
 struct PortScan {
   ProbeContext& ctx;
@@ -122,14 +128,16 @@ Bytes encode(const Smb2NegotiateRequestOptions& o) {
 
 struct Smb1Check {
   OfferCheck check;
-  std::optional<Smb1NegotiateResponse> response;  // when accepted
-  bool smb_answer = false;                        // the server answered in SMB (1 or 2)
+  std::optional<Smb1NtLmNegotiate> nt_lm;  // when NT LM 0.12 was accepted
+  bool smb_answer = false;                 // the server answered in SMB (1 or 2)
 };
 
 asio::awaitable<Smb1Check> smb1_dialect(PortScan& ps, std::string dialect) {
   Smb1Check out;
   Bytes reply;
-  auto o = co_await exchange(ps, smb1_negotiate({dialect}), reply);
+  // Requests are built before co_await: GCC 12 rejects initializer lists inside a co_await expression.
+  const Bytes request = smb1_negotiate(std::vector<std::string>(1, dialect));
+  auto o = co_await exchange(ps, request, reply);
   if (!o.ok()) {
     out.check = refusal_from_outcome(dialect, o);
     co_return out;
@@ -137,28 +145,29 @@ asio::awaitable<Smb1Check> smb1_dialect(PortScan& ps, std::string dialect) {
   const auto proto = detect_smb_protocol(reply);
   if (proto == SmbProtocol::Smb2) {
     out.smb_answer = true;
-    out.check = {dialect, OfferAnswer::answered_smb2, "the server answered an SMB1 offer in SMB2"};
+    out.check = make_check(dialect, OfferAnswer::answered_smb2, "the server answered an SMB1 offer in SMB2");
     co_return out;
   }
   if (proto != SmbProtocol::Smb1) {
-    out.check = {dialect, OfferAnswer::failed, "not an SMB reply: " + describe_unexpected(reply)};
+    out.check = make_check(dialect, OfferAnswer::failed, "not an SMB reply: " + describe_unexpected(reply));
     co_return out;
   }
   auto resp = decode_smb1_negotiate_response(reply);
   if (!resp) {
-    out.check = {dialect, OfferAnswer::failed, "malformed SMB1 NEGOTIATE response: " + resp.error};
+    out.check = make_check(dialect, OfferAnswer::failed, "malformed SMB1 NEGOTIATE response: " + resp.error);
     co_return out;
   }
   out.smb_answer = true;
-  if (resp->header.Status != 0) {
-    out.check = {dialect, OfferAnswer::status, "status " + ntstatus_string(resp->header.Status)};
-  } else if (resp->DialectIndex == 0xFFFF) {
-    out.check = {dialect, OfferAnswer::none_of_offered, "DialectIndex 0xFFFF"};
+  using Form = Smb1NegotiateResponse::Form;
+  if (resp->form == Form::Error) {
+    out.check = make_check(dialect, OfferAnswer::status, "status " + smb1_status_string(resp->header));
+  } else if (resp->form == Form::NoDialectChosen) {
+    out.check = make_check(dialect, OfferAnswer::none_of_offered, "DialectIndex 0xFFFF");
   } else if (resp->DialectIndex == 0) {
-    out.check = {dialect, OfferAnswer::accepted, ""};
-    out.response = std::move(*resp.value);
+    out.check = make_check(dialect, OfferAnswer::accepted, std::string(smb1_negotiate_form_name(resp->form)));
+    out.nt_lm = resp->nt_lm;
   } else {
-    out.check = {dialect, OfferAnswer::answered_other, "DialectIndex " + std::to_string(resp->DialectIndex)};
+    out.check = make_check(dialect, OfferAnswer::answered_other, "DialectIndex " + std::to_string(resp->DialectIndex));
   }
   co_return out;
 }
@@ -195,7 +204,7 @@ asio::awaitable<MultiProtocol> multiprotocol(PortScan& ps, bool& smb_answer) {
       co_return m;
     }
     smb_answer = true;
-    if (r->DialectIndex < kMultiProtocolDialects.size()) {
+    if (r->form != Smb1NegotiateResponse::Form::Error && r->DialectIndex < kMultiProtocolDialects.size()) {
       m.answer = "smb1";
       m.dialect = kMultiProtocolDialects[r->DialectIndex];
     } else {
@@ -215,7 +224,8 @@ struct Smb2Check {
   bool smb_answer = false;
 };
 
-asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, const Smb2NegotiateRequestOptions& opts, std::string label) {
+// opts by value: callers build it in a lambda whose locals are gone when the coroutine runs.
+asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions opts, std::string label) {
   Smb2Check out;
   Bytes reply;
   auto o = co_await exchange(ps, encode(opts), reply);
@@ -227,30 +237,31 @@ asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, const Smb2NegotiateRequestOp
   if (proto == SmbProtocol::Smb1) {
     // A server without SMB2 may answer with an SMB1 error (Samba in NT1-only mode does not).
     out.smb_answer = true;
-    out.check = {label, OfferAnswer::answered_other, "the server answered in SMB1"};
+    out.check = make_check(label, OfferAnswer::answered_other, "the server answered in SMB1");
     co_return out;
   }
   if (proto != SmbProtocol::Smb2) {
-    out.check = {label, OfferAnswer::failed, "not an SMB2 reply: " + describe_unexpected(reply)};
+    out.check = make_check(label, OfferAnswer::failed, "not an SMB2 reply: " + describe_unexpected(reply));
     co_return out;
   }
   auto r = decode_smb2_negotiate_response(reply);
   if (!r) {
-    out.check = {label, OfferAnswer::failed, "malformed SMB2 NEGOTIATE response: " + r.error};
+    out.check = make_check(label, OfferAnswer::failed, "malformed SMB2 NEGOTIATE response: " + r.error);
     co_return out;
   }
   out.smb_answer = true;
   if (r->is_error()) {
-    out.check = {label, OfferAnswer::status, r->status_string()};
+    out.check = make_check(label, OfferAnswer::status, r->status_string());
     co_return out;
   }
-  out.check = {label, OfferAnswer::accepted, ""};
+  out.check = make_check(label, OfferAnswer::accepted, "");
   out.response = std::move(*r->response);
   co_return out;
 }
 
 asio::awaitable<Smb2Check> smb2_dialect(PortScan& ps, std::uint16_t dialect) {
-  auto c = co_await smb2_offer(ps, smb2_options({dialect}), smb2_dialect_name(dialect));
+  const auto options = smb2_options(std::vector<std::uint16_t>(1, dialect));
+  auto c = co_await smb2_offer(ps, options, smb2_dialect_name(dialect));
   if (c.response && c.response->DialectRevision != dialect) {
     c.check.answer = OfferAnswer::answered_other;
     c.check.detail = "answered with dialect " + smb2_dialect_name(c.response->DialectRevision);
@@ -272,28 +283,38 @@ Smb2DialectDetail detail_of(const Smb2NegotiateResponse& r) {
   d.system_time = filetime_to_rfc3339(r.SystemTime);
   if (r.ServerStartTime != 0) d.server_start_time = filetime_to_rfc3339(r.ServerStartTime);
   if (!r.SecurityBuffer.empty()) {
-    if (auto init = decode_spnego_neg_token_init(r.SecurityBuffer))
-      for (const auto& m : init->mechanisms) d.security_mechanisms.push_back(m.name.empty() ? m.oid : m.name);
+    if (auto init = decode_spnego_init(r.SecurityBuffer))
+      for (const auto& m : init->mechTypes) d.security_mechanisms.push_back(m.name.empty() ? m.oid : m.name);
   }
   return d;
 }
 
 // ---- 5. anonymous NTLMSSP ----------------------------------------------------------------------
 
-void fill_ntlm(NtlmInfo& n, const NtlmChallenge& c) {
-  n.netbios_computer = c.target_info.nb_computer_name;
-  n.netbios_domain = c.target_info.nb_domain_name;
-  n.dns_computer = c.target_info.dns_computer_name;
-  n.dns_domain = c.target_info.dns_domain_name;
-  n.dns_tree = c.target_info.dns_tree_name;
-  n.server_time = c.target_info.timestamp;
-  n.target_name = c.target_name;
-  n.negotiate_flags = ntlm_negotiate_flag_names(c.negotiate_flags);
-  if (c.version) {
-    n.os_version = std::to_string(c.version->major) + "." + std::to_string(c.version->minor) + "." +
-                   std::to_string(c.version->build);
-    n.ntlm_revision = c.version->ntlm_revision;
+void fill_ntlm(NtlmInfo& n, const NtlmChallengeMessage& c) {
+  n.netbios_computer = c.NbComputerName;
+  n.netbios_domain = c.NbDomainName;
+  n.dns_computer = c.DnsComputerName;
+  n.dns_domain = c.DnsDomainName;
+  n.dns_tree = c.DnsTreeName;
+  if (c.Timestamp) n.server_time = filetime_to_rfc3339(*c.Timestamp);
+  n.target_name = c.TargetName;
+  n.negotiate_flags = ntlm_negotiate_flag_names(c.NegotiateFlags);
+  if (c.Version) {
+    n.os_version = std::to_string(c.Version->ProductMajorVersion) + "." +
+                   std::to_string(c.Version->ProductMinorVersion) + "." + std::to_string(c.Version->ProductBuild);
+    n.ntlm_revision = c.Version->NTLMRevisionCurrent;
   }
+}
+
+// The NTLMSSP CHALLENGE inside a SPNEGO NegTokenResp.
+Decoded<NtlmChallengeMessage> challenge_from_spnego(ByteView blob) {
+  auto resp = decode_spnego_resp(blob);
+  if (!resp) return Decoded<NtlmChallengeMessage>::fail("SPNEGO answer: " + resp.error);
+  if (!resp->responseToken) return Decoded<NtlmChallengeMessage>::fail("SPNEGO answer carries no responseToken");
+  auto c = decode_ntlm_challenge_message(*resp->responseToken);
+  if (!c) return Decoded<NtlmChallengeMessage>::fail("NTLMSSP CHALLENGE: " + c.error);
+  return c;
 }
 
 asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
@@ -306,7 +327,8 @@ asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
     co_return n;
   }
   Bytes reply;
-  o = co_await ch->request(encode(smb2_options({dialect})), reply);
+  const Bytes negotiate = encode(smb2_options(std::vector<std::uint16_t>(1, dialect)));
+  o = co_await ch->request(negotiate, reply);
   if (!o.ok()) {
     n.outcome = o;
     co_return n;
@@ -320,7 +342,7 @@ asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
   Smb2SessionSetupRequestOptions ss;
   ss.header.MessageId = 1;
   ss.header.CreditRequest = 31;
-  ss.SecurityBuffer = encode_spnego_ntlm_init(encode_ntlm_negotiate());
+  ss.SecurityBuffer = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
   auto req = encode_smb2_session_setup_request(ss);
   if (!req) {
     n.outcome = Outcome::failure(Status::error, req.error);
@@ -341,14 +363,9 @@ asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
                                                              " instead of an NTLMSSP challenge");
     co_return n;
   }
-  auto token = decode_spnego_ntlm_challenge(resp->response->SecurityBuffer);
-  if (!token) {
-    n.outcome = Outcome::failure(Status::protocol_error, "SPNEGO answer: " + token.error);
-    co_return n;
-  }
-  auto challenge = decode_ntlm_challenge(*token.value);
+  auto challenge = challenge_from_spnego(resp->response->SecurityBuffer);
   if (!challenge) {
-    n.outcome = Outcome::failure(Status::protocol_error, "NTLMSSP CHALLENGE: " + challenge.error);
+    n.outcome = Outcome::failure(Status::protocol_error, challenge.error);
     co_return n;
   }
   fill_ntlm(n, *challenge.value);
@@ -365,22 +382,24 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
     co_return n;
   }
   Bytes reply;
-  o = co_await ch->request(smb1_negotiate({"NT LM 0.12"}), reply);
+  const Bytes negotiate = smb1_negotiate(std::vector<std::string>(1, "NT LM 0.12"));
+  o = co_await ch->request(negotiate, reply);
   if (!o.ok()) {
     n.outcome = o;
     co_return n;
   }
   auto neg = decode_smb1_negotiate_response(reply);
-  if (!neg || neg->DialectIndex != 0) {
+  if (!neg || neg->DialectIndex != 0 || !neg->nt_lm) {
     n.outcome = Outcome::failure(Status::protocol_error, "SMB1 NEGOTIATE before SESSION_SETUP_ANDX failed");
     co_return n;
   }
-  if (!neg->extended_security) {
+  if (!neg->nt_lm->extended_security) {
     n.outcome = Outcome::failure(Status::protocol_error, "server does not offer extended security (no NTLMSSP)");
     co_return n;
   }
   Smb1SessionSetupRequestOptions ss;
-  ss.SecurityBlob = encode_spnego_ntlm_init(encode_ntlm_negotiate());
+  ss.SessionKey = neg->nt_lm->SessionKey;
+  ss.SecurityBlob = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
   auto req = encode_smb1_session_setup_request(ss);
   if (!req) {
     n.outcome = Outcome::failure(Status::error, req.error);
@@ -397,18 +416,13 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
     co_return n;
   }
   if (resp->header.Status != STATUS_MORE_PROCESSING_REQUIRED) {
-    n.outcome = Outcome::failure(Status::protocol_error, "SESSION_SETUP_ANDX answered status " +
-                                                             ntstatus_string(resp->header.Status));
+    n.outcome = Outcome::failure(Status::protocol_error,
+                                 "SESSION_SETUP_ANDX answered status " + smb1_status_string(resp->header));
     co_return n;
   }
-  auto token = decode_spnego_ntlm_challenge(resp->SecurityBlob);
-  if (!token) {
-    n.outcome = Outcome::failure(Status::protocol_error, "SPNEGO answer: " + token.error);
-    co_return n;
-  }
-  auto challenge = decode_ntlm_challenge(*token.value);
+  auto challenge = challenge_from_spnego(resp->SecurityBlob);
   if (!challenge) {
-    n.outcome = Outcome::failure(Status::protocol_error, "NTLMSSP CHALLENGE: " + challenge.error);
+    n.outcome = Outcome::failure(Status::protocol_error, challenge.error);
     co_return n;
   }
   fill_ntlm(n, *challenge.value);
@@ -469,6 +483,9 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
                       m.outcome.status == Status::unreachable || m.outcome.status == Status::protocol_error ||
                       m.outcome.status == Status::error)) {
     pr.outcome = m.outcome;
+    if (m.outcome.status == Status::timeout && m.outcome.reason.starts_with("read"))
+      pr.outcome.reason = "the port accepts connections but did not answer an SMB NEGOTIATE (" + m.outcome.reason +
+                          "): not an SMB server, or a silent one";
     co_return pr;
   }
   pr.multiprotocol = m;
@@ -485,8 +502,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   for (auto& c : smb1_checks) {
     smb_answer = smb_answer || c.smb_answer;
     if (c.check.answer == OfferAnswer::accepted) s1.dialects.push_back(c.check.offered);
-    if (c.response && c.check.offered == "NT LM 0.12") {
-      const auto& r = *c.response;
+    if (c.nt_lm && c.check.offered == "NT LM 0.12") {
+      const auto& r = *c.nt_lm;
       s1.security_mode = r.SecurityMode;
       s1.signing = Signing{(r.SecurityMode & 0x04) != 0, (r.SecurityMode & 0x08) != 0};
       s1.capabilities = smb1_capability_names(r.Capabilities);
@@ -529,7 +546,7 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
     s2.contexts_tested = true;
     for (auto h : highest->contexts.HashAlgorithms) s2.preauth_integrity.push_back(smb2_hash_algorithm_name(h));
     auto cipher_checks = co_await all_of<Smb2Check>(kCiphers.size(), [&](std::size_t i) {
-      auto o = smb2_options({SMB2_DIALECT_311});
+      auto o = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
       o.encryption_ciphers = std::vector<std::uint16_t>{kCiphers[i]};
       return smb2_offer(ps, o, smb2_cipher_name(kCiphers[i]));
     });
@@ -548,7 +565,7 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
       s2.cipher_checks.push_back(std::move(c.check));
     }
     auto signing_checks = co_await all_of<Smb2Check>(kSigningAlgorithms.size(), [&](std::size_t i) {
-      auto o = smb2_options({SMB2_DIALECT_311});
+      auto o = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
       o.signing_algorithms = std::vector<std::uint16_t>{kSigningAlgorithms[i]};
       return smb2_offer(ps, o, smb2_signing_algorithm_name(kSigningAlgorithms[i]));
     });
@@ -566,7 +583,7 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
       }
       s2.signing_algorithm_checks.push_back(std::move(c.check));
     }
-    auto comp = smb2_options({SMB2_DIALECT_311});
+    auto comp = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
     comp.compression = Smb2NegotiateRequestOptions::Compression{0, kCompression};
     auto cc = co_await smb2_offer(ps, comp, "compression");
     if (cc.response)

@@ -2,6 +2,7 @@
 // The only place that knows CLI11. It turns the command line into a ScanPlan, runs it, and renders.
 #include "src/cli/cli.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -44,6 +45,11 @@ struct ScanArgs {
   std::size_t concurrency = 32;
   std::size_t per_host = 4;
   std::size_t max_connections = 128;
+  double max_rate = 0;
+  std::string host_timeout;
+  bool no_ping = false;
+  std::string shard;
+  std::string resume;
   int retries = 2;
   std::string format;
   std::string output;
@@ -73,7 +79,7 @@ void setup_logging(int verbosity, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
-int run_scan_command(ScanArgs& a) {
+int run_scan_command(ScanArgs& a, bool quiet_mode) {
   ScanPlan plan;
   std::string err;
 
@@ -126,22 +132,67 @@ int run_scan_command(ScanArgs& a) {
   plan.settings.retries = a.retries;
   if (a.concurrency == 0 || a.per_host == 0 || a.max_connections == 0)
     return usage_error("--concurrency, --per-host and --max-connections must be at least 1");
-  plan.limits = EngineLimits{a.concurrency, a.max_connections, a.per_host};
+  if (a.max_rate < 0) return usage_error("--max-rate must be 0 (no limit) or more");
+  plan.limits = EngineLimits{a.concurrency, a.max_connections, a.per_host, a.max_rate};
+  // A file-descriptor budget from the soft limit (raised to the hard one when allowed), so a huge
+  // scan waits for sockets instead of failing with EMFILE.
+  {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+      if (rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = rl.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+      }
+      constexpr rlim_t kReserved = 24;  // stdio, logs, output file, resolver, timers
+      const std::size_t budget = rl.rlim_cur > kReserved + 1 ? static_cast<std::size_t>(rl.rlim_cur - kReserved) : 1;
+      if (plan.limits.max_connections > budget) {
+        spdlog::info("file descriptor limit {}: at most {} connections at once", rl.rlim_cur, budget);
+        plan.limits.max_connections = budget;
+      }
+    }
+  }
+  if (!a.host_timeout.empty()) {
+    auto ht = parse_duration(a.host_timeout, err);
+    if (!ht) return usage_error("--host-timeout: " + err);
+    plan.settings.host_timeout = *ht;
+  }
+  plan.ping = !a.no_ping;
+  if (!a.shard.empty()) {
+    auto sh = parse_shard(a.shard, err);
+    if (!sh) return usage_error("--shard: " + err);
+    plan.shard = *sh;
+  }
+  if (!a.resume.empty()) {
+    auto done = read_resume_file(a.resume, plan.targets, err);
+    if (!done) return usage_error("--resume: " + err);
+    plan.skip = std::move(*done);
+  }
   plan.first_address = a.first_address;
   for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
 
   std::string format = a.format;
   if (format.empty()) format = "table";
 
+  // Streams (jsonl) are written as hosts finish; whole documents go to a temporary file renamed into
+  // place at the end, so an interrupted or crashed scan never leaves half a file.
   std::ofstream file;
   std::ostream* out = &std::cout;
+  std::string temp_path;
   if (!a.output.empty()) {
-    file.open(a.output, std::ios::out | std::ios::trunc);
+    if (format == "jsonl") {
+      const bool append = !a.resume.empty() && a.resume == a.output;
+      file.open(a.output, std::ios::out | (append ? std::ios::app : std::ios::trunc));
+    } else {
+      temp_path = a.output + ".tmp." + std::to_string(::getpid());
+      file.open(temp_path, std::ios::out | std::ios::trunc);
+    }
     if (!file) return usage_error("-o " + a.output + ": cannot open for writing");
     out = &file;
   }
   const bool colour = a.output.empty() && !a.no_color && std::getenv("NO_COLOR") == nullptr && stdout_is_terminal();
 
+  plan.progress = !quiet_mode && ::isatty(STDERR_FILENO) == 1;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
 
@@ -167,7 +218,15 @@ int run_scan_command(ScanArgs& a) {
   out->flush();
   if (!*out) {
     spdlog::error("writing the results failed");
+    if (!temp_path.empty()) std::remove(temp_path.c_str());
     return kExitNothingScanned;
+  }
+  if (!temp_path.empty()) {
+    file.close();
+    if (std::rename(temp_path.c_str(), a.output.c_str()) != 0) {
+      spdlog::error("cannot rename {} to {}", temp_path, a.output);
+      return kExitNothingScanned;
+    }
   }
   if (summary.hosts_with_answer == 0) {
     spdlog::warn("nothing could be scanned: no probe got an answer from any host");
@@ -232,6 +291,12 @@ int main(int argc, char** argv) {
   scan->add_option("--per-host", a.per_host, "Connections open at once to one host")->capture_default_str();
   scan->add_option("--max-connections", a.max_connections, "Connections open at once in all")->capture_default_str();
   scan->add_option("--retries", a.retries, "UDP retransmissions after the first try")->capture_default_str();
+  scan->add_option("--max-rate", a.max_rate, "New connections per second, all hosts together (0: no limit)")
+      ->capture_default_str();
+  scan->add_option("--host-timeout", a.host_timeout, "Give up on a host after this long, e.g. 30s (default: no limit)");
+  scan->add_flag("--no-ping,-P", a.no_ping, "Skip the TCP reachability check and probe every host (like nmap -Pn)");
+  scan->add_option("--shard", a.shard, "Scan only shard K of N of the expanded target list, e.g. 2/4");
+  scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl"}));
   scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
   scan->add_flag("--first-address", a.first_address, "Scan only the first address a host name resolves to");
@@ -266,7 +331,7 @@ int main(int argc, char** argv) {
   setup_logging(verbosity, quiet);
   if (scan->parsed()) {
     try {
-      return run_scan_command(a);
+      return run_scan_command(a, quiet);
     } catch (const std::exception& e) {
       spdlog::critical("internal error: {}", e.what());
       return kExitNothingScanned;

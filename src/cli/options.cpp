@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace legacyscan::cli {
 
@@ -67,6 +69,62 @@ std::optional<PortSelection> parse_ports(std::string_view text, std::string& err
     if (end == text.size()) break;
   }
   return sel;
+}
+
+std::optional<Shard> parse_shard(std::string_view text, std::string& error) {
+  const auto slash = text.find('/');
+  unsigned long long k = 0, n = 0;
+  if (slash != std::string_view::npos) {
+    auto a = text.substr(0, slash), b = text.substr(slash + 1);
+    auto [pa, ea] = std::from_chars(a.data(), a.data() + a.size(), k);
+    auto [pb, eb] = std::from_chars(b.data(), b.data() + b.size(), n);
+    if (ea == std::errc() && eb == std::errc() && pa == a.data() + a.size() && pb == b.data() + b.size() && n >= 1 &&
+        k >= 1 && k <= n && n <= 1000000)
+      return Shard{k, n};
+  }
+  error = "expected K/N with 1 <= K <= N, e.g. 2/4 (got '" + std::string(text) + "')";
+  return std::nullopt;
+}
+
+std::optional<std::set<std::size_t>> read_resume_file(const std::string& path, const std::vector<TargetSpec>& targets,
+                                                      std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot open " + path;
+    return std::nullopt;
+  }
+  // Index -> the target text at that index.
+  std::vector<std::pair<std::uint64_t, const TargetSpec*>> starts;
+  std::uint64_t total = 0;
+  for (const auto& t : targets) {
+    starts.emplace_back(total, &t);
+    total += t.count;
+  }
+  auto target_at = [&](std::uint64_t index) -> const TargetSpec* {
+    for (auto it = starts.rbegin(); it != starts.rend(); ++it)
+      if (index >= it->first) return index - it->first < it->second->count ? it->second : nullptr;
+    return nullptr;
+  };
+  std::set<std::size_t> done;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+      // A line cut short by a crash or an interrupt is the end of what was finished.
+      break;
+    }
+    if (!j.is_object() || !j.contains("index") || !j.contains("target") || !j["index"].is_number_unsigned()) {
+      error = path + ":" + std::to_string(number) + ": not a legacyscan host line (needs \"index\" and \"target\")";
+      return std::nullopt;
+    }
+    const auto index = j["index"].get<std::uint64_t>();
+    const auto* spec = target_at(index);
+    if (spec && j["target"] == spec->text) done.insert(static_cast<std::size_t>(index));
+  }
+  return done;
 }
 
 }  // namespace legacyscan::cli

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <set>
 #include <string_view>
+#include <vector>
 
 #include "legacyscan/engine.hpp"
 
@@ -16,5 +18,13 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
 
 // "445,139", "smb:4450,139". Probe names are checked against the registry.
 std::optional<PortSelection> parse_ports(std::string_view text, std::string& error);
+
+// "K/N" with 1 <= K <= N.
+std::optional<Shard> parse_shard(std::string_view text, std::string& error);
+
+// The host indexes already present in a JSON-lines result file whose "target" still matches the
+// target list at that index (a changed list is not silently skipped).
+std::optional<std::set<std::size_t>> read_resume_file(const std::string& path, const std::vector<TargetSpec>& targets,
+                                                      std::string& error);
 
 }  // namespace legacyscan::cli

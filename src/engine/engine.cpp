@@ -10,6 +10,8 @@
 #include <ctime>
 #include <spdlog/spdlog.h>
 
+#include "legacyscan/net.hpp"
+
 namespace legacyscan {
 
 namespace asio = boost::asio;
@@ -41,7 +43,27 @@ void Engine::leave_host(const asio::ip::address& a) {
   if (it != per_host_.end() && --it->second.users == 0) per_host_.erase(it);
 }
 
+std::chrono::milliseconds ProbeContext::op_timeout() const {
+  if (!host_deadline) return settings.timeout;
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(*host_deadline - std::chrono::steady_clock::now());
+  return std::clamp(left, std::chrono::milliseconds(1), settings.timeout);
+}
+
 asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& address) {
+  if (limits_.max_rate > 0) {
+    // Token bucket of depth one: connection starts are spaced 1/max_rate apart, all hosts together.
+    const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / limits_.max_rate));
+    const auto now = std::chrono::steady_clock::now();
+    if (next_connect_ < now) next_connect_ = now;
+    const auto at = next_connect_;
+    next_connect_ += interval;
+    if (at > now) {
+      asio::steady_timer t(io_, at);
+      co_await t.async_wait(asio::use_awaitable);
+    }
+  }
   auto it = per_host_.find(address);
   AsyncSemaphore* host = it == per_host_.end() ? nullptr : it->second.sem.get();
   // Per-host first, so a busy host does not hold global slots while it waits for its own.
@@ -53,6 +75,12 @@ asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& addr
     throw;
   }
   co_return Permit(&global_, host);
+}
+
+std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets) {
+  std::uint64_t n = 0;
+  for (const auto& t : targets) n += t.count;
+  return n;
 }
 
 std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,
@@ -85,7 +113,51 @@ struct HostJob {
   spdlog::logger& log;
   const std::function<void(HostResult&&)>& sink;
   ScanSummary& summary;
+  bool stopping = false;
+  std::size_t done = 0;      // host indexes finished (progress)
+  std::size_t failures = 0;  // hosts without any answer (progress)
 };
+
+void emit(HostJob& job, HostResult&& hr) {
+  ++job.summary.hosts;
+  const bool answered = std::any_of(hr.probes.begin(), hr.probes.end(),
+                                    [](const ProbeRun& r) { return r.result && r.result->status == Status::ok; });
+  if (answered)
+    ++job.summary.hosts_with_answer;
+  else
+    ++job.failures;
+  job.sink(std::move(hr));
+}
+
+// A quick TCP reachability check: a host is up when any of its TCP probe ports accepts or refuses a
+// connection. Returns the failure when none does (every connect timed out or was unreachable).
+// ctx.ports: the TCP ports of the selected probes on this host.
+asio::awaitable<std::optional<Outcome>> reachability(ProbeContext& ctx) {
+  std::vector<std::uint16_t> ports = ctx.ports;
+  if (ports.empty()) co_return std::nullopt;  // only UDP probes: nothing to check cheaply
+  if (ports.size() > 4) ports.resize(4);
+  auto ex = co_await asio::this_coro::executor;
+  std::vector<Outcome> results(ports.size());
+  WaitGroup wg(ex);
+  wg.add(ports.size());
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    asio::co_spawn(
+        ex,
+        [&, i]() -> asio::awaitable<void> {
+          std::unique_ptr<TcpConnection> conn;
+          results[i] = co_await TcpConnection::open(ctx, ports[i], conn);
+        },
+        [&](std::exception_ptr) { wg.done(); });
+  }
+  co_await wg.wait();
+  std::string why;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (results[i].ok() || results[i].status == Status::refused) co_return std::nullopt;
+    why += (why.empty() ? "" : "; ") + std::to_string(ports[i]) + "/tcp " + results[i].reason;
+  }
+  co_return Outcome::failure(results.front().status,
+                             "host did not answer the reachability check (" + why + "); --no-ping probes it anyway");
+}
 
 asio::awaitable<void> run_one_probe(HostJob& job, const Probe& probe, ProbeContext& ctx, ProbeRun& run) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -116,11 +188,27 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
   std::vector<std::vector<std::uint16_t>> ports(probes.size());
   std::vector<std::unique_ptr<ProbeContext>> contexts(probes.size());
   std::vector<bool> finished(probes.size(), false);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (job.plan.settings.host_timeout) deadline = std::chrono::steady_clock::now() + *job.plan.settings.host_timeout;
+  std::vector<std::uint16_t> tcp_ports;
   for (std::size_t i = 0; i < probes.size(); ++i) {
     hr.probes[i].probe = std::string(probes[i]->name());
     hr.probes[i].ports = ports_for(*probes[i], job.plan.ports, spec.port, probes);
     contexts[i] = std::make_unique<ProbeContext>(ProbeContext{job.engine, spec.text, spec.name, address, hr.probes[i].ports,
-                                                              job.plan.settings, facts, job.log});
+                                                              job.plan.settings, facts, job.log, deadline});
+    const auto t = probes[i]->transports();
+    if (std::find(t.begin(), t.end(), "tcp") != t.end())
+      for (auto p : hr.probes[i].ports)
+        if (std::find(tcp_ports.begin(), tcp_ports.end(), p) == tcp_ports.end()) tcp_ports.push_back(p);
+  }
+  if (job.plan.ping && !tcp_ports.empty()) {
+    ProbeContext ping_ctx{job.engine, spec.text, spec.name, address, tcp_ports, job.plan.settings, facts, job.log, deadline};
+    if (auto down = co_await reachability(ping_ctx)) {
+      job.log.info("{} {}: {}", spec.text, address.to_string(), down->reason);
+      for (auto& run : hr.probes) run.result = std::make_unique<BareResult>(down->status, down->reason);
+      std::fill(finished.begin(), finished.end(), true);
+      ++job.summary.hosts_down;
+    }
   }
   auto index_of = [&](std::string_view name) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < probes.size(); ++i)
@@ -163,11 +251,7 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
   }
   job.engine.leave_host(address);
   hr.finished = rfc3339_now();
-  ++job.summary.hosts;
-  if (std::any_of(hr.probes.begin(), hr.probes.end(),
-                  [](const ProbeRun& r) { return r.result && r.result->status == Status::ok; }))
-    ++job.summary.hosts_with_answer;
-  job.sink(std::move(hr));
+  emit(job, std::move(hr));
 }
 
 // A target that did not resolve still appears in the output, with its probes in status error.
@@ -183,8 +267,7 @@ void emit_unresolved(HostJob& job, const TargetSpec& spec, std::size_t order, co
     run.result = std::make_unique<BareResult>(Status::error, why);
     hr.probes.push_back(std::move(run));
   }
-  ++job.summary.hosts;
-  job.sink(std::move(hr));
+  emit(job, std::move(hr));
 }
 
 asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uint64_t index, std::size_t order) {
@@ -227,29 +310,72 @@ asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uin
   co_await wg.wait();
 }
 
-asio::awaitable<void> produce(HostJob& job, const std::atomic<bool>* stop) {
+asio::awaitable<void> produce(HostJob& job, bool& finished) {
   auto ex = co_await asio::this_coro::executor;
   AsyncSemaphore hosts(ex, std::max<std::size_t>(1, job.plan.limits.host_concurrency));
   WaitGroup wg(ex);
   std::size_t order = 0;
+  const auto& shard = job.plan.shard;
   for (const auto& spec : job.plan.targets) {
-    for (std::uint64_t i = 0; i < spec.count; ++i) {
-      if (stop && stop->load()) {
-        job.summary.complete = false;
-        job.log.warn("interrupted: no new hosts are started; waiting for the ones in flight");
-        co_await wg.wait();
-        co_return;
+    for (std::uint64_t i = 0; i < spec.count; ++i, ++order) {
+      if (shard.count > 1 && order % shard.count != shard.index - 1) continue;
+      if (job.plan.skip.count(order)) {
+        ++job.summary.skipped_resume;
+        ++job.done;
+        continue;
       }
+      if (job.stopping) break;
       co_await hosts.acquire();
+      if (job.stopping) {
+        hosts.release();
+        break;
+      }
       wg.add();
-      asio::co_spawn(ex, scan_target(job, spec, i, order++), [&](std::exception_ptr ep) {
+      asio::co_spawn(ex, scan_target(job, spec, i, order), [&](std::exception_ptr ep) {
         if (ep) job.log.error("host task failed unexpectedly");
+        ++job.done;
         hosts.release();
         wg.done();
       });
     }
   }
   co_await wg.wait();
+  finished = true;
+}
+
+// Polls the interrupt flag: on the first interrupt no new host starts; hosts in flight get one second
+// to finish, then the io_context stops and the hosts finished so far are the (valid) output.
+asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const bool& finished, std::uint64_t total) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer t(ex);
+  std::optional<std::chrono::steady_clock::time_point> grace_end;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!finished) {
+    t.expires_after(std::chrono::milliseconds(100));
+    co_await t.async_wait(asio::use_awaitable);
+    if (stop && stop->load() && !job.stopping) {
+      job.stopping = true;
+      job.summary.complete = false;
+      job.log.warn("interrupted: no new hosts start; hosts in flight get one second to finish");
+      grace_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+    if (grace_end && std::chrono::steady_clock::now() >= *grace_end) {
+      job.engine.io().stop();
+      co_return;
+    }
+    if (job.plan.progress) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double rate = secs > 0 ? static_cast<double>(job.done) / secs : 0;
+      const double left = total > job.done && rate > 0 ? static_cast<double>(total - job.done) / rate : 0;
+      std::fprintf(stderr, "\r\x1b[K%zu/%llu hosts  %.1f hosts/s  ETA %.0fs  %zu without answer", job.done,
+                   static_cast<unsigned long long>(total), rate, left, job.failures);
+      std::fflush(stderr);
+    }
+  }
+  if (job.plan.progress) {
+    std::fprintf(stderr, "\r\x1b[K");
+    std::fflush(stderr);
+  }
 }
 
 }  // namespace
@@ -261,7 +387,11 @@ ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::funct
   ScanSummary summary;
   summary.started = rfc3339_now();
   HostJob job{plan, engine, log, sink, summary};
-  asio::co_spawn(io, produce(job, stop_requested), asio::detached);
+  bool finished = false;
+  std::uint64_t total = count_host_indexes(plan.targets);
+  if (plan.shard.count > 1) total = total / plan.shard.count + (total % plan.shard.count >= plan.shard.index ? 1 : 0);
+  asio::co_spawn(io, produce(job, finished), asio::detached);
+  asio::co_spawn(io, watch(job, stop_requested, finished, total), asio::detached);
   io.run();
   summary.finished = rfc3339_now();
   return summary;

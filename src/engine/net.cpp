@@ -44,48 +44,53 @@ asio::awaitable<Outcome> TcpConnection::open(ProbeContext& ctx, std::uint16_t po
   tcp::socket sock(ex);
   const tcp::endpoint ep(ctx.address, port);
   boost::system::error_code ec;
+  const auto timeout = ctx.op_timeout();
   {
-    Watchdog dog(ex, ctx.settings.timeout, [&sock] {
+    Watchdog dog(ex, timeout, [&sock] {
       boost::system::error_code ignored;
       sock.close(ignored);
     });
     co_await sock.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
-    if (dog.fired()) co_return timeout_outcome("connect", ctx.settings.timeout);
+    if (dog.fired()) co_return timeout_outcome("connect", timeout);
   }
   if (ec) co_return classify_error(ec, "connect");
   sock.set_option(tcp::no_delay(true), ec);
-  out = std::make_unique<TcpConnection>(std::move(sock), std::move(permit), ctx.settings.timeout);
+  out = std::make_unique<TcpConnection>(std::move(sock), std::move(permit), ctx);
   co_return Outcome::success();
 }
 
+std::chrono::milliseconds TcpConnection::timeout() const { return ctx_->op_timeout(); }
+
 asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
   boost::system::error_code ec;
-  Watchdog dog(socket_.get_executor(), timeout_, [this] {
+  const auto limit = timeout();
+  Watchdog dog(socket_.get_executor(), limit, [this] {
     boost::system::error_code ignored;
     socket_.cancel(ignored);
   });
   co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
                              asio::redirect_error(asio::use_awaitable, ec));
-  if (dog.fired()) co_return timeout_outcome("write", timeout_);
+  if (dog.fired()) co_return timeout_outcome("write", limit);
   if (ec) co_return classify_error(ec, "write");
   co_return Outcome::success();
 }
 
 asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
   const std::size_t old = buf.size();
+  const auto limit = timeout();
   max = std::min(max, kMaxMessageBytes);
   buf.resize(old + max);
   boost::system::error_code ec;
   std::size_t n = 0;
   {
-    Watchdog dog(socket_.get_executor(), timeout_, [this] {
+    Watchdog dog(socket_.get_executor(), limit, [this] {
       boost::system::error_code ignored;
       socket_.cancel(ignored);
     });
     n = co_await socket_.async_read_some(asio::buffer(buf.data() + old, max),
                                          asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + n);
-    if (dog.fired()) co_return timeout_outcome("read", timeout_);
+    if (dog.fired()) co_return timeout_outcome("read", limit);
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
@@ -96,18 +101,19 @@ asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
     co_return Outcome::failure(Status::protocol_error,
                                "peer announced " + std::to_string(n) + " bytes, more than the 1 MiB cap");
   const std::size_t old = buf.size();
+  const auto limit = timeout();
   buf.resize(old + n);
   boost::system::error_code ec;
   std::size_t got = 0;
   {
-    Watchdog dog(socket_.get_executor(), timeout_, [this] {
+    Watchdog dog(socket_.get_executor(), limit, [this] {
       boost::system::error_code ignored;
       socket_.cancel(ignored);
     });
     got = co_await asio::async_read(socket_, asio::buffer(buf.data() + old, n),
                                     asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + got);
-    if (dog.fired()) co_return timeout_outcome("read", timeout_);
+    if (dog.fired()) co_return timeout_outcome("read", limit);
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
@@ -145,7 +151,9 @@ asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, cons
     co_return reply;
   }
   const int retries = how.retries >= 0 ? how.retries : ctx.settings.retries;
-  auto wait = ctx.settings.timeout;
+  // Waits double from attempt to attempt and the last one is the full --timeout (t/4, t/2, t for two
+  // retries), so a silent UDP port costs less than two timeouts whatever --retries says.
+  auto wait = std::max(std::chrono::milliseconds(100), ctx.op_timeout() / (1 << std::min(retries, 6)));
   Bytes buf(65536);
   for (int attempt = 0; attempt <= retries; ++attempt) {
     reply.attempts = attempt + 1;
@@ -186,7 +194,8 @@ asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, cons
         co_return reply;
       }
     }
-    wait *= 2;
+    wait = std::min(wait * 2, ctx.op_timeout());
+    if (wait.count() <= 1) break;  // the host deadline has passed
   }
   reply.outcome = Outcome::failure(
       Status::timeout, "udp: no answer after " + std::to_string(reply.attempts) + " attempts");

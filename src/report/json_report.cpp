@@ -15,7 +15,7 @@ json host_to_json(const HostResult& host) {
     p["ports_scanned"] = run.ports;
     probes[run.probe] = std::move(p);
   }
-  json h{{"target", host.target}, {"address", host.address}, {"started", host.started}, {"finished", host.finished},
+  json h{{"index", host.order}, {"target", host.target}, {"address", host.address}, {"started", host.started}, {"finished", host.finished},
          {"probes", std::move(probes)}};
   if (!host.host_name.empty()) h["host_name"] = host.host_name;
   return h;
