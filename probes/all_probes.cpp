@@ -7,6 +7,9 @@
 #ifdef LEGACYSCAN_PROBE_SMB
 #include "probes/smb/smb_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_TLS
+#include "probes/tls/tls_probe.hpp"
+#endif
 
 namespace legacyscan {
 
@@ -15,6 +18,9 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
     std::vector<std::unique_ptr<Probe>> v;
 #ifdef LEGACYSCAN_PROBE_SMB
     v.push_back(make_smb_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_TLS
+    v.push_back(make_tls_probe());
 #endif
     return v;
   }();

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+
+#include "legacyscan/probe.hpp"
+#include "probes/tls/tls_codec.hpp"
+#include "probes/tls/tls_starttls.hpp"
+
+namespace legacyscan {
+std::unique_ptr<Probe> make_tls_probe();
+}
+
+namespace legacyscan::tls {
+
+// The reusable primitive (also for the compatibility matrix's client simulation): connect, run the
+// STARTTLS prelude if any, send these hello bytes, read the server's first flight.
+// outcome is not ok only when no answer could be had at all (connect failed, prelude refused,
+// timeout before any byte); a close, reset or alert after the hello is data in flight.
+struct HelloExchange {
+  Outcome outcome;
+  ServerFlight flight;
+  std::size_t bytes_received = 0;
+};
+boost::asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,
+                                                 ByteView hello, bool ssl2);
+
+// The service a port usually carries and the STARTTLS protocol it needs (none for implicit TLS).
+struct PortService {
+  std::string service;
+  StartTlsProto starttls = StartTlsProto::none;
+};
+PortService service_for_port(std::uint16_t port);
+
+}  // namespace legacyscan::tls

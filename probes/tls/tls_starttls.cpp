@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probes/tls/tls_starttls.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "probes/tls/tls_codec.hpp"
+
+namespace legacyscan::tls {
+
+std::optional<StartTlsProto> starttls_from_string(std::string_view s) {
+  if (s == "ldap") return StartTlsProto::ldap;
+  if (s == "smtp") return StartTlsProto::smtp;
+  if (s == "imap") return StartTlsProto::imap;
+  if (s == "pop3") return StartTlsProto::pop3;
+  if (s == "ftp") return StartTlsProto::ftp;
+  if (s == "postgres") return StartTlsProto::postgres;
+  if (s == "rdp") return StartTlsProto::rdp;
+  return std::nullopt;
+}
+
+std::string_view to_string(StartTlsProto p) {
+  switch (p) {
+    case StartTlsProto::none: return "none";
+    case StartTlsProto::ldap: return "ldap";
+    case StartTlsProto::smtp: return "smtp";
+    case StartTlsProto::imap: return "imap";
+    case StartTlsProto::pop3: return "pop3";
+    case StartTlsProto::ftp: return "ftp";
+    case StartTlsProto::postgres: return "postgres";
+    case StartTlsProto::rdp: return "rdp";
+  }
+  return "none";
+}
+
+namespace {
+
+// A text reply cannot be this long from an honest server; stop reading instead of buffering more.
+constexpr std::size_t kMaxTextReply = 16 * 1024;
+
+// Complete lines (without CR/LF) in data; the unterminated tail is left out.
+std::vector<std::string> complete_lines(ByteView data) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (auto b : data) {
+    if (b == '\n') {
+      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
+      lines.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(static_cast<char>(b));
+    }
+  }
+  return lines;
+}
+
+PreludeReply too_long(ByteView data) {
+  return {true, false, "reply longer than 16 KiB without its final line: " + printable_excerpt(data)};
+}
+
+// RFC 5321 4.2.1: "NNN-text" continues, "NNN text" (or "NNN") ends the reply.
+PreludeReply coded_reply(ByteView data, std::string_view expect, bool need_starttls = false) {
+  const auto lines = complete_lines(data);
+  bool starttls_seen = false;
+  for (const auto& l : lines) {
+    const bool coded = l.size() >= 3 && std::isdigit(static_cast<unsigned char>(l[0])) &&
+                       std::isdigit(static_cast<unsigned char>(l[1])) && std::isdigit(static_cast<unsigned char>(l[2]));
+    if (!coded) return {true, false, "not a numbered reply line: " + printable_excerpt(as_bytes(l))};
+    std::string upper = l.substr(std::min<std::size_t>(4, l.size()));
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (upper.rfind("STARTTLS", 0) == 0) starttls_seen = true;
+    if (l.size() == 3 || l[3] == ' ') {
+      PreludeReply r{true, l.compare(0, expect.size(), expect) == 0, l};
+      if (r.ok && need_starttls && !starttls_seen) {
+        r.ok = false;
+        r.text = "STARTTLS not offered in the EHLO reply";
+      }
+      return r;
+    }
+    if (l[3] != '-') return {true, false, "malformed reply line: " + printable_excerpt(as_bytes(l))};
+  }
+  if (data.size() > kMaxTextReply) return too_long(data);
+  return {};
+}
+
+// IMAP/POP3: the first complete line decides.
+PreludeReply first_line(ByteView data, std::string_view ok_prefix, std::string_view skip_prefix = {}) {
+  for (const auto& l : complete_lines(data)) {
+    if (!skip_prefix.empty() && l.rfind(skip_prefix, 0) == 0) continue;  // IMAP untagged lines before the tag
+    std::string upper = l;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    return {true, upper.rfind(ok_prefix, 0) == 0, l};
+  }
+  if (data.size() > kMaxTextReply) return too_long(data);
+  return {};
+}
+
+}  // namespace
+
+PreludeReply parse_smtp_greeting(ByteView d) { return coded_reply(d, "220"); }
+PreludeReply parse_smtp_ehlo(ByteView d) { return coded_reply(d, "250", true); }
+PreludeReply parse_smtp_starttls(ByteView d) { return coded_reply(d, "220"); }
+PreludeReply parse_ftp_greeting(ByteView d) { return coded_reply(d, "220"); }
+PreludeReply parse_ftp_auth_tls(ByteView d) { return coded_reply(d, "234"); }
+PreludeReply parse_imap_greeting(ByteView d) { return first_line(d, "* OK"); }
+PreludeReply parse_imap_starttls(ByteView d) { return first_line(d, "A1 OK", "* "); }
+PreludeReply parse_pop3_greeting(ByteView d) { return first_line(d, "+OK"); }
+PreludeReply parse_pop3_stls(ByteView d) { return first_line(d, "+OK"); }
+
+std::vector<PreludeStep> text_prelude(StartTlsProto p) {
+  switch (p) {
+    case StartTlsProto::smtp:
+      return {{"", parse_smtp_greeting}, {"EHLO legacyscan.invalid\r\n", parse_smtp_ehlo}, {"STARTTLS\r\n", parse_smtp_starttls}};
+    case StartTlsProto::ftp: return {{"", parse_ftp_greeting}, {"AUTH TLS\r\n", parse_ftp_auth_tls}};
+    case StartTlsProto::imap: return {{"", parse_imap_greeting}, {"a1 STARTTLS\r\n", parse_imap_starttls}};
+    case StartTlsProto::pop3: return {{"", parse_pop3_greeting}, {"STLS\r\n", parse_pop3_stls}};
+    default: return {};
+  }
+}
+
+// ---- LDAP -----------------------------------------------------------------------------------------
+
+Bytes ldap_starttls_request() {
+  // LDAPMessage ::= SEQUENCE { messageID 1, extendedReq [APPLICATION 23] SEQUENCE { requestName [0] } }
+  // Every length here is below 128, so the one-byte prefixes are the BER short form (X.690 8.1.3.4).
+  Writer w;
+  w.u8(0x30);
+  w.u8_prefixed([](Writer& msg) {
+    msg.u8(0x02);
+    msg.u8(0x01);
+    msg.u8(0x01);
+    msg.u8(0x77);
+    msg.u8_prefixed([](Writer& ext) {
+      ext.u8(0x80);
+      ext.u8_prefixed([](Writer& oid) { oid.bytes(std::string_view("1.3.6.1.4.1.1466.20037")); });
+    });
+  });
+  return w.take();
+}
+
+namespace {
+// One BER TLV header (X.690 8.1): tag (low-tag-number form only) and a definite length.
+enum class Tlv { ok, need_more, bad };
+Tlv read_tlv(Reader& r, std::uint8_t& tag, Reader& value) {
+  Reader copy = r;
+  std::uint8_t len0 = 0;
+  if (!copy.u8(tag) || !copy.u8(len0)) return Tlv::need_more;
+  if ((tag & 0x1f) == 0x1f) return Tlv::bad;
+  std::size_t len = len0;
+  if (len0 & 0x80) {
+    const int n = len0 & 0x7f;
+    if (n == 0 || n > 3) return Tlv::bad;  // indefinite length (not allowed in LDAP) or absurdly large
+    len = 0;
+    for (int i = 0; i < n; ++i) {
+      std::uint8_t b = 0;
+      if (!copy.u8(b)) return Tlv::need_more;
+      len = (len << 8) | b;
+    }
+  }
+  if (!copy.sub(len, value)) return Tlv::need_more;
+  r = copy;
+  return Tlv::ok;
+}
+bool small_int(Reader v, int& out) {
+  if (v.empty() || v.remaining() > 4) return false;
+  std::int64_t x = (v.rest()[0] & 0x80) ? -1 : 0;
+  std::uint8_t b = 0;
+  while (v.u8(b)) x = (x << 8) | b;
+  out = static_cast<int>(x);
+  return true;
+}
+}  // namespace
+
+Decoded<LdapRead> decode_ldap_extended_response(ByteView data) {
+  using D = Decoded<LdapRead>;
+  Reader r(data);
+  std::uint8_t tag = 0;
+  Reader msg;
+  switch (read_tlv(r, tag, msg)) {
+    case Tlv::need_more: {
+      if (data.size() > 65536) return D::fail("LDAP: message larger than 64 KiB");
+      LdapRead lr;
+      lr.need_more = true;
+      return D::ok(lr);
+    }
+    case Tlv::bad: return D::fail("LDAP: bad BER header");
+    case Tlv::ok: break;
+  }
+  if (tag != 0x30) return D::fail("LDAP: LDAPMessage is not a SEQUENCE (not LDAP: " + printable_excerpt(data, 30) + ")");
+  Reader id, op;
+  LdapExtendedResponse resp;
+  if (read_tlv(msg, tag, id) != Tlv::ok || tag != 0x02 || !small_int(id, resp.message_id))
+    return D::fail("LDAP: bad messageID");
+  if (read_tlv(msg, tag, op) != Tlv::ok) return D::fail("LDAP: truncated protocolOp");
+  if (tag != 0x78) {
+    // A server without the extended operation may answer with a Notice of Disconnection
+    // (messageID 0, also ExtendedResponse) or something else entirely.
+    return D::fail("LDAP: protocolOp tag 0x" + to_hex(ByteView(&tag, 1)) + " is not ExtendedResponse");
+  }
+  Reader code, dn, diag;
+  if (read_tlv(op, tag, code) != Tlv::ok || tag != 0x0a || !small_int(code, resp.result_code))
+    return D::fail("LDAP: bad resultCode");
+  if (read_tlv(op, tag, dn) != Tlv::ok || tag != 0x04) return D::fail("LDAP: bad matchedDN");
+  if (read_tlv(op, tag, diag) != Tlv::ok || tag != 0x04) return D::fail("LDAP: bad diagnosticMessage");
+  resp.diagnostic.assign(diag.rest().begin(), diag.rest().end());
+  LdapRead lr;
+  lr.response = std::move(resp);
+  return D::ok(std::move(lr));
+}
+
+// ---- PostgreSQL and RDP ---------------------------------------------------------------------------
+
+Bytes postgres_ssl_request() {
+  Writer w;
+  w.u32be(8);
+  w.u32be(80877103);  // (1234 << 16) | 5679
+  return w.take();
+}
+
+Bytes rdp_x224_ssl_request() {
+  // TPKT (RFC 1006) { version 3, reserved, length } + X.224 CR TPDU (ISO 8073 13.3) + RDP_NEG_REQ.
+  Writer w;
+  w.u8(3);
+  w.u8(0);
+  const auto tpkt_len = w.reserve_u16be();
+  w.u8_prefixed([](Writer& x224) {  // LI: length of the TPDU after this byte
+    x224.u8(0xE0);                  // CR CDT
+    x224.u16be(0);                  // DST-REF
+    x224.u16be(0);                  // SRC-REF
+    x224.u8(0);                     // class 0
+    x224.u8(0x01);                  // RDP_NEG_REQ type
+    x224.u8(0x00);                  // flags
+    x224.u16le(8);                  // length
+    x224.u32le(0x00000001);         // requestedProtocols: PROTOCOL_SSL
+  });
+  w.patch(tpkt_len, w.size());
+  return w.take();
+}
+
+Decoded<RdpNegotiation> decode_rdp_x224_confirm(ByteView data) {
+  using D = Decoded<RdpNegotiation>;
+  Reader r(data);
+  std::uint8_t version = 0, reserved = 0;
+  std::uint16_t length = 0;
+  RdpNegotiation out;
+  if (!r.u8(version) || !r.u8(reserved) || !r.u16be(length)) {
+    out.need_more = true;
+    return D::ok(out);
+  }
+  if (version != 3) return D::fail("RDP: not a TPKT (version " + std::to_string(version) + ")");
+  if (length < 11) return D::fail("RDP: TPKT length " + std::to_string(length) + " too short");
+  Reader tpdu;
+  if (!r.sub(length - 4u, tpdu)) {
+    out.need_more = true;
+    return D::ok(out);
+  }
+  std::uint8_t li = 0, code = 0;
+  if (!tpdu.u8(li) || !tpdu.u8(code) || !tpdu.skip(5)) return D::fail("RDP: truncated X.224 header");
+  if ((code & 0xF0) != 0xD0) return D::fail("RDP: X.224 TPDU is not a Connection Confirm");
+  if (tpdu.empty()) {
+    out.text = "no RDP_NEG_RSP: standard RDP security only";
+    return D::ok(out);
+  }
+  std::uint8_t type = 0, flags = 0;
+  std::uint16_t len = 0;
+  std::uint32_t value = 0;
+  if (!tpdu.u8(type) || !tpdu.u8(flags) || !tpdu.u16le(len) || !tpdu.u32le(value) || len != 8)
+    return D::fail("RDP: malformed RDP_NEG_RSP/RDP_NEG_FAILURE");
+  if (type == 0x02) {
+    out.ssl_selected = (value == 1);
+    out.text = "selectedProtocol " + std::to_string(value);
+  } else if (type == 0x03) {
+    out.text = "RDP_NEG_FAILURE code " + std::to_string(value);
+  } else {
+    return D::fail("RDP: negotiation type " + std::to_string(type));
+  }
+  return D::ok(out);
+}
+
+}  // namespace legacyscan::tls
