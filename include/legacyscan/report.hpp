@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ struct TableStyle {
 };
 void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style);
 void render_summary_line(std::ostream& out, const ScanSummary& summary, const TableStyle& style);
+
+// Joins the results of several runs (shards): each part is a JSON document or JSON lines, given as
+// (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped.
+std::optional<nlohmann::json> merge_results(const std::vector<std::pair<std::string, std::string>>& parts,
+                                            std::string& error);
 
 // Sorts hosts into input order (targets as given, then the addresses of a name).
 void sort_hosts(std::vector<HostResult>& hosts);

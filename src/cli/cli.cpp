@@ -9,10 +9,12 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "legacyscan/discovery.hpp"
 #include "legacyscan/engine.hpp"
 #include "legacyscan/report.hpp"
 #include "src/cli/options.hpp"
@@ -50,6 +52,9 @@ struct ScanArgs {
   bool no_ping = false;
   std::string shard;
   std::string resume;
+  std::string domain;
+  std::string forest;
+  std::string dns_server;
   int retries = 2;
   std::string format;
   std::string output;
@@ -97,7 +102,25 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
     auto& list = std::get<std::vector<TargetSpec>>(parsed);
     plan.targets.insert(plan.targets.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
   }
-  if (plan.targets.empty()) return usage_error("no targets: give TARGET... or -iL FILE (see 'legacyscan scan --help')");
+  if (a.domain.empty() && (!a.forest.empty() || !a.dns_server.empty()))
+    return usage_error("--forest and --dns-server go with --domain");
+  if (!a.domain.empty()) {
+    auto timeout = parse_duration(a.timeout, err);
+    if (!timeout) return usage_error("--timeout: " + err);
+    DiscoveryOptions d{a.domain, a.forest, a.dns_server, *timeout, a.retries, true};
+    auto found = discover_domain_controllers(d, err);
+    if (!found) return usage_error(err);
+    for (const auto& w : found->warnings) spdlog::warn("DC discovery: {}", w);
+    for (const auto& r : found->records)
+      spdlog::info("DC discovery: {} -> {}:{} (priority {})", r.query, r.target, r.port, r.priority);
+    if (found->targets.empty()) {
+      spdlog::error("DC discovery found no domain controller for {}", a.domain);
+      if (plan.targets.empty()) return kExitNothingScanned;
+    }
+    plan.targets.insert(plan.targets.end(), found->targets.begin(), found->targets.end());
+  }
+  if (plan.targets.empty())
+    return usage_error("no targets: give TARGET..., -iL FILE or --domain DOMAIN (see 'legacyscan scan --help')");
 
   // Probes.
   if (a.probes.empty() || a.probes == "all") {
@@ -262,6 +285,32 @@ int run_probes_command(const std::string& format) {
   return kExitDone;
 }
 
+int run_merge_command(const std::vector<std::string>& inputs, const std::string& output) {
+  std::vector<std::pair<std::string, std::string>> parts;
+  for (const auto& path : inputs) {
+    std::ifstream f(path);
+    if (!f) return usage_error("merge: cannot open " + path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    parts.emplace_back(path, ss.str());
+  }
+  std::string err;
+  auto merged = merge_results(parts, err);
+  if (!merged) return usage_error("merge: " + err);
+  if (output.empty()) {
+    std::cout << merged->dump(2) << "\n";
+    return kExitDone;
+  }
+  const std::string temp = output + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(temp, std::ios::trunc);
+    f << merged->dump(2) << "\n";
+    if (!f) return usage_error("merge: cannot write " + output);
+  }
+  if (std::rename(temp.c_str(), output.c_str()) != 0) return usage_error("merge: cannot write " + output);
+  return kExitDone;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -295,6 +344,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   scan->add_option("--host-timeout", a.host_timeout, "Give up on a host after this long, e.g. 30s (default: no limit)");
   scan->add_flag("--no-ping,-P", a.no_ping, "Skip the TCP reachability check and probe every host (like nmap -Pn)");
+  scan->add_option("--domain", a.domain, "Find the domain's DCs via DNS SRV records and scan them");
+  scan->add_option("--forest", a.forest, "Forest root for the _gc._tcp lookup (default: --domain)");
+  scan->add_option("--dns-server", a.dns_server, "Resolver for --domain: ADDRESS or ADDRESS:PORT (default: system)");
   scan->add_option("--shard", a.shard, "Scan only shard K of N of the expanded target list, e.g. 2/4");
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl"}));
@@ -310,6 +362,12 @@ int main(int argc, char** argv) {
       if (!o.default_value.empty()) opt->default_str(o.default_value);
     }
   scan->footer(kExamples);
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  auto* merge = app.add_subcommand("merge", "Join JSON or JSON-lines results of several runs (e.g. --shard parts)");
+  merge->add_option("files", merge_inputs, "Result files (JSON documents or JSON lines)")->required();
+  merge->add_option("-o,--output", merge_output, "Write the merged document to FILE");
 
   std::string probes_format = "table";
   auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
@@ -338,6 +396,7 @@ int main(int argc, char** argv) {
     }
   }
   if (probes->parsed()) return run_probes_command(probes_format);
+  if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
   std::cout << app.help();
   return kExitUsage;
 }

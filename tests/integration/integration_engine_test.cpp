@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// Engine features end to end in the lab: sharding and merge, resume, DC discovery through the DC's own
+// DNS, host timeout, interrupt with valid partial output.
+#include <filesystem>
+
+#include "tests/integration/lab_support.hpp"
+
+namespace legacyscan::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string temp_file(const std::string& name) {
+  return ::testing::TempDir() + "/legacyscan-engine-" + std::to_string(::getpid()) + "-" + name;
+}
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(json::parse(line));
+  return out;
+}
+
+TEST(IntegrationEngine, ShardsCoverTheTargetListOnceAndMergeBackInOrder) {
+  const std::vector<std::string> targets{"127.0.0.1:445", "127.0.0.1:4451", "127.0.0.1:139", "127.0.0.1:4452",
+                                         "127.0.0.1:4453"};
+  const auto a = temp_file("shard1.json"), b = temp_file("shard2.jsonl"), merged = temp_file("merged.json");
+  auto args = targets;
+  for (auto x : {"--probes", "smb", "--shard", "1/2", "--format", "json", "-o"}) args.push_back(x);
+  args.push_back(a);
+  args.insert(args.begin(), "scan");
+  auto r1 = run_in_lab("legacy", args);
+  EXPECT_EQ(r1.exit_code, 0) << r1.err;
+  args = targets;
+  for (auto x : {"--probes", "smb", "--shard", "2/2", "--format", "jsonl", "-o"}) args.push_back(x);
+  args.push_back(b);
+  args.insert(args.begin(), "scan");
+  auto r2 = run_in_lab("legacy", args);
+  EXPECT_EQ(r2.exit_code, 3) << "shard 2 holds only closed ports: " << r2.err;
+
+  const auto part1 = json::parse(slurp(a));
+  ASSERT_EQ(part1.at("hosts").size(), 3u);  // indexes 0, 2, 4
+  EXPECT_EQ(part1.at("hosts").at(1).at("target"), "127.0.0.1:139");
+  EXPECT_EQ(json_lines(slurp(b)).size(), 2u);  // indexes 1, 3
+
+  auto m = run_command(shell_quote(LEGACYSCAN_BINARY) + " merge " + a + " " + b + " -o " + merged);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  const auto all = json::parse(slurp(merged));
+  ASSERT_EQ(all.at("hosts").size(), 5u);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    EXPECT_EQ(all.at("hosts").at(i).at("index"), i);
+    EXPECT_EQ(all.at("hosts").at(i).at("target"), targets[i]);
+  }
+  auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + merged);
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+
+  auto bad = run_command(shell_quote(LEGACYSCAN_BINARY) + " merge /nonexistent.json");
+  EXPECT_EQ(bad.exit_code, 2);
+  auto bad_shard = run_in_lab("legacy", {"scan", "127.0.0.1", "--shard", "3/2"});
+  EXPECT_EQ(bad_shard.exit_code, 2);
+  EXPECT_NE(bad_shard.err.find("--shard"), std::string::npos);
+}
+
+TEST(IntegrationEngine, ResumeSkipsHostsAlreadyInTheFile) {
+  const auto out = temp_file("resume.jsonl");
+  std::filesystem::remove(out);
+  auto r1 = run_in_lab("stock", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl",
+                                 "-o", out});
+  EXPECT_EQ(r1.exit_code, 0) << r1.err;
+  ASSERT_EQ(json_lines(slurp(out)).size(), 2u);
+  // The same list plus one more target: only the new one is scanned, appended to the same file.
+  auto r2 = run_in_lab("stock", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "127.0.0.1:139", "--probes", "smb",
+                                 "--format", "jsonl", "-o", out, "--resume", out});
+  EXPECT_EQ(r2.exit_code, 0) << r2.err;
+  const auto lines = json_lines(slurp(out));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines.at(2).at("target"), "127.0.0.1:139");
+  EXPECT_EQ(lines.at(2).at("index"), 2);
+  auto bad = run_in_lab("stock", {"scan", "127.0.0.1", "--resume", "/nonexistent.jsonl"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(IntegrationEngine, DomainDiscoveryFindsTheDcThroughItsOwnDns) {
+  auto doc = scan_json("hardened", {"--domain", "hardened.test", "--dns-server", "127.0.0.1", "--probes", "smb",
+                                    "--ports", "445"});
+  ASSERT_EQ(doc.at("hosts").size(), 1u);
+  EXPECT_EQ(doc.at("hosts").at(0).at("target"), "dc2.hardened.test");
+  EXPECT_EQ(doc.at("hosts").at(0).at("address"), "127.0.0.1");
+  EXPECT_EQ(doc.at("hosts").at(0).at("probes").at("smb").at("ports").at("445").at("ntlm").at("netbios_computer"),
+            "DC2");
+
+  auto none = run_in_lab("hardened", {"scan", "--domain", "nosuch.test", "--dns-server", "127.0.0.1", "--probes",
+                                      "smb"});
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("no domain controller"), std::string::npos) << none.err;
+  auto bad = run_in_lab("hardened", {"scan", "--domain", "nodots"});
+  EXPECT_EQ(bad.exit_code, 2);
+  auto bad_server = run_in_lab("hardened", {"scan", "--domain", "hardened.test", "--dns-server", "not-an-address"});
+  EXPECT_EQ(bad_server.exit_code, 2);
+}
+
+TEST(IntegrationEngine, HostTimeoutBoundsAHostThatNeverSpeaks) {
+  // The HTTP fixture accepts and waits for a request line: only --host-timeout ends the read early.
+  auto doc = scan_json("legacy", {"127.0.0.1:8080", "--probes", "smb", "--timeout", "20s", "--host-timeout", "1s",
+                                  "--no-ping"},
+                       3);
+  const auto& smb = doc.at("hosts").at(0).at("probes").at("smb");
+  EXPECT_EQ(smb.at("status"), "timeout");
+  EXPECT_LT(smb.at("elapsed_ms").get<int>(), 10000);
+}
+
+TEST(IntegrationEngine, InterruptLeavesValidPartialJson) {
+  const auto out = temp_file("interrupted.json");
+  std::filesystem::remove(out);
+  // One real host, then hosts whose packets are dropped (each would take the 20 s timeout).
+  std::string cmd = "ip netns exec ls-legacy sh -c " +
+                    shell_quote(shell_quote(LEGACYSCAN_BINARY) +
+                                " scan 127.0.0.1:445 127.0.0.1:4450 127.0.0.1:4450 127.0.0.1:4450 --no-ping"
+                                " --probes smb --timeout 20s --concurrency 1 --format json -o " +
+                                out + " & pid=$!; sleep 3; kill -INT $pid; wait $pid");
+  auto r = run_command(cmd);
+  ASSERT_TRUE(std::filesystem::exists(out)) << r.err;
+  const auto doc = json::parse(slurp(out));
+  EXPECT_FALSE(doc.at("complete").get<bool>());
+  ASSERT_GE(doc.at("hosts").size(), 1u);
+  EXPECT_EQ(doc.at("hosts").at(0).at("probes").at("smb").at("status"), "ok");
+  EXPECT_LT(doc.at("hosts").size(), 4u);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace legacyscan::testing
