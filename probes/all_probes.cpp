@@ -10,6 +10,9 @@
 #ifdef LEGACYSCAN_PROBE_TLS
 #include "probes/tls/tls_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+#include "probes/kerberos/kerberos_probe.hpp"
+#endif
 
 namespace legacyscan {
 
@@ -21,6 +24,9 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
     v.push_back(make_tls_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+    v.push_back(make_kerberos_probe());
 #endif
     return v;
   }();

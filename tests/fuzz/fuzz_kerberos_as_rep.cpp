@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: decode_as_rep (RFC 4120 5.4.2, clear-text fields only).
+#include <cstddef>
+#include <cstdint>
+
+#include "probes/kerberos/kerberos_codec.hpp"
+#include "probes/kerberos/kerberos_verdict.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace legacyscan;
+  using namespace legacyscan::kerberos;
+  const ByteView in(data, size);
+  auto a = decode_as_rep(in);
+  if (a)
+    for (const auto& pa : a->padata)
+      if (pa.padata_type == PA_ETYPE_INFO2) (void)decode_etype_info2(pa.padata_value);
+  return 0;
+}
