@@ -13,6 +13,9 @@
 #ifdef LEGACYSCAN_PROBE_KERBEROS
 #include "probes/kerberos/kerberos_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_NETBIOS
+#include "probes/netbios/netbios_probe.hpp"
+#endif
 
 namespace legacyscan {
 
@@ -27,6 +30,9 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
 #endif
 #ifdef LEGACYSCAN_PROBE_KERBEROS
     v.push_back(make_kerberos_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_NETBIOS
+    v.push_back(make_netbios_probe());
 #endif
     return v;
   }();

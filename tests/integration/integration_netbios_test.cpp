@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+// The netbios probe against the lab's Samba 4.17 DCs (scripts/lab): node status, name queries, the
+// NETLOGON mailslot pings over the datagram service, and silence/refusal on the lab's fixture ports.
+// NetBIOS is on in all three scenarios (docs/lab.md: `disable netbios = no` everywhere).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "tests/integration/lab_support.hpp"
+
+namespace legacyscan::testing {
+namespace {
+
+struct Dc {
+  const char* scenario;
+  const char* host;
+  const char* domain;
+  const char* dns_domain;
+  const char* dns_host;
+};
+const Dc kDcs[] = {{"legacy", "DC1", "LEGACY", "legacy.test", "dc1.legacy.test"},
+                   {"hardened", "DC2", "HARDENED", "hardened.test", "dc2.hardened.test"},
+                   {"stock", "DC3", "STOCK", "stock.test", "dc3.stock.test"}};
+
+nlohmann::json netbios_of(const nlohmann::json& doc) {
+  if (!doc.contains("hosts") || doc["hosts"].empty()) return {};
+  return doc["hosts"][0]["probes"]["netbios"];
+}
+
+bool has_name(const nlohmann::json& names, const std::string& name, const std::string& suffix, bool group) {
+  return std::any_of(names.begin(), names.end(), [&](const nlohmann::json& n) {
+    return n["name"] == name && n["suffix"] == suffix && n["group"] == group;
+  });
+}
+
+class IntegrationNetbios : public ::testing::TestWithParam<Dc> {};
+
+TEST_P(IntegrationNetbios, AnswersOfTheDc) {
+  const Dc& dc = GetParam();
+  const auto nb = netbios_of(scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"}));
+  ASSERT_TRUE(nb.is_object()) << nb.dump();
+  EXPECT_EQ(nb["status"], "ok") << nb.dump(2);
+
+  // Node status: computer <00>/<20> unique, domain <00> group, <1B> unique (PDC), <1C> group (DCs).
+  const auto& ns = nb["node_status"];
+  ASSERT_EQ(ns["status"], "ok") << ns.dump(2);
+  EXPECT_EQ(ns["computer"], dc.host);
+  EXPECT_EQ(ns["workgroup"], dc.domain);
+  const auto& names = ns["names"];
+  EXPECT_TRUE(has_name(names, dc.host, "00", false)) << names.dump();
+  EXPECT_TRUE(has_name(names, dc.host, "20", false)) << names.dump();
+  EXPECT_TRUE(has_name(names, dc.domain, "00", true)) << names.dump();
+  EXPECT_TRUE(has_name(names, dc.domain, "1B", false)) << names.dump();
+  EXPECT_TRUE(has_name(names, dc.domain, "1C", true)) << names.dump();
+  for (const auto& n : names) {
+    if (n["suffix"] == "1C") {
+      EXPECT_EQ(n["type"], "domain controllers");
+    }
+    if (n["suffix"] == "1B") {
+      EXPECT_EQ(n["type"], "domain master browser (PDC)");
+    }
+  }
+  EXPECT_EQ(ns["unit_id"].get<std::string>().size(), 17u);
+  EXPECT_EQ(ns["unit_id_reliable"], false);
+  // Samba itself holds 127.0.0.1:137 in the namespace, so the request left from another port.
+  EXPECT_EQ(ns["source_port_137"], false);
+
+  // Name queries for <1C> and <1B> at the target.
+  ASSERT_EQ(nb["name_queries"].size(), 2u);
+  for (const auto& q : nb["name_queries"]) {
+    EXPECT_EQ(q["status"], "ok") << q.dump();
+    EXPECT_EQ(q["found"], true) << q.dump();
+    EXPECT_EQ(q["addresses"], nlohmann::json::array({"127.0.0.1"}));
+  }
+  EXPECT_EQ(nb["name_queries"][0]["name"], std::string(dc.domain) + "<1C>");
+  EXPECT_EQ(nb["name_queries"][0]["group"], true);
+  EXPECT_EQ(nb["name_queries"][1]["name"], std::string(dc.domain) + "<1B>");
+  EXPECT_EQ(nb["name_queries"][1]["group"], false);
+  EXPECT_EQ(nb["domain"], dc.domain);
+  EXPECT_EQ(nb["domain_source"], "node-status");
+
+  // SAM LOGON as Windows XP sends it, for any user: the DC answers LOGON_SAM_LOGON_RESPONSE (NT40).
+  const auto& sam = nb["sam_logon"];
+  ASSERT_EQ(sam["status"], "ok") << sam.dump(2);
+  EXPECT_EQ(sam["nt_version_sent"], 1);
+  EXPECT_EQ(sam["reply_opcode"], 0x13);
+  EXPECT_EQ(sam["reply"], "LOGON_SAM_LOGON_RESPONSE");
+  EXPECT_EQ(sam["reply_format"], "NT40");
+  EXPECT_EQ(sam["pdc_name"], dc.host);
+  EXPECT_EQ(sam["logon_server"], std::string("\\\\") + dc.host);
+  EXPECT_EQ(sam["domain"], dc.domain);
+  EXPECT_EQ(sam["user"], "");
+  EXPECT_EQ(sam["lmnt_token"], 0xFFFF);
+  EXPECT_EQ(sam["lm20_token"], 0xFFFF);
+  // Samba holds 127.0.0.1:138 too: an ephemeral port went into SOURCE_PORT, and the reply reached it.
+  EXPECT_EQ(sam["local_port_138"], false);
+  EXPECT_GT(sam["local_port"].get<int>(), 1023);
+  EXPECT_TRUE(sam.contains("local_port_note"));
+  EXPECT_EQ(sam["reply_from"], "127.0.0.1:138");
+
+  // ... and for an unknown machine account: LOGON_SAM_USER_UNKNOWN naming that account.
+  const auto& machine = nb["sam_logon_machine_account"];
+  ASSERT_EQ(machine["status"], "ok") << machine.dump(2);
+  EXPECT_EQ(machine["user_sent"], "LEGACYSCAN$");
+  EXPECT_EQ(machine["reply_opcode"], 0x15);
+  EXPECT_EQ(machine["reply"], "LOGON_SAM_USER_UNKNOWN");
+  EXPECT_EQ(machine["user"], "LEGACYSCAN$");
+  EXPECT_EQ(machine["pdc_name"], dc.host);
+  EXPECT_EQ(machine["domain"], dc.domain);
+
+  // V5 | V5EX: the modern answer, LOGON_SAM_LOGON_RESPONSE_EX with the DNS names and DS flags.
+  const auto& ex = nb["sam_logon_v5ex"];
+  ASSERT_EQ(ex["status"], "ok") << ex.dump(2);
+  EXPECT_EQ(ex["nt_version_sent"], 6);
+  EXPECT_EQ(ex["reply_opcode"], 0x17);
+  EXPECT_EQ(ex["reply"], "LOGON_SAM_LOGON_RESPONSE_EX");
+  EXPECT_EQ(ex["pdc_name"], dc.host);
+  EXPECT_EQ(ex["domain"], dc.domain);
+  EXPECT_EQ(ex["dns_domain"], dc.dns_domain);
+  EXPECT_EQ(ex["dns_forest"], dc.dns_domain);
+  EXPECT_EQ(ex["dns_host"], dc.dns_host);
+  EXPECT_EQ(ex["dc_site"], "Default-First-Site-Name");
+  const auto flags = ex["ds_flag_names"].get<std::vector<std::string>>();
+  for (const char* f : {"PDC", "GC", "LDAP", "DS", "KDC", "WRITABLE"})
+    EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
+
+  // Primary query: the PDC names itself.
+  const auto& pq = nb["primary_query"];
+  ASSERT_EQ(pq["status"], "ok") << pq.dump(2);
+  EXPECT_EQ(pq["reply"], "LOGON_PRIMARY_RESPONSE");
+  EXPECT_EQ(pq["reply_opcode"], 0x0C);
+  EXPECT_EQ(pq["pdc_name"], dc.host);
+  EXPECT_EQ(pq["domain"], dc.domain);
+  EXPECT_EQ(pq["destination"], std::string(dc.domain) + "<1B>");
+
+  EXPECT_EQ(nb["session_port_139"], "open");
+}
+
+INSTANTIATE_TEST_SUITE_P(Integration, IntegrationNetbios, ::testing::ValuesIn(kDcs),
+                         [](const ::testing::TestParamInfo<Dc>& info) { return std::string(info.param.scenario); });
+
+// A SAM LOGON for another domain: Samba stays silent, and the probe says timeout after its retries.
+TEST(IntegrationNetbiosSilence, WrongDomainIsTimeout) {
+  const auto nb = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:138",
+                                                  "--netbios-domain", "NOSUCHDOMAIN", "--timeout", "300ms", "--retries",
+                                                  "1"},
+                                       3));
+  ASSERT_TRUE(nb.is_object());
+  EXPECT_EQ(nb["status"], "timeout") << nb.dump(2);
+  EXPECT_EQ(nb["domain_source"], "option");
+  EXPECT_EQ(nb["sam_logon"]["status"], "timeout");
+  EXPECT_EQ(nb["sam_logon"]["attempts"], 2);  // the first try and one retry
+  EXPECT_NE(nb["sam_logon"]["reason"].get<std::string>().find("no LOGON_SAM_LOGON_REQUEST reply"), std::string::npos);
+  // After silence the later pings get one try each.
+  EXPECT_EQ(nb["sam_logon_v5ex"]["attempts"], 1);
+  EXPECT_FALSE(nb.contains("node_status"));  // 137 not selected
+}
+
+// The lab's port 4450 drops everything: timeouts, told apart by retries, never an error. --no-ping:
+// the engine's reachability check would TCP-connect 4450 (the probe has a TCP port, 139) and give up.
+TEST(IntegrationNetbiosSilence, DroppedPortsAreTimeouts) {
+  const auto nb = netbios_of(scan_json(
+      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4450", "--netbios-name-port", "4450",
+                 "--netbios-datagram-port", "4450", "--netbios-domain", "LEGACY", "--timeout", "200ms", "--retries", "1"},
+      3));
+  ASSERT_TRUE(nb.is_object());
+  EXPECT_EQ(nb["status"], "timeout") << nb.dump(2);
+  EXPECT_EQ(nb["node_status"]["status"], "timeout");
+  EXPECT_EQ(nb["node_status"]["attempts"], 2);
+  for (const auto& q : nb["name_queries"]) EXPECT_EQ(q["status"], "skipped") << q.dump();
+  EXPECT_EQ(nb["sam_logon"]["status"], "timeout");
+  EXPECT_EQ(nb["primary_query"]["status"], "timeout");
+}
+
+// Port 4451 is closed: ICMP port unreachable makes both services "refused" at once.
+TEST(IntegrationNetbiosSilence, ClosedPortsAreRefused) {
+  const auto nb = netbios_of(scan_json(
+      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4451", "--netbios-name-port", "4451",
+                 "--netbios-datagram-port", "4451", "--netbios-domain", "LEGACY", "--timeout", "2s"},
+      3));
+  ASSERT_TRUE(nb.is_object());
+  EXPECT_EQ(nb["status"], "refused") << nb.dump(2);
+  EXPECT_EQ(nb["node_status"]["status"], "refused");
+  EXPECT_EQ(nb["node_status"]["attempts"], 1);
+  EXPECT_EQ(nb["sam_logon"]["status"], "refused");
+  EXPECT_EQ(nb["sam_logon"]["attempts"], 1);
+  EXPECT_EQ(nb["primary_query"]["status"], "refused");
+}
+
+}  // namespace
+}  // namespace legacyscan::testing

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden bytes of the NetBIOS probe's unit tests: tests/data/netbios/<scenario>_<what>_{request,response}.hex,
+// UDP payloads captured with `scripts/lab capture <scenario>` from the lab DCs (Samba 4.17) while
+// legacyscan (or nmblookup, for the *_nmblookup_* and *_nosuch_* files) ran, extracted with
+// `tshark -T fields -e udp.payload`.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "legacyscan/bytes.hpp"
+
+namespace legacyscan::netbios::testdata {
+
+inline Bytes golden(const std::string& name) {
+  const std::string path = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/netbios/" + name + ".hex";
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  Bytes out;
+  EXPECT_TRUE(from_hex(ss.str(), out)) << "bad or missing golden file " << path;
+  EXPECT_FALSE(out.empty()) << path;
+  return out;
+}
+
+inline const char* const kScenarios[] = {"legacy", "hardened", "stock"};
+
+}  // namespace legacyscan::netbios::testdata
