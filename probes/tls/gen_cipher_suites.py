@@ -32,7 +32,7 @@ MACS = {"MD5", "SHA", "SHA256", "SHA384", "IMIT", "OMAC", "L", "S"}
 def enc_bits(enc):
     for token, bits in (("NULL", 0), ("RC4_40", 40), ("RC2_CBC_40", 40), ("DES40", 40), ("DES_CBC_40", 40),
                         ("RC4_56", 56), ("DES_CBC", 56), ("3DES", 112), ("IDEA", 128), ("RC2_CBC_56", 56),
-                        ("RC4_128", 128), ("CHACHA20", 256), ("28147", 256), ("KUZNYECHIK", 256), ("MAGMA", 256)):
+                        ("RC4_128", 128), ("CHACHA20", 256), ("28147", 256), ("KUZNYECHIK", 256), ("MAGMA", 256), ("SM4", 128)):
         if enc.startswith(token):
             return bits
     for bits in ("128", "256"):

@@ -173,6 +173,8 @@ bool small_int(Reader v, int& out) {
 
 Decoded<LdapRead> decode_ldap_extended_response(ByteView data) {
   using D = Decoded<LdapRead>;
+  if (!data.empty() && data[0] != 0x30)  // decide on the first byte: a text banner is not LDAP
+    return D::fail("LDAP: not an LDAPMessage: " + printable_excerpt(data, 30));
   Reader r(data);
   std::uint8_t tag = 0;
   Reader msg;
