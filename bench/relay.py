@@ -1,0 +1,303 @@
+#!/usr/bin/python3
+"""Latency relay for the scale benchmark (bench/run, benchmark 3).
+
+Listens on many loopback addresses in the network namespace it is started in (the bench namespace) and
+forwards every TCP connection (and, with --udp-ports, every UDP datagram) to the same port of a lab DC in
+another namespace (default: 127.0.0.1 in ls-legacy). Every data segment, FIN and datagram is held --delay
+seconds in each direction, so one request/response round trip costs 2 x delay on top of the DC's own time.
+The TCP handshake itself is answered at once by the kernel of the bench namespace (userspace cannot hold a
+SYN/ACK, and this kernel has no netem); the upstream connect to the DC starts one delay after the accept (when
+the SYN would have arrived). So a connection costs one round trip less than on a real 50 ms link.
+
+How the two namespaces meet: all listening sockets are created first (they stay in the namespace the process
+started in); then the process setns(2)es its only thread into the lab namespace, so every upstream socket
+created afterwards lives there. No address outside 127.0.0.0/8 is ever used: the script refuses any other.
+
+Bounded: the relay exits after --max-seconds (default 1800) even if nobody stops it, and it writes its pid
+file only once every listener is bound ("ready" line on stdout).
+"""
+import argparse
+import asyncio
+import collections
+import ctypes
+import ipaddress
+import os
+import signal
+import socket
+import sys
+
+CLONE_NEWNET = 0x40000000
+
+
+def setns(path):
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns({path}): {os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
+def loopback_only(addr):
+    a = ipaddress.ip_address(addr)
+    if not (a in ipaddress.ip_network("127.0.0.0/8") or a == ipaddress.ip_address("::1")):
+        raise SystemExit(f"relay: {addr} is not a loopback address; refusing")
+    return str(a)
+
+
+class DelayedWriter:
+    """Writes chunks to a transport `delay` seconds after they were queued, in order; None means EOF/close."""
+
+    def __init__(self, loop, delay, on_close):
+        self.loop = loop
+        self.delay = delay
+        self.queue = collections.deque()
+        self.transport = None  # set once the destination exists
+        self.timer = None
+        self.on_close = on_close
+        self.closed = False
+
+    def push(self, data):
+        if self.closed:
+            return
+        self.queue.append((self.loop.time() + self.delay, data))
+        self._arm()
+
+    def attach(self, transport):
+        self.transport = transport
+        self._arm()
+
+    def _arm(self):
+        if self.timer is None and self.queue and self.transport is not None:
+            self.timer = self.loop.call_at(self.queue[0][0], self._flush)
+
+    def _flush(self):
+        self.timer = None
+        now = self.loop.time()
+        while self.queue and self.queue[0][0] <= now:
+            _, data = self.queue.popleft()
+            if data is None:
+                self.closed = True
+                self.queue.clear()
+                self.on_close(self.transport)
+                return
+            self.transport.write(data)
+        self._arm()
+
+
+def close_half(transport):
+    try:
+        if transport.can_write_eof():
+            transport.write_eof()
+        else:
+            transport.close()
+    except (OSError, RuntimeError):
+        transport.close()
+
+
+class Upstream(asyncio.Protocol):
+    def __init__(self, pair):
+        self.pair = pair
+
+    def connection_made(self, transport):
+        self.pair.up = transport
+        self.pair.to_up.attach(transport)
+
+    def data_received(self, data):
+        self.pair.to_client.push(data)
+
+    def eof_received(self):
+        self.pair.to_client.push(None)
+        return True
+
+    def connection_lost(self, exc):
+        self.pair.up_lost()
+
+
+class Pair:
+    total = 0
+
+    def __init__(self, loop, delay):
+        self.loop = loop
+        self.client = None
+        self.up = None
+        self.to_up = DelayedWriter(loop, delay, close_half)
+        self.to_client = DelayedWriter(loop, delay, self._close_client)
+        Pair.total += 1
+
+    def _close_client(self, transport):
+        close_half(transport)
+
+    def up_lost(self):
+        # The DC closed or reset: the client sees the close after the delay (already queued by eof_received;
+        # queue it again in case of a reset, the writer ignores a second None).
+        self.to_client.push(None)
+        self.loop.call_later(self.to_client.delay + 0.05, self._finish)
+
+    def _finish(self):
+        if self.client is not None:
+            self.client.close()
+        if self.up is not None:
+            self.up.close()
+
+
+class Client(asyncio.Protocol):
+    def __init__(self, loop, delay, upstream, port):
+        self.loop, self.delay, self.upstream, self.port = loop, delay, upstream, port
+
+    def connection_made(self, transport):
+        self.pair = Pair(self.loop, self.delay)
+        self.pair.client = transport
+        self.pair.to_client.attach(transport)
+        # The SYN reaches the DC one delay later: the upstream connect starts then.
+        self.loop.call_later(self.delay, lambda: self.loop.create_task(self._connect()))
+
+    async def _connect(self):
+        try:
+            await self.loop.create_connection(lambda: Upstream(self.pair), self.upstream, self.port)
+        except OSError:
+            # DC not there: reset the client after the delay.
+            def rst():
+                sock = self.pair.client.get_extra_info("socket")
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                self.pair.client.close()
+            self.loop.call_later(self.delay, rst)
+
+    def data_received(self, data):
+        self.pair.to_up.push(data)
+
+    def eof_received(self):
+        self.pair.to_up.push(None)
+        return True
+
+    def connection_lost(self, exc):
+        # Client gone (closed or reset): forward the close after the delay.
+        self.pair.to_up.push(None)
+
+
+class UdpListener(asyncio.DatagramProtocol):
+    """One per live address and UDP port: forwards each client's datagrams over a client-specific upstream
+    socket (created in the lab namespace) and sends the replies back from the listening address."""
+
+    def __init__(self, loop, delay, upstream, port):
+        self.loop, self.delay, self.upstream, self.port = loop, delay, upstream, port
+        self.flows = {}
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        self.loop.call_later(self.delay, self._forward, data, addr)
+
+    def _forward(self, data, addr):
+        flow = self.flows.get(addr)
+        if flow is None:
+            listener = self
+
+            class Back(asyncio.DatagramProtocol):
+                def datagram_received(self, reply, _src):
+                    listener.loop.call_later(listener.delay, listener.transport.sendto, reply, addr)
+
+            flow = self.flows[addr] = {"pending": [data], "transport": None}
+
+            async def open_flow():
+                t, _ = await self.loop.create_datagram_endpoint(Back, remote_addr=(self.upstream, self.port))
+                flow["transport"] = t
+                for d in flow["pending"]:
+                    t.sendto(d)
+                flow["pending"] = None
+                self.loop.call_later(30, t.close)  # bounded: flows live 30 s at most
+                self.loop.call_later(30, self.flows.pop, addr, None)
+
+            self.loop.create_task(open_flow())
+        elif flow["transport"] is None:
+            flow["pending"].append(data)
+        else:
+            flow["transport"].sendto(data)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--addresses", required=True, help="file: one loopback address per line to listen on")
+    ap.add_argument("--tcp-ports", default="445,139")
+    ap.add_argument("--udp-ports", default="")
+    ap.add_argument("--upstream", default="127.0.0.1")
+    ap.add_argument("--upstream-netns", default="ls-legacy", help="name under /run/netns ('' = stay here)")
+    ap.add_argument("--delay", type=float, default=0.025, help="seconds each way (default 0.025)")
+    ap.add_argument("--max-seconds", type=float, default=1800)
+    ap.add_argument("--pidfile")
+    ap.add_argument("--count-file", help="written on SIGUSR1: TCP connections relayed so far")
+    args = ap.parse_args()
+
+    upstream = loopback_only(args.upstream)
+    with open(args.addresses) as f:
+        addrs = [loopback_only(line.strip()) for line in f if line.strip() and not line.startswith("#")]
+    tcp_ports = [int(p) for p in args.tcp_ports.split(",") if p]
+    udp_ports = [int(p) for p in args.udp_ports.split(",") if p]
+
+    try:
+        import uvloop  # optional (Debian: python3-uvloop); plain asyncio otherwise
+        uvloop.install()
+    except ImportError:
+        pass
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+
+    # 1. Listeners, in the namespace we were started in.
+    tcp_socks, udp_socks = [], []
+    for a in addrs:
+        for p in tcp_ports:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((a, p))
+            s.listen(512)
+            s.setblocking(False)
+            tcp_socks.append((s, p))
+        for p in udp_ports:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((a, p))
+            s.setblocking(False)
+            udp_socks.append((s, p))
+    # 2. Every socket created from now on lives in the lab namespace.
+    if args.upstream_netns:
+        setns(os.path.join("/run/netns", args.upstream_netns))
+
+    async def serve():
+        servers = []
+        for s, p in tcp_socks:
+            servers.append(await loop.create_server(lambda p=p: Client(loop, args.delay, upstream, p), sock=s))
+        for s, p in udp_socks:
+            await loop.create_datagram_endpoint(lambda p=p: UdpListener(loop, args.delay, upstream, p), sock=s)
+        if args.pidfile:
+            with open(args.pidfile, "w") as f:
+                f.write(f"{os.getpid()}\n")
+        print(f"relay: ready: {len(addrs)} addresses, tcp {tcp_ports}, udp {udp_ports}, "
+              f"delay {args.delay * 1000:.0f} ms each way, upstream {upstream} in {args.upstream_netns or 'this netns'}",
+              flush=True)
+        stop = asyncio.Event()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+        # SIGUSR1: write the number of TCP connections relayed so far to --count-file (bench/run reads it
+        # before and after each scan: connections per live host).
+        def count():
+            if args.count_file:
+                with open(args.count_file + ".tmp", "w") as f:
+                    f.write(f"{Pair.total}\n")
+                os.replace(args.count_file + ".tmp", args.count_file)
+        loop.add_signal_handler(signal.SIGUSR1, count)
+        try:
+            await asyncio.wait_for(stop.wait(), args.max_seconds)
+        except asyncio.TimeoutError:
+            print("relay: --max-seconds reached, exiting", file=sys.stderr, flush=True)
+        print(f"relay: {Pair.total} TCP connections relayed", flush=True)
+        for srv in servers:
+            srv.close()
+
+    loop.run_until_complete(serve())
+
+
+if __name__ == "__main__":
+    main()
