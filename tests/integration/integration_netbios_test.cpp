@@ -4,8 +4,15 @@
 // NetBIOS is on in all three scenarios (docs/lab.md: `disable netbios = no` everywhere).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "tests/integration/lab_support.hpp"
 
@@ -186,6 +193,93 @@ TEST(IntegrationNetbiosSilence, ClosedPortsAreRefused) {
   EXPECT_EQ(nb["sam_logon"]["status"], "refused");
   EXPECT_EQ(nb["sam_logon"]["attempts"], 1);
   EXPECT_EQ(nb["primary_query"]["status"], "refused");
+}
+
+// A hostile peer: a UDP responder in the lab namespace (127.0.0.1 only) that answers every request with
+// a malformed packet: on the name service port a response whose RDLENGTH runs past the end, on the
+// datagram port a DIRECT_UNIQUE datagram, sent to the header's SOURCE_IP/SOURCE_PORT, whose DGM_LENGTH
+// runs past the end. The probe must say protocol-error, with what was malformed.
+constexpr const char* kHostileResponder = R"PY(
+import socket, struct, sys
+port, mode, ready = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", port))
+open(ready, "w").close()
+s.settimeout(20)
+try:
+    while True:
+        data, addr = s.recvfrom(65535)
+        if mode == "ns" and len(data) >= 46:
+            s.sendto(data[0:2] + bytes([0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0]) + data[12:46] +
+                     bytes([0, 0x21, 0, 1, 0, 0, 0, 0, 0x01, 0x00]), addr)
+        elif mode == "dgm" and len(data) >= 10:
+            dest = (socket.inet_ntoa(data[4:8]), struct.unpack(">H", data[8:10])[0])
+            s.sendto(bytes([0x10, 0x02, 0, 1]) + data[4:10] + struct.pack(">HH", 500, 0) + b" " + b"A" * 10, dest)
+except socket.timeout:
+    pass
+)PY";
+
+class HostileResponder {
+ public:
+  HostileResponder(int port, const char* mode) {
+    const std::string base = ::testing::TempDir() + "/netbios-hostile-" + std::to_string(::getpid()) + "-" + mode;
+    script_ = base + ".py";
+    ready_ = base + ".ready";
+    pid_file_ = base + ".pid";
+    std::filesystem::remove(ready_);
+    std::ofstream(script_) << kHostileResponder;
+    const std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-legacy python3 " + script_ + " " +
+                            std::to_string(port) + " " + mode + " " + ready_ + "' >/dev/null 2>&1 &";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    for (int i = 0; i < 100 && !std::filesystem::exists(ready_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(std::filesystem::exists(ready_)) << "the responder did not start";
+  }
+  ~HostileResponder() {
+    std::ifstream f(pid_file_);
+    pid_t pid = 0;
+    if (f >> pid && pid > 0) ::kill(pid, SIGTERM);
+    std::filesystem::remove(script_);
+    std::filesystem::remove(ready_);
+    std::filesystem::remove(pid_file_);
+  }
+
+ private:
+  std::string script_, ready_, pid_file_;
+};
+
+TEST(IntegrationNetbiosHostile, MalformedAnswersAreProtocolErrors) {
+  HostileResponder ns(4461, "ns");
+  HostileResponder dgm(4462, "dgm");
+  const auto nb = netbios_of(scan_json(
+      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4461,netbios:4462",
+                 "--netbios-name-port", "4461", "--netbios-datagram-port", "4462", "--netbios-domain", "LEGACY",
+                 "--timeout", "300ms", "--retries", "0"},
+      3));
+  ASSERT_TRUE(nb.is_object());
+  EXPECT_EQ(nb["status"], "protocol-error") << nb.dump(2);
+  EXPECT_EQ(nb["node_status"]["status"], "protocol-error");
+  EXPECT_NE(nb["node_status"]["reason"].get<std::string>().find("RDLENGTH"), std::string::npos) << nb["node_status"];
+  for (const auto& q : nb["name_queries"]) EXPECT_EQ(q["status"], "protocol-error") << q.dump();
+  for (const char* k : {"sam_logon", "sam_logon_machine_account", "sam_logon_v5ex", "primary_query"}) {
+    EXPECT_EQ(nb[k]["status"], "protocol-error") << k << ": " << nb[k].dump();
+    EXPECT_NE(nb[k]["reason"].get<std::string>().find("DGM_LENGTH"), std::string::npos) << nb[k].dump();
+  }
+}
+
+// --netbios-local-port: the datagram socket takes that port and writes it into SOURCE_PORT; Samba's
+// reply (sent to SOURCE_PORT) reaches it there.
+TEST(IntegrationNetbiosPorts, LocalDatagramPortGoesIntoTheHeader) {
+  const auto nb = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:137,netbios:138",
+                                                  "--netbios-local-port", "4470"}));
+  ASSERT_TRUE(nb.is_object());
+  const auto& sam = nb["sam_logon"];
+  EXPECT_EQ(sam["status"], "ok") << sam.dump(2);
+  EXPECT_EQ(sam["local_port"], 4470);
+  EXPECT_EQ(sam["local_port_138"], false);
+  EXPECT_FALSE(sam.contains("local_port_note"));
+  EXPECT_EQ(sam["reply"], "LOGON_SAM_LOGON_RESPONSE");
+  EXPECT_FALSE(nb.contains("session_port_139"));  // 139 not selected
 }
 
 }  // namespace
