@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// The TLS probe against real servers in the ls-legacy namespace: the lab DCs' LDAPS (636) and LDAP
+// StartTLS (389), and openssl s_server / gnutls-serv instances this test starts on 127.0.0.1:4433-4438
+// with a throwaway key. Expected suite lists are derived from each server's own configuration
+// (`openssl ciphers -s -V` / `gnutls-cli -l` with the same string), never typed in by hand.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "lab_support.hpp"
+#include "probes/tls/tls_cipher_suites.hpp"
+
+namespace legacyscan::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Server {
+  std::uint16_t port;
+  std::string command;  // run inside ls-legacy
+};
+
+const std::string kRsaOnly = "aRSA:@SECLEVEL=0";
+const std::string kPfsOnly = "ECDHE+aRSA:DHE+aRSA";
+const std::string kRsaKex = "kRSA:!PSK";
+const std::string kGnutlsPriority = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3";
+
+class IntegrationTls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = ::testing::TempDir() + "/legacyscan-tls-" + std::to_string(::getpid());
+    auto r = run_command("mkdir -p " + dir_ + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir_ +
+                         "/key.pem -out " + dir_ + "/cert.pem -days 30 -subj /CN=tls.lab.test -addext " +
+                         "subjectAltName=DNS:tls.lab.test,IP:127.0.0.1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string kc = " -cert " + dir_ + "/cert.pem -key " + dir_ + "/key.pem -quiet";
+    const std::vector<Server> servers{
+        {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
+        {4434, "openssl s_server -accept 127.0.0.1:4434 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc},
+        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -cipher '" + kPfsOnly + "'" + kc},
+        {4436, "openssl s_server -accept 127.0.0.1:4436 -tls1_2 -cipher '" + kRsaKex + "'" + kc},
+        {4437, "openssl s_server -accept 127.0.0.1:4437 -tls1_3 -ciphersuites "
+               "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" + kc},
+        {4438, "gnutls-serv -p 4438 --echo -q --x509certfile=" + dir_ + "/cert.pem --x509keyfile=" + dir_ +
+               "/key.pem --priority='" + kGnutlsPriority + "'"},
+    };
+    for (const auto& s : servers) {
+      const std::string pidfile = dir_ + "/" + std::to_string(s.port) + ".pid";
+      run_command("ip netns exec ls-legacy sh -c " +
+                  shell_quote(s.command + " </dev/null >" + dir_ + "/" + std::to_string(s.port) + ".log 2>&1 & echo $! >" + pidfile));
+      pidfiles_.push_back(pidfile);
+    }
+    // Wait until all six listen (gnutls-serv binds within a second; openssl at once).
+    for (int i = 0; i < 50; ++i) {
+      auto ss = run_command("ip netns exec ls-legacy ss -Hltn");
+      int up = 0;
+      for (const auto& s : servers)
+        if (ss.out.find(":" + std::to_string(s.port) + " ") != std::string::npos) ++up;
+      if (up == static_cast<int>(servers.size())) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
+                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:8080,tls:4450,tls:4451",
+                                "--timeout", "1s"});
+  }
+
+  static void TearDownTestSuite() {
+    for (const auto& p : pidfiles_) {
+      const std::string pid = slurp(p);
+      const int n = std::atoi(pid.c_str());
+      if (n > 1) ::kill(n, SIGTERM);
+    }
+    run_command("rm -rf " + dir_);
+  }
+
+  static const json& endpoint(std::uint16_t port) {
+    static const json none;
+    for (const auto& e : doc_["hosts"][0]["probes"]["tls"]["endpoints"])
+      if (e["port"] == port) return e;
+    ADD_FAILURE() << "no endpoint " << port;
+    return none;
+  }
+
+  static std::vector<std::string> accepted_names(const json& e, const std::string& version) {
+    std::vector<std::string> out;
+    if (e.contains("ciphers") && e["ciphers"].contains(version))
+      for (const auto& s : e["ciphers"][version]) out.push_back(s["iana"]);
+    return out;
+  }
+
+  static std::string dir_;
+  static std::vector<std::string> pidfiles_;
+  static json doc_;
+};
+std::string IntegrationTls::dir_;
+std::vector<std::string> IntegrationTls::pidfiles_;
+json IntegrationTls::doc_;
+
+// `openssl ciphers -s -V -stdname` for one protocol version, in OpenSSL's preference order; TLS 1.3
+// suites (which -s keeps for a TLS 1.3 maximum) are dropped for the older versions.
+std::vector<std::string> openssl_suites(const std::string& version_flag, const std::string& cipher_string) {
+  auto r = run_command("openssl ciphers -s -V -stdname " + version_flag + " " + shell_quote(cipher_string));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> out;
+  std::istringstream in(r.out);
+  std::string hex, dash, name;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    if (!(ls >> hex >> dash >> name)) continue;
+    if (hex.rfind("0x13,", 0) == 0) continue;
+    out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+void expect_versions(const json& e, const std::map<std::string, std::string>& expected) {
+  ASSERT_EQ(e["status"], "ok") << e.dump();
+  for (const auto& [v, verdict] : expected)
+    EXPECT_EQ(e["versions"][v], verdict) << "port " << e["port"] << " " << v << ": " << e["version_answers"][v];
+}
+
+TEST_F(IntegrationTls, LegacyDcLdapsAcceptsTls10To12) {
+  const auto& e = endpoint(636);
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"},
+                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  EXPECT_EQ(e["service"], "ldaps");
+  EXPECT_TRUE(e["starttls"].is_null());
+  EXPECT_EQ(e["secure_renegotiation"], true);
+  EXPECT_EQ(e["fallback_scsv"], true);
+  EXPECT_EQ(e["bsi_minimum"], false);
+  ASSERT_TRUE(e["certificate"].is_object());
+  EXPECT_NE(e["certificate"]["subject"].get<std::string>().find("CN=DC1.legacy.test"), std::string::npos);
+  EXPECT_EQ(e["certificate"]["key_type"], "RSA");
+  EXPECT_EQ(e["certificate"]["key_bits"], 4096);
+  EXPECT_FALSE(accepted_names(e, "tls1.2").empty());
+  EXPECT_FALSE(accepted_names(e, "tls1.3").empty());
+}
+
+TEST_F(IntegrationTls, HardenedDcLdapsRejectsTls10And11) {
+  auto doc = scan_json("hardened", {"127.0.0.1", "--probes", "tls", "--ports", "tls:636"});
+  const auto& e = doc["hosts"][0]["probes"]["tls"]["endpoints"][0];
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
+                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  EXPECT_EQ(e["version_answers"]["tls1.0"], "closed");  // Samba closes without an alert
+  EXPECT_TRUE(accepted_names(e, "tls1.0").empty());
+}
+
+TEST_F(IntegrationTls, LegacyDcLdapStartTls) {
+  const auto& e = endpoint(389);
+  EXPECT_EQ(e["starttls"], "ldap");
+  expect_versions(e, {{"tls1.0", "accepted"}, {"tls1.2", "accepted"}, {"ssl3", "rejected"}});
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(accepted_names(endpoint(636), "tls1.2")));
+}
+
+TEST_F(IntegrationTls, OpensslTls10OnlyAtSeclevel0) {
+  const auto& e = endpoint(4433);
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "rejected"},
+                      {"tls1.2", "rejected"}, {"tls1.3", "rejected"}});
+  EXPECT_EQ(e["version_answers"]["tls1.2"], "ServerHello TLS 1.0");
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_TRUE(e["fallback_scsv"].is_null()) << "one version only: nothing to fall back from";
+  EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
+  EXPECT_EQ(e["certificate"]["self_signed"], true);
+  EXPECT_EQ(e["certificate"]["san"], json::array({"DNS:tls.lab.test", "IP:127.0.0.1"}));
+}
+
+TEST_F(IntegrationTls, OpensslTls10To12SuitesPerVersion) {
+  const auto& e = endpoint(4434);
+  expect_versions(e, {{"tls1.0", "accepted"}, {"tls1.1", "accepted"}, {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
+  EXPECT_EQ(e["fallback_scsv"], true);
+  EXPECT_EQ(e["pfs_only"], false);
+}
+
+TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
+  const auto& e = endpoint(4435);
+  expect_versions(e, {{"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
+  // -serverpref: the enumeration order is the server's order, which is openssl's own listing order.
+  EXPECT_EQ(accepted_names(e, "tls1.2"), openssl_suites("-tls1_2", kPfsOnly));
+  EXPECT_EQ(e["server_order"], true);
+  EXPECT_EQ(e["pfs_only"], true);
+  EXPECT_EQ(e["bsi_minimum"], true);
+  for (const auto& s : e["ciphers"]["tls1.2"]) {
+    EXPECT_EQ(s["pfs"], true);
+    if (s["kex"] == "ECDH") {
+      EXPECT_EQ(s["kex_bits"], 253) << s.dump();  // x25519 first in our groups
+    } else {
+      EXPECT_GE(s["kex_bits"].get<int>(), 2048) << s.dump();
+    }
+  }
+}
+
+TEST_F(IntegrationTls, OpensslRsaKexOnly) {
+  const auto& e = endpoint(4436);
+  expect_versions(e, {{"tls1.2", "accepted"}, {"tls1.1", "rejected"}});
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaKex)));
+  EXPECT_EQ(e["pfs_only"], false);
+  EXPECT_EQ(e["bsi_minimum"], false);
+  EXPECT_EQ(e["server_order"], false);
+  for (const auto& s : e["ciphers"]["tls1.2"]) {
+    EXPECT_EQ(s["kex"], "RSA");
+    EXPECT_EQ(s["kex_bits"], 2048);
+  }
+}
+
+TEST_F(IntegrationTls, OpensslTls13OnlyWithReducedSuites) {
+  const auto& e = endpoint(4437);
+  expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "rejected"},
+                      {"tls1.3", "accepted"}});
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.3")),
+            sorted(std::vector<std::string>{"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}));
+  EXPECT_EQ(e["hello_retry_request"], false);
+  const auto groups = e["tls13_groups"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "x25519"), groups.end());
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "secp384r1"), groups.end());
+  EXPECT_EQ(std::find(groups.begin(), groups.end(), "X25519MLKEM768"), groups.end());  // OpenSSL 3.0 lacks it
+  ASSERT_TRUE(e["certificate"].is_object()) << e.dump();
+  EXPECT_EQ(e["certificate"]["source"], "openssl");
+  EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
+  EXPECT_TRUE(e["secure_renegotiation"].is_null());
+  EXPECT_EQ(e["bsi_minimum"], true);
+}
+
+TEST_F(IntegrationTls, GnutlsServesRc4And3des) {
+  const auto& e = endpoint(4438);
+  expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"}, {"tls1.2", "accepted"},
+                      {"tls1.3", "rejected"}});
+  // gnutls-cli -l lists the priority string's suites with their hex value and minimum version; the
+  // server can use those whose authentication fits its RSA certificate.
+  auto r = run_command("gnutls-cli -l --priority " + shell_quote(kGnutlsPriority));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::set<std::string>> expected;  // version -> IANA names
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    unsigned a = 0, b = 0;
+    char minv[16] = {0};
+    const auto pos = line.find("0x");
+    if (pos == std::string::npos || std::sscanf(line.c_str() + pos, "0x%x, 0x%x %15s", &a, &b, minv) != 3) continue;
+    const auto* s = tls::find_cipher_suite(static_cast<std::uint16_t>(a << 8 | b));
+    if (!s || s->tls13 || s->auth != "RSA") continue;
+    const std::string min(minv);
+    for (const char* v : {"tls1.0", "tls1.1", "tls1.2"}) {
+      const bool ok = min == "SSL3.0" || min == "TLS1.0" || (min == "TLS1.1" && std::string(v) != "tls1.0") ||
+                      (min == "TLS1.2" && std::string(v) == "tls1.2");
+      if (ok) expected[v].insert(std::string(s->iana));
+    }
+  }
+  for (const char* v : {"tls1.0", "tls1.1", "tls1.2"}) {
+    const auto got = accepted_names(e, v);
+    EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected[v]) << v;
+  }
+  const auto tls10 = accepted_names(e, "tls1.0");
+  EXPECT_NE(std::find(tls10.begin(), tls10.end(), "TLS_RSA_WITH_RC4_128_SHA"), tls10.end());
+  EXPECT_NE(std::find(tls10.begin(), tls10.end(), "TLS_RSA_WITH_3DES_EDE_CBC_SHA"), tls10.end());
+  bool weak_flagged = false;
+  for (const auto& s : e["ciphers"]["tls1.0"])
+    if (s["iana"] == "TLS_RSA_WITH_RC4_128_SHA") weak_flagged = s["weak"].get<bool>();
+  EXPECT_TRUE(weak_flagged);
+}
+
+TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
+  const auto& http = endpoint(8080);
+  EXPECT_EQ(http["status"], "protocol-error");
+  EXPECT_NE(http["reason"].get<std::string>().find("not TLS"), std::string::npos) << http["reason"];
+  EXPECT_NE(http["versions"]["tls1.2"], "accepted");
+  EXPECT_EQ(endpoint(4450)["status"], "timeout");
+  EXPECT_EQ(endpoint(4451)["status"], "refused");
+}
+
+TEST_F(IntegrationTls, TableShowsTheVersionGrid) {
+  auto r = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "tls", "--ports", "tls:636", "--no-color"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("TLS 1.0 (ldaps)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BSI TR-02102-2"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace legacyscan::testing
