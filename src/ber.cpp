@@ -75,7 +75,8 @@ bool decode_oid(ByteView content, std::string& dotted, std::string& error) {
     v = (v << 7) | (b & 0x7f);
     in_subid = (b & 0x80) != 0;
     if (in_subid) continue;
-    if (++arcs > kMaxOidArcs) {
+    arcs += text.empty() ? 2 : 1;  // the first subidentifier carries two arcs
+    if (arcs > kMaxOidArcs) {
       error = "OBJECT IDENTIFIER with more than " + std::to_string(kMaxOidArcs) + " arcs";
       return false;
     }

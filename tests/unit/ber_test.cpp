@@ -149,6 +149,18 @@ TEST(Ber, ObjectIdentifiers) {
     EXPECT_FALSE(decode_oid(H(bad), dotted, error)) << bad;
     EXPECT_FALSE(error.empty());
   }
+  // 64 arcs is the cap on both sides (the first subidentifier carries two arcs).
+  std::string longest = "1.2";
+  for (int i = 2; i < 64; ++i) longest += ".1";
+  Bytes content;
+  ASSERT_TRUE(encode_oid(longest, content));
+  std::string dotted, error;
+  ASSERT_TRUE(decode_oid(content, dotted, error)) << error;
+  EXPECT_EQ(dotted, longest);
+  content.push_back(0x01);
+  EXPECT_FALSE(decode_oid(content, dotted, error)) << "65 arcs";
+  EXPECT_FALSE(encode_oid(longest + ".1", content));
+
   Writer w;
   EXPECT_FALSE(w.oid("not.an.oid"));
   EXPECT_FALSE(w.ok());
