@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: SMTP, FTP, IMAP and POP3 STARTTLS replies, split at every offset of the input.
+#include <cstdint>
+#include <cstdlib>
+
+#include "probes/tls/tls_starttls.hpp"
+
+namespace {
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace legacyscan;
+  using namespace legacyscan::tls;
+  const ByteView in(data, size);
+  for (auto p : {StartTlsProto::smtp, StartTlsProto::ftp, StartTlsProto::imap, StartTlsProto::pop3})
+    for (const auto& step : text_prelude(p)) {
+      const auto whole = step.parse(in);
+      if (whole.ok) check(whole.complete);
+      // A decision never changes when more bytes arrive after it.
+      for (std::size_t n = 0; n < size && n < 256; ++n) {
+        const auto part = step.parse(in.first(n));
+        if (part.complete) check(whole.complete);
+      }
+    }
+  return 0;
+}
