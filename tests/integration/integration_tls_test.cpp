@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -30,6 +31,39 @@ struct Server {
 const std::string kRsaOnly = "aRSA:@SECLEVEL=0";
 const std::string kPfsOnly = "ECDHE+aRSA:DHE+aRSA";
 const std::string kRsaKex = "kRSA:!PSK";
+// OpenJDK's JSSE serves SSL 3.0, export, DES and NULL suites once the disabled-algorithm lists are
+// emptied (docs/PROTOCOL-NOTES): the only Debian server for those. Written to the temp dir at test time.
+const char* kJsseServer = R"(import javax.net.ssl.*;
+import java.io.*;
+import java.net.*;
+import java.security.*;
+
+public class LegacyTlsServer {
+  public static void main(String[] a) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = new FileInputStream(a[1])) { ks.load(in, "changeit".toCharArray()); }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(
+        Integer.parseInt(a[0]), 50, InetAddress.getByName("127.0.0.1"));
+    ss.setEnabledProtocols(a[2].split(","));
+    ss.setEnabledCipherSuites(ss.getSupportedCipherSuites());
+    System.out.println("suites " + String.join(",", ss.getEnabledCipherSuites()));
+    System.out.flush();
+    while (true) {
+      final SSLSocket s = (SSLSocket) ss.accept();
+      new Thread(() -> {
+        try { s.setSoTimeout(5000); s.startHandshake(); } catch (Exception e) { }
+        try { s.close(); } catch (Exception e) { }
+      }).start();
+    }
+  }
+}
+)";
+const char* kJsseSecurity = "jdk.tls.disabledAlgorithms=\njdk.tls.legacyAlgorithms=\njdk.certpath.disabledAlgorithms=\n";
+
 const std::string kGnutlsPriority = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3";
 
 class IntegrationTls : public ::testing::Test {
@@ -40,6 +74,13 @@ class IntegrationTls : public ::testing::Test {
                          "/key.pem -out " + dir_ + "/cert.pem -days 30 -subj /CN=tls.lab.test -addext " +
                          "subjectAltName=DNS:tls.lab.test,IP:127.0.0.1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    {
+      std::ofstream(dir_ + "/LegacyTlsServer.java") << kJsseServer;
+      std::ofstream(dir_ + "/legacy.security") << kJsseSecurity;
+      r = run_command("openssl pkcs12 -export -in " + dir_ + "/cert.pem -inkey " + dir_ + "/key.pem -out " + dir_ +
+                      "/ks.p12 -passout pass:changeit -name srv");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
     const std::string kc = " -cert " + dir_ + "/cert.pem -key " + dir_ + "/key.pem -quiet";
     const std::vector<Server> servers{
         {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
@@ -50,6 +91,8 @@ class IntegrationTls : public ::testing::Test {
                "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" + kc},
         {4438, "gnutls-serv -p 4438 --echo -q --x509certfile=" + dir_ + "/cert.pem --x509keyfile=" + dir_ +
                "/key.pem --priority='" + kGnutlsPriority + "'"},
+        {4439, "java -Djava.security.properties=" + dir_ + "/legacy.security " + dir_ + "/LegacyTlsServer.java 4439 " +
+               dir_ + "/ks.p12 SSLv3,TLSv1"},
     };
     for (const auto& s : servers) {
       const std::string pidfile = dir_ + "/" + std::to_string(s.port) + ".pid";
@@ -57,8 +100,8 @@ class IntegrationTls : public ::testing::Test {
                   shell_quote(s.command + " </dev/null >" + dir_ + "/" + std::to_string(s.port) + ".log 2>&1 & echo $! >" + pidfile));
       pidfiles_.push_back(pidfile);
     }
-    // Wait until all six listen (gnutls-serv binds within a second; openssl at once).
-    for (int i = 0; i < 50; ++i) {
+    // Wait until all listen (openssl at once, gnutls-serv within a second, java compiles first).
+    for (int i = 0; i < 300; ++i) {
       auto ss = run_command("ip netns exec ls-legacy ss -Hltn");
       int up = 0;
       for (const auto& s : servers)
@@ -67,7 +110,7 @@ class IntegrationTls : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
-                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:8080,tls:4450,tls:4451",
+                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:8080,tls:4450,tls:4451",
                                 "--timeout", "1s"});
   }
 
@@ -272,6 +315,42 @@ TEST_F(IntegrationTls, GnutlsServesRc4And3des) {
   for (const auto& s : e["ciphers"]["tls1.0"])
     if (s["iana"] == "TLS_RSA_WITH_RC4_128_SHA") weak_flagged = s["weak"].get<bool>();
   EXPECT_TRUE(weak_flagged);
+}
+
+TEST_F(IntegrationTls, JsseServesSsl3AndExportSuites) {
+  const auto& e = endpoint(4439);
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "accepted"}, {"tls1.0", "accepted"}, {"tls1.1", "rejected"},
+                      {"tls1.2", "rejected"}, {"tls1.3", "rejected"}});
+  // Expected: the suites the server printed as enabled (JSSE's SSL_ names are IANA's TLS_ ones), minus
+  // those its RSA certificate cannot serve (DSS, ECDSA, fixed ECDH/DH) and those SSL 3.0 / TLS 1.0
+  // cannot carry (SHA-256/384 MACs, AEAD, TLS 1.3).
+  const std::string log = slurp(dir_ + "/4439.log");
+  const auto at = log.find("suites ");
+  ASSERT_NE(at, std::string::npos) << log;
+  std::set<std::string> expected;
+  std::istringstream in(log.substr(at + 7, log.find('\n', at) - at - 7));
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    if (name.rfind("SSL_", 0) == 0) name = "TLS_" + name.substr(4);
+    for (const auto& s : tls::cipher_suites()) {
+      if (s.iana != name) continue;
+      const bool cert_fits = s.auth == "RSA" || s.auth == "anon";
+      const bool kex_fits = s.kex == "RSA" || s.kex == "DHE" || s.kex == "ECDHE";
+      const bool old_mac = s.mac == "SHA1" || s.mac == "MD5";
+      if (cert_fits && kex_fits && old_mac && !s.tls13) expected.insert(name);
+    }
+  }
+  for (const char* v : {"ssl3", "tls1.0"}) {
+    const auto got = accepted_names(e, v);
+    EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected) << v;
+  }
+  bool export_rsa_512 = false;
+  for (const auto& s : e["ciphers"]["ssl3"])
+    if (s["iana"] == "TLS_RSA_EXPORT_WITH_RC4_40_MD5")
+      export_rsa_512 = s["export"] == true && s["weak"] == true && s["kex_bits"] == 512;
+  EXPECT_TRUE(export_rsa_512) << "export RSA: 512-bit ServerKeyExchange key";
+  EXPECT_EQ(e["server_order"], true);
+  EXPECT_EQ(e["secure_renegotiation"], true);
 }
 
 TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
