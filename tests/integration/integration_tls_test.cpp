@@ -64,6 +64,63 @@ public class LegacyTlsServer {
 )";
 const char* kJsseSecurity = "jdk.tls.disabledAlgorithms=\njdk.tls.legacyAlgorithms=\njdk.certpath.disabledAlgorithms=\n";
 
+// Fake STARTTLS services (SMTP, IMAP, POP3, FTP and an SMTP server without STARTTLS) that write every
+// multi-line reply in 7-byte pieces with pauses, then hand the socket to Python's ssl module.
+const char* kStartTlsServer = R"PY(# Fake STARTTLS servers for the TLS probe's tests: every multi-line reply is written in pieces with a
+# pause in between (even inside a line), then the socket is wrapped in TLS with Python's ssl module.
+import socket, socketserver, ssl, sys, time
+
+proto, port, cert, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+
+def send_split(sock, text):
+    data = text.encode()
+    for i in range(0, len(data), 7):
+        sock.sendall(data[i:i + 7])
+        time.sleep(0.01)
+
+def read_line(f):
+    return f.readline(1024).decode(errors="replace").strip()
+
+SCRIPTS = {
+    "smtp": [(None, "220-mail.lab.test ESMTP\r\n220 ready\r\n"),
+             ("EHLO", "250-mail.lab.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n"),
+             ("STARTTLS", "220 2.0.0 Ready to start TLS\r\n")],
+    "smtp-notls": [(None, "220 mail.lab.test ESMTP\r\n"), ("EHLO", "250-mail.lab.test\r\n250 8BITMIME\r\n")],
+    "imap": [(None, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"), ("a1 STARTTLS", "a1 OK Begin TLS negotiation now\r\n")],
+    "pop3": [(None, "+OK POP3 ready\r\n"), ("STLS", "+OK Begin TLS negotiation\r\n")],
+    "ftp": [(None, "220-Welcome\r\n220 FTP ready\r\n"), ("AUTH TLS", "234 AUTH TLS OK.\r\n")],
+}
+
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        s = self.request
+        s.settimeout(5)
+        f = s.makefile("rb")
+        try:
+            for expect, reply in SCRIPTS[proto]:
+                if expect is not None:
+                    line = read_line(f)
+                    if not line.upper().startswith(expect.upper()):
+                        s.sendall(b"500 what?\r\n")
+                        return
+                send_split(s, reply)
+            if proto.endswith("notls"):
+                read_line(f)
+                return
+            tls = ctx.wrap_socket(s, server_side=True)
+            tls.close()
+        except Exception:
+            pass
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+Server(("127.0.0.1", port), Handler).serve_forever()
+)PY";
+
 const std::string kGnutlsPriority = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3";
 
 class IntegrationTls : public ::testing::Test {
@@ -77,12 +134,13 @@ class IntegrationTls : public ::testing::Test {
     {
       std::ofstream(dir_ + "/LegacyTlsServer.java") << kJsseServer;
       std::ofstream(dir_ + "/legacy.security") << kJsseSecurity;
+      std::ofstream(dir_ + "/starttls_server.py") << kStartTlsServer;
       r = run_command("openssl pkcs12 -export -in " + dir_ + "/cert.pem -inkey " + dir_ + "/key.pem -out " + dir_ +
                       "/ks.p12 -passout pass:changeit -name srv");
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
     const std::string kc = " -cert " + dir_ + "/cert.pem -key " + dir_ + "/key.pem -quiet";
-    const std::vector<Server> servers{
+    std::vector<Server> servers{
         {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
         {4434, "openssl s_server -accept 127.0.0.1:4434 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc},
         {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -cipher '" + kPfsOnly + "'" + kc},
@@ -94,6 +152,10 @@ class IntegrationTls : public ::testing::Test {
         {4439, "java -Djava.security.properties=" + dir_ + "/legacy.security " + dir_ + "/LegacyTlsServer.java 4439 " +
                dir_ + "/ks.p12 SSLv3,TLSv1"},
     };
+    for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{
+             {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444}})
+      servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + proto + " " + std::to_string(port) + " " +
+                                   dir_ + "/cert.pem " + dir_ + "/key.pem"});
     for (const auto& s : servers) {
       const std::string pidfile = dir_ + "/" + std::to_string(s.port) + ".pid";
       run_command("ip netns exec ls-legacy sh -c " +
@@ -111,6 +173,7 @@ class IntegrationTls : public ::testing::Test {
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
                                 "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:8080,tls:4450,tls:4451",
+                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444",
                                 "--timeout", "1s"});
   }
 
@@ -351,6 +414,22 @@ TEST_F(IntegrationTls, JsseServesSsl3AndExportSuites) {
   EXPECT_TRUE(export_rsa_512) << "export RSA: 512-bit ServerKeyExchange key";
   EXPECT_EQ(e["server_order"], true);
   EXPECT_EQ(e["secure_renegotiation"], true);
+}
+
+TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
+  for (const auto& [port, proto] : std::vector<std::pair<std::uint16_t, std::string>>{
+           {4440, "smtp"}, {4441, "imap"}, {4442, "pop3"}, {4443, "ftp"}}) {
+    const auto& e = endpoint(port);
+    EXPECT_EQ(e["starttls"], proto);
+    // Python's ssl on Debian: TLS 1.2 minimum.
+    expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"},
+                        {"tls1.3", "accepted"}});
+    EXPECT_FALSE(accepted_names(e, "tls1.2").empty()) << port;
+    EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test") << port;
+  }
+  const auto& notls = endpoint(4444);
+  EXPECT_EQ(notls["status"], "protocol-error");
+  EXPECT_EQ(notls["reason"], "STARTTLS (smtp): STARTTLS not offered in the EHLO reply");
 }
 
 TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
