@@ -6,6 +6,7 @@
 #include "probes/netbios/netbios_probe.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -492,6 +493,11 @@ class NetbiosProbe final : public Probe {
 
     // The domain the mailslot requests go to.
     if (auto d = ctx.settings.option("netbios-domain"); d && !d->empty()) {
+      if (d->size() > 15) {
+        result->status = Status::error;
+        result->reason = "--netbios-domain must be at most 15 characters (a NetBIOS name)";
+        co_return result;
+      }
       result->domain = upper(*d);
       result->domain_source = "option";
     } else if (result->node_status && !result->node_status->workgroup.empty()) {

@@ -161,7 +161,7 @@ void NetbiosResult::table_rows(std::vector<TableRow>& out) const {
       std::vector<std::string> names;
       for (const auto& e : n.names) names.push_back(e.name + "<" + e.suffix + ">" + (e.group ? " group" : ""));
       out.push_back({"137/udp", "Node status", n.workgroup + "\\" + n.computer + ": " + join(names), Verdict::warn});
-      out.push_back({"137/udp", "Unit ID (unreliable)", n.unit_id, Verdict::info});
+      if (!n.unit_id.empty()) out.push_back({"137/udp", "Unit ID (unreliable)", n.unit_id, Verdict::info});
     } else if (n.outcome.status == Status::refused || n.outcome.status == Status::timeout) {
       out.push_back({"137/udp", "Node status", "no answer: " + n.outcome.reason, Verdict::good});
     } else {

@@ -45,7 +45,16 @@ class IntegrationNetbios : public ::testing::TestWithParam<Dc> {};
 
 TEST_P(IntegrationNetbios, AnswersOfTheDc) {
   const Dc& dc = GetParam();
-  const auto nb = netbios_of(scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"}));
+  const auto doc = scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"});
+  {
+    // The real output validates against docs/schema.
+    const std::string file = ::testing::TempDir() + "/netbios-" + dc.scenario + ".json";
+    std::ofstream(file) << doc.dump();
+    auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + file);
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    std::filesystem::remove(file);
+  }
+  const auto nb = netbios_of(doc);
   ASSERT_TRUE(nb.is_object()) << nb.dump();
   EXPECT_EQ(nb["status"], "ok") << nb.dump(2);
 
