@@ -158,6 +158,17 @@ asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port,
   co_return ex;
 }
 
+asio::awaitable<HelloExchange> send_offer(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,
+                                          const ClientHelloOffer& o) {
+  auto bytes = encode_client_hello(o);
+  if (!bytes) {
+    HelloExchange ex;
+    ex.outcome = Outcome::failure(Status::error, "ClientHello: " + bytes.error);
+    co_return ex;
+  }
+  co_return co_await send_hello(ctx, port, starttls, *bytes.value, false);
+}
+
 namespace {
 
 struct EndpointScan {
@@ -168,13 +179,7 @@ struct EndpointScan {
 };
 
 asio::awaitable<HelloExchange> offer(EndpointScan& es, ClientHelloOffer o) {
-  auto bytes = encode_client_hello(o);
-  if (!bytes) {
-    HelloExchange ex;
-    ex.outcome = Outcome::failure(Status::error, bytes.error);
-    co_return ex;
-  }
-  co_return co_await send_hello(es.ctx, es.port, es.starttls, *bytes.value, false);
+  co_return co_await send_offer(es.ctx, es.port, es.starttls, o);
 }
 
 asio::awaitable<HelloExchange> version_hello(EndpointScan& es, std::uint16_t v) {

@@ -28,6 +28,10 @@ struct HelloExchange {
 boost::asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,
                                                  ByteView hello, bool ssl2);
 
+// The same with a structured offer (version window, suites, extensions, SNI), encoded here.
+boost::asio::awaitable<HelloExchange> send_offer(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,
+                                                 const ClientHelloOffer& offer);
+
 // The service a port usually carries and the STARTTLS protocol it needs (none for implicit TLS).
 struct PortService {
   std::string service;

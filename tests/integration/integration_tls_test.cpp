@@ -64,7 +64,8 @@ public class LegacyTlsServer {
 )";
 const char* kJsseSecurity = "jdk.tls.disabledAlgorithms=\njdk.tls.legacyAlgorithms=\njdk.certpath.disabledAlgorithms=\n";
 
-// Fake STARTTLS services (SMTP, IMAP, POP3, FTP and an SMTP server without STARTTLS) that write every
+// Fake STARTTLS services (SMTP, IMAP, POP3, FTP, PostgreSQL SSLRequest, RDP X.224 negotiation, and an
+// SMTP server without STARTTLS and a PostgreSQL without SSL) that write every
 // multi-line reply in 7-byte pieces with pauses, then hand the socket to Python's ssl module.
 const char* kStartTlsServer = R"PY(# Fake STARTTLS servers for the TLS probe's tests: every multi-line reply is written in pieces with a
 # pause in between (even inside a line), then the socket is wrapped in TLS with Python's ssl module.
@@ -93,12 +94,37 @@ SCRIPTS = {
     "ftp": [(None, "220-Welcome\r\n220 FTP ready\r\n"), ("AUTH TLS", "234 AUTH TLS OK.\r\n")],
 }
 
+def read_exact(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise EOFError()
+        data += chunk
+    return data
+
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
         s = self.request
         s.settimeout(5)
         f = s.makefile("rb")
         try:
+            if proto.startswith("postgres"):
+                if read_exact(s, 8) != bytes.fromhex("0000000804d2162f"):
+                    return
+                s.sendall(b"N" if proto.endswith("nossl") else b"S")
+                if proto.endswith("nossl"):
+                    return
+                ctx.wrap_socket(s, server_side=True).close()
+                return
+            if proto == "rdp":
+                header = read_exact(s, 4)
+                read_exact(s, int.from_bytes(header[2:4], "big") - 4)
+                for piece in (bytes.fromhex("030000130ed000"), bytes.fromhex("001234000200080001000000")):
+                    s.sendall(piece)
+                    time.sleep(0.01)
+                ctx.wrap_socket(s, server_side=True).close()
+                return
             for expect, reply in SCRIPTS[proto]:
                 if expect is not None:
                     line = read_line(f)
@@ -153,7 +179,8 @@ class IntegrationTls : public ::testing::Test {
                dir_ + "/ks.p12 SSLv3,TLSv1"},
     };
     for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{
-             {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444}})
+             {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444},
+             {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}})
       servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + proto + " " + std::to_string(port) + " " +
                                    dir_ + "/cert.pem " + dir_ + "/key.pem"});
     for (const auto& s : servers) {
@@ -173,7 +200,7 @@ class IntegrationTls : public ::testing::Test {
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
                                 "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:8080,tls:4450,tls:4451",
-                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444",
+                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447",
                                 "--timeout", "1s"});
   }
 
@@ -418,7 +445,7 @@ TEST_F(IntegrationTls, JsseServesSsl3AndExportSuites) {
 
 TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
   for (const auto& [port, proto] : std::vector<std::pair<std::uint16_t, std::string>>{
-           {4440, "smtp"}, {4441, "imap"}, {4442, "pop3"}, {4443, "ftp"}}) {
+           {4440, "smtp"}, {4441, "imap"}, {4442, "pop3"}, {4443, "ftp"}, {4445, "postgres"}, {4447, "rdp"}}) {
     const auto& e = endpoint(port);
     EXPECT_EQ(e["starttls"], proto);
     // Python's ssl on Debian: TLS 1.2 minimum.
@@ -430,6 +457,9 @@ TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
   const auto& notls = endpoint(4444);
   EXPECT_EQ(notls["status"], "protocol-error");
   EXPECT_EQ(notls["reason"], "STARTTLS (smtp): STARTTLS not offered in the EHLO reply");
+  const auto& nossl = endpoint(4446);
+  EXPECT_EQ(nossl["status"], "protocol-error");
+  EXPECT_EQ(nossl["reason"], "STARTTLS (postgres): the server answered 'N': SSL is off");
 }
 
 TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
