@@ -471,6 +471,13 @@ TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
   EXPECT_EQ(endpoint(4451)["status"], "refused");
 }
 
+TEST_F(IntegrationTls, OutputValidatesAgainstTheSchema) {
+  const std::string file = dir_ + "/schema-check.json";
+  std::ofstream(file) << doc_.dump();
+  auto r = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+}
+
 TEST_F(IntegrationTls, TableShowsTheVersionGrid) {
   auto r = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "tls", "--ports", "tls:636", "--no-color"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
