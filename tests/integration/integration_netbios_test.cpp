@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/lab_support.hpp"
 
@@ -211,34 +212,51 @@ TEST(IntegrationNetbiosSilence, ClosedPortsAreRefused) {
 constexpr const char* kHostileResponder = R"PY(
 import socket, struct, sys
 port, mode, ready = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+golden = [bytes.fromhex(open(p).read().strip()) for p in sys.argv[4:]]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", port))
 open(ready, "w").close()
 s.settimeout(20)
+seen = set()
 try:
     while True:
         data, addr = s.recvfrom(65535)
+        header_source = (socket.inet_ntoa(data[4:8]), struct.unpack(">H", data[8:10])[0]) if len(data) >= 10 else addr
         if mode == "ns" and len(data) >= 46:
             s.sendto(data[0:2] + bytes([0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0]) + data[12:46] +
                      bytes([0, 0x21, 0, 1, 0, 0, 0, 0, 0x01, 0x00]), addr)
         elif mode == "dgm" and len(data) >= 10:
-            dest = (socket.inet_ntoa(data[4:8]), struct.unpack(">H", data[8:10])[0])
-            s.sendto(bytes([0x10, 0x02, 0, 1]) + data[4:10] + struct.pack(">HH", 500, 0) + b" " + b"A" * 10, dest)
+            s.sendto(bytes([0x10, 0x02, 0, 1]) + data[4:10] + struct.pack(">HH", 500, 0) + b" " + b"A" * 10,
+                     header_source)
+        elif mode.startswith("lossy") and addr not in seen:
+            seen.add(addr)  # lose the first datagram of every exchange (each has its own source port)
+        elif mode == "lossy-ns" and len(data) >= 50:
+            g = golden[0] if data[46:48] == b"\x00\x21" else golden[1]
+            s.sendto(data[0:2] + g[2:], addr)
+        elif mode == "lossy-dgm":
+            at = data.find(b"\\MAILSLOT\\NET\\NETLOGON\x00") + 23
+            g = golden[1] if data[at] == 0x07 else golden[0]
+            mine = data.find(b"\\MAILSLOT\\NET\\GETDC", at)
+            theirs = g.find(b"\\MAILSLOT\\NET\\GETDC")
+            g = g[:theirs] + data[mine:mine + 22] + g[theirs + 22:]
+            s.sendto(g, header_source)
 except socket.timeout:
     pass
 )PY";
 
 class HostileResponder {
  public:
-  HostileResponder(int port, const char* mode) {
+  HostileResponder(int port, const char* mode, const std::vector<std::string>& golden = {}) {
     const std::string base = ::testing::TempDir() + "/netbios-hostile-" + std::to_string(::getpid()) + "-" + mode;
     script_ = base + ".py";
     ready_ = base + ".ready";
     pid_file_ = base + ".pid";
     std::filesystem::remove(ready_);
     std::ofstream(script_) << kHostileResponder;
-    const std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-legacy python3 " + script_ + " " +
-                            std::to_string(port) + " " + mode + " " + ready_ + "' >/dev/null 2>&1 &";
+    std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-legacy python3 " + script_ + " " +
+                            std::to_string(port) + " " + mode + " " + ready_;
+    for (const auto& g : golden) cmd += " " + std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/netbios/" + g + ".hex";
+    cmd += "' >/dev/null 2>&1 &";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     for (int i = 0; i < 100 && !std::filesystem::exists(ready_); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -274,6 +292,33 @@ TEST(IntegrationNetbiosHostile, MalformedAnswersAreProtocolErrors) {
     EXPECT_EQ(nb[k]["status"], "protocol-error") << k << ": " << nb[k].dump();
     EXPECT_NE(nb[k]["reason"].get<std::string>().find("DGM_LENGTH"), std::string::npos) << nb[k].dump();
   }
+}
+
+// Loss: a responder that drops the first datagram of every exchange and answers the retry with a
+// reply captured from the legacy DC. Every part is ok after two attempts, and says so.
+TEST(IntegrationNetbiosLoss, RetriesRecoverFromLoss) {
+  HostileResponder ns(4463, "lossy-ns", {"legacy_node_status_response", "legacy_name_query_1c_response"});
+  HostileResponder dgm(4464, "lossy-dgm", {"legacy_sam_logon_v1_response", "legacy_primary_query_response"});
+  const auto nb = netbios_of(scan_json(
+      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4463,netbios:4464",
+                 "--netbios-name-port", "4463", "--netbios-datagram-port", "4464", "--timeout", "300ms", "--retries",
+                 "2"}));
+  ASSERT_TRUE(nb.is_object());
+  EXPECT_EQ(nb["status"], "ok") << nb.dump(2);
+  EXPECT_EQ(nb["node_status"]["status"], "ok");
+  EXPECT_EQ(nb["node_status"]["attempts"], 2);
+  EXPECT_EQ(nb["node_status"]["computer"], "DC1");
+  EXPECT_EQ(nb["domain"], "LEGACY");
+  for (const auto& q : nb["name_queries"]) {
+    EXPECT_EQ(q["status"], "ok") << q.dump();
+    EXPECT_EQ(q["attempts"], 2) << q.dump();
+  }
+  for (const char* k : {"sam_logon", "sam_logon_machine_account", "sam_logon_v5ex", "primary_query"}) {
+    EXPECT_EQ(nb[k]["status"], "ok") << k << ": " << nb[k].dump();
+    EXPECT_EQ(nb[k]["attempts"], 2) << k;
+  }
+  EXPECT_EQ(nb["sam_logon"]["reply"], "LOGON_SAM_LOGON_RESPONSE");
+  EXPECT_EQ(nb["primary_query"]["reply"], "LOGON_PRIMARY_RESPONSE");
 }
 
 // --netbios-local-port: the datagram socket takes that port and writes it into SOURCE_PORT; Samba's
