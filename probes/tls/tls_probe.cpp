@@ -332,6 +332,16 @@ asio::awaitable<bool> tls13_group(EndpointScan& es, std::uint16_t group) {
   co_return ex.outcome.ok() && ex.flight.server_hello && ex.flight.server_hello->key_share_group == group;
 }
 
+// TLS <= 1.2 ECDHE curves: one accepted ECDHE suite with supported_groups of one curve; the
+// ServerKeyExchange names the curve when the server has it (RFC 8422 5.1.1, 5.4).
+asio::awaitable<bool> ecdh_group(EndpointScan& es, std::uint16_t version, std::uint16_t suite, std::uint16_t group) {
+  auto o = default_offer(version, {suite}, es.sni);
+  o.supported_groups = std::vector<std::uint16_t>{group};
+  auto ex = co_await offer(es, o);
+  co_return ex.outcome.ok() && ex.flight.server_hello && ex.flight.server_hello->version() == version &&
+      ex.flight.key_exchange && ex.flight.key_exchange->named_group == group;
+}
+
 // RFC 7507: a lower-version hello with TLS_FALLBACK_SCSV draws inappropriate_fallback when honoured.
 // The same hello without the SCSV was accepted, so any refusal counts: Samba's GnuTLS just closes.
 asio::awaitable<std::optional<bool>> fallback_scsv(EndpointScan& es, std::uint16_t lower) {
@@ -489,6 +499,26 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
     auto groups = co_await all_of<bool>(kTls13Groups.size(), [&](std::size_t i) { return tls13_group(es, kTls13Groups[i]); });
     for (std::size_t i = 0; i < kTls13Groups.size(); ++i)
       if (groups[i]) ep.tls13_groups.push_back(group_name(kTls13Groups[i]));
+  }
+
+  // ECDHE curves below TLS 1.3, on the newest version with an ECDHE suite.
+  for (auto it = to_enumerate.rbegin(); it != to_enumerate.rend(); ++it) {
+    if (*it == TLS1_3_VERSION) continue;
+    const auto& list = ep.ciphers[*it];
+    auto ecdhe = std::find_if(list.begin(), list.end(), [](const AcceptedSuite& s) {
+      const auto* info = find_cipher_suite(s.id);
+      return info && info->kex == "ECDHE";
+    });
+    if (ecdhe == list.end()) continue;
+    std::vector<std::uint16_t> curves;
+    for (auto g : all_groups())
+      if (g < 0x0100) curves.push_back(g);  // EC curves only; the ffdhe groups are for TLS 1.3 here
+    const auto version = *it;
+    const auto suite = ecdhe->id;
+    auto have = co_await all_of<bool>(curves.size(), [&](std::size_t i) { return ecdh_group(es, version, suite, curves[i]); });
+    for (std::size_t i = 0; i < curves.size(); ++i)
+      if (have[i]) ep.ecdh_groups.push_back(group_name(curves[i]));
+    break;
   }
 
   std::optional<std::uint16_t> lower;

@@ -98,6 +98,7 @@ json endpoint_json(const Endpoint& e) {
   j["secure_renegotiation"] = opt(e.secure_renegotiation);
   j["fallback_scsv"] = opt(e.fallback_scsv);
   j["tls13_groups"] = e.tls13_groups;
+  j["ecdh_groups"] = e.ecdh_groups;
   j["hello_retry_request"] = opt(e.hello_retry_request);
   j["certificate"] = e.certificate ? certificate_json(*e.certificate) : json(nullptr);
   if (!e.certificate_error.empty()) j["certificate_error"] = e.certificate_error;
@@ -146,6 +147,11 @@ void TlsResult::table_rows(std::vector<TableRow>& out) const {
     out.push_back({port, "forward secrecy only", e.pfs_only ? "yes" : "no", e.pfs_only ? Verdict::good : Verdict::warn});
     out.push_back({port, "BSI TR-02102-2 minimum (TLS 1.2+, PFS)", e.bsi_minimum ? "met" : "not met",
                    e.bsi_minimum ? Verdict::good : Verdict::bad});
+    if (!e.ecdh_groups.empty()) {
+      std::string g;
+      for (const auto& n : e.ecdh_groups) g += (g.empty() ? "" : ", ") + n;
+      out.push_back({port, "ECDHE curves (TLS <= 1.2)", g, Verdict::info});
+    }
     if (e.server_order)
       out.push_back({port, "server cipher order", *e.server_order ? "enforced" : "client's order", Verdict::info});
     if (e.secure_renegotiation)

@@ -68,6 +68,7 @@ struct Endpoint {
   std::optional<bool> secure_renegotiation;
   std::optional<bool> fallback_scsv;
   std::vector<std::string> tls13_groups;
+  std::vector<std::string> ecdh_groups;  // TLS <= 1.2 ECDHE named curves, each offered alone
   std::optional<bool> hello_retry_request;  // TLS 1.3 needed an HRR for our x25519 key share
   std::optional<CertificateInfo> certificate;
   std::string certificate_error;

@@ -31,6 +31,7 @@ struct Server {
 const std::string kRsaOnly = "aRSA:@SECLEVEL=0";
 const std::string kPfsOnly = "ECDHE+aRSA:DHE+aRSA";
 const std::string kRsaKex = "kRSA:!PSK";
+const std::string kPfsGroups = "x25519:secp384r1";
 // OpenJDK's JSSE serves SSL 3.0, export, DES and NULL suites once the disabled-algorithm lists are
 // emptied (docs/PROTOCOL-NOTES): the only Debian server for those. Written to the temp dir at test time.
 const char* kJsseServer = R"(import javax.net.ssl.*;
@@ -169,7 +170,8 @@ class IntegrationTls : public ::testing::Test {
     std::vector<Server> servers{
         {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
         {4434, "openssl s_server -accept 127.0.0.1:4434 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc},
-        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -cipher '" + kPfsOnly + "'" + kc},
+        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -groups " + kPfsGroups + " -cipher '" + kPfsOnly +
+                   "'" + kc},
         {4436, "openssl s_server -accept 127.0.0.1:4436 -tls1_2 -cipher '" + kRsaKex + "'" + kc},
         {4437, "openssl s_server -accept 127.0.0.1:4437 -tls1_3 -ciphersuites "
                "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" + kc},
@@ -328,6 +330,7 @@ TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
   EXPECT_EQ(e["server_order"], true);
   EXPECT_EQ(e["pfs_only"], true);
   EXPECT_EQ(e["bsi_minimum"], true);
+  EXPECT_EQ(e["ecdh_groups"], json::array({"x25519", "secp384r1"})) << "s_server -groups " << kPfsGroups;
   for (const auto& s : e["ciphers"]["tls1.2"]) {
     EXPECT_EQ(s["pfs"], true);
     if (s["kex"] == "ECDH") {
