@@ -152,6 +152,10 @@ asio::awaitable<NameQueryInfo> name_query(ProbeContext& ctx, NetbiosName name, s
       malformed = resp.error;
       return false;
     }
+    if (upper(resp->RR_NAME.name) != upper(name.name) || resp->RR_NAME.suffix != name.suffix) {
+      malformed = "NAME QUERY RESPONSE for " + display(resp->RR_NAME) + ", not for " + display(name);
+      return false;
+    }
     got = std::move(*resp.value);
     return true;
   };

@@ -232,7 +232,7 @@ try:
             seen.add(addr)  # lose the first datagram of every exchange (each has its own source port)
         elif mode == "lossy-ns" and len(data) >= 50:
             g = golden[0] if data[46:48] == b"\x00\x21" else golden[1]
-            s.sendto(data[0:2] + g[2:], addr)
+            s.sendto(data[0:2] + g[2:12] + data[12:46] + g[46:], addr)  # echo the name asked for
         elif mode == "lossy-dgm":
             at = data.find(b"\\MAILSLOT\\NET\\NETLOGON\x00") + 23
             g = golden[1] if data[at] == 0x07 else golden[0]
