@@ -110,6 +110,9 @@ class Handler(socketserver.BaseRequestHandler):
         s.settimeout(5)
         f = s.makefile("rb")
         try:
+            if proto == "silent":  # accepts, reads, never answers
+                time.sleep(8)
+                return
             if proto.startswith("postgres"):
                 if read_exact(s, 8) != bytes.fromhex("0000000804d2162f"):
                     return
@@ -182,7 +185,7 @@ class IntegrationTls : public ::testing::Test {
     };
     for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{
              {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444},
-             {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}})
+             {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}, {"silent", 4448}})
       servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + proto + " " + std::to_string(port) + " " +
                                    dir_ + "/cert.pem " + dir_ + "/key.pem"});
     for (const auto& s : servers) {
@@ -201,7 +204,7 @@ class IntegrationTls : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
-                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:8080,tls:4450,tls:4451",
+                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:8080,tls:4450,tls:4451",
                                 "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447",
                                 "--timeout", "1s"});
   }
@@ -470,6 +473,10 @@ TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {
   EXPECT_EQ(http["status"], "protocol-error");
   EXPECT_NE(http["reason"].get<std::string>().find("not TLS"), std::string::npos) << http["reason"];
   EXPECT_NE(http["versions"]["tls1.2"], "accepted");
+  const auto& silent = endpoint(4448);  // accepts the connection, never answers a hello
+  EXPECT_EQ(silent["status"], "timeout");
+  EXPECT_EQ(silent["reason"], "read: no answer within 1000 ms");
+  EXPECT_EQ(silent["versions"]["tls1.2"], "failed");
   EXPECT_EQ(endpoint(4450)["status"], "timeout");
   EXPECT_EQ(endpoint(4451)["status"], "refused");
 }
