@@ -136,6 +136,35 @@ TEST(NetlogonReplies, SamLogonV5exIsResponseEx) {
   }
 }
 
+// NtVersion V5 alone (a request made from legacyscan's V5EX request with NtVersion patched to 2 and
+// sent by a script): the V5 layout (6.3.1.8) under opcode 0x13.
+TEST(NetlogonReplies, SamLogonV5Layout) {
+  auto q = decode_netlogon_request(netlogon_message("legacy_sam_logon_v5_patched_request"));
+  ASSERT_TRUE(q) << q.error;
+  EXPECT_EQ(q->NtVersion, NETLOGON_NT_VERSION_5);
+  const Bytes msg = netlogon_message("legacy_sam_logon_v5_response");
+  auto r = decode_netlogon_reply(msg);
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_EQ(r->opcode_name, "LOGON_SAM_LOGON_RESPONSE");
+  EXPECT_EQ(r->format, "V5");
+  EXPECT_EQ(r->logon_server, "DC1");
+  EXPECT_EQ(r->domain_name, "LEGACY");
+  EXPECT_EQ(r->dns_forest_name, "legacy.test");
+  EXPECT_EQ(r->dns_domain_name, "legacy.test");
+  EXPECT_EQ(r->dns_host_name, "dc1.legacy.test");
+  EXPECT_EQ(r->NtVersion, NETLOGON_NT_VERSION_1 | NETLOGON_NT_VERSION_5);
+  ASSERT_TRUE(r->Flags);
+  EXPECT_EQ(*r->Flags, 0x3fdu);
+  // The same domain GUID as the V5EX answer of the same DC.
+  auto ex = decode_netlogon_reply(netlogon_message("legacy_sam_logon_v5ex_response"));
+  ASSERT_TRUE(ex);
+  EXPECT_EQ(r->domain_guid, ex->domain_guid);
+  // DcIpAddress is "network byte order" in 6.3.1.8, but Samba 4.17 writes 127.0.0.1 as 01 00 00 7f:
+  // read as the spec says, that is 1.0.0.127. The decoder follows the spec; docs/probes/netbios.md says so.
+  EXPECT_EQ(r->dc_ip_address, "1.0.0.127");
+  for (std::size_t n = 0; n < msg.size(); ++n) EXPECT_FALSE(decode_netlogon_reply(ByteView(msg.data(), n))) << n;
+}
+
 TEST(NetlogonReplies, PrimaryResponse) {
   for (const auto& dc : kDcs) {
     auto r = decode_netlogon_reply(netlogon_message(std::string(dc.scenario) + "_primary_query_response"));
