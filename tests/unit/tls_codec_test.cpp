@@ -242,6 +242,11 @@ TEST(TlsFlight, PlainTextIsNotTls) {
   FlightReader smtp;
   EXPECT_TRUE(smtp.put(as_bytes("220 mail.example ESMTP Postfix\r\n")));
   EXPECT_EQ(smtp.flight().kind, ReplyKind::not_tls);
+  // testssl.sh #83: plain text in answer to an SSL 2.0 hello is not an SSL 2.0 server.
+  FlightReader ssl2(true);
+  EXPECT_TRUE(ssl2.put(as_bytes("HTTP/1.1 400 Bad Request\r\n\r\n")));
+  EXPECT_EQ(ssl2.flight().kind, ReplyKind::not_tls);
+  EXPECT_FALSE(ssl2.flight().ssl2.has_value());
 }
 
 // Every truncation of every real reply: the reader asks for more or decides exactly as on the whole
