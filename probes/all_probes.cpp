@@ -13,8 +13,14 @@
 #ifdef LEGACYSCAN_PROBE_KERBEROS
 #include "probes/kerberos/kerberos_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_LDAP
+#include "probes/ldap/ldap_probe.hpp"
+#endif
 #ifdef LEGACYSCAN_PROBE_NETBIOS
 #include "probes/netbios/netbios_probe.hpp"
+#endif
+#ifdef LEGACYSCAN_PROBE_MATRIX
+#include "probes/matrix/matrix_probe.hpp"
 #endif
 
 namespace legacyscan {
@@ -31,8 +37,15 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
 #ifdef LEGACYSCAN_PROBE_KERBEROS
     v.push_back(make_kerberos_probe());
 #endif
+#ifdef LEGACYSCAN_PROBE_LDAP
+    v.push_back(make_ldap_probe());
+#endif
 #ifdef LEGACYSCAN_PROBE_NETBIOS
     v.push_back(make_netbios_probe());
+#endif
+    // Last: the compatibility matrix reads every protocol probe's result.
+#ifdef LEGACYSCAN_PROBE_MATRIX
+    v.push_back(make_matrix_probe());
 #endif
     return v;
   }();

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -110,6 +111,10 @@ struct ProbeContext {
   spdlog::logger& log;
   // Set from --host-timeout: no operation of this host may run past it.
   std::optional<std::chrono::steady_clock::time_point> host_deadline{};
+  // The JSON of a probe of this host that has already finished (one this probe depends_on), or
+  // nullopt when that probe was not selected or has not run. JSON is the stable interface between
+  // probes; the compatibility matrix reads the protocol probes' results through it.
+  std::function<std::optional<nlohmann::json>(std::string_view probe)> finished_result{};
 
   // The deadline for the next single operation: --timeout, cut short by the host deadline.
   [[nodiscard]] std::chrono::milliseconds op_timeout() const;

@@ -18,6 +18,9 @@
 #include "legacyscan/engine.hpp"
 #include "legacyscan/report.hpp"
 #include "src/cli/options.hpp"
+#ifdef LEGACYSCAN_PROBE_MATRIX
+#include "probes/matrix/profiles.hpp"
+#endif
 
 namespace legacyscan::cli {
 
@@ -285,6 +288,35 @@ int run_probes_command(const std::string& format) {
   return kExitDone;
 }
 
+int run_profiles_command(const std::string& format, const std::string& show) {
+#ifdef LEGACYSCAN_PROBE_MATRIX
+  const auto& list = matrix::all_profiles();
+  if (!show.empty()) {
+    const auto* p = matrix::find_profile(show);
+    if (!p) return usage_error("no profile '" + show + "' (see 'legacyscan profiles')");
+    std::cout << p->raw.dump(2) << "\n";
+    return kExitDone;
+  }
+  if (format == "json") {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& p : list) a.push_back(p.raw);
+    std::cout << a.dump(2) << "\n";
+    return kExitDone;
+  }
+  for (const auto& p : list) {
+    std::string protocols;
+    for (const auto& x : p.protocols) protocols += (protocols.empty() ? "" : ",") + x;
+    std::cout << p.id << std::string(p.id.size() < 20 ? 20 - p.id.size() : 1, ' ') << p.name << "  [" << protocols
+              << "]\n";
+  }
+  return kExitDone;
+#else
+  (void)format;
+  (void)show;
+  return usage_error("this build has no compatibility matrix (probes/matrix left out)");
+#endif
+}
+
 int run_merge_command(const std::vector<std::string>& inputs, const std::string& output) {
   std::vector<std::pair<std::string, std::string>> parts;
   for (const auto& path : inputs) {
@@ -369,6 +401,13 @@ int main(int argc, char** argv) {
   merge->add_option("files", merge_inputs, "Result files (JSON documents or JSON lines)")->required();
   merge->add_option("-o,--output", merge_output, "Write the merged document to FILE");
 
+  std::string profiles_format = "table";
+  std::string profile_id;
+  auto* profiles = app.add_subcommand("profiles", "List the client profiles of the compatibility matrix");
+  profiles->add_option("--format", profiles_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  auto* profiles_show = profiles->add_subcommand("show", "Print one profile (JSON, with its sources)");
+  profiles_show->add_option("id", profile_id, "Profile id (see 'legacyscan profiles')")->required();
+
   std::string probes_format = "table";
   auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
   probes->add_option("--format", probes_format, "Output format")->check(CLI::IsMember({"table", "json"}));
@@ -397,6 +436,7 @@ int main(int argc, char** argv) {
   }
   if (probes->parsed()) return run_probes_command(probes_format);
   if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
+  if (profiles->parsed()) return run_profiles_command(profiles_format, profiles_show->parsed() ? profile_id : "");
   std::cout << app.help();
   return kExitUsage;
 }

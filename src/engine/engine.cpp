@@ -196,6 +196,11 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
     hr.probes[i].ports = ports_for(*probes[i], job.plan.ports, spec.port, probes);
     contexts[i] = std::make_unique<ProbeContext>(ProbeContext{job.engine, spec.text, spec.name, address, hr.probes[i].ports,
                                                               job.plan.settings, facts, job.log, deadline});
+    contexts[i]->finished_result = [&hr, &finished](std::string_view name) -> std::optional<nlohmann::json> {
+      for (std::size_t j = 0; j < hr.probes.size(); ++j)
+        if (hr.probes[j].probe == name && finished[j] && hr.probes[j].result) return hr.probes[j].result->to_json();
+      return std::nullopt;
+    };
     const auto t = probes[i]->transports();
     if (std::find(t.begin(), t.end(), "tcp") != t.end())
       for (auto p : hr.probes[i].ports)

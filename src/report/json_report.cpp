@@ -9,15 +9,26 @@ using nlohmann::json;
 
 json host_to_json(const HostResult& host) {
   json probes = json::object();
+  std::optional<json> matrix;
+  std::optional<json> matrix_status;
   for (const auto& run : host.probes) {
     json p = run.result ? run.result->to_json() : json{{"status", "error"}, {"reason", "no result"}};
+    // The compatibility matrix runs through the probe contract but is a host-level result:
+    // hosts[].matrix holds its rows; hosts[].matrix_status says why when it could not run.
+    if (run.probe == "matrix") {
+      matrix = p.contains("rows") ? p["rows"] : json::array();
+      if (p.value("status", "ok") != "ok") matrix_status = json{{"status", p["status"]}, {"reason", p.value("reason", "")}};
+      continue;
+    }
     p["elapsed_ms"] = run.elapsed.count();
     p["ports_scanned"] = run.ports;
     probes[run.probe] = std::move(p);
   }
-  json h{{"index", host.order}, {"target", host.target}, {"address", host.address}, {"started", host.started}, {"finished", host.finished},
-         {"probes", std::move(probes)}};
+  json h{{"index", host.order}, {"target", host.target}, {"address", host.address}, {"started", host.started},
+         {"finished", host.finished}, {"probes", std::move(probes)}};
   if (!host.host_name.empty()) h["host_name"] = host.host_name;
+  if (matrix) h["matrix"] = std::move(*matrix);
+  if (matrix_status) h["matrix_status"] = std::move(*matrix_status);
   return h;
 }
 

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: Apache-2.0
+// The compatibility matrix: for every client profile, what that client would send, sent to this host,
+// and the outcome. SMB: the client's exact NEGOTIATE (its dialect list, one connection, then its SMB2
+// NEGOTIATE when the server answers the multi-protocol offer with the wildcard). Kerberos: its AS-REQ
+// with its etype list, over UDP first when the client starts there (TCP after RESPONSE_TOO_BIG). TLS:
+// its ClientHello (version window, suites, groups) to each direct-TLS endpoint the TLS probe found.
+// LDAP and NetBIOS cells use what the LDAP and NetBIOS probes measured, which is exactly the request
+// those clients send (the LDAP ping, the mailslot SAM LOGON).
+#include "probes/matrix/matrix_probe.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "legacyscan/net.hpp"
+#include "probes/matrix/matrix_result.hpp"
+#include "probes/matrix/profiles.hpp"
+#include "probes/smb/smb1_codec.hpp"
+#include "probes/smb/smb2_codec.hpp"
+#include "probes/smb/smb_channel.hpp"
+
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+#include "probes/kerberos/kerberos_codec.hpp"
+#include "probes/kerberos/kerberos_etypes.hpp"
+#endif
+#ifdef LEGACYSCAN_PROBE_TLS
+#include "probes/tls/tls_cipher_suites.hpp"
+#include "probes/tls/tls_codec.hpp"
+#endif
+
+namespace legacyscan::matrix {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {}) {
+  return Cell{v, std::move(reason), std::move(negotiated)};
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
+  return out;
+}
+
+// ---- SMB ---------------------------------------------------------------------------------------
+
+std::uint16_t smb2_dialect_code(const std::string& name) {
+  if (name == "2.0.2") return smb::SMB2_DIALECT_202;
+  if (name == "2.1") return smb::SMB2_DIALECT_210;
+  if (name == "3.0") return smb::SMB2_DIALECT_300;
+  if (name == "3.0.2") return smb::SMB2_DIALECT_302;
+  return smb::SMB2_DIALECT_311;
+}
+
+std::uint16_t cipher_code(const std::string& name) {
+  if (name == "AES-128-CCM") return smb::SMB2_ENCRYPTION_AES128_CCM;
+  if (name == "AES-128-GCM") return smb::SMB2_ENCRYPTION_AES128_GCM;
+  if (name == "AES-256-CCM") return smb::SMB2_ENCRYPTION_AES256_CCM;
+  return smb::SMB2_ENCRYPTION_AES256_GCM;
+}
+
+// What signing means for this session, from the client's policy and the server's SecurityMode.
+Cell signing_cell(const SmbOffer& client, bool server_enabled, bool server_required, std::string negotiated,
+                  bool smb1) {
+  if (server_required && client.signing == "disabled")
+    return make_cell(CellVerdict::fails, "server requires signing, client cannot sign", negotiated);
+  if (client.signing == "required" && !server_enabled)
+    return make_cell(CellVerdict::fails, "client requires signing, server does not sign", negotiated);
+  std::string how = server_required ? "server requires signing, client can sign"
+                    : client.signing == "required" ? "client requires signing, server signs"
+                                                   : "signing not required by either side: unsigned session";
+  const bool unsigned_session = !server_required && client.signing != "required";
+  if (smb1)
+    return make_cell(CellVerdict::works, negotiated + " (SMB1); " + how, negotiated);
+  return make_cell(unsigned_session ? CellVerdict::degraded : CellVerdict::works, negotiated + "; " + how, negotiated);
+}
+
+smb::Smb2NegotiateRequestOptions smb2_offer_of(const SmbOffer& client, std::uint64_t message_id) {
+  smb::Smb2NegotiateRequestOptions o;
+  o.Dialects.clear();  // the client's own list, in its order
+  for (const auto& d : client.smb2_dialects) o.Dialects.push_back(smb2_dialect_code(d));
+  o.SecurityMode = client.signing == "required" ? static_cast<std::uint16_t>(smb::SMB2_NEGOTIATE_SIGNING_ENABLED |
+                                                                             smb::SMB2_NEGOTIATE_SIGNING_REQUIRED)
+                                                : smb::SMB2_NEGOTIATE_SIGNING_ENABLED;
+  o.Capabilities = smb::SMB2_GLOBAL_CAP_DFS | smb::SMB2_GLOBAL_CAP_LEASING | smb::SMB2_GLOBAL_CAP_LARGE_MTU;
+  o.header.MessageId = message_id;
+  o.header.CreditRequest = 31;
+  for (std::size_t i = 0; i < 16; ++i) o.ClientGuid[i] = static_cast<std::uint8_t>(0xa0 + i);
+  if (std::find(o.Dialects.begin(), o.Dialects.end(), smb::SMB2_DIALECT_311) != o.Dialects.end()) {
+    Bytes salt(32);
+    for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(i * 13 + 1);
+    o.preauth_integrity = smb::Smb2NegotiateRequestOptions::PreauthIntegrity{{smb::SMB2_PREAUTH_INTEGRITY_SHA512}, salt};
+    std::vector<std::uint16_t> ciphers;
+    for (const auto& c : client.encryption_ciphers) ciphers.push_back(cipher_code(c));
+    if (!ciphers.empty()) o.encryption_ciphers = ciphers;
+  }
+  return o;
+}
+
+Cell smb2_answer(const SmbOffer& client, const Bytes& reply) {
+  auto r = smb::decode_smb2_negotiate_response(reply);
+  if (!r) return make_cell(CellVerdict::fails, "malformed SMB2 NEGOTIATE response: " + r.error);
+  if (r->is_error())
+    return make_cell(CellVerdict::fails, "server refuses the client's SMB2 dialects (" + join(client.smb2_dialects) +
+                                             "): " + r->status_string());
+  const auto& resp = *r->response;
+  const std::string negotiated = "SMB " + smb::smb2_dialect_name(resp.DialectRevision);
+  return signing_cell(client, (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_ENABLED) != 0,
+                      (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_REQUIRED) != 0, negotiated, false);
+}
+
+asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, std::uint16_t port) {
+  const auto transport = port == 139 ? smb::Transport::NetbiosSession139 : smb::Transport::DirectTcp445;
+  const std::string called = ctx.facts.get("smb_called_name").value_or("*SMBSERVER");
+  std::unique_ptr<smb::SmbChannel> ch;
+  auto o = co_await smb::SmbChannel::open(ctx, port, transport, called, ch);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "cannot reach SMB on " + std::to_string(port) + ": " + o.reason);
+  Bytes reply;
+  if (client.smb1_dialects.empty()) {
+    auto req = smb::encode_smb2_negotiate_request(smb2_offer_of(client, 0));
+    if (!req) co_return make_cell(CellVerdict::unknown, "cannot build the client's NEGOTIATE: " + req.error);
+    o = co_await ch->request(*req.value, reply);
+    if (!o.ok())
+      co_return make_cell(CellVerdict::fails, "server dropped the client's SMB2 NEGOTIATE: " + o.reason);
+    co_return smb2_answer(client, reply);
+  }
+  smb::Smb1NegotiateRequestOptions neg;
+  neg.Dialects = client.smb1_dialects;
+  auto req = smb::encode_smb1_negotiate_request(neg);
+  if (!req) co_return make_cell(CellVerdict::unknown, "cannot build the client's NEGOTIATE: " + req.error);
+  o = co_await ch->request(*req.value, reply);
+  if (!o.ok())
+    co_return make_cell(CellVerdict::fails, "server " +
+                                                std::string(o.status == Status::timeout ? "did not answer"
+                                                                                        : "closed the connection on") +
+                                                " the client's SMB1 NEGOTIATE (" + o.reason + ")");
+  const auto proto = smb::detect_smb_protocol(reply);
+  if (proto == smb::SmbProtocol::Smb2) {
+    auto r = smb::decode_smb2_negotiate_response(reply);
+    if (!r) co_return make_cell(CellVerdict::fails, "malformed SMB2 answer: " + r.error);
+    if (!r->is_error() && r->response->DialectRevision == smb::SMB2_DIALECT_WILDCARD) {
+      // [MS-SMB2] 3.2.5.2: the client goes on with an SMB2 NEGOTIATE on the same connection.
+      auto req2 = smb::encode_smb2_negotiate_request(smb2_offer_of(client, 1));
+      if (!req2) co_return make_cell(CellVerdict::unknown, "cannot build the client's SMB2 NEGOTIATE: " + req2.error);
+      Bytes reply2;
+      o = co_await ch->request(*req2.value, reply2);
+      if (!o.ok()) co_return make_cell(CellVerdict::fails, "server dropped the client's SMB2 NEGOTIATE: " + o.reason);
+      co_return smb2_answer(client, reply2);
+    }
+    co_return smb2_answer(client, reply);
+  }
+  if (proto != smb::SmbProtocol::Smb1) co_return make_cell(CellVerdict::fails, "not an SMB answer");
+  auto r = smb::decode_smb1_negotiate_response(reply);
+  if (!r) co_return make_cell(CellVerdict::fails, "malformed SMB1 NEGOTIATE response: " + r.error);
+  using Form = smb::Smb1NegotiateResponse::Form;
+  if (r->form == Form::Error)
+    co_return make_cell(CellVerdict::fails, "server answers the SMB1 NEGOTIATE with " + smb::smb1_status_string(r->header));
+  if (r->form == Form::NoDialectChosen || r->DialectIndex >= client.smb1_dialects.size())
+    co_return make_cell(CellVerdict::fails,
+                        client.smb2_dialects.empty()
+                            ? "server refuses every offered dialect; client speaks only SMB1 (" +
+                                  join(client.smb1_dialects) + ")"
+                            : "server refuses every offered dialect");
+  const std::string dialect = client.smb1_dialects[r->DialectIndex];
+  const std::uint16_t mode = r->nt_lm ? r->nt_lm->SecurityMode : (r->lanman ? r->lanman->SecurityMode : 0);
+  co_return signing_cell(client, (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_ENABLED) != 0,
+                         (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_REQUIRED) != 0, dialect, true);
+}
+
+// ---- Kerberos ----------------------------------------------------------------------------------
+
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+bool weak_etype(std::int32_t e) { return e == 1 || e == 3 || e == 23 || e == 24 || e == 16; }
+
+Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::string& principal, const std::string& via) {
+  namespace k = kerberos;
+  auto decoded = k::decode_kdc_reply(reply);
+  if (!decoded) return make_cell(CellVerdict::fails, "malformed KDC answer: " + decoded.error);
+  std::string offered;
+  for (auto e : client.etypes) offered += (offered.empty() ? "" : ", ") + k::etype_name(e);
+  auto chosen_cell = [&](std::int32_t etype) {
+    const std::string name = k::etype_name(etype);
+    const bool best = !client.etypes.empty() && client.etypes.front() == etype;
+    if (etype == 1 || etype == 3)
+      return make_cell(CellVerdict::degraded, "KDC uses single DES (" + name + ") for the reply key" + via, name);
+    if (weak_etype(etype) && !best)
+      return make_cell(CellVerdict::degraded,
+                       "KDC falls back to " + name + " although the client offers " + k::etype_name(client.etypes.front()) + via,
+                       name);
+    return make_cell(CellVerdict::works, "KDC answers with " + name + via, name);
+  };
+  if (std::holds_alternative<k::AsRep>(*decoded.value))
+    return chosen_cell(std::get<k::AsRep>(*decoded.value).enc_part.etype);
+  const auto& err = std::get<k::KrbError>(*decoded.value);
+  if (err.error_code == k::KDC_ERR_PREAUTH_REQUIRED) {
+    if (err.e_data)
+      if (auto md = k::decode_method_data(*err.e_data))
+        for (const auto& pa : *md.value)
+          if (pa.padata_type == k::PA_ETYPE_INFO2)
+            if (auto info = k::decode_etype_info2(pa.padata_value); info && !info->empty())
+              return chosen_cell(info->front().etype);
+    return make_cell(CellVerdict::fails,
+                     "KDC asks for pre-authentication but offers no key for the client's etypes (" + offered + ")" + via);
+  }
+  if (err.error_code == k::KDC_ERR_ETYPE_NOSUPP)
+    return make_cell(CellVerdict::fails, "KDC accepts none of the client's etypes (" + offered + "): KDC_ERR_ETYPE_NOSUPP" + via);
+  if (err.error_code == k::KDC_ERR_C_PRINCIPAL_UNKNOWN)
+    return make_cell(CellVerdict::unknown, "principal " + principal + " is unknown to the KDC" + via);
+  return make_cell(CellVerdict::fails, "KDC error " + k::error_name(err.error_code) + via);
+}
+
+asio::awaitable<Cell> simulate_kerberos(ProbeContext& ctx, const KerberosOffer& client, const std::string& realm,
+                                        const std::string& principal, std::uint16_t port) {
+  namespace k = kerberos;
+  k::AsReqOptions opts;
+  opts.realm = realm;
+  opts.cname.name_type = k::KRB_NT_PRINCIPAL;
+  opts.cname.name_string = {principal};
+  opts.etype = client.etypes;
+  opts.nonce = 0x4c53;  // fixed: the exchange is reproducible
+  opts.pac_request = true;
+  auto req = k::encode_as_req(opts);
+  if (!req) co_return make_cell(CellVerdict::unknown, "cannot build the client's AS-REQ: " + req.error);
+  bool too_big = false;
+  if (client.starts_on == "udp") {
+    UdpExchange how;
+    how.port = port;
+    how.accept = [](ByteView d) { return !d.empty() && (d[0] == 0x6b || d[0] == 0x7e); };
+    auto r = co_await udp_exchange(ctx, *req.value, how);
+    if (r.outcome.ok()) {
+      auto decoded = k::decode_kdc_reply(r.datagram);
+      if (decoded && std::holds_alternative<k::KrbError>(*decoded.value) &&
+          std::get<k::KrbError>(*decoded.value).error_code == k::KRB_ERR_RESPONSE_TOO_BIG) {
+        too_big = true;
+      } else {
+        co_return kerberos_answer(client, r.datagram, principal, " (over UDP)");
+      }
+    }
+    // No UDP answer: the client falls back to TCP, as Windows does after its UDP retries.
+  }
+  std::unique_ptr<TcpConnection> conn;
+  auto o = co_await TcpConnection::open(ctx, port, conn);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "cannot reach the KDC over TCP: " + o.reason);
+  o = co_await conn->write(k::frame_tcp(*req.value));
+  Bytes head;
+  if (o.ok()) o = co_await conn->read_exact(head, 4);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "KDC over TCP: " + o.reason);
+  auto len = k::decode_record_mark(head);
+  if (!len) co_return make_cell(CellVerdict::fails, "KDC over TCP: " + len.error);
+  Bytes body;
+  o = co_await conn->read_exact(body, *len.value);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "KDC over TCP: " + o.reason);
+  co_return kerberos_answer(client, body, principal,
+                            too_big ? " (over TCP after KRB_ERR_RESPONSE_TOO_BIG on UDP)"
+                                    : client.starts_on == "udp" ? " (over TCP after no UDP answer)" : " (over TCP)");
+}
+#endif
+
+// ---- TLS ---------------------------------------------------------------------------------------
+
+#ifdef LEGACYSCAN_PROBE_TLS
+std::uint16_t tls_version_code(const std::string& v) {
+  if (v == "ssl3") return 0x0300;
+  if (v == "tls1.0") return 0x0301;
+  if (v == "tls1.1") return 0x0302;
+  if (v == "tls1.2") return 0x0303;
+  if (v == "tls1.3") return 0x0304;
+  return 0x0002;
+}
+
+std::uint16_t group_code(const std::string& g) {
+  if (g == "x25519") return 0x001d;
+  if (g == "secp384r1") return 0x0018;
+  if (g == "secp521r1") return 0x0019;
+  return 0x0017;  // secp256r1
+}
+
+asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, std::uint16_t port) {
+  namespace t = tls;
+  std::uint16_t max_version = 0, min_version = 0xffff;
+  for (const auto& v : client.versions) {
+    const auto c = tls_version_code(v);
+    if (c < 0x0300) continue;  // SSLv2 hellos are not replayed here
+    max_version = std::max(max_version, c);
+    min_version = std::min(min_version, c);
+  }
+  if (max_version == 0) co_return make_cell(CellVerdict::unknown, "client offers only SSLv2");
+  t::ClientHelloOffer offer;
+  offer.record_version = min_version == 0x0300 ? 0x0300 : 0x0301;
+  offer.legacy_version = std::min<std::uint16_t>(max_version, 0x0303);
+  for (std::size_t i = 0; i < offer.random.size(); ++i) offer.random[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  offer.cipher_suites = client.cipher_suites;
+  const bool ecc = std::any_of(client.cipher_suites.begin(), client.cipher_suites.end(), [](std::uint16_t s) {
+    const auto* info = t::find_cipher_suite(s);
+    return info && (info->kex.starts_with("ECDH") || info->tls13);
+  });
+  if (max_version >= 0x0301) {
+    offer.renegotiation_info = true;
+    if (ecc && !client.groups.empty()) {
+      std::vector<std::uint16_t> groups;
+      for (const auto& g : client.groups) groups.push_back(group_code(g));
+      offer.supported_groups = groups;
+      offer.ec_point_formats = true;
+    }
+  } else {
+    offer.send_extensions = false;
+  }
+  if (max_version >= 0x0303)
+    offer.signature_algorithms = std::vector<std::uint16_t>{0x0401, 0x0501, 0x0201, 0x0403, 0x0503, 0x0203, 0x0804};
+  if (max_version >= 0x0304) {
+    std::vector<std::uint16_t> versions;
+    for (auto v = max_version; v >= std::max<std::uint16_t>(min_version, 0x0301); --v) versions.push_back(v);
+    offer.supported_versions = versions;
+    offer.key_shares = std::vector<t::KeyShareEntry>{{0x001d, t::x25519_public_value()}};
+    offer.psk_dhe_ke = true;
+  }
+  auto hello = t::encode_client_hello(offer);
+  if (!hello) co_return make_cell(CellVerdict::unknown, "cannot build the client's ClientHello: " + hello.error);
+  std::unique_ptr<TcpConnection> conn;
+  auto o = co_await TcpConnection::open(ctx, port, conn);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "cannot connect: " + o.reason);
+  o = co_await conn->write(*hello.value);
+  if (!o.ok()) co_return make_cell(CellVerdict::fails, "server dropped the ClientHello: " + o.reason);
+  const std::string window = join(client.versions, "/");
+  Bytes buf, handshake;
+  for (int reads = 0; reads < 32; ++reads) {
+    o = co_await conn->read_some(buf, 16384);
+    if (!o.ok())
+      co_return make_cell(CellVerdict::fails, "server closed the connection on the client's hello (offers " + window +
+                                                  "): " + o.reason);
+    for (;;) {
+      auto rec = t::read_record(buf);
+      if (!rec) co_return make_cell(CellVerdict::fails, "not a TLS answer: " + rec.error);
+      if (rec->need_more) break;
+      const auto record = *rec->record;
+      if (record.type == 21) {
+        auto alert = t::decode_alert(record.fragment);
+        co_return make_cell(CellVerdict::fails,
+                            "server refuses the client's hello (offers " + window + "): alert " +
+                                (alert ? t::alert_name(alert->description) : std::string("malformed")));
+      }
+      if (record.type == 22) {
+        handshake.insert(handshake.end(), record.fragment.begin(), record.fragment.end());
+        auto split = t::split_handshake(handshake);
+        if (!split) co_return make_cell(CellVerdict::fails, "malformed handshake: " + split.error);
+        for (const auto& m : split->messages) {
+          if (m.msg_type != 2) continue;
+          auto sh = t::decode_server_hello(m.body);
+          if (!sh) co_return make_cell(CellVerdict::fails, "malformed ServerHello: " + sh.error);
+          const auto v = sh->version();
+          const std::string suite = t::cipher_suite_name(sh->cipher_suite);
+          const std::string negotiated = t::version_name(v) + " " + suite;
+          if (sh->hello_retry_request)
+            co_return make_cell(CellVerdict::works, "server asks for another key share (HelloRetryRequest)", negotiated);
+          if (v > max_version || v < min_version)
+            co_return make_cell(CellVerdict::fails, "server chose " + t::version_name(v) + ", outside the client's window",
+                                negotiated);
+          const auto* info = t::find_cipher_suite(sh->cipher_suite);
+          if (v < 0x0303)
+            co_return make_cell(CellVerdict::degraded, "negotiates " + t::version_name(v) + " (below TLS 1.2) with " + suite,
+                                negotiated);
+          if (info && (t::is_weak(*info) || !info->pfs))
+            co_return make_cell(CellVerdict::degraded,
+                                "negotiates " + suite + (info->pfs ? " (weak cipher)" : " (no forward secrecy)"), negotiated);
+          co_return make_cell(CellVerdict::works, "negotiates " + negotiated, negotiated);
+        }
+      }
+      buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(rec->consumed));
+    }
+  }
+  co_return make_cell(CellVerdict::fails, "no ServerHello");
+}
+#endif
+
+// ---- LDAP and NetBIOS: the probes already sent what these clients send ----------------------------
+
+std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
+  if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
+  if (ldap->value("status", "") != "ok") return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
+  // Cleartext simple binds: the posture check made exactly that bind.
+  if (client.cleartext_bind) {
+    const auto text = ldap->dump();
+    if (text.find("strongerAuthRequired") != std::string::npos || text.find("\"result_code\":8") != std::string::npos)
+      return make_cell(CellVerdict::fails, "server requires signing or TLS for binds (strongerAuthRequired); the client "
+                                           "binds in cleartext");
+    return make_cell(CellVerdict::degraded, "server accepts cleartext simple binds on 389 (passwords in the clear)");
+  }
+  if (client.ldap_ping) {
+    const auto text = ldap->dump();
+    if (text.find("\"cldap\"") == std::string::npos)
+      return make_cell(CellVerdict::unknown, "ldap probe result has no CLDAP ping");
+    return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
+  }
+  return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");
+}
+
+std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<json>& nb) {
+  if (!client.sam_logon) return std::nullopt;
+  if (!nb) return make_cell(CellVerdict::unknown, "netbios probe not run");
+  if (nb->value("status", "") != "ok") return make_cell(CellVerdict::fails, "NetBIOS: " + nb->value("reason", ""));
+  const auto text = nb->dump();
+  if (text.find("LOGON_SAM_LOGON_RESPONSE") != std::string::npos || text.find("\"sam_logon\"") != std::string::npos)
+    return make_cell(CellVerdict::works, "DC answers the mailslot SAM LOGON");
+  return make_cell(CellVerdict::fails, "DC does not answer the mailslot SAM LOGON that this client sends");
+}
+
+// The SMB port a client would use: 445 when it answers, else 139.
+std::optional<std::uint16_t> smb_port(const std::optional<json>& smb) {
+  if (!smb || !smb->contains("ports")) return std::nullopt;
+  for (const char* p : {"445", "139"})
+    if (smb->at("ports").contains(p) && smb->at("ports").at(p).value("status", "") == "ok")
+      return static_cast<std::uint16_t>(std::stoi(p));
+  for (const auto& [port, v] : smb->at("ports").items())
+    if (v.value("status", "") == "ok") return static_cast<std::uint16_t>(std::stoi(port));
+  return std::nullopt;
+}
+
+class MatrixProbe final : public Probe {
+ public:
+  std::string_view name() const override { return "matrix"; }
+  std::string_view description() const override {
+    return "Compatibility matrix: replays each client profile's real offers (SMB, Kerberos, TLS) and reads LDAP/NetBIOS";
+  }
+  std::vector<std::uint16_t> default_ports() const override { return {445, 139, 88, 389, 636}; }
+  std::vector<std::string_view> transports() const override { return {}; }
+  std::vector<ProbeOption> options() const override {
+    return {{"--profiles", "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')",
+             ""}};
+  }
+  std::vector<std::string_view> depends_on() const override { return {"smb", "kerberos", "tls", "ldap", "netbios"}; }
+
+  asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
+    auto result = std::make_unique<MatrixResult>();
+    std::vector<const ClientProfile*> profiles;
+    if (auto wanted = ctx.settings.option("profiles")) {
+      std::size_t start = 0;
+      while (start <= wanted->size()) {
+        auto end = wanted->find(',', start);
+        if (end == std::string::npos) end = wanted->size();
+        const auto id = wanted->substr(start, end - start);
+        if (const auto* p = find_profile(id)) profiles.push_back(p);
+        start = end + 1;
+      }
+    } else {
+      for (const auto& p : all_profiles()) profiles.push_back(&p);
+    }
+    const auto smb = ctx.finished_result ? ctx.finished_result("smb") : std::nullopt;
+    const auto krb = ctx.finished_result ? ctx.finished_result("kerberos") : std::nullopt;
+    const auto tls = ctx.finished_result ? ctx.finished_result("tls") : std::nullopt;
+    const auto ldap = ctx.finished_result ? ctx.finished_result("ldap") : std::nullopt;
+    const auto nb = ctx.finished_result ? ctx.finished_result("netbios") : std::nullopt;
+    const auto port445 = smb_port(smb);
+    std::vector<std::uint16_t> tls_ports;
+    if (tls && tls->contains("endpoints"))
+      for (const auto& e : tls->at("endpoints"))
+        if (e.value("status", "") == "ok" && e.contains("starttls") && e.at("starttls").is_null())
+          tls_ports.push_back(e.value("port", std::uint16_t{0}));
+
+    for (const auto* p : profiles) {
+      Row row;
+      row.profile = p->id;
+      row.name = p->name;
+      if (p->smb) {
+        if (!smb)
+          row.smb = make_cell(CellVerdict::unknown, "smb probe not run");
+        else if (!port445)
+          row.smb = make_cell(CellVerdict::fails, "no SMB port answered (" + smb->value("reason", "") + ")");
+        else
+          row.smb = co_await simulate_smb(ctx, *p->smb, *port445);
+      }
+      if (p->kerberos) {
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+        if (!krb)
+          row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not run");
+        else if (krb->value("realm", "").empty() || krb->value("principal", "").empty())
+          row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe learned no realm/principal");
+        else
+          row.kerberos = co_await simulate_kerberos(ctx, *p->kerberos, krb->value("realm", ""),
+                                                    krb->value("principal", ""), krb->value("port", std::uint16_t{88}));
+#else
+        row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not built");
+#endif
+      }
+      if (!p->tls.empty()) {
+#ifdef LEGACYSCAN_PROBE_TLS
+        if (!tls)
+          row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not run");
+        else if (tls_ports.empty())
+          row.tls_unknown = make_cell(CellVerdict::unknown, "no TLS endpoint found on this host");
+        else
+          for (auto port : tls_ports) row.tls[port] = co_await simulate_tls(ctx, p->tls.front(), port);
+#else
+        row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not built");
+#endif
+      }
+      if (p->ldap) row.ldap = ldap_cell(*p->ldap, ldap);
+      if (p->netbios) row.netbios = netbios_cell(*p->netbios, nb);
+      row.verdict = overall(row);
+      result->rows.push_back(std::move(row));
+    }
+    (void)krb;
+    co_return result;
+  }
+};
+
+}  // namespace
+}  // namespace legacyscan::matrix
+
+namespace legacyscan {
+std::unique_ptr<Probe> make_matrix_probe() { return std::make_unique<matrix::MatrixProbe>(); }
+}  // namespace legacyscan

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The compatibility matrix of one host: one row per client profile, one cell per protocol the client
+// uses, each cell the outcome of simulating that client against the server. JSON: hosts[].matrix.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "legacyscan/probe.hpp"
+
+namespace legacyscan::matrix {
+
+enum class CellVerdict { works, degraded, fails, unknown };
+std::string_view to_string(CellVerdict v);
+
+struct Cell {
+  CellVerdict verdict = CellVerdict::unknown;
+  std::string reason;
+  std::string negotiated;  // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
+};
+
+struct Row {
+  std::string profile;
+  std::string name;
+  CellVerdict verdict = CellVerdict::unknown;
+  std::optional<Cell> smb;
+  std::optional<Cell> kerberos;
+  std::map<std::uint16_t, Cell> tls;  // per TLS port
+  std::optional<Cell> tls_unknown;    // when no TLS port could be tried
+  std::optional<Cell> ldap;
+  std::optional<Cell> netbios;
+};
+
+// The overall verdict of a row: fails if any known cell fails, else degraded if any is degraded,
+// else works if any works, else unknown.
+CellVerdict overall(const Row& row);
+
+struct MatrixResult final : ProbeResult {
+  std::vector<Row> rows;
+  [[nodiscard]] nlohmann::json to_json() const override;  // {"status", "rows": [...]}
+  void table_rows(std::vector<TableRow>& out) const override;
+};
+
+nlohmann::json row_to_json(const Row& row);
+
+}  // namespace legacyscan::matrix

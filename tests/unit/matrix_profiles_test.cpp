@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "probes/matrix/matrix_result.hpp"
+#include "probes/matrix/profiles.hpp"
+
+namespace legacyscan::matrix {
+namespace {
+
+using nlohmann::json;
+
+TEST(MatrixProfiles, EveryFileOnDiskIsEmbeddedAndParses) {
+  std::size_t on_disk = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(LEGACYSCAN_SOURCE_DIR) + "/probes/matrix/profiles"))
+    if (e.path().extension() == ".json") {
+      ++on_disk;
+      std::ifstream f(e.path());
+      auto doc = json::parse(f);
+      auto p = parse_profile(doc);
+      ASSERT_TRUE(p) << e.path() << ": " << p.error;
+      EXPECT_EQ(p->id + ".json", e.path().filename().string()) << "file name must be the profile id";
+    }
+  EXPECT_EQ(all_profiles().size(), on_disk);
+  EXPECT_GE(all_profiles().size(), 22u);
+}
+
+TEST(MatrixProfiles, TheIssueListIsCovered) {
+  for (const char* id : {"windows-xp-sp3", "windows-xp-2010", "windows-server-2003", "windows-vista", "windows-7",
+                         "windows-7-tls12", "windows-8", "windows-8.1", "windows-10", "windows-11-24h2",
+                         "ie-8-10-windows-7", "android-4.3", "android-4.4", "firefox-26", "safari-6", "java-6", "java-7",
+                         "windows-phone-8", "linux-cifs-old", "samba-3.4", "smb1-appliance", "macos-10.8"})
+    EXPECT_NE(find_profile(id), nullptr) << id;
+  const auto* xp = find_profile("windows-xp-sp3");
+  ASSERT_TRUE(xp && xp->smb && xp->kerberos);
+  EXPECT_TRUE(xp->smb->smb2_dialects.empty());
+  EXPECT_EQ(xp->kerberos->etypes, (std::vector<std::int32_t>{23, 24, 3, 1}));
+  EXPECT_EQ(xp->kerberos->starts_on, "udp");
+  // A browser has no SMB row.
+  EXPECT_FALSE(find_profile("firefox-26")->smb);
+}
+
+TEST(MatrixProfiles, BadProfilesNameTheField) {
+  json ok = find_profile("windows-7")->raw;
+  auto bad = ok;
+  bad["smb"]["smb2_dialects"] = {"2.2"};
+  auto r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("smb2_dialects"), std::string::npos) << r.error;
+  bad = ok;
+  bad["smb"].erase("source");
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("source"), std::string::npos) << r.error;
+  bad = ok;
+  bad["protocols"].push_back("nfs");
+  EXPECT_FALSE(parse_profile(bad));
+  bad = ok;
+  bad["tls"][0]["cipher_suites"] = {"0xZZ"};
+  EXPECT_FALSE(parse_profile(bad));
+  EXPECT_FALSE(parse_profile(json::array()));
+}
+
+TEST(MatrixResult, OverallVerdictIsTheWorstKnownCell) {
+  Row row;
+  EXPECT_EQ(overall(row), CellVerdict::unknown);
+  row.smb = Cell{CellVerdict::works, "SMB 2.1", "SMB 2.1"};
+  row.ldap = Cell{CellVerdict::unknown, "ldap probe not run", ""};
+  EXPECT_EQ(overall(row), CellVerdict::works);
+  row.tls[636] = Cell{CellVerdict::degraded, "TLS 1.0", ""};
+  EXPECT_EQ(overall(row), CellVerdict::degraded);
+  row.kerberos = Cell{CellVerdict::fails, "no RC4", ""};
+  EXPECT_EQ(overall(row), CellVerdict::fails);
+  row.verdict = overall(row);
+  const auto j = row_to_json(row);
+  EXPECT_EQ(j.at("verdict"), "fails");
+  EXPECT_EQ(j.at("protocols").at("tls").at("636").at("verdict"), "degraded");
+}
+
+}  // namespace
+}  // namespace legacyscan::matrix
