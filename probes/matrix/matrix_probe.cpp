@@ -219,7 +219,7 @@ asio::awaitable<Cell> simulate_kerberos(ProbeContext& ctx, const KerberosOffer& 
   k::AsReqOptions opts;
   opts.realm = realm;
   opts.cname.name_type = k::KRB_NT_PRINCIPAL;
-  opts.cname.name_string = {principal};
+  opts.cname.name_string = {principal.substr(0, principal.find('@'))};  // "DC1$@REALM" -> "DC1$"
   opts.etype = client.etypes;
   opts.nonce = 0x4c53;  // fixed: the exchange is reproducible
   opts.pac_request = true;

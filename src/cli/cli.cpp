@@ -16,6 +16,7 @@
 
 #include "legacyscan/discovery.hpp"
 #include "legacyscan/engine.hpp"
+#include "legacyscan/policy.hpp"
 #include "legacyscan/report.hpp"
 #include "src/cli/options.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
@@ -55,6 +56,10 @@ struct ScanArgs {
   bool no_ping = false;
   std::string shard;
   std::string resume;
+  std::vector<std::string> require;
+  std::string policy_file;
+  std::string junit;
+  std::string sarif;
   std::string domain;
   std::string forest;
   std::string dns_server;
@@ -197,6 +202,20 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   plan.first_address = a.first_address;
   for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
 
+  std::vector<PolicyRule> rules;
+  for (const auto& text : a.require) {
+    auto rule = parse_policy_rule(text, err);
+    if (!rule) return usage_error("--require: " + err);
+    rules.push_back(std::move(*rule));
+  }
+  if (!a.policy_file.empty()) {
+    auto more = read_policy_file(a.policy_file, err);
+    if (!more) return usage_error(err);
+    rules.insert(rules.end(), more->begin(), more->end());
+  }
+  if (rules.empty() && (!a.junit.empty() || !a.sarif.empty()))
+    return usage_error("--junit and --sarif report policy rules: give --require or --policy");
+
   std::string format = a.format;
   if (format.empty()) format = "table";
 
@@ -223,9 +242,17 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   std::signal(SIGTERM, on_interrupt);
 
   std::vector<HostResult> hosts;
+  std::vector<RuleResult> policy_results;
   auto sink = [&](HostResult&& h) {
+    std::vector<RuleResult> mine;
+    if (!rules.empty()) {
+      mine = evaluate_policy(rules, host_to_json(h));
+      policy_results.insert(policy_results.end(), mine.begin(), mine.end());
+    }
     if (format == "jsonl") {
-      *out << host_to_json(h).dump() << "\n";
+      auto j = host_to_json(h);
+      if (!rules.empty()) j["policy"] = policy_to_json(mine);
+      *out << j.dump() << "\n";
       out->flush();
     } else {
       hosts.push_back(std::move(h));
@@ -235,12 +262,40 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   sort_hosts(hosts);
 
   if (format == "json") {
-    *out << scan_to_json(summary, hosts).dump(2) << "\n";
+    auto doc = scan_to_json(summary, hosts);
+    if (!rules.empty()) doc["policy"] = policy_to_json(policy_results);
+    *out << doc.dump(2) << "\n";
   } else if (format == "table") {
     TableStyle style{colour};
     for (const auto& h : hosts) render_host_table(*out, h, style);
     render_summary_line(*out, summary, style);
+    if (!rules.empty()) {
+      std::size_t failed = 0;
+      for (const auto& r : policy_results) failed += r.passed ? 0 : 1;
+      *out << "Policy: " << policy_results.size() - failed << " of " << policy_results.size() << " checks passed\n";
+      for (const auto& r : policy_results)
+        *out << "  " << (r.passed ? "PASS " : "FAIL ") << r.host << "  " << r.rule << ": " << r.evidence << "\n";
+    }
   }
+  bool policy_failed = false;
+  for (const auto& r : policy_results)
+    if (!r.passed) {
+      policy_failed = true;
+      std::cerr << "legacyscan: policy failed: " << r.host << ": " << r.rule << ": " << r.evidence << "\n";
+    }
+  auto write_file = [](const std::string& path, const std::string& text) {
+    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    {
+      std::ofstream f(temp, std::ios::trunc);
+      f << text;
+      if (!f) return false;
+    }
+    return std::rename(temp.c_str(), path.c_str()) == 0;
+  };
+  if (!a.junit.empty() && !write_file(a.junit, policy_to_junit(policy_results)))
+    spdlog::error("cannot write --junit {}", a.junit);
+  if (!a.sarif.empty() && !write_file(a.sarif, policy_to_sarif(policy_results).dump(2) + "\n"))
+    spdlog::error("cannot write --sarif {}", a.sarif);
   out->flush();
   if (!*out) {
     spdlog::error("writing the results failed");
@@ -258,7 +313,7 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
     spdlog::warn("nothing could be scanned: no probe got an answer from any host");
     return kExitNothingScanned;
   }
-  return kExitDone;
+  return policy_failed ? kExitPolicyFailed : kExitDone;
 }
 
 int run_probes_command(const std::string& format) {
@@ -376,6 +431,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   scan->add_option("--host-timeout", a.host_timeout, "Give up on a host after this long, e.g. 30s (default: no limit)");
   scan->add_flag("--no-ping,-P", a.no_ping, "Skip the TCP reachability check and probe every host (like nmap -Pn)");
+  scan->add_option("--require", a.require, "Policy rule that must hold, e.g. smb1=off, tls.min=1.2 (repeatable; exit 1 if one fails)");
+  scan->add_option("--policy", a.policy_file, "File of policy rules, one per line (# comments)");
+  scan->add_option("--junit", a.junit, "Write the policy results as JUnit XML (one testcase per host and rule)");
+  scan->add_option("--sarif", a.sarif, "Write the failed policy rules as SARIF 2.1.0");
   scan->add_option("--domain", a.domain, "Find the domain's DCs via DNS SRV records and scan them");
   scan->add_option("--forest", a.forest, "Forest root for the _gc._tcp lookup (default: --domain)");
   scan->add_option("--dns-server", a.dns_server, "Resolver for --domain: ADDRESS or ADDRESS:PORT (default: system)");

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Policy rules for CI ("smb1=off", "tls.min=1.2", "client:windows-xp-sp3=broken"), evaluated on the
+// JSON of each scanned host, so saved scans can be re-checked too.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace legacyscan {
+
+struct PolicyRule {
+  std::string text;   // as written
+  std::string key;    // "smb1", "smb.signing", "tls.min", "client:windows-xp-sp3"
+  std::string value;  // "off", "required", "1.2", "broken"
+};
+
+struct RuleResult {
+  std::string rule;
+  std::string host;  // target (address)
+  bool passed = false;
+  std::string evidence;
+};
+
+// The rules this version understands, with one line of help each (README, --help).
+const std::vector<std::pair<std::string, std::string>>& policy_rule_help();
+
+std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& error);
+// One rule per line; blank lines and '#' comments ignored; errors name FILE:LINE.
+std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path, std::string& error);
+
+std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const nlohmann::json& host);
+
+nlohmann::json policy_to_json(const std::vector<RuleResult>& results);
+std::string policy_to_junit(const std::vector<RuleResult>& results);
+nlohmann::json policy_to_sarif(const std::vector<RuleResult>& results);
+
+}  // namespace legacyscan
