@@ -7,12 +7,16 @@
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <exception>
 #include <memory>
+#include <vector>
 
 namespace legacyscan {
 
@@ -96,5 +100,25 @@ class Watchdog {
   };
   std::shared_ptr<State> state_;
 };
+
+// Runs fn(i) for i in [0, n) concurrently on the current executor and waits for all of them; the
+// results keep the index order. Connection caps still apply inside fn. Rethrows the first exception.
+template <class T, class F>
+boost::asio::awaitable<std::vector<T>> all_of(std::size_t n, F fn) {
+  auto ex = co_await boost::asio::this_coro::executor;
+  std::vector<T> out(n);
+  WaitGroup wg(ex);
+  wg.add(n);
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < n; ++i)
+    boost::asio::co_spawn(ex, fn(i), [&, i](std::exception_ptr ep, T value) {
+      if (ep && !failure) failure = ep;
+      if (!ep) out[i] = std::move(value);
+      wg.done();
+    });
+  co_await wg.wait();
+  if (failure) std::rethrow_exception(failure);
+  co_return out;
+}
 
 }  // namespace legacyscan
