@@ -324,6 +324,23 @@ Decoded<AsRep> decode_as_rep(ByteView msg) {
   return Decoded<AsRep>::ok(std::move(a));
 }
 
+Decoded<ByteView> decode_as_rep_cipher(ByteView msg) {
+  using R = Decoded<ByteView>;
+  if (auto a = decode_as_rep(msg); !a) return R::fail(a.error);
+  Ctx cx;
+  ber::Reader seq;
+  if (!enter_message(msg, 11, seq, cx, "outer")) return R::fail("AS-REP: " + cx.error);
+  while (!seq.empty() && !seq.next_is(Class::Context, 6))
+    if (!seq.skip()) return R::fail("AS-REP: " + seq.error());
+  ber::Reader c, ed;
+  if (!seq.enter_context(6, c) || !c.enter_sequence(ed)) return R::fail("AS-REP: no enc-part");
+  while (!ed.empty() && !ed.next_is(Class::Context, 2))
+    if (!ed.skip()) return R::fail("AS-REP enc-part: " + ed.error());
+  ByteView cipher;
+  if (!get_octets(ed, 2, cipher, cx, "enc-part.cipher")) return R::fail("AS-REP: " + cx.error);
+  return R::ok(cipher);
+}
+
 Decoded<std::vector<PaData>> decode_method_data(ByteView der) {
   Ctx cx;
   ber::Reader top(der), seq;

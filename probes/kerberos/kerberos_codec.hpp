@@ -118,6 +118,9 @@ struct AsRep {
   EncryptedDataInfo enc_part;         // encrypted in the client's reply key
 };
 Decoded<AsRep> decode_as_rep(ByteView msg);
+// The cipher text of an AS-REP's enc-part, as a view into `msg` (for the credentialed exchange only,
+// which decrypts it to read the session key's etype and then drops it).
+Decoded<ByteView> decode_as_rep_cipher(ByteView msg);
 
 // RFC 4120 5.2.7 METHOD-DATA (SEQUENCE OF PA-DATA), as carried in KRB-ERROR e-data.
 Decoded<std::vector<PaData>> decode_method_data(ByteView der);

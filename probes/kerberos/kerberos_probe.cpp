@@ -2,7 +2,8 @@
 // The Kerberos probe: which etypes a KDC accepts for an AS-REQ without pre-authentication, each
 // etype alone and with an AES companion, over UDP and TCP (RFC 4120 7.2.1/7.2.2), plus the Windows
 // XP offer. Every AS-REQ is its own exchange (its own datagram socket or TCP connection), so one
-// answer never colours another. No credentials are ever sent.
+// answer never colours another. No credentials are sent unless the user gives --kerberos-user and
+// --kerberos-password (the Windows XP logon, rc4-hmac).
 #include "probes/kerberos/kerberos_probe.hpp"
 
 #include <algorithm>
@@ -10,12 +11,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 #include <chrono>
+#include <ctime>
 #include <random>
 #include <spdlog/spdlog.h>
 
 #include "legacyscan/async.hpp"
 #include "legacyscan/net.hpp"
 #include "probes/kerberos/kerberos_codec.hpp"
+#include "probes/kerberos/kerberos_crypto.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
@@ -212,6 +215,106 @@ Identity resolve_identity(const ProbeContext& ctx) {
 
 constexpr const char* kNoRealmRealm = "LEGACYSCAN.INVALID";
 
+// Our clock as KerberosTime ("YYYYMMDDHHMMSSZ") and the microseconds, for PA-ENC-TIMESTAMP.
+std::pair<std::string, std::uint32_t> kerberos_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch() - secs).count();
+  const std::time_t t = secs.count();
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%SZ", &tm);
+  return {buf, static_cast<std::uint32_t>(usec)};
+}
+
+// The credentialed AS exchange of a Windows XP client: its etype offer with PA-ENC-TIMESTAMP in the
+// rc4-hmac key of the password, on UDP first and on TCP after KRB_ERR_RESPONSE_TOO_BIG, as XP does.
+// The AS-REP's enc-part is decrypted only to read the session key's etype; nothing of it is kept.
+asio::awaitable<XpLogon> xp_logon(Scan& base, const std::string& user, const std::string& password, bool udp_ok,
+                                  bool tcp_ok) {
+  XpLogon x;
+  x.user = user + "@" + base.realm;
+  Scan s = base;
+  s.cname = parse_principal(user);
+  const Bytes key = rc4_hmac_string_to_key(password);
+  std::random_device rd;
+  Bytes confounder(8);
+  for (auto& b : confounder) b = static_cast<std::uint8_t>(rd());
+  const auto [now, usec] = kerberos_now();
+  auto pa = encode_pa_enc_timestamp_rc4(key, now, usec, confounder);
+  if (!pa) {
+    x.outcome = Outcome::failure(Status::error, pa.error);
+    co_return x;
+  }
+  AsReqOptions o;
+  o.realm = s.realm;
+  o.cname = s.cname;
+  o.etype.assign(windows_xp_offer().etypes.begin(), windows_xp_offer().etypes.end());
+  o.nonce = (s.nonce_base + 0x4000u) & 0x7fffffffu;
+  o.pac_request = true;
+  o.padata.push_back(PaData{PA_ENC_TIMESTAMP, std::move(*pa.value)});
+  auto req = encode_as_req(o);
+  if (!req) {
+    x.outcome = Outcome::failure(Status::error, req.error);
+    co_return x;
+  }
+  std::vector<Transport> order;
+  if (udp_ok) order.push_back(Transport::udp);
+  if (tcp_ok) order.push_back(Transport::tcp);
+  for (auto t : order) {
+    auto raw = co_await exchange(s, t, *req.value);
+    if (!raw.outcome.ok()) {
+      x.outcome = raw.outcome;
+      continue;
+    }
+    auto reply = decode_kdc_reply(raw.message);
+    if (!reply) {
+      x.outcome = Outcome::failure(Status::protocol_error, reply.error);
+      co_return x;
+    }
+    if (const auto* e = std::get_if<KrbError>(&*reply)) {
+      if (t == Transport::udp && e->error_code == KRB_ERR_RESPONSE_TOO_BIG) {
+        x.udp_response_too_big = true;
+        continue;  // RFC 4120 7.2.1: retry on TCP
+      }
+      x.outcome = Outcome::success();
+      x.error = error_name(e->error_code);
+      co_return x;
+    }
+    const auto& rep = std::get<AsRep>(*reply);
+    x.transport = t == Transport::udp ? "udp" : "tcp";
+    x.reply_etype = rep.enc_part.etype;
+    x.ticket_etype = rep.ticket_enc_part.etype;
+    if (rep.enc_part.etype != 23) {
+      x.outcome = Outcome::failure(Status::error, "the AS-REP uses " + etype_name(rep.enc_part.etype) +
+                                                      "; only rc4-hmac replies are decrypted");
+      co_return x;
+    }
+    auto cipher = decode_as_rep_cipher(raw.message);
+    if (!cipher) {
+      x.outcome = Outcome::failure(Status::protocol_error, cipher.error);
+      co_return x;
+    }
+    auto plain = rc4_hmac_decrypt(key, 3, *cipher);
+    if (!plain) {
+      x.outcome = Outcome::failure(Status::protocol_error, "the AS-REP enc-part does not decrypt with the password's rc4-hmac key");
+      co_return x;
+    }
+    auto kt = decode_enc_kdc_rep_part_keytype(*plain);
+    std::fill(plain->begin(), plain->end(), 0);
+    if (!kt) {
+      x.outcome = Outcome::failure(Status::protocol_error, kt.error);
+      co_return x;
+    }
+    x.session_key_etype = *kt;
+    x.outcome = Outcome::success();
+    co_return x;
+  }
+  if (x.outcome.ok()) x.outcome = Outcome::failure(Status::error, "no transport left to try");
+  co_return x;
+}
+
 }  // namespace
 
 class KerberosProbe final : public Probe {
@@ -225,7 +328,9 @@ class KerberosProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
   std::vector<ProbeOption> options() const override {
     return {{"--realm", "Kerberos realm (default: learned from the smb/ldap probes, the KDC or the DNS name)", ""},
-            {"--kerberos-principal", "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""}};
+            {"--kerberos-principal", "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""},
+            {"--kerberos-user", "With --kerberos-password: log on as this user with the Windows XP offer (rc4-hmac)", ""},
+            {"--kerberos-password", "Password for --kerberos-user (sent only as an rc4-hmac encrypted timestamp)", ""}};
   }
   std::vector<std::string_view> depends_on() const override { return {"smb", "ldap"}; }
 
@@ -373,6 +478,17 @@ class KerberosProbe final : public Probe {
     }
     gather(result->xp_offer->tcp, false);
     gather(result->xp_offer->udp, true);
+    if (auto user = ctx.settings.option("kerberos-user")) {
+      if (auto password = ctx.settings.option("kerberos-password")) {
+        result->xp_logon = co_await xp_logon(s, *user, *password, result->udp.outcome.ok(), result->tcp.outcome.ok());
+        if (result->xp_logon->udp_response_too_big) result->udp.too_big_seen = true;
+      } else {
+        XpLogon x;
+        x.user = *user;
+        x.outcome = Outcome::failure(Status::skipped, "--kerberos-user without --kerberos-password");
+        result->xp_logon = std::move(x);
+      }
+    }
     co_return result;
   }
 };

@@ -125,6 +125,19 @@ json KerberosResult::to_json() const {
   } else {
     j["xp_offer"] = json{{"error", "not tested"}};
   }
+  if (xp_logon) {
+    json x;
+    x["user"] = xp_logon->user;
+    x["status"] = legacyscan::to_string(xp_logon->outcome.status);
+    if (!xp_logon->outcome.ok()) x["reason"] = xp_logon->outcome.reason;
+    if (!xp_logon->error.empty()) x["error"] = xp_logon->error;
+    if (xp_logon->reply_etype) x["reply_etype"] = etype_name(*xp_logon->reply_etype);
+    if (xp_logon->ticket_etype) x["ticket_etype"] = etype_name(*xp_logon->ticket_etype);
+    if (xp_logon->session_key_etype) x["session_key_etype"] = etype_name(*xp_logon->session_key_etype);
+    x["udp_response_too_big"] = xp_logon->udp_response_too_big;
+    if (!xp_logon->transport.empty()) x["transport"] = xp_logon->transport;
+    j["xp_logon"] = std::move(x);
+  }
   j["preauth_types"] = preauth_types;
   json salts_j = json::object();
   for (const auto& [name, salt] : salts) salts_j[name] = salt;
@@ -169,6 +182,28 @@ void KerberosResult::table_rows(std::vector<TableRow>& out) const {
                              : (a.error_code ? error_name(*a.error_code) : std::string(to_string(a.verdict)));
     const bool weak_ok = a.chosen.has_value();
     out.push_back({"", "Windows XP offer", v, weak_ok ? Verdict::bad : Verdict::good});
+  }
+  if (xp_logon) {
+    std::string v;
+    Verdict verdict = Verdict::info;
+    if (xp_logon->outcome.ok() && !xp_logon->error.empty()) {
+      v = "KDC answered " + xp_logon->error;
+      verdict = xp_logon->error == "KDC_ERR_ETYPE_NOSUPP" ? Verdict::good : Verdict::info;
+    } else if (xp_logon->outcome.ok()) {
+      v = "reply " + etype_name(xp_logon->reply_etype.value_or(0)) + ", ticket " +
+          etype_name(xp_logon->ticket_etype.value_or(0)) + ", session key " +
+          etype_name(xp_logon->session_key_etype.value_or(0)) + " (over " + xp_logon->transport +
+          (xp_logon->udp_response_too_big ? " after RESPONSE_TOO_BIG on UDP)" : ")");
+      // An XP server cannot use an AES session key in a ticket for it; as a client it copes.
+      if (xp_logon->session_key_etype && (*xp_logon->session_key_etype == 17 || *xp_logon->session_key_etype == 18))
+        verdict = Verdict::warn;
+      else
+        verdict = Verdict::bad;  // RC4 logon works: RC4 is in use
+    } else {
+      v = xp_logon->outcome.reason;
+      verdict = Verdict::failure;
+    }
+    out.push_back({"", "Windows XP logon as " + xp_logon->user, v, verdict});
   }
   if (!preauth_types.empty()) {
     std::string s;

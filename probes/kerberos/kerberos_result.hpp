@@ -35,6 +35,18 @@ struct OfferResult {
   EtypeAnswer udp, tcp;
 };
 
+// The optional credentialed AS exchange with the Windows XP offer (--kerberos-user/--kerberos-password).
+struct XpLogon {
+  std::string user;                         // "Administrator@LEGACY.TEST"
+  Outcome outcome;                          // ok when an AS-REP was decrypted
+  std::string error;                        // KDC error name, or why it stopped
+  std::optional<std::int32_t> reply_etype;  // AS-REP enc-part (the client's key)
+  std::optional<std::int32_t> ticket_etype;       // the TGT's enc-part (krbtgt's key)
+  std::optional<std::int32_t> session_key_etype;  // EncASRepPart.key.keytype
+  bool udp_response_too_big = false;        // the PA-ENC-TIMESTAMP request drew 52 on UDP
+  std::string transport;                    // where the AS-REP came: "udp" or "tcp"
+};
+
 struct KerberosResult final : ProbeResult {
   std::uint16_t port = 88;
   std::string realm;
@@ -44,6 +56,7 @@ struct KerberosResult final : ProbeResult {
   TransportInfo udp, tcp;
   std::vector<EtypeRow> etypes;  // in enumerated_etypes() order
   std::optional<OfferResult> xp_offer;
+  std::optional<XpLogon> xp_logon;  // only with credentials
   std::vector<std::string> preauth_types;     // PA-DATA names of the first PREAUTH_REQUIRED
   std::vector<std::pair<std::string, std::string>> salts;  // etype name -> salt (from ETYPE-INFO2)
   bool asrep_roastable = false;

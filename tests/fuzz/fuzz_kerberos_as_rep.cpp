@@ -10,6 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace legacyscan;
   using namespace legacyscan::kerberos;
   const ByteView in(data, size);
+  (void)decode_as_rep_cipher(in);
   auto a = decode_as_rep(in);
   if (a)
     for (const auto& pa : a->padata)

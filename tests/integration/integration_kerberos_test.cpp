@@ -172,6 +172,50 @@ TEST(IntegrationKerberos, HttpServerIsProtocolError) {
   EXPECT_EQ(k["transports"]["udp"]["status"], "refused");
 }
 
+// The credentialed exchange with the Windows XP offer (the lab-only Administrator password of docs/lab.md).
+json xp_logon(const std::string& scenario, const std::string& realm, const std::string& dc, const std::string& password) {
+  auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "kerberos", "--realm", realm, "--kerberos-principal", dc,
+                                  "--kerberos-user", "Administrator", "--kerberos-password", password});
+  return kerberos_of(doc);
+}
+
+TEST(IntegrationKerberos, XpLogonLegacyIsRc4ThroughoutAfterUdpTooBig) {
+  const auto k = xp_logon("legacy", "LEGACY.TEST", "DC1$", "LegacyScan.Lab-2024");
+  const auto& x = k["xp_logon"];
+  EXPECT_EQ(x["status"], "ok") << x.dump(2);
+  EXPECT_EQ(x["user"], "Administrator@LEGACY.TEST");
+  EXPECT_EQ(x["reply_etype"], "rc4-hmac");
+  EXPECT_EQ(x["ticket_etype"], "rc4-hmac");  // level 2003: krbtgt has no AES key either
+  EXPECT_EQ(x["session_key_etype"], "rc4-hmac");
+  // Samba's AS-REP never fits a UDP reply: 52, then TCP, as Windows XP does it.
+  EXPECT_EQ(x["udp_response_too_big"], true);
+  EXPECT_EQ(x["transport"], "tcp");
+  EXPECT_EQ(k["transports"]["udp"]["too_big_seen"], true);
+}
+
+TEST(IntegrationKerberos, XpLogonStockGetsAnAesTicketWithAnRc4SessionKey) {
+  const auto k = xp_logon("stock", "STOCK.TEST", "DC3$", "LegacyScan.Lab-2024");
+  const auto& x = k["xp_logon"];
+  EXPECT_EQ(x["status"], "ok") << x.dump(2);
+  EXPECT_EQ(x["reply_etype"], "rc4-hmac");
+  EXPECT_EQ(x["ticket_etype"], "aes256-cts-hmac-sha1-96");
+  EXPECT_EQ(x["session_key_etype"], "rc4-hmac");
+  EXPECT_EQ(x["udp_response_too_big"], true);
+}
+
+TEST(IntegrationKerberos, XpLogonHardenedIsRefused) {
+  const auto k = xp_logon("hardened", "HARDENED.TEST", "DC2$", "LegacyScan.Lab-2024");
+  const auto& x = k["xp_logon"];
+  EXPECT_EQ(x["status"], "ok") << x.dump(2);
+  EXPECT_EQ(x["error"], "KDC_ERR_ETYPE_NOSUPP");
+  EXPECT_FALSE(x.contains("session_key_etype"));
+}
+
+TEST(IntegrationKerberos, XpLogonWrongPasswordIsPreauthFailed) {
+  const auto k = xp_logon("stock", "STOCK.TEST", "DC3$", "not-the-password");
+  EXPECT_EQ(k["xp_logon"]["error"], "KDC_ERR_PREAUTH_FAILED") << k["xp_logon"].dump(2);
+}
+
 // nftables in the stock namespace drops 30% of the UDP datagrams to port 88; retries must keep every
 // verdict what it is without loss (never "rejected" for a lost datagram).
 TEST(IntegrationKerberos, UdpLossDoesNotTurnIntoRejection) {

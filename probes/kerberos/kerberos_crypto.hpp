@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Just enough Kerberos crypto for the optional credentialed AS exchange of the Windows XP offer:
+// rc4-hmac (RFC 4757) only, because that is the one etype a KDC can pick from an XP offer today.
+// MD4 (RFC 1320) and RC4 are written out here: OpenSSL 3 keeps both in its "legacy" provider, which
+// may not be loadable. HMAC-MD5 comes from OpenSSL's default provider.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "legacyscan/bytes.hpp"
+
+namespace legacyscan::kerberos {
+
+Bytes md4(ByteView data);                        // RFC 1320
+Bytes rc4(ByteView key, ByteView data);          // the RC4 keystream XOR data
+Bytes hmac_md5(ByteView key, ByteView data);     // RFC 2104
+
+// RFC 4757 2: the rc4-hmac long-term key, MD4 of the UTF-16LE password.
+Bytes rc4_hmac_string_to_key(std::string_view password);
+// RFC 4757 3 encryption with a caller-given 8-byte confounder: checksum(16) | RC4(confounder | data).
+Bytes rc4_hmac_encrypt(ByteView key, std::uint32_t usage, ByteView confounder8, ByteView plaintext);
+// Decrypts and checks the HMAC; nullopt when the checksum does not match (wrong key or usage).
+std::optional<Bytes> rc4_hmac_decrypt(ByteView key, std::uint32_t usage, ByteView ciphertext);
+
+// RFC 4120 5.2.7.2 PA-ENC-TS-ENC, encrypted with key usage 1 into EncryptedData (etype 23); the
+// result is the padata-value of PA-ENC-TIMESTAMP.
+Decoded<Bytes> encode_pa_enc_timestamp_rc4(ByteView key, std::string_view kerberos_time, std::uint32_t usec,
+                                           ByteView confounder8);
+
+// RFC 4120 5.4.2 EncASRepPart ([APPLICATION 25], Windows also sends [APPLICATION 26]): only the
+// session key's etype is read; the key value itself is never copied.
+Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext);
+
+}  // namespace legacyscan::kerberos
