@@ -296,8 +296,11 @@ Decoded<Smb1NegotiateRequest> decode_smb1_negotiate_request(ByteView message) {
 
 std::string smb_date_time_string(std::uint16_t date, std::uint16_t time) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u", 1980u + (date >> 9), (date >> 5) & 0x0Fu,
-                date & 0x1Fu, time >> 11, (time >> 5) & 0x3Fu, (time & 0x1Fu) * 2);
+  // SMB_DATE: Year (7 bits, from 1980), Month (4), Day (5); SMB_TIME: Hour (5), Minutes (6), Seconds/2 (5).
+  const unsigned d = date;
+  const unsigned t = time;
+  std::snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02u", 1980u + (d >> 9), (d >> 5) & 0x0Fu, d & 0x1Fu,
+                t >> 11, (t >> 5) & 0x3Fu, (t & 0x1Fu) * 2);
   return buf;
 }
 
