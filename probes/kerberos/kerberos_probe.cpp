@@ -128,25 +128,6 @@ asio::awaitable<EtypeAnswer> check(Scan& s, Transport t, std::vector<std::int32_
   co_return a;
 }
 
-// Runs fn(i) for i in [0, n) concurrently (the per-host connection cap still applies) and waits.
-template <class T, class F>
-asio::awaitable<std::vector<T>> all_of(std::size_t n, F fn) {
-  auto ex = co_await asio::this_coro::executor;
-  std::vector<T> out(n);
-  WaitGroup wg(ex);
-  wg.add(n);
-  std::exception_ptr failure;
-  for (std::size_t i = 0; i < n; ++i)
-    asio::co_spawn(ex, fn(i), [&, i](std::exception_ptr ep, T value) {
-      if (ep && !failure) failure = ep;
-      if (!ep) out[i] = std::move(value);
-      wg.done();
-    });
-  co_await wg.wait();
-  if (failure) std::rethrow_exception(failure);
-  co_return out;
-}
-
 PrincipalName parse_principal(const std::string& text) {
   PrincipalName p{KRB_NT_PRINCIPAL, {}};
   std::string part;
