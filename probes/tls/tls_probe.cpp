@@ -527,7 +527,9 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
   if (lower) ep.fallback_scsv = co_await fallback_scsv(es, *lower);
 
   // Certificate: from a TLS <= 1.2 flight, else an OpenSSL handshake (TLS 1.3 encrypts it).
+  std::string cert_source = "handshake";
   if (chain.empty()) {
+    cert_source = "openssl";
     auto o = co_await openssl_peer_chain(ctx, port, starttls, es.sni, chain);
     if (!o.ok()) ep.certificate_error = o.reason;
   }
@@ -535,7 +537,7 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
     auto ci = certificate_info(chain, std::time(nullptr));
     if (ci) {
       ep.certificate = std::move(*ci.value);
-      ep.certificate->source = ep.accepted(TLS1_2_VERSION) || highest12 ? "handshake" : "openssl";
+      ep.certificate->source = cert_source;
     } else {
       ep.certificate_error = ci.error;
     }
