@@ -354,25 +354,6 @@ asio::awaitable<std::optional<bool>> fallback_scsv(EndpointScan& es, std::uint16
   co_return std::nullopt;
 }
 
-// Runs fn(i) for i in [0, n) concurrently (the per-host connection cap still applies) and waits.
-template <class T, class F>
-asio::awaitable<std::vector<T>> all_of(std::size_t n, F fn) {
-  auto ex = co_await asio::this_coro::executor;
-  std::vector<T> out(n);
-  WaitGroup wg(ex);
-  wg.add(n);
-  std::exception_ptr failure;
-  for (std::size_t i = 0; i < n; ++i)
-    asio::co_spawn(ex, fn(i), [&, i](std::exception_ptr ep, T value) {
-      if (ep && !failure) failure = ep;
-      if (!ep) out[i] = std::move(value);
-      wg.done();
-    });
-  co_await wg.wait();
-  if (failure) std::rethrow_exception(failure);
-  co_return out;
-}
-
 const std::vector<std::uint16_t> kVersions{SSL2_VERSION,   SSL3_VERSION,   TLS1_VERSION,
                                            TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
 const std::vector<std::uint16_t> kTls13Groups{GROUP_X25519,    GROUP_SECP256R1, GROUP_SECP384R1, GROUP_SECP521R1,
