@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: Apache-2.0
+// The LDAP probe: which LDAP ports answer, the LDAP ping ([MS-ADTS] 6.3.3) over UDP with NtVer V5EX
+// and separately V1, the same ping over TCP, the anonymous rootDSE, and the cleartext simple bind
+// posture (a fake DN and password: nothing the probe sends can change the directory or lock out an
+// account). Every check has its own connection so one answer never colours another.
+#include "probes/ldap/ldap_probe.hpp"
+
+// GCC 12 reports -Wmismatched-new-delete inside Boost.Asio's own coroutine frame allocator
+// (awaitable_frame_base::operator new/delete via thread_info_base) for some coroutines once inlined: a
+// false positive (GCC bug 109224 and friends); clang and GCC 13 do not warn.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <spdlog/spdlog.h>
+
+#include "legacyscan/net.hpp"
+#include "probes/ldap/ldap_codec.hpp"
+#include "probes/ldap/ldap_ntlm.hpp"
+#include "probes/ldap/ldap_result.hpp"
+
+namespace legacyscan::ldap {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint16_t kLdapPort = 389;
+// What the V5EX ping asks for: the _EX answer with the DC's own idea of its address (DcSockAddr).
+constexpr std::uint32_t kNtVerEx = NETLOGON_NT_VERSION_5EX | NETLOGON_NT_VERSION_5EX_WITH_IP;
+// Caps on one search's answer.
+constexpr std::size_t kMaxSearchMessages = 256;
+// The fake account of the bind posture check: no such object exists, so no lockout counter moves.
+constexpr const char* kFakeRdn = "CN=legacyscan-probe";
+constexpr const char* kFakePassword = "legacyscan-not-a-password";
+
+const std::vector<std::string> kRootDseAttributes{
+    "supportedLDAPVersion", "supportedSASLMechanisms", "supportedCapabilities", "domainFunctionality",
+    "forestFunctionality", "domainControllerFunctionality", "dnsHostName", "defaultNamingContext",
+    "rootDomainNamingContext", "serverName", "isGlobalCatalogReady", "currentTime"};
+
+// One TCP connection carrying LDAPMessages (RFC 4511 5.1: BER-framed, no extra framing).
+class LdapConnection {
+ public:
+  static asio::awaitable<Outcome> open(ProbeContext& ctx, std::uint16_t port, std::unique_ptr<LdapConnection>& out) {
+    std::unique_ptr<TcpConnection> c;
+    auto o = co_await TcpConnection::open(ctx, port, c);
+    if (o.ok()) out = std::make_unique<LdapConnection>(std::move(c));
+    co_return o;
+  }
+  explicit LdapConnection(std::unique_ptr<TcpConnection> c) : conn_(std::move(c)) {}
+  LdapConnection(const LdapConnection&) = delete;
+  LdapConnection& operator=(const LdapConnection&) = delete;
+  ~LdapConnection() {
+    if (conn_) conn_->close();
+  }
+
+  asio::awaitable<Outcome> send(ByteView message) { co_return co_await conn_->write(message); }
+
+  // The next whole LDAPMessage.
+  asio::awaitable<Outcome> next(LDAPMessage& out) {
+    for (;;) {
+      const Frame f = frame_ldap_message(buf_, kMaxMessageBytes);
+      if (f.state == Frame::State::invalid) co_return Outcome::failure(Status::protocol_error, f.error);
+      if (f.state == Frame::State::complete) {
+        auto m = decode_ldap_message(ByteView(buf_).first(f.size));
+        buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(f.size));
+        if (!m) co_return Outcome::failure(Status::protocol_error, "malformed LDAPMessage: " + m.error);
+        out = std::move(*m);
+        co_return Outcome::success();
+      }
+      auto o = co_await conn_->read_some(buf_);
+      if (!o.ok()) co_return o;
+    }
+  }
+
+ private:
+  std::unique_ptr<TcpConnection> conn_;
+  Bytes buf_;
+};
+
+// Sends a SearchRequest and reads until its SearchResultDone.
+asio::awaitable<Outcome> tcp_search(ProbeContext& ctx, std::uint16_t port, const SearchRequest& req,
+                                    SearchResponse& out) {
+  std::unique_ptr<LdapConnection> conn;
+  auto o = co_await LdapConnection::open(ctx, port, conn);
+  if (!o.ok()) co_return o;
+  constexpr std::int32_t id = 1;
+  o = co_await conn->send(encode_search_request(id, req));
+  if (!o.ok()) co_return o;
+  std::vector<LDAPMessage> messages;
+  for (;;) {
+    LDAPMessage m;
+    o = co_await conn->next(m);
+    if (!o.ok()) co_return o;
+    const bool done = m.searchResDone.has_value() || (m.messageID == 0 && m.extendedResp);
+    messages.push_back(std::move(m));
+    if (done) break;
+    if (messages.size() > kMaxSearchMessages)
+      co_return Outcome::failure(Status::protocol_error, "more than " + std::to_string(kMaxSearchMessages) +
+                                                             " messages in answer to one search");
+  }
+  auto collected = collect_search_response(messages, id);
+  if (!collected) co_return Outcome::failure(Status::protocol_error, collected.error);
+  out = std::move(*collected);
+  (void)co_await conn->send(encode_unbind_request(2));
+  co_return Outcome::success();
+}
+
+// Turns a search answer into the ping's result.
+void interpret_ping(CldapPing& p, const SearchResponse& s) {
+  if (s.done && s.done->resultCode != LDAP_SUCCESS) {
+    p.outcome = Outcome::failure(Status::protocol_error, "LDAP ping answered " + result_code_name(s.done->resultCode) +
+                                                             ": " + s.done->diagnosticMessage);
+    return;
+  }
+  if (s.entries.empty()) {
+    p.no_entry = true;  // [MS-ADTS] 6.3.3.2: no entry when the DC is not a match for the filter
+    return;
+  }
+  const auto* attr = s.entries.front().find("Netlogon");
+  if (!attr || attr->vals.empty()) {
+    p.outcome = Outcome::failure(Status::protocol_error, "LDAP ping entry without a Netlogon value");
+    return;
+  }
+  auto nl = decode_netlogon_response(attr->vals.front());
+  if (!nl) {
+    p.outcome = Outcome::failure(Status::protocol_error, "malformed NETLOGON response: " + nl.error);
+    return;
+  }
+  p.response = std::move(*nl);
+}
+
+asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const LdapPing& ping) {
+  CldapPing p;
+  p.transport = "udp";
+  p.port = port;
+  p.nt_version_requested = ping.NtVer;
+  p.dns_domain_requested = ping.DnsDomain;
+  constexpr std::int32_t id = 1;  // each exchange has its own socket, so no stale answer can match
+  const Bytes request = encode_search_request(id, make_ldap_ping(ping));
+  UdpExchange how;
+  how.port = port;
+  // Every datagram from the DC is taken: a malformed one is a protocol error worth reporting, not
+  // something to wait out.
+  auto reply = co_await udp_exchange(ctx, request, how);
+  p.attempts = reply.attempts;
+  if (!reply.outcome.ok()) {
+    p.outcome = reply.outcome;
+    co_return p;
+  }
+  auto messages = decode_ldap_messages(reply.datagram);
+  if (!messages) {
+    p.outcome = Outcome::failure(Status::protocol_error, "malformed CLDAP reply: " + messages.error);
+    co_return p;
+  }
+  auto search = collect_search_response(*messages, id);
+  if (!search) {
+    p.outcome = Outcome::failure(Status::protocol_error, "CLDAP reply: " + search.error);
+    co_return p;
+  }
+  interpret_ping(p, *search);
+  co_return p;
+}
+
+asio::awaitable<CldapPing> tcp_ping(ProbeContext& ctx, std::uint16_t port, const LdapPing& ping) {
+  CldapPing p;
+  p.transport = "tcp";
+  p.port = port;
+  p.nt_version_requested = ping.NtVer;
+  p.dns_domain_requested = ping.DnsDomain;
+  SearchResponse s;
+  p.outcome = co_await tcp_search(ctx, port, make_ldap_ping(ping), s);
+  if (p.outcome.ok()) interpret_ping(p, s);
+  co_return p;
+}
+
+// RFC 4517 3.3.13 GeneralizedTime "YYYYMMDDHHMMSS[.f]Z" -> seconds since the Unix epoch.
+std::optional<long long> parse_generalized_time(const std::string& t) {
+  if (t.size() < 15 || t.back() != 'Z') return std::nullopt;
+  for (std::size_t i = 0; i < 14; ++i)
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+  auto num = [&](std::size_t pos, std::size_t len) { return std::stoll(t.substr(pos, len)); };
+  long long y = num(0, 4), m = num(4, 2), d = num(6, 2);
+  const long long hh = num(8, 2), mm = num(10, 2), ss = num(12, 2);
+  if (m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  // H. Hinnant's days_from_civil.
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const long long yoe = y - era * 400;
+  const long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const long long days = era * 146097 + doe - 719468;
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+std::string rfc3339(const std::string& g) {
+  // "20261123151030.0Z" -> "2026-11-23T15:10:30Z"
+  return g.substr(0, 4) + "-" + g.substr(4, 2) + "-" + g.substr(6, 2) + "T" + g.substr(8, 2) + ":" + g.substr(10, 2) +
+         ":" + g.substr(12, 2) + "Z";
+}
+
+std::optional<int> small_int(const std::string& s) {
+  if (s.empty() || s.size() > 6) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::stoi(s);
+}
+
+asio::awaitable<RootDse> rootdse(ProbeContext& ctx, std::uint16_t port) {
+  RootDse r;
+  SearchRequest req;
+  req.attributes = kRootDseAttributes;
+  SearchResponse s;
+  r.outcome = co_await tcp_search(ctx, port, req, s);
+  if (!r.outcome.ok()) co_return r;
+  if (s.done && s.done->resultCode != LDAP_SUCCESS) {
+    r.outcome = Outcome::failure(Status::protocol_error, "rootDSE search answered " +
+                                                             result_code_name(s.done->resultCode) + ": " +
+                                                             s.done->diagnosticMessage);
+    co_return r;
+  }
+  if (s.entries.empty()) {
+    r.outcome = Outcome::failure(Status::protocol_error, "rootDSE search returned no entry");
+    co_return r;
+  }
+  const auto& e = s.entries.front();
+  for (const auto& v : e.all("supportedLDAPVersion"))
+    if (auto n = small_int(v)) r.ldap_versions.push_back(*n);
+  r.sasl_mechanisms = e.all("supportedSASLMechanisms");
+  r.capabilities = e.all("supportedCapabilities");
+  r.domain_functionality = small_int(e.first("domainFunctionality"));
+  r.forest_functionality = small_int(e.first("forestFunctionality"));
+  r.dc_functionality = small_int(e.first("domainControllerFunctionality"));
+  r.dns_hostname = e.first("dnsHostName");
+  r.default_naming_context = e.first("defaultNamingContext");
+  r.root_domain_naming_context = e.first("rootDomainNamingContext");
+  r.server_name = e.first("serverName");
+  const std::string gc = e.first("isGlobalCatalogReady");
+  if (gc == "TRUE") r.is_global_catalog_ready = true;
+  else if (gc == "FALSE") r.is_global_catalog_ready = false;
+  const std::string now = e.first("currentTime");
+  if (auto t = parse_generalized_time(now)) {
+    r.current_time = rfc3339(now);
+    const auto local =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    r.clock_skew_seconds = *t - static_cast<long long>(local);
+  }
+  co_return r;
+}
+
+asio::awaitable<BindCheck> simple_bind(ProbeContext& ctx, std::uint16_t port, const std::string& naming_context) {
+  BindCheck b;
+  std::unique_ptr<LdapConnection> conn;
+  b.outcome = co_await LdapConnection::open(ctx, port, conn);
+  if (!b.outcome.ok()) co_return b;
+  BindRequest req;
+  req.name = std::string(kFakeRdn) + (naming_context.empty() ? "" : ",CN=Users," + naming_context);
+  req.simple = kFakePassword;
+  b.outcome = co_await conn->send(encode_bind_request(1, req));
+  if (!b.outcome.ok()) co_return b;
+  LDAPMessage m;
+  b.outcome = co_await conn->next(m);
+  if (!b.outcome.ok()) co_return b;
+  if (m.messageID == 0 && m.extendedResp) {
+    b.outcome = Outcome::failure(Status::reset, "notice of disconnection: " +
+                                                    result_code_name(m.extendedResp->result.resultCode) + " " +
+                                                    m.extendedResp->result.diagnosticMessage);
+    co_return b;
+  }
+  if (!m.bindResponse || m.messageID != 1) {
+    b.outcome = Outcome::failure(Status::protocol_error, "answer to a BindRequest is [APPLICATION " +
+                                                             std::to_string(m.protocolOp) + "] with messageID " +
+                                                             std::to_string(m.messageID));
+    co_return b;
+  }
+  b.result_code = m.bindResponse->result.resultCode;
+  b.diagnostic = m.bindResponse->result.diagnosticMessage;
+  (void)co_await conn->send(encode_unbind_request(2));
+  co_return b;
+}
+
+// Reads the BindResponse to messageID `id`; anything else is a failure outcome in `b`.
+asio::awaitable<bool> read_bind_response(LdapConnection& conn, std::int64_t id, BindCheck& b, BindResponse& out) {
+  LDAPMessage m;
+  b.outcome = co_await conn.next(m);
+  if (!b.outcome.ok()) co_return false;
+  if (m.messageID == 0 && m.extendedResp) {
+    b.outcome = Outcome::failure(Status::reset, "notice of disconnection: " +
+                                                    result_code_name(m.extendedResp->result.resultCode) + " " +
+                                                    m.extendedResp->result.diagnosticMessage);
+    co_return false;
+  }
+  if (!m.bindResponse || m.messageID != id) {
+    b.outcome = Outcome::failure(Status::protocol_error, "answer to a BindRequest is [APPLICATION " +
+                                                             std::to_string(m.protocolOp) + "] with messageID " +
+                                                             std::to_string(m.messageID));
+    co_return false;
+  }
+  out = std::move(*m.bindResponse);
+  co_return true;
+}
+
+// The direct LDAP signing check: an anonymous NTLM logon through SASL GSS-SPNEGO (raw NTLMSSP, as
+// ldap3 and impacket send it) with neither SIGN nor SEAL negotiated. No credential is involved.
+asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t port) {
+  BindCheck b;
+  std::unique_ptr<LdapConnection> conn;
+  b.outcome = co_await LdapConnection::open(ctx, port, conn);
+  if (!b.outcome.ok()) co_return b;
+  BindRequest req;
+  req.sasl_mechanism = "GSS-SPNEGO";
+  req.sasl_credentials = encode_ntlm_negotiate_unsigned();
+  b.outcome = co_await conn->send(encode_bind_request(1, req));
+  if (!b.outcome.ok()) co_return b;
+  BindResponse r;
+  b.stage = "negotiate";
+  if (!co_await read_bind_response(*conn, 1, b, r)) co_return b;
+  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
+    b.result_code = r.result.resultCode;
+    b.diagnostic = r.result.diagnosticMessage;
+    co_return b;
+  }
+  const Bytes& challenge = r.serverSaslCreds ? *r.serverSaslCreds : Bytes{};
+  static constexpr std::uint8_t kChallengeHead[] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 2, 0, 0, 0};
+  if (challenge.size() < sizeof kChallengeHead || !std::equal(std::begin(kChallengeHead), std::end(kChallengeHead), challenge.begin())) {
+    b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress without an NTLMSSP CHALLENGE_MESSAGE");
+    co_return b;
+  }
+  req.sasl_credentials = encode_ntlm_authenticate_anonymous();
+  b.outcome = co_await conn->send(encode_bind_request(2, req));
+  if (!b.outcome.ok()) co_return b;
+  b.stage = "authenticate";
+  if (!co_await read_bind_response(*conn, 2, b, r)) co_return b;
+  b.result_code = r.result.resultCode;
+  b.diagnostic = r.result.diagnosticMessage;
+  (void)co_await conn->send(encode_unbind_request(3));
+  co_return b;
+}
+
+void set_fact(HostFacts& facts, const std::string& key, const std::string& value) {
+  if (value.empty()) return;
+  auto have = facts.get(key);
+  if (have && !have->empty()) return;  // another probe's value stands
+  facts.set(key, value);
+}
+
+class LdapProbe final : public Probe {
+ public:
+  std::string_view name() const override { return "ldap"; }
+  std::string_view description() const override {
+    return "LDAP ping (CLDAP Netlogon, UDP and TCP), rootDSE, cleartext simple bind posture (389, 636, 3268, 3269)";
+  }
+  std::vector<std::uint16_t> default_ports() const override { return {389, 636, 3268, 3269}; }
+  std::vector<std::string_view> transports() const override { return {"tcp", "udp"}; }
+  std::vector<ProbeOption> options() const override {
+    return {{"--ldap-dns-domain", "DnsDomain for the LDAP ping (default: what another probe learned, else none)", ""},
+            {"--ldap-user", "User for the LDAP ping (an account name; no password is ever sent)", ""}};
+  }
+
+  asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
+    auto result = std::make_unique<LdapResult>();
+    co_await scan(ctx, *result);
+    co_return result;
+  }
+
+ private:
+  static asio::awaitable<void> scan(ProbeContext& ctx, LdapResult& result) {
+    // Which ports accept a TCP connection (the TLS probe targets 636/3269 from this list).
+    for (auto port : ctx.ports) {
+      std::unique_ptr<TcpConnection> c;
+      auto o = co_await TcpConnection::open(ctx, port, c);
+      if (c) c->close();
+      result.ports_tested.push_back(port);
+      if (o.ok()) result.ports_open.push_back(port);
+      result.port_outcomes.emplace_back(port, o);
+    }
+    // The plain-LDAP port: 389 when selected, else the first selected port that is not LDAPS.
+    std::uint16_t port = 0;
+    for (auto p : ctx.ports)
+      if (p == kLdapPort) port = p;
+    if (port == 0)
+      for (auto p : ctx.ports)
+        if (p != 636 && p != 3269 && port == 0) port = p;
+    if (port == 0) {
+      result.status = Status::skipped;
+      result.reason = "no plain LDAP port selected (only LDAPS ports)";
+      co_return;
+    }
+
+    LdapPing ping;
+    ping.NtVer = kNtVerEx;
+    ping.DnsDomain = ctx.settings.option("ldap-dns-domain").value_or("");
+    if (ping.DnsDomain.empty()) ping.DnsDomain = ctx.facts.get("dns_domain").value_or("");
+    ping.User = ctx.settings.option("ldap-user").value_or("");
+
+    result.cldap = co_await udp_ping(ctx, port, ping);
+    LdapPing v1 = ping;
+    v1.NtVer = NETLOGON_NT_VERSION_1;
+    result.cldap_v1 = co_await udp_ping(ctx, port, v1);
+
+    const bool tcp_open = std::find(result.ports_open.begin(), result.ports_open.end(), port) != result.ports_open.end();
+    const Outcome tcp_outcome = [&] {
+      for (const auto& [p, o] : result.port_outcomes)
+        if (p == port) return o;
+      return Outcome::success();
+    }();
+    if (tcp_open) {
+      result.cldap_tcp = co_await tcp_ping(ctx, port, ping);
+      result.rootdse = co_await rootdse(ctx, port);
+      const std::string nc = result.rootdse->outcome.ok() ? result.rootdse->default_naming_context : "";
+      result.simple_bind = co_await simple_bind(ctx, port, nc);
+      result.ntlm_unsigned_bind = co_await ntlm_unsigned_bind(ctx, port);
+    } else {
+      CldapPing p;
+      p.transport = "tcp";
+      p.port = port;
+      p.nt_version_requested = ping.NtVer;
+      p.outcome = tcp_outcome;
+      result.cldap_tcp = p;
+      result.rootdse = RootDse{};
+      result.rootdse->outcome = tcp_outcome;
+      result.simple_bind = BindCheck{};
+      result.simple_bind->outcome = tcp_outcome;
+    }
+    judge_bind(result);
+    result.channel_binding = "unknown";
+    result.channel_binding_evidence = "not tested: the NTLM bind over LDAPS with and without a channel-binding token is not implemented yet";
+
+    // Facts for other probes, from the DC's own LDAP ping answer.
+    for (const auto* p : {&result.cldap, &result.cldap_tcp}) {
+      if (!*p || !(*p)->response || (*p)->response->variant != NetlogonVariant::V5EX) continue;
+      const auto& r = *(*p)->response;
+      set_fact(ctx.facts, "dns_domain", r.DnsDomainName);
+      set_fact(ctx.facts, "dns_forest", r.DnsForestName);
+      set_fact(ctx.facts, "netbios_domain", r.NetbiosDomainName);
+      set_fact(ctx.facts, "netbios_computer", r.NetbiosComputerName);
+      set_fact(ctx.facts, "dns_computer", r.DnsHostName);
+      set_fact(ctx.facts, "client_site", r.ClientSiteName);
+    }
+
+    const bool any = (result.cldap && result.cldap->outcome.ok()) ||
+                     (result.cldap_v1 && result.cldap_v1->outcome.ok()) ||
+                     (result.cldap_tcp && result.cldap_tcp->outcome.ok()) ||
+                     (result.rootdse && result.rootdse->outcome.ok()) ||
+                     (result.simple_bind && result.simple_bind->outcome.ok());
+    if (!any) {
+      // The first failure says most: the UDP ping, then TCP.
+      const Outcome& first = result.cldap->outcome;
+      result.status = first.status;
+      result.reason = "no LDAP answer: udp " + std::to_string(port) + ": " + first.reason + "; tcp " +
+                      std::to_string(port) + ": " + result.cldap_tcp->outcome.reason;
+      if (first.status == Status::protocol_error || result.cldap_tcp->outcome.status == Status::protocol_error)
+        result.status = Status::protocol_error;
+    }
+    co_return;
+  }
+
+  // The cleartext simple bind with a fake DN: strongerAuthRequired (8) or confidentialityRequired (13)
+  // means binds need signing/sealing or TLS; invalidCredentials (49) means the DC checked a cleartext
+  // password, so it would accept a real one.
+  // signing_required comes first from the anonymous NTLM bind without signing: strongerAuthRequired (8)
+  // = required, success (0) = not required. When that is inconclusive (e.g. the DC refuses anonymous
+  // NTLM with 49 before looking at signing), it is inferred from the simple bind: a DC that requires
+  // signing refuses a cleartext simple bind with 8 before looking at the password (Windows
+  // LDAPServerIntegrity=2, Samba "ldap server require strong auth = yes").
+  static void judge_bind(LdapResult& result) {
+    result.simple_bind_cleartext = "unknown";
+    result.signing_required = std::nullopt;
+    std::optional<std::int64_t> simple;
+    if (result.simple_bind && result.simple_bind->result_code) simple = *result.simple_bind->result_code;
+    if (simple) {
+      if (*simple == LDAP_STRONGER_AUTH_REQUIRED || *simple == 13) result.simple_bind_cleartext = "rejected";
+      else if (*simple == LDAP_INVALID_CREDENTIALS || *simple == LDAP_SUCCESS) result.simple_bind_cleartext = "allowed";
+    }
+    const auto& n = result.ntlm_unsigned_bind;
+    if (n && n->result_code && (*n->result_code == LDAP_STRONGER_AUTH_REQUIRED || *n->result_code == LDAP_SUCCESS)) {
+      result.signing_required = *n->result_code == LDAP_STRONGER_AUTH_REQUIRED;
+      result.signing_evidence = "anonymous NTLM SASL bind without signing got " + result_code_name(*n->result_code) +
+                                " (" + std::to_string(*n->result_code) + ")" +
+                                (n->diagnostic.empty() ? "" : ": " + n->diagnostic);
+      return;
+    }
+    std::string ntlm_note;
+    if (n) {
+      ntlm_note = n->result_code ? "anonymous NTLM SASL bind without signing got " + result_code_name(*n->result_code) +
+                                       " at " + n->stage + " (inconclusive); "
+                                 : "anonymous NTLM SASL bind failed: " + n->outcome.reason + "; ";
+    }
+    if (!simple) {
+      result.signing_evidence =
+          ntlm_note + (result.simple_bind ? "simple bind not answered: " + result.simple_bind->outcome.reason : "");
+      return;
+    }
+    if (result.simple_bind_cleartext == "rejected") result.signing_required = true;
+    else if (result.simple_bind_cleartext == "allowed") result.signing_required = false;
+    result.signing_evidence = ntlm_note + "inferred from the cleartext simple bind with a fake DN: " +
+                              result_code_name(*simple) + " (" + std::to_string(*simple) + ")";
+  }
+};
+
+}  // namespace
+}  // namespace legacyscan::ldap
+
+namespace legacyscan {
+std::unique_ptr<Probe> make_ldap_probe() { return std::make_unique<ldap::LdapProbe>(); }
+}  // namespace legacyscan
