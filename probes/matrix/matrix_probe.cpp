@@ -381,18 +381,19 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
 std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
   if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
   if (ldap->value("status", "") != "ok") return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
-  // Cleartext simple binds: the posture check made exactly that bind.
+  // Cleartext simple binds: the probe's posture check made exactly that bind.
   if (client.cleartext_bind) {
-    const auto text = ldap->dump();
-    if (text.find("strongerAuthRequired") != std::string::npos || text.find("\"result_code\":8") != std::string::npos)
+    const auto posture = ldap->value("simple_bind_cleartext", std::string());
+    if (posture == "rejected")
       return make_cell(CellVerdict::fails, "server requires signing or TLS for binds (strongerAuthRequired); the client "
                                            "binds in cleartext");
-    return make_cell(CellVerdict::degraded, "server accepts cleartext simple binds on 389 (passwords in the clear)");
+    if (posture == "allowed")
+      return make_cell(CellVerdict::degraded, "server accepts cleartext simple binds on 389 (passwords in the clear)");
+    return make_cell(CellVerdict::unknown, "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
   }
   if (client.ldap_ping) {
-    const auto text = ldap->dump();
-    if (text.find("\"cldap\"") == std::string::npos)
-      return make_cell(CellVerdict::unknown, "ldap probe result has no CLDAP ping");
+    if (!ldap->contains("cldap") || ldap->at("cldap").value("status", "") != "ok")
+      return make_cell(CellVerdict::fails, "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
     return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
   }
   return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");

@@ -21,6 +21,7 @@
 #include "src/cli/options.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "probes/matrix/profiles.hpp"
+#include "probes/matrix/whatif.hpp"
 #endif
 
 namespace legacyscan::cli {
@@ -372,6 +373,45 @@ int run_profiles_command(const std::string& format, const std::string& show) {
 #endif
 }
 
+int run_whatif_command(const std::string& file, const std::vector<std::string>& disable,
+                       const std::vector<std::string>& require, const std::string& format) {
+#ifdef LEGACYSCAN_PROBE_MATRIX
+  std::string err;
+  auto w = matrix::parse_whatif(disable, require, err);
+  if (!w) return usage_error("whatif: " + err);
+  std::ifstream f(file);
+  if (!f) return usage_error("whatif: cannot open " + file);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto doc = merge_results({{file, ss.str()}}, err);  // accepts a document or JSON lines
+  if (!doc) return usage_error("whatif: " + err);
+  std::vector<std::pair<nlohmann::json, std::vector<matrix::WhatIfRow>>> hosts;
+  for (const auto& h : (*doc)["hosts"]) hosts.emplace_back(h, matrix::whatif_host(h, *w));
+  if (format == "json") {
+    std::cout << matrix::whatif_to_json(hosts, *w).dump(2) << "\n";
+    return kExitDone;
+  }
+  for (const auto& [h, rows] : hosts) {
+    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << ") if ";
+    std::string change;
+    for (const auto& d : w->disable) change += (change.empty() ? "" : ", ") + d + " off";
+    for (const auto& r : w->require) change += (change.empty() ? "" : ", ") + r + " required";
+    std::cout << change << ":\n";
+    for (const auto& r : rows) {
+      std::string mark = std::string(matrix::to_string(r.verdict));
+      if (!r.before.empty() && r.before != mark) mark += " (now " + r.before + ")";
+      std::cout << "  " << r.name << std::string(r.name.size() < 48 ? 48 - r.name.size() : 1, ' ') << mark << "\n";
+      if (r.verdict == matrix::CellVerdict::fails || r.verdict == matrix::CellVerdict::degraded)
+        std::cout << "      " << r.reason << "\n";
+    }
+  }
+  return kExitDone;
+#else
+  (void)file, (void)disable, (void)require, (void)format;
+  return usage_error("this build has no compatibility matrix (probes/matrix left out)");
+#endif
+}
+
 int run_merge_command(const std::vector<std::string>& inputs, const std::string& output) {
   std::vector<std::pair<std::string, std::string>> parts;
   for (const auto& path : inputs) {
@@ -467,6 +507,15 @@ int main(int argc, char** argv) {
   auto* profiles_show = profiles->add_subcommand("show", "Print one profile (JSON, with its sources)");
   profiles_show->add_option("id", profile_id, "Profile id (see 'legacyscan profiles')")->required();
 
+  std::string whatif_file, whatif_format = "table";
+  std::vector<std::string> whatif_disable, whatif_require;
+  auto* whatif = app.add_subcommand("whatif", "Which clients would break if a scanned server were hardened (from a saved scan)");
+  whatif->add_option("results", whatif_file, "A saved scan: --format json or jsonl output")->required();
+  whatif->add_option("--disable", whatif_disable, "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
+      ->delimiter(',');
+  whatif->add_option("--require", whatif_require, "What to require: smb-signing, ldap-signing")->delimiter(',');
+  whatif->add_option("--format", whatif_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+
   std::string probes_format = "table";
   auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
   probes->add_option("--format", probes_format, "Output format")->check(CLI::IsMember({"table", "json"}));
@@ -495,6 +544,7 @@ int main(int argc, char** argv) {
   }
   if (probes->parsed()) return run_probes_command(probes_format);
   if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
+  if (whatif->parsed()) return run_whatif_command(whatif_file, whatif_disable, whatif_require, whatif_format);
   if (profiles->parsed()) return run_profiles_command(profiles_format, profiles_show->parsed() ? profile_id : "");
   std::cout << app.help();
   return kExitUsage;

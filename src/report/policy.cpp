@@ -135,14 +135,9 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   if (rule.key == "ldap.cleartext-bind") {
     const json* ldap = probe_of(host, "ldap", why);
     if (!ldap) return r.evidence = why, r;
-    bool refused = false, accepted = false;
-    each_object(*ldap, [&](const json& o) {
-      if (!o.contains("result_code")) return;
-      if (o.value("result_code", -1) == 8) refused = true;
-      if (o.value("result_code", -1) == 49 || o.value("result_code", -1) == 0) accepted = true;
-    });
-    if (accepted) bad.push_back("a cleartext simple bind on 389 is processed (invalidCredentials/success, not strongerAuthRequired)");
-    if (!accepted && !refused) return r.evidence = "no simple-bind result in the ldap probe: cannot check", r;
+    const auto posture = ldap->value("simple_bind_cleartext", std::string());
+    if (posture == "allowed") bad.push_back("a cleartext simple bind on 389 is processed (not strongerAuthRequired)");
+    else if (posture != "rejected") return r.evidence = "the ldap probe could not tell (" + posture + "): cannot check", r;
     return finish("cleartext simple bind refused with strongerAuthRequired");
   }
 

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// `legacyscan whatif` on real saved scans of the lab DCs.
+#include "tests/integration/lab_support.hpp"
+
+namespace legacyscan::testing {
+namespace {
+
+using nlohmann::json;
+
+json whatif(const std::string& scenario, const std::string& disable) {
+  const std::string saved = ::testing::TempDir() + "/legacyscan-whatif-" + scenario + ".json";
+  auto scan = run_in_lab(scenario, {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88",
+                                    "--format", "json", "-o", saved});
+  EXPECT_EQ(scan.exit_code, 0) << scan.err;
+  auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif " + saved + " --disable " + disable + " --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+const json& client(const json& doc, const std::string& id) {
+  for (const auto& c : doc.at("hosts").at(0).at("clients"))
+    if (c.at("profile") == id) return c;
+  static const json none;
+  ADD_FAILURE() << "no row for " << id;
+  return none;
+}
+
+TEST(IntegrationWhatIf, DisablingSmb1AndRc4OnTheLegacyDcBreaksWindowsXp) {
+  const auto doc = whatif("legacy", "smb1,rc4");
+  const auto& xp = client(doc, "windows-xp-sp3");
+  EXPECT_EQ(xp.at("verdict"), "fails");
+  EXPECT_EQ(xp.at("verdict_now"), "works") << "the saved matrix says XP works today";
+  EXPECT_NE(xp.at("reason").get<std::string>().find("the client speaks only SMB1"), std::string::npos);
+  // The legacy DC is at function level 2003: no AES keys, so RC4 off breaks Kerberos for everyone.
+  EXPECT_NE(client(doc, "windows-10").at("reason").get<std::string>().find("SMB 3.1.1"), std::string::npos);
+  EXPECT_EQ(client(doc, "windows-10").at("verdict"), "fails");
+}
+
+TEST(IntegrationWhatIf, DisablingRc4OnTheStockDcKeepsWindows10) {
+  const auto doc = whatif("stock", "rc4");
+  EXPECT_EQ(client(doc, "windows-10").at("verdict"), "works") << client(doc, "windows-10").dump();
+  EXPECT_EQ(client(doc, "windows-xp-sp3").at("verdict"), "fails");
+  auto bad = run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif /nonexistent.json --disable smb1");
+  EXPECT_EQ(bad.exit_code, 2);
+  auto unknown = run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif /nonexistent.json --disable ipx");
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace legacyscan::testing
