@@ -28,6 +28,10 @@ void render_summary_line(std::ostream& out, const ScanSummary& summary, const Ta
 std::optional<nlohmann::json> merge_results(const std::vector<std::pair<std::string, std::string>>& parts,
                                             std::string& error);
 
+// What changed between two scans (documents with "hosts"), per host (target and address): every compared
+// fact that differs, and the clients whose matrix verdict newly fails or newly works.
+nlohmann::json diff_results(const nlohmann::json& before, const nlohmann::json& after);
+
 // Sorts hosts into input order (targets as given, then the addresses of a name).
 void sort_hosts(std::vector<HostResult>& hosts);
 

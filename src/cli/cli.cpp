@@ -412,6 +412,42 @@ int run_whatif_command(const std::string& file, const std::vector<std::string>& 
 #endif
 }
 
+// A saved scan as one document, whether it was written as JSON or JSON lines.
+std::optional<nlohmann::json> load_scan(const std::string& path, std::string& err) {
+  std::ifstream f(path);
+  if (!f) {
+    err = "cannot open " + path;
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return merge_results({{path, ss.str()}}, err);
+}
+
+int run_diff_command(const std::string& before_path, const std::string& after_path, const std::string& format) {
+  std::string err;
+  auto before = load_scan(before_path, err);
+  if (!before) return usage_error("diff: " + err);
+  auto after = load_scan(after_path, err);
+  if (!after) return usage_error("diff: " + err);
+  const auto d = diff_results(*before, *after);
+  if (format == "json") {
+    std::cout << d.dump(2) << "\n";
+    return kExitDone;
+  }
+  for (const auto& h : d["hosts"]) {
+    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << "): " << h.value("change", "")
+              << "\n";
+    for (const auto& c : h.value("changes", nlohmann::json::array()))
+      std::cout << "  " << c.value("what", "") << ": " << c.value("before", "") << " -> " << c.value("after", "") << "\n";
+    for (const auto& c : h.value("clients_newly_broken", nlohmann::json::array()))
+      std::cout << "  NEWLY BROKEN: " << c.value("profile", "") << "\n";
+    for (const auto& c : h.value("clients_newly_working", nlohmann::json::array()))
+      std::cout << "  newly working: " << c.value("profile", "") << "\n";
+  }
+  return kExitDone;
+}
+
 int run_merge_command(const std::vector<std::string>& inputs, const std::string& output) {
   std::vector<std::pair<std::string, std::string>> parts;
   for (const auto& path : inputs) {
@@ -516,6 +552,12 @@ int main(int argc, char** argv) {
   whatif->add_option("--require", whatif_require, "What to require: smb-signing, ldap-signing")->delimiter(',');
   whatif->add_option("--format", whatif_format, "Output format")->check(CLI::IsMember({"table", "json"}));
 
+  std::string diff_before, diff_after, diff_format = "table";
+  auto* diff = app.add_subcommand("diff", "What changed between two saved scans, and which clients newly break or work");
+  diff->add_option("before", diff_before, "The earlier scan (JSON or JSON lines)")->required();
+  diff->add_option("after", diff_after, "The later scan (JSON or JSON lines)")->required();
+  diff->add_option("--format", diff_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+
   std::string probes_format = "table";
   auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
   probes->add_option("--format", probes_format, "Output format")->check(CLI::IsMember({"table", "json"}));
@@ -544,6 +586,7 @@ int main(int argc, char** argv) {
   }
   if (probes->parsed()) return run_probes_command(probes_format);
   if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
+  if (diff->parsed()) return run_diff_command(diff_before, diff_after, diff_format);
   if (whatif->parsed()) return run_whatif_command(whatif_file, whatif_disable, whatif_require, whatif_format);
   if (profiles->parsed()) return run_profiles_command(profiles_format, profiles_show->parsed() ? profile_id : "");
   std::cout << app.help();

@@ -46,5 +46,27 @@ TEST(IntegrationWhatIf, DisablingRc4OnTheStockDcKeepsWindows10) {
   EXPECT_EQ(unknown.exit_code, 2);
 }
 
+TEST(IntegrationDiff, HardeningFromLegacyToStockShowsWhatChangedAndWhoBreaks) {
+  whatif("legacy", "smb1");  // saves the legacy scan
+  whatif("stock", "smb1");   // saves the stock scan
+  const std::string dir = ::testing::TempDir();
+  auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " diff " + dir + "/legacyscan-whatif-legacy.json " + dir +
+                       "/legacyscan-whatif-stock.json --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto d = json::parse(r.out);
+  const auto& h = d.at("hosts").at(0);
+  EXPECT_EQ(h.at("change"), "changed");
+  bool smb1_change = false;
+  for (const auto& c : h.at("changes"))
+    if (c.at("what") == "smb/445/smb1") smb1_change = c.at("after") == "disabled";
+  EXPECT_TRUE(smb1_change) << h.dump();
+  bool xp = false;
+  for (const auto& c : h.at("clients_newly_broken")) xp = xp || c.at("profile") == "windows-xp-sp3";
+  EXPECT_TRUE(xp);
+  auto same = run_command(shell_quote(LEGACYSCAN_BINARY) + " diff " + dir + "/legacyscan-whatif-stock.json " + dir +
+                          "/legacyscan-whatif-stock.json --format json");
+  EXPECT_EQ(json::parse(same.out).at("hosts").at(0).at("change"), "unchanged");
+}
+
 }  // namespace
 }  // namespace legacyscan::testing

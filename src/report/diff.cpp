@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "legacyscan/report.hpp"
+
+namespace legacyscan {
+
+using nlohmann::json;
+
+namespace {
+
+// The facts worth comparing, flattened to "protocol/what" -> value text.
+std::map<std::string, std::string> facts_of(const json& host) {
+  std::map<std::string, std::string> f;
+  const json probes = host.value("probes", json::object());
+  for (const auto& [name, p] : probes.items()) f[name + "/status"] = p.value("status", "");
+  if (probes.contains("smb")) {
+    const json ports = probes["smb"].value("ports", json::object());
+    for (const auto& [port, p] : ports.items()) {
+      const std::string at = "smb/" + port + "/";
+      f[at + "status"] = p.value("status", "");
+      if (p.contains("smb1")) f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + p["smb1"]["dialects"].dump() : "disabled";
+      if (p.contains("smb2")) {
+        f[at + "smb2 dialects"] = p["smb2"].value("dialects", json::array()).dump();
+        if (p["smb2"].contains("signing")) f[at + "signing required"] = p["smb2"]["signing"].value("required", false) ? "yes" : "no";
+        f[at + "encryption ciphers"] = p["smb2"].value("encryption_ciphers", json::array()).dump();
+      }
+    }
+  }
+  if (probes.contains("tls"))
+    for (const auto& e : probes["tls"].value("endpoints", json::array())) {
+      const std::string at = "tls/" + std::to_string(e.value("port", 0)) + "/";
+      const json versions = e.value("versions", json::object());
+      for (const auto& [v, verdict] : versions.items()) f[at + v] = verdict.is_string() ? verdict.get<std::string>() : verdict.dump();
+      f[at + "pfs only"] = e.value("pfs_only", false) ? "yes" : "no";
+    }
+  if (probes.contains("kerberos")) {
+    const json etypes = probes["kerberos"].value("etypes", json::object());
+    for (const auto& [e, verdict] : etypes.items())
+      f["kerberos/" + e] = verdict.is_string() ? verdict.get<std::string>() : verdict.dump();
+  }
+  if (probes.contains("ldap")) {
+    f["ldap/cleartext simple bind"] = probes["ldap"].value("simple_bind_cleartext", "");
+    const auto& s = probes["ldap"]["signing_required"];
+    f["ldap/signing required"] = s.is_boolean() ? (s.get<bool>() ? "yes" : "no") : "unknown";
+  }
+  for (const auto& row : host.value("matrix", json::array()))
+    f["client/" + row.value("profile", "")] = row.value("verdict", "");
+  return f;
+}
+
+std::string key_of(const json& h) { return h.value("target", "") + "|" + h.value("address", ""); }
+
+}  // namespace
+
+json diff_results(const json& before, const json& after) {
+  std::map<std::string, const json*> old_hosts, new_hosts;
+  std::vector<std::string> order;
+  for (const auto& h : before["hosts"]) {
+    old_hosts[key_of(h)] = &h;
+    order.push_back(key_of(h));
+  }
+  for (const auto& h : after["hosts"]) {
+    if (!old_hosts.count(key_of(h))) order.push_back(key_of(h));
+    new_hosts[key_of(h)] = &h;
+  }
+  json hosts = json::array();
+  for (const auto& key : order) {
+    json entry{{"target", key.substr(0, key.find('|'))}, {"address", key.substr(key.find('|') + 1)}};
+    if (!new_hosts.count(key)) {
+      entry["change"] = "missing after";
+      hosts.push_back(entry);
+      continue;
+    }
+    if (!old_hosts.count(key)) {
+      entry["change"] = "new";
+      hosts.push_back(entry);
+      continue;
+    }
+    const auto a = facts_of(*old_hosts[key]);
+    const auto b = facts_of(*new_hosts[key]);
+    std::set<std::string> keys;
+    for (const auto& [k, v] : a) keys.insert(k);
+    for (const auto& [k, v] : b) keys.insert(k);
+    json changes = json::array(), newly_work = json::array(), newly_break = json::array();
+    for (const auto& k : keys) {
+      const auto va = a.count(k) ? a.at(k) : std::string("-");
+      const auto vb = b.count(k) ? b.at(k) : std::string("-");
+      if (va == vb) continue;
+      if (k.starts_with("client/")) {
+        const auto id = k.substr(7);
+        if (vb == "fails" && va != "fails") newly_break.push_back({{"profile", id}, {"before", va}, {"after", vb}});
+        else if (va == "fails" && (vb == "works" || vb == "degraded"))
+          newly_work.push_back({{"profile", id}, {"before", va}, {"after", vb}});
+      }
+      changes.push_back({{"what", k}, {"before", va}, {"after", vb}});
+    }
+    entry["change"] = changes.empty() ? "unchanged" : "changed";
+    entry["changes"] = changes;
+    entry["clients_newly_broken"] = newly_break;
+    entry["clients_newly_working"] = newly_work;
+    hosts.push_back(entry);
+  }
+  return json{{"before", {{"started", before.value("started", "")}}},
+              {"after", {{"started", after.value("started", "")}}},
+              {"hosts", hosts}};
+}
+
+}  // namespace legacyscan
