@@ -119,6 +119,7 @@ struct HostJob {
 };
 
 void emit(HostJob& job, HostResult&& hr) {
+  job.log.info("host {} ({}) finished", hr.target, hr.address);
   ++job.summary.hosts;
   const bool answered = std::any_of(hr.probes.begin(), hr.probes.end(),
                                     [](const ProbeRun& r) { return r.result && r.result->status == Status::ok; });

@@ -113,12 +113,15 @@ TEST(IntegrationEngine, HostTimeoutBoundsAHostThatNeverSpeaks) {
 TEST(IntegrationEngine, InterruptLeavesValidPartialJson) {
   const auto out = temp_file("interrupted.json");
   std::filesystem::remove(out);
-  // One real host, then hosts whose packets are dropped (each would take the 20 s timeout).
+  // One real host, then hosts whose packets are dropped (each would take the 20 s timeout). The
+  // interrupt is sent once the log says the first host finished, so the test does not race the scan.
+  const auto err = temp_file("interrupted.err");
   std::string cmd = "ip netns exec ls-legacy sh -c " +
                     shell_quote(shell_quote(LEGACYSCAN_BINARY) +
                                 " scan 127.0.0.1:445 127.0.0.1:4450 127.0.0.1:4450 127.0.0.1:4450 --no-ping"
-                                " --probes smb --timeout 20s --concurrency 1 --format json -o " +
-                                out + " & pid=$!; sleep 3; kill -INT $pid; wait $pid");
+                                " --probes smb --timeout 20s --concurrency 1 --format json -v -o " +
+                                out + " 2>" + err + " & pid=$!; i=0; while [ $i -lt 600 ] && ! grep -q finished " + err +
+                                "; do sleep 0.1; i=$((i+1)); done; kill -INT $pid; wait $pid");
   auto r = run_command(cmd);
   ASSERT_TRUE(std::filesystem::exists(out)) << r.err;
   const auto doc = json::parse(slurp(out));
