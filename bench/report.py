@@ -690,16 +690,20 @@ if sizes:
                   "of wall time at the default settings, whatever else the engine does"
                   + (f" (at 4,096: {1024 * DEFAULT_TIMEOUT_S / DEFAULT_CONCURRENCY:.0f} s, above the 30 s goal by "
                      "itself)." if ws != 4096 else ", above the 30 s goal by itself."))
-        cn = [conns(os.path.basename(t)[:-5]) for t in sorted(glob.glob(path(f"b3-{ws}-*.time")))]
-        cn = [c for c in cn if c]
+        cn, cw = [], []
+        for t in sorted(glob.glob(path(f"b3-{ws}-*.time"))):
+            c_, w_ = conns(os.path.basename(t)[:-5]), gnu_time(os.path.basename(t))[0]
+            if c_ and w_:
+                cn.append(c_)
+                cw.append(w_)
         mp = (checks[0] or {}).get("median_probe_ms", {}) if checks else {}
         if "live" in mp:
             B3.append(f"- Live addresses: {live:,} hosts, median SMB probe time {fmt_s(mp['live'] / 1000)} each "
                       f"(one host alone through the relay takes a few seconds: see the relay check and benchmark 1). "
-                      + (f"The relay forwarded {cn[0]:,} TCP connections to the DC in this run "
+                      + (f"The relay forwarded {cn[0]:,} TCP connections to the DC in the first run "
                          f"({cn[0] / live:.1f} per live host: every SMB1 dialect, SMB2 dialect, 3.1.1 cipher and "
                          f"signing algorithm is its own connection, on 445 and 139, plus the reachability check), "
-                         f"i.e. {cn[0] / st[0]:.1f} connections/s. Samba forks one smbd per connection, and one DC "
+                         f"i.e. {cn[0] / cw[0]:.1f} connections/s in its {fmt_s(cw[0])}. Samba forks one smbd per connection, and one DC "
                          f"serves every live address here, so the live hosts are bound by the DC's fork rate on this "
                          f"(loaded) machine, not by legacyscan." if cn else ""))
             deg = (checks[0] or {}).get("live_with_timeouts")
@@ -801,6 +805,10 @@ if goals:
 else:
     w("No benchmark produced numbers in this run.")
 w("")
+if len(sys.argv) > 2:
+    w("The machine was less loaded at the end of the session: the goals measured again then are in the last "
+      "section, [Re-run when the machine was less loaded](#re-run-when-the-machine-was-less-loaded).")
+    w("")
 for block in (B1, B2, B3, B4):
     L.extend(block)
 # ---------------------------------------------------------------- findings for the owners
@@ -881,4 +889,28 @@ w("- One Samba DC stands behind every live address of the scale benchmark, so th
 w("- Slow tools are timed by `bench/run` itself (median and min – max of the repeated runs), fast ones with "
   "hyperfine (`-N`, one warm-up).")
 w("")
+# A second directory (`report.py DIR OTHER_DIR`): the goals and benchmark tables of another invocation, e.g. a
+# re-run when the machine was less loaded, appended as a section of its own.
+if len(sys.argv) > 2:
+    import subprocess
+    other = subprocess.run([sys.executable, os.path.abspath(__file__), sys.argv[2]], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    om = {}
+    for line in (open(os.path.join(sys.argv[2], "meta.env")).read().splitlines()):
+        if "=" in line:
+            k, v = line.split("=", 1)
+            om[k] = v
+    try:
+        a = other.index("## Goals of issue 8")
+        b = other.index("## Findings for the engine and probe owners")
+    except ValueError:
+        a, b = 0, len(other)
+    L.append("## Re-run when the machine was less loaded")
+    L.append("")
+    L.append(f"A second invocation of `bench/run` with the same binary, started {om.get('date', '?')} when the other "
+             f"builds had finished: load average {om.get('load_start', '?')} at its start, {om.get('load_end', '?')} "
+             f"at its end (BENCH_* settings: `{om.get('env', '').strip()}`). Raw outputs in `{sys.argv[2]}`.")
+    L.append("")
+    for line in other[a:b]:
+        L.append("#" + line if line.startswith("##") else line)
 print("\n".join(L))
