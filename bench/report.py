@@ -705,7 +705,7 @@ if sizes:
                          f"signing algorithm is its own connection, on 445 and 139, plus the reachability check), "
                          f"i.e. {cn[0] / cw[0]:.1f} connections/s in its {fmt_s(cw[0])}. Samba forks one smbd per connection, and one DC "
                          f"serves every live address here, so the live hosts are bound by the DC's fork rate on this "
-                         f"(loaded) machine, not by legacyscan." if cn else ""))
+                         f"machine, not by legacyscan." if cn else ""))
             deg = (checks[0] or {}).get("live_with_timeouts")
             if deg:
                 B3.append(f"- {deg} of {live} live hosts had at least one check time out (3 s) while the DC was "
