@@ -323,7 +323,8 @@ int run_probes_command(const std::string& format) {
     for (const auto& p : all_probes()) {
       nlohmann::json opts = nlohmann::json::array();
       for (const auto& o : p->options()) opts.push_back({{"flag", o.flag}, {"help", o.help}, {"default", o.default_value}});
-      std::vector<std::string> transports(p->transports().begin(), p->transports().end());
+      const auto views = p->transports();  // one vector: begin() and end() of two temporaries would mix
+      std::vector<std::string> transports(views.begin(), views.end());
       list.push_back({{"name", p->name()},
                       {"description", p->description()},
                       {"default_ports", p->default_ports()},

@@ -210,6 +210,12 @@ TEST(IntegrationSmbCli, BadInputIsAUsageErrorAndScansNothing) {
   r = run_in_lab("legacy", {"probes"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("smb"), std::string::npos);
+  r = run_in_lab("legacy", {"probes", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto list = json::parse(r.out);
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list.at(0).at("name"), "smb");
+  EXPECT_EQ(list.at(0).at("transports"), json({"tcp"}));
 }
 
 TEST(IntegrationSmbCli, UnresolvableNameIsReportedNotFatal) {
