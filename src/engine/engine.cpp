@@ -386,20 +386,39 @@ asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const b
 
 }  // namespace
 
+namespace {
+
+// Everything the scan's coroutines point into.
+struct ScanState {
+  asio::io_context io{1};
+  Engine engine;
+  ScanSummary summary;
+  HostJob job;
+  bool finished = false;
+  ScanState(const ScanPlan& plan, spdlog::logger& log, const std::function<void(HostResult&&)>& sink)
+      : engine(io, plan.limits), job{plan, engine, log, sink, summary} {}
+};
+
+// After an interrupt the io_context is stopped with coroutines still suspended. Destroying it would
+// destroy their frames, whose destructors release permits into semaphores and touch state that is
+// being torn down. The process is about to write its partial output and exit, so the state is kept,
+// reachable, instead.
+ScanState* g_abandoned_scan = nullptr;
+
+}  // namespace
+
 ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::function<void(HostResult&&)>& sink,
                      const std::atomic<bool>* stop_requested) {
-  asio::io_context io(1);
-  Engine engine(io, plan.limits);
-  ScanSummary summary;
-  summary.started = rfc3339_now();
-  HostJob job{plan, engine, log, sink, summary};
-  bool finished = false;
+  auto state = std::make_unique<ScanState>(plan, log, sink);
+  state->summary.started = rfc3339_now();
   std::uint64_t total = count_host_indexes(plan.targets);
   if (plan.shard.count > 1) total = total / plan.shard.count + (total % plan.shard.count >= plan.shard.index ? 1 : 0);
-  asio::co_spawn(io, produce(job, finished), asio::detached);
-  asio::co_spawn(io, watch(job, stop_requested, finished, total), asio::detached);
-  io.run();
+  asio::co_spawn(state->io, produce(state->job, state->finished), asio::detached);
+  asio::co_spawn(state->io, watch(state->job, stop_requested, state->finished, total), asio::detached);
+  state->io.run();
+  ScanSummary summary = state->summary;
   summary.finished = rfc3339_now();
+  if (!state->finished) g_abandoned_scan = state.release();
   return summary;
 }
 
