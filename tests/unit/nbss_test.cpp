@@ -8,27 +8,11 @@
 #include <string>
 
 #include "probes/smb/nbss.hpp"
+#include "tests/unit/smb_golden.hpp"
 
 namespace legacyscan::smb {
 namespace {
 
-Bytes golden(const std::string& name) {
-  std::ifstream f(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/smb/" + name + ".hex");
-  EXPECT_TRUE(f.good()) << name;
-  std::string line, hex;
-  while (std::getline(f, line)) {
-    if (!line.empty() && line[0] != '#') hex += line;
-  }
-  Bytes out;
-  EXPECT_TRUE(from_hex(hex, out)) << name;
-  return out;
-}
-
-Bytes H(std::string_view hex) {
-  Bytes out;
-  EXPECT_TRUE(from_hex(hex, out)) << hex;
-  return out;
-}
 
 TEST(NbssName, Rfc1001FirstLevelEncodingExample) {
   // RFC 1001 14.1: "FRED" -> EGFCEFEECACACACACACACACACACACACA (space padding, suffix 0x20).

@@ -12,36 +12,11 @@
 
 #include "probes/smb/smb1_codec.hpp"
 #include "probes/smb/smb2_codec.hpp"
+#include "tests/unit/smb_golden.hpp"
 
 namespace legacyscan::smb {
 namespace {
 
-Bytes golden(const std::string& name) {
-  std::ifstream f(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/smb/" + name + ".hex");
-  EXPECT_TRUE(f.good()) << name;
-  std::string line, hex;
-  while (std::getline(f, line)) {
-    if (!line.empty() && line[0] != '#') hex += line;
-  }
-  Bytes out;
-  EXPECT_TRUE(from_hex(hex, out)) << name;
-  return out;
-}
-
-Bytes H(std::string_view hex) {
-  Bytes out;
-  EXPECT_TRUE(from_hex(hex, out)) << hex;
-  return out;
-}
-
-template <class F>
-void expect_every_truncation_fails(const Bytes& whole, F decode, const std::string& name) {
-  for (std::size_t n = 0; n < whole.size(); ++n) {
-    auto d = decode(ByteView(whole).first(n));
-    EXPECT_FALSE(d.has_value()) << name << " truncated to " << n << " bytes decoded";
-    EXPECT_FALSE(d.error.empty()) << name << " " << n;
-  }
-}
 
 void put_u16le(Bytes& b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::uint8_t>(v & 0xff);
