@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/smb/ntlmssp.hpp"
+#include "probes/smb/smb_names.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,11 +10,7 @@ namespace legacyscan::smb {
 
 namespace {
 
-std::string hex(std::uint64_t v, int digits) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
+using names::hex;
 
 constexpr std::uint8_t kSignature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 constexpr std::uint32_t kNegotiateMessageType = 1;

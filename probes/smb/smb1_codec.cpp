@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/smb/smb1_codec.hpp"
+#include "probes/smb/smb_names.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,25 +11,8 @@ namespace legacyscan::smb {
 
 namespace {
 
-std::string hex(std::uint64_t v, int digits) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::vector<std::string> bit_names(std::uint32_t value,
-                                   std::initializer_list<std::pair<std::uint32_t, const char*>> table, int digits) {
-  std::vector<std::string> out;
-  std::uint32_t known = 0;
-  for (const auto& [bit, name] : table) {
-    known |= bit;
-    if (value & bit) out.emplace_back(name);
-  }
-  for (std::uint32_t bit = 1; bit != 0; bit <<= 1) {
-    if ((value & bit) && !(known & bit)) out.push_back(hex(bit, digits));
-  }
-  return out;
-}
+using names::bit_names;
+using names::hex;
 
 constexpr std::uint8_t kSmb1ProtocolId[4] = {0xFF, 'S', 'M', 'B'};
 constexpr std::uint8_t kDialectBufferFormat = 0x02;
