@@ -75,11 +75,22 @@ struct ProbeOption {
   std::string default_value;  // "" when none
 };
 
+// Credentials the user chose to give (--user, --password / --password-env / --password-file, --keytab).
+// Nothing is sent with them unless they are set; they never appear in logs, JSON or reports.
+struct Credentials {
+  std::string user;      // "name", "name@REALM" or "DOMAIN\\name"; "" = none
+  std::string password;  // "" = none
+  std::string keytab;    // path of a keytab file; "" = none
+  [[nodiscard]] bool has_user() const { return !user.empty(); }
+  [[nodiscard]] bool has_secret() const { return !password.empty() || !keytab.empty(); }
+};
+
 struct ScanSettings {
   std::chrono::milliseconds timeout{3000};  // every single network operation
   std::optional<std::chrono::milliseconds> host_timeout;  // whole host (all probes), when set
   int retries = 2;                          // UDP retransmissions after the first try
   std::map<std::string, std::string> probe_options;  // flag (without "--") -> value
+  Credentials credentials;
 
   [[nodiscard]] std::optional<std::string> option(const std::string& flag) const;
 };

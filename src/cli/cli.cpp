@@ -70,6 +70,11 @@ struct ScanArgs {
   bool first_address = false;
   bool no_color = false;
   std::map<std::string, std::string> probe_options;
+  std::string user;
+  std::string password;
+  std::string password_env;
+  std::string password_file;
+  std::string keytab;
 };
 
 int usage_error(const std::string& msg) {
@@ -202,6 +207,11 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   }
   plan.first_address = a.first_address;
   for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
+  {
+    auto creds = resolve_credentials(a.user, a.password, a.password_env, a.password_file, a.keytab, err);
+    if (!creds) return usage_error(err);
+    plan.settings.credentials = std::move(*creds);
+  }
 
   std::vector<PolicyRule> rules;
   for (const auto& text : a.require) {
@@ -519,6 +529,11 @@ int main(int argc, char** argv) {
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl"}));
   scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
+  scan->add_option("--user", a.user, "Account to authenticate as, where a probe can use one (NAME, NAME@REALM, DOMAIN\\NAME)");
+  scan->add_option("--password", a.password, "Password for --user (visible in ps: prefer --password-env or --password-file)");
+  scan->add_option("--password-env", a.password_env, "Read the password for --user from this environment variable");
+  scan->add_option("--password-file", a.password_file, "Read the password for --user from the first line of FILE");
+  scan->add_option("--keytab", a.keytab, "Kerberos keytab holding the key of --user (instead of a password)");
   scan->add_flag("--first-address", a.first_address, "Scan only the first address a host name resolves to");
   scan->add_flag("--no-color", a.no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
   scan->add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");

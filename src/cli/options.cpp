@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -125,6 +126,57 @@ std::optional<std::set<std::size_t>> read_resume_file(const std::string& path, c
     if (spec && j["target"] == spec->text) done.insert(static_cast<std::size_t>(index));
   }
   return done;
+}
+
+std::optional<Credentials> resolve_credentials(const std::string& user, const std::string& password,
+                                               const std::string& password_env, const std::string& password_file,
+                                               const std::string& keytab, std::string& error) {
+  const int sources = int(!password.empty()) + int(!password_env.empty()) + int(!password_file.empty());
+  if (sources > 1) {
+    error = "give the password one way only: --password, --password-env or --password-file";
+    return std::nullopt;
+  }
+  Credentials c;
+  c.user = user;
+  c.password = password;
+  if (!password_env.empty()) {
+    const char* v = std::getenv(password_env.c_str());
+    if (v == nullptr || *v == '\0') {
+      error = "--password-env: environment variable " + password_env + " is not set or empty";
+      return std::nullopt;
+    }
+    c.password = v;
+  }
+  if (!password_file.empty()) {
+    std::ifstream f(password_file);
+    if (!f) {
+      error = "--password-file: cannot read " + password_file;
+      return std::nullopt;
+    }
+    std::getline(f, c.password);
+    if (!c.password.empty() && c.password.back() == '\r') c.password.pop_back();
+    if (c.password.empty()) {
+      error = "--password-file: the first line of " + password_file + " is empty";
+      return std::nullopt;
+    }
+  }
+  if (!keytab.empty()) {
+    std::ifstream f(keytab, std::ios::binary);
+    if (!f) {
+      error = "--keytab: cannot read " + keytab;
+      return std::nullopt;
+    }
+    c.keytab = keytab;
+  }
+  if (!c.user.empty() && c.user.find_first_of(" \t\r\n") != std::string::npos) {
+    error = "--user: an account name has no spaces or line breaks";
+    return std::nullopt;
+  }
+  if ((!c.password.empty() || !c.keytab.empty()) && c.user.empty()) {
+    error = "a password or keytab needs --user";
+    return std::nullopt;
+  }
+  return c;
 }
 
 }  // namespace legacyscan::cli

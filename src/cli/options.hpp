@@ -27,4 +27,11 @@ std::optional<Shard> parse_shard(std::string_view text, std::string& error);
 std::optional<std::set<std::size_t>> read_resume_file(const std::string& path, const std::vector<TargetSpec>& targets,
                                                       std::string& error);
 
+// The credentials of --user, --password, --password-env VAR, --password-file FILE and --keytab FILE.
+// At most one password source; a password or keytab needs --user; the file's first line (without the
+// line end) is the password; an empty or missing variable/file is an error, never an empty password.
+std::optional<Credentials> resolve_credentials(const std::string& user, const std::string& password,
+                                               const std::string& password_env, const std::string& password_file,
+                                               const std::string& keytab, std::string& error);
+
 }  // namespace legacyscan::cli

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
 #include "src/cli/options.hpp"
 
 namespace legacyscan::cli {
@@ -36,3 +40,40 @@ TEST(CliOptions, Ports) {
 
 }  // namespace
 }  // namespace legacyscan::cli
+
+TEST(ResolveCredentials, NothingGivenIsNoCredentials) {
+  std::string err;
+  auto c = legacyscan::cli::resolve_credentials("", "", "", "", "", err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_FALSE(c->has_user());
+  EXPECT_FALSE(c->has_secret());
+}
+
+TEST(ResolveCredentials, PasswordFromEnvironmentAndFile) {
+  std::string err;
+  ::setenv("LEGACYSCAN_TEST_PW", "s3cret env", 1);
+  auto c = legacyscan::cli::resolve_credentials("alice", "", "LEGACYSCAN_TEST_PW", "", "", err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->password, "s3cret env");
+  const std::string file = ::testing::TempDir() + "/legacyscan-pw.txt";
+  std::ofstream(file) << "from file\r\nsecond line\n";
+  c = legacyscan::cli::resolve_credentials("alice", "", "", file, "", err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->password, "from file");
+  std::remove(file.c_str());
+}
+
+TEST(ResolveCredentials, BadCombinationsAreErrors) {
+  std::string err;
+  EXPECT_FALSE(legacyscan::cli::resolve_credentials("alice", "a", "LEGACYSCAN_TEST_PW", "", "", err));
+  EXPECT_NE(err.find("one way only"), std::string::npos) << err;
+  EXPECT_FALSE(legacyscan::cli::resolve_credentials("", "pw", "", "", "", err));
+  EXPECT_NE(err.find("needs --user"), std::string::npos) << err;
+  ::unsetenv("LEGACYSCAN_TEST_UNSET_PW");
+  EXPECT_FALSE(legacyscan::cli::resolve_credentials("alice", "", "LEGACYSCAN_TEST_UNSET_PW", "", "", err));
+  EXPECT_NE(err.find("not set or empty"), std::string::npos) << err;
+  EXPECT_FALSE(legacyscan::cli::resolve_credentials("alice", "", "", "/nonexistent/pw", "", err));
+  EXPECT_NE(err.find("cannot read"), std::string::npos) << err;
+  EXPECT_FALSE(legacyscan::cli::resolve_credentials("alice", "", "", "", "/nonexistent/keytab", err));
+  EXPECT_NE(err.find("--keytab"), std::string::npos) << err;
+}
