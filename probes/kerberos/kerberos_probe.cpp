@@ -2,8 +2,8 @@
 // The Kerberos probe: which etypes a KDC accepts for an AS-REQ without pre-authentication, each
 // etype alone and with an AES companion, over UDP and TCP (RFC 4120 7.2.1/7.2.2), plus the Windows
 // XP offer. Every AS-REQ is its own exchange (its own datagram socket or TCP connection), so one
-// answer never colours another. No credentials are sent unless the user gives --kerberos-user and
-// --kerberos-password (the Windows XP logon, rc4-hmac).
+// answer never colours another. No credentials are sent unless the user gives --user with --password
+// (--password-env, --password-file) or --keytab: then the Windows XP logon (rc4-hmac) is made as well.
 #include "probes/kerberos/kerberos_probe.hpp"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <random>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,7 @@
 #include "probes/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_crypto.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
+#include "probes/kerberos/kerberos_keytab.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 
@@ -210,15 +212,17 @@ std::pair<std::string, std::uint32_t> kerberos_now() {
 }
 
 // The credentialed AS exchange of a Windows XP client: its etype offer with PA-ENC-TIMESTAMP in the
-// rc4-hmac key of the password, on UDP first and on TCP after KRB_ERR_RESPONSE_TOO_BIG, as XP does.
-// The AS-REP's enc-part is decrypted only to read the session key's etype; nothing of it is kept.
-asio::awaitable<XpLogon> xp_logon(Scan& base, const std::string& user, const std::string& password, bool udp_ok,
-                                  bool tcp_ok) {
-  XpLogon x;
-  x.user = user + "@" + base.realm;
+// rc4-hmac key (from the password or the keytab), on UDP first and on TCP after KRB_ERR_RESPONSE_TOO_BIG,
+// as XP does. The AS-REP's enc-part is decrypted only to read the session key's etype; nothing of it is kept.
+asio::awaitable<XpLogon> xp_logon(Scan& base, XpLogon x, const PrincipalName& cname, const std::string& realm,
+                                  Bytes key, bool udp_ok, bool tcp_ok) {
+  struct Wipe {
+    Bytes& b;
+    ~Wipe() { std::fill(b.begin(), b.end(), 0); }
+  } wipe{key};
   Scan s = base;
-  s.cname = parse_principal(user);
-  const Bytes key = rc4_hmac_string_to_key(password);
+  s.cname = cname;
+  s.realm = realm;
   std::random_device rd;
   Bytes confounder(8);
   for (auto& b : confounder) b = static_cast<std::uint8_t>(rd());
@@ -279,7 +283,7 @@ asio::awaitable<XpLogon> xp_logon(Scan& base, const std::string& user, const std
     }
     auto plain = rc4_hmac_decrypt(key, 3, *cipher);
     if (!plain) {
-      x.outcome = Outcome::failure(Status::protocol_error, "the AS-REP enc-part does not decrypt with the password's rc4-hmac key");
+      x.outcome = Outcome::failure(Status::protocol_error, "the AS-REP enc-part does not decrypt with the " + x.key_source + "'s rc4-hmac key");
       co_return x;
     }
     auto kt = decode_enc_kdc_rep_part_keytype(*plain);
@@ -296,6 +300,83 @@ asio::awaitable<XpLogon> xp_logon(Scan& base, const std::string& user, const std
   co_return x;
 }
 
+// --user as name, name@REALM or DOMAIN\\name: the client principal and its realm (the scan's realm unless
+// the name carries one).
+std::pair<PrincipalName, std::string> user_principal(const std::string& user, const std::string& scan_realm) {
+  std::string name = user, realm = scan_realm;
+  if (auto at = name.rfind('@'); at != std::string::npos) {
+    realm = upper(name.substr(at + 1));
+    name.resize(at);
+  } else if (auto bs = name.find('\\'); bs != std::string::npos) {
+    name = name.substr(bs + 1);
+  }
+  return {parse_principal(name), realm};
+}
+
+struct PreparedLogon {
+  XpLogon x;  // user and key_source filled in; outcome set when no key could be had
+  PrincipalName cname;
+  std::string realm;
+  Bytes key;  // the rc4-hmac key; empty when x.outcome says why not
+};
+
+// The rc4-hmac key of --user: MD4 of the password, or the keytab's entry of etype 23 for the principal.
+PreparedLogon prepare_logon(const Credentials& creds, const std::string& scan_realm) {
+  PreparedLogon p;
+  std::tie(p.cname, p.realm) = user_principal(creds.user, scan_realm);
+  p.x.user = p.cname.to_string() + "@" + p.realm;
+  if (!creds.password.empty()) {
+    p.x.key_source = "password";
+    p.key = rc4_hmac_string_to_key(creds.password);
+    return p;
+  }
+  if (creds.keytab.empty()) {
+    p.x.outcome = Outcome::failure(Status::skipped, "--user without --password, --password-env, --password-file or --keytab");
+    return p;
+  }
+  p.x.key_source = "keytab";
+  std::ifstream f(creds.keytab, std::ios::binary);
+  if (!f) {
+    p.x.outcome = Outcome::failure(Status::error, "--keytab: cannot read " + creds.keytab);
+    return p;
+  }
+  Bytes file(kMaxKeytabFile + 1);
+  f.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
+  file.resize(static_cast<std::size_t>(f.gcount()));
+  if (file.size() > kMaxKeytabFile) {
+    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": larger than 1 MiB, not a keytab");
+    return p;
+  }
+  auto entries = decode_keytab(file);
+  std::fill(file.begin(), file.end(), 0);
+  if (!entries) {
+    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": " + entries.error);
+    return p;
+  }
+  const auto* e = find_keytab_key(*entries, p.cname.to_string(), p.realm, 23);
+  if (!e) {
+    // What it holds instead, per principal: "xpuser@OTHER.TEST (aes256-cts-hmac-sha1-96, rc4-hmac)".
+    std::vector<std::pair<std::string, std::string>> held;
+    for (const auto& k : *entries) {
+      auto it = std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == k.principal(); });
+      if (it == held.end()) it = held.insert(held.end(), {k.principal(), ""});
+      it->second += (it->second.empty() ? "" : ", ") + etype_name(k.enctype);
+    }
+    std::string have;
+    for (const auto& [who, types] : held) have += (have.empty() ? "" : "; ") + who + " (" + types + ")";
+    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
+                                                      " (the Windows XP offer needs one); it holds: " +
+                                                      (have.empty() ? "nothing" : have));
+  } else if (e->key.size() != 16) {
+    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": the rc4-hmac key of " + p.x.user +
+                                                      " has " + std::to_string(e->key.size()) + " bytes, not 16");
+  } else {
+    p.key = e->key;
+  }
+  for (auto& k : *entries) std::fill(k.key.begin(), k.key.end(), 0);
+  return p;
+}
+
 }  // namespace
 
 class KerberosProbe final : public Probe {
@@ -309,9 +390,7 @@ class KerberosProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
   std::vector<ProbeOption> options() const override {
     return {{"--realm", "Kerberos realm (default: learned from the smb/ldap probes, the KDC or the DNS name)", ""},
-            {"--kerberos-principal", "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""},
-            {"--kerberos-user", "With --kerberos-password: log on as this user with the Windows XP offer (rc4-hmac)", ""},
-            {"--kerberos-password", "Password for --kerberos-user (sent only as an rc4-hmac encrypted timestamp)", ""}};
+            {"--kerberos-principal", "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""}};
   }
   std::vector<std::string_view> depends_on() const override { return {"smb", "ldap"}; }
 
@@ -459,15 +538,15 @@ class KerberosProbe final : public Probe {
     }
     gather(result->xp_offer->tcp, false);
     gather(result->xp_offer->udp, true);
-    if (auto user = ctx.settings.option("kerberos-user")) {
-      if (auto password = ctx.settings.option("kerberos-password")) {
-        result->xp_logon = co_await xp_logon(s, *user, *password, result->udp.outcome.ok(), result->tcp.outcome.ok());
-        if (result->xp_logon->udp_response_too_big) result->udp.too_big_seen = true;
+    const auto& creds = ctx.settings.credentials;
+    if (creds.has_user()) {
+      auto logon = prepare_logon(creds, s.realm);
+      if (logon.key.empty()) {
+        result->xp_logon = std::move(logon.x);
       } else {
-        XpLogon x;
-        x.user = *user;
-        x.outcome = Outcome::failure(Status::skipped, "--kerberos-user without --kerberos-password");
-        result->xp_logon = std::move(x);
+        result->xp_logon = co_await xp_logon(s, std::move(logon.x), logon.cname, logon.realm, std::move(logon.key),
+                                             result->udp.outcome.ok(), result->tcp.outcome.ok());
+        if (result->xp_logon->udp_response_too_big) result->udp.too_big_seen = true;
       }
     }
     co_return result;

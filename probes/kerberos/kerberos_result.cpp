@@ -128,6 +128,7 @@ json KerberosResult::to_json() const {
   if (xp_logon) {
     json x;
     x["user"] = xp_logon->user;
+    if (!xp_logon->key_source.empty()) x["key_source"] = xp_logon->key_source;
     x["status"] = legacyscan::to_string(xp_logon->outcome.status);
     if (!xp_logon->outcome.ok()) x["reason"] = xp_logon->outcome.reason;
     if (!xp_logon->error.empty()) x["error"] = xp_logon->error;

@@ -35,9 +35,10 @@ struct OfferResult {
   EtypeAnswer udp, tcp;
 };
 
-// The optional credentialed AS exchange with the Windows XP offer (--kerberos-user/--kerberos-password).
+// The optional credentialed AS exchange with the Windows XP offer (--user with --password or --keytab).
 struct XpLogon {
   std::string user;                         // "Administrator@LEGACY.TEST"
+  std::string key_source;                   // "password" or "keytab"
   Outcome outcome;                          // ok when an AS-REP was decrypted
   std::string error;                        // KDC error name, or why it stopped
   std::optional<std::int32_t> reply_etype;  // AS-REP enc-part (the client's key)

@@ -5,6 +5,8 @@
 //   hardened (kdc supported enctypes = 24)         alone: aes128, aes256; with AES: aes256 named
 //   stock    (defaults)                            alone: aes128, aes256, rc4-hmac; with AES: aes256 named
 // DES, des3, the RFC 8009 types, rc4-hmac-exp and camellia: Samba 4.17 has none of them (14).
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -172,15 +174,28 @@ TEST(IntegrationKerberos, HttpServerIsProtocolError) {
   EXPECT_EQ(k["transports"]["udp"]["status"], "refused");
 }
 
-// The credentialed exchange with the Windows XP offer (the lab-only Administrator password of docs/lab.md).
+// The lab-only Administrator password, as `scripts/lab info` prints it (docs/lab.md).
+std::string admin_password() {
+  static const std::string pw = [] {
+    auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab info legacy");
+    const auto p = r.out.find("LAB_ADMIN_PASSWORD=");
+    if (p == std::string::npos) return std::string();
+    const auto start = p + std::string("LAB_ADMIN_PASSWORD=").size();
+    return r.out.substr(start, r.out.find('\n', start) - start);
+  }();
+  EXPECT_FALSE(pw.empty());
+  return pw;
+}
+
+// The credentialed exchange with the Windows XP offer (--user/--password).
 json xp_logon(const std::string& scenario, const std::string& realm, const std::string& dc, const std::string& password) {
   auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "kerberos", "--realm", realm, "--kerberos-principal", dc,
-                                  "--kerberos-user", "Administrator", "--kerberos-password", password});
+                                  "--user", "Administrator", "--password", password});
   return kerberos_of(doc);
 }
 
 TEST(IntegrationKerberos, XpLogonLegacyIsRc4ThroughoutAfterUdpTooBig) {
-  const auto k = xp_logon("legacy", "LEGACY.TEST", "DC1$", "LegacyScan.Lab-2024");
+  const auto k = xp_logon("legacy", "LEGACY.TEST", "DC1$", admin_password());
   const auto& x = k["xp_logon"];
   EXPECT_EQ(x["status"], "ok") << x.dump(2);
   EXPECT_EQ(x["user"], "Administrator@LEGACY.TEST");
@@ -194,7 +209,7 @@ TEST(IntegrationKerberos, XpLogonLegacyIsRc4ThroughoutAfterUdpTooBig) {
 }
 
 TEST(IntegrationKerberos, XpLogonStockGetsAnAesTicketWithAnRc4SessionKey) {
-  const auto k = xp_logon("stock", "STOCK.TEST", "DC3$", "LegacyScan.Lab-2024");
+  const auto k = xp_logon("stock", "STOCK.TEST", "DC3$", admin_password());
   const auto& x = k["xp_logon"];
   EXPECT_EQ(x["status"], "ok") << x.dump(2);
   EXPECT_EQ(x["reply_etype"], "rc4-hmac");
@@ -204,7 +219,7 @@ TEST(IntegrationKerberos, XpLogonStockGetsAnAesTicketWithAnRc4SessionKey) {
 }
 
 TEST(IntegrationKerberos, XpLogonHardenedIsRefused) {
-  const auto k = xp_logon("hardened", "HARDENED.TEST", "DC2$", "LegacyScan.Lab-2024");
+  const auto k = xp_logon("hardened", "HARDENED.TEST", "DC2$", admin_password());
   const auto& x = k["xp_logon"];
   EXPECT_EQ(x["status"], "ok") << x.dump(2);
   EXPECT_EQ(x["error"], "KDC_ERR_ETYPE_NOSUPP");
@@ -214,6 +229,24 @@ TEST(IntegrationKerberos, XpLogonHardenedIsRefused) {
 TEST(IntegrationKerberos, XpLogonWrongPasswordIsPreauthFailed) {
   const auto k = xp_logon("stock", "STOCK.TEST", "DC3$", "not-the-password");
   EXPECT_EQ(k["xp_logon"]["error"], "KDC_ERR_PREAUTH_FAILED") << k["xp_logon"].dump(2);
+}
+
+// --password-file, and the password appears nowhere: not in JSON, the table or the -vv debug log.
+TEST(IntegrationKerberos, XpLogonFromPasswordFileNeverShowsThePassword) {
+  const std::string file = ::testing::TempDir() + "/legacyscan-krb-pw";
+  { std::ofstream(file) << admin_password() << "\n"; }
+  for (const char* format : {"json", "table"}) {
+    auto r = legacyscan::testing::run_in_lab(
+        "legacy", {"scan", "127.0.0.1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal", "DC1$",
+                   "--user", "LEGACY\\Administrator", "--password-file", file, "--format", format, "-vv"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Administrator@LEGACY.TEST"), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_NE(r.out.find("rc4-hmac"), std::string::npos);
+    EXPECT_FALSE(r.err.empty()) << "no -vv log";
+    EXPECT_EQ(r.out.find(admin_password()), std::string::npos) << format;
+    EXPECT_EQ(r.err.find(admin_password()), std::string::npos) << format << " log";
+  }
+  std::remove(file.c_str());
 }
 
 // nftables in the stock namespace drops 30% of the UDP datagrams to port 88; retries must keep every
