@@ -37,7 +37,11 @@ using nlohmann::json;
 namespace {
 
 Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {}) {
-  return Cell{v, std::move(reason), std::move(negotiated)};
+  Cell c;
+  c.verdict = v;
+  c.reason = std::move(reason);
+  c.negotiated = std::move(negotiated);
+  return c;
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
@@ -279,16 +283,25 @@ std::uint16_t group_code(const std::string& g) {
   return 0x0017;  // secp256r1
 }
 
-asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, std::uint16_t port) {
+// The client's ClientHello: a TLS record, or for clients that do so (IE 6 on XP, Java 6) the
+// SSL 2.0-format hello of RFC 5246 appendix E.2 carrying its SSL 3.0/TLS offer (and its SSL 2.0
+// cipher kinds when it speaks SSL 2.0).
+Decoded<Bytes> client_hello_of(const TlsStack& client, std::uint16_t min_version, std::uint16_t max_version) {
   namespace t = tls;
-  std::uint16_t max_version = 0, min_version = 0xffff;
-  for (const auto& v : client.versions) {
-    const auto c = tls_version_code(v);
-    if (c < 0x0300) continue;  // SSLv2 hellos are not replayed here
-    max_version = std::max(max_version, c);
-    min_version = std::min(min_version, c);
+  if (client.sslv2_hello) {
+    t::Ssl2ClientHelloOffer o;
+    o.version = max_version == 0 ? t::SSL2_VERSION : std::min<std::uint16_t>(max_version, 0x0303);
+    if (max_version != 0)
+      for (auto suite : client.cipher_suites) {
+        const auto* info = t::find_cipher_suite(suite);
+        if (info && info->tls13) continue;  // TLS 1.3 suites cannot be offered in an SSL 2.0 hello
+        o.cipher_specs.push_back(suite);  // 0x00XXXX: an SSL 3.0/TLS suite (E.2)
+      }
+    for (auto kind : client.ssl2_cipher_kinds) o.cipher_specs.push_back(kind);
+    o.challenge = Bytes(16);
+    for (std::size_t i = 0; i < o.challenge.size(); ++i) o.challenge[i] = static_cast<std::uint8_t>(i * 11 + 5);
+    return t::encode_ssl2_client_hello(o);
   }
-  if (max_version == 0) co_return make_cell(CellVerdict::unknown, "client offers only SSLv2");
   t::ClientHelloOffer offer;
   offer.record_version = min_version == 0x0300 ? 0x0300 : 0x0301;
   offer.legacy_version = std::min<std::uint16_t>(max_version, 0x0303);
@@ -318,20 +331,52 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
     offer.key_shares = std::vector<t::KeyShareEntry>{{0x001d, t::x25519_public_value()}};
     offer.psk_dhe_ke = true;
   }
-  auto hello = t::encode_client_hello(offer);
+  return t::encode_client_hello(offer);
+}
+
+asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, std::uint16_t port) {
+  namespace t = tls;
+  std::uint16_t max_version = 0, min_version = 0xffff;
+  bool speaks_ssl2 = false;
+  for (const auto& v : client.versions) {
+    const auto c = tls_version_code(v);
+    if (c < 0x0300) {
+      speaks_ssl2 = true;
+      continue;
+    }
+    max_version = std::max(max_version, c);
+    min_version = std::min(min_version, c);
+  }
+  auto hello = client_hello_of(client, min_version, max_version);
   if (!hello) co_return make_cell(CellVerdict::unknown, "cannot build the client's ClientHello: " + hello.error);
   std::unique_ptr<TcpConnection> conn;
   auto o = co_await TcpConnection::open(ctx, port, conn);
   if (!o.ok()) co_return make_cell(CellVerdict::fails, "cannot connect: " + o.reason);
   o = co_await conn->write(*hello.value);
   if (!o.ok()) co_return make_cell(CellVerdict::fails, "server dropped the ClientHello: " + o.reason);
-  const std::string window = join(client.versions, "/");
+  const std::string window = join(client.versions, "/") + (client.sslv2_hello ? " in an SSL 2.0-format hello" : "");
   Bytes buf, handshake;
   for (int reads = 0; reads < 32; ++reads) {
     o = co_await conn->read_some(buf, 16384);
     if (!o.ok())
       co_return make_cell(CellVerdict::fails, "server closed the connection on the client's hello (offers " + window +
                                                   "): " + o.reason);
+    const auto framing = t::classify_reply(buf);
+    if (framing == t::Framing::need_more) continue;
+    if (framing == t::Framing::not_tls)
+      co_return make_cell(CellVerdict::fails, "not a TLS answer: " + t::printable_excerpt(buf));
+    if (framing == t::Framing::ssl2) {
+      auto r = t::read_ssl2_server_hello(buf);
+      if (!r) co_return make_cell(CellVerdict::fails, "malformed SSL 2.0 answer: " + r.error);
+      if (r->need_more) continue;
+      if (r->error_code)
+        co_return make_cell(CellVerdict::fails, "server answers with SSL 2.0 ERROR " + std::to_string(*r->error_code));
+      std::string kind = r->hello && !r->hello->cipher_specs.empty() ? t::ssl2_cipher_name(r->hello->cipher_specs.front())
+                                                                       : std::string("no cipher");
+      if (!speaks_ssl2)
+        co_return make_cell(CellVerdict::fails, "server answers in SSL 2.0, which the client does not speak", "SSL 2.0");
+      co_return make_cell(CellVerdict::degraded, "negotiates SSL 2.0 (broken: RFC 6176) with " + kind, "SSL 2.0 " + kind);
+    }
     for (;;) {
       auto rec = t::read_record(buf);
       if (!rec) co_return make_cell(CellVerdict::fails, "not a TLS answer: " + rec.error);
@@ -360,13 +405,15 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
             co_return make_cell(CellVerdict::fails, "server chose " + t::version_name(v) + ", outside the client's window",
                                 negotiated);
           const auto* info = t::find_cipher_suite(sh->cipher_suite);
+          const std::string via = client.sslv2_hello ? " (after an SSL 2.0-format hello)" : "";
           if (v < 0x0303)
-            co_return make_cell(CellVerdict::degraded, "negotiates " + t::version_name(v) + " (below TLS 1.2) with " + suite,
-                                negotiated);
+            co_return make_cell(CellVerdict::degraded,
+                                "negotiates " + t::version_name(v) + " (below TLS 1.2) with " + suite + via, negotiated);
           if (info && (t::is_weak(*info) || !info->pfs))
             co_return make_cell(CellVerdict::degraded,
-                                "negotiates " + suite + (info->pfs ? " (weak cipher)" : " (no forward secrecy)"), negotiated);
-          co_return make_cell(CellVerdict::works, "negotiates " + negotiated, negotiated);
+                                "negotiates " + suite + (info->pfs ? " (weak cipher)" : " (no forward secrecy)") + via,
+                                negotiated);
+          co_return make_cell(CellVerdict::works, "negotiates " + negotiated + via, negotiated);
         }
       }
       buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(rec->consumed));
@@ -493,7 +540,17 @@ class MatrixProbe final : public Probe {
         else if (tls_ports.empty())
           row.tls_unknown = make_cell(CellVerdict::unknown, "no TLS endpoint found on this host");
         else
-          for (auto port : tls_ports) row.tls[port] = co_await simulate_tls(ctx, p->tls.front(), port);
+          for (auto port : tls_ports) {
+            // Every TLS stack of the client (SChannel, WinHTTP, a browser...): the port's cell is the
+            // worst of them, named; each stack's own outcome is kept under "stacks".
+            std::vector<Cell> per_stack;
+            for (const auto& stack : p->tls) {
+              auto c = co_await simulate_tls(ctx, stack, port);
+              c.stack = stack.stack;
+              per_stack.push_back(std::move(c));
+            }
+            row.tls[port] = worst_of_stacks(std::move(per_stack));
+          }
 #else
         row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not built");
 #endif

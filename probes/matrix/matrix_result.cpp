@@ -30,10 +30,39 @@ CellVerdict overall(const Row& row) {
   return any_works ? CellVerdict::works : CellVerdict::unknown;
 }
 
+int severity(CellVerdict v) {
+  switch (v) {
+    case CellVerdict::fails: return 3;
+    case CellVerdict::degraded: return 2;
+    case CellVerdict::works: return 1;
+    case CellVerdict::unknown: return 0;
+  }
+  return 0;
+}
+
+Cell worst_of_stacks(std::vector<Cell> per_stack) {
+  if (per_stack.empty()) return Cell{CellVerdict::unknown, "no TLS stack", "", "", {}};
+  std::size_t w = 0;
+  for (std::size_t i = 1; i < per_stack.size(); ++i)
+    if (severity(per_stack[i].verdict) > severity(per_stack[w].verdict)) w = i;
+  Cell out = per_stack[w];
+  if (per_stack.size() > 1) {
+    out.reason = out.stack + ": " + out.reason;
+    out.stacks = std::move(per_stack);
+  }
+  return out;
+}
+
 namespace {
 json cell_json(const Cell& c) {
   json j{{"verdict", to_string(c.verdict)}, {"reason", c.reason}};
   if (!c.negotiated.empty()) j["negotiated"] = c.negotiated;
+  if (!c.stack.empty()) j["stack"] = c.stack;
+  if (!c.stacks.empty()) {
+    json list = json::array();
+    for (const auto& s : c.stacks) list.push_back(cell_json(s));
+    j["stacks"] = std::move(list);
+  }
   return j;
 }
 }  // namespace

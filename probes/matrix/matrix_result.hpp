@@ -19,7 +19,15 @@ struct Cell {
   CellVerdict verdict = CellVerdict::unknown;
   std::string reason;
   std::string negotiated;  // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
+  std::string stack;       // TLS: the client stack this outcome belongs to ("SChannel (XP)")
+  std::vector<Cell> stacks;  // TLS port cell of a multi-stack client: every stack's own outcome
 };
+
+// Fails over degraded over works over unknown: the order the row verdict uses.
+int severity(CellVerdict v);
+// The cell of a TLS port for a client with several stacks: the worst stack's outcome, its reason
+// prefixed with the stack's name, and every stack's cell under `stacks`.
+Cell worst_of_stacks(std::vector<Cell> per_stack);
 
 struct Row {
   std::string profile;

@@ -121,6 +121,19 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         if (s.cipher_suites.empty()) throw Bad{w + ".cipher_suites: empty"};
         if (st.contains("groups")) s.groups = strings(st, "groups", w);
         s.sslv2_hello = boolean(st, "sslv2_hello", w, false);
+        if (st.contains("ssl2_cipher_kinds")) {
+          for (const auto& hex : strings(st, "ssl2_cipher_kinds", w)) {
+            unsigned v = 0;
+            auto [ptr, ec] = std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
+            if (!hex.starts_with("0x") || hex.size() != 8 || ec != std::errc() || ptr != hex.data() + hex.size())
+              throw Bad{w + ".ssl2_cipher_kinds: \"" + hex + "\" is not 0xHHHHHH"};
+            s.ssl2_cipher_kinds.push_back(v);
+          }
+        }
+        const bool ssl2 = std::find(s.versions.begin(), s.versions.end(), "ssl2") != s.versions.end();
+        if (ssl2 && !s.sslv2_hello) throw Bad{w + ": a client that speaks SSL 2.0 sends an SSL 2.0-format hello (sslv2_hello)"};
+        if (ssl2 != !s.ssl2_cipher_kinds.empty())
+          throw Bad{w + ": ssl2_cipher_kinds go with version ssl2, and ssl2 needs them"};
         s.source = str(st, "source", w);
         p.tls.push_back(std::move(s));
       }

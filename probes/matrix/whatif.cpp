@@ -163,7 +163,7 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
     row.name = p.name;
     std::vector<std::string> reasons;
     auto add = [&](std::optional<Cell>& slot, const char* label, const Cellish& c) {
-      slot = Cell{c.verdict, c.reason, ""};
+      slot = Cell{c.verdict, c.reason, "", "", {}};
       reasons.push_back(std::string(label) + ": " + c.reason);
     };
     if (p.smb) add(row.smb, "SMB", smb_after(*p.smb, host, w));
@@ -173,9 +173,15 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
     if (!p.tls.empty() && host.contains("probes") && host["probes"].contains("tls"))
       for (const auto& e : host["probes"]["tls"].value("endpoints", json::array()))
         if (e.value("status", "") == "ok") {
-          const auto c = tls_after(p.tls.front(), e, w);
-          row.tls[e.value("port", std::uint16_t{0})] = Cell{c.verdict, c.reason, ""};
-          reasons.push_back("TLS/" + std::to_string(e.value("port", 0)) + ": " + c.reason);
+          // Every TLS stack of the client; the port's cell is the worst, named.
+          std::vector<Cell> stacks;
+          for (const auto& st : p.tls) {
+            const auto c = tls_after(st, e, w);
+            stacks.push_back(Cell{c.verdict, c.reason, "", st.stack, {}});
+          }
+          const auto cell = worst_of_stacks(std::move(stacks));
+          row.tls[e.value("port", std::uint16_t{0})] = cell;
+          reasons.push_back("TLS/" + std::to_string(e.value("port", 0)) + ": " + cell.reason);
         }
     if (p.ldap && has(w.require, "ldap-signing") && p.ldap->cleartext_bind)
       add(row.ldap, "LDAP", {CellVerdict::fails, "the client binds in cleartext; signing would be required"});

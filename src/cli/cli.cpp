@@ -10,6 +10,7 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@
 #include "legacyscan/policy.hpp"
 #include "legacyscan/report.hpp"
 #include "src/cli/options.hpp"
+#include "src/report/render.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "probes/matrix/profiles.hpp"
 #include "probes/matrix/whatif.hpp"
@@ -276,9 +278,33 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
     auto doc = scan_to_json(summary, hosts);
     if (!rules.empty()) doc["policy"] = policy_to_json(policy_results);
     *out << doc.dump(2) << "\n";
+  } else if (format == "markdown" || format == "csv" || format == "html") {
+    // The same rendering `legacyscan report` makes from the saved document.
+    auto doc = scan_to_json(summary, hosts);
+    if (!rules.empty()) doc["policy"] = policy_to_json(policy_results);
+    auto model = report::report_from_json(doc);
+    if (!model) throw std::runtime_error("report model: " + model.error);
+    if (format == "markdown") report::render_markdown(*out, *model);
+    else if (format == "csv") report::render_csv(*out, *model);
+    else report::render_html(*out, *model);
   } else if (format == "table") {
     TableStyle style{colour};
-    for (const auto& h : hosts) render_host_table(*out, h, style);
+    // Per host: the coloured client x protocol matrix and its summary, then the probes' own rows.
+    auto model = report::report_from_json(scan_to_json(summary, hosts));
+    if (!model) throw std::runtime_error("report model: " + model.error);
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      render_host_header(*out, hosts[i], style);
+      const bool matrix = i < model->hosts.size() && !model->hosts[i].clients.empty();
+      if (matrix) {
+        report::render_terminal_matrix(*out, model->hosts[i], colour);
+        report::render_terminal_summary(*out, model->hosts[i], colour);
+        *out << "\n";
+      }
+      TableStyle rows = style;
+      rows.header = false;
+      rows.matrix_rows = !matrix;
+      render_host_table(*out, hosts[i], rows);
+    }
     render_summary_line(*out, summary, style);
     if (!rules.empty()) {
       std::size_t failed = 0;
@@ -423,6 +449,8 @@ int run_whatif_command(const std::string& file, const std::vector<std::string>& 
 #endif
 }
 
+int run_report_command(const std::string& file, const std::string& format, const std::string& output, bool no_color);
+
 // A saved scan as one document, whether it was written as JSON or JSON lines.
 std::optional<nlohmann::json> load_scan(const std::string& path, std::string& err) {
   std::ifstream f(path);
@@ -456,6 +484,44 @@ int run_diff_command(const std::string& before_path, const std::string& after_pa
     for (const auto& c : h.value("clients_newly_working", nlohmann::json::array()))
       std::cout << "  newly working: " << c.value("profile", "") << "\n";
   }
+  return kExitDone;
+}
+
+int run_report_command(const std::string& file, const std::string& format, const std::string& output, bool no_color) {
+  std::string err;
+  std::ifstream in(file);
+  if (!in) return usage_error("report: cannot open " + file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  // A whole document is read as it is (its policy results included); JSON lines go through merge.
+  auto whole = nlohmann::json::parse(ss.str(), nullptr, false);
+  std::optional<nlohmann::json> doc;
+  if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts")) doc = std::move(whole);
+  else doc = merge_results({{file, ss.str()}}, err);
+  if (!doc) return usage_error("report: " + err);
+  auto model = report::report_from_json(*doc);
+  if (!model) return usage_error("report: " + file + ": " + model.error);
+  std::ostringstream text;
+  const bool colour = output.empty() && !no_color && std::getenv("NO_COLOR") == nullptr && stdout_is_terminal();
+  if (format == "html") report::render_html(text, *model);
+  else if (format == "markdown") report::render_markdown(text, *model);
+  else if (format == "csv") report::render_csv(text, *model);
+  else report::render_terminal_report(text, *model, colour);
+  if (output.empty()) {
+    std::cout << text.str();
+    std::cout.flush();
+    return std::cout ? kExitDone : kExitNothingScanned;
+  }
+  const std::string temp = output + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(temp, std::ios::trunc);
+    f << text.str();
+    if (!f) {
+      std::remove(temp.c_str());
+      return usage_error("report: cannot write " + output);
+    }
+  }
+  if (std::rename(temp.c_str(), output.c_str()) != 0) return usage_error("report: cannot write " + output);
   return kExitDone;
 }
 
@@ -527,7 +593,7 @@ int main(int argc, char** argv) {
   scan->add_option("--dns-server", a.dns_server, "Resolver for --domain: ADDRESS or ADDRESS:PORT (default: system)");
   scan->add_option("--shard", a.shard, "Scan only shard K of N of the expanded target list, e.g. 2/4");
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
-  scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl"}));
+  scan->add_option("--format", a.format, "Output format")->check(CLI::IsMember({"table", "json", "jsonl", "markdown", "csv", "html"}));
   scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
   scan->add_option("--user", a.user, "Account to authenticate as, where a probe can use one (NAME, NAME@REALM, DOMAIN\\NAME)");
   scan->add_option("--password", a.password, "Password for --user (visible in ps: prefer --password-env or --password-file)");
@@ -574,6 +640,16 @@ int main(int argc, char** argv) {
   diff->add_option("after", diff_after, "The later scan (JSON or JSON lines)")->required();
   diff->add_option("--format", diff_format, "Output format")->check(CLI::IsMember({"table", "json"}));
 
+  std::string report_file, report_format = "table", report_output;
+  bool report_no_color = false;
+  auto* report_cmd = app.add_subcommand("report", "Render a saved scan (JSON or JSON lines) as html, markdown, csv or table");
+  report_cmd->add_option("results", report_file, "A saved scan: --format json or jsonl output")->required();
+  report_cmd->add_option("--format", report_format, "Output format")
+      ->check(CLI::IsMember({"table", "html", "markdown", "csv"}))
+      ->capture_default_str();
+  report_cmd->add_option("-o,--output", report_output, "Write to FILE instead of standard output");
+  report_cmd->add_flag("--no-color", report_no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
+
   std::string probes_format = "table";
   auto* probes = app.add_subcommand("probes", "List the probes, their default ports and what they check");
   probes->add_option("--format", probes_format, "Output format")->check(CLI::IsMember({"table", "json"}));
@@ -602,6 +678,7 @@ int main(int argc, char** argv) {
   }
   if (probes->parsed()) return run_probes_command(probes_format);
   if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
+  if (report_cmd->parsed()) return run_report_command(report_file, report_format, report_output, report_no_color);
   if (diff->parsed()) return run_diff_command(diff_before, diff_after, diff_format);
   if (whatif->parsed()) return run_whatif_command(whatif_file, whatif_disable, whatif_require, whatif_format);
   if (profiles->parsed()) return run_profiles_command(profiles_format, profiles_show->parsed() ? profile_id : "");

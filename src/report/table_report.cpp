@@ -31,18 +31,24 @@ std::string marker(Verdict v) {
 
 }  // namespace
 
-void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style) {
+void render_host_header(std::ostream& out, const HostResult& host, const TableStyle& style) {
   const char* bold = style.colour ? "\x1b[1m" : "";
   const char* reset = style.colour ? "\x1b[0m" : "";
   out << bold << "Host " << (host.address.empty() ? "-" : host.address);
   if (host.target != host.address) out << " (" << host.target << ")";
   out << reset << "\n";
+}
+
+void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style) {
+  const char* reset = style.colour ? "\x1b[0m" : "";
+  if (style.header) render_host_header(out, host, style);
   struct Line {
     std::string probe, port, check, value;
     Verdict verdict;
   };
   std::vector<Line> lines;
   for (const auto& run : host.probes) {
+    if (!style.matrix_rows && run.probe == "matrix") continue;
     std::vector<TableRow> rows;
     if (run.result) run.result->table_rows(rows);
     for (auto& r : rows) lines.push_back({run.probe, r.port, r.check, r.value, r.verdict});

@@ -66,12 +66,12 @@ TEST(MatrixProfiles, BadProfilesNameTheField) {
 TEST(MatrixResult, OverallVerdictIsTheWorstKnownCell) {
   Row row;
   EXPECT_EQ(overall(row), CellVerdict::unknown);
-  row.smb = Cell{CellVerdict::works, "SMB 2.1", "SMB 2.1"};
-  row.ldap = Cell{CellVerdict::unknown, "ldap probe not run", ""};
+  row.smb = Cell{CellVerdict::works, "SMB 2.1", "SMB 2.1", "", {}};
+  row.ldap = Cell{CellVerdict::unknown, "ldap probe not run", "", "", {}};
   EXPECT_EQ(overall(row), CellVerdict::works);
-  row.tls[636] = Cell{CellVerdict::degraded, "TLS 1.0", ""};
+  row.tls[636] = Cell{CellVerdict::degraded, "TLS 1.0", "", "", {}};
   EXPECT_EQ(overall(row), CellVerdict::degraded);
-  row.kerberos = Cell{CellVerdict::fails, "no RC4", ""};
+  row.kerberos = Cell{CellVerdict::fails, "no RC4", "", "", {}};
   EXPECT_EQ(overall(row), CellVerdict::fails);
   row.verdict = overall(row);
   const auto j = row_to_json(row);

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// The HTML report: one self-contained file. Inline CSS only, no script, no font, no image; a
+// Content-Security-Policy that forbids every fetch, so opening it never touches the network. Every
+// string that came from a server (reasons, names, evidence) goes through html_escape.
+#include "src/report/render.hpp"
+
+namespace legacyscan::report {
+
+namespace {
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}
+h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #888}h3{font-size:1.1em}
+table{border-collapse:collapse;margin:.5em 0}
+th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
+thead th{background:#eee}
+table.matrix td{text-align:center;white-space:nowrap}
+table.matrix td small{display:block;color:#333;font-size:.8em}
+.v-works{background:#c8efc8}.v-degraded{background:#ffe9a8}.v-fails{background:#f7b4b4;font-weight:bold}
+.v-unknown{background:#e2e2e2;color:#555}.v-none{background:#fafafa;color:#999}
+.legend span{display:inline-block;padding:.1em .6em;margin-right:.5em;border:1px solid #bbb}
+table.facts td{font-family:ui-monospace,monospace;font-size:.85em;white-space:pre-wrap;word-break:break-all}
+.meta{color:#555}.fail{color:#a00;font-weight:bold}.pass{color:#070}
+details{margin:.3em 0}summary{cursor:pointer}
+)";
+
+std::string cls(const std::string& verdict) { return "v v-" + html_escape(verdict); }
+
+std::string anchor(std::size_t host, const std::string& profile) {
+  return "h" + std::to_string(host) + "-" + html_escape(profile);
+}
+
+void cell_reason_lines(std::ostream& out, const Cell& cell) {
+  out << html_escape(cell.reason);
+  if (!cell.negotiated.empty()) out << " <em>(negotiated: " << html_escape(cell.negotiated) << ")</em>";
+  if (!cell.stacks.empty()) {
+    out << "<ul class=\"stacks\">";
+    for (const auto& s : cell.stacks)
+      out << "<li data-stack=\"" << html_escape(s.stack) << "\"><span class=\"" << cls(s.verdict) << "\">"
+          << html_escape(s.verdict) << "</span> " << html_escape(s.stack) << ": " << html_escape(s.reason) << "</li>";
+    out << "</ul>";
+  } else if (!cell.stack.empty()) {
+    out << " [" << html_escape(cell.stack) << "]";
+  }
+}
+
+void render_host(std::ostream& out, const Host& h, std::size_t index) {
+  out << "<section class=\"host\" id=\"host-" << index << "\" data-target=\"" << html_escape(h.target)
+      << "\" data-address=\"" << html_escape(h.address) << "\">\n";
+  out << "<h2>" << html_escape(h.title()) << "</h2>\n";
+  if (h.clients.empty()) {
+    out << "<p>No compatibility matrix"
+        << (h.matrix_status ? ": " + html_escape(*h.matrix_status) : std::string(" (the matrix probe did not run)"))
+        << ".</p>\n";
+  } else {
+    const auto t = tally(h);
+    out << "<p class=\"tally\">" << h.clients.size() << " clients: " << t.works << " work, " << t.degraded
+        << " degraded, <span class=\"fail\">" << t.fails << " fail</span>, " << t.unknown << " unknown.</p>\n";
+    out << "<table class=\"matrix\">\n<thead><tr><th>Client</th>";
+    for (const auto& c : h.columns)
+      out << "<th data-protocol=\"" << html_escape(c.protocol) << "\" data-port=\"" << html_escape(c.port) << "\">"
+          << html_escape(c.label()) << "</th>";
+    out << "<th>Overall</th></tr></thead>\n<tbody>\n";
+    for (const auto& row : h.clients) {
+      out << "<tr data-profile=\"" << html_escape(row.profile) << "\"><th scope=\"row\"><a href=\"#"
+          << anchor(index, row.profile) << "\">" << html_escape(row.name) << "</a></th>";
+      for (const auto& c : h.columns) {
+        const auto* cell = row.cell(c);
+        if (!cell) {
+          out << "<td class=\"v v-none\" data-protocol=\"" << html_escape(c.protocol) << "\" data-port=\""
+              << html_escape(c.port) << "\" title=\"the client does not use this protocol\">-</td>";
+          continue;
+        }
+        std::string hover = cell->reason;
+        if (!cell->stack.empty()) hover += " [" + cell->stack + "]";
+        out << "<td class=\"" << cls(cell->verdict) << "\" data-protocol=\"" << html_escape(c.protocol)
+            << "\" data-port=\"" << html_escape(c.port) << "\" data-verdict=\"" << html_escape(cell->verdict)
+            << "\" title=\"" << html_escape(hover) << "\">" << html_escape(cell->verdict);
+        if (!cell->negotiated.empty()) out << "<small>" << html_escape(cell->negotiated) << "</small>";
+        out << "</td>";
+      }
+      out << "<td class=\"" << cls(row.verdict) << " overall\" data-protocol=\"overall\" data-verdict=\""
+          << html_escape(row.verdict) << "\">" << html_escape(row.verdict) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+    out << "<h3>Per client</h3>\n";
+    for (const auto& row : h.clients) {
+      const bool open = row.verdict == "fails" || row.verdict == "degraded";
+      out << "<details class=\"client\" id=\"" << anchor(index, row.profile) << "\"" << (open ? " open" : "")
+          << "><summary><span class=\"" << cls(row.verdict) << "\">" << html_escape(row.verdict) << "</span> "
+          << html_escape(row.name) << " <code>" << html_escape(row.profile) << "</code></summary>\n<table>";
+      for (const auto& [col, cell] : row.cells) {
+        out << "<tr><th>" << html_escape(col.label()) << "</th><td class=\"" << cls(cell.verdict) << "\">"
+            << html_escape(cell.verdict) << "</td><td class=\"reason\">";
+        cell_reason_lines(out, cell);
+        out << "</td></tr>";
+      }
+      out << "</table></details>\n";
+    }
+  }
+  if (!h.policy.empty()) {
+    out << "<h3>Policy</h3>\n<table class=\"policy\"><thead><tr><th>Rule</th><th>Result</th><th>Evidence</th></tr>"
+           "</thead><tbody>\n";
+    for (const auto& p : h.policy)
+      out << "<tr><td><code>" << html_escape(p.rule) << "</code></td><td class=\"" << (p.passed ? "pass" : "fail")
+          << "\">" << (p.passed ? "passed" : "FAILED") << "</td><td>" << html_escape(p.evidence) << "</td></tr>\n";
+    out << "</tbody></table>\n";
+  }
+  if (!h.evidence.empty()) {
+    out << "<h3>Evidence</h3>\n";
+    for (const auto& e : h.evidence) {
+      out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"><summary>" << html_escape(e.probe)
+          << ": " << html_escape(e.status) << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")")
+          << "</summary>\n<table class=\"facts\">";
+      for (const auto& f : e.facts)
+        out << "<tr><td>" << html_escape(f.path) << "</td><td>" << html_escape(f.value) << "</td></tr>";
+      out << "</table></details>\n";
+    }
+  }
+  out << "</section>\n";
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+void render_html(std::ostream& out, const Report& r) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<meta name=\"generator\" content=\"legacyscan "
+      << html_escape(r.tool_version) << "\">\n<title>legacyscan report</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n<h1>legacyscan report</h1>\n";
+  out << "<p class=\"meta\">Scan " << html_escape(r.started) << " to " << html_escape(r.finished) << ", "
+      << r.hosts.size() << " host(s)" << (r.complete ? "" : ", <strong>interrupted: results are partial</strong>")
+      << ".</p>\n";
+  if (r.has_policy)
+    out << "<p class=\"" << (r.policy_passed ? "pass" : "fail") << "\" id=\"policy\">Policy: "
+        << (r.policy_passed ? "every rule held" : "at least one rule failed") << ".</p>\n";
+  out << "<p class=\"legend\"><span class=\"v-works\">works</span><span class=\"v-degraded\">degraded: works with a "
+         "weakness</span><span class=\"v-fails\">fails</span><span class=\"v-unknown\">unknown: could not be "
+         "decided</span><span class=\"v-none\">-: not used by the client</span> Hover over a cell for its reason; "
+         "every reason is listed under <em>Per client</em>.</p>\n";
+  if (r.hosts.size() > 1) {
+    out << "<ul class=\"hosts\">";
+    for (std::size_t i = 0; i < r.hosts.size(); ++i) {
+      const auto t = tally(r.hosts[i]);
+      out << "<li><a href=\"#host-" << i << "\">" << html_escape(r.hosts[i].title()) << "</a>: " << t.fails
+          << " client(s) fail, " << t.degraded << " degraded</li>";
+    }
+    out << "</ul>\n";
+  }
+  for (std::size_t i = 0; i < r.hosts.size(); ++i) render_host(out, r.hosts[i], i);
+  out << "</body>\n</html>\n";
+}
+
+}  // namespace legacyscan::report
