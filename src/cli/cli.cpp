@@ -25,6 +25,9 @@
 #include "probes/matrix/profiles.hpp"
 #include "probes/matrix/whatif.hpp"
 #endif
+#ifdef LEGACYSCAN_PASSIVE
+#include "legacyscan/passive/passive.hpp"
+#endif
 
 namespace legacyscan::cli {
 
@@ -410,6 +413,116 @@ int run_profiles_command(const std::string& format, const std::string& show) {
 #endif
 }
 
+#ifdef LEGACYSCAN_PASSIVE
+// Writes a passive report in the chosen format to stdout or -o FILE.
+int write_passive(const passive::Report& report, const std::string& format, const std::string& output) {
+  std::string text;
+  if (format == "json") text = passive::to_json(report).dump(2) + "\n";
+  else if (format == "csv") text = passive::to_csv(report);
+  else text = passive::to_table(report);
+  if (output.empty()) {
+    std::cout << text;
+    return kExitDone;
+  }
+  std::ofstream f(output, std::ios::binary | std::ios::trunc);
+  if (!f || !(f << text) || !f.flush()) return usage_error("cannot write " + output);
+  return kExitDone;
+}
+
+// A capture (pcap/pcapng) or an event export, told apart by the file's first bytes.
+std::optional<passive::Report> load_passive(const std::string& file, std::string& err) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) {
+    err = "cannot open " + file;
+    return std::nullopt;
+  }
+  char head[4] = {0, 0, 0, 0};
+  f.read(head, 4);
+  if (passive::looks_like_capture(ByteView(reinterpret_cast<const std::uint8_t*>(head), static_cast<std::size_t>(f.gcount())))) {
+    passive::Analyzer analyzer;
+    err = passive::read_capture_files({file}, analyzer);
+    if (!err.empty()) return std::nullopt;
+    passive::Report r = analyzer.finish();
+    r.source.inputs = {file};
+    return r;
+  }
+  passive::Report r;
+  err = passive::read_events_file(file, r);
+  if (!err.empty()) return std::nullopt;
+  return r;
+}
+#endif
+
+int run_pcap_command(const std::vector<std::string>& files, const std::string& interface, const std::string& filter,
+                     std::uint64_t count, const std::string& format, const std::string& output) {
+#ifdef LEGACYSCAN_PASSIVE
+  if (files.empty() && interface.empty()) return usage_error("pcap: name capture files (or - for standard input), or --interface IF");
+  if (!files.empty() && !interface.empty()) return usage_error("pcap: capture files and --interface exclude each other");
+  if (!filter.empty() && interface.empty()) return usage_error("pcap: --filter applies to --interface only");
+  for (const auto& f : files)
+    if (f != "-" && ::access(f.c_str(), R_OK) != 0) return usage_error("pcap: cannot read " + f);
+  passive::Analyzer analyzer;
+  std::string err;
+  if (!interface.empty()) {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    err = passive::read_live(interface, filter, count, analyzer, [] { return g_stop.load(); });
+  } else {
+    err = passive::read_capture_files(files, analyzer, [] { return g_stop.load(); });
+  }
+  if (!err.empty()) return usage_error("pcap: " + err);
+  passive::Report report = analyzer.finish();
+  report.source.inputs = interface.empty() ? files : std::vector<std::string>{"interface:" + interface};
+  return write_passive(report, format, output);
+#else
+  (void)files, (void)interface, (void)filter, (void)count, (void)format, (void)output;
+  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
+#endif
+}
+
+int run_events_command(const std::vector<std::string>& files, const std::string& format, const std::string& output) {
+#ifdef LEGACYSCAN_PASSIVE
+  passive::Report report;
+  for (const auto& f : files) {
+    const std::string err = passive::read_events_file(f, report);
+    if (!err.empty()) return usage_error("events: " + err);
+  }
+  return write_passive(report, format, output);
+#else
+  (void)files, (void)format, (void)output;
+  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
+#endif
+}
+
+int run_capture_whatif(const std::string& file, const std::vector<std::string>& disable,
+                       const std::vector<std::string>& require, const std::string& format) {
+#ifdef LEGACYSCAN_PASSIVE
+  std::string err;
+  auto report = load_passive(file, err);
+  if (!report) return usage_error("whatif: " + err);
+  auto rows = passive::capture_whatif(*report, disable, require, err);
+  if (!rows) return usage_error("whatif: " + err);
+  if (format == "json") {
+    std::cout << passive::capture_whatif_to_json(*rows, disable, require).dump(2) << "\n";
+    return kExitDone;
+  }
+  std::string change;
+  for (const auto& d : disable) change += (change.empty() ? "" : ", ") + d + " off";
+  for (const auto& r : require) change += (change.empty() ? "" : ", ") + r + " required";
+  std::cout << "Clients seen in " << file << " if " << change << ": " << rows->size() << " affected\n";
+  for (const auto& r : *rows) {
+    std::string names;
+    for (const auto& n : r.names) names += (names.empty() ? "" : ",") + n;
+    std::cout << "  " << (r.address.empty() ? names : r.address) << (names.empty() || r.address.empty() ? "" : " (" + names + ")")
+              << "  " << r.change << ": " << r.verdict << "\n      " << r.evidence << "\n";
+  }
+  return kExitDone;
+#else
+  (void)file, (void)disable, (void)require, (void)format;
+  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
+#endif
+}
+
 int run_whatif_command(const std::string& file, const std::vector<std::string>& disable,
                        const std::vector<std::string>& require, const std::string& format) {
 #ifdef LEGACYSCAN_PROBE_MATRIX
@@ -628,11 +741,31 @@ int main(int argc, char** argv) {
   std::string whatif_file, whatif_format = "table";
   std::vector<std::string> whatif_disable, whatif_require;
   auto* whatif = app.add_subcommand("whatif", "Which clients would break if a scanned server were hardened (from a saved scan)");
-  whatif->add_option("results", whatif_file, "A saved scan: --format json or jsonl output")->required();
+  std::string whatif_capture;
+  whatif->add_option("results", whatif_file, "A saved scan: --format json or jsonl output");
+  whatif->add_option("--from-capture", whatif_capture, "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
   whatif->add_option("--disable", whatif_disable, "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
       ->delimiter(',');
   whatif->add_option("--require", whatif_require, "What to require: smb-signing, ldap-signing")->delimiter(',');
   whatif->add_option("--format", whatif_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+
+  std::vector<std::string> pcap_files;
+  std::string pcap_interface, pcap_filter, pcap_format = "table", pcap_output;
+  std::uint64_t pcap_count = 0;
+  auto* pcap = app.add_subcommand("pcap", "Passive audit: the legacy protocols each client used in packet captures");
+  pcap->add_option("files", pcap_files, "pcap or pcapng files, - for standard input");
+  pcap->add_option("--interface,-i", pcap_interface, "Capture live on this interface (needs CAP_NET_RAW) until Ctrl-C");
+  pcap->add_option("--filter", pcap_filter, "BPF filter for --interface (default: the ports passive mode decodes)");
+  pcap->add_option("--count", pcap_count, "With --interface: stop after this many packets");
+  pcap->add_option("--format", pcap_format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+  pcap->add_option("-o,--output", pcap_output, "Write the report to FILE");
+
+  std::vector<std::string> events_files;
+  std::string events_format = "table", events_output;
+  auto* events = app.add_subcommand("events", "Passive audit from exported Windows events (Get-WinEvent JSON or CSV)");
+  events->add_option("files", events_files, "Get-WinEvent ... | ConvertTo-Json or | Export-Csv files")->required();
+  events->add_option("--format", events_format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+  events->add_option("-o,--output", events_output, "Write the report to FILE");
 
   std::string diff_before, diff_after, diff_format = "table";
   auto* diff = app.add_subcommand("diff", "What changed between two saved scans, and which clients newly break or work");
@@ -680,7 +813,14 @@ int main(int argc, char** argv) {
   if (merge->parsed()) return run_merge_command(merge_inputs, merge_output);
   if (report_cmd->parsed()) return run_report_command(report_file, report_format, report_output, report_no_color);
   if (diff->parsed()) return run_diff_command(diff_before, diff_after, diff_format);
-  if (whatif->parsed()) return run_whatif_command(whatif_file, whatif_disable, whatif_require, whatif_format);
+  if (pcap->parsed()) return run_pcap_command(pcap_files, pcap_interface, pcap_filter, pcap_count, pcap_format, pcap_output);
+  if (events->parsed()) return run_events_command(events_files, events_format, events_output);
+  if (whatif->parsed()) {
+    if (whatif_capture.empty() == whatif_file.empty())
+      return usage_error("whatif: name either a saved scan or --from-capture FILE");
+    if (!whatif_capture.empty()) return run_capture_whatif(whatif_capture, whatif_disable, whatif_require, whatif_format);
+    return run_whatif_command(whatif_file, whatif_disable, whatif_require, whatif_format);
+  }
   if (profiles->parsed()) return run_profiles_command(profiles_format, profiles_show->parsed() ? profile_id : "");
   std::cout << app.help();
   return kExitUsage;

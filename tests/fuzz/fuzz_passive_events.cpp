@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: the Windows event export reader (Get-WinEvent JSON or Export-Csv text) and the
+// renderings of what it found. Seeds: tests/data/events.
+#include <cstdint>
+#include <string>
+
+#include "legacyscan/passive/passive.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace legacyscan::passive;
+  Report r;
+  (void)read_events_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz", r);
+  (void)to_json(r).dump();
+  (void)to_table(r);
+  (void)to_csv(r);
+  return 0;
+}
