@@ -62,6 +62,113 @@ TEST(IntegrationMatrix, HardenedDcLocksOutLegacyClients) {
   EXPECT_EQ(row_of(doc, "windows-11-24h2").at("protocols").at("smb").at("verdict"), "works");
 }
 
+// The TLS endpoints and LDAP too, so every cell these tests read is simulated (NetBIOS, which the
+// hardened DC does not speak, would only add its timeouts).
+json full_scan(const std::string& scenario) {
+  static std::map<std::string, json> cache;
+  auto it = cache.find(scenario);
+  if (it == cache.end())
+    it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,tls,ldap,matrix"})).first;
+  return it->second;
+}
+
+json profile(const std::string& id) {
+  auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show " + id);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+// The direct-TLS endpoints the tls probe found (what the matrix replays hellos to).
+std::vector<json> tls_endpoints(const json& doc) {
+  std::vector<json> out;
+  for (const auto& e : doc.at("hosts").at(0).at("probes").at("tls").at("endpoints"))
+    if (e.at("status") == "ok" && e.at("starttls").is_null()) out.push_back(e);
+  return out;
+}
+
+bool offers_an_accepted_suite(const json& stack, const json& endpoint, const std::string& version) {
+  if (!endpoint.at("ciphers").contains(version)) return false;
+  for (const auto& offered : stack.at("cipher_suites"))
+    for (const auto& accepted : endpoint.at("ciphers").at(version))
+      if (accepted.at("hex") == offered) return true;
+  return false;
+}
+
+TEST(IntegrationMatrix, HardenedDcFailsWindowsXpOnSmbKerberosAndLdapsAndServesWindows10Everywhere) {
+  const auto doc = full_scan("hardened");
+  const auto endpoints = tls_endpoints(doc);
+  ASSERT_FALSE(endpoints.empty()) << "the hardened DC serves LDAPS";
+  const auto& xp = row_of(doc, "windows-xp-sp3");
+  EXPECT_EQ(xp.at("verdict"), "fails");
+  EXPECT_EQ(xp.at("protocols").at("smb").at("verdict"), "fails");
+  EXPECT_EQ(xp.at("protocols").at("kerberos").at("verdict"), "fails");
+  const auto xp_profile = profile("windows-xp-sp3");
+  for (const auto& e : endpoints) {
+    const std::string port = std::to_string(e.at("port").get<int>());
+    // Derived from what the tls probe measured on that port: no version XP offers is accepted.
+    bool common_version = false;
+    for (const auto& stack : xp_profile.at("tls"))
+      for (const auto& v : stack.at("versions")) common_version = common_version || e.at("versions").value(v.get<std::string>(), "") == "accepted";
+    ASSERT_FALSE(common_version) << "the hardened DC accepts a version XP offers on " << port;
+    const auto& cell = xp.at("protocols").at("tls").at(port);
+    EXPECT_EQ(cell.at("verdict"), "fails") << cell.dump();
+    // Both XP stacks were tried (SChannel and IE 6 with its SSL 2.0-format hello).
+    ASSERT_EQ(cell.at("stacks").size(), xp_profile.at("tls").size()) << cell.dump();
+    for (std::size_t i = 0; i < cell.at("stacks").size(); ++i) {
+      EXPECT_EQ(cell.at("stacks").at(i).at("stack"), xp_profile.at("tls").at(i).at("stack"));
+      EXPECT_EQ(cell.at("stacks").at(i).at("verdict"), "fails");
+    }
+  }
+  EXPECT_NE(xp.at("protocols").at("tls").at("636").at("stacks").at(1).at("reason").get<std::string>().find(
+                "SSL 2.0-format hello"),
+            std::string::npos);
+
+  // Windows 10: every cell it has works, and it has one for SMB, Kerberos, LDAP and each TLS endpoint.
+  const auto& w10 = row_of(doc, "windows-10");
+  EXPECT_EQ(w10.at("verdict"), "works") << w10.dump(2);
+  for (const char* proto : {"smb", "kerberos", "ldap"})
+    EXPECT_EQ(w10.at("protocols").at(proto).at("verdict"), "works") << proto << ": " << w10.dump(2);
+  ASSERT_EQ(w10.at("protocols").at("tls").size(), endpoints.size());
+  for (const auto& e : endpoints) {
+    const auto& cell = w10.at("protocols").at("tls").at(std::to_string(e.at("port").get<int>()));
+    EXPECT_EQ(cell.at("verdict"), "works") << cell.dump();
+    EXPECT_EQ(cell.at("negotiated").get<std::string>().rfind("TLS 1.", 0), 0u);
+  }
+}
+
+TEST(IntegrationMatrix, LegacyDcTlsCellsFollowWhatTheServerAccepts) {
+  const auto doc = full_scan("legacy");
+  const auto endpoints = tls_endpoints(doc);
+  ASSERT_FALSE(endpoints.empty());
+  // XP's SChannel offers only RC4/DES/3DES suites: it works on a port only if one of them is accepted
+  // at SSL 3.0 or TLS 1.0 there (Samba's GnuTLS NORMAL priority accepts TLS 1.0 but none of them).
+  const auto xp = profile("windows-xp-sp3");
+  const auto& xp_row = row_of(doc, "windows-xp-sp3");
+  for (const auto& e : endpoints) {
+    const std::string port = std::to_string(e.at("port").get<int>());
+    const bool schannel_can = offers_an_accepted_suite(xp.at("tls").at(0), e, "tls1.0") ||
+                              offers_an_accepted_suite(xp.at("tls").at(0), e, "ssl3");
+    const auto& stack0 = xp_row.at("protocols").at("tls").at(port).at("stacks").at(0);
+    EXPECT_EQ(stack0.at("verdict"), schannel_can ? "degraded" : "fails") << stack0.dump();
+  }
+  // Java 6 sends an SSL 2.0-format hello carrying TLS 1.0 suites; the server answers it with TLS 1.0
+  // where TLS 1.0 and one of its suites are accepted.
+  const auto java = profile("java-6");
+  ASSERT_TRUE(java.at("tls").at(0).at("sslv2_hello").get<bool>());
+  const auto& java_row = row_of(doc, "java-6");
+  for (const auto& e : endpoints) {
+    const std::string port = std::to_string(e.at("port").get<int>());
+    const auto& cell = java_row.at("protocols").at("tls").at(port);
+    if (e.at("versions").value("tls1.0", "") == "accepted" && offers_an_accepted_suite(java.at("tls").at(0), e, "tls1.0")) {
+      EXPECT_EQ(cell.at("verdict"), "degraded") << cell.dump();
+      EXPECT_EQ(cell.at("negotiated").get<std::string>().rfind("TLS 1.0 ", 0), 0u) << cell.dump();
+      EXPECT_NE(cell.at("reason").get<std::string>().find("after an SSL 2.0-format hello"), std::string::npos);
+    } else {
+      EXPECT_EQ(cell.at("verdict"), "fails") << cell.dump();
+    }
+  }
+}
+
 TEST(IntegrationMatrix, ProfilesCommandListsAndShows) {
   auto list = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles --format json");
   ASSERT_EQ(list.exit_code, 0) << list.err;

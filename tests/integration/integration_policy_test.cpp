@@ -20,6 +20,9 @@ TEST(IntegrationPolicy, Smb1OffFailsOnLegacyAndHoldsOnHardened) {
                          " " + junit);
   EXPECT_EQ(xml.exit_code, 0) << xml.err;
   EXPECT_EQ(xml.out, "2 2 2\n");
+  // A second, independent XML parser (libxml2) accepts it too.
+  auto lint = run_command("xmllint --noout " + shell_quote(junit));
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
 
   auto hardened = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445", "--require",
                                           "smb1=off", "--require", "smb.signing=required", "--require", "smb.min=3.1.1"});

@@ -31,9 +31,20 @@ TEST(IntegrationWhatIf, DisablingSmb1AndRc4OnTheLegacyDcBreaksWindowsXp) {
   EXPECT_EQ(xp.at("verdict"), "fails");
   EXPECT_EQ(xp.at("verdict_now"), "works") << "the saved matrix says XP works today";
   EXPECT_NE(xp.at("reason").get<std::string>().find("the client speaks only SMB1"), std::string::npos);
-  // The legacy DC is at function level 2003: no AES keys, so RC4 off breaks Kerberos for everyone.
   EXPECT_NE(client(doc, "windows-10").at("reason").get<std::string>().find("SMB 3.1.1"), std::string::npos);
-  EXPECT_EQ(client(doc, "windows-10").at("verdict"), "fails");
+  // Windows 10 breaks only if its Kerberos lives on RC4: the saved matrix says whether the KDC has AES
+  // keys (the legacy DC is at function level 2003: it answers Windows 10 with rc4-hmac).
+  const auto saved = json::parse(slurp(::testing::TempDir() + "/legacyscan-whatif-legacy.json"));
+  std::string w10_etype;
+  for (const auto& r : saved.at("hosts").at(0).at("matrix"))
+    if (r.at("profile") == "windows-10") w10_etype = r.at("protocols").at("kerberos").value("negotiated", "");
+  ASSERT_FALSE(w10_etype.empty());
+  EXPECT_EQ(client(doc, "windows-10").at("verdict"), w10_etype.starts_with("rc4") ? "fails" : "works")
+      << client(doc, "windows-10").dump();
+  // SMB1 off alone: XP breaks, Windows 10 does not.
+  const auto smb1_only = whatif("legacy", "smb1");
+  EXPECT_EQ(client(smb1_only, "windows-xp-sp3").at("verdict"), "fails");
+  EXPECT_NE(client(smb1_only, "windows-10").at("verdict"), "fails") << client(smb1_only, "windows-10").dump();
 }
 
 TEST(IntegrationWhatIf, DisablingRc4OnTheStockDcKeepsWindows10) {
