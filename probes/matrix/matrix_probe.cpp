@@ -9,6 +9,8 @@
 #include "probes/matrix/matrix_probe.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -423,6 +425,37 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
 }
 #endif
 
+// Why a server refused a client's hello, from what the tls probe measured on that port: no version
+// in common, or no suite in common at the versions both speak. Empty when the probe's results say the
+// hello should have worked (then the refusal itself is all there is to say).
+std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) {
+  if (!endpoint.is_object() || !endpoint.contains("versions")) return {};
+  std::vector<std::string> accepted, common;
+  for (const auto& [v, verdict] : endpoint.at("versions").items())
+    if (verdict == "accepted") accepted.push_back(v);
+  for (const auto& v : client.versions)
+    if (std::find(accepted.begin(), accepted.end(), v) != accepted.end()) common.push_back(v);
+  if (accepted.empty()) return {};
+  if (common.empty()) return "the server accepts only " + join(accepted, "/") + " (tls probe)";
+  const json ciphers = endpoint.value("ciphers", json::object());
+  std::vector<std::string> server_suites;
+  for (const auto& v : common) {
+    for (const auto& s : ciphers.value(v, json::array())) {
+      const auto hex = s.value("hex", std::string());
+      for (auto suite : client.cipher_suites) {
+        char mine[8];
+        std::snprintf(mine, sizeof mine, "0x%04X", suite);
+        if (hex == mine) return {};
+      }
+    }
+  }
+  for (const auto& s : ciphers.value(common.back(), json::array()))
+    if (server_suites.size() < 4) server_suites.push_back(s.value("iana", s.value("hex", std::string())));
+  std::string out = "no cipher suite in common at " + join(common, "/");
+  if (!server_suites.empty()) out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";
+  return out;
+}
+
 // ---- LDAP and NetBIOS: the probes already sent what these clients send ----------------------------
 
 std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
@@ -503,10 +536,13 @@ class MatrixProbe final : public Probe {
     const auto nb = ctx.finished_result ? ctx.finished_result("netbios") : std::nullopt;
     const auto port445 = smb_port(smb);
     std::vector<std::uint16_t> tls_ports;
+    std::map<std::uint16_t, json> tls_endpoint;
     if (tls && tls->contains("endpoints"))
       for (const auto& e : tls->at("endpoints"))
-        if (e.value("status", "") == "ok" && e.contains("starttls") && e.at("starttls").is_null())
+        if (e.value("status", "") == "ok" && e.contains("starttls") && e.at("starttls").is_null()) {
           tls_ports.push_back(e.value("port", std::uint16_t{0}));
+          tls_endpoint[tls_ports.back()] = e;
+        }
 
     for (const auto* p : profiles) {
       Row row;
@@ -547,6 +583,9 @@ class MatrixProbe final : public Probe {
             for (const auto& stack : p->tls) {
               auto c = co_await simulate_tls(ctx, stack, port);
               c.stack = stack.stack;
+              if (c.verdict == CellVerdict::fails &&
+                  (c.reason.starts_with("server closed") || c.reason.starts_with("server refuses")))
+                if (auto why = tls_refusal_explained(stack, tls_endpoint[port]); !why.empty()) c.reason += "; " + why;
               per_stack.push_back(std::move(c));
             }
             row.tls[port] = worst_of_stacks(std::move(per_stack));
