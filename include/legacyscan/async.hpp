@@ -23,9 +23,9 @@ namespace legacyscan {
 class AsyncSemaphore {
  public:
   AsyncSemaphore(boost::asio::any_io_executor ex, std::size_t count) : ex_(std::move(ex)), count_(count) {}
-  // Waits for a unit; the caller owns it until release().
-  boost::asio::awaitable<void> acquire();
-  void release();
+  // Waits for n units (first come, first served); the caller owns them until release(n).
+  boost::asio::awaitable<void> acquire(std::size_t n = 1);
+  void release(std::size_t n = 1);
   [[nodiscard]] std::size_t available() const { return count_; }
   [[nodiscard]] std::size_t waiting() const { return waiters_.size(); }
 
@@ -33,6 +33,7 @@ class AsyncSemaphore {
   struct Waiter {
     boost::asio::steady_timer timer;
     bool granted = false;
+    std::size_t need = 1;
     explicit Waiter(const boost::asio::any_io_executor& ex) : timer(ex) {}
   };
   boost::asio::any_io_executor ex_;

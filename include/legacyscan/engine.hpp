@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,17 @@ struct EngineLimits {
   std::size_t max_connections = 128;  // sockets open at once, all hosts
   std::size_t per_host = 4;           // sockets open at once to one address
   double max_rate = 0;                // new connections per second, all hosts (0: unlimited)
+  // Sockets of the reachability phase in flight, all hosts: it runs ahead of the host slots, so a
+  // dead host costs one connect timeout in this wider phase instead of a --concurrency slot.
+  std::size_t ping_sockets = 4096;
 };
+
+// Fits the connection caps into a file-descriptor budget (the soft RLIMIT_NOFILE minus a reserve):
+// the reachability phase and the probes' connections together never exceed it.
+void fit_fd_budget(EngineLimits& limits, std::size_t budget);
+
+// At most this many ports of a host are tried by the reachability check.
+inline constexpr std::size_t kPingPortsPerHost = 4;
 
 class Engine {
  public:
@@ -37,6 +48,10 @@ class Engine {
   const EngineLimits& limits() const { return limits_; }
   // Waits for a connection slot under both caps.
   boost::asio::awaitable<Permit> acquire_connection(const boost::asio::ip::address& address);
+  // Waits for the --max-rate token bucket (every new connection, probes and reachability alike).
+  boost::asio::awaitable<void> pace();
+  // Sockets of the reachability checks in flight, all hosts (EngineLimits::ping_sockets).
+  AsyncSemaphore& ping_sockets() { return ping_; }
 
  private:
   struct HostSlot {
@@ -47,6 +62,7 @@ class Engine {
   EngineLimits limits_;
   std::chrono::steady_clock::time_point next_connect_{};
   AsyncSemaphore global_;
+  AsyncSemaphore ping_;
   std::map<boost::asio::ip::address, HostSlot> per_host_;
 
  public:
@@ -104,6 +120,14 @@ struct ScanSummary {
   std::size_t hosts_down = 0;         // hosts that failed the reachability check
   std::size_t skipped_resume = 0;     // hosts skipped because --resume had them
 };
+
+// The TCP reachability check of one address: connects to up to kPingPortsPerHost of the ports at once;
+// the host is up as soon as one connect is accepted or refused (the others are abandoned then). Down:
+// the failure of the first port (timeout when every connect timed out, unreachable for EHOSTUNREACH).
+// Takes one of the engine's ping sockets per port (not connection permits) for its duration.
+boost::asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine, const boost::asio::ip::address& address,
+                                                                  std::vector<std::uint16_t> ports,
+                                                                  std::chrono::milliseconds timeout);
 
 // Total number of host indexes in a plan's targets (a name counts once), before sharding.
 std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets);

@@ -188,10 +188,9 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
       }
       constexpr rlim_t kReserved = 24;  // stdio, logs, output file, resolver, timers
       const std::size_t budget = rl.rlim_cur > kReserved + 1 ? static_cast<std::size_t>(rl.rlim_cur - kReserved) : 1;
-      if (plan.limits.max_connections > budget) {
-        spdlog::info("file descriptor limit {}: at most {} connections at once", rl.rlim_cur, budget);
-        plan.limits.max_connections = budget;
-      }
+      fit_fd_budget(plan.limits, budget);
+      spdlog::debug("file descriptor limit {}: {} probe connections and {} reachability sockets at once",
+                    rl.rlim_cur, plan.limits.max_connections, plan.limits.ping_sockets);
     }
   }
   if (!a.host_timeout.empty()) {

@@ -8,17 +8,18 @@ namespace legacyscan {
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> AsyncSemaphore::acquire() {
-  if (count_ > 0 && waiters_.empty()) {
-    --count_;
+asio::awaitable<void> AsyncSemaphore::acquire(std::size_t n) {
+  if (count_ >= n && waiters_.empty()) {
+    count_ -= n;
     co_return;
   }
   auto w = std::make_shared<Waiter>(ex_);
+  w->need = n;
   w->timer.expires_at(asio::steady_timer::time_point::max());
   waiters_.push_back(w);
   boost::system::error_code ec;
   co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  // release() hands the unit over by cancelling our timer after setting granted. A wake-up without
+  // release() hands the units over by cancelling our timer after setting granted. A wake-up without
   // the grant (the io_context shutting down) leaves the queue consistent.
   if (!w->granted) {
     std::erase(waiters_, w);
@@ -26,15 +27,15 @@ asio::awaitable<void> AsyncSemaphore::acquire() {
   }
 }
 
-void AsyncSemaphore::release() {
-  if (!waiters_.empty()) {
+void AsyncSemaphore::release(std::size_t n) {
+  count_ += n;
+  while (!waiters_.empty() && count_ >= waiters_.front()->need) {
     auto w = waiters_.front();
     waiters_.pop_front();
+    count_ -= w->need;
     w->granted = true;
     w->timer.cancel();
-    return;
   }
-  ++count_;
 }
 
 void WaitGroup::done() {

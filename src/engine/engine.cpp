@@ -30,7 +30,22 @@ std::string rfc3339_now() {
 }
 
 Engine::Engine(asio::io_context& io, EngineLimits limits)
-    : io_(io), limits_(limits), global_(io.get_executor(), std::max<std::size_t>(1, limits.max_connections)) {}
+    : io_(io),
+      limits_(limits),
+      global_(io.get_executor(), std::max<std::size_t>(1, limits.max_connections)),
+      ping_(io.get_executor(), std::max<std::size_t>(1, limits.ping_sockets)) {}
+
+void fit_fd_budget(EngineLimits& limits, std::size_t budget) {
+  budget = std::max<std::size_t>(budget, 2);
+  limits.ping_sockets = std::max<std::size_t>(1, limits.ping_sockets);
+  limits.max_connections = std::max<std::size_t>(1, limits.max_connections);
+  if (limits.ping_sockets + limits.max_connections <= budget) return;
+  // The reachability phase gets what the probes' cap leaves, but at least half the budget; the
+  // probes' cap gets the rest.
+  const std::size_t left = budget > limits.max_connections ? budget - limits.max_connections : 0;
+  limits.ping_sockets = std::min(limits.ping_sockets, std::max(left, budget / 2));
+  limits.max_connections = std::min(limits.max_connections, budget - limits.ping_sockets);
+}
 
 void Engine::enter_host(const asio::ip::address& a) {
   auto& slot = per_host_[a];
@@ -50,7 +65,7 @@ std::chrono::milliseconds ProbeContext::op_timeout() const {
   return std::clamp(left, std::chrono::milliseconds(1), settings.timeout);
 }
 
-asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& address) {
+asio::awaitable<void> Engine::pace() {
   if (limits_.max_rate > 0) {
     // Token bucket of depth one: connection starts are spaced 1/max_rate apart, all hosts together.
     const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -64,6 +79,10 @@ asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& addr
       co_await t.async_wait(asio::use_awaitable);
     }
   }
+}
+
+asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& address) {
+  co_await pace();
   auto it = per_host_.find(address);
   AsyncSemaphore* host = it == per_host_.end() ? nullptr : it->second.sem.get();
   // Per-host first, so a busy host does not hold global slots while it waits for its own.
@@ -75,6 +94,69 @@ asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& addr
     throw;
   }
   co_return Permit(&global_, host);
+}
+
+asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine, const asio::ip::address& address,
+                                                         std::vector<std::uint16_t> ports, std::chrono::milliseconds timeout) {
+  if (ports.empty()) co_return std::nullopt;
+  const std::size_t per_host = std::clamp<std::size_t>(engine.limits().ping_sockets, 1, kPingPortsPerHost);
+  if (ports.size() > per_host) ports.resize(per_host);
+  auto ex = co_await asio::this_coro::executor;
+  co_await engine.ping_sockets().acquire(ports.size());
+  struct Release {
+    AsyncSemaphore& sem;
+    std::size_t n;
+    ~Release() { sem.release(n); }
+  } release{engine.ping_sockets(), ports.size()};
+  // The connect handlers may run after this coroutine has moved on (abandoned connects complete with
+  // operation_aborted once their socket is closed), so what they touch is shared.
+  struct State {
+    asio::steady_timer wake;
+    std::vector<std::unique_ptr<tcp::socket>> sockets;
+    std::vector<std::optional<Outcome>> results;
+    std::size_t pending = 0;
+    bool all_started = false;
+    bool answered = false;
+    bool over = false;
+    explicit State(const asio::any_io_executor& e) : wake(e) {}
+  };
+  auto st = std::make_shared<State>(ex);
+  st->results.resize(ports.size());
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (std::size_t i = 0; i < ports.size() && !st->answered; ++i) {
+    co_await engine.pace();
+    if (st->answered) break;
+    st->sockets.push_back(std::make_unique<tcp::socket>(ex));
+    ++st->pending;
+    st->sockets.back()->async_connect(tcp::endpoint(address, ports[i]), [st, i](const boost::system::error_code& ec) {
+      --st->pending;
+      if (st->over) return;
+      st->results[i] = ec ? classify_error(ec, "connect") : Outcome::success();
+      if (!ec || ec == asio::error::connection_refused) st->answered = true;
+      if (st->answered || (st->all_started && st->pending == 0)) st->wake.cancel();
+    });
+  }
+  st->all_started = true;
+  if (!st->answered && st->pending > 0) {
+    st->wake.expires_at(deadline);
+    boost::system::error_code ec;
+    co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  st->over = true;
+  for (auto& s : st->sockets) {
+    boost::system::error_code ignored;
+    s->close(ignored);
+  }
+  if (st->answered) co_return std::nullopt;
+  std::string why;
+  std::optional<Status> status;
+  for (std::size_t i = 0; i < st->results.size(); ++i) {
+    const Outcome o = st->results[i] ? *st->results[i] : timeout_outcome("connect", timeout);
+    if (!status) status = o.status;
+    why += (why.empty() ? "" : "; ") + std::to_string(ports[i]) + "/tcp " + o.reason;
+  }
+  co_return Outcome::failure(status.value_or(Status::timeout),
+                             "host did not answer the reachability check (" + why + "); --no-ping probes it anyway");
 }
 
 std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets) {
@@ -130,36 +212,6 @@ void emit(HostJob& job, HostResult&& hr) {
   job.sink(std::move(hr));
 }
 
-// A quick TCP reachability check: a host is up when any of its TCP probe ports accepts or refuses a
-// connection. Returns the failure when none does (every connect timed out or was unreachable).
-// ctx.ports: the TCP ports of the selected probes on this host.
-asio::awaitable<std::optional<Outcome>> reachability(ProbeContext& ctx) {
-  std::vector<std::uint16_t> ports = ctx.ports;
-  if (ports.empty()) co_return std::nullopt;  // only UDP probes: nothing to check cheaply
-  if (ports.size() > 4) ports.resize(4);
-  auto ex = co_await asio::this_coro::executor;
-  std::vector<Outcome> results(ports.size());
-  WaitGroup wg(ex);
-  wg.add(ports.size());
-  for (std::size_t i = 0; i < ports.size(); ++i) {
-    asio::co_spawn(
-        ex,
-        [&, i]() -> asio::awaitable<void> {
-          std::unique_ptr<TcpConnection> conn;
-          results[i] = co_await TcpConnection::open(ctx, ports[i], conn);
-        },
-        [&](std::exception_ptr) { wg.done(); });
-  }
-  co_await wg.wait();
-  std::string why;
-  for (std::size_t i = 0; i < ports.size(); ++i) {
-    if (results[i].ok() || results[i].status == Status::refused) co_return std::nullopt;
-    why += (why.empty() ? "" : "; ") + std::to_string(ports[i]) + "/tcp " + results[i].reason;
-  }
-  co_return Outcome::failure(results.front().status,
-                             "host did not answer the reachability check (" + why + "); --no-ping probes it anyway");
-}
-
 asio::awaitable<void> run_one_probe(HostJob& job, const Probe& probe, ProbeContext& ctx, ProbeRun& run) {
   const auto t0 = std::chrono::steady_clock::now();
   if (ctx.ports.empty()) {
@@ -173,7 +225,7 @@ asio::awaitable<void> run_one_probe(HostJob& job, const Probe& probe, ProbeConte
 }
 
 asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::ip::address address, std::size_t order,
-                                   std::size_t sub_order) {
+                                   std::size_t sub_order, bool ping) {
   auto ex = co_await asio::this_coro::executor;
   HostResult hr;
   hr.order = order;
@@ -207,9 +259,9 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
       for (auto p : hr.probes[i].ports)
         if (std::find(tcp_ports.begin(), tcp_ports.end(), p) == tcp_ports.end()) tcp_ports.push_back(p);
   }
-  if (job.plan.ping && !tcp_ports.empty()) {
+  if (ping && !tcp_ports.empty()) {
     ProbeContext ping_ctx{job.engine, spec.text, spec.name, address, tcp_ports, job.plan.settings, facts, job.log, deadline};
-    if (auto down = co_await reachability(ping_ctx)) {
+    if (auto down = co_await reachability_check(job.engine, address, tcp_ports, ping_ctx.op_timeout())) {
       job.log.info("{} {}: {}", spec.text, address.to_string(), down->reason);
       for (auto& run : hr.probes) run.result = std::make_unique<BareResult>(down->status, down->reason);
       std::fill(finished.begin(), finished.end(), true);
@@ -276,9 +328,10 @@ void emit_unresolved(HostJob& job, const TargetSpec& spec, std::size_t order, co
   emit(job, std::move(hr));
 }
 
-asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uint64_t index, std::size_t order) {
+asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uint64_t index, std::size_t order,
+                                  bool ping) {
   if (spec.kind != TargetSpec::Kind::name) {
-    co_await scan_address(job, spec, spec.address_at(index), order, 0);
+    co_await scan_address(job, spec, spec.address_at(index), order, 0, ping);
     co_return;
   }
   auto ex = co_await asio::this_coro::executor;
@@ -312,13 +365,83 @@ asio::awaitable<void> scan_target(HostJob& job, const TargetSpec& spec, std::uin
   WaitGroup wg(ex);
   wg.add(addresses.size());
   for (std::size_t i = 0; i < addresses.size(); ++i)
-    asio::co_spawn(ex, scan_address(job, spec, addresses[i], order, i), [&](std::exception_ptr) { wg.done(); });
+    asio::co_spawn(ex, scan_address(job, spec, addresses[i], order, i, ping), [&](std::exception_ptr) { wg.done(); });
   co_await wg.wait();
+}
+
+// The TCP ports of the selected probes on a host of this target (what the reachability check tries).
+std::vector<std::uint16_t> tcp_ports_of(const ScanPlan& plan, const TargetSpec& spec) {
+  std::vector<std::uint16_t> out;
+  for (const auto* probe : plan.probes) {
+    const auto t = probe->transports();
+    if (std::find(t.begin(), t.end(), "tcp") == t.end()) continue;
+    for (auto p : ports_for(*probe, plan.ports, spec.port, plan.probes))
+      if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  }
+  return out;
+}
+
+// A host that failed the reachability phase: every probe gets its status, no scan slot was used.
+void emit_down(HostJob& job, const TargetSpec& spec, const asio::ip::address& address, std::size_t order,
+               const Outcome& down, std::string started) {
+  job.log.info("{} {}: {}", spec.text, address.to_string(), down.reason);
+  HostResult hr;
+  hr.order = order;
+  hr.target = spec.text;
+  hr.host_name = spec.name;
+  hr.address = address.to_string();
+  hr.started = std::move(started);
+  for (const auto* p : job.plan.probes) {
+    ProbeRun run;
+    run.probe = std::string(p->name());
+    run.ports = ports_for(*p, job.plan.ports, spec.port, job.plan.probes);
+    run.result = std::make_unique<BareResult>(down.status, down.reason);
+    hr.probes.push_back(std::move(run));
+  }
+  ++job.summary.hosts_down;
+  hr.finished = rfc3339_now();
+  emit(job, std::move(hr));
+}
+
+struct Pipeline {
+  AsyncSemaphore ahead;  // hosts taken from the target list that hold no scan slot yet
+  AsyncSemaphore hosts;  // --concurrency: hosts being probed
+};
+
+// One host index: the reachability check in the wide phase (an address target; a name is resolved and
+// checked inside its scan slot), then the probes under a scan slot. A dead address never takes one.
+asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spec, std::uint64_t index,
+                               std::size_t order) {
+  Permit ahead(&pl.ahead, nullptr);
+  bool checked = false;
+  if (job.plan.ping && spec.kind != TargetSpec::Kind::name) {
+    const auto ports = tcp_ports_of(job.plan, spec);
+    if (!ports.empty()) {
+      const auto address = spec.address_at(index);
+      auto started = rfc3339_now();
+      auto timeout = job.plan.settings.timeout;
+      if (job.plan.settings.host_timeout) timeout = std::min(timeout, *job.plan.settings.host_timeout);
+      if (auto down = co_await reachability_check(job.engine, address, ports, timeout)) {
+        emit_down(job, spec, address, order, *down, std::move(started));
+        co_return;
+      }
+      checked = true;
+    }
+  }
+  co_await pl.hosts.acquire();
+  Permit slot(&pl.hosts, nullptr);
+  ahead.reset();
+  if (job.stopping) co_return;  // interrupted while waiting: not scanned, not in the output
+  co_await scan_target(job, spec, index, order, job.plan.ping && !checked);
 }
 
 asio::awaitable<void> produce(HostJob& job, bool& finished) {
   auto ex = co_await asio::this_coro::executor;
-  AsyncSemaphore hosts(ex, std::max<std::size_t>(1, job.plan.limits.host_concurrency));
+  const std::size_t concurrency = std::max<std::size_t>(1, job.plan.limits.host_concurrency);
+  // Enough hosts ahead to keep every ping slot busy while live hosts wait for scan slots; the bound
+  // keeps memory flat however long the target list is.
+  const std::size_t pings = std::max<std::size_t>(1, job.plan.limits.ping_sockets);
+  Pipeline pl{AsyncSemaphore(ex, pings + concurrency), AsyncSemaphore(ex, concurrency)};
   WaitGroup wg(ex);
   std::size_t order = 0;
   const auto& shard = job.plan.shard;
@@ -331,16 +454,16 @@ asio::awaitable<void> produce(HostJob& job, bool& finished) {
         continue;
       }
       if (job.stopping) break;
-      co_await hosts.acquire();
+      co_await pl.ahead.acquire();
       if (job.stopping) {
-        hosts.release();
+        pl.ahead.release();
         break;
       }
+      // The unit goes to run_host, which gives it back once the host is down or holds a scan slot.
       wg.add();
-      asio::co_spawn(ex, scan_target(job, spec, i, order), [&](std::exception_ptr ep) {
+      asio::co_spawn(ex, run_host(job, pl, spec, i, order), [&](std::exception_ptr ep) {
         if (ep) job.log.error("host task failed unexpectedly");
         ++job.done;
-        hosts.release();
         wg.done();
       });
     }

@@ -2,6 +2,7 @@
 // Engine features end to end in the lab: sharding and merge, resume, DC discovery through the DC's own
 // DNS, host timeout, interrupt with valid partial output.
 #include <filesystem>
+#include <set>
 
 #include "tests/integration/lab_support.hpp"
 
@@ -98,6 +99,55 @@ TEST(IntegrationEngine, DomainDiscoveryFindsTheDcThroughItsOwnDns) {
   EXPECT_EQ(bad.exit_code, 2);
   auto bad_server = run_in_lab("hardened", {"scan", "--domain", "hardened.test", "--dns-server", "not-an-address"});
   EXPECT_EQ(bad_server.exit_code, 2);
+}
+
+TEST(IntegrationEngine, ReachabilityPhaseReportsLiveRefusedDroppedAndUnreachable) {
+  // The lab's fixtures (docs/lab.md): 445 answers, 4451 refuses, 4450 is dropped by nftables on every
+  // local address, 127.66.0.1 has an unreachable route. One scan slot only: the dropped hosts must
+  // still be checked together in the reachability phase, not one after another in that slot.
+  const std::vector<std::string> dropped{"127.0.0.1:4450", "127.0.0.2:4450", "127.0.0.3:4450", "127.0.0.4:4450",
+                                         "127.0.0.5:4450", "127.0.0.6:4450"};
+  std::vector<std::string> args{"127.0.0.1:445", "127.0.0.1:4451", "127.66.0.1:445"};
+  args.insert(args.end(), dropped.begin(), dropped.end());
+  for (auto x : {"--probes", "smb", "--timeout", "2s", "--concurrency", "1"}) args.push_back(x);
+  const auto doc = scan_json("legacy", args);
+  const auto& hosts = doc.at("hosts");
+  ASSERT_EQ(hosts.size(), 3 + dropped.size());
+  auto status = [&](std::size_t i) { return hosts.at(i).at("probes").at("smb").at("status").get<std::string>(); };
+  auto reason = [&](std::size_t i) { return hosts.at(i).at("probes").at("smb").value("reason", std::string()); };
+  EXPECT_EQ(status(0), "ok");
+  EXPECT_EQ(status(1), "refused") << reason(1);  // up (it refused), so the probe ran and was refused
+  EXPECT_EQ(reason(1).find("reachability"), std::string::npos) << reason(1);
+  EXPECT_EQ(status(2), "unreachable") << reason(2);
+  EXPECT_NE(reason(2).find("reachability check"), std::string::npos) << reason(2);
+  std::string latest_start, earliest_end = "~";
+  for (std::size_t i = 3; i < hosts.size(); ++i) {
+    EXPECT_EQ(hosts.at(i).at("target"), dropped.at(i - 3));
+    EXPECT_EQ(status(i), "timeout") << reason(i);
+    EXPECT_NE(reason(i).find("reachability check"), std::string::npos) << reason(i);
+    latest_start = std::max(latest_start, hosts.at(i).at("started").get<std::string>());
+    earliest_end = std::min(earliest_end, hosts.at(i).at("finished").get<std::string>());
+  }
+  // Every dropped host's check started before the first of them gave up: they were all in flight
+  // at once, although --concurrency is 1.
+  EXPECT_LT(latest_start, earliest_end);
+}
+
+TEST(IntegrationEngine, FdBudgetKeepsAScanWithinUlimit) {
+  // 512 dropped addresses under a soft limit of 256 descriptors: the reachability phase and the probes
+  // share the budget, so no connect fails with EMFILE and every address ends as a timeout.
+  const auto out = temp_file("fdbudget.jsonl");
+  auto r = run_command("ip netns exec ls-legacy prlimit --nofile=256:256 " + shell_quote(LEGACYSCAN_BINARY) +
+                       " scan 127.0.0.0/23 --ports 4450 --probes smb --timeout 500ms --format jsonl -o " + out);
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // no host answered
+  const auto lines = json_lines(slurp(out));
+  ASSERT_EQ(lines.size(), 512u);
+  std::set<std::string> addresses;
+  for (const auto& h : lines) {
+    addresses.insert(h.at("address").get<std::string>());
+    EXPECT_EQ(h.at("probes").at("smb").at("status"), "timeout") << h.dump();
+  }
+  EXPECT_EQ(addresses.size(), 512u);
 }
 
 TEST(IntegrationEngine, HostTimeoutBoundsAHostThatNeverSpeaks) {
