@@ -6,8 +6,12 @@ forwards every TCP connection (and, with --udp-ports, every UDP datagram) to the
 another namespace (default: 127.0.0.1 in ls-legacy). Every data segment, FIN and datagram is held --delay
 seconds in each direction, so one request/response round trip costs 2 x delay on top of the DC's own time.
 The TCP handshake itself is answered at once by the kernel of the bench namespace (userspace cannot hold a
-SYN/ACK, and this kernel has no netem); the upstream connect to the DC starts one delay after the accept (when
-the SYN would have arrived). So a connection costs one round trip less than on a real 50 ms link.
+SYN/ACK, and this kernel has no netem). The upstream connect to the DC starts when the client's first bytes
+arrive (they reach the DC one delay later, once that connection is up), so a connection costs one round trip
+less than on a real 50 ms link. A client that connects and closes without sending anything (a reachability
+check) never reaches the DC: as with separate remote hosts, whose kernels answer the handshake, one DC
+standing behind every live address does not see a burst of empty connections it would not see in a real
+network.
 
 How the two namespaces meet: all listening sockets are created first (they stay in the namespace the process
 started in); then the process setns(2)es its only thread into the lab namespace, so every upstream socket
@@ -117,7 +121,8 @@ class Upstream(asyncio.Protocol):
 
 
 class Pair:
-    total = 0
+    total = 0     # client connections accepted
+    upstream = 0  # connections opened to the DC (the client sent something)
 
     def __init__(self, loop, delay):
         self.loop = loop
@@ -151,8 +156,14 @@ class Client(asyncio.Protocol):
         self.pair = Pair(self.loop, self.delay)
         self.pair.client = transport
         self.pair.to_client.attach(transport)
-        # The SYN reaches the DC one delay later: the upstream connect starts then.
-        self.loop.call_later(self.delay, lambda: self.loop.create_task(self._connect()))
+        self.started = False
+
+    def _start(self):
+        # The first bytes open the upstream connection; they are held `delay` in the writer meanwhile.
+        if not self.started:
+            self.started = True
+            Pair.upstream += 1
+            self.loop.create_task(self._connect())
 
     async def _connect(self):
         try:
@@ -167,15 +178,21 @@ class Client(asyncio.Protocol):
             self.loop.call_later(self.delay, rst)
 
     def data_received(self, data):
+        self._start()
         self.pair.to_up.push(data)
 
     def eof_received(self):
+        if not self.started:
+            return False  # nothing was sent: close, the DC never hears of it
         self.pair.to_up.push(None)
         return True
 
     def connection_lost(self, exc):
         # Client gone (closed or reset): forward the close after the delay.
-        self.pair.to_up.push(None)
+        if self.started:
+            self.pair.to_up.push(None)
+        else:
+            self.pair.client.close()
 
 
 class UdpListener(asyncio.DatagramProtocol):
@@ -280,19 +297,19 @@ def main():
         stop = asyncio.Event()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_signal_handler(signal.SIGINT, stop.set)
-        # SIGUSR1: write the number of TCP connections relayed so far to --count-file (bench/run reads it
-        # before and after each scan: connections per live host).
+        # SIGUSR1: write the number of TCP connections relayed to the DC so far to --count-file (bench/run
+        # reads it before and after each scan: DC connections per live host).
         def count():
             if args.count_file:
                 with open(args.count_file + ".tmp", "w") as f:
-                    f.write(f"{Pair.total}\n")
+                    f.write(f"{Pair.upstream}\n")
                 os.replace(args.count_file + ".tmp", args.count_file)
         loop.add_signal_handler(signal.SIGUSR1, count)
         try:
             await asyncio.wait_for(stop.wait(), args.max_seconds)
         except asyncio.TimeoutError:
             print("relay: --max-seconds reached, exiting", file=sys.stderr, flush=True)
-        print(f"relay: {Pair.total} TCP connections relayed", flush=True)
+        print(f"relay: {Pair.total} TCP connections accepted, {Pair.upstream} relayed to the DC", flush=True)
         for srv in servers:
             srv.close()
 

@@ -392,6 +392,81 @@ def ls_tls_facts(doc):
     return {"versions": f"status {tls.get('status')}: {tls.get('reason', '')}", "suites": "—", "groups": "—"}
 
 
+
+# ------------------------------------------------------------------------------------------ suites by code point
+def _suite_table():
+    names, codes = {}, {}
+    inc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "probes", "tls", "tls_cipher_suites.inc")
+    try:
+        with open(inc) as f:
+            for m in re.finditer(r'\{0x([0-9A-Fa-f]{4}), "([A-Z0-9_]+)"', f.read()):
+                names[int(m.group(1), 16)] = m.group(2)
+                codes[m.group(2)] = int(m.group(1), 16)
+    except OSError:
+        pass
+    return names, codes
+
+
+SUITE_NAMES, SUITE_CODES = _suite_table()
+VERSION_KEY = {"TLSv1.0": "tls1.0", "TLSv1.1": "tls1.1", "TLSv1.2": "tls1.2", "TLSv1.3": "tls1.3",
+               "SSLv3": "ssl3", "SSLv2": "ssl2"}
+
+
+def ls_suites(doc):
+    """{version: set of codes} from legacyscan's TLS JSON (first endpoint)."""
+    h = ls_host(doc)
+    if not h:
+        return None
+    for ep in h.get("probes", {}).get("tls", {}).get("endpoints") or []:
+        return {v: {int(c["hex"], 16) for c in cs if "hex" in c} for v, cs in (ep.get("ciphers") or {}).items()}
+    return None
+
+
+def sslscan_suites(xml_file):
+    try:
+        root = ET.parse(path(xml_file)).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    out = {}
+    for c in root.iter("cipher"):
+        if c.get("status") in ("accepted", "preferred") and c.get("id"):
+            out.setdefault(VERSION_KEY.get(c.get("sslversion"), c.get("sslversion")), set()).add(int(c.get("id"), 16))
+    return out
+
+
+def nmap_suites(xml_file):
+    """{version: set of codes} from ssl-enum-ciphers' structured output; unknown names are kept as -1 entries."""
+    try:
+        root = ET.parse(path(xml_file)).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    out = {}
+    for script in root.iter("script"):
+        if script.get("id") != "ssl-enum-ciphers":
+            continue
+        for vt in script.findall("table"):
+            ver = VERSION_KEY.get(vt.get("key"), vt.get("key"))
+            for ct in vt.findall("table[@key='ciphers']/table"):
+                name = next((e.text for e in ct.findall("elem") if e.get("key") == "name"), None)
+                if not name:
+                    continue
+                iana = name.replace("TLS_AKE_WITH_", "TLS_")  # nmap's names of the TLS 1.3 suites
+                out.setdefault(ver, set()).add(SUITE_CODES.get(iana, -1))
+    return out
+
+
+def testssl_suites(json_file):
+    d = load_json(json_file)
+    if not isinstance(d, list):
+        return None
+    got = set()
+    for x in d:
+        m = re.match(r"cipher_x([0-9a-fA-F]+)$", x.get("id", ""))
+        if m:
+            got.add(int(m.group(1), 16))
+    return {"all": got}
+
+
 # ------------------------------------------------------------------------------------------ the document
 L = []
 w = L.append
@@ -526,22 +601,29 @@ if read("b2-skipped"):
     B2 += ["## Benchmark 2: one TLS endpoint vs sslscan", "", f"Skipped: {read('b2-skipped').strip()}.", ""]
     goals.append(("2. one TLS endpoint: faster than sslscan", "not run (no tls probe)", "**unknown**"))
 elif glob.glob(path("b2-*-hyperfine.json")):
-    B2 += ["## Benchmark 2: one TLS endpoint, versions + suites, vs sslscan", ""]
-    B2.append("Endpoints: the legacy DC's LDAPS (127.0.0.1:636 in `ls-legacy`, GnuTLS) and an `openssl s_server -www "
-              "-cipher 'ALL:@SECLEVEL=0' -min_protocol TLSv1` started by the bench in its own namespace `ls-bench` "
-              "(127.0.0.1:4433). Commands: `legacyscan scan HOST:PORT --probes tls --format json -o /dev/null -q`, "
+    B2 += ["## Benchmark 2: one TLS endpoint, versions + suites, vs sslscan, nmap and testssl.sh", ""]
+    prio = (read("b2-gnutls-priority") or "").strip()
+    B2.append("Endpoints: the legacy DC's LDAPS (127.0.0.1:636 in `ls-legacy`, GnuTLS inside Samba), an `openssl s_server -www "
+              "-cipher 'ALL:@SECLEVEL=0' -min_protocol TLSv1` (127.0.0.1:4433) and a `gnutls-serv --priority "
+              f"{prio or '?'}` (127.0.0.1:4434), both started by the bench in its own namespace `ls-bench`. "
+              "Commands: `legacyscan scan HOST:PORT --probes tls --format json -o /dev/null -q`, "
               "`sslscan --no-colour HOST:PORT` (its defaults: certificate, renegotiation, compression, heartbleed, "
-              "fallback SCSV, groups, suites) and `sslscan-minimal` = the same with `--no-check-certificate "
-              "--no-heartbleed --no-renegotiation --no-compression --no-fallback --no-groups` (versions + suites only).")
+              "fallback SCSV, groups, suites), `sslscan-minimal` = the same with `--no-check-certificate "
+              "--no-heartbleed --no-renegotiation --no-compression --no-fallback --no-groups` (versions + suites only), "
+              "`nmap -Pn -n -sT -p PORT --script ssl-enum-ciphers HOST` and `testssl --quiet --color 0 --warnings off "
+              "-p -e --jsonfile F HOST:PORT`. legacyscan and sslscan under hyperfine; nmap and testssl.sh repeated "
+              f"runs ({META.get('runs', '?')}).")
     B2.append("")
     B2.append("| endpoint | tool | median | min – max | runs | versions found | suites found | TLS 1.3 groups |")
     B2.append("|---|---|---|---|---|---|---|---|")
     verdicts = []
-    for name in ("ldaps", "s_server"):
+    agreement = []
+    for name in ("ldaps", "s_server", "gnutls"):
         hf = hyperfine(f"b2-{name}-hyperfine.json")
         if not hf:
             continue
-        lsf = ls_tls_facts(load_json(f"b2-{name}-legacyscan.json")) or {}
+        lsdoc = load_json(f"b2-{name}-legacyscan.json")
+        lsf = ls_tls_facts(lsdoc) or {}
         ssf = sslscan_facts(f"b2-{name}-sslscan.xml") or {}
         med = {}
         for cmd, r in hf.items():
@@ -551,19 +633,83 @@ elif glob.glob(path("b2-*-hyperfine.json")):
             fx = lsf if tool == "legacyscan" else (ssf if tool == "sslscan" else {})
             B2.append(f"| {name} | {tool} | {fmt_s(r['median'])} | {fmt_s(r['min'])} – {fmt_s(r['max'])} | {r['runs']} "
                       f"| {fx.get('versions', '')} | {fx.get('suites', '')} | {fx.get('groups', '')} |")
-        if "legacyscan" in med and "sslscan" in med:
-            verdicts.append((name, med["legacyscan"], med["sslscan"], med.get("sslscan-minimal")))
+        suites = {"legacyscan": ls_suites(lsdoc), "sslscan": sslscan_suites(f"b2-{name}-sslscan.xml")}
+        for tool, key in (("nmap", f"b2-{name}-nmap"), ("testssl.sh", f"b2-{name}-testssl")):
+            runs = [x for x in TIMES.get(key, [])]
+            st = stats([x[2] for x in runs if x[1] == 0])
+            m, rng, n = fmt_stats(st)
+            med[tool] = st[0] if st else None
+            ext = "xml" if tool == "nmap" else "json"
+            first = sorted(glob.glob(path(f"{key}-*.{ext}")))
+            sx = (nmap_suites(os.path.basename(first[0])) if tool == "nmap" else testssl_suites(os.path.basename(first[0]))) if first else None
+            suites[tool] = sx
+            vers = ", ".join(sorted(sx)) if sx and tool == "nmap" else ""
+            cnt = (" / ".join(f"{v} {len(c)}" for v, c in sorted(sx.items())) if tool == "nmap" else
+                   f"{len(sx.get('all', ()))} in all (-e lists them without the version)") if sx else "—"
+            codes = sorted({x[1] for x in runs})
+            B2.append(f"| {name} | {tool} | {m} | {rng} | {n}{'' if codes in ([], [0]) else f' (exit codes {codes})'} | {vers} | {cnt} | |")
+        agreement.append((name, suites))
+        if med.get("legacyscan") and med.get("sslscan"):
+            verdicts.append((name, med["legacyscan"], med["sslscan"], med.get("sslscan-minimal"), med.get("nmap"),
+                             med.get("testssl.sh")))
     B2.append("")
-    for name, a, b, c in verdicts:
+    for name, a, b, c, n, t in verdicts:
         B2.append(f"- {name}: legacyscan {fmt_s(a)} vs sslscan {fmt_s(b)} ({b / a:.2f}x)"
-                  + (f", sslscan-minimal {fmt_s(c)} ({c / a:.2f}x)" if c else "") + ".")
+                  + (f", sslscan-minimal {fmt_s(c)} ({c / a:.2f}x)" if c else "")
+                  + (f", nmap ssl-enum-ciphers {fmt_s(n)} ({n / a:.1f}x)" if n else "")
+                  + (f", testssl.sh -p -e {fmt_s(t)} ({t / a:.1f}x)" if t else "") + ".")
     B2.append("")
+    if agreement:
+        B2 += ["### Agreement on the accepted suites", "",
+               "Suites compared by their IANA code point (legacyscan `hex`, sslscan `id`, nmap's IANA names mapped through "
+               "the project's IANA table, testssl.sh `cipher_xNNNN`). Per version for the tools that report the version; "
+               "testssl.sh `-e` reports one list for all versions, so it is compared with the union.", "",
+               "| endpoint | version | legacyscan | sslscan | nmap | testssl.sh | all agree | differences |",
+               "|---|---|---|---|---|---|---|---|"]
+        all_agree = True
+        for name, su in agreement:
+            ls = su.get("legacyscan") or {}
+            versions = sorted(set(ls) | set(su.get("sslscan") or {}) | set(su.get("nmap") or {}))
+            for v in versions + ["all"]:
+                row, sets = [], {}
+                for tool in ("legacyscan", "sslscan", "nmap", "testssl.sh"):
+                    d = su.get(tool)
+                    if d is None:
+                        row.append("—")
+                        continue
+                    if v == "all":
+                        got = set().union(*[set(x) for k, x in d.items() if k != "all"]) if tool != "testssl.sh" else set(d.get("all", ()))
+                    elif tool == "testssl.sh":
+                        row.append("")
+                        continue
+                    else:
+                        got = set(d.get(v, ()))
+                    sets[tool] = got
+                    row.append(str(len(got)))
+                agree = len({frozenset(x) for x in sets.values()}) <= 1
+                all_agree = all_agree and agree
+                diffs = []
+                if not agree and "legacyscan" in sets:
+                    base = sets["legacyscan"]
+                    for tool, got in sets.items():
+                        if tool == "legacyscan":
+                            continue
+                        extra, miss = sorted(got - base), sorted(base - got)
+                        if extra:
+                            diffs.append(f"{tool} also: {', '.join(SUITE_NAMES.get(x, hex(x)) for x in extra[:6])}")
+                        if miss:
+                            diffs.append(f"{tool} not: {', '.join(SUITE_NAMES.get(x, hex(x)) for x in miss[:6])}")
+                B2.append(f"| {name} | {v} | " + " | ".join(row) + f" | {'yes' if agree else '**no**'} | {'; '.join(diffs)} |")
+        B2.append("")
     if verdicts:
-        met = all(a < b and (c is None or a < c) for _, a, b, c in verdicts)
+        met = all(a < b and (c is None or a < c) for _, a, b, c, _, _ in verdicts)
         goals.append(("2. one TLS endpoint: faster than sslscan (default and minimal)",
                       "; ".join(f"{n}: legacyscan {fmt_s(a)} vs sslscan {fmt_s(b)}"
-                                + (f" / minimal {fmt_s(c)}" if c else "") for n, a, b, c in verdicts),
+                                + (f" / minimal {fmt_s(c)}" if c else "") for n, a, b, c, _, _ in verdicts),
                       "**met**" if met else "**not met**"))
+        if agreement:
+            goals.append(("2. the same accepted suites as sslscan, nmap and testssl.sh",
+                          "see the agreement table of benchmark 2", "**met**" if all_agree else "**not met** (differences listed)"))
 
 # ---------------------------------------------------------------- benchmark 3
 B3 = []
