@@ -4,12 +4,12 @@
 IPv4 address, optionally many times over (to build a large benchmark capture).
 
   pcap_rewrite.py --out OUT.pcap IN.pcap=127.0.0.11 [IN2.pcap=127.0.0.12 ...]
-  pcap_rewrite.py --out big.pcap --repeat 20000 --vary-clients IN.pcap=10.0.0.1 ...
+  pcap_rewrite.py --out big.pcap --repeat 16000 --vary-clients 1000 IN.pcap=10.0.0.1 ...
 
 The client of a flow is the sender of its first packet (the captures start before the client).
-With --repeat N every round shifts timestamps past the previous round, moves every client address
-up by one per round (--vary-clients: 10.0.0.1, 10.0.0.2, ...) and shifts TCP sequence numbers,
-so each round is a new set of flows. IPv4 header checksums are recomputed; TCP/UDP checksums are
+With --repeat N every round shifts timestamps past the previous round and shifts TCP sequence
+numbers, so each round is a new set of flows; --vary-clients K spreads the rounds over K client
+address sets (base, base+16, base+32, ...). IPv4 header checksums are recomputed; TCP/UDP checksums are
 left as they were (UDP's is zeroed, which RFC 768 allows), as capture tools do not verify them.
 """
 import argparse
@@ -64,7 +64,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--vary-clients", action="store_true")
+    ap.add_argument("--vary-clients", type=int, default=0, metavar="N",
+                    help="with --repeat: round R gives each input's client address base+16*(R %% N)")
     ap.add_argument("inputs", nargs="+", help="FILE=CLIENT_IPV4")
     a = ap.parse_args()
     inputs = []
@@ -83,7 +84,7 @@ def main():
     span = max((p[-1][0] for p, _ in inputs if p), default=0) - min((p[0][0] for p, _ in inputs if p), default=0) + 1_000_000
     for rnd in range(a.repeat):
         for pkts, client_base in inputs:
-            client_addr = client_base + (rnd if a.vary_clients else 0)
+            client_addr = client_base + (16 * (rnd % a.vary_clients) if a.vary_clients else 0)
             client_bytes = struct.pack(">I", client_addr)
             clients = {}
             for ts, frame, wirelen in pkts:

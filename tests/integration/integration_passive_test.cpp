@@ -106,7 +106,7 @@ TEST(IntegrationPassive, LiveCaptureSeesTheNetbiosProbesSamLogon) {
                           shell_quote("timeout -s INT 8 " + shell_quote(LEGACYSCAN_BINARY) +
                                       " pcap --interface lo --filter 'udp port 137 or udp port 138' --format json > " +
                                       out + " & sleep 2; " + shell_quote(LEGACYSCAN_BINARY) + " scan " + addr +
-                                      " --probes netbios -q --format json >/dev/null; wait");
+                                      " --probes netbios --timeout 2s -q --format json >/dev/null; wait");
   auto r = run_command(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = nlohmann::json::parse(slurp(out), nullptr, false);
