@@ -21,14 +21,14 @@ struct Cell {
   std::string verdict = "unknown";
   std::string reason;
   std::string negotiated;
-  std::string stack;  // TLS: the client stack the verdict belongs to (the worst one)
+  std::string stack;         // TLS: the client stack the verdict belongs to (the worst one)
   std::vector<Cell> stacks;  // TLS: every simulated stack (each with its own stack name)
 };
 
 // A matrix column: "smb", "kerberos", "tls" (with a port, or "any"), "ldap", "netbios".
 struct Column {
   std::string protocol;
-  std::string port;  // TLS only: "636", "3269", "any"
+  std::string port;                               // TLS only: "636", "3269", "any"
   [[nodiscard]] std::string label() const;        // "SMB", "Kerberos", "TLS 636"
   [[nodiscard]] std::string short_label() const;  // "SMB", "KRB", "TLS636" (terminal)
   bool operator==(const Column&) const = default;

@@ -24,7 +24,9 @@ table.facts td{font-family:ui-monospace,monospace;font-size:.85em;white-space:pr
 details{margin:.3em 0}summary{cursor:pointer}
 )";
 
-std::string cls(const std::string& verdict) { return "v v-" + html_escape(verdict); }
+std::string cls(const std::string& verdict) {
+  return "v v-" + html_escape(verdict);
+}
 
 std::string anchor(std::size_t host, const std::string& profile) {
   return "h" + std::to_string(host) + "-" + html_escape(profile);
@@ -39,7 +41,7 @@ void cell_reason_lines(std::ostream& out, const Cell& cell) {
       out << "<li data-stack=\"" << html_escape(s.stack) << "\"><span class=\"" << cls(s.verdict) << "\">"
           << html_escape(s.verdict) << "</span> " << html_escape(s.stack) << ": " << html_escape(s.reason) << "</li>";
     out << "</ul>";
-  } else if (!cell.stack.empty()) {
+  } else if (!cell.stack.empty() && !cell.reason.starts_with(cell.stack)) {
     out << " [" << html_escape(cell.stack) << "]";
   }
 }
@@ -72,7 +74,7 @@ void render_host(std::ostream& out, const Host& h, std::size_t index) {
           continue;
         }
         std::string hover = cell->reason;
-        if (!cell->stack.empty()) hover += " [" + cell->stack + "]";
+        if (!cell->stack.empty() && !cell->reason.starts_with(cell->stack)) hover += " [" + cell->stack + "]";
         out << "<td class=\"" << cls(cell->verdict) << "\" data-protocol=\"" << html_escape(c.protocol)
             << "\" data-port=\"" << html_escape(c.port) << "\" data-verdict=\"" << html_escape(cell->verdict)
             << "\" title=\"" << html_escape(hover) << "\">" << html_escape(cell->verdict);
@@ -109,9 +111,9 @@ void render_host(std::ostream& out, const Host& h, std::size_t index) {
   if (!h.evidence.empty()) {
     out << "<h3>Evidence</h3>\n";
     for (const auto& e : h.evidence) {
-      out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"><summary>" << html_escape(e.probe)
-          << ": " << html_escape(e.status) << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")")
-          << "</summary>\n<table class=\"facts\">";
+      out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"><summary>"
+          << html_escape(e.probe) << ": " << html_escape(e.status)
+          << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")") << "</summary>\n<table class=\"facts\">";
       for (const auto& f : e.facts)
         out << "<tr><td>" << html_escape(f.path) << "</td><td>" << html_escape(f.value) << "</td></tr>";
       out << "</table></details>\n";
@@ -127,14 +129,26 @@ std::string html_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += ' ';
+        else
+          out += c;
     }
   }
   return out;
@@ -151,8 +165,9 @@ void render_html(std::ostream& out, const Report& r) {
       << r.hosts.size() << " host(s)" << (r.complete ? "" : ", <strong>interrupted: results are partial</strong>")
       << ".</p>\n";
   if (r.has_policy)
-    out << "<p class=\"" << (r.policy_passed ? "pass" : "fail") << "\" id=\"policy\">Policy: "
-        << (r.policy_passed ? "every rule held" : "at least one rule failed") << ".</p>\n";
+    out << "<p class=\"" << (r.policy_passed ? "pass" : "fail")
+        << "\" id=\"policy\">Policy: " << (r.policy_passed ? "every rule held" : "at least one rule failed")
+        << ".</p>\n";
   out << "<p class=\"legend\"><span class=\"v-works\">works</span><span class=\"v-degraded\">degraded: works with a "
          "weakness</span><span class=\"v-fails\">fails</span><span class=\"v-unknown\">unknown: could not be "
          "decided</span><span class=\"v-none\">-: not used by the client</span> Hover over a cell for its reason; "

@@ -72,18 +72,24 @@ std::string md(const std::string& s) {
       continue;
     }
     if (static_cast<unsigned char>(c) < 0x20) continue;
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (std::string_view("|\\`*_[]#!").find(c) != std::string_view::npos) out += std::string("\\") + c;
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (std::string_view("|\\`*_[]#!").find(c) != std::string_view::npos)
+      out += std::string("\\") + c;
+    else
+      out += c;
   }
   return out;
 }
 
 // Words of `text` after `prefix`, wrapped at `width` display columns; continuation lines start with
 // `indent` spaces. A word longer than a line is cut.
-void wrap(std::ostream& out, const std::string& prefix, const std::string& text, std::size_t indent, std::size_t width) {
+void wrap(std::ostream& out, const std::string& prefix, const std::string& text, std::size_t indent,
+          std::size_t width) {
   std::string line = prefix;
   std::size_t start = 0;
   bool first_word = true;
@@ -138,8 +144,10 @@ void render_terminal_matrix(std::ostream& out, const Host& host, bool colour, st
     for (const auto& c : host.columns) {
       if (fold_tls && c.protocol == "tls") {
         auto it = std::find_if(cols.begin(), cols.end(), [](const TermColumn& t) { return t.label == "TLS*"; });
-        if (it == cols.end()) cols.push_back({"TLS*", {c}});
-        else it->parts.push_back(c);
+        if (it == cols.end())
+          cols.push_back({"TLS*", {c}});
+        else
+          it->parts.push_back(c);
       } else {
         cols.push_back({c.short_label(), {c}});
       }
@@ -161,11 +169,14 @@ void render_terminal_matrix(std::ostream& out, const Host& host, bool colour, st
   const char* reset = colour ? kReset : "";
   out << "  " << bold << fit("CLIENT", name_w);
   for (const auto& c : cols) out << "  " << fit(c.label, std::max<std::size_t>(4, c.label.size()));
-  out << "  " << "OVERALL" << reset << "\n";
+  out << "  "
+      << "OVERALL" << reset << "\n";
   auto put = [&](const std::string& verdict, std::size_t w, bool known) {
     const std::string word = known ? word_of(verdict) : "-";
-    if (colour && known) out << colour_of(verdict) << fit(word, w) << kReset;
-    else out << fit(word, w);
+    if (colour && known)
+      out << colour_of(verdict) << fit(word, w) << kReset;
+    else
+      out << fit(word, w);
   };
   for (const auto& row : host.clients) {
     out << "  " << fit(printable(row.name), name_w);
@@ -198,7 +209,7 @@ void render_terminal_summary(std::ostream& out, const Host& host, bool colour) {
     for (const auto& [col, cell] : row.cells) {
       if (cell.verdict != "fails") continue;
       std::string line = row.name + ": " + col.label() + ": " + cell.reason;
-      if (!cell.stack.empty()) line += " [" + cell.stack + "]";
+      if (!cell.stack.empty() && !cell.reason.starts_with(cell.stack)) line += " [" + cell.stack + "]";
       wrap(out, std::string("  ") + (colour ? colour_of("fails") : "") + "FAIL" + reset + " ", printable(line), 7, 100);
       break;
     }
@@ -260,7 +271,8 @@ void render_markdown(std::ostream& out, const Report& r) {
         out << "| " << md(row.name) << " |";
         for (const auto& c : h.columns) {
           const auto* cell = row.cell(c);
-          out << " " << (cell ? md(cell->verdict) + (cell->negotiated.empty() ? "" : " (" + md(cell->negotiated) + ")") : "")
+          out << " "
+              << (cell ? md(cell->verdict) + (cell->negotiated.empty() ? "" : " (" + md(cell->negotiated) + ")") : "")
               << " |";
         }
         out << " **" << md(row.verdict) << "** |\n";
@@ -278,7 +290,8 @@ void render_markdown(std::ostream& out, const Report& r) {
     }
     if (!h.evidence.empty()) {
       out << "\n### Probes\n\n| Probe | Status | Reason |\n|---|---|---|\n";
-      for (const auto& e : h.evidence) out << "| " << md(e.probe) << " | " << md(e.status) << " | " << md(e.reason) << " |\n";
+      for (const auto& e : h.evidence)
+        out << "| " << md(e.probe) << " | " << md(e.status) << " | " << md(e.reason) << " |\n";
     }
     if (!h.policy.empty()) {
       out << "\n### Policy\n\n| Rule | Result | Evidence |\n|---|---|---|\n";
@@ -286,7 +299,8 @@ void render_markdown(std::ostream& out, const Report& r) {
         out << "| " << md(p.rule) << " | " << (p.passed ? "passed" : "**FAILED**") << " | " << md(p.evidence) << " |\n";
     }
   }
-  if (r.has_policy) out << "\nPolicy: " << (r.policy_passed ? "every rule held." : "**at least one rule failed.**") << "\n";
+  if (r.has_policy)
+    out << "\nPolicy: " << (r.policy_passed ? "every rule held." : "**at least one rule failed.**") << "\n";
 }
 
 void render_csv(std::ostream& out, const Report& r) {

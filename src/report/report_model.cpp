@@ -131,7 +131,8 @@ Host host_of(const json& h, const std::string& at) {
           throw Bad{cat + ": unknown protocol"};
         if (proto == "tls") {
           if (!c.is_object()) throw Bad{cat + ": must be an object of ports"};
-          for (const auto& [port, pc] : c.items()) row.cells.emplace_back(Column{"tls", port}, cell_of(pc, cat + "." + port));
+          for (const auto& [port, pc] : c.items())
+            row.cells.emplace_back(Column{"tls", port}, cell_of(pc, cat + "." + port));
         } else {
           row.cells.emplace_back(Column{proto, ""}, cell_of(c, cat));
         }
@@ -147,8 +148,8 @@ Host host_of(const json& h, const std::string& at) {
   if (h.contains("matrix_status")) {
     const auto& ms = h.at("matrix_status");
     if (!ms.is_object()) throw Bad{at + ".matrix_status: must be an object"};
-    host.matrix_status = text(ms, "status", at + ".matrix_status", true) + ": " +
-                         text(ms, "reason", at + ".matrix_status", false);
+    host.matrix_status =
+        text(ms, "status", at + ".matrix_status", true) + ": " + text(ms, "reason", at + ".matrix_status", false);
   }
   if (h.contains("probes")) {
     if (!h.at("probes").is_object()) throw Bad{at + ".probes: must be an object"};
@@ -207,10 +208,14 @@ std::string Host::title() const {
 Tally tally(const Host& h) {
   Tally t;
   for (const auto& c : h.clients) {
-    if (c.verdict == "works") ++t.works;
-    else if (c.verdict == "degraded") ++t.degraded;
-    else if (c.verdict == "fails") ++t.fails;
-    else ++t.unknown;
+    if (c.verdict == "works")
+      ++t.works;
+    else if (c.verdict == "degraded")
+      ++t.degraded;
+    else if (c.verdict == "fails")
+      ++t.fails;
+    else
+      ++t.unknown;
   }
   return t;
 }
@@ -220,7 +225,8 @@ Decoded<Report> report_from_json(const json& doc) {
   try {
     if (!doc.is_object()) throw Bad{"the document is not a JSON object"};
     if (!doc.contains("hosts") || !doc.at("hosts").is_array()) throw Bad{"no \"hosts\" array: not a legacyscan result"};
-    if (doc.contains("tool") && doc.at("tool").is_object()) r.tool_version = text(doc.at("tool"), "version", "tool", false);
+    if (doc.contains("tool") && doc.at("tool").is_object())
+      r.tool_version = text(doc.at("tool"), "version", "tool", false);
     r.started = text(doc, "started", "document", false);
     r.finished = text(doc, "finished", "document", false);
     if (doc.contains("complete")) {
@@ -254,7 +260,8 @@ Decoded<Report> report_from_json(const json& doc) {
         for (auto& h : r.hosts)
           if (line.host == h.target + " (" + h.address + ")" || line.host == h.target || line.host == h.title())
             owner = &h;
-        if (!owner) throw Bad{"policy.rules[" + std::to_string(k - 1) + "].host: \"" + line.host + "\" is no scanned host"};
+        if (!owner)
+          throw Bad{"policy.rules[" + std::to_string(k - 1) + "].host: \"" + line.host + "\" is no scanned host"};
         owner->policy.push_back(std::move(line));
       }
       r.has_policy = true;

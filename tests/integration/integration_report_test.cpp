@@ -19,7 +19,9 @@ const std::string& legacy_scan_file() {
   return path;
 }
 
-RunResult legacyscan(const std::string& args) { return run_command(shell_quote(LEGACYSCAN_BINARY) + " " + args); }
+RunResult legacyscan(const std::string& args) {
+  return run_command(shell_quote(LEGACYSCAN_BINARY) + " " + args);
+}
 
 // Loads file://PATH in headless Chromium inside ls-NS and returns what chromium_dom_matrix.py read.
 json chromium_read(const std::string& ns, const std::string& html_path, const std::string& tag) {
@@ -90,7 +92,8 @@ TEST(IntegrationReport, ChromiumRendersTheMatrixOfALegacyScanAndNothingIsFetched
   const auto ctl = chromium_read("legacy", control, "control");
   json page_annotation;
   for (const auto& q : ctl.at("requests"))
-    if (q.at("url").get<std::string>().find("control.invalid") != std::string::npos) page_annotation = q.at("traffic_annotation");
+    if (q.at("url").get<std::string>().find("control.invalid") != std::string::npos)
+      page_annotation = q.at("traffic_annotation");
   ASSERT_FALSE(page_annotation.is_null()) << "the control page's request is not in the network log: " << ctl.dump();
 
   const auto seen = chromium_read("legacy", html, "report");
@@ -130,11 +133,12 @@ TEST(IntegrationReport, ReportCommandRendersEveryFormatOfTheSavedScan) {
     std::ofstream f(csv_file);
     f << csv.out;
   }
-  auto rows = run_command("/usr/bin/python3 -c " +
-                          shell_quote("import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); "
-                                      "print(len(r)-1, set(len(x) for x in r), "
-                                      "sum(1 for x in r if x[2]=='windows-xp-sp3' and x[4]=='smb' and x[6]=='works'))") +
-                          " " + csv_file);
+  auto rows =
+      run_command("/usr/bin/python3 -c " +
+                  shell_quote("import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); "
+                              "print(len(r)-1, set(len(x) for x in r), "
+                              "sum(1 for x in r if x[2]=='windows-xp-sp3' and x[4]=='smb' and x[6]=='works'))") +
+                  " " + csv_file);
   EXPECT_EQ(rows.out, std::to_string(cells) + " {10} 1\n") << rows.err;
 
   auto md = legacyscan("report " + legacy_scan_file() + " --format markdown");
@@ -156,8 +160,8 @@ TEST(IntegrationReport, ReportCommandRendersEveryFormatOfTheSavedScan) {
 
   // A JSON-lines scan renders too.
   const std::string jsonl = ::testing::TempDir() + "/legacyscan-report.jsonl";
-  auto lines = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--format",
-                                     "jsonl", "-o", jsonl});
+  auto lines = run_in_lab(
+      "legacy", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--format", "jsonl", "-o", jsonl});
   ASSERT_EQ(lines.exit_code, 0) << lines.err;
   auto from_lines = legacyscan("report " + jsonl + " --format markdown");
   EXPECT_EQ(from_lines.exit_code, 0) << from_lines.err;

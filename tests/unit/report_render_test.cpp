@@ -30,26 +30,30 @@ Report model_of(const json& doc) {
 // A scan document with one host whose every server-controlled string is hostile.
 json hostile_doc(const std::string& evil) {
   json cell{{"verdict", "fails"}, {"reason", evil}, {"negotiated", evil}};
-  json tls_cell{{"verdict", "degraded"}, {"reason", evil}, {"stack", evil},
+  json tls_cell{{"verdict", "degraded"},
+                {"reason", evil},
+                {"stack", evil},
                 {"stacks", json::array({{{"verdict", "degraded"}, {"reason", evil}, {"stack", evil}}})}};
-  return json{{"schema_version", 1},
-              {"tool", {{"name", "legacyscan"}, {"version", "0"}}},
-              {"started", "2026-01-01T00:00:00Z"},
-              {"finished", "2026-01-01T00:00:01Z"},
-              {"complete", true},
-              {"hosts",
-               json::array({{{"target", evil},
-                             {"address", "127.0.0.1"},
-                             {"probes", {{"smb", {{"status", "ok"}, {"reason", evil}, {"ports", {{"445", {{"banner", evil}}}}}}}}},
-                             {"matrix",
-                              json::array({{{"profile", evil},
-                                            {"name", evil},
-                                            {"verdict", "fails"},
-                                            {"protocols", {{"smb", cell}, {"tls", {{"636", tls_cell}}}}}}})}}})},
-              {"policy",
-               {{"passed", false},
-                {"rules", json::array({{{"rule", "smb1=off"}, {"host", evil + " (127.0.0.1)"}, {"passed", false},
-                                        {"evidence", evil}}})}}}};
+  return json{
+      {"schema_version", 1},
+      {"tool", {{"name", "legacyscan"}, {"version", "0"}}},
+      {"started", "2026-01-01T00:00:00Z"},
+      {"finished", "2026-01-01T00:00:01Z"},
+      {"complete", true},
+      {"hosts",
+       json::array(
+           {{{"target", evil},
+             {"address", "127.0.0.1"},
+             {"probes", {{"smb", {{"status", "ok"}, {"reason", evil}, {"ports", {{"445", {{"banner", evil}}}}}}}}},
+             {"matrix", json::array({{{"profile", evil},
+                                      {"name", evil},
+                                      {"verdict", "fails"},
+                                      {"protocols", {{"smb", cell}, {"tls", {{"636", tls_cell}}}}}}})}}})},
+      {"policy",
+       {{"passed", false},
+        {"rules",
+         json::array(
+             {{{"rule", "smb1=off"}, {"host", evil + " (127.0.0.1)"}, {"passed", false}, {"evidence", evil}}})}}}};
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
@@ -59,9 +63,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') in_quotes = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        in_quotes = false;
+      else
+        field += c;
     } else if (c == '"' && field.empty() && !quoted) {
       in_quotes = quoted = true;
     } else if (c == ',') {
@@ -152,7 +159,8 @@ TEST(ReportHtml, SelfContainedAndFetchesNothing) {
     ++rows;
     for (const auto& [proto, c] : r.at("protocols").items()) cells += proto == "tls" ? c.size() : 1;
   }
-  const std::regex cell("<td class=\"v v-[a-z]+( overall)?\" data-protocol=\"[a-z]+\"( data-port=\"[0-9a-z]*\")? data-verdict=");
+  const std::regex cell(
+      "<td class=\"v v-[a-z]+( overall)?\" data-protocol=\"[a-z]+\"( data-port=\"[0-9a-z]*\")? data-verdict=");
   const auto n = std::distance(std::sregex_iterator(html.begin(), html.end(), cell), std::sregex_iterator());
   EXPECT_EQ(static_cast<std::size_t>(n), cells + rows);
 }
