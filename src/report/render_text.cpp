@@ -164,7 +164,8 @@ void render_terminal_matrix(std::ostream& out, const Host& host, bool colour, st
   auto cols = build(false);
   if (total(cols, 20) > width) cols = build(true);
   const std::size_t fixed = total(cols, 0);
-  name_w = std::clamp<std::size_t>(width > fixed ? width - fixed : 20, 12, name_w);
+  // The names get what the columns leave of the width (at least 12), never more than the longest name.
+  name_w = std::min(name_w, std::max<std::size_t>(width > fixed ? width - fixed : 0, 12));
   const char* bold = colour ? "\x1b[1m" : "";
   const char* reset = colour ? kReset : "";
   out << "  " << bold << fit("CLIENT", name_w);

@@ -250,6 +250,12 @@ TEST(ReportTerminal, MatrixFitsHundredColumnsWithAndWithoutColour) {
   }
 }
 
+TEST(ReportTerminal, ShortNamesKeepTheHeaderWidth) {
+  std::ostringstream out;
+  render_terminal_matrix(out, model_of(hostile_doc("x")).hosts.at(0), false);
+  EXPECT_TRUE(out.str().starts_with("  CLIENT  SMB   TLS636  OVERALL\n  x       FAIL  weak    FAIL")) << out.str();
+}
+
 TEST(ReportTerminal, ManyTlsPortsFoldIntoOneColumn) {
   auto doc = hostile_doc("reason");
   auto& tls = doc["hosts"][0]["matrix"][0]["protocols"]["tls"];
