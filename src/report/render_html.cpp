@@ -14,8 +14,10 @@ h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #888}h3{font-size:1
 table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
 thead th{background:#eee}
-table.matrix td{text-align:center;white-space:nowrap}
-table.matrix td small{display:block;color:#333;font-size:.8em}
+table.matrix th[scope=row]{white-space:nowrap}
+table.matrix td{text-align:center;min-width:6em}
+table.matrix td[data-protocol=tls]{min-width:11em}
+table.matrix td small{display:block;color:#333;font-size:.75em;max-width:16em;margin:auto}
 .v-works{background:#c8efc8}.v-degraded{background:#ffe9a8}.v-fails{background:#f7b4b4;font-weight:bold}
 .v-unknown{background:#e2e2e2;color:#555}.v-none{background:#fafafa;color:#999}
 .legend span{display:inline-block;padding:.1em .6em;margin-right:.5em;border:1px solid #bbb}
@@ -23,6 +25,16 @@ table.facts td{font-family:ui-monospace,monospace;font-size:.85em;white-space:pr
 .meta{color:#555}.fail{color:#a00;font-weight:bold}.pass{color:#070}
 details{margin:.3em 0}summary{cursor:pointer}
 )";
+
+// Long suite names ("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA") may break after their underscores.
+std::string breakable(const std::string& s) {
+  std::string out;
+  for (char c : html_escape(s)) {
+    out += c;
+    if (c == '_') out += "<wbr>";
+  }
+  return out;
+}
 
 std::string cls(const std::string& verdict) {
   return "v v-" + html_escape(verdict);
@@ -78,7 +90,7 @@ void render_host(std::ostream& out, const Host& h, std::size_t index) {
         out << "<td class=\"" << cls(cell->verdict) << "\" data-protocol=\"" << html_escape(c.protocol)
             << "\" data-port=\"" << html_escape(c.port) << "\" data-verdict=\"" << html_escape(cell->verdict)
             << "\" title=\"" << html_escape(hover) << "\">" << html_escape(cell->verdict);
-        if (!cell->negotiated.empty()) out << "<small>" << html_escape(cell->negotiated) << "</small>";
+        if (!cell->negotiated.empty()) out << "<small>" << breakable(cell->negotiated) << "</small>";
         out << "</td>";
       }
       out << "<td class=\"" << cls(row.verdict) << " overall\" data-protocol=\"overall\" data-verdict=\""
