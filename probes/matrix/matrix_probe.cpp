@@ -349,7 +349,6 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
   }
   co_return make_cell(CellVerdict::fails, "no ServerHello");
 }
-#endif
 
 // Why a server refused a client's hello, from what the tls probe measured on that port: no version
 // in common, or no suite in common at the versions both speak. Empty when the probe's results say the
@@ -381,6 +380,8 @@ std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) 
   if (!server_suites.empty()) out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";
   return out;
 }
+
+#endif
 
 // ---- LDAP and NetBIOS: the probes already sent what these clients send ----------------------------
 
