@@ -104,13 +104,20 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 // "/Date(1700000000000)/" (Windows PowerShell 5.1), ISO 8601 with optional fraction and offset
 // (PowerShell 7), or "M/D/YYYY h:mm:ss AM" (Export-Csv, en-US). 0 when unparseable.
+bool plausible(int y, int mo, int d, int h, int mi, int se) {
+  return y >= 1601 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 &&
+         mi <= 59 && se >= 0 && se <= 60;
+}
+
 std::int64_t parse_time(const std::string& s) {
   long long ms = 0;
-  if (std::sscanf(s.c_str(), "/Date(%lld", &ms) == 1) return ms * 1000;
+  if (std::sscanf(s.c_str(), "/Date(%lld", &ms) == 1)
+    return ms > 0 && ms < 253402300800000LL ? static_cast<std::int64_t>(ms) * 1000 : 0;  // up to year 9999
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   char sep = 0;
   int n = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &se, &n) == 7) {
+    if (!plausible(y, mo, d, h, mi, se)) return 0;
     std::int64_t us =
         (days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se) *
         1000000;
@@ -130,6 +137,7 @@ std::int64_t parse_time(const std::string& s) {
   }
   char ampm[3] = {0, 0, 0};
   if (std::sscanf(s.c_str(), "%d/%d/%d %d:%d:%d %2s", &mo, &d, &y, &h, &mi, &se, ampm) >= 6) {
+    if (!plausible(y, mo, d, h, mi, se)) return 0;
     if ((ampm[0] == 'P' || ampm[0] == 'p') && h < 12) h += 12;
     if ((ampm[0] == 'A' || ampm[0] == 'a') && h == 12) h = 0;
     return (days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se) *
