@@ -15,12 +15,14 @@
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <random>
 #include <spdlog/spdlog.h>
 
 #include "legacyscan/net.hpp"
 #include "probes/ldap/ldap_codec.hpp"
 #include "probes/ldap/ldap_ntlm.hpp"
 #include "probes/ldap/ldap_result.hpp"
+#include "probes/ldap/ldap_tls.hpp"
 
 namespace legacyscan::ldap {
 
@@ -29,6 +31,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::uint16_t kLdapPort = 389;
+constexpr std::uint16_t kGcPort = 3268;
 // What the V5EX ping asks for: the _EX answer with the DC's own idea of its address (DcSockAddr).
 constexpr std::uint32_t kNtVerEx = NETLOGON_NT_VERSION_5EX | NETLOGON_NT_VERSION_5EX_WITH_IP;
 // Caps on one search's answer.
@@ -58,7 +61,17 @@ class LdapConnection {
     if (conn_) conn_->close();
   }
 
-  asio::awaitable<Outcome> send(ByteView message) { co_return co_await conn_->write(message); }
+  asio::awaitable<Outcome> send(ByteView message) {
+    if (tls_) co_return co_await tls_->write(*conn_, message);
+    co_return co_await conn_->write(message);
+  }
+
+  // TLS from here on (LDAPS at once, or after a successful StartTLS).
+  asio::awaitable<Outcome> start_tls() {
+    if (!buf_.empty()) co_return Outcome::failure(Status::protocol_error, "bytes after the StartTLS response");
+    co_return co_await TlsLink::start(*conn_, tls_);
+  }
+  [[nodiscard]] const TlsLink* tls() const { return tls_.get(); }
 
   // The next whole LDAPMessage.
   asio::awaitable<Outcome> next(LDAPMessage& out) {
@@ -72,13 +85,17 @@ class LdapConnection {
         out = std::move(*m);
         co_return Outcome::success();
       }
-      auto o = co_await conn_->read_some(buf_);
+      // No co_await inside a conditional expression: GCC 12 miscompiles it.
+      Outcome o;
+      if (tls_) o = co_await tls_->read_some(*conn_, buf_);
+      else o = co_await conn_->read_some(buf_);
       if (!o.ok()) co_return o;
     }
   }
 
  private:
   std::unique_ptr<TcpConnection> conn_;
+  std::unique_ptr<TlsLink> tls_;
   Bytes buf_;
 };
 
@@ -140,6 +157,8 @@ asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const
   p.port = port;
   p.nt_version_requested = ping.NtVer;
   p.dns_domain_requested = ping.DnsDomain;
+  p.user_requested = ping.User;
+  p.aac_requested = ping.AAC;
   constexpr std::int32_t id = 1;  // each exchange has its own socket, so no stale answer can match
   const Bytes request = encode_search_request(id, make_ldap_ping(ping));
   UdpExchange how;
@@ -172,6 +191,8 @@ asio::awaitable<CldapPing> tcp_ping(ProbeContext& ctx, std::uint16_t port, const
   p.port = port;
   p.nt_version_requested = ping.NtVer;
   p.dns_domain_requested = ping.DnsDomain;
+  p.user_requested = ping.User;
+  p.aac_requested = ping.AAC;
   SearchResponse s;
   p.outcome = co_await tcp_search(ctx, port, make_ldap_ping(ping), s);
   if (p.outcome.ok()) interpret_ping(p, s);
@@ -341,6 +362,245 @@ asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t p
   co_return b;
 }
 
+// ---- channel binding ([MS-ADTS] 5.1.2.2 / [MS-NLMP] MsvAvChannelBindings) ----------------------
+
+constexpr const char* kStartTlsOid = "1.3.6.1.4.1.1466.20037";
+// What a DC that enforces channel binding puts into the diagnostic message of a refused bind:
+// SEC_E_BAD_BINDINGS ("data 80090346").
+constexpr const char* kBadBindings = "80090346";
+
+std::uint64_t filetime_now() {
+  const auto since_1970 =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return static_cast<std::uint64_t>(since_1970) * 10 + 116444736000000000ULL;
+}
+
+// The account the binds use: the user's (--user/--password), else a fake one that no DC holds.
+struct NtlmAccount {
+  std::string user;
+  std::string domain;  // "" = the DC's NetBIOS domain from its CHALLENGE_MESSAGE
+  std::string password;
+  bool real = false;
+};
+
+NtlmAccount ntlm_account(const Credentials& c) {
+  NtlmAccount a;
+  if (!c.has_user() || c.password.empty()) {
+    a.user = "legacyscan-probe";
+    a.password = kFakePassword;
+    return a;
+  }
+  a.real = true;
+  a.password = c.password;
+  if (auto bs = c.user.find('\\'); bs != std::string::npos) {
+    a.domain = c.user.substr(0, bs);
+    a.user = c.user.substr(bs + 1);
+  } else {
+    a.user = c.user;  // "name" (the DC's domain) or a UPN "name@realm" with an empty domain
+    if (c.user.find('@') != std::string::npos) a.domain.clear();
+  }
+  return a;
+}
+
+// One NTLM bind over a fresh TLS session: StartTLS on 389 first when `starttls`.
+asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, bool starttls, const NtlmAccount& who,
+                                         const std::string& token, bool sign, std::string& tls_version) {
+  const std::uint32_t flags = kUnsignedNegotiateFlags | (sign ? kNtlmsspNegotiateSign : 0);
+  BindCheck b;
+  std::unique_ptr<LdapConnection> conn;
+  b.outcome = co_await LdapConnection::open(ctx, port, conn);
+  if (!b.outcome.ok()) co_return b;
+  std::int32_t id = 1;
+  if (starttls) {
+    b.stage = "starttls";
+    b.outcome = co_await conn->send(encode_extended_request(id, kStartTlsOid));
+    if (!b.outcome.ok()) co_return b;
+    LDAPMessage m;
+    b.outcome = co_await conn->next(m);
+    if (!b.outcome.ok()) co_return b;
+    if (!m.extendedResp) {
+      b.outcome = Outcome::failure(Status::protocol_error, "answer to StartTLS is [APPLICATION " +
+                                                               std::to_string(m.protocolOp) + "]");
+      co_return b;
+    }
+    if (m.extendedResp->result.resultCode != LDAP_SUCCESS) {
+      b.outcome = Outcome::failure(Status::refused, "StartTLS refused: " +
+                                                        result_code_name(m.extendedResp->result.resultCode) + " " +
+                                                        m.extendedResp->result.diagnosticMessage);
+      co_return b;
+    }
+    ++id;
+  }
+  b.stage = "tls";
+  b.outcome = co_await conn->start_tls();
+  if (!b.outcome.ok()) co_return b;
+  tls_version = conn->tls()->version();
+  std::optional<std::array<std::uint8_t, 16>> bindings;
+  if (token == "correct") {
+    const Bytes hash = certificate_end_point_hash(conn->tls()->server_certificate());
+    if (hash.empty()) {
+      b.outcome = Outcome::failure(Status::protocol_error, "the server's certificate does not parse");
+      co_return b;
+    }
+    bindings = tls_server_end_point_bindings(hash);
+  } else if (token == "wrong") {
+    // The binding of a certificate whose hash is all zeros: well-formed, and never this server's.
+    bindings = tls_server_end_point_bindings(Bytes(32, 0));
+  }
+  BindRequest req;
+  req.sasl_mechanism = "GSS-SPNEGO";
+  req.sasl_credentials = encode_ntlm_negotiate(flags);
+  b.outcome = co_await conn->send(encode_bind_request(id, req));
+  if (!b.outcome.ok()) co_return b;
+  BindResponse r;
+  b.stage = "negotiate";
+  if (!co_await read_bind_response(*conn, id, b, r)) co_return b;
+  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
+    b.result_code = r.result.resultCode;
+    b.diagnostic = r.result.diagnosticMessage;
+    co_return b;
+  }
+  auto challenge = decode_ntlm_challenge(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView());
+  if (!challenge) {
+    b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress: " + challenge.error);
+    co_return b;
+  }
+  NtlmV2Logon logon;
+  logon.user = who.user;
+  logon.domain = who.real ? who.domain : challenge->NbDomainName;
+  if (who.real && who.domain.empty() && who.user.find('@') == std::string::npos) logon.domain = challenge->NbDomainName;
+  logon.password = who.password;
+  logon.timestamp = challenge->Timestamp.value_or(filetime_now());
+  static std::mt19937_64 gen{std::random_device{}()};
+  const std::uint64_t cc = gen();
+  for (int i = 0; i < 8; ++i) logon.client_challenge[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(cc >> (8 * i));
+  logon.channel_bindings = bindings;
+  logon.NegotiateFlags = flags;
+  req.sasl_credentials = encode_ntlm_authenticate_v2(*challenge, logon);
+  ++id;
+  b.outcome = co_await conn->send(encode_bind_request(id, req));
+  if (!b.outcome.ok()) co_return b;
+  b.stage = "authenticate";
+  if (!co_await read_bind_response(*conn, id, b, r)) co_return b;
+  b.result_code = r.result.resultCode;
+  b.diagnostic = r.result.diagnosticMessage;
+  (void)co_await conn->send(encode_unbind_request(id + 1));
+  co_return b;
+}
+
+std::string describe_bind(const ChannelBindingAttempt& a) {
+  std::string token = a.token == "none" ? "without a token" : "with a " + a.token + " token";
+  if (!a.bind.result_code) return "bind " + token + ": " + a.bind.outcome.reason;
+  std::string d = "bind " + token + ": " + result_code_name(*a.bind.result_code) + " (" +
+                  std::to_string(*a.bind.result_code) + ")";
+  if (!a.bind.diagnostic.empty()) d += " \"" + a.bind.diagnostic + "\"";
+  return d;
+}
+
+bool bad_bindings(const ChannelBindingAttempt& a) {
+  return a.bind.result_code && *a.bind.result_code != LDAP_SUCCESS &&
+         a.bind.diagnostic.find(kBadBindings) != std::string::npos;
+}
+bool succeeded(const ChannelBindingAttempt& a) { return a.bind.result_code && *a.bind.result_code == LDAP_SUCCESS; }
+
+// Decides never / when_supported / always from the binds without a token, with a wrong one, and (with
+// credentials) with the right one, which proves that the account logs on at all.
+void judge_channel_binding(ChannelBindingCheck& c) {
+  std::string evidence;
+  for (const auto& a : c.attempts) evidence += (evidence.empty() ? "" : "; ") + describe_bind(a);
+  const ChannelBindingAttempt* none = nullptr;
+  const ChannelBindingAttempt* wrong = nullptr;
+  const ChannelBindingAttempt* right = nullptr;
+  for (const auto& a : c.attempts) {
+    if (a.token == "none") none = &a;
+    if (a.token == "wrong") wrong = &a;
+    if (a.token == "correct") right = &a;
+  }
+  c.verdict = "unknown";
+  if (none && bad_bindings(*none)) {
+    c.verdict = "always";
+  } else if (none && wrong && bad_bindings(*wrong) && (succeeded(*none) || !c.credentials)) {
+    c.verdict = "when_supported";
+  } else if (c.credentials && none && wrong && succeeded(*none) && succeeded(*wrong)) {
+    c.verdict = "never";
+    evidence = "bind without/with a wrong token succeeded (" + evidence + ")";
+  } else if (!c.credentials) {
+    evidence += "; with a fake account no bind can succeed, so only a refusal naming the binding (data 80090346) "
+                "decides: give --user and --password";
+  } else if (right && !succeeded(*right)) {
+    evidence += "; no NTLM bind over TLS succeeds, not even with the right token, so the tokens decide nothing";
+  }
+  if (!c.unsigned_refusal.empty())
+    evidence = "without NTLM signing: " + c.unsigned_refusal + "; with signing: " + evidence;
+  c.evidence = evidence;
+}
+
+asio::awaitable<ChannelBindingCheck> channel_binding_check(ProbeContext& ctx, std::uint16_t port, bool starttls,
+                                                           NtlmAccount who) {
+  ChannelBindingCheck c;
+  c.port = port;
+  c.transport = starttls ? "starttls" : "ldaps";
+  c.credentials = who.real;
+  std::vector<std::string> tokens{"none", "wrong"};
+  if (who.real) tokens.emplace_back("correct");
+  // Windows forbids SASL signing on a TLS connection; Samba with `ldap server require strong auth = yes`
+  // wants it even there ("Sign or Seal are required."). So without signing first, and when the DC asks
+  // for it, every bind again with NTLMSSP_NEGOTIATE_SIGN.
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& t = tokens[i];
+    ChannelBindingAttempt a;
+    a.token = t;
+    a.bind = co_await tls_ntlm_bind(ctx, port, starttls, who, t, c.sasl_signing, c.tls_version);
+    if (i == 0 && !c.sasl_signing && a.bind.result_code && *a.bind.result_code == LDAP_STRONGER_AUTH_REQUIRED) {
+      c.unsigned_refusal = describe_bind(a);
+      c.sasl_signing = true;
+      a.bind = co_await tls_ntlm_bind(ctx, port, starttls, who, t, c.sasl_signing, c.tls_version);
+    }
+    const bool failed = !a.bind.outcome.ok();
+    if (failed) c.outcome = a.bind.outcome;
+    c.attempts.push_back(std::move(a));
+    if (failed) break;  // no TLS session or no NTLM exchange: the next token would fail the same way
+  }
+  if (c.outcome.ok()) judge_channel_binding(c);
+  else c.evidence = "no NTLM bind over TLS: " + c.outcome.reason;
+  co_return c;
+}
+
+// --ldap-aac: a number (decimal or 0x hex) or a comma list of [MS-SAMR] 2.2.1.12 USER_ACCOUNT names.
+std::optional<std::uint32_t> parse_aac(const std::string& text, std::string& err) {
+  static const std::pair<const char*, std::uint32_t> kNames[] = {
+      {"normal", 0x00000010}, {"interdomain", 0x00000040}, {"workstation", 0x00000080}, {"server", 0x00000100}};
+  std::uint32_t bits = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    bool known = false;
+    for (const auto& [name, bit] : kNames)
+      if (item == name) {
+        bits |= bit;
+        known = true;
+      }
+    if (!known) {
+      std::size_t used = 0;
+      unsigned long v = 0;
+      try {
+        v = std::stoul(item, &used, 0);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (item.empty() || used != item.size() || v > 0xffffffffUL) {
+        err = "'" + item + "' is neither a number nor one of normal, workstation, server, interdomain";
+        return std::nullopt;
+      }
+      bits |= static_cast<std::uint32_t>(v);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return bits;
+}
+
 void set_fact(HostFacts& facts, const std::string& key, const std::string& value) {
   if (value.empty()) return;
   auto have = facts.get(key);
@@ -358,7 +618,11 @@ class LdapProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"tcp", "udp"}; }
   std::vector<ProbeOption> options() const override {
     return {{"--ldap-dns-domain", "DnsDomain for the LDAP ping (default: what another probe learned, else none)", ""},
-            {"--ldap-user", "User for the LDAP ping (an account name; no password is ever sent)", ""}};
+            {"--ldap-user", "User for the LDAP ping (an account name; no password is ever sent)", ""},
+            {"--ldap-aac",
+             "AAC of the LDAP ping: account control bits the --ldap-user account must have (a number, or names: "
+             "normal,workstation,server,interdomain)",
+             ""}};
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
@@ -386,8 +650,17 @@ class LdapProbe final : public Probe {
       for (auto p : ctx.ports)
         if (p != 636 && p != 3269 && port == 0) port = p;
     if (port == 0) {
-      result.status = Status::skipped;
-      result.reason = "no plain LDAP port selected (only LDAPS ports)";
+      // Only LDAPS ports: the channel-binding check is all that runs (the TLS probe judges the rest).
+      co_await check_channel_binding(ctx, result, 0, false);
+      const bool any = std::any_of(result.channel_binding_checks.begin(), result.channel_binding_checks.end(),
+                                   [](const ChannelBindingCheck& c) { return c.outcome.ok(); });
+      if (!any) {
+        result.status = result.channel_binding_checks.empty() ? Status::skipped
+                                                              : result.channel_binding_checks.front().outcome.status;
+        result.reason = result.channel_binding_checks.empty()
+                            ? "no plain LDAP port selected, and 636 is not open"
+                            : "no NTLM bind over LDAPS: " + result.channel_binding_checks.front().outcome.reason;
+      }
       co_return;
     }
 
@@ -396,6 +669,16 @@ class LdapProbe final : public Probe {
     ping.DnsDomain = ctx.settings.option("ldap-dns-domain").value_or("");
     if (ping.DnsDomain.empty()) ping.DnsDomain = ctx.facts.get("dns_domain").value_or("");
     ping.User = ctx.settings.option("ldap-user").value_or("");
+    if (auto aac = ctx.settings.option("ldap-aac"); aac && !aac->empty()) {
+      std::string err;
+      auto bits = parse_aac(*aac, err);
+      if (!bits) {
+        result.status = Status::error;
+        result.reason = "--ldap-aac " + *aac + ": " + err;
+        co_return;
+      }
+      ping.AAC = *bits;
+    }
 
     result.cldap = co_await udp_ping(ctx, port, ping);
     LdapPing v1 = ping;
@@ -426,9 +709,15 @@ class LdapProbe final : public Probe {
       result.simple_bind = BindCheck{};
       result.simple_bind->outcome = tcp_outcome;
     }
+    // The Global Catalog port: the same LDAP ping over TCP and the rootDSE (a GC answers both).
+    if (port != kGcPort && std::find(result.ports_open.begin(), result.ports_open.end(), kGcPort) != result.ports_open.end()) {
+      CldapPing gp = co_await tcp_ping(ctx, kGcPort, ping);
+      result.gc_cldap_tcp = std::move(gp);
+      RootDse gr = co_await rootdse(ctx, kGcPort);
+      result.gc_rootdse = std::move(gr);
+    }
     judge_bind(result);
-    result.channel_binding = "unknown";
-    result.channel_binding_evidence = "not tested: the NTLM bind over LDAPS with and without a channel-binding token is not implemented yet";
+    co_await check_channel_binding(ctx, result, port, tcp_open);
 
     // Facts for other probes, from the DC's own LDAP ping answer.
     for (const auto* p : {&result.cldap, &result.cldap_tcp}) {
@@ -457,6 +746,37 @@ class LdapProbe final : public Probe {
         result.status = Status::protocol_error;
     }
     co_return;
+  }
+
+  // Channel binding on LDAPS (636 when selected and open) and on the plain port after StartTLS.
+  static asio::awaitable<void> check_channel_binding(ProbeContext& ctx, LdapResult& result, std::uint16_t port,
+                                                     bool plain_open) {
+    const NtlmAccount who = ntlm_account(ctx.settings.credentials);
+    const auto is_open = [&](std::uint16_t p) {
+      return std::find(result.ports_open.begin(), result.ports_open.end(), p) != result.ports_open.end();
+    };
+    if (is_open(636)) {
+      ChannelBindingCheck c = co_await channel_binding_check(ctx, 636, false, who);
+      result.channel_binding_checks.push_back(std::move(c));
+    }
+    if (plain_open) {
+      ChannelBindingCheck c = co_await channel_binding_check(ctx, port, true, who);
+      result.channel_binding_checks.push_back(std::move(c));
+    }
+    result.channel_binding = "unknown";
+    std::string all;
+    for (const auto& c : result.channel_binding_checks) {
+      const std::string line = c.transport + " " + std::to_string(c.port) + ": " + c.evidence;
+      if (c.verdict != "unknown" && result.channel_binding == "unknown") {
+        result.channel_binding = c.verdict;
+        result.channel_binding_evidence = line;
+      }
+      all += (all.empty() ? "" : " | ") + line;
+    }
+    if (result.channel_binding == "unknown")
+      result.channel_binding_evidence = all.empty() ? "not tested: neither 636 nor a plain LDAP port is open" : all;
+    if (ctx.settings.credentials.has_user() && ctx.settings.credentials.password.empty())
+      result.channel_binding_evidence += " (--keytab is not used here: the NTLM bind needs a password)";
   }
 
   // The cleartext simple bind with a fake DN: strongerAuthRequired (8) or confidentialityRequired (13)

@@ -35,6 +35,8 @@ json ping_json(const CldapPing& p) {
   j["port"] = p.port;
   j["nt_version_requested"] = p.nt_version_requested;
   if (!p.dns_domain_requested.empty()) j["dns_domain_requested"] = p.dns_domain_requested;
+  if (!p.user_requested.empty()) j["user_requested"] = p.user_requested;
+  if (p.aac_requested) j["aac_requested"] = *p.aac_requested;
   if (p.transport == "udp") j["attempts"] = p.attempts;
   if (p.no_entry) j["no_entry"] = true;
   if (!p.response) return j;
@@ -107,6 +109,26 @@ json bind_json(const BindCheck& c) {
   return b;
 }
 
+json channel_binding_json(const ChannelBindingCheck& c) {
+  json j;
+  put_outcome(j, c.outcome);
+  j["port"] = c.port;
+  j["transport"] = c.transport;
+  if (!c.tls_version.empty()) j["tls_version"] = c.tls_version;
+  j["credentials"] = c.credentials;
+  j["sasl_signing"] = c.sasl_signing;
+  json attempts = json::array();
+  for (const auto& a : c.attempts) {
+    json aj = bind_json(a.bind);
+    aj["token"] = a.token;
+    attempts.push_back(std::move(aj));
+  }
+  j["attempts"] = std::move(attempts);
+  j["verdict"] = c.verdict;
+  j["evidence"] = c.evidence;
+  return j;
+}
+
 std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
   std::string out;
   for (const auto& s : v) {
@@ -153,6 +175,15 @@ json LdapResult::to_json() const {
   if (cldap_v1) j["cldap_v1"] = ping_json(*cldap_v1);
   if (cldap_tcp) j["cldap_tcp"] = ping_json(*cldap_tcp);
   if (rootdse) j["rootdse"] = rootdse_json(*rootdse);
+  if (gc_cldap_tcp || gc_rootdse) {
+    json gc;
+    if (gc_cldap_tcp) {
+      gc["port"] = gc_cldap_tcp->port;
+      gc["cldap_tcp"] = ping_json(*gc_cldap_tcp);
+    }
+    if (gc_rootdse) gc["rootdse"] = rootdse_json(*gc_rootdse);
+    j["gc"] = std::move(gc);
+  }
   j["simple_bind_cleartext"] = simple_bind_cleartext;
   if (simple_bind) j["simple_bind"] = bind_json(*simple_bind);
   if (ntlm_unsigned_bind) j["sasl_ntlm_unsigned"] = bind_json(*ntlm_unsigned_bind);
@@ -160,6 +191,11 @@ json LdapResult::to_json() const {
   if (!signing_evidence.empty()) j["signing_evidence"] = signing_evidence;
   j["channel_binding"] = channel_binding;
   if (!channel_binding_evidence.empty()) j["channel_binding_evidence"] = channel_binding_evidence;
+  if (!channel_binding_checks.empty()) {
+    json checks = json::array();
+    for (const auto& c : channel_binding_checks) checks.push_back(channel_binding_json(c));
+    j["channel_binding_checks"] = std::move(checks);
+  }
   j["ports_open"] = ports_open;
   json ports = json::object();
   for (const auto& [port, o] : port_outcomes) {
@@ -184,6 +220,15 @@ void LdapResult::table_rows(std::vector<TableRow>& out) const {
   if (cldap) ping_row(out, *cldap, "LDAP ping (V5EX)");
   if (cldap_v1) ping_row(out, *cldap_v1, "LDAP ping (V1, NT4-style)");
   if (cldap_tcp) ping_row(out, *cldap_tcp, "LDAP ping over TCP");
+  if (gc_cldap_tcp) ping_row(out, *gc_cldap_tcp, "LDAP ping on the Global Catalog");
+  if (gc_rootdse && !gc_rootdse->outcome.ok())
+    out.push_back({"3268/tcp", "Global Catalog rootDSE",
+                   std::string(legacyscan::to_string(gc_rootdse->outcome.status)) + ": " + gc_rootdse->outcome.reason,
+                   Verdict::failure});
+  else if (gc_rootdse)
+    out.push_back({"3268/tcp", "Global Catalog rootDSE",
+                   gc_rootdse->dns_hostname + (gc_rootdse->is_global_catalog_ready.value_or(false) ? ", GC ready" : ", GC not ready"),
+                   Verdict::info});
   if (rootdse) {
     const std::string port = "389/tcp";
     if (!rootdse->outcome.ok()) {
@@ -220,8 +265,12 @@ void LdapResult::table_rows(std::vector<TableRow>& out) const {
                                                   signing_evidence + ")",
                    *signing_required ? Verdict::good : Verdict::bad});
   }
-  out.push_back({"", "LDAP channel binding", channel_binding + (channel_binding_evidence.empty() ? "" : " (" + channel_binding_evidence + ")"),
-                 Verdict::info});
+  Verdict cb = Verdict::info;
+  if (channel_binding == "always") cb = Verdict::good;
+  else if (channel_binding == "when_supported") cb = Verdict::warn;
+  else if (channel_binding == "never") cb = Verdict::bad;
+  out.push_back({"", "LDAP channel binding",
+                 channel_binding + (channel_binding_evidence.empty() ? "" : " (" + channel_binding_evidence + ")"), cb});
 }
 
 }  // namespace legacyscan::ldap

@@ -19,6 +19,8 @@ struct CldapPing {
   std::uint16_t port = 389;
   std::uint32_t nt_version_requested = 0;
   std::string dns_domain_requested;  // DnsDomain in the filter ("" when none was sent)
+  std::string user_requested;        // User in the filter ("" when none was sent)
+  std::optional<std::uint32_t> aac_requested;  // AAC in the filter
   int attempts = 0;                  // UDP datagrams sent
   bool no_entry = false;             // the DC answered with SearchResultDone only (no DC for that domain)
   std::optional<NETLOGON_SAM_LOGON_RESPONSE_ANY> response;
@@ -50,6 +52,26 @@ struct BindCheck {
   std::string stage;          // SASL: the step that got the final answer ("negotiate", "authenticate")
 };
 
+// One NTLM bind of the channel-binding check over TLS.
+struct ChannelBindingAttempt {
+  std::string token;  // "none" (no MsvAvChannelBindings), "wrong", "correct"
+  BindCheck bind;
+};
+
+// The channel-binding check on one TLS endpoint: LDAPS, or 389 after StartTLS.
+struct ChannelBindingCheck {
+  std::uint16_t port = 636;
+  std::string transport;  // "ldaps" or "starttls"
+  Outcome outcome;        // ok when the TLS session and the NTLM exchanges happened
+  std::string tls_version;
+  bool credentials = false;  // a real account (--user/--password) or the fake one
+  bool sasl_signing = false; // NTLMSSP_NEGOTIATE_SIGN was needed (the DC refused the binds without it)
+  std::string unsigned_refusal;  // what the first bind without signing got, when it was refused for that
+  std::vector<ChannelBindingAttempt> attempts;
+  std::string verdict = "unknown";  // never | when_supported | always | unknown
+  std::string evidence;
+};
+
 // "2000", "2003 interim", "2003", "2008", "2008 R2", "2012", "2012 R2", "2016", "2025", else "level N".
 std::string functionality_name(int level);
 
@@ -58,6 +80,8 @@ struct LdapResult final : ProbeResult {
   std::optional<CldapPing> cldap_v1;  // UDP, NtVer V1: the NT4-style answer
   std::optional<CldapPing> cldap_tcp; // the same V5EX ping over TCP
   std::optional<RootDse> rootdse;
+  std::optional<CldapPing> gc_cldap_tcp;  // the V5EX ping over TCP on the Global Catalog port (3268)
+  std::optional<RootDse> gc_rootdse;      // the rootDSE on the Global Catalog port
   std::optional<BindCheck> simple_bind;
   std::optional<BindCheck> ntlm_unsigned_bind;  // anonymous NTLM SASL bind without signing
   std::string simple_bind_cleartext = "unknown";  // allowed | rejected | unknown
@@ -65,6 +89,7 @@ struct LdapResult final : ProbeResult {
   std::string signing_evidence;
   std::string channel_binding = "unknown";  // never | when_supported | always | unknown
   std::string channel_binding_evidence;
+  std::vector<ChannelBindingCheck> channel_binding_checks;
   std::vector<std::uint16_t> ports_tested;
   std::vector<std::uint16_t> ports_open;
   std::vector<std::pair<std::uint16_t, Outcome>> port_outcomes;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -68,6 +69,24 @@ Outcome settle(const UdpReply& reply, const std::string& malformed) {
   return reply.outcome;
 }
 
+// Whether a socket bound to `local_port` and connected to the target's `remote_port` would be
+// connected to itself: the target is this machine and nothing serves that port there, so the
+// request would come straight back to us (a DC with NetBIOS off, scanned from its own host). The
+// privileged source port is skipped then, and the kernel's ICMP port unreachable can say "refused".
+bool would_talk_to_itself(const asio::ip::address& target, std::uint16_t local_port, std::uint16_t remote_port) {
+  if (local_port != remote_port || !target.is_v4()) return false;
+  asio::io_context io;
+  udp::socket s(io);
+  boost::system::error_code ec;
+  s.open(udp::v4(), ec);
+  if (!ec) s.bind(udp::endpoint(udp::v4(), local_port), ec);
+  if (ec) return false;  // cannot be bound anyway: an ephemeral port is used
+  s.connect(udp::endpoint(target, remote_port), ec);
+  if (ec) return false;
+  const auto local = s.local_endpoint(ec);
+  return !ec && local == udp::endpoint(target, remote_port);
+}
+
 // ---- name service ------------------------------------------------------------------------------
 
 asio::awaitable<NodeStatusInfo> node_status(ProbeContext& ctx, std::uint16_t port) {
@@ -78,7 +97,14 @@ asio::awaitable<NodeStatusInfo> node_status(ProbeContext& ctx, std::uint16_t por
   std::string malformed;
   UdpExchange how;
   how.port = port;
-  how.local_port = kNameServicePort;  // some old stacks answer only queries from port 137
+  // Some old stacks answer only queries from port 137: bind it when possible.
+  if (would_talk_to_itself(ctx.address, kNameServicePort, port))
+    info.source_port_note = "UDP 137 here would be the target's own free port 137; used an ephemeral port";
+  else
+    if (would_talk_to_itself(ctx.address, kNameServicePort, port))
+    info.source_port_note = "UDP 137 here would be the target's own free port 137; used an ephemeral port";
+  else
+    how.local_port = kNameServicePort;
   how.accept = [&](ByteView d) {
     Reader r(d);
     std::uint16_t trn = 0;
@@ -94,6 +120,8 @@ asio::awaitable<NodeStatusInfo> node_status(ProbeContext& ctx, std::uint16_t por
   auto reply = co_await udp_exchange(ctx, request, how);
   info.attempts = reply.attempts;
   info.source_port_137 = reply.bound_local_port;
+  if (how.local_port && !reply.bound_local_port)
+    info.source_port_note = "cannot bind UDP 137 (in use, or no root/CAP_NET_BIND_SERVICE); used an ephemeral port";
   info.outcome = settle(reply, malformed);
   if (!info.outcome.ok() || !got) co_return info;
   for (const auto& n : got->NODE_NAME_ARRAY) {
@@ -142,7 +170,10 @@ asio::awaitable<NameQueryInfo> name_query(ProbeContext& ctx, NetbiosName name, s
   std::string malformed;
   UdpExchange how;
   how.port = port;
-  how.local_port = kNameServicePort;
+  if (would_talk_to_itself(ctx.address, kNameServicePort, port))
+    info.source_port_note = "UDP 137 here would be the target's own free port 137; used an ephemeral port";
+  else
+    how.local_port = kNameServicePort;
   how.accept = [&](ByteView d) {
     Reader r(d);
     std::uint16_t trn = 0;
@@ -162,6 +193,8 @@ asio::awaitable<NameQueryInfo> name_query(ProbeContext& ctx, NetbiosName name, s
   auto reply = co_await udp_exchange(ctx, *request, how);
   info.attempts = reply.attempts;
   info.source_port_137 = reply.bound_local_port;
+  if (how.local_port && !reply.bound_local_port)
+    info.source_port_note = "cannot bind UDP 137 (in use, or no root/CAP_NET_BIND_SERVICE); used an ephemeral port";
   info.outcome = settle(reply, malformed);
   if (!info.outcome.ok() || !got) co_return info;
   info.rcode = std::string(rcode_name(got->header.RCODE));
@@ -208,6 +241,11 @@ asio::awaitable<void> mailslot_exchange(ProbeContext& ctx, const MailslotRequest
   if (ec) {
     info.outcome = classify_error(ec, "udp open");
     co_return;
+  }
+  if (want_port != 0 && would_talk_to_itself(ctx.address, want_port, req.remote_port)) {
+    info.local_port_note = "UDP " + std::to_string(want_port) + " here would be the target's own free port " +
+                           std::to_string(want_port) + "; used an ephemeral port";
+    want_port = 0;
   }
   if (want_port != 0) {
     sock.bind(udp::endpoint(udp::v4(), want_port), ec);
@@ -424,6 +462,217 @@ asio::awaitable<MailslotInfo> primary_query(ProbeContext& ctx, std::string clien
   co_return info;
 }
 
+// ---- broadcast (--broadcast only) ----------------------------------------------------------------
+
+// Sends one request to the broadcast address and gathers every answer until the window (--timeout)
+// closes; the request is resent at a quarter and at half of the window (--retries permitting), as a
+// B node does. Each answer goes through `take(from, datagram)`, which records it (or says it is
+// malformed). `build(local_ip, local_port)` makes the request once the socket is bound, as the
+// datagram service writes the socket's address into its header.
+asio::awaitable<void> broadcast_collect(ProbeContext& ctx, const asio::ip::address_v4& dest, std::uint16_t port,
+                                        const std::function<Bytes(const asio::ip::address_v4&, std::uint16_t)>& build,
+                                        const std::function<bool(const udp::endpoint&, ByteView)>& take,
+                                        BroadcastQuery& q) {
+  Permit permit = co_await ctx.engine.acquire_connection(ctx.address);
+  auto ex = co_await asio::this_coro::executor;
+  boost::system::error_code ec;
+  // The address this host sends from toward the broadcast address (a connected socket tells).
+  asio::ip::address_v4 local_ip;
+  {
+    udp::socket probe(ex);
+    probe.open(udp::v4(), ec);
+    if (!ec) probe.set_option(asio::socket_base::broadcast(true), ec);
+    if (!ec) probe.connect(udp::endpoint(dest, port), ec);
+    if (!ec) local_ip = probe.local_endpoint(ec).address().to_v4();
+    if (ec) {
+      q.outcome = classify_error(ec, "udp broadcast route");
+      co_return;
+    }
+  }
+  udp::socket sock(ex);
+  sock.open(udp::v4(), ec);
+  if (!ec) sock.set_option(asio::socket_base::broadcast(true), ec);
+  if (!ec) sock.bind(udp::endpoint(udp::v4(), 0), ec);  // an ephemeral port: answers come back to it
+  if (ec) {
+    q.outcome = classify_error(ec, "udp broadcast socket");
+    co_return;
+  }
+  q.local_port = sock.local_endpoint(ec).port();
+  const Bytes request = build(local_ip, q.local_port);
+  const auto window = ctx.op_timeout();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::chrono::steady_clock::time_point> sends{start};
+  if (ctx.settings.retries >= 1) sends.push_back(start + window / 4);
+  if (ctx.settings.retries >= 2) sends.push_back(start + window / 2);
+  const auto end = start + window;
+  std::size_t next_send = 0;
+  Bytes buf(65536);
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= end) break;
+    if (next_send < sends.size() && now >= sends[next_send]) {
+      co_await sock.async_send_to(asio::buffer(request), udp::endpoint(dest, port),
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        q.outcome = classify_error(ec, "udp broadcast send");
+        co_return;
+      }
+      ++q.sent;
+      ++next_send;
+      continue;
+    }
+    const auto until = next_send < sends.size() ? std::min(end, sends[next_send]) : end;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+    if (left.count() <= 0) continue;
+    udp::endpoint from;
+    std::size_t n = 0;
+    bool fired = false;
+    {
+      Watchdog dog(ex, left, [&sock] {
+        boost::system::error_code ignored;
+        sock.cancel(ignored);
+      });
+      n = co_await sock.async_receive_from(asio::buffer(buf), from, asio::redirect_error(asio::use_awaitable, ec));
+      fired = dog.fired();
+    }
+    if (fired) continue;
+    if (ec) continue;  // an ICMP error for one receiver says nothing about the others
+    (void)take(from, ByteView(buf.data(), n));
+  }
+  if (!q.answers.empty()) q.outcome = Outcome::success();
+  else if (!q.malformed.empty()) q.outcome = Outcome::failure(Status::protocol_error, "only malformed answers: " + q.malformed);
+  else
+    q.outcome = Outcome::failure(Status::timeout, "no answer to " + std::to_string(q.sent) + " broadcast " +
+                                                      (q.sent == 1 ? "datagram" : "datagrams") + " within " +
+                                                      std::to_string(window.count()) + " ms");
+}
+
+bool heard(const BroadcastQuery& q, const std::string& responder) {
+  return std::any_of(q.answers.begin(), q.answers.end(), [&](const BroadcastAnswer& a) { return a.responder == responder; });
+}
+
+std::string endpoint_text(const udp::endpoint& e) { return e.address().to_string() + ":" + std::to_string(e.port()); }
+
+asio::awaitable<BroadcastInfo> broadcast_queries(ProbeContext& ctx, asio::ip::address_v4 dest, std::string domain,
+                                                 std::string client, std::uint16_t name_port, std::uint16_t datagram_port) {
+  BroadcastInfo info;
+  info.address = dest.to_string();
+  {  // NODE STATUS for "*": who is out there, and with which names.
+    BroadcastQuery q;
+    q.request = "NODE STATUS";
+    const std::uint16_t id = random_u16();
+    const std::function<Bytes(const asio::ip::address_v4&, std::uint16_t)> build = [&](const asio::ip::address_v4&, std::uint16_t) { return encode_node_status_request(id); };
+    const std::function<bool(const udp::endpoint&, ByteView)> take = [&](const udp::endpoint& from, ByteView d) {
+      Reader r(d);
+      std::uint16_t trn = 0;
+      if (!r.u16be(trn) || trn != id) return false;
+      auto resp = decode_node_status_response(d);
+      if (!resp) {
+        q.malformed = endpoint_text(from) + ": " + resp.error;
+        return false;
+      }
+      if (heard(q, endpoint_text(from))) return false;
+      BroadcastAnswer a;
+      a.responder = endpoint_text(from);
+      for (const auto& n : resp->NODE_NAME_ARRAY) {
+        if (n.name.starts_with("__") || n.name.find("__MSBROWSE__") != std::string::npos) continue;
+        if (!n.group() && (n.suffix == 0x00 || n.suffix == 0x20) && a.computer.empty()) a.computer = printable(n.name);
+        if (n.group() && (n.suffix == 0x1C || n.suffix == 0x00) && a.workgroup.empty()) a.workgroup = printable(n.name);
+      }
+      q.answers.push_back(std::move(a));
+      return true;
+    };
+    co_await broadcast_collect(ctx, dest, name_port, build, take, q);
+    info.queries.push_back(std::move(q));
+  }
+  if (domain.empty()) co_return info;
+  {  // NAME QUERY for DOMAIN<1C>, B flag set: every DC that holds it answers.
+    BroadcastQuery q;
+    const NetbiosName name{domain, 0x1C};
+    q.request = "NAME QUERY " + display(name);
+    const std::uint16_t id = random_u16();
+    auto request = encode_name_query_request(id, name, /*rd=*/false, /*broadcast=*/true);
+    if (!request) {
+      q.outcome = Outcome::failure(Status::error, request.error);
+    } else {
+      const std::function<Bytes(const asio::ip::address_v4&, std::uint16_t)> build = [&](const asio::ip::address_v4&, std::uint16_t) { return *request.value; };
+      const std::function<bool(const udp::endpoint&, ByteView)> take = [&](const udp::endpoint& from, ByteView d) {
+        Reader r(d);
+        std::uint16_t trn = 0;
+        if (!r.u16be(trn) || trn != id) return false;
+        auto resp = decode_name_query_response(d);
+        if (!resp) {
+          q.malformed = endpoint_text(from) + ": " + resp.error;
+          return false;
+        }
+        if (!resp->positive() || heard(q, endpoint_text(from))) return false;
+        BroadcastAnswer a;
+        a.responder = endpoint_text(from);
+        for (const auto& e : resp->ADDR_ENTRY) a.addresses.push_back(e.address());
+        q.answers.push_back(std::move(a));
+        return true;
+      };
+      co_await broadcast_collect(ctx, dest, name_port, build, take, q);
+    }
+    info.queries.push_back(std::move(q));
+  }
+  {  // The SAM LOGON an XP client broadcasts (V1, any user) to DOMAIN<1C> on the datagram service.
+    BroadcastQuery q;
+    q.request = "LOGON_SAM_LOGON_REQUEST";
+    const std::string mailslot = reply_mailslot();
+    LogonSamLogonRequest lr;
+    lr.UnicodeComputerName = client;
+    lr.MailslotName = mailslot;
+    lr.NtVersion = NETLOGON_NT_VERSION_1;
+    auto msg = encode_logon_sam_logon_request(lr);
+    MailslotWrite mw;
+    mw.mailslot_name = std::string(kNetlogonMailslot);
+    if (msg) mw.data = std::move(*msg.value);
+    auto smb = encode_mailslot_write(mw);
+    if (!msg || !smb) {
+      q.outcome = Outcome::failure(Status::error, !msg ? msg.error : smb.error);
+    } else {
+      const std::function<Bytes(const asio::ip::address_v4&, std::uint16_t)> build = [&](const asio::ip::address_v4& ip, std::uint16_t port) {
+        DirectDatagram dg;
+        dg.MSG_TYPE = DatagramType::DIRECT_GROUP;
+        dg.DGM_ID = random_u16();
+        dg.SOURCE_IP = ip.to_bytes();
+        dg.SOURCE_PORT = port;
+        dg.SOURCE_NAME = NetbiosName{client, 0x00};
+        dg.DESTINATION_NAME = NetbiosName{domain, 0x1C};
+        dg.USER_DATA = *smb.value;
+        auto packet = encode_direct_datagram(dg);
+        return packet ? std::move(*packet.value) : Bytes{};
+      };
+      const std::function<bool(const udp::endpoint&, ByteView)> take = [&](const udp::endpoint& from, ByteView d) {
+        auto dgram = decode_datagram(d);
+        if (!dgram || !dgram->direct || dgram->fragment()) {
+          if (!dgram) q.malformed = endpoint_text(from) + ": " + dgram.error;
+          return false;
+        }
+        auto ms = decode_mailslot_write(dgram->direct->USER_DATA);
+        if (!ms || upper(ms->mailslot_name) != upper(mailslot)) return false;
+        auto reply = decode_netlogon_reply(ms->data);
+        if (!reply) {
+          q.malformed = endpoint_text(from) + ": " + reply.error;
+          return false;
+        }
+        if (heard(q, endpoint_text(from))) return false;
+        BroadcastAnswer a;
+        a.responder = endpoint_text(from);
+        a.computer = reply->logon_server;
+        a.workgroup = reply->domain_name;
+        a.reply = reply->opcode_name;
+        q.answers.push_back(std::move(a));
+        return true;
+      };
+      co_await broadcast_collect(ctx, dest, datagram_port, build, take, q);
+    }
+    info.queries.push_back(std::move(q));
+  }
+  co_return info;
+}
+
 MailslotInfo not_run(const char* request, Status s, std::string why) {
   MailslotInfo m;
   m.request = request;
@@ -450,6 +699,10 @@ class NetbiosProbe final : public Probe {
         {"--netbios-local-port", "Local UDP port for the datagram service (0: ephemeral; 138 needs root)", "138"},
         {"--netbios-name-port", "Target UDP port of the name service", "137"},
         {"--netbios-datagram-port", "Target UDP port of the datagram service", "138"},
+        {"--broadcast",
+         "Also send NODE STATUS, the DOMAIN<1C> query and the SAM LOGON to this IPv4 broadcast address and list "
+         "every answer (never by default; once per scanned host)",
+         ""},
     };
   }
 
@@ -477,6 +730,16 @@ class NetbiosProbe final : public Probe {
       result->status = Status::error;
       result->reason = bad_option;
       co_return result;
+    }
+    std::optional<asio::ip::address_v4> broadcast_to;
+    if (auto b = ctx.settings.option("broadcast"); b && !b->empty()) {
+      boost::system::error_code ec;
+      broadcast_to = asio::ip::make_address_v4(*b, ec);
+      if (ec) {
+        result->status = Status::error;
+        result->reason = "--broadcast " + *b + ": not an IPv4 address";
+        co_return result;
+      }
     }
     if (client.empty() || client.size() > 15) {
       result->status = Status::error;
@@ -565,6 +828,12 @@ class NetbiosProbe final : public Probe {
       }
     }
 
+    // Broadcast, only when asked for.
+    if (broadcast_to) {
+      BroadcastInfo bi = co_await broadcast_queries(ctx, *broadcast_to, result->domain, client, name_port, datagram_port);
+      result->broadcast = std::move(bi);
+    }
+
     // 3. Session service port: only whether it accepts (the SMB probe speaks on it).
     if (has_port(ctx, kSessionPort)) {
       std::unique_ptr<TcpConnection> conn;
@@ -572,13 +841,11 @@ class NetbiosProbe final : public Probe {
       if (o.ok()) {
         result->session_port_139 = "open";
         conn->close();
-      } else if (o.status == Status::refused) {
+      } else if (o.status == Status::refused || o.status == Status::reset) {
         result->session_port_139 = "closed";
-      } else if (o.status == Status::timeout) {
+      } else if (o.status == Status::timeout || o.status == Status::unreachable) {
         result->session_port_139 = "filtered";
-      } else {
-        result->session_port_139 = std::string(to_string(o.status));
-      }
+      }  // else a local failure: no verdict on the port, only the reason
       if (!o.ok()) result->session_port_139_reason = o.reason;
     }
 

@@ -26,6 +26,7 @@ json node_status_json(const NodeStatusInfo& n) {
   put_outcome(j, n.outcome);
   j["attempts"] = n.attempts;
   j["source_port_137"] = n.source_port_137;
+  if (!n.source_port_note.empty()) j["source_port_note"] = n.source_port_note;
   if (!n.outcome.ok()) return j;
   json names = json::array();
   for (const auto& e : n.names)
@@ -50,6 +51,7 @@ json name_query_json(const NameQueryInfo& q) {
   if (q.outcome.status == Status::skipped) return j;
   j["attempts"] = q.attempts;
   j["source_port_137"] = q.source_port_137;
+  if (!q.source_port_note.empty()) j["source_port_note"] = q.source_port_note;
   if (!q.outcome.ok()) return j;
   j["found"] = q.found;
   j["rcode"] = q.rcode;
@@ -110,6 +112,33 @@ json mailslot_json(const MailslotInfo& m) {
   return j;
 }
 
+json broadcast_json(const BroadcastInfo& b) {
+  json j;
+  j["address"] = b.address;
+  json queries = json::array();
+  for (const auto& q : b.queries) {
+    json qj;
+    put_outcome(qj, q.outcome);
+    qj["request"] = q.request;
+    qj["sent"] = q.sent;
+    qj["local_port"] = q.local_port;
+    if (!q.malformed.empty()) qj["malformed"] = q.malformed;
+    json answers = json::array();
+    for (const auto& a : q.answers) {
+      json aj{{"responder", a.responder}};
+      if (!a.computer.empty()) aj["computer"] = a.computer;
+      if (!a.workgroup.empty()) aj["workgroup"] = a.workgroup;
+      if (!a.addresses.empty()) aj["addresses"] = a.addresses;
+      if (!a.reply.empty()) aj["reply"] = a.reply;
+      answers.push_back(std::move(aj));
+    }
+    qj["answers"] = std::move(answers);
+    queries.push_back(std::move(qj));
+  }
+  j["queries"] = std::move(queries);
+  return j;
+}
+
 // One table line for a mailslot ping.
 void mailslot_row(std::vector<TableRow>& out, const char* check, const std::optional<MailslotInfo>& m) {
   if (!m) return;
@@ -147,6 +176,7 @@ json NetbiosResult::to_json() const {
   if (sam_logon_machine_account) j["sam_logon_machine_account"] = mailslot_json(*sam_logon_machine_account);
   if (sam_logon_v5ex) j["sam_logon_v5ex"] = mailslot_json(*sam_logon_v5ex);
   if (primary_query) j["primary_query"] = mailslot_json(*primary_query);
+  if (broadcast) j["broadcast"] = broadcast_json(*broadcast);
   if (!session_port_139.empty()) {
     j["session_port_139"] = session_port_139;
     if (!session_port_139_reason.empty()) j["session_port_139_reason"] = session_port_139_reason;
@@ -182,6 +212,16 @@ void NetbiosResult::table_rows(std::vector<TableRow>& out) const {
   mailslot_row(out, "SAM LOGON V1 (machine account)", sam_logon_machine_account);
   mailslot_row(out, "SAM LOGON V5EX", sam_logon_v5ex);
   mailslot_row(out, "Primary query", primary_query);
+  if (broadcast)
+    for (const auto& q : broadcast->queries) {
+      std::vector<std::string> who;
+      for (const auto& a : q.answers)
+        who.push_back(a.responder + (a.computer.empty() ? "" : " (" + a.computer + ")"));
+      out.push_back({"", "Broadcast " + q.request + " to " + broadcast->address,
+                     q.answers.empty() ? std::string(legacyscan::to_string(q.outcome.status)) + ": " + q.outcome.reason
+                                       : join(who),
+                     q.answers.empty() ? Verdict::info : Verdict::warn});
+    }
   if (!session_port_139.empty())
     out.push_back({"139/tcp", "Session service", session_port_139, session_port_139 == "open" ? Verdict::warn : Verdict::info});
   if (out.empty()) out.push_back({"", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});

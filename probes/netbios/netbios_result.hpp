@@ -29,6 +29,7 @@ struct NodeStatusInfo {
   std::string computer;   // its unique <00> (else <20>) name
   std::string unit_id;    // "f0:97:21:84:89:7f": the MAC field; not trustworthy (Samba fills changing bytes)
   bool source_port_137 = false;  // the request left from UDP port 137
+  std::string source_port_note;  // why it did not
   int attempts = 0;
 };
 
@@ -42,6 +43,7 @@ struct NameQueryInfo {
   std::vector<std::string> addresses;
   std::uint32_t ttl = 0;
   bool source_port_137 = false;
+  std::string source_port_note;
   int attempts = 0;
 };
 
@@ -61,7 +63,32 @@ struct MailslotInfo {
   int attempts = 0;
 };
 
+// One answer to a broadcast request: who sent it and what it said.
+struct BroadcastAnswer {
+  std::string responder;  // "127.0.0.1:137": the UDP source of the answer
+  std::string computer;   // node status: unique <00>/<20> name; SAM LOGON: the answering DC
+  std::string workgroup;  // node status: the domain/workgroup; SAM LOGON: the domain it answered for
+  std::vector<std::string> addresses;  // name query: the addresses the answer lists
+  std::string reply;      // SAM LOGON: the reply opcode's name
+};
+
+// One request sent to the broadcast address (--broadcast) and every answer heard within the deadline.
+struct BroadcastQuery {
+  Outcome outcome;            // ok when at least one answer came; timeout (silence) otherwise
+  std::string request;        // "NODE STATUS", "NAME QUERY LEGACY<1C>", "LOGON_SAM_LOGON_REQUEST"
+  int sent = 0;               // datagrams sent (first try and resends within the window)
+  std::uint16_t local_port = 0;
+  std::vector<BroadcastAnswer> answers;
+  std::string malformed;      // the last malformed answer, when any came
+};
+
+struct BroadcastInfo {
+  std::string address;  // the broadcast address given
+  std::vector<BroadcastQuery> queries;
+};
+
 struct NetbiosResult final : ProbeResult {
+  std::optional<BroadcastInfo> broadcast;  // only with --broadcast
   std::optional<NodeStatusInfo> node_status;
   std::vector<NameQueryInfo> name_queries;
   std::string domain;         // the NetBIOS domain the mailslot requests went to

@@ -10,8 +10,6 @@ namespace legacyscan::netbios {
 namespace {
 
 constexpr std::size_t kMaxStringUnits = 1024;  // any name in these messages is far shorter
-constexpr std::size_t kMaxDnsName = 255;       // RFC 1035 2.3.4
-constexpr int kMaxPointerHops = 16;
 
 std::string hex4(std::uint32_t v) {
   char buf[8];
@@ -57,71 +55,6 @@ bool align2(Reader& r, std::size_t message_size) {
   return r.skip(1);
 }
 
-// An RFC 1035 4.1.4 compressed name; pointers are offsets from the start of the NETLOGON message.
-bool read_dns_name(ByteView whole, Reader& r, std::string& out, std::string& error) {
-  out.clear();
-  Reader cur = r;
-  bool jumped = false;
-  int hops = 0;
-  for (;;) {
-    std::uint8_t len = 0;
-    if (!cur.u8(len)) {
-      error = "DNS name truncated";
-      return false;
-    }
-    if (len == 0) break;
-    if ((len & 0xC0) == 0xC0) {
-      std::uint8_t low = 0;
-      if (!cur.u8(low)) {
-        error = "DNS name pointer truncated";
-        return false;
-      }
-      if (++hops > kMaxPointerHops) {
-        error = "DNS name pointer loop";
-        return false;
-      }
-      const std::size_t target = (static_cast<std::size_t>(len & 0x3f) << 8) | low;
-      if (target >= whole.size()) {
-        error = "DNS name pointer " + hex4(target) + " past the end";
-        return false;
-      }
-      if (!jumped) r = cur;  // the name ends, in the message, right after the first pointer
-      jumped = true;
-      cur = Reader(whole.subspan(target));
-      continue;
-    }
-    if ((len & 0xC0) != 0) {
-      error = "DNS label type bits " + hex4(len);
-      return false;
-    }
-    ByteView label;
-    if (!cur.bytes(len, label)) {
-      error = "DNS label truncated";
-      return false;
-    }
-    if (!out.empty()) out += '.';
-    out += printable(std::string_view(reinterpret_cast<const char*>(label.data()), label.size()));
-    if (out.size() > kMaxDnsName) {
-      error = "DNS name longer than 255 bytes";
-      return false;
-    }
-  }
-  if (!jumped) r = cur;
-  return true;
-}
-
-std::string guid_string(ByteView g) {
-  // [MS-DTYP] 2.3.4.2: Data1..Data3 little-endian, Data4 as bytes.
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
-                g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
-  return buf;
-}
-
-std::string ipv4_string(ByteView a) {
-  return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." + std::to_string(a[3]);
-}
-
 std::string strip_backslashes(const std::string& s) {
   std::size_t i = 0;
   while (i < s.size() && i < 2 && s[i] == '\\') ++i;
@@ -146,119 +79,38 @@ Reply decode_primary_response(ByteView msg, Reader& r, NetlogonReply out) {
   return Reply::ok(std::move(out));
 }
 
-// 6.3.1.7 NT40 and 6.3.1.8 V5 layouts (opcodes 0x13, 0x14, 0x15).
-Reply decode_sam_response(ByteView msg, Reader& r, NetlogonReply out) {
-  const std::string what = out.opcode_name;
-  out.format = (out.NtVersion & NETLOGON_NT_VERSION_5) ? "V5" : "NT40";
-  if (!read_utf16z(r, out.logon_server_raw)) return Reply::fail(what + ": UnicodeLogonServer not terminated");
-  out.logon_server = strip_backslashes(out.logon_server_raw);
-  if (!read_utf16z(r, out.user_name)) return Reply::fail(what + ": UnicodeUserName not terminated");
-  if (!read_utf16z(r, out.domain_name)) return Reply::fail(what + ": UnicodeDomainName not terminated");
-  if (out.format == "NT40") return Reply::ok(std::move(out));
-  ByteView guid, null_guid, ip;
-  if (!r.bytes(16, guid) || !r.bytes(16, null_guid)) return Reply::fail(what + ": DomainGuid/NullGuid truncated");
-  out.domain_guid = guid_string(guid);
-  std::string e;
-  if (!read_dns_name(msg, r, out.dns_forest_name, e)) return Reply::fail(what + ": DnsForestName: " + e);
-  if (!read_dns_name(msg, r, out.dns_domain_name, e)) return Reply::fail(what + ": DnsDomainName: " + e);
-  if (!read_dns_name(msg, r, out.dns_host_name, e)) return Reply::fail(what + ": DnsHostName: " + e);
-  std::uint32_t flags = 0;
-  if (!r.bytes(4, ip) || !r.u32le(flags)) return Reply::fail(what + ": DcIpAddress/Flags truncated");
-  out.dc_ip_address = ipv4_string(ip);
-  out.Flags = flags;
-  return Reply::ok(std::move(out));
-}
-
-// 6.3.1.9 NETLOGON_SAM_LOGON_RESPONSE_EX (opcodes 0x17, 0x18, 0x19).
-Reply decode_sam_response_ex(ByteView msg, Reader& r, NetlogonReply out) {
-  const std::string what = out.opcode_name;
-  out.format = "V5EX";
-  std::uint16_t sbz = 0;
-  std::uint32_t flags = 0;
-  ByteView guid;
-  if (!r.u16le(sbz) || !r.u32le(flags) || !r.bytes(16, guid)) return Reply::fail(what + ": Sbz/Flags/DomainGuid truncated");
-  out.Flags = flags;
-  out.domain_guid = guid_string(guid);
-  std::string e;
-  struct Field {
-    const char* name;
-    std::string* into;
-  };
-  const Field fields[] = {{"DnsForestName", &out.dns_forest_name},   {"DnsDomainName", &out.dns_domain_name},
-                          {"DnsHostName", &out.dns_host_name},       {"NetbiosDomainName", &out.domain_name},
-                          {"NetbiosComputerName", &out.logon_server}, {"UserName", &out.user_name},
-                          {"DcSiteName", &out.dc_site_name},         {"ClientSiteName", &out.client_site_name}};
-  for (const auto& f : fields)
-    if (!read_dns_name(msg, r, *f.into, e)) return Reply::fail(what + ": " + f.name + ": " + e);
-  out.logon_server_raw = out.logon_server;
-  if (out.NtVersion & NETLOGON_NT_VERSION_5EX_WITH_IP) {
-    std::uint8_t size = 0;
-    Reader sa;
-    if (!r.u8(size) || !r.sub(size, sa)) return Reply::fail(what + ": DcSockAddr truncated");
-    std::uint16_t family = 0;
-    ByteView addr;
-    if (size >= 8 && sa.u16le(family) && family == 2 && sa.skip(2) && sa.bytes(4, addr)) out.dc_ip_address = ipv4_string(addr);
+// 6.3.1.7 NT40, 6.3.1.8 V5 (opcodes 0x13, 0x14, 0x15) and 6.3.1.9 _EX (0x17, 0x18, 0x19): the shared
+// decoder picks the layout from NtVersion, as Samba's pull_netlogon_samlogon_response does; the opcode
+// must agree with it.
+Reply decode_sam_response(ByteView message, NetlogonReply out) {
+  auto r = decode_netlogon_response(message);
+  if (!r) return Reply::fail(out.opcode_name + ": " + r.error);
+  const bool ex_opcode = out.Opcode >= LOGON_SAM_LOGON_RESPONSE_EX;
+  if (ex_opcode != (r->variant == NetlogonVariant::V5EX))
+    return Reply::fail(out.opcode_name + " with NtVersion " + std::to_string(r->NtVersion) + ", which names the " +
+                       std::string(to_string(r->variant)) + " layout");
+  switch (r->variant) {
+    case NetlogonVariant::NT40: out.format = "NT40"; break;
+    case NetlogonVariant::V5: out.format = "V5"; break;
+    case NetlogonVariant::V5EX: out.format = "V5EX"; break;
   }
-  if (out.NtVersion & NETLOGON_NT_VERSION_WITH_CLOSEST_SITE) {
-    if (!read_dns_name(msg, r, out.next_closest_site_name, e)) return Reply::fail(what + ": NextClosestSiteName: " + e);
-  }
+  out.logon_server = r->NetbiosComputerName;
+  out.logon_server_raw = r->variant == NetlogonVariant::V5EX ? r->NetbiosComputerName : r->UnicodeLogonServer;
+  out.user_name = r->UserName;
+  out.domain_name = r->NetbiosDomainName;
+  if (r->variant != NetlogonVariant::NT40) out.Flags = r->Flags;
+  if (r->DomainGuid) out.domain_guid = guid_to_string(*r->DomainGuid);
+  out.dns_forest_name = r->DnsForestName;
+  out.dns_domain_name = r->DnsDomainName;
+  out.dns_host_name = r->DnsHostName;
+  out.dc_ip_address = r->DcIpAddress;
+  out.dc_site_name = r->DcSiteName;
+  out.client_site_name = r->ClientSiteName;
+  out.next_closest_site_name = r->NextClosestSiteName;
   return Reply::ok(std::move(out));
 }
 
 }  // namespace
-
-std::string_view netlogon_opcode_name(std::uint16_t opcode) {
-  switch (opcode) {
-    case LOGON_PRIMARY_QUERY: return "LOGON_PRIMARY_QUERY";
-    case LOGON_PRIMARY_RESPONSE: return "LOGON_PRIMARY_RESPONSE";
-    case LOGON_SAM_LOGON_REQUEST: return "LOGON_SAM_LOGON_REQUEST";
-    case LOGON_SAM_LOGON_RESPONSE: return "LOGON_SAM_LOGON_RESPONSE";
-    case LOGON_SAM_PAUSE_RESPONSE: return "LOGON_SAM_PAUSE_RESPONSE";
-    case LOGON_SAM_USER_UNKNOWN: return "LOGON_SAM_USER_UNKNOWN";
-    case LOGON_SAM_LOGON_RESPONSE_EX: return "LOGON_SAM_LOGON_RESPONSE_EX";
-    case LOGON_SAM_PAUSE_RESPONSE_EX: return "LOGON_SAM_PAUSE_RESPONSE_EX";
-    case LOGON_SAM_USER_UNKNOWN_EX: return "LOGON_SAM_USER_UNKNOWN_EX";
-    default: return "unknown";
-  }
-}
-
-std::vector<std::string> nt_version_names(std::uint32_t v) {
-  static const std::pair<std::uint32_t, const char*> bits[] = {
-      {NETLOGON_NT_VERSION_1, "V1"},
-      {NETLOGON_NT_VERSION_5, "V5"},
-      {NETLOGON_NT_VERSION_5EX, "V5EX"},
-      {NETLOGON_NT_VERSION_5EX_WITH_IP, "V5EX_WITH_IP"},
-      {NETLOGON_NT_VERSION_WITH_CLOSEST_SITE, "WITH_CLOSEST_SITE"},
-      {NETLOGON_NT_VERSION_AVOID_NT4EMUL, "AVOID_NT4EMUL"},
-      {NETLOGON_NT_VERSION_PDC, "PDC"},
-      {NETLOGON_NT_VERSION_IP, "IP"},
-      {NETLOGON_NT_VERSION_LOCAL, "LOCAL"},
-      {NETLOGON_NT_VERSION_GC, "GC"},
-  };
-  std::vector<std::string> out;
-  for (const auto& [bit, name] : bits)
-    if (v & bit) out.emplace_back(name);
-  return out;
-}
-
-std::vector<std::string> ds_flag_names(std::uint32_t flags) {
-  static const std::pair<std::uint32_t, const char*> bits[] = {
-      {0x00000001, "PDC"},           {0x00000004, "GC"},
-      {0x00000008, "LDAP"},          {0x00000010, "DS"},
-      {0x00000020, "KDC"},           {0x00000040, "TIMESERV"},
-      {0x00000080, "CLOSEST"},       {0x00000100, "WRITABLE"},
-      {0x00000200, "GOOD_TIMESERV"}, {0x00000400, "NDNC"},
-      {0x00000800, "SELECT_SECRET_DOMAIN_6"}, {0x00001000, "FULL_SECRET_DOMAIN_6"},
-      {0x00002000, "WS"},            {0x00004000, "DS_8"},
-      {0x00008000, "DS_9"},          {0x00010000, "DS_10"},
-      {0x00020000, "KEY_LIST"},      {0x20000000, "DNS_CONTROLLER"},
-      {0x40000000, "DNS_DOMAIN"},    {0x80000000, "DNS_FOREST"},
-  };
-  std::vector<std::string> out;
-  for (const auto& [bit, name] : bits)
-    if (flags & bit) out.emplace_back(name);
-  return out;
-}
 
 Decoded<Bytes> encode_logon_primary_query(const LogonPrimaryQuery& q) {
   if (q.ComputerName.find('\0') != std::string::npos || q.MailslotName.find('\0') != std::string::npos)
@@ -331,7 +183,7 @@ Decoded<NetlogonReply> decode_netlogon_reply(ByteView message) {
   Reader r(message);
   NetlogonReply out;
   if (!r.u16le(out.Opcode)) return Reply::fail("NETLOGON reply: Opcode truncated");
-  out.opcode_name = std::string(netlogon_opcode_name(out.Opcode));
+  out.opcode_name = netlogon_opcode_name(out.Opcode);
   // Every reply ends with NtVersion, LmNtToken and Lm20Token; NtVersion picks the layout of
   // opcodes 0x13-0x15 (as Samba's pull_netlogon_samlogon_response does) and the optional V5EX fields.
   constexpr std::size_t kTail = 8;
@@ -350,10 +202,10 @@ Decoded<NetlogonReply> decode_netlogon_reply(ByteView message) {
     case LOGON_PRIMARY_RESPONSE: decoded = decode_primary_response(message, b, std::move(out)); break;
     case LOGON_SAM_LOGON_RESPONSE:
     case LOGON_SAM_PAUSE_RESPONSE:
-    case LOGON_SAM_USER_UNKNOWN: decoded = decode_sam_response(message, b, std::move(out)); break;
+    case LOGON_SAM_USER_UNKNOWN:
     case LOGON_SAM_LOGON_RESPONSE_EX:
     case LOGON_SAM_PAUSE_RESPONSE_EX:
-    case LOGON_SAM_USER_UNKNOWN_EX: decoded = decode_sam_response_ex(message, b, std::move(out)); break;
+    case LOGON_SAM_USER_UNKNOWN_EX: return decode_sam_response(message, std::move(out));
     default:
       return Reply::fail("NETLOGON reply: Opcode " + hex4(out.Opcode) + " (" + out.opcode_name + ") is not a reply");
   }

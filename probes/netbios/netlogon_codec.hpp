@@ -3,7 +3,8 @@
 // LOGON_SAM_LOGON_REQUEST (6.3.1.6) a client sends to \MAILSLOT\NET\NETLOGON, and every reply
 // (LOGON_PRIMARY_RESPONSE 6.3.1.5; NETLOGON_SAM_LOGON_RESPONSE_NT40 6.3.1.7, NETLOGON_SAM_LOGON_RESPONSE
 // 6.3.1.8 and NETLOGON_SAM_LOGON_RESPONSE_EX 6.3.1.9 under opcodes 0x13/0x14/0x15/0x17/0x18/0x19)
-// decoded into one canonical form, as Samba's map_netlogon_samlogon_response does. Pure codecs.
+// decoded into one canonical form, as Samba's map_netlogon_samlogon_response does. The SAM LOGON
+// response layouts go through the decoder the LDAP ping uses too (probes/netlogon_codec.hpp). Pure codecs.
 #pragma once
 
 #include <cstdint>
@@ -13,37 +14,13 @@
 #include <vector>
 
 #include "legacyscan/bytes.hpp"
+#include "probes/netlogon_codec.hpp"
 
 namespace legacyscan::netbios {
 
-// [MS-ADTS] 6.3.1.3 operation codes.
-enum NetlogonOpcode : std::uint16_t {
-  LOGON_PRIMARY_QUERY = 0x07,
-  LOGON_PRIMARY_RESPONSE = 0x0C,
-  LOGON_SAM_LOGON_REQUEST = 0x12,
-  LOGON_SAM_LOGON_RESPONSE = 0x13,
-  LOGON_SAM_PAUSE_RESPONSE = 0x14,
-  LOGON_SAM_USER_UNKNOWN = 0x15,
-  LOGON_SAM_LOGON_RESPONSE_EX = 0x17,
-  LOGON_SAM_PAUSE_RESPONSE_EX = 0x18,
-  LOGON_SAM_USER_UNKNOWN_EX = 0x19,
-};
-std::string_view netlogon_opcode_name(std::uint16_t opcode);  // "LOGON_SAM_USER_UNKNOWN", or "unknown"
-
-// [MS-ADTS] 6.3.1.1 NETLOGON_NT_VERSION bits.
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_1 = 0x00000001;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_5 = 0x00000002;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_5EX = 0x00000004;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_5EX_WITH_IP = 0x00000008;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_WITH_CLOSEST_SITE = 0x00000010;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_AVOID_NT4EMUL = 0x01000000;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_PDC = 0x10000000;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_IP = 0x20000000;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_LOCAL = 0x40000000;
-inline constexpr std::uint32_t NETLOGON_NT_VERSION_GC = 0x80000000;
-std::vector<std::string> nt_version_names(std::uint32_t v);  // "V1", "V5", "V5EX", ...
-// [MS-ADTS] 6.3.1.2 DS_FLAG bits ("PDC", "GC", "LDAP", "DS", "KDC", ...).
-std::vector<std::string> ds_flag_names(std::uint32_t flags);
+// The opcodes, NETLOGON_NT_VERSION bits, DS_FLAG names and the SAM LOGON response decoder are shared
+// with the ldap probe (probes/netlogon_codec.hpp).
+using namespace legacyscan::netlogon;  // NOLINT(google-build-using-namespace)
 
 // [MS-SAMR] 2.2.1.12 USER_ACCOUNT codes used in AllowableAccountControlBits.
 inline constexpr std::uint32_t USER_NORMAL_ACCOUNT = 0x00000010;

@@ -9,12 +9,14 @@
 // "Sign or Seal are required.") on hardened and stock.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 
 #include "tests/integration/lab_support.hpp"
 
 namespace {
 
+using legacyscan::testing::lab_info;
 using legacyscan::testing::run_command;
 using legacyscan::testing::scan_json;
 using nlohmann::json;
@@ -29,22 +31,6 @@ std::string trim(std::string s) {
   std::size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
   return s.substr(i);
-}
-
-// `scripts/lab info` variables of a scenario.
-std::map<std::string, std::string> lab_info(const std::string& scenario) {
-  auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab info " + scenario);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::map<std::string, std::string> vars;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);) {
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string v = line.substr(eq + 1);
-    if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"')) v = v.substr(1, v.size() - 2);
-    vars[line.substr(0, eq)] = v;
-  }
-  return vars;
 }
 
 // The first value of `attr` in an ldbsearch of the DC's sam.ldb.
@@ -73,6 +59,9 @@ struct DcFacts {
   int domain_level = -1;
   int forest_level = -1;
   bool strong_auth_required = true;  // smb.conf `ldap server require strong auth` (default yes)
+  bool ntlm_disabled = false;        // smb.conf `ntlm auth = disabled`
+  std::string admin_user;            // LAB_ADMIN_USER
+  std::string admin_password;        // LAB_ADMIN_PASSWORD
 };
 
 DcFacts dc_facts(const std::string& scenario) {
@@ -81,6 +70,8 @@ DcFacts dc_facts(const std::string& scenario) {
   f.realm = info["LAB_REALM"];
   f.netbios_domain = info["LAB_DOMAIN"];
   f.netbios_host = info["LAB_HOST"];
+  f.admin_user = info["LAB_ADMIN_USER"];
+  f.admin_password = info["LAB_ADMIN_PASSWORD"];
   const std::string conf = info["LAB_SMB_CONF"];
   const std::string state = conf.substr(0, conf.rfind("/etc/"));
   const std::string sam = state + "/private/sam.ldb";
@@ -102,6 +93,7 @@ DcFacts dc_facts(const std::string& scenario) {
       const auto v = trim(t.substr(t.find('=') + 1));
       f.strong_auth_required = !(v == "no" || v == "false" || v == "0");
     }
+    if (t.rfind("ntlm auth", 0) == 0) f.ntlm_disabled = trim(t.substr(t.find('=') + 1)) == "disabled";
   }
   return f;
 }
@@ -211,7 +203,101 @@ void check_scenario(const std::string& scenario) {
   // The direct check decided, not the inference from the simple bind.
   EXPECT_EQ(l.value("signing_evidence", "").rfind("anonymous NTLM SASL bind without signing got", 0), 0u)
       << l.value("signing_evidence", "");
+  // Without credentials the channel-binding check uses a fake account: no bind succeeds, so unknown,
+  // with the binds as evidence, on LDAPS and on 389 after StartTLS.
   EXPECT_EQ(l["channel_binding"], "unknown");
+  ASSERT_EQ(l["channel_binding_checks"].size(), 2u) << l.dump(2);
+  EXPECT_EQ(l["channel_binding_checks"][0]["transport"], "ldaps");
+  EXPECT_EQ(l["channel_binding_checks"][0]["port"], 636);
+  EXPECT_EQ(l["channel_binding_checks"][1]["transport"], "starttls");
+  EXPECT_EQ(l["channel_binding_checks"][1]["port"], 389);
+  for (const auto& c : l["channel_binding_checks"]) {
+    EXPECT_EQ(c["status"], "ok") << c.dump(2);
+    EXPECT_EQ(c["credentials"], false);
+    EXPECT_EQ(c["attempts"].size(), 2u);
+    for (const auto& a : c["attempts"]) EXPECT_NE(a["result_code"], 0) << a.dump();
+    EXPECT_NE(c["evidence"].get<std::string>().find("--user"), std::string::npos);
+  }
+  EXPECT_NE(l.value("channel_binding_evidence", "").find("bind without a token"), std::string::npos);
+
+  // The Global Catalog port answers the same ping and its rootDSE says the GC is ready.
+  ASSERT_TRUE(l.contains("gc")) << l.dump(2);
+  expect_v5ex_ping(l["gc"]["cldap_tcp"], f, "tcp");
+  EXPECT_EQ(l["gc"]["port"], 3268);
+  EXPECT_EQ(l["gc"]["rootdse"]["status"], "ok");
+  EXPECT_EQ(l["gc"]["rootdse"]["is_global_catalog_ready"], true);
+  EXPECT_EQ(l["gc"]["rootdse"]["default_naming_context"], f.base_dn);
+}
+
+// The channel-binding check with the scenario's Administrator account (--user/--password): NTLM over
+// LDAPS and over StartTLS, without a token, with a wrong one and with the right one. What each DC does,
+// from its smb.conf:
+//   `ntlm auth = disabled` (hardened): every NTLM logon fails (49), so the tokens decide nothing: unknown;
+//   `ldap server require strong auth = yes` (stock): an NTLM SASL bind over TLS without signing gets
+//     strongerAuthRequired "Sign or Seal are required.", with signing unwillingToPerform "Sign or Seal
+//     are not allowed if TLS is used": no NTLM bind over TLS can succeed: unknown;
+//   otherwise (legacy): Samba 4.17 does not check the token: every bind succeeds: never.
+void check_channel_binding(const std::string& scenario) {
+  const DcFacts f = dc_facts(scenario);
+  ASSERT_FALSE(f.admin_password.empty());
+  const json l = ldap_of(scan_json(scenario, {"127.0.0.1", "--probes", "ldap", "--ports", "389,636", "--user",
+                                              f.admin_user, "--password", f.admin_password}));
+  const bool decidable = !f.ntlm_disabled && !f.strong_auth_required;
+  std::int64_t want_code = 0;
+  if (f.ntlm_disabled) want_code = 49;
+  else if (f.strong_auth_required) want_code = 53;
+  ASSERT_EQ(l["channel_binding_checks"].size(), 2u) << l.dump(2);
+  for (const auto& c : l["channel_binding_checks"]) {
+    SCOPED_TRACE(c["transport"].get<std::string>());
+    EXPECT_EQ(c["status"], "ok") << c.dump(2);
+    EXPECT_EQ(c["credentials"], true);
+    ASSERT_EQ(c["attempts"].size(), 3u);
+    EXPECT_EQ(c["attempts"][0]["token"], "none");
+    EXPECT_EQ(c["attempts"][1]["token"], "wrong");
+    EXPECT_EQ(c["attempts"][2]["token"], "correct");
+    for (const auto& a : c["attempts"]) EXPECT_EQ(a["result_code"], want_code) << a.dump();
+    EXPECT_EQ(c["sasl_signing"], !f.ntlm_disabled && f.strong_auth_required);
+    EXPECT_EQ(c["verdict"], decidable ? "never" : "unknown");
+    EXPECT_FALSE(c["tls_version"].get<std::string>().empty());
+    if (c["sasl_signing"] == true) {
+      EXPECT_NE(c["evidence"].get<std::string>().find("Sign or Seal are required"), std::string::npos) << c["evidence"];
+      EXPECT_NE(c["evidence"].get<std::string>().find("not allowed if TLS is used"), std::string::npos) << c["evidence"];
+    }
+  }
+  if (decidable) {
+    EXPECT_EQ(l["channel_binding"], "never");
+    EXPECT_EQ(l["channel_binding_evidence"].get<std::string>().rfind("ldaps 636: bind without/with a wrong token succeeded", 0),
+              0u)
+        << l["channel_binding_evidence"];
+  } else {
+    EXPECT_EQ(l["channel_binding"], "unknown");
+    EXPECT_NE(l["channel_binding_evidence"].get<std::string>().find("decide nothing"), std::string::npos)
+        << l["channel_binding_evidence"];
+  }
+  // A wrong password: every bind fails, so nothing is decided.
+  const json bad = ldap_of(scan_json(scenario, {"127.0.0.1", "--probes", "ldap", "--ports", "636", "--user",
+                                                f.admin_user, "--password", f.admin_password + "-wrong"}));
+  EXPECT_EQ(bad["channel_binding"], "unknown") << bad.dump(2);
+  EXPECT_EQ(bad["channel_binding_checks"].size(), 1u);
+}
+
+TEST(IntegrationLdapChannelBinding, Legacy) { check_channel_binding("legacy"); }
+TEST(IntegrationLdapChannelBinding, Hardened) { check_channel_binding("hardened"); }
+TEST(IntegrationLdapChannelBinding, Stock) { check_channel_binding("stock"); }
+
+// AAC: the ping for a user asks the DC whether that account has those account-control bits.
+TEST(IntegrationLdap, AccountControlBitsInThePing) {
+  const DcFacts f = dc_facts("stock");
+  const json normal = ldap_of(scan_json("stock", {"127.0.0.1", "--probes", "ldap", "--ports", "389", "--ldap-user",
+                                                  f.admin_user, "--ldap-aac", "normal"}));
+  EXPECT_EQ(normal["cldap"]["aac_requested"], 0x10);
+  EXPECT_EQ(normal["cldap"]["opcode_name"], "LOGON_SAM_LOGON_RESPONSE_EX") << normal["cldap"].dump(2);
+  EXPECT_EQ(normal["cldap"]["user"], f.admin_user);
+  // Administrator is a normal account, not a workstation trust: user unknown for those bits.
+  const json ws = ldap_of(scan_json("stock", {"127.0.0.1", "--probes", "ldap", "--ports", "389", "--ldap-user",
+                                              f.admin_user, "--ldap-aac", "workstation"}));
+  EXPECT_EQ(ws["cldap"]["aac_requested"], 0x80);
+  EXPECT_EQ(ws["cldap"]["opcode_name"], "LOGON_SAM_USER_UNKNOWN_EX") << ws["cldap"].dump(2);
 }
 
 TEST(IntegrationLdap, LegacyDc) {
@@ -266,6 +352,45 @@ TEST(IntegrationLdap, HttpServerIsProtocolError) {
   EXPECT_EQ(l["cldap_tcp"]["status"], "protocol-error");
   EXPECT_NE(l["cldap_tcp"].value("reason", "").find("not an LDAPMessage"), std::string::npos) << l.dump(2);
   EXPECT_EQ(l["rootdse"]["status"], "protocol-error");
+}
+
+}  // namespace
+
+namespace {
+
+// nftables in the stock DC's namespace drops every other UDP datagram to 389 (numgen inc mod 2, on the
+// input hook so the datagram is lost rather than refused); removed again when the test ends.
+class UdpLoss {
+ public:
+  UdpLoss() {
+    const std::string rules =
+        "table inet legacyscan_ldap_loss { chain input { type filter hook input priority -1; policy accept; "
+        "udp dport 389 numgen inc mod 2 == 0 counter drop; }; }";
+    auto r = run_command("ip netns exec ls-stock nft " + legacyscan::testing::shell_quote(rules));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  ~UdpLoss() { run_command("ip netns exec ls-stock nft delete table inet legacyscan_ldap_loss"); }
+  // Datagrams the rule dropped so far.
+  static int dropped() {
+    auto r = run_command("ip netns exec ls-stock nft list table inet legacyscan_ldap_loss");
+    const auto at = r.out.find("packets ");
+    return at == std::string::npos ? -1 : std::atoi(r.out.c_str() + at + 8);
+  }
+};
+
+// Half the CLDAP datagrams lost: the pings still come through on a retry, never "no DC".
+TEST(IntegrationLdapLoss, CldapSurvivesLossWithRetries) {
+  UdpLoss loss;
+  const json l = ldap_of(scan_json("stock", {"127.0.0.1", "--probes", "ldap", "--ports", "389", "--timeout", "500ms",
+                                             "--retries", "3"}));
+  const int dropped = UdpLoss::dropped();
+  for (const char* k : {"cldap", "cldap_v1"}) {
+    EXPECT_EQ(l[k]["status"], "ok") << k << ": " << l[k].dump(2);
+    EXPECT_TRUE(l[k].contains("netbios_hostname")) << k;
+  }
+  // Two pings, every other datagram dropped: at least one of them needed a retry.
+  EXPECT_GE(l["cldap"]["attempts"].get<int>() + l["cldap_v1"]["attempts"].get<int>(), 3) << l.dump(2);
+  EXPECT_GE(dropped, 1);
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The netbios probe against the lab's Samba 4.17 DCs (scripts/lab): node status, name queries, the
 // NETLOGON mailslot pings over the datagram service, and silence/refusal on the lab's fixture ports.
-// NetBIOS is on in all three scenarios (docs/lab.md: `disable netbios = no` everywhere).
+// What each DC must answer comes from the scenario's own configuration (`scripts/lab info`): NetBIOS
+// is on in legacy and stock, off in hardened (`disable netbios = yes`, `smb ports = 445`).
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -21,15 +23,28 @@ namespace legacyscan::testing {
 namespace {
 
 struct Dc {
-  const char* scenario;
-  const char* host;
-  const char* domain;
-  const char* dns_domain;
-  const char* dns_host;
+  std::string scenario;
+  std::string host;        // LAB_HOST: the NetBIOS computer name
+  std::string domain;      // LAB_DOMAIN: the NetBIOS domain
+  std::string dns_domain;  // LAB_REALM in lower case
+  std::string dns_host;    // LAB_FQDN
+  bool netbios = true;     // LAB_NETBIOS
 };
-const Dc kDcs[] = {{"legacy", "DC1", "LEGACY", "legacy.test", "dc1.legacy.test"},
-                   {"hardened", "DC2", "HARDENED", "hardened.test", "dc2.hardened.test"},
-                   {"stock", "DC3", "STOCK", "stock.test", "dc3.stock.test"}};
+
+Dc dc_of(const std::string& scenario) {
+  auto info = lab_info(scenario);
+  Dc dc;
+  dc.scenario = scenario;
+  dc.host = info["LAB_HOST"];
+  dc.domain = info["LAB_DOMAIN"];
+  dc.dns_domain = info["LAB_REALM"];
+  std::transform(dc.dns_domain.begin(), dc.dns_domain.end(), dc.dns_domain.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  dc.dns_host = info["LAB_FQDN"];
+  dc.netbios = info["LAB_NETBIOS"] != "no";
+  EXPECT_FALSE(dc.host.empty() || dc.domain.empty()) << scenario;
+  return dc;
+}
 
 nlohmann::json netbios_of(const nlohmann::json& doc) {
   if (!doc.contains("hosts") || doc["hosts"].empty()) return {};
@@ -42,20 +57,53 @@ bool has_name(const nlohmann::json& names, const std::string& name, const std::s
   });
 }
 
-class IntegrationNetbios : public ::testing::TestWithParam<Dc> {};
+void validate(const nlohmann::json& doc, const std::string& scenario) {
+  const std::string file = ::testing::TempDir() + "/netbios-" + scenario + ".json";
+  std::ofstream(file) << doc.dump();
+  auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  std::filesystem::remove(file);
+}
+
+class IntegrationNetbios : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(IntegrationNetbios, AnswersOfTheDc) {
-  const Dc& dc = GetParam();
-  const auto doc = scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"});
-  {
-    // The real output validates against docs/schema.
-    const std::string file = ::testing::TempDir() + "/netbios-" + dc.scenario + ".json";
-    std::ofstream(file) << doc.dump();
-    auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + file);
-    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-    std::filesystem::remove(file);
+  const Dc dc = dc_of(GetParam());
+  if (!dc.netbios) {
+    // NetBIOS off: nothing listens on UDP 137/138 or TCP 139. The kernel answers the datagrams with
+    // ICMP port unreachable, so every part is refused at the first attempt, with the reason; never an
+    // error, and 139 is closed.
+    const auto doc = scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios", "--netbios-domain", dc.domain}, 3);
+    validate(doc, dc.scenario);
+    const auto nb = netbios_of(doc);
+    ASSERT_TRUE(nb.is_object()) << doc.dump();
+    EXPECT_EQ(nb["status"], "refused") << nb.dump(2);
+    EXPECT_NE(nb["reason"].get<std::string>().find("no NetBIOS service answered"), std::string::npos) << nb.dump(2);
+    EXPECT_EQ(nb["node_status"]["status"], "refused") << nb.dump(2);
+    EXPECT_EQ(nb["node_status"]["attempts"], 1);
+    EXPECT_NE(nb["node_status"]["reason"].get<std::string>().find("ICMP port unreachable"), std::string::npos);
+    // The DC's own port 137 is free here: the probe must not bind it (it would talk to itself).
+    EXPECT_EQ(nb["node_status"]["source_port_137"], false);
+    EXPECT_TRUE(nb["node_status"].contains("source_port_note"));
+    for (const auto& q : nb["name_queries"]) EXPECT_EQ(q["status"], "skipped") << q.dump();
+    for (const char* k : {"sam_logon", "sam_logon_machine_account", "sam_logon_v5ex", "primary_query"}) {
+      EXPECT_EQ(nb[k]["status"], "refused") << k << ": " << nb[k].dump();
+      EXPECT_EQ(nb[k]["attempts"], 1) << k;
+      EXPECT_NE(nb[k]["reason"].get<std::string>().find("no datagram service"), std::string::npos) << nb[k].dump();
+      EXPECT_EQ(nb[k]["local_port_138"], false) << k;
+    }
+    EXPECT_EQ(nb["session_port_139"], "closed");
+    EXPECT_FALSE(nb["session_port_139_reason"].get<std::string>().empty());
+    // Without --netbios-domain nothing names the domain: the mailslot pings are skipped, not errors.
+    const auto plain = netbios_of(scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"}, 3));
+    EXPECT_EQ(plain["status"], "refused") << plain.dump(2);
+    EXPECT_EQ(plain["sam_logon"]["status"], "skipped") << plain.dump(2);
+    return;
   }
+  const auto doc = scan_json(dc.scenario, {"127.0.0.1", "--probes", "netbios"});
+  validate(doc, dc.scenario);  // the real output validates against docs/schema
   const auto nb = netbios_of(doc);
+  EXPECT_FALSE(nb.contains("broadcast"));  // never without --broadcast
   ASSERT_TRUE(nb.is_object()) << nb.dump();
   EXPECT_EQ(nb["status"], "ok") << nb.dump(2);
 
@@ -154,8 +202,8 @@ TEST_P(IntegrationNetbios, AnswersOfTheDc) {
   EXPECT_EQ(nb["session_port_139"], "open");
 }
 
-INSTANTIATE_TEST_SUITE_P(Integration, IntegrationNetbios, ::testing::ValuesIn(kDcs),
-                         [](const ::testing::TestParamInfo<Dc>& info) { return std::string(info.param.scenario); });
+INSTANTIATE_TEST_SUITE_P(Integration, IntegrationNetbios, ::testing::Values("legacy", "hardened", "stock"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 // A SAM LOGON for another domain: Samba stays silent, and the probe says timeout after its retries.
 TEST(IntegrationNetbiosSilence, WrongDomainIsTimeout) {
@@ -233,27 +281,30 @@ try:
         elif mode == "lossy-ns" and len(data) >= 50:
             g = golden[0] if data[46:48] == b"\x00\x21" else golden[1]
             s.sendto(data[0:2] + g[2:12] + data[12:46] + g[46:], addr)  # echo the name asked for
-        elif mode == "lossy-dgm":
+        elif mode == "lossy-dgm" or (mode == "dgm-from-138" and addr[1] == 138):
             at = data.find(b"\\MAILSLOT\\NET\\NETLOGON\x00") + 23
             g = golden[1] if data[at] == 0x07 else golden[0]
             mine = data.find(b"\\MAILSLOT\\NET\\GETDC", at)
             theirs = g.find(b"\\MAILSLOT\\NET\\GETDC")
             g = g[:theirs] + data[mine:mine + 22] + g[theirs + 22:]
             s.sendto(g, header_source)
+        elif mode == "ns-from-137" and addr[1] == 137 and len(data) >= 50 and data[46:48] == b"\x00\x21":
+            s.sendto(data[0:2] + golden[0][2:12] + data[12:46] + golden[0][46:], addr)  # old stacks: only to 137
 except socket.timeout:
     pass
 )PY";
 
 class HostileResponder {
  public:
-  HostileResponder(int port, const char* mode, const std::vector<std::string>& golden = {}) {
+  HostileResponder(int port, const char* mode, const std::vector<std::string>& golden = {},
+                   const std::string& scenario = "legacy") {
     const std::string base = ::testing::TempDir() + "/netbios-hostile-" + std::to_string(::getpid()) + "-" + mode;
     script_ = base + ".py";
     ready_ = base + ".ready";
     pid_file_ = base + ".pid";
     std::filesystem::remove(ready_);
     std::ofstream(script_) << kHostileResponder;
-    std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-legacy python3 " + script_ + " " +
+    std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-" + scenario + " python3 " + script_ + " " +
                             std::to_string(port) + " " + mode + " " + ready_;
     for (const auto& g : golden) cmd += " " + std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/netbios/" + g + ".hex";
     cmd += "' >/dev/null 2>&1 &";
@@ -334,6 +385,89 @@ TEST(IntegrationNetbiosPorts, LocalDatagramPortGoesIntoTheHeader) {
   EXPECT_FALSE(sam.contains("local_port_note"));
   EXPECT_EQ(sam["reply"], "LOGON_SAM_LOGON_RESPONSE");
   EXPECT_FALSE(nb.contains("session_port_139"));  // 139 not selected
+}
+
+// Old stacks answer only queries that come from port 137, and send datagram replies only to 138. A
+// responder in the hardened DC's namespace (where nothing holds 137/138) behaves so. As root the probe
+// binds both ports and gets its answers; as an ordinary user (setpriv to nobody) it cannot, says so,
+// and gets silence.
+TEST(IntegrationNetbiosPorts, PrivilegedSourcePortsAsRootAndAsNobody) {
+  HostileResponder ns(4465, "ns-from-137", {"legacy_node_status_response"}, "hardened");
+  HostileResponder dgm(4466, "dgm-from-138", {"legacy_sam_logon_v1_response", "legacy_primary_query_response"},
+                       "hardened");
+  const std::vector<std::string> args{"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports",
+                                      "netbios:4465,netbios:4466", "--netbios-name-port", "4465",
+                                      "--netbios-datagram-port", "4466", "--netbios-domain", "LEGACY", "--timeout",
+                                      "400ms", "--retries", "0"};
+  const auto root = netbios_of(scan_json("hardened", args));
+  ASSERT_TRUE(root.is_object());
+  EXPECT_EQ(root["node_status"]["status"], "ok") << root.dump(2);
+  EXPECT_EQ(root["node_status"]["source_port_137"], true);
+  EXPECT_FALSE(root["node_status"].contains("source_port_note"));
+  EXPECT_EQ(root["sam_logon"]["status"], "ok") << root["sam_logon"].dump(2);
+  EXPECT_EQ(root["sam_logon"]["local_port"], 138);
+  EXPECT_EQ(root["sam_logon"]["local_port_138"], true);
+
+  std::string cmd = "ip netns exec ls-hardened setpriv --reuid=nobody --regid=nogroup --clear-groups " +
+                    shell_quote(LEGACYSCAN_BINARY) + " scan";
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  const auto r = run_command(cmd + " --format json");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  const auto nobody = netbios_of(nlohmann::json::parse(r.out));
+  ASSERT_TRUE(nobody.is_object()) << r.out;
+  EXPECT_EQ(nobody["node_status"]["status"], "timeout") << nobody.dump(2);
+  EXPECT_EQ(nobody["node_status"]["source_port_137"], false);
+  EXPECT_NE(nobody["node_status"]["source_port_note"].get<std::string>().find("cannot bind UDP 137"), std::string::npos);
+  EXPECT_EQ(nobody["sam_logon"]["status"], "timeout");
+  EXPECT_EQ(nobody["sam_logon"]["local_port_138"], false);
+  EXPECT_GT(nobody["sam_logon"]["local_port"].get<int>(), 1023);
+  EXPECT_NE(nobody["sam_logon"]["local_port_note"].get<std::string>().find("cannot bind UDP 138"), std::string::npos);
+}
+
+// --broadcast: the requests go to the namespace's loopback broadcast address (127.255.255.255, which
+// Samba listens on too); every DC that answers is listed. The hardened DC has no NetBIOS: silence.
+TEST(IntegrationNetbiosBroadcast, EveryAnswerIsListed) {
+  for (const std::string scenario : {"legacy", "hardened"}) {
+    SCOPED_TRACE(scenario);
+    const Dc dc = dc_of(scenario);
+    const auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:137,netbios:138",
+                                          "--netbios-domain", dc.domain, "--broadcast", "127.255.255.255",
+                                          "--timeout", "800ms"},
+                               dc.netbios ? 0 : 3);
+    validate(doc, "broadcast-" + scenario);
+    const auto b = netbios_of(doc)["broadcast"];
+    ASSERT_TRUE(b.is_object()) << doc.dump(2);
+    EXPECT_EQ(b["address"], "127.255.255.255");
+    ASSERT_EQ(b["queries"].size(), 3u) << b.dump(2);
+    EXPECT_EQ(b["queries"][0]["request"], "NODE STATUS");
+    EXPECT_EQ(b["queries"][1]["request"], "NAME QUERY " + dc.domain + "<1C>");
+    EXPECT_EQ(b["queries"][2]["request"], "LOGON_SAM_LOGON_REQUEST");
+    for (const auto& q : b["queries"]) {
+      EXPECT_EQ(q["sent"], 3) << q.dump();  // the first try and two resends within the window
+      if (!dc.netbios) {
+        EXPECT_EQ(q["status"], "timeout") << q.dump();
+        EXPECT_TRUE(q["answers"].empty());
+        continue;
+      }
+      EXPECT_EQ(q["status"], "ok") << q.dump();
+      ASSERT_EQ(q["answers"].size(), 1u) << q.dump();  // one DC, heard once whatever the resends
+    }
+    if (!dc.netbios) continue;
+    const auto& ns = b["queries"][0]["answers"][0];
+    EXPECT_EQ(ns["responder"], "127.0.0.1:137");
+    EXPECT_EQ(ns["computer"], dc.host);
+    EXPECT_EQ(ns["workgroup"], dc.domain);
+    EXPECT_EQ(b["queries"][1]["answers"][0]["addresses"], nlohmann::json::array({"127.0.0.1"}));
+    const auto& sam = b["queries"][2]["answers"][0];
+    EXPECT_EQ(sam["responder"], "127.0.0.1:138");
+    EXPECT_EQ(sam["reply"], "LOGON_SAM_LOGON_RESPONSE");
+    EXPECT_EQ(sam["computer"], dc.host);
+    EXPECT_EQ(sam["workgroup"], dc.domain);
+  }
+  // Not an address: an error that says so, nothing sent.
+  const auto bad = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--broadcast", "everyone"}, 3));
+  EXPECT_EQ(bad["status"], "error");
+  EXPECT_NE(bad["reason"].get<std::string>().find("--broadcast everyone"), std::string::npos);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -68,6 +69,23 @@ inline nlohmann::json scan_json(const std::string& scenario, std::vector<std::st
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_FALSE(doc.is_discarded()) << "not JSON: " << r.out.substr(0, 400);
   return doc;
+}
+
+// `scripts/lab info SCENARIO` as a map (LAB_REALM, LAB_DOMAIN, LAB_HOST, LAB_FQDN, LAB_NETBIOS, ...): the
+// scenario's own configuration, from which tests derive what the DC must answer.
+inline std::map<std::string, std::string> lab_info(const std::string& scenario) {
+  auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab info " + scenario);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> vars;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string v = line.substr(eq + 1);
+    if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"')) v = v.substr(1, v.size() - 2);
+    vars[line.substr(0, eq)] = v;
+  }
+  return vars;
 }
 
 }  // namespace legacyscan::testing

@@ -72,5 +72,81 @@ TEST(LdapNtlm, EveryTruncationOfTheAnswers) {
   }
 }
 
+// The challenge the lab DCs sent: server challenge, AV pairs with the NetBIOS domain and a timestamp.
+TEST(LdapNtlm, ChallengeDecodesFromCapture) {
+  const std::pair<const char*, const char*> cases[] = {{"legacy", "LEGACY"}, {"hardened", "HARDENED"}};
+  for (const auto& [scenario, domain] : cases) {
+    auto m = decode_ldap_message(golden(std::string(scenario) + "_ntlm_bind_response_challenge"));
+    ASSERT_TRUE(m && m->bindResponse && m->bindResponse->serverSaslCreds);
+    const Bytes& creds = *m->bindResponse->serverSaslCreds;
+    auto c = decode_ntlm_challenge(creds);
+    ASSERT_TRUE(c) << c.error;
+    EXPECT_EQ(c->NbDomainName, domain);
+    EXPECT_TRUE(c->Timestamp.has_value());
+    EXPECT_FALSE(c->TargetInfo.empty());
+    EXPECT_EQ(to_hex(ByteView(c->ServerChallenge.data(), 8)), to_hex(ByteView(creds).subspan(24, 8)));
+    // Every truncation is an error with a reason, never a crash.
+    for (std::size_t n = 0; n < creds.size(); ++n) {
+      auto t = decode_ntlm_challenge(ByteView(creds).first(n));
+      if (!t) {
+        EXPECT_FALSE(t.error.empty());
+      }
+    }
+  }
+  EXPECT_FALSE(decode_ntlm_challenge(encode_ntlm_negotiate_unsigned()));  // MessageType 1
+}
+
+// [MS-NLMP] 4.2.4: the NTLMv2 example (User "User", UserDom "Domain", Password "Password", server
+// challenge 0123456789abcdef, client challenge aa * 8, time 0, AV pairs NbDomainName "Domain" and
+// NbComputerName "Server"): NTProofStr 68cd0ab851e51c96aabc927bebef6a1c.
+TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
+  Writer av;
+  const Bytes dom = utf8_to_utf16le("Domain"), srv = utf8_to_utf16le("Server");
+  av.u16le(2);
+  av.u16le(static_cast<std::uint16_t>(dom.size()));
+  av.bytes(dom);
+  av.u16le(1);
+  av.u16le(static_cast<std::uint16_t>(srv.size()));
+  av.bytes(srv);
+  av.u16le(0);
+  av.u16le(0);
+  NtlmChallenge c;
+  c.ServerChallenge = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+  c.TargetInfo = av.take();
+  NtlmV2Logon logon;
+  logon.user = "User";
+  logon.domain = "Domain";
+  logon.password = "Password";
+  logon.client_challenge.fill(0xaa);
+  logon.timestamp = 0;
+  const Bytes auth = encode_ntlm_authenticate_v2(c, logon);
+  Reader r(auth);
+  std::uint16_t lm_len = 0, nt_len = 0, skip16 = 0;
+  std::uint32_t lm_off = 0, nt_off = 0, type = 0;
+  ASSERT_TRUE(r.skip(8) && r.u32le(type) && r.u16le(lm_len) && r.u16le(skip16) && r.u32le(lm_off) && r.u16le(nt_len) &&
+              r.u16le(skip16) && r.u32le(nt_off));
+  EXPECT_EQ(type, 3u);
+  EXPECT_EQ(lm_len, 24u);
+  ASSERT_LE(nt_off + nt_len, auth.size());
+  EXPECT_EQ(to_hex(ByteView(auth).subspan(nt_off, 16)), "68cd0ab851e51c96aabc927bebef6a1c");
+  // Blob: 0101 0000 0000 0000, time, client challenge, 0, the AV pairs, 0.
+  EXPECT_EQ(nt_len, 16u + 28u + c.TargetInfo.size() + 4u);
+
+  // With a channel binding the AV pair 0x000A goes in before MsvAvEOL, and the proof changes.
+  logon.channel_bindings = tls_server_end_point_bindings(Bytes(32, 0));
+  const Bytes bound = encode_ntlm_authenticate_v2(c, logon);
+  EXPECT_EQ(bound.size(), auth.size() + 20);
+  const std::string hex = to_hex(bound);
+  EXPECT_NE(hex.find("0a001000" + to_hex(ByteView(logon.channel_bindings->data(), 16)) + "00000000"), std::string::npos);
+}
+
+// RFC 5929 / RFC 4121: the binding is MD5 over four zero words, the length, then the application data.
+TEST(LdapNtlm, ChannelBindingHashIsMd5OfTheFlatStruct) {
+  const auto b = tls_server_end_point_bindings(Bytes(32, 0));
+  // python3 -c 'import hashlib;print(hashlib.md5(bytes(16)+(21+32).to_bytes(4,"little")+b"tls-server-end-point:"+bytes(32)).hexdigest())'
+  EXPECT_EQ(to_hex(ByteView(b.data(), 16)), "c9ec5cb29e8f57f7ee6429cde733efeb");
+  EXPECT_TRUE(certificate_end_point_hash(Bytes{0x30, 0x00}).empty());  // not a certificate
+}
+
 }  // namespace
 }  // namespace legacyscan::ldap

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: the NTLMSSP CHALLENGE_MESSAGE reader of the LDAP channel-binding check, and the
+// NTLMv2 AUTHENTICATE_MESSAGE built from whatever it accepted (the server's AV pairs are copied into it).
+#include <cstdint>
+#include <cstdlib>
+
+#include "probes/ldap/ldap_ntlm.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace legacyscan;
+  using namespace legacyscan::ldap;
+  auto c = decode_ntlm_challenge(ByteView(data, size));
+  if (!c) {
+    check(!c.error.empty());
+    return 0;
+  }
+  check(c->TargetInfo.size() <= size);
+  NtlmV2Logon logon;
+  logon.user = "u";
+  logon.domain = c->NbDomainName;
+  logon.password = "p";
+  logon.channel_bindings = std::array<std::uint8_t, 16>{};
+  const Bytes auth = encode_ntlm_authenticate_v2(*c, logon);
+  check(auth.size() >= 64);
+  return 0;
+}
