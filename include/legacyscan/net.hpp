@@ -47,12 +47,19 @@ class TcpConnection {
   [[nodiscard]] std::chrono::milliseconds timeout() const;
 
   TcpConnection(boost::asio::ip::tcp::socket s, Permit p, const ProbeContext& ctx)
-      : socket_(std::move(s)), permit_(std::move(p)), ctx_(&ctx) {}
+      : socket_(std::move(s)), permit_(std::move(p)), ctx_(&ctx),
+        answer_deadline_(std::chrono::steady_clock::now() + timeout()) {}
 
  private:
+  // Reads share one budget per request: everything read after a write (or after the connect) must
+  // arrive within one --timeout of it, so a peer that sends one byte at a time cannot hold a probe
+  // for longer than that.
+  [[nodiscard]] std::chrono::milliseconds read_timeout() const;
+
   boost::asio::ip::tcp::socket socket_;
   Permit permit_;
   const ProbeContext* ctx_;
+  std::chrono::steady_clock::time_point answer_deadline_;
 };
 
 // One UDP request/response exchange on a connected socket (so ICMP port unreachable shows as

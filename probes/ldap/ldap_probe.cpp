@@ -164,7 +164,11 @@ asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const
   UdpExchange how;
   how.port = port;
   // Every datagram from the DC is taken: a malformed one is a protocol error worth reporting, not
-  // something to wait out.
+  // something to wait out. Only an answer to another request (a different messageID) is ignored.
+  how.accept = [](ByteView d) {
+    auto m = decode_ldap_messages(d);
+    return !m || m->empty() || m->front().messageID == id || m->front().messageID == 0;
+  };
   auto reply = co_await udp_exchange(ctx, request, how);
   p.attempts = reply.attempts;
   if (!reply.outcome.ok()) {

@@ -55,6 +55,8 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
   auto refused = [&](const std::string& why) {
     return Outcome::failure(Status::protocol_error, "STARTTLS (" + name + "): " + why);
   };
+  // A network failure during the dialogue keeps its status (timeout, reset), named as STARTTLS.
+  auto failed = [&](const Outcome& o) { return Outcome::failure(o.status, "STARTTLS (" + name + "): " + o.reason); };
   Bytes buf;
   switch (p) {
     case StartTlsProto::none: co_return Outcome::success();
@@ -63,7 +65,7 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
       if (!o.ok()) co_return o;
       for (;;) {
         o = co_await c.read_some(buf, 4096);
-        if (!o.ok()) co_return refused(o.reason);
+        if (!o.ok()) co_return failed(o);
         auto r = decode_ldap_extended_response(buf);
         if (!r) co_return refused(r.error);
         if (r->need_more) continue;
@@ -77,7 +79,7 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
       auto o = co_await c.write(postgres_ssl_request());
       if (!o.ok()) co_return o;
       o = co_await c.read_exact(buf, 1);
-      if (!o.ok()) co_return refused(o.reason);
+      if (!o.ok()) co_return failed(o);
       if (buf[0] == 'S') co_return Outcome::success();
       if (buf[0] == 'N') co_return refused("the server answered 'N': SSL is off");
       co_return refused("unexpected answer to SSLRequest: " + printable_excerpt(buf));
@@ -87,7 +89,7 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
       if (!o.ok()) co_return o;
       for (;;) {
         o = co_await c.read_some(buf, 4096);
-        if (!o.ok()) co_return refused(o.reason);
+        if (!o.ok()) co_return failed(o);
         auto r = decode_rdp_x224_confirm(buf);
         if (!r) co_return refused(r.error);
         if (r->need_more) continue;
@@ -105,7 +107,7 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
     buf.clear();
     for (;;) {
       auto o = co_await c.read_some(buf, 4096);
-      if (!o.ok()) co_return refused(o.reason);
+      if (!o.ok()) co_return failed(o);
       const auto r = step.parse(buf);
       if (!r.complete) continue;
       if (!r.ok) co_return refused(r.text);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "legacyscan/net.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -37,6 +39,15 @@ Outcome timeout_outcome(std::string_view operation, std::chrono::milliseconds af
                           std::string(operation) + ": no answer within " + std::to_string(after.count()) + " ms");
 }
 
+namespace {
+// A read that ran out of the answer's budget says so (the peer may have been sending slowly).
+Outcome read_timeout_outcome(std::chrono::milliseconds limit, std::chrono::milliseconds op_timeout) {
+  if (limit >= op_timeout) return timeout_outcome("read", limit);
+  return Outcome::failure(Status::timeout, "read: the answer was not complete within " +
+                                               std::to_string(op_timeout.count()) + " ms of the request");
+}
+}  // namespace
+
 asio::awaitable<Outcome> TcpConnection::open(ProbeContext& ctx, std::uint16_t port,
                                              std::unique_ptr<TcpConnection>& out) {
   Permit permit = co_await ctx.engine.acquire_connection(ctx.address);
@@ -61,9 +72,15 @@ asio::awaitable<Outcome> TcpConnection::open(ProbeContext& ctx, std::uint16_t po
 
 std::chrono::milliseconds TcpConnection::timeout() const { return ctx_->op_timeout(); }
 
+std::chrono::milliseconds TcpConnection::read_timeout() const {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(answer_deadline_ - std::chrono::steady_clock::now());
+  return std::clamp(left, std::chrono::milliseconds(1), timeout());
+}
+
 asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
   boost::system::error_code ec;
   const auto limit = timeout();
+  answer_deadline_ = std::chrono::steady_clock::now() + limit;
   Watchdog dog(socket_.get_executor(), limit, [this] {
     boost::system::error_code ignored;
     socket_.cancel(ignored);
@@ -77,7 +94,7 @@ asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
 
 asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
   const std::size_t old = buf.size();
-  const auto limit = timeout();
+  const auto limit = read_timeout();
   max = std::min(max, kMaxMessageBytes);
   buf.resize(old + max);
   boost::system::error_code ec;
@@ -90,7 +107,7 @@ asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
     n = co_await socket_.async_read_some(asio::buffer(buf.data() + old, max),
                                          asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + n);
-    if (dog.fired()) co_return timeout_outcome("read", limit);
+    if (dog.fired()) co_return read_timeout_outcome(limit, timeout());
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
@@ -101,7 +118,7 @@ asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
     co_return Outcome::failure(Status::protocol_error,
                                "peer announced " + std::to_string(n) + " bytes, more than the 1 MiB cap");
   const std::size_t old = buf.size();
-  const auto limit = timeout();
+  const auto limit = read_timeout();
   buf.resize(old + n);
   boost::system::error_code ec;
   std::size_t got = 0;
@@ -113,7 +130,7 @@ asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
     got = co_await asio::async_read(socket_, asio::buffer(buf.data() + old, n),
                                     asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + got);
-    if (dog.fired()) co_return timeout_outcome("read", limit);
+    if (dog.fired()) co_return read_timeout_outcome(limit, timeout());
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
