@@ -19,6 +19,7 @@ import socket
 import struct
 import sys
 import time
+from datetime import datetime
 
 BASE = int(ipaddress.IPv4Address("127.1.0.0"))
 EXPECTED_STATUS = {"live": "ok", "dropped": "timeout", "refused": "refused"}
@@ -79,6 +80,7 @@ def cmd_check(a):
     degraded = []  # live hosts whose result is ok but with at least one check that timed out
     by_status = collections.Counter()
     elapsed = collections.defaultdict(list)
+    starts, ends = {}, {}  # kind -> [epoch seconds]
     bad_lines = 0
     complete = None
     try:
@@ -114,6 +116,10 @@ def cmd_check(a):
                 degraded.append(h["address"])
             if "elapsed_ms" in smb:
                 elapsed[k].append(smb["elapsed_ms"])
+            for key, store in (("started", starts), ("finished", ends)):
+                t = parse_time(h.get(key))
+                if t is not None:
+                    store.setdefault(k, []).append(t)
             if EXPECTED_STATUS.get(k) != st:
                 wrong.append({"address": h["address"], "expected": EXPECTED_STATUS.get(k), "got": st,
                               "reason": smb.get("reason", "")})
@@ -131,10 +137,24 @@ def cmd_check(a):
         "by_kind_status": {f"{k}:{s}": n for (k, s), n in sorted(by_status.items())},
         "median_probe_ms": {k: sorted(v)[len(v) // 2] for k, v in elapsed.items() if v},
     }
+    # Timeline: seconds from the first host's start until the last host of each kind finished.
+    t0 = min((min(v) for v in starts.values() if v), default=None)
+    if t0 is not None:
+        res["last_finished_s"] = {k: round(max(v) - t0, 2) for k, v in ends.items() if v}
     if complete is not None:
         res["complete"] = complete
     print(json.dumps(res))
     return 0 if res["ok"] else 1
+
+
+def parse_time(text):
+    """RFC 3339 UTC with milliseconds (legacyscan's started/finished) -> epoch seconds, None if absent."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+    except ValueError:
+        return None
 
 
 def main():
