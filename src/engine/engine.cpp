@@ -222,6 +222,8 @@ asio::awaitable<void> run_one_probe(HostJob& job, const Probe& probe, ProbeConte
     if (!run.result) run.result = std::make_unique<BareResult>(Status::error, "probe returned no result");
   }
   run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  job.log.debug("{} {}: probe {} finished: {} in {} ms", ctx.target, ctx.address.to_string(), probe.name(),
+                to_string(run.result->status), run.elapsed.count());
 }
 
 asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::ip::address address, std::size_t order,
@@ -273,39 +275,50 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
       if (probes[i]->name() == name) return i;
     return std::nullopt;
   };
-  // Waves: a probe starts once the selected probes it depends on have finished.
-  while (std::find(finished.begin(), finished.end(), false) != finished.end()) {
-    std::vector<std::size_t> wave;
-    for (std::size_t i = 0; i < probes.size(); ++i) {
-      if (finished[i]) continue;
-      bool ready = true;
-      for (auto dep : probes[i]->depends_on())
-        if (auto j = index_of(dep); j && !finished[*j]) ready = false;
-      if (ready) wave.push_back(i);
-    }
-    if (wave.empty())  // a dependency cycle: run the rest together rather than never
-      for (std::size_t i = 0; i < probes.size(); ++i)
-        if (!finished[i]) wave.push_back(i);
+  // A probe starts as soon as the selected probes it depends on have finished (not when a whole wave of
+  // them has: kerberos need not wait for tls).
+  {
+    std::vector<bool> started(finished);
+    std::size_t running = 0;
     WaitGroup wg(ex);
-    wg.add(wave.size());
-    for (auto i : wave) {
-      asio::co_spawn(ex, run_one_probe(job, *probes[i], *contexts[i], hr.probes[i]),
-                     [&, i](std::exception_ptr ep) {
-                       if (ep) {
-                         std::string what = "internal error";
-                         try {
-                           std::rethrow_exception(ep);
-                         } catch (const std::exception& e) {
-                           what = std::string("internal error: ") + e.what();
-                         } catch (...) {
+    std::function<void()> launch;
+    launch = [&] {
+      std::vector<std::size_t> ready;
+      for (std::size_t i = 0; i < probes.size(); ++i) {
+        if (started[i]) continue;
+        bool deps_done = true;
+        for (auto dep : probes[i]->depends_on())
+          if (auto j = index_of(dep); j && !finished[*j]) deps_done = false;
+        if (deps_done) ready.push_back(i);
+      }
+      if (ready.empty() && running == 0)  // a dependency cycle: run the rest together rather than never
+        for (std::size_t i = 0; i < probes.size(); ++i)
+          if (!started[i]) ready.push_back(i);
+      for (auto i : ready) {
+        started[i] = true;
+        ++running;
+        wg.add();
+        asio::co_spawn(ex, run_one_probe(job, *probes[i], *contexts[i], hr.probes[i]),
+                       [&, i](std::exception_ptr ep) {
+                         if (ep) {
+                           std::string what = "internal error";
+                           try {
+                             std::rethrow_exception(ep);
+                           } catch (const std::exception& e) {
+                             what = std::string("internal error: ") + e.what();
+                           } catch (...) {
+                           }
+                           hr.probes[i].result = std::make_unique<BareResult>(Status::error, what);
                          }
-                         hr.probes[i].result = std::make_unique<BareResult>(Status::error, what);
-                       }
-                       wg.done();
-                     });
-    }
+                         finished[i] = true;
+                         --running;
+                         launch();
+                         wg.done();
+                       });
+      }
+    };
+    launch();
     co_await wg.wait();
-    for (auto i : wave) finished[i] = true;
   }
   job.engine.leave_host(address);
   hr.finished = rfc3339_now();

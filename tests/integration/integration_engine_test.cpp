@@ -133,6 +133,22 @@ TEST(IntegrationEngine, ReachabilityPhaseReportsLiveRefusedDroppedAndUnreachable
   EXPECT_LT(latest_start, earliest_end);
 }
 
+TEST(IntegrationEngine, AProbeStartsWhenItsOwnDependenciesFinish) {
+  // kerberos depends on smb and ldap only. smb and ldap are refused at once (4451), tls waits for the
+  // dropped port (4450): kerberos must start while tls is still waiting, not after it.
+  auto r = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,ldap,kerberos,tls", "--ports",
+                                  "smb:4451,ldap:4451,tls:4450,kerberos:88", "--realm", "LEGACY.TEST", "--no-ping",
+                                  "--timeout", "2s", "-vv", "--format", "json", "-o", "/dev/null"});
+  const auto& log = r.err;
+  const auto kerberos_start = log.find("probe kerberos on");
+  const auto tls_end = log.find("probe tls finished");
+  ASSERT_NE(kerberos_start, std::string::npos) << log;
+  ASSERT_NE(tls_end, std::string::npos) << log;
+  EXPECT_LT(kerberos_start, tls_end) << log;
+  EXPECT_LT(log.find("probe smb finished"), kerberos_start) << log;
+  EXPECT_LT(log.find("probe ldap finished"), kerberos_start) << log;
+}
+
 TEST(IntegrationEngine, FdBudgetKeepsAScanWithinUlimit) {
   // 512 dropped addresses under a soft limit of 256 descriptors: the reachability phase and the probes
   // share the budget, so no connect fails with EMFILE and every address ends as a timeout.
