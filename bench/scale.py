@@ -18,6 +18,7 @@ import json
 import socket
 import struct
 import sys
+import os
 import time
 from datetime import datetime
 
@@ -157,6 +158,44 @@ def parse_time(text):
         return None
 
 
+def cpu_snapshot(pids_text):
+    """{pid: [starttime, own + reaped children's CPU ticks]} of the given pids (whitespace separated)."""
+    snap = {}
+    for pid in pids_text.split():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields[0] is field 3 (state): utime..cstime are fields 14-17, starttime field 22.
+        snap[pid] = [int(fields[19]), sum(int(x) for x in fields[11:15])]
+    return snap
+
+
+def cpu_delta(before, after):
+    """CPU seconds spent between two snapshots by the processes alive at the second one (and, through the
+    children's counters, by the children they reaped meanwhile); processes gone by then are not counted."""
+    hz = os.sysconf("SC_CLK_TCK")
+    ticks = 0
+    for pid, (start, t) in after.items():
+        b = before.get(pid)
+        ticks += t - b[1] if b and b[0] == start else t if not b or b[0] != start else 0
+    return ticks / hz
+
+
+def cmd_cpu(a):
+    """Runs a command and prints the CPU seconds the processes of network namespace NS spent meanwhile."""
+    import subprocess
+
+    def pids():
+        return subprocess.run(["ip", "netns", "pids", a.netns], capture_output=True, text=True).stdout
+
+    before = cpu_snapshot(pids())
+    rc = subprocess.run(a.command).returncode
+    print(f"{cpu_delta(before, cpu_snapshot(pids())):.2f}")
+    return rc
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -170,8 +209,11 @@ def main():
     p = sub.add_parser("check")
     p.add_argument("--size", type=int, required=True)
     p.add_argument("--jsonl", required=True)
+    p = sub.add_parser("cpu")
+    p.add_argument("netns")
+    p.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    return {"layout": cmd_layout, "rtt": cmd_rtt, "check": cmd_check}[a.cmd](a) or 0
+    return {"layout": cmd_layout, "rtt": cmd_rtt, "check": cmd_check, "cpu": cmd_cpu}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":
