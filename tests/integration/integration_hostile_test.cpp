@@ -390,10 +390,11 @@ TEST(IntegrationHostile, PasswordNeverAppearsInAnyOutputOrLog) {
       const auto& format = formats[i % formats.size()];
       SCOPED_TRACE(way + " " + format);
       std::remove(jsonl.c_str());
-      // The legacy DC with a user: the credential is used (NTLM, Kerberos, LDAP) and must still not leak.
+      // The legacy DC with a user: the probes that use the credential (Kerberos pre-authentication, LDAP NTLM
+      // binds) run, and it must still not leak.
       const std::string cmd = "LS_TEST_PW=" + shell_quote(secret) + " ip netns exec ls-legacy " +
                               shell_quote(LEGACYSCAN_BINARY) + " scan 127.0.0.1 127.0.0.1:4451 " +
-                              way + " --probes smb,kerberos,ldap,netbios --timeout 3s -vv --format " + format +
+                              way + " --probes kerberos,ldap --timeout 3s -vv --format " + format +
                               (format == "jsonl" ? " -o " + jsonl : std::string());
       auto r = run_command(cmd);
       EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err.substr(0, 500);
