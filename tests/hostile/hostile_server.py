@@ -18,6 +18,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import socket
 import struct
 import sys
@@ -467,15 +468,33 @@ def nbns_255_names(data):
     return node_status_255_names(struct.unpack(">H", data[:2])[0]) if len(data) >= 2 else None
 
 
-def mailslot_from_elsewhere(other_ip):
+MAILSLOT_REPLIES = [golden("netbios/legacy_sam_logon_v1_response.hex"),
+                    golden("netbios/legacy_sam_logon_v5ex_response.hex"),
+                    golden("netbios/legacy_primary_query_response.hex")]
+
+
+def mailslot_replies(request):
+    """The DC's real NETLOGON replies (SAM LOGON, V5EX, PRIMARY QUERY), sent to the reply mailslot the
+    request names (\\MAILSLOT\\NET\\GETDCnnn: the same length as in the captures)."""
+    m = re.search(rb"\\MAILSLOT\\NET\\GETDC[0-9]{3}", request)
+    if not m:
+        return []
+    return [re.sub(rb"\\MAILSLOT\\NET\\GETDC[0-9]{3}", lambda _: m.group(0), r) for r in MAILSLOT_REPLIES]
+
+
+def mailslot_from(source_ip):
     def h(proto, data, addr):
-        # A datagram service reply to the scanner's address, but from a different source IP.
+        # The real replies to the scanner's address and port, from source_ip (None: the address asked).
+        if source_ip is None:
+            for r in mailslot_replies(data):
+                proto.transport.sendto(r, addr)
+            return
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((other_ip, 0))
-            reply = bytearray(data)
-            s.sendto(bytes(reply), addr)
+            s.bind((source_ip, 0))
+            for r in mailslot_replies(data):
+                s.sendto(r, addr)
         finally:
             s.close()
     return h
@@ -578,8 +597,11 @@ def behaviours(net):
         [("netbios/node_status", [T])], udp=udp_reply(nbns_wrong_trn_id), host=a(61))
     add("nbns-junk-flood", "netbios", 137, "20,000 junk datagrams to our reply port",
         [("netbios/node_status", [T, PE])], udp=udp_flood, host=a(62))
-    add("nbdgm-reply-from-other-ip", "netbios", 138, "the mailslot reply comes from another address",
-        [("netbios/sam_logon", [T])], udp=mailslot_from_elsewhere(a(163)), host=a(63),
+    add("nbdgm-reply-from-other-ip", "netbios", 138, "the real mailslot replies, sent from another address",
+        [("netbios/sam_logon", [T])], udp=mailslot_from(a(163)), host=a(63),
+        ports_arg="netbios:138", args=["--netbios-domain", "HOSTILE"])
+    add("nbdgm-reply-control", "netbios", 138, "control: the same replies from the address asked (taken)",
+        [("netbios/sam_logon", ["ok"])], udp=mailslot_from(None), host=a(64),
         ports_arg="netbios:138", args=["--netbios-domain", "HOSTILE"])
     # Every N: the real reply cut after N bytes, one address per N.
     add("smb-close-after-n", "smb", 445, "the real NEGOTIATE response cut after N bytes, then FIN",
