@@ -139,6 +139,9 @@ class Probe {
   [[nodiscard]] virtual std::vector<std::uint16_t> default_ports() const = 0;
   [[nodiscard]] virtual std::vector<std::string_view> transports() const = 0;  // "tcp", "udp"
   [[nodiscard]] virtual std::vector<ProbeOption> options() const { return {}; }
+  // A usage error in this probe's options ("" when they are fine). The CLI asks every selected probe
+  // before anything is scanned and exits 2 with the message.
+  [[nodiscard]] virtual std::string check_options(const ScanSettings& /*settings*/) const { return {}; }
   // Probes whose facts this one reads; they run first on the same host when selected.
   [[nodiscard]] virtual std::vector<std::string_view> depends_on() const { return {}; }
   // Never throws for anything the network does: failures are statuses in the result.

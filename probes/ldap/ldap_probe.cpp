@@ -629,6 +629,14 @@ class LdapProbe final : public Probe {
              ""}};
   }
 
+  std::string check_options(const ScanSettings& settings) const override {
+    if (auto aac = settings.option("ldap-aac"); aac && !aac->empty()) {
+      std::string err;
+      if (!parse_aac(*aac, err)) return "--ldap-aac " + *aac + ": " + err;
+    }
+    return {};
+  }
+
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
     auto result = std::make_unique<LdapResult>();
     co_await scan(ctx, *result);

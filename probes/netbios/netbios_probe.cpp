@@ -706,6 +706,29 @@ class NetbiosProbe final : public Probe {
     };
   }
 
+  std::string check_options(const ScanSettings& settings) const override {
+    for (const auto& [flag, allow_zero] : {std::pair<const char*, bool>{"netbios-local-port", true},
+                                           {"netbios-name-port", false},
+                                           {"netbios-datagram-port", false}}) {
+      if (auto v = settings.option(flag); v && !v->empty()) {
+        int n = -1;
+        auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (ec != std::errc() || p != v->data() + v->size() || n < (allow_zero ? 0 : 1) || n > 65535)
+          return std::string("--") + flag + " " + *v + ": not a port number";
+      }
+    }
+    if (auto c = settings.option("netbios-client-name"); c && (c->empty() || c->size() > 15))
+      return "--netbios-client-name must be 1 to 15 characters";
+    if (auto d = settings.option("netbios-domain"); d && d->size() > 15)
+      return "--netbios-domain must be at most 15 characters (a NetBIOS name)";
+    if (auto b = settings.option("broadcast"); b && !b->empty()) {
+      boost::system::error_code ec;
+      (void)asio::ip::make_address_v4(*b, ec);
+      if (ec) return "--broadcast " + *b + ": not an IPv4 address";
+    }
+    return {};
+  }
+
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
     auto result = std::make_unique<NetbiosResult>();
     if (!ctx.address.is_v4()) {

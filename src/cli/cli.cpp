@@ -211,6 +211,8 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   }
   plan.first_address = a.first_address;
   for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
+  for (const auto* p : plan.probes)
+    if (auto why = p->check_options(plan.settings); !why.empty()) return usage_error(why);
   {
     auto creds = resolve_credentials(a.user, a.password, a.password_env, a.password_file, a.keytab, err);
     if (!creds) return usage_error(err);

@@ -464,10 +464,25 @@ TEST(IntegrationNetbiosBroadcast, EveryAnswerIsListed) {
     EXPECT_EQ(sam["computer"], dc.host);
     EXPECT_EQ(sam["workgroup"], dc.domain);
   }
-  // Not an address: an error that says so, nothing sent.
-  const auto bad = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--broadcast", "everyone"}, 3));
-  EXPECT_EQ(bad["status"], "error");
-  EXPECT_NE(bad["reason"].get<std::string>().find("--broadcast everyone"), std::string::npos);
+}
+
+// Bad probe options are usage errors (exit 2, the option named), found before anything is sent.
+TEST(IntegrationNetbiosOptions, BadValuesAreUsageErrors) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"--broadcast", "everyone"}, "--broadcast everyone: not an IPv4 address"},
+      {{"--netbios-local-port", "70000"}, "--netbios-local-port 70000: not a port number"},
+      {{"--netbios-name-port", "0"}, "--netbios-name-port 0: not a port number"},
+      {{"--netbios-domain", "A-DOMAIN-NAME-TOO-LONG"}, "--netbios-domain must be at most 15 characters"},
+      {{"--ldap-aac", "bogus"}, "--ldap-aac bogus: 'bogus' is neither a number nor one of"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args{"scan", "127.0.0.1", "--probes", "netbios,ldap"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_in_lab("legacy", args);
+    EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
 }
 
 }  // namespace
