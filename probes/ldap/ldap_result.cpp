@@ -273,4 +273,57 @@ void LdapResult::table_rows(std::vector<TableRow>& out) const {
                  channel_binding + (channel_binding_evidence.empty() ? "" : " (" + channel_binding_evidence + ")"), cb});
 }
 
+std::string describe_bind(const ChannelBindingAttempt& a) {
+  std::string token = a.token == "none" ? "without a token" : "with a " + a.token + " token";
+  if (!a.bind.result_code) return "bind " + token + ": " + a.bind.outcome.reason;
+  std::string d = "bind " + token + ": " + result_code_name(*a.bind.result_code) + " (" +
+                  std::to_string(*a.bind.result_code) + ")";
+  if (!a.bind.diagnostic.empty()) d += " \"" + a.bind.diagnostic + "\"";
+  return d;
+}
+
+namespace {
+// What a DC that enforces channel binding puts into the diagnostic message of a refused bind:
+// SEC_E_BAD_BINDINGS ("data 80090346").
+constexpr const char* kBadBindings = "80090346";
+
+bool bad_bindings(const ChannelBindingAttempt& a) {
+  return a.bind.result_code && *a.bind.result_code != LDAP_SUCCESS &&
+         a.bind.diagnostic.find(kBadBindings) != std::string::npos;
+}
+bool succeeded(const ChannelBindingAttempt& a) { return a.bind.result_code && *a.bind.result_code == LDAP_SUCCESS; }
+}  // namespace
+
+// Decides never / when_supported / always from the binds without a token, with a wrong one, and (with
+// credentials) with the right one, which proves that the account logs on at all.
+void judge_channel_binding(ChannelBindingCheck& c) {
+  std::string evidence;
+  for (const auto& a : c.attempts) evidence += (evidence.empty() ? "" : "; ") + describe_bind(a);
+  const ChannelBindingAttempt* none = nullptr;
+  const ChannelBindingAttempt* wrong = nullptr;
+  const ChannelBindingAttempt* right = nullptr;
+  for (const auto& a : c.attempts) {
+    if (a.token == "none") none = &a;
+    if (a.token == "wrong") wrong = &a;
+    if (a.token == "correct") right = &a;
+  }
+  c.verdict = "unknown";
+  if (none && bad_bindings(*none)) {
+    c.verdict = "always";
+  } else if (none && wrong && bad_bindings(*wrong) && (succeeded(*none) || !c.credentials)) {
+    c.verdict = "when_supported";
+  } else if (c.credentials && none && wrong && succeeded(*none) && succeeded(*wrong)) {
+    c.verdict = "never";
+    evidence = "bind without/with a wrong token succeeded (" + evidence + ")";
+  } else if (!c.credentials) {
+    evidence += "; with a fake account no bind can succeed, so only a refusal naming the binding (data 80090346) "
+                "decides: give --user and --password";
+  } else if (right && !succeeded(*right)) {
+    evidence += "; no NTLM bind over TLS succeeds, not even with the right token, so the tokens decide nothing";
+  }
+  if (!c.unsigned_refusal.empty())
+    evidence = "without NTLM signing: " + c.unsigned_refusal + "; with signing: " + evidence;
+  c.evidence = evidence;
+}
+
 }  // namespace legacyscan::ldap

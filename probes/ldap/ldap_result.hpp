@@ -72,6 +72,13 @@ struct ChannelBindingCheck {
   std::string evidence;
 };
 
+// "bind without a token: success (0)" and the like, for the evidence.
+std::string describe_bind(const ChannelBindingAttempt& a);
+// Decides c.verdict (never / when_supported / always / unknown) and c.evidence from c.attempts: the bind
+// without a token refused with SEC_E_BAD_BINDINGS (data 80090346) = always; without accepted and with a
+// wrong token refused so = when_supported; both accepted with a real account = never; else unknown.
+void judge_channel_binding(ChannelBindingCheck& c);
+
 // "2000", "2003 interim", "2003", "2008", "2008 R2", "2012", "2012 R2", "2016", "2025", else "level N".
 std::string functionality_name(int level);
 

@@ -78,4 +78,56 @@ TEST(LdapResultJson, UnknownSigningIsNull) {
 }
 
 }  // namespace
+// The channel-binding decision on recorded bind results. The never/unknown cases are what the lab's
+// Samba DCs give end to end (IntegrationLdapChannelBinding); always and when_supported are what a
+// Windows DC with LdapEnforceChannelBinding = 2 / 1 answers (SEC_E_BAD_BINDINGS, "data 80090346"),
+// which no lab server sends, so they are checked here.
+ChannelBindingAttempt bind_result(const char* token, std::int64_t code, std::string diagnostic = {}) {
+  ChannelBindingAttempt a;
+  a.token = token;
+  a.bind.result_code = code;
+  a.bind.diagnostic = std::move(diagnostic);
+  return a;
+}
+
+std::string verdict(bool credentials, std::vector<ChannelBindingAttempt> attempts, std::string* evidence = nullptr) {
+  ChannelBindingCheck c;
+  c.credentials = credentials;
+  c.attempts = std::move(attempts);
+  judge_channel_binding(c);
+  if (evidence) *evidence = c.evidence;
+  return c.verdict;
+}
+
+TEST(LdapChannelBinding, Decisions) {
+  const std::string bad = "80090346: LdapErr: DSID-0C0906B5, comment: AcceptSecurityContext error, data 80090346, v4563";
+  const std::string wrong_pw = "8009030C: LdapErr: DSID-0C0904DC, comment: AcceptSecurityContext error, data 52e, v1db1";
+  std::string ev;
+  // Enforced always: even the bind without a token is refused for its (missing) binding.
+  EXPECT_EQ(verdict(true, {bind_result("none", 49, bad), bind_result("wrong", 49, bad), bind_result("correct", 0)}, &ev),
+            "always");
+  EXPECT_NE(ev.find("bind without a token: invalidCredentials (49)"), std::string::npos) << ev;
+  // When supported: no token is fine, a wrong one is refused.
+  EXPECT_EQ(verdict(true, {bind_result("none", 0), bind_result("wrong", 49, bad), bind_result("correct", 0)}),
+            "when_supported");
+  // Without credentials a refusal naming the binding still decides.
+  EXPECT_EQ(verdict(false, {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, bad)}), "when_supported");
+  EXPECT_EQ(verdict(false, {bind_result("none", 49, bad), bind_result("wrong", 49, bad)}), "always");
+  // Never: both accepted with a real account.
+  EXPECT_EQ(verdict(true, {bind_result("none", 0), bind_result("wrong", 0), bind_result("correct", 0)}, &ev), "never");
+  EXPECT_EQ(ev.rfind("bind without/with a wrong token succeeded", 0), 0u) << ev;
+  // Unknown: the fake account fails everywhere; the account does not log on; nothing at all.
+  EXPECT_EQ(verdict(false, {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, wrong_pw)}, &ev), "unknown");
+  EXPECT_NE(ev.find("give --user and --password"), std::string::npos) << ev;
+  EXPECT_EQ(verdict(true, {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, wrong_pw),
+                           bind_result("correct", 49, wrong_pw)},
+                    &ev),
+            "unknown");
+  EXPECT_NE(ev.find("decide nothing"), std::string::npos) << ev;
+  // A success without credentials cannot happen with the fake account; if a DC let it through, the
+  // tokens still decide nothing.
+  EXPECT_EQ(verdict(false, {bind_result("none", 0), bind_result("wrong", 0)}), "unknown");
+  EXPECT_EQ(verdict(true, {}), "unknown");
+}
+
 }  // namespace legacyscan::ldap
