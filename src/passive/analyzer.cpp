@@ -114,7 +114,7 @@ bool endpoint_less(const Endpoint& x, const Endpoint& y) {
   return x.port < y.port;
 }
 
-enum class Proto { unknown, smb, tls, kerberos, ldap, ignore };
+enum class Proto { unknown, smb, tls, kerberos, ldap, starttls, ignore };
 
 // Ports decoded by protocol. TLS is also recognised by content on any port.
 Proto proto_for_port(std::uint16_t port) {
@@ -128,6 +128,12 @@ Proto proto_for_port(std::uint16_t port) {
     case 389:
     case 3268:
       return Proto::ldap;
+    case 25:
+    case 587:
+    case 110:
+    case 143:
+    case 21:
+      return Proto::starttls;
     case 636:
     case 3269:
     case 443:
@@ -720,6 +726,55 @@ class LdapHandler : public Handler {
   std::string sasl_mech_;
 };
 
+// ---- STARTTLS in text protocols (SMTP RFC 3207, POP3 STLS RFC 2595, IMAP RFC 3501, FTP AUTH TLS
+// RFC 4217): follow the command lines until the server accepts the upgrade, then hand the stream to
+// the TLS handler. ----
+
+class StartTlsTextHandler : public Handler {
+ public:
+  explicit StartTlsTextHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+
+  Consume consume(int dir, ByteView data, std::int64_t) override {
+    Consume c;
+    std::size_t eol = 0;
+    while (eol < data.size() && data[eol] != '\n') ++eol;
+    if (eol == data.size()) {
+      if (data.size() > 4096)
+        c.stop = true;  // not a line protocol
+      else
+        c.need_more = true;
+      return c;
+    }
+    std::string line(reinterpret_cast<const char*>(data.data()), eol);
+    for (auto& ch : line) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.consumed = eol + 1;
+    if (dir == 0) {
+      pending_ = line.find("STARTTLS") != std::string::npos || line.rfind("STLS", 0) == 0 ||
+                 line.rfind("AUTH TLS", 0) == 0 || line.rfind("AUTH SSL", 0) == 0;
+    } else if (pending_) {
+      // SMTP 220, FTP 234, POP3 +OK, IMAP "<tag> OK".
+      if (line.rfind("220", 0) == 0 || line.rfind("234", 0) == 0 || line.rfind("+OK", 0) == 0 ||
+          (line.find(" OK") != std::string::npos && line[0] != '*'))
+        handover_ = true;
+      else if (line.size() >= 4 && line[3] != '-')
+        pending_ = false;  // refused (a final reply line that is not the go-ahead)
+    }
+    if (++lines_ > 200) c.stop = true;
+    return c;
+  }
+  std::unique_ptr<Handler> replacement() override {
+    if (!handover_) return nullptr;
+    handover_ = false;
+    return std::make_unique<TlsHandler>(ci_);
+  }
+
+ private:
+  ConnInfo ci_;
+  bool pending_ = false;
+  bool handover_ = false;
+  int lines_ = 0;
+};
+
 // ---- TCP stream of one direction ----
 
 struct Direction {
@@ -957,6 +1012,9 @@ struct Analyzer::Impl {
         break;
       case Proto::ldap:
         f.handler = std::make_unique<LdapHandler>(ci, false);
+        break;
+      case Proto::starttls:
+        f.handler = std::make_unique<StartTlsTextHandler>(ci);
         break;
       default:
         f.proto = Proto::ignore;

@@ -174,6 +174,21 @@ TEST(PassivePcap, NetbiosProbeSendsSamLogonAndNameQueries) {
   EXPECT_FALSE(c.names.empty());  // the mailslot request names the computer
 }
 
+TEST(PassivePcap, StartTlsInMailAndFtpIsFollowedIntoTls) {
+  const auto m = manifest()["starttls"];
+  const Report r = analyze("starttls");
+  const Client& c = only_client(r);
+  ASSERT_TRUE(c.tls);
+  for (const auto& [proto, port] : m["server_ports"].items()) {
+    const auto p = static_cast<std::uint16_t>(port.get<int>());
+    ASSERT_TRUE(c.tls->ports.count(p)) << proto;
+    EXPECT_EQ(c.tls->ports.at(p).handshakes.count, 1u) << proto;  // the ClientHello after the upgrade
+    if (proto != "ftp") {
+      EXPECT_FALSE(c.tls->ports.at(p).negotiated.empty()) << proto;
+    }
+  }
+}
+
 TEST(PassivePcap, LdapProbeSendsCldapPings) {
   const Report r = analyze("cldap");
   const Client& c = only_client(r);
