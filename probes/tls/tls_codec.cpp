@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "probes/tls/tls_cipher_suites.hpp"
 
@@ -251,6 +252,41 @@ Bytes x25519_public_value() {
     from_hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", b);
     return b;
   }();
+  return v;
+}
+
+ClientHelloOffer compact_offer(ClientHelloOffer o) {
+  if (o.supported_groups && o.supported_groups->size() > 3) {
+    std::vector<std::uint16_t> keep;
+    for (auto g : {GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1})
+      if (std::find(o.supported_groups->begin(), o.supported_groups->end(), g) != o.supported_groups->end())
+        keep.push_back(g);
+    if (keep.empty()) keep.assign(o.supported_groups->begin(), o.supported_groups->begin() + 3);
+    o.supported_groups = std::move(keep);
+  }
+  if (o.signature_algorithms && o.signature_algorithms->size() > 7)
+    o.signature_algorithms = std::vector<std::uint16_t>{0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0201};
+  const auto is_scsv = [](std::uint16_t s) { return s == TLS_EMPTY_RENEGOTIATION_INFO_SCSV || s == TLS_FALLBACK_SCSV; };
+  for (;;) {
+    auto bytes = encode_client_hello(o);
+    if (bytes && bytes.value->size() <= kCompactHelloMax) break;
+    // Drop the last suite that is not an SCSV; stop when only those are left.
+    auto it = std::find_if_not(o.cipher_suites.rbegin(), o.cipher_suites.rend(), is_scsv);
+    if (it == o.cipher_suites.rend()) break;
+    o.cipher_suites.erase(std::next(it).base());
+  }
+  return o;
+}
+
+std::vector<std::uint16_t> common_suites(std::uint16_t version) {
+  if (version == TLS1_3_VERSION) return {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
+  // ECDHE/DHE/RSA with AES, ChaCha20, 3DES, RC4, then the export and DES ones SSL 3.0 servers keep.
+  std::vector<std::uint16_t> cbc{0xC013, 0xC014, 0xC009, 0xC00A, 0x0033, 0x0039, 0x002F, 0x0035, 0xC012, 0x0016,
+                                 0x000A, 0xC011, 0x0005, 0x0004, 0x0015, 0x0009, 0x0003, 0x0008, 0x0014, 0x0006};
+  if (version < TLS1_2_VERSION) return cbc;
+  std::vector<std::uint16_t> v{0xC02F, 0xC030, 0xC02B, 0xC02C, 0xCCA8, 0xCCA9, 0x009E, 0x009F, 0xCCAA,
+                               0x009C, 0x009D, 0xC027, 0xC028, 0xC023, 0xC024, 0x0067, 0x006B, 0x003C, 0x003D};
+  v.insert(v.end(), cbc.begin(), cbc.end());
   return v;
 }
 

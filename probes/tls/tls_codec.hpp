@@ -130,6 +130,14 @@ Decoded<Bytes> encode_ssl2_client_hello(const Ssl2ClientHelloOffer& offer);
 // that version sends (none for SSL 3.0, supported_versions + key_share for TLS 1.3).
 ClientHelloOffer default_offer(std::uint16_t version, std::vector<std::uint16_t> suites,
                                const std::optional<std::string>& sni);
+// Some servers drop ClientHellos of 256 to 511 bytes (the F5 BIG-IP bug; RFC 7685 1). compact_offer
+// cuts an offer to a record of at most kCompactHelloMax bytes: three groups (x25519, secp256r1,
+// secp384r1 when offered), seven signature schemes, and as many of the suites, in order, as fit. The
+// signalling suites (renegotiation and fallback SCSV) are kept.
+inline constexpr std::size_t kCompactHelloMax = 255;
+ClientHelloOffer compact_offer(ClientHelloOffer offer);
+// The common suites of a version, most used first: what the compact hello's version check offers.
+std::vector<std::uint16_t> common_suites(std::uint16_t version);
 // The x25519 public value used in key_share offers. A fixed, valid point: the scan only needs the
 // server's answer, never the shared secret.
 Bytes x25519_public_value();

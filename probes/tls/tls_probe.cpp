@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <spdlog/spdlog.h>
@@ -178,10 +179,26 @@ struct EndpointScan {
   std::uint16_t port;
   StartTlsProto starttls;
   std::optional<std::string> sni;
+  bool compact = false;  // the server drops full-size hellos: every offer is cut to kCompactHelloMax
 };
 
 asio::awaitable<HelloExchange> offer(EndpointScan& es, ClientHelloOffer o) {
+  // A named offer: GCC 12 ends the life of a conditional expression's temporary at the suspension.
+  if (es.compact) o = compact_offer(std::move(o));
   co_return co_await send_offer(es.ctx, es.port, es.starttls, o);
+}
+
+// The version check again with a compact hello of the version's common suites.
+asio::awaitable<HelloExchange> compact_version_hello(EndpointScan& es, std::uint16_t v) {
+  const auto o = compact_offer(default_offer(v, common_suites(v), es.sni));
+  co_return co_await send_offer(es.ctx, es.port, es.starttls, o);
+}
+
+// A full-size hello that got no TLS answer at all (closed, reset, read timeout) may have been dropped
+// for its size.
+bool maybe_dropped_for_size(const HelloExchange& ex) {
+  if (ex.outcome.ok()) return ex.flight.kind == ReplyKind::closed;
+  return ex.outcome.status == Status::timeout && ex.outcome.reason.rfind("read", 0) == 0;
 }
 
 asio::awaitable<HelloExchange> version_hello(EndpointScan& es, std::uint16_t v) {
@@ -284,35 +301,61 @@ struct Enumeration {
   std::string error;
 };
 
-// Repeated offers minus the chosen suite until the server refuses the rest.
-asio::awaitable<Enumeration> enumerate_suites(EndpointScan& es, std::uint16_t v, int rsa_bits) {
-  Enumeration e;
-  auto remaining = suites_for_version(v);
-  for (std::size_t round = 0; round < 512 && !remaining.empty(); ++round) {
+// Repeated offers of the candidates minus the chosen suite until the server refuses the rest.
+asio::awaitable<bool> enumerate_from(EndpointScan& es, std::uint16_t v, std::vector<std::uint16_t> remaining,
+                                     int rsa_bits, Enumeration& e, std::size_t& rounds) {
+  for (; rounds < 512 && !remaining.empty(); ++rounds) {
     auto ex = co_await offer(es, default_offer(v, remaining, es.sni));
     if (!ex.outcome.ok()) {
       e.error = ex.outcome.reason;
-      break;
+      co_return false;
     }
     const auto& f = ex.flight;
     if (f.kind == ReplyKind::not_tls || f.kind == ReplyKind::malformed) {
       e.error = f.detail;
-      break;
+      co_return false;
     }
-    if (f.kind != ReplyKind::server_hello || f.server_hello->version() != v) break;  // none of the rest
+    if (f.kind != ReplyKind::server_hello || f.server_hello->version() != v) co_return true;  // none of the rest
     auto it = std::find(remaining.begin(), remaining.end(), f.server_hello->cipher_suite);
     if (it == remaining.end()) {
       e.error = "the server chose " + cipher_suite_name(f.server_hello->cipher_suite) + ", which was not offered";
-      break;
+      co_return false;
     }
     remaining.erase(it);
     e.suites.push_back(suite_of(v, f, rsa_bits));
+  }
+  co_return true;
+}
+
+// The whole registry of the version; for a server that drops full-size hellos, in pieces that fit a
+// compact hello, each piece until the server refuses the rest of it.
+asio::awaitable<Enumeration> enumerate_suites(EndpointScan& es, std::uint16_t v, int rsa_bits) {
+  Enumeration e;
+  std::size_t rounds = 0;
+  auto all = suites_for_version(v);
+  if (!es.compact) {
+    co_await enumerate_from(es, v, all, rsa_bits, e, rounds);
+    co_return e;
+  }
+  while (!all.empty()) {
+    const auto fitted = compact_offer(default_offer(v, all, es.sni)).cipher_suites;
+    const auto n = static_cast<std::size_t>(
+        std::count_if(fitted.begin(), fitted.end(), [&](std::uint16_t id) { return id != TLS_EMPTY_RENEGOTIATION_INFO_SCSV; }));
+    if (n == 0) break;
+    std::vector<std::uint16_t> piece(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
+    all.erase(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
+    if (!co_await enumerate_from(es, v, piece, rsa_bits, e, rounds)) break;
   }
   co_return e;
 }
 
 // Offers the accepted suites in reverse: a server that enforces its order picks its favourite again.
 asio::awaitable<std::optional<bool>> server_order(EndpointScan& es, std::uint16_t v, std::vector<AcceptedSuite> found) {
+  if (es.compact) {  // only as many as one compact hello carries
+    std::vector<std::uint16_t> ids;
+    for (const auto& s : found) ids.push_back(s.id);
+    found.resize(std::min(found.size(), compact_offer(default_offer(v, ids, es.sni)).cipher_suites.size()));
+  }
   if (found.size() < 2) co_return std::nullopt;
   std::vector<std::uint16_t> reversed;
   for (auto it = found.rbegin(); it != found.rend(); ++it) reversed.push_back(it->id);
@@ -391,12 +434,35 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
   });
   exchanges = std::move(others);
 
+  // Small-hello retry: versions whose full-size hello was closed or went unanswered are offered once
+  // more in a hello under 256 bytes; if one is accepted, every later offer is compact too.
+  std::vector<std::size_t> dropped;
+  for (std::size_t i = 1; i < kVersions.size(); ++i)
+    if (maybe_dropped_for_size(exchanges[i])) dropped.push_back(i);
+  std::vector<std::string> dropped_how(kVersions.size());
+  if (!dropped.empty()) {
+    auto small = co_await all_of<HelloExchange>(dropped.size(), [&](std::size_t k) {
+      return compact_version_hello(es, kVersions[dropped[k]]);
+    });
+    for (std::size_t k = 0; k < dropped.size(); ++k) {
+      const auto& sh = small[k].flight.server_hello;
+      if (!small[k].outcome.ok() || !sh || sh->hello_retry_request || sh->version() != kVersions[dropped[k]]) continue;
+      const auto i = dropped[k];
+      dropped_how[i] = exchanges[i].outcome.ok() ? "closed" : "unanswered";
+      exchanges[i] = std::move(small[k]);
+      es.compact = true;
+    }
+  }
+  ep.small_hello_retry = es.compact;
+
   bool spoke_tls = false;
   std::string not_tls, malformed;
   Outcome first_failure;
   for (std::size_t i = 0; i < kVersions.size(); ++i) {
     const auto& ex = exchanges[i];
     ep.versions.push_back(verdict_of(kVersions[i], ex));
+    if (!dropped_how[i].empty())
+      ep.versions.back().answer += " (to a hello under 256 bytes; the full-size hello was " + dropped_how[i] + ")";
     if (!ex.outcome.ok()) {
       if (first_failure.ok()) first_failure = ex.outcome;
       continue;
@@ -526,22 +592,12 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
     }
   }
 
-  // Verdicts.
-  bool any_suite = false, all_pfs = true, any_weak = false;
-  for (const auto& [v, list] : ep.ciphers)
-    for (const auto& s : list) {
-      any_suite = true;
-      all_pfs = all_pfs && s.pfs;
-      any_weak = any_weak || s.weak;
-    }
-  ep.pfs_only = any_suite && all_pfs;
-  const bool legacy_accepted = ep.accepted(SSL2_VERSION) || ep.accepted(SSL3_VERSION) || ep.accepted(TLS1_VERSION) ||
-                               ep.accepted(TLS1_1_VERSION);
-  ep.bsi_minimum = (ep.accepted(TLS1_2_VERSION) || ep.accepted(TLS1_3_VERSION)) && !legacy_accepted && ep.pfs_only &&
-                   !any_weak;
+  apply_verdicts(ep);
   ep.outcome = Outcome::success();
   co_return ep;
 }
+
+}  // namespace
 
 // "ldap:389,smtp:25" -> endpoints; false with error on a bad entry.
 bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, std::uint16_t>>& out, std::string& error) {
@@ -587,6 +643,27 @@ bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std
   return true;
 }
 
+std::optional<std::string> validate_options(const ScanSettings& settings) {
+  std::string error;
+  std::vector<std::uint16_t> ports;
+  if (auto p = settings.option("tls-ports"); p && !parse_port_list(*p, ports, error)) return error;
+  std::vector<std::pair<StartTlsProto, std::uint16_t>> starttls;
+  if (auto s = settings.option("starttls"); s && !parse_starttls(*s, starttls, error)) return error;
+  if (auto sni = settings.option("tls-sni")) {
+    // RFC 6066 3: a DNS host name, never an address literal.
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(*sni, ec);
+    const bool chars_ok = std::all_of(sni->begin(), sni->end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+    });
+    if (!ec || !chars_ok || sni->size() > 253)
+      return "--tls-sni: '" + *sni + "' is not a DNS host name (RFC 6066 3: no addresses, at most 253 characters)";
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 class TlsProbe final : public Probe {
  public:
   std::string_view name() const override { return "tls"; }
@@ -596,6 +673,9 @@ class TlsProbe final : public Probe {
   }
   std::vector<std::uint16_t> default_ports() const override { return {636, 3269, 443, 389}; }
   std::vector<std::string_view> transports() const override { return {"tcp"}; }
+  std::string check_options(const ScanSettings& settings) const override {
+    return validate_options(settings).value_or("");
+  }
   std::vector<ProbeOption> options() const override {
     return {{"--tls-ports", "Ports to scan for TLS, replacing the port selection (comma list)", ""},
             {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp)", ""},
@@ -609,11 +689,19 @@ class TlsProbe final : public Probe {
     std::vector<std::uint16_t> ports = ctx.ports;
     if (auto p = ctx.settings.option("tls-ports")) {
       ports.clear();
-      if (!parse_port_list(*p, ports, error)) co_return std::make_unique<BareResult>(Status::error, error);
+      if (!parse_port_list(*p, ports, error)) {  // check_options() stops this at parse time; callers other than the CLI
+        result->status = Status::error;
+        result->reason = error;
+        co_return result;
+      }
     }
     std::vector<std::pair<StartTlsProto, std::uint16_t>> explicit_starttls;
     if (auto s = ctx.settings.option("starttls"))
-      if (!parse_starttls(*s, explicit_starttls, error)) co_return std::make_unique<BareResult>(Status::error, error);
+      if (!parse_starttls(*s, explicit_starttls, error)) {
+        result->status = Status::error;
+        result->reason = error;
+        co_return result;
+      }
     for (auto port : ports) {
       auto it = std::find_if(explicit_starttls.begin(), explicit_starttls.end(),
                              [&](const auto& e) { return e.second == port; });

@@ -5,6 +5,10 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "legacyscan/probe.hpp"
 #include "probes/tls/tls_codec.hpp"
@@ -38,5 +42,13 @@ struct PortService {
   StartTlsProto starttls = StartTlsProto::none;
 };
 PortService service_for_port(std::uint16_t port);
+
+// The probe's options, parsed: --starttls "ldap:389,smtp:25" and --tls-ports "443,8443". false and a
+// message naming the bad entry on a bad value.
+bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, std::uint16_t>>& out,
+                    std::string& error);
+bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std::string& error);
+// The tls probe's Probe::check_options: the first bad option value, if any.
+std::optional<std::string> validate_options(const ScanSettings& settings);
 
 }  // namespace legacyscan::tls

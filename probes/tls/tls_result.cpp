@@ -26,6 +26,35 @@ bool Endpoint::accepted(std::uint16_t version) const {
   });
 }
 
+void apply_verdicts(Endpoint& e) {
+  bool any_suite = false, all_pfs = true;
+  std::vector<std::string> why;
+  auto add = [&](std::string r) {
+    if (std::find(why.begin(), why.end(), r) == why.end()) why.push_back(std::move(r));
+  };
+  for (const auto& c : e.versions)
+    if (c.verdict == VersionVerdict::accepted && c.version < TLS1_2_VERSION) add(version_name(c.version) + " accepted");
+  if (!e.accepted(TLS1_2_VERSION) && !e.accepted(TLS1_3_VERSION)) add("neither TLS 1.2 nor TLS 1.3 accepted");
+  for (const auto& [v, list] : e.ciphers)
+    for (const auto& s : list) {
+      any_suite = true;
+      all_pfs = all_pfs && s.pfs;
+      const std::string where = s.name + " (" + version_name(v) + ")";
+      if (!s.pfs) add(where + ": no forward secrecy");
+      if (s.weak) add(where + ": weak cipher");
+      if (s.pfs && s.kex_bits) {
+        if (s.kex == "DH" && *s.kex_bits < kBsiMinDhBits)
+          add(where + ": DH " + std::to_string(*s.kex_bits) + " bits < " + std::to_string(kBsiMinDhBits));
+        if (s.kex == "ECDH" && *s.kex_bits < kBsiMinEcBits)
+          add(where + ": ECDH " + std::to_string(*s.kex_bits) + " bits < " + std::to_string(kBsiMinEcBits));
+      }
+    }
+  if (!any_suite) add("no cipher suite found");
+  e.pfs_only = any_suite && all_pfs;
+  e.bsi_minimum = why.empty();
+  e.bsi_reasons = std::move(why);
+}
+
 namespace {
 
 template <class T>
@@ -95,11 +124,13 @@ json endpoint_json(const Endpoint& e) {
   j["server_order"] = opt(e.server_order);
   j["pfs_only"] = e.pfs_only;
   j["bsi_minimum"] = e.bsi_minimum;
+  if (e.outcome.ok() && !e.bsi_minimum) j["bsi_reasons"] = e.bsi_reasons;
   j["secure_renegotiation"] = opt(e.secure_renegotiation);
   j["fallback_scsv"] = opt(e.fallback_scsv);
   j["tls13_groups"] = e.tls13_groups;
   j["ecdh_groups"] = e.ecdh_groups;
   j["hello_retry_request"] = opt(e.hello_retry_request);
+  j["small_hello_retry"] = e.small_hello_retry;
   j["certificate"] = e.certificate ? certificate_json(*e.certificate) : json(nullptr);
   if (!e.certificate_error.empty()) j["certificate_error"] = e.certificate_error;
   return j;
@@ -145,13 +176,19 @@ void TlsResult::table_rows(std::vector<TableRow>& out) const {
     for (const auto& w : weak) weak_text += (weak_text.empty() ? "" : ", ") + w;
     out.push_back({port, "weak cipher suites", weak.empty() ? "none" : weak_text, weak.empty() ? Verdict::good : Verdict::bad});
     out.push_back({port, "forward secrecy only", e.pfs_only ? "yes" : "no", e.pfs_only ? Verdict::good : Verdict::warn});
-    out.push_back({port, "BSI TR-02102-2 minimum (TLS 1.2+, PFS)", e.bsi_minimum ? "met" : "not met",
+    std::string bsi = e.bsi_minimum ? "met" : "not met";
+    for (std::size_t i = 0; i < e.bsi_reasons.size() && i < 3; ++i) bsi += (i ? "; " : ": ") + e.bsi_reasons[i];
+    if (e.bsi_reasons.size() > 3) bsi += "; +" + std::to_string(e.bsi_reasons.size() - 3) + " more";
+    out.push_back({port, "BSI TR-02102-2 minimum (TLS 1.2+, PFS, DH >= 3000, ECC >= 250)", bsi,
                    e.bsi_minimum ? Verdict::good : Verdict::bad});
     if (!e.ecdh_groups.empty()) {
       std::string g;
       for (const auto& n : e.ecdh_groups) g += (g.empty() ? "" : ", ") + n;
       out.push_back({port, "ECDHE curves (TLS <= 1.2)", g, Verdict::info});
     }
+    if (e.small_hello_retry)
+      out.push_back({port, "ClientHello size", "full-size hellos dropped; scanned with hellos under 256 bytes",
+                     Verdict::warn});
     if (e.server_order)
       out.push_back({port, "server cipher order", *e.server_order ? "enforced" : "client's order", Verdict::info});
     if (e.secure_renegotiation)

@@ -65,11 +65,13 @@ struct Endpoint {
   std::optional<bool> server_order;
   bool pfs_only = false;
   bool bsi_minimum = false;
+  std::vector<std::string> bsi_reasons;  // why bsi_minimum is false (empty when it holds)
   std::optional<bool> secure_renegotiation;
   std::optional<bool> fallback_scsv;
   std::vector<std::string> tls13_groups;
   std::vector<std::string> ecdh_groups;  // TLS <= 1.2 ECDHE named curves, each offered alone
-  std::optional<bool> hello_retry_request;  // TLS 1.3 needed an HRR for our x25519 key share
+  std::optional<bool> hello_retry_request;
+  bool small_hello_retry = false;  // full-size hellos were dropped; a hello under 256 bytes was answered  // TLS 1.3 needed an HRR for our x25519 key share
   std::optional<CertificateInfo> certificate;
   std::string certificate_error;
   [[nodiscard]] bool accepted(std::uint16_t version) const;
@@ -82,5 +84,15 @@ struct TlsResult final : ProbeResult {
 };
 
 nlohmann::json endpoint_json(const Endpoint& e);
+
+// BSI TR-02102-2 (2024) minimum key exchange strengths: finite-field DH groups of 3000 bits, elliptic
+// curves of 250 bits (x25519 counts 253, as OpenSSL reports it).
+constexpr int kBsiMinDhBits = 3000;
+constexpr int kBsiMinEcBits = 250;
+
+// pfs_only, bsi_minimum and bsi_reasons from the versions and suites found: the BSI minimum is TLS 1.2
+// or 1.3 only, every suite with forward secrecy, no weak suite, and every (EC)DHE exchange at least as
+// strong as the thresholds above.
+void apply_verdicts(Endpoint& e);
 
 }  // namespace legacyscan::tls

@@ -151,6 +151,64 @@ class Server(socketserver.ThreadingTCPServer):
 Server(("127.0.0.1", port), Handler).serve_forever()
 )PY";
 
+// A middlebox that drops ClientHellos of 256 bytes or more, as some F5 BIG-IP versions did (RFC 7685
+// 1): it reads the first TLS record, closes the connection when the record is that large, and
+// otherwise relays it and everything after it to a real openssl s_server.
+const char* kSizeDropProxy = R"PY(import socket, sys, threading
+
+port, backend = int(sys.argv[1]), int(sys.argv[2])
+
+def pipe(src, dst):
+    try:
+        while True:
+            data = src.recv(16384)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+def handle(c):
+    c.settimeout(5)
+    try:
+        head = b""
+        while len(head) < 5:
+            chunk = c.recv(5 - len(head))
+            if not chunk:
+                raise EOFError()
+            head += chunk
+        need = int.from_bytes(head[3:5], "big")
+        if 5 + need >= 256:
+            c.close()
+            return
+        body = b""
+        while len(body) < need:
+            chunk = c.recv(need - len(body))
+            if not chunk:
+                raise EOFError()
+            body += chunk
+        b = socket.create_connection(("127.0.0.1", backend), timeout=5)
+        b.sendall(head + body)
+        c.settimeout(None)
+        threading.Thread(target=pipe, args=(b, c), daemon=True).start()
+        pipe(c, b)
+    except Exception:
+        c.close()
+
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(50)
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=handle, args=(conn,), daemon=True).start()
+)PY";
+
 const std::string kGnutlsPriority = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3";
 
 class IntegrationTls : public ::testing::Test {
@@ -165,6 +223,10 @@ class IntegrationTls : public ::testing::Test {
       std::ofstream(dir_ + "/LegacyTlsServer.java") << kJsseServer;
       std::ofstream(dir_ + "/legacy.security") << kJsseSecurity;
       std::ofstream(dir_ + "/starttls_server.py") << kStartTlsServer;
+      std::ofstream(dir_ + "/size_drop_proxy.py") << kSizeDropProxy;
+      // ffdhe3072 (RFC 7919): DHE at the BSI TR-02102-2 minimum of 3000 bits for the PFS-only server.
+      r = run_command("openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe3072 -out " + dir_ + "/dh.pem");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
       r = run_command("openssl pkcs12 -export -in " + dir_ + "/cert.pem -inkey " + dir_ + "/key.pem -out " + dir_ +
                       "/ks.p12 -passout pass:changeit -name srv");
       ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -173,7 +235,7 @@ class IntegrationTls : public ::testing::Test {
     std::vector<Server> servers{
         {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
         {4434, "openssl s_server -accept 127.0.0.1:4434 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc},
-        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -groups " + kPfsGroups + " -cipher '" + kPfsOnly +
+        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -dhparam " + dir_ + "/dh.pem -groups " + kPfsGroups + " -cipher '" + kPfsOnly +
                    "'" + kc},
         {4436, "openssl s_server -accept 127.0.0.1:4436 -tls1_2 -cipher '" + kRsaKex + "'" + kc},
         {4437, "openssl s_server -accept 127.0.0.1:4437 -tls1_3 -ciphersuites "
@@ -183,6 +245,9 @@ class IntegrationTls : public ::testing::Test {
         {4439, "java -Djava.security.properties=" + dir_ + "/legacy.security " + dir_ + "/LegacyTlsServer.java 4439 " +
                dir_ + "/ks.p12 SSLv3,TLSv1"},
     };
+    // Its own s_server behind it (s_server serves one connection at a time), configured as 4434.
+    servers.push_back({4459, "openssl s_server -accept 127.0.0.1:4459 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc});
+    servers.push_back({4449, "python3 " + dir_ + "/size_drop_proxy.py 4449 4459"});
     for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{
              {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444},
              {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}, {"silent", 4448}})
@@ -204,7 +269,7 @@ class IntegrationTls : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
-                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:8080,tls:4450,tls:4451",
+                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:4449,tls:8080,tls:4450,tls:4451",
                                 "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447",
                                 "--timeout", "1s"});
   }
@@ -325,6 +390,24 @@ TEST_F(IntegrationTls, OpensslTls10To12SuitesPerVersion) {
   EXPECT_EQ(e["pfs_only"], false);
 }
 
+// Behind a middlebox that drops hellos of 256 bytes or more: the full-size offers are closed, the
+// compact ones are answered, and the versions and suites are those of the server behind it.
+TEST_F(IntegrationTls, SmallHelloRetryBehindASizeDroppingMiddlebox) {
+  const auto& e = endpoint(4449);
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"},
+                      {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
+  EXPECT_EQ(e["small_hello_retry"], true);
+  EXPECT_NE(e["version_answers"]["tls1.2"].get<std::string>().find("hello under 256 bytes; the full-size hello was closed"),
+            std::string::npos)
+      << e["version_answers"];
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
+  EXPECT_FALSE(e.contains("cipher_errors")) << e["cipher_errors"];
+  EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
+  EXPECT_EQ(endpoint(4434)["small_hello_retry"], false) << "the same server without the middlebox";
+}
+
 TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
   const auto& e = endpoint(4435);
   expect_versions(e, {{"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
@@ -332,14 +415,18 @@ TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
   EXPECT_EQ(accepted_names(e, "tls1.2"), openssl_suites("-tls1_2", kPfsOnly));
   EXPECT_EQ(e["server_order"], true);
   EXPECT_EQ(e["pfs_only"], true);
-  EXPECT_EQ(e["bsi_minimum"], true);
+  EXPECT_EQ(e["bsi_minimum"], true) << e["bsi_reasons"];
   EXPECT_EQ(e["ecdh_groups"], json::array({"x25519", "secp384r1"})) << "s_server -groups " << kPfsGroups;
+  // The DH group size as openssl reads the server's -dhparam file.
+  auto r = run_command("openssl pkeyparam -noout -text -in " + dir_ + "/dh.pem");
+  int dh_bits = 0;
+  ASSERT_EQ(std::sscanf(r.out.c_str(), "DH Parameters: (%d bit)", &dh_bits), 1) << r.out;
   for (const auto& s : e["ciphers"]["tls1.2"]) {
     EXPECT_EQ(s["pfs"], true);
     if (s["kex"] == "ECDH") {
       EXPECT_EQ(s["kex_bits"], 253) << s.dump();  // x25519 first in our groups
     } else {
-      EXPECT_GE(s["kex_bits"].get<int>(), 2048) << s.dump();
+      EXPECT_EQ(s["kex_bits"], dh_bits) << s.dump();
     }
   }
 }
@@ -350,6 +437,8 @@ TEST_F(IntegrationTls, OpensslRsaKexOnly) {
   EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaKex)));
   EXPECT_EQ(e["pfs_only"], false);
   EXPECT_EQ(e["bsi_minimum"], false);
+  ASSERT_FALSE(e["bsi_reasons"].empty());
+  EXPECT_NE(e["bsi_reasons"][0].get<std::string>().find(": no forward secrecy"), std::string::npos) << e["bsi_reasons"];
   EXPECT_EQ(e["server_order"], false);
   for (const auto& s : e["ciphers"]["tls1.2"]) {
     EXPECT_EQ(s["kex"], "RSA");

@@ -467,5 +467,44 @@ TEST(TlsCipherSuites, TableFromIanaNames) {
   EXPECT_EQ(group_name(GROUP_X25519MLKEM768), "X25519MLKEM768");
 }
 
+// Servers that drop hellos of 256-511 bytes: the compact offer fits 255 bytes and keeps the suites'
+// order and the signalling suites.
+TEST(TlsClientHello, CompactOfferFitsUnder256Bytes) {
+  const std::optional<std::string> sni = std::string("a-rather-long-host-name.branch-office.example.test");
+  for (auto v : {SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION}) {
+    auto full = default_offer(v, suites_for_version(v), sni);
+    if (v != TLS1_3_VERSION) {
+      EXPECT_GT(encode_client_hello(full).value->size(), 511u) << version_name(v);
+    }
+    auto small = compact_offer(full);
+    const auto bytes = encode_client_hello(small);
+    ASSERT_TRUE(bytes);
+    EXPECT_LE(bytes.value->size(), kCompactHelloMax) << version_name(v);
+    ASSERT_GE(small.cipher_suites.size(), 2u) << version_name(v);
+    if (v == SSL3_VERSION) {
+      EXPECT_EQ(small.cipher_suites.back(), TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    } else {
+      // A prefix of the full list: enumeration in pieces relies on it.
+      EXPECT_TRUE(std::equal(small.cipher_suites.begin(), small.cipher_suites.end(), full.cipher_suites.begin()));
+      EXPECT_LE(small.supported_groups->size(), 3u);
+      EXPECT_EQ(small.supported_groups->front(), GROUP_X25519);
+    }
+    if (v != SSL3_VERSION) {
+      EXPECT_EQ(small.server_name, sni);
+    }
+    // The compact version check's own offer fits too, with every common suite of TLS <= 1.2 that fits.
+    const auto check = compact_offer(default_offer(v, common_suites(v), sni));
+    EXPECT_LE(encode_client_hello(check).value->size(), kCompactHelloMax);
+  }
+  auto fallback = default_offer(TLS1_1_VERSION, suites_for_version(TLS1_1_VERSION), sni);
+  fallback.cipher_suites.push_back(TLS_FALLBACK_SCSV);
+  const auto small = compact_offer(fallback);
+  EXPECT_EQ(small.cipher_suites.back(), TLS_FALLBACK_SCSV);
+  EXPECT_LE(encode_client_hello(small).value->size(), kCompactHelloMax);
+  // A short suite list loses no suite.
+  const auto tiny = default_offer(TLS1_2_VERSION, {0xC02F, 0x009E}, std::nullopt);
+  EXPECT_EQ(compact_offer(tiny).cipher_suites, tiny.cipher_suites);
+}
+
 }  // namespace
 }  // namespace legacyscan::tls

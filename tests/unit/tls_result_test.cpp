@@ -65,5 +65,70 @@ TEST(TlsResult, JsonContract) {
   EXPECT_EQ(rows.back().verdict, Verdict::failure);
 }
 
+AcceptedSuite suite(std::uint16_t id, const char* name, const char* kex, std::optional<int> bits, bool pfs,
+                    bool weak = false) {
+  AcceptedSuite s;
+  s.id = id;
+  s.name = name;
+  s.kex = kex;
+  s.kex_bits = bits;
+  s.pfs = pfs;
+  s.weak = weak;
+  return s;
+}
+
+Endpoint tls12_only(std::vector<AcceptedSuite> suites) {
+  Endpoint e;
+  e.versions = {{TLS1_1_VERSION, VersionVerdict::rejected, "closed"},
+                {TLS1_2_VERSION, VersionVerdict::accepted, "ServerHello TLS 1.2"}};
+  e.ciphers[TLS1_2_VERSION] = std::move(suites);
+  return e;
+}
+
+TEST(TlsVerdicts, BsiMinimumHoldsAtTheThresholds) {
+  auto e = tls12_only({suite(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDH", 253, true),
+                       suite(0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DH", 3072, true)});
+  apply_verdicts(e);
+  EXPECT_TRUE(e.pfs_only);
+  EXPECT_TRUE(e.bsi_minimum);
+  EXPECT_TRUE(e.bsi_reasons.empty());
+  EXPECT_FALSE(endpoint_json(e).contains("bsi_reasons"));
+}
+
+TEST(TlsVerdicts, SmallDhGroupFailsBsiButKeepsPfs) {
+  auto e = tls12_only({suite(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDH", 253, true),
+                       suite(0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DH", 2048, true)});
+  apply_verdicts(e);
+  EXPECT_TRUE(e.pfs_only);
+  EXPECT_FALSE(e.bsi_minimum);
+  ASSERT_EQ(e.bsi_reasons.size(), 1u);
+  EXPECT_EQ(e.bsi_reasons[0], "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2): DH 2048 bits < 3000");
+  EXPECT_EQ(endpoint_json(e)["bsi_reasons"][0], e.bsi_reasons[0]);
+}
+
+TEST(TlsVerdicts, SmallCurveRsaKexWeakSuiteAndOldVersionsAreReasons) {
+  auto e = tls12_only({suite(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDH", 192, true),
+                       suite(0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA", "RSA", 2048, false),
+                       suite(0xC011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA", "ECDH", 253, true, true)});
+  e.versions.push_back({TLS1_VERSION, VersionVerdict::accepted, "ServerHello TLS 1.0"});
+  apply_verdicts(e);
+  EXPECT_FALSE(e.pfs_only);
+  EXPECT_FALSE(e.bsi_minimum);
+  const std::vector<std::string> want{"TLS 1.0 accepted",
+                                      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2): ECDH 192 bits < 250",
+                                      "TLS_RSA_WITH_AES_128_CBC_SHA (TLS 1.2): no forward secrecy",
+                                      "TLS_ECDHE_RSA_WITH_RC4_128_SHA (TLS 1.2): weak cipher"};
+  EXPECT_EQ(e.bsi_reasons, want);
+}
+
+TEST(TlsVerdicts, NothingAcceptedIsNoMinimum) {
+  Endpoint e;
+  e.versions = {{TLS1_2_VERSION, VersionVerdict::rejected, "closed"}};
+  apply_verdicts(e);
+  EXPECT_FALSE(e.pfs_only);
+  EXPECT_FALSE(e.bsi_minimum);
+  EXPECT_EQ(e.bsi_reasons, (std::vector<std::string>{"neither TLS 1.2 nor TLS 1.3 accepted", "no cipher suite found"}));
+}
+
 }  // namespace
 }  // namespace legacyscan::tls
