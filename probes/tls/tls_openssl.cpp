@@ -58,6 +58,8 @@ asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t por
   if (!o.ok()) co_return o;
   o = co_await run_starttls_prelude(*conn, starttls);
   if (!o.ok()) co_return o;
+  Bytes tds_raw;  // TDS: every byte read so far; tds_fed: how much of its payload went to OpenSSL
+  std::size_t tds_fed = 0;
   for (int round = 0; round < 64; ++round) {
     const int r = SSL_do_handshake(ssl.get());
     while (BIO_ctrl_pending(wbio) > 0) {
@@ -65,6 +67,7 @@ asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t por
       const int n = BIO_read(wbio, out.data(), static_cast<int>(out.size()));
       if (n <= 0) break;
       out.resize(static_cast<std::size_t>(n));
+      if (starttls == StartTlsProto::tds) out = tds_wrap(out);  // the handshake inside PRELOGIN packets
       o = co_await conn->write(out);
       if (!o.ok()) co_return o;
     }
@@ -72,8 +75,14 @@ asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t por
     const int err = SSL_get_error(ssl.get(), r);
     if (err != SSL_ERROR_WANT_READ) co_return Outcome::failure(Status::protocol_error, openssl_error("OpenSSL handshake failed"));
     Bytes in;
-    o = co_await conn->read_some(in, 16384);
+    o = co_await conn->read_some(starttls == StartTlsProto::tds ? tds_raw : in, 16384);
     if (!o.ok()) co_return o;
+    if (starttls == StartTlsProto::tds) {
+      auto payload = decode_tds_packets(tds_raw);
+      if (!payload) co_return Outcome::failure(Status::protocol_error, payload.error);
+      in.assign(payload.value->begin() + static_cast<std::ptrdiff_t>(tds_fed), payload.value->end());
+      tds_fed = payload.value->size();
+    }
     BIO_write(rbio, in.data(), static_cast<int>(in.size()));
   }
   if (!SSL_is_init_finished(ssl.get())) co_return Outcome::failure(Status::protocol_error, "OpenSSL handshake did not finish");

@@ -45,6 +45,7 @@ PortService service_for_port(std::uint16_t port) {
     case 21: return {"ftp", StartTlsProto::ftp};
     case 5432: return {"postgresql", StartTlsProto::postgres};
     case 3389: return {"rdp", StartTlsProto::rdp};
+    case 1433: return {"mssql", StartTlsProto::tds};
     default: return {"tls", StartTlsProto::none};
   }
 }
@@ -98,6 +99,22 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
         co_return Outcome::success();
       }
     }
+    case StartTlsProto::tds: {
+      auto o = co_await c.write(tds_prelogin_request());
+      if (!o.ok()) co_return o;
+      for (;;) {
+        o = co_await c.read_some(buf, 4096);
+        if (!o.ok()) co_return refused(o.reason);
+        auto r = decode_tds_prelogin(buf);
+        if (!r) co_return refused(r.error);
+        if (r->need_more) continue;
+        if (*r->encryption == kTdsEncryptNotSup)
+          co_return refused("the server answered ENCRYPT_NOT_SUP: no TLS");
+        if (*r->encryption > kTdsEncryptReq)
+          co_return refused("PRELOGIN ENCRYPTION " + tds_encryption_name(*r->encryption));
+        co_return Outcome::success();
+      }
+    }
     default: break;
   }
   for (const auto& step : text_prelude(p)) {
@@ -128,6 +145,13 @@ asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port,
   if (!ex.outcome.ok()) co_return ex;
   FlightReader reader(ssl2);
   Bytes buf;
+  // TDS carries the handshake inside PRELOGIN packets: wrap the hello, unwrap what comes back.
+  const bool tds = starttls == StartTlsProto::tds;
+  Bytes raw, wrapped;
+  if (tds) {
+    wrapped = tds_wrap(hello);
+    hello = wrapped;
+  }
   auto o = co_await conn->write(hello);
   if (!o.ok()) {
     if (o.status == Status::reset) {
@@ -140,7 +164,17 @@ asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port,
     co_return ex;
   }
   for (;;) {
-    o = co_await conn->read_some(buf, 16384);
+    o = co_await conn->read_some(tds ? raw : buf, 16384);
+    if (o.ok() && tds) {
+      auto payload = decode_tds_packets(raw);
+      if (!payload) {
+        ex.bytes_received = raw.size();
+        ex.flight.kind = ReplyKind::not_tls;
+        ex.flight.detail = payload.error;
+        co_return ex;
+      }
+      buf = std::move(*payload.value);
+    }
     if (!o.ok()) {
       ex.bytes_received = buf.size();
       if (o.status == Status::reset) {
@@ -610,7 +644,7 @@ bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, 
     unsigned port = 0;
     const auto proto = starttls_from_string(item.substr(0, colon));
     if (colon == std::string_view::npos || !proto) {
-      error = "--starttls: '" + std::string(item) + "' is not PROTO:PORT (ldap, smtp, imap, pop3, ftp, postgres, rdp)";
+      error = "--starttls: '" + std::string(item) + "' is not PROTO:PORT (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)";
       return false;
     }
     const auto num = item.substr(colon + 1);
@@ -669,7 +703,7 @@ class TlsProbe final : public Probe {
   std::string_view name() const override { return "tls"; }
   std::string_view description() const override {
     return "SSL 2.0 to TLS 1.3 by hand-built hellos, cipher suites per version, PFS/BSI verdict, certificate, "
-           "implicit TLS and STARTTLS (LDAP, SMTP, IMAP, POP3, FTP, PostgreSQL, RDP)";
+           "implicit TLS and STARTTLS (LDAP, SMTP, IMAP, POP3, FTP, PostgreSQL, RDP, TDS)";
   }
   std::vector<std::uint16_t> default_ports() const override { return {636, 3269, 443, 389}; }
   std::vector<std::string_view> transports() const override { return {"tcp"}; }
@@ -678,7 +712,7 @@ class TlsProbe final : public Probe {
   }
   std::vector<ProbeOption> options() const override {
     return {{"--tls-ports", "Ports to scan for TLS, replacing the port selection (comma list)", ""},
-            {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp)", ""},
+            {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)", ""},
             {"--tls-sni", "Server name to send in the TLS server_name extension (default: the target's name)", ""}};
   }
 

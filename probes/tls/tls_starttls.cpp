@@ -16,6 +16,7 @@ std::optional<StartTlsProto> starttls_from_string(std::string_view s) {
   if (s == "ftp") return StartTlsProto::ftp;
   if (s == "postgres") return StartTlsProto::postgres;
   if (s == "rdp") return StartTlsProto::rdp;
+  if (s == "tds") return StartTlsProto::tds;
   return std::nullopt;
 }
 
@@ -29,6 +30,7 @@ std::string_view to_string(StartTlsProto p) {
     case StartTlsProto::ftp: return "ftp";
     case StartTlsProto::postgres: return "postgres";
     case StartTlsProto::rdp: return "rdp";
+    case StartTlsProto::tds: return "tds";
   }
   return "none";
 }
@@ -277,6 +279,153 @@ Decoded<RdpNegotiation> decode_rdp_x224_confirm(ByteView data) {
     return D::fail("RDP: negotiation type " + std::to_string(type));
   }
   return D::ok(out);
+}
+
+// ---- TDS (SQL Server) ---------------------------------------------------------------------------
+
+namespace {
+constexpr std::uint8_t kTdsPrelogin = 0x12;
+constexpr std::uint8_t kTdsTabularResult = 0x04;
+constexpr std::uint8_t kTdsStatusEom = 0x01;
+constexpr std::size_t kTdsHeader = 8;
+constexpr std::size_t kTdsMaxPacket = 4096;  // the default negotiated packet size (MS-TDS 2.2.6.4)
+
+void tds_header(Writer& w, std::uint8_t type, bool last, std::size_t length, std::uint8_t packet_id) {
+  w.u8(type);
+  w.u8(last ? kTdsStatusEom : 0x00);
+  w.u16be(static_cast<std::uint16_t>(length));
+  w.u16be(0);  // SPID
+  w.u8(packet_id);
+  w.u8(0);  // window
+}
+}  // namespace
+
+Bytes tds_prelogin_request() {
+  // PL_OPTION_TOKEN, PL_OFFSET (from the start of the packet data), PL_OPTION_LENGTH, both big-endian;
+  // then the option data in the same order (MS-TDS 2.2.6.5).
+  struct Option {
+    std::uint8_t token;
+    Bytes data;
+  };
+  const std::vector<Option> options{
+      {0x00, {0x09, 0x00, 0x00, 0x00, 0x00, 0x00}},  // VERSION 9.0.0, sub-build 0
+      {0x01, {kTdsEncryptOn}},                       // ENCRYPTION
+      {0x02, {0x00}},                                // INSTOPT: the default instance
+      {0x03, {0x00, 0x00, 0x00, 0x00}},              // THREADID
+      {0x04, {0x00}},                                // MARS off
+  };
+  Writer data;
+  std::size_t offset = options.size() * 5 + 1;
+  for (const auto& o : options) {
+    data.u8(o.token);
+    data.u16be(static_cast<std::uint16_t>(offset));
+    data.u16be(static_cast<std::uint16_t>(o.data.size()));
+    offset += o.data.size();
+  }
+  data.u8(0xFF);  // TERMINATOR
+  for (const auto& o : options) data.bytes(o.data);
+  const Bytes body = data.take();
+  Writer w;
+  tds_header(w, kTdsPrelogin, true, kTdsHeader + body.size(), 1);
+  w.bytes(body);
+  return w.take();
+}
+
+Decoded<TdsPrelogin> decode_tds_prelogin(ByteView data) {
+  using D = Decoded<TdsPrelogin>;
+  TdsPrelogin out;
+  // The message: packets until one with the EOM status bit; their data concatenated.
+  Bytes body;
+  Reader r(data);
+  std::uint8_t type = 0;
+  for (;;) {
+    Reader copy = r;
+    std::uint8_t t = 0, status = 0;
+    std::uint16_t length = 0;
+    if (!copy.u8(t) || !copy.u8(status) || !copy.u16be(length)) {
+      out.need_more = true;
+      return D::ok(out);
+    }
+    if (t != kTdsTabularResult && t != kTdsPrelogin)
+      return D::fail("TDS: packet type 0x" + to_hex(ByteView(&t, 1)) + " is not a PRELOGIN response (not TDS: " +
+                     printable_excerpt(data, 30) + ")");
+    if (length < kTdsHeader) return D::fail("TDS: packet length " + std::to_string(length) + " is shorter than its header");
+    if (type != 0 && t != type) return D::fail("TDS: packet types change within one message");
+    type = t;
+    Reader packet;
+    if (!r.sub(length, packet)) {
+      out.need_more = true;
+      return D::ok(out);
+    }
+    if (!packet.skip(kTdsHeader)) return D::fail("TDS: truncated header");
+    body.insert(body.end(), packet.rest().begin(), packet.rest().end());
+    if (body.size() > 65536) return D::fail("TDS: PRELOGIN response larger than 64 KiB");
+    if (status & kTdsStatusEom) break;
+  }
+  out.packet_type = type;
+  // The option table: tokens with big-endian offsets into the body, up to the TERMINATOR.
+  Reader opts(body);
+  for (;;) {
+    std::uint8_t token = 0;
+    if (!opts.u8(token)) return D::fail("TDS: PRELOGIN option table without TERMINATOR");
+    if (token == 0xFF) break;
+    std::uint16_t offset = 0, length = 0;
+    if (!opts.u16be(offset) || !opts.u16be(length)) return D::fail("TDS: truncated PRELOGIN option");
+    ByteView value;
+    if (!Reader::range(body, offset, length, value))
+      return D::fail("TDS: PRELOGIN option " + std::to_string(token) + " points outside the message");
+    if (token == 0x00 && length >= 6) {
+      out.version.assign(value.begin(), value.begin() + 6);
+    } else if (token == 0x01) {
+      if (length != 1) return D::fail("TDS: ENCRYPTION option of " + std::to_string(length) + " bytes");
+      out.encryption = value[0];
+    }
+  }
+  if (!out.encryption) return D::fail("TDS: PRELOGIN response without an ENCRYPTION option");
+  return D::ok(out);
+}
+
+std::string tds_encryption_name(std::uint8_t e) {
+  switch (e) {
+    case kTdsEncryptOff: return "ENCRYPT_OFF";
+    case kTdsEncryptOn: return "ENCRYPT_ON";
+    case kTdsEncryptNotSup: return "ENCRYPT_NOT_SUP";
+    case kTdsEncryptReq: return "ENCRYPT_REQ";
+    default: return "0x" + to_hex(ByteView(&e, 1));
+  }
+}
+
+Bytes tds_wrap(ByteView payload) {
+  Writer w;
+  std::uint8_t id = 1;
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = std::min(payload.size() - pos, kTdsMaxPacket - kTdsHeader);
+    tds_header(w, kTdsPrelogin, pos + n == payload.size(), kTdsHeader + n, id++);
+    w.bytes(payload.subspan(pos, n));
+    pos += n;
+  } while (pos < payload.size());
+  return w.take();
+}
+
+Decoded<Bytes> decode_tds_packets(ByteView data) {
+  using D = Decoded<Bytes>;
+  Bytes out;
+  Reader r(data);
+  for (;;) {
+    Reader copy = r;
+    std::uint8_t t = 0, status = 0;
+    std::uint16_t length = 0;
+    if (!copy.u8(t) || !copy.u8(status) || !copy.u16be(length)) break;
+    if (t != kTdsPrelogin && t != kTdsTabularResult)
+      return D::fail("not a TDS packet (type 0x" + to_hex(ByteView(&t, 1)) + "): " + printable_excerpt(data, 30));
+    if (length < kTdsHeader) return D::fail("TDS packet length " + std::to_string(length) + " is shorter than its header");
+    Reader packet;
+    if (!r.sub(length, packet)) break;  // incomplete: the payload so far
+    if (!packet.skip(kTdsHeader)) return D::fail("TDS: truncated header");
+    out.insert(out.end(), packet.rest().begin(), packet.rest().end());
+  }
+  return D::ok(std::move(out));
 }
 
 }  // namespace legacyscan::tls

@@ -7,6 +7,7 @@
 // 4.2 (multi-line replies "250-..." end with "250 ..."). IMAP: RFC 3501 6.2.1. POP3: RFC 2595 4 (STLS).
 // FTP: RFC 4217 4 (AUTH TLS, 234). PostgreSQL: protocol-flow "SSL Session Encryption" (SSLRequest
 // 80877103, 'S'/'N'). RDP: [MS-RDPBCGR] 2.2.1.1 X.224 Connection Request with RDP_NEG_REQ, 2.2.1.2.
+// TDS (SQL Server): [MS-TDS] 2.2.6.5 PRELOGIN; the TLS handshake then travels inside PRELOGIN packets.
 #pragma once
 
 #include <optional>
@@ -18,7 +19,7 @@
 
 namespace legacyscan::tls {
 
-enum class StartTlsProto { none, ldap, smtp, imap, pop3, ftp, postgres, rdp };
+enum class StartTlsProto { none, ldap, smtp, imap, pop3, ftp, postgres, rdp, tds };
 std::optional<StartTlsProto> starttls_from_string(std::string_view s);
 std::string_view to_string(StartTlsProto p);
 
@@ -75,5 +76,28 @@ struct RdpNegotiation {
   std::string text;  // "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER", "selected PROTOCOL_SSL"
 };
 Decoded<RdpNegotiation> decode_rdp_x224_confirm(ByteView data);
+
+// TDS: a PRELOGIN request (packet type 0x12) asking for encryption; the server's PRELOGIN response
+// (packet type 0x04, the same option table) says whether TLS follows: ENCRYPT_OFF (the login only),
+// ENCRYPT_ON and ENCRYPT_REQ do, ENCRYPT_NOT_SUP does not ([MS-TDS] 2.2.6.5, 3.3.5.1). The handshake
+// records then travel as the data of PRELOGIN packets (8-byte header each, [MS-TDS] 2.2.3.1).
+inline constexpr std::uint8_t kTdsEncryptOff = 0x00;
+inline constexpr std::uint8_t kTdsEncryptOn = 0x01;
+inline constexpr std::uint8_t kTdsEncryptNotSup = 0x02;
+inline constexpr std::uint8_t kTdsEncryptReq = 0x03;
+Bytes tds_prelogin_request();
+struct TdsPrelogin {
+  bool need_more = false;  // the message (packets up to the end-of-message status) is incomplete
+  std::uint8_t packet_type = 0;
+  Bytes version;                          // VERSION option: 4-byte version, 2-byte sub-build
+  std::optional<std::uint8_t> encryption;  // ENCRYPTION option
+};
+Decoded<TdsPrelogin> decode_tds_prelogin(ByteView data);
+std::string tds_encryption_name(std::uint8_t e);
+// Bytes (a ClientHello) as the data of PRELOGIN packets of at most 4096 bytes.
+Bytes tds_wrap(ByteView payload);
+// The data of the complete TDS packets at the front of data, concatenated (an incomplete last packet
+// is left out until more arrives); an error when the bytes are not TDS packets.
+Decoded<Bytes> decode_tds_packets(ByteView data);
 
 }  // namespace legacyscan::tls

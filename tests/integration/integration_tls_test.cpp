@@ -75,6 +75,8 @@ import socket, socketserver, ssl, sys, time
 proto, port, cert, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
+if len(sys.argv) > 5:
+    ctx.set_ciphers(sys.argv[5])
 
 def send_split(sock, text):
     data = text.encode()
@@ -129,6 +131,37 @@ class Handler(socketserver.BaseRequestHandler):
                     time.sleep(0.01)
                 ctx.wrap_socket(s, server_side=True).close()
                 return
+            if proto.startswith("tds"):  # SQL Server PRELOGIN, then TLS inside PRELOGIN packets
+                hdr = read_exact(s, 8)
+                read_exact(s, int.from_bytes(hdr[2:4], "big") - 8)
+                if hdr[0] != 0x12:
+                    return
+                enc = 2 if proto.endswith("nossl") else 1  # ENCRYPT_NOT_SUP / ENCRYPT_ON
+                opts = bytes.fromhex("00000b000601001100 01ff".replace(" ", "")) + bytes.fromhex("0f0007d00000") + bytes([enc])
+                resp = bytes([0x04, 0x01]) + (8 + len(opts)).to_bytes(2, "big") + b"\0\0\1\0" + opts
+                for i in range(0, len(resp), 7):
+                    s.sendall(resp[i:i + 7])
+                    time.sleep(0.01)
+                if enc == 2:
+                    return
+                inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+                tls = ctx.wrap_bio(inc, out, server_side=True)
+                while True:
+                    done, failed = False, False
+                    try:
+                        tls.do_handshake()
+                        done = True
+                    except ssl.SSLWantReadError:
+                        pass
+                    except ssl.SSLError:
+                        failed = True
+                    data = out.read()
+                    if data:
+                        s.sendall(bytes([0x12, 0x01]) + (8 + len(data)).to_bytes(2, "big") + b"\0\0\1\0" + data)
+                    if done or failed:
+                        return
+                    h = read_exact(s, 8)
+                    inc.write(read_exact(s, int.from_bytes(h[2:4], "big") - 8))
             for expect, reply in SCRIPTS[proto]:
                 if expect is not None:
                     line = read_line(f)
@@ -209,6 +242,8 @@ while True:
     threading.Thread(target=handle, args=(conn,), daemon=True).start()
 )PY";
 
+// The TDS fixture's OpenSSL cipher string (Python's ssl, TLS 1.2 minimum).
+const std::string kTdsCiphers = "ECDHE+aRSA+AESGCM:AES256-GCM-SHA384";
 const std::string kGnutlsPriority = "NORMAL:+ARCFOUR-128:+3DES-CBC:+VERS-TLS1.0:+VERS-TLS1.1:-VERS-TLS1.3";
 
 class IntegrationTls : public ::testing::Test {
@@ -253,6 +288,10 @@ class IntegrationTls : public ::testing::Test {
              {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}, {"silent", 4448}})
       servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + proto + " " + std::to_string(port) + " " +
                                    dir_ + "/cert.pem " + dir_ + "/key.pem"});
+    for (std::uint16_t port : {4460, 4461})
+      servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + (port == 4460 ? "tds" : "tds-nossl") + " " +
+                                   std::to_string(port) + " " + dir_ + "/cert.pem " + dir_ + "/key.pem " +
+                                   shell_quote(kTdsCiphers)});
     for (const auto& s : servers) {
       const std::string pidfile = dir_ + "/" + std::to_string(s.port) + ".pid";
       run_command("ip netns exec ls-legacy sh -c " +
@@ -270,7 +309,7 @@ class IntegrationTls : public ::testing::Test {
     }
     doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
                                 "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:4449,tls:8080,tls:4450,tls:4451",
-                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447",
+                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447,tds:4460,tds:4461",
                                 "--timeout", "1s"});
   }
 
@@ -555,6 +594,33 @@ TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
   const auto& nossl = endpoint(4446);
   EXPECT_EQ(nossl["status"], "protocol-error");
   EXPECT_EQ(nossl["reason"], "STARTTLS (postgres): the server answered 'N': SSL is off");
+}
+
+// SQL Server's TDS: PRELOGIN with ENCRYPT_ON, then the handshake inside PRELOGIN packets, against a
+// real OpenSSL server (Python's ssl through memory BIOs) behind a PRELOGIN exchange ([MS-TDS] 3.3.5.1).
+TEST_F(IntegrationTls, TdsPreloginWithTlsInsidePackets) {
+  const auto& e = endpoint(4460);
+  EXPECT_EQ(e["starttls"], "tds");
+  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
+                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kTdsCiphers)));
+  // TLS 1.3: OpenSSL's default suites, which `openssl ciphers -tls1_3` lists with 0x13 codes.
+  auto r = run_command("openssl ciphers -s -V -stdname -tls1_3 kRSA");
+  std::vector<std::string> tls13;
+  std::istringstream in(r.out);
+  std::string hex, dash, name;
+  while (in >> hex >> dash >> name) {
+    std::string rest;
+    std::getline(in, rest);
+    if (hex.rfind("0x13,", 0) == 0) tls13.push_back(name);
+  }
+  ASSERT_FALSE(tls13.empty()) << r.out;
+  EXPECT_EQ(sorted(accepted_names(e, "tls1.3")), sorted(tls13));
+  EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
+  EXPECT_EQ(e["certificate"]["source"], "handshake");
+  const auto& nossl = endpoint(4461);
+  EXPECT_EQ(nossl["status"], "protocol-error");
+  EXPECT_EQ(nossl["reason"], "STARTTLS (tds): the server answered ENCRYPT_NOT_SUP: no TLS");
 }
 
 TEST_F(IntegrationTls, PlainTextSilentAndClosedPorts) {

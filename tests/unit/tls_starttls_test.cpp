@@ -77,6 +77,61 @@ TEST(TlsStartTls, LdapExtendedOperation) {
   EXPECT_FALSE(decode_ldap_extended_response(as_bytes("220 smtp\r\n")));
 }
 
+// [MS-TDS] 4.1: the specification's example PRELOGIN (a request; the response has the same table).
+TEST(TlsStartTls, TdsPreloginSpecExample) {
+  const Bytes spec = golden("tds_prelogin_request_spec.hex");
+  auto r = decode_tds_prelogin(spec);
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_FALSE(r->need_more);
+  EXPECT_EQ(r->packet_type, 0x12);
+  EXPECT_EQ(r->version, (Bytes{0x09, 0x00, 0x00, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(r->encryption, std::optional<std::uint8_t>(kTdsEncryptOn));
+  for (std::size_t n = 0; n < spec.size(); ++n) {
+    auto p = decode_tds_prelogin(ByteView(spec.data(), n));
+    ASSERT_TRUE(p) << n << ": " << p.error;
+    EXPECT_TRUE(p->need_more) << n;
+  }
+  // Our request: one packet, EOM, ENCRYPT_ON, the version first ([MS-TDS] 3.3.5.1 wants it first).
+  const Bytes ours = tds_prelogin_request();
+  ASSERT_GE(ours.size(), 8u);
+  EXPECT_EQ(ours[0], 0x12);
+  EXPECT_EQ(ours[1], 0x01);
+  EXPECT_EQ((ours[2] << 8) | ours[3], static_cast<int>(ours.size()));
+  EXPECT_EQ(ours[8], 0x00);
+  auto o = decode_tds_prelogin(ours);
+  ASSERT_TRUE(o) << o.error;
+  EXPECT_EQ(o->encryption, std::optional<std::uint8_t>(kTdsEncryptOn));
+  EXPECT_EQ(tds_encryption_name(kTdsEncryptNotSup), "ENCRYPT_NOT_SUP");
+}
+
+TEST(TlsStartTls, TdsRejectsWhatIsNotTds) {
+  EXPECT_FALSE(decode_tds_prelogin(as_bytes("HTTP/1.0 400 Bad Request\r\n")));
+  EXPECT_FALSE(decode_tds_packets(Bytes{0x16, 0x03, 0x01, 0x00, 0x31}));  // a bare TLS record
+  // A packet shorter than its own header, an option pointing outside, a 2-byte ENCRYPTION.
+  EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x04, 0, 0, 1, 0}));
+  EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x0E, 0, 0, 1, 0, 0x01, 0x00, 0x40, 0x00, 0x01, 0xFF}));
+  EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x10, 0, 0, 1, 0, 0x01, 0x00, 0x06, 0x00, 0x02, 0xFF, 1, 1}));
+  EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x09, 0, 0, 1, 0, 0xFF})) << "no ENCRYPTION option";
+}
+
+// The TLS handshake inside PRELOGIN packets: split at 4096 bytes, and unwrapped back whole.
+TEST(TlsStartTls, TdsWrapsAndUnwrapsTheHandshake) {
+  Bytes payload(9000);
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
+  const Bytes wrapped = tds_wrap(payload);
+  EXPECT_EQ(wrapped.size(), payload.size() + 3 * 8);
+  EXPECT_EQ(wrapped[1], 0x00) << "not the last packet";
+  EXPECT_EQ(wrapped[4096 + 1], 0x00);
+  EXPECT_EQ(wrapped[2 * 4096 + 1], 0x01) << "end of message";
+  auto back = decode_tds_packets(wrapped);
+  ASSERT_TRUE(back) << back.error;
+  EXPECT_EQ(*back.value, payload);
+  // An incomplete last packet is left out until it is whole.
+  auto part = decode_tds_packets(ByteView(wrapped.data(), wrapped.size() - 1));
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part.value->size(), 2 * (4096u - 8u));
+}
+
 TEST(TlsStartTls, PostgresAndRdp) {
   EXPECT_EQ(to_hex(postgres_ssl_request()), "0000000804d2162f");
   const Bytes req = rdp_x224_ssl_request();
