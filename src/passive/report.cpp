@@ -568,7 +568,8 @@ std::optional<std::vector<CaptureWhatIfRow>> capture_whatif(const Report& r, con
   }
   auto off = [&](const std::string& x) { return std::find(disable.begin(), disable.end(), x) != disable.end(); };
   std::vector<CaptureWhatIfRow> rows;
-  for (const auto& [key, c] : r.clients) {
+  for (const auto& client : r.clients) {
+    const auto& c = client.second;  // a named reference: clang 14 cannot capture structured bindings
     std::vector<std::string> names;
     for (const auto& [n, s] : c.names.values) names.push_back(n);
     auto row = [&](const std::string& change, const char* verdict, const std::string& evidence) {
