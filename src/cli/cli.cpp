@@ -474,6 +474,7 @@ int run_pcap_command(const std::vector<std::string>& files, const std::string& i
   if (!err.empty()) return usage_error("pcap: " + err);
   passive::Report report = analyzer.finish();
   report.source.inputs = interface.empty() ? files : std::vector<std::string>{"interface:" + interface};
+  for (const auto& w : report.source.warnings) std::cerr << "legacyscan: warning: " << w << "\n";
   return write_passive(report, format, output);
 #else
   (void)files, (void)interface, (void)filter, (void)count, (void)format, (void)output;

@@ -1204,6 +1204,9 @@ Analyzer::~Analyzer() = default;
 void Analyzer::packet(int link, std::int64_t ts, ByteView frame, std::size_t wire) {
   impl_->packet(link, ts, frame, wire);
 }
+void Analyzer::warn(const std::string& message) {
+  if (impl_->report.source.warnings.size() < 100) impl_->report.source.warnings.push_back(message);
+}
 Report Analyzer::finish() {
   return impl_->finish();
 }

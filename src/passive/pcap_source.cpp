@@ -37,12 +37,21 @@ std::string drain(pcap_t* p, const std::string& name, Analyzer& analyzer, const 
     const int rc = pcap_next_ex(p, &h, &data);
     if (rc == 1) {
       analyzer.packet(link, ts_us(h, nano), ByteView(data, h->caplen), h->len);
-      if (max_packets && ++n >= max_packets) return {};
+      ++n;
+      if (max_packets && n >= max_packets) return {};
       continue;
     }
     if (rc == 0 && live) continue;  // read timeout: poll stop() again
     if (rc == PCAP_ERROR_BREAK) return {};
-    if (rc == PCAP_ERROR) return name + ": " + pcap_geterr(p);
+    if (rc == PCAP_ERROR) {
+      // A file cut short (a capture that was still being written, a partial copy): keep what was read.
+      if (!live && n > 0) {
+        analyzer.warn((name == "-" ? std::string("standard input") : name) + ": " + pcap_geterr(p) + " (after " +
+                      std::to_string(n) + " packets; the rest is missing)");
+        return {};
+      }
+      return name + ": " + pcap_geterr(p);
+    }
     return {};
   }
 }

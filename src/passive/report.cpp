@@ -362,6 +362,7 @@ nlohmann::json to_json(const Report& r) {
     src["peak_flows"] = s.peak_flows;
   }
   src["decode_errors"] = s.decode_errors;
+  src["warnings"] = s.warnings;
   o["source"] = src;
   json clients = json::array();
   for (const auto& [k, c] : r.clients) clients.push_back(client_json(c));
@@ -401,6 +402,7 @@ std::string to_table(const Report& r, std::size_t top) {
         << " partial)";
   if (s.first_us) out << ", " << rfc3339_from_us(s.first_us) << " .. " << rfc3339_from_us(s.last_us);
   out << ", " << r.clients.size() << " clients\n";
+  for (const auto& w : s.warnings) out << "warning: " << w << "\n";
   // Top clients per finding.
   std::map<std::string, std::vector<std::pair<const Client*, Finding>>> by_id;
   for (const auto& [k, c] : r.clients)

@@ -170,6 +170,7 @@ struct SourceStats {
   std::uint64_t peak_flows = 0;
   std::int64_t first_us = 0;
   std::int64_t last_us = 0;
+  std::vector<std::string> warnings;  // e.g. a capture file cut short: what was read is still reported
 };
 
 // What an event export says about a server rather than a client (Directory Service 2887 summaries,
@@ -209,6 +210,8 @@ class Analyzer {
   void packet(int link_type, std::int64_t ts_us, ByteView frame, std::size_t wire_length);
   // Closes every open flow (end of input) and returns the report.
   Report finish();
+  // A problem that does not stop the analysis (a truncated capture file), kept in source.warnings.
+  void warn(const std::string& message);
   [[nodiscard]] std::size_t open_flows() const;
 
  private:
