@@ -29,14 +29,21 @@ constexpr std::array<EtypeInfo, 17> kEtypes{{
     {-140, "rc4-plain-old-exp", "Microsoft, unregistered", false},
 }};
 
-// Windows XP SP3's AS-REQ etype list. NOT YET VERIFIED against a published capture: the members are
-// the etypes Windows XP implements (RFC 4757 rc4-hmac and rc4-hmac-exp, Microsoft's unregistered
-// -133/-128/-135 RC4 variants, RFC 3961 des-cbc-md5/des-cbc-crc; no AES before Vista, [MS-KILE]
-// Appendix A), in the order commonly reported for XP. Replace with a cited capture when one is at hand.
-constexpr std::array<std::int32_t, 7> kXpEtypes{23, -133, -128, 24, -135, 3, 1};
+// Windows XP SP3's etype list, as the Windows XP / Server 2003 SP1 Kerberos client sends it:
+//   23 rc4-hmac, -133 rc4-hmac-old, -128 rc4-md4, 3 des-cbc-md5, 1 des-cbc-crc, 24 rc4-hmac-exp,
+//   -135 rc4-hmac-old-exp.
+// Source: a krb5kdc.log line of a request from a Windows client of that generation, published by a
+// Microsoft engineer: Alex Tch, "How to interpret encryption types definitions in krb5kdc.log on UNIX KDC,
+// during configuration of trust relationship between MIT V5 Realm and Active Directory", MSDN blogs,
+// 2006-07-18 (now learn.microsoft.com/archive/blogs/alextch/...): "TGS_REQ (7 etypes {23 -133 -128 3 1 24
+// -135})". The line is a TGS-REQ; the Windows Kerberos client of XP/2003 sends one default list for AS and
+// TGS requests (AES came with Windows Vista / Server 2008). RFC 4757 defines 23 and 24; the
+// negative numbers are Microsoft's unregistered RC4 variants.
+constexpr std::array<std::int32_t, 7> kXpEtypes{23, -133, -128, 3, 1, 24, -135};
 const ClientOffer kXpOffer{"windows-xp-sp3",
-                           "unverified: RFC 4757 + [MS-KILE] Appendix A membership, order as commonly reported; "
-                           "to be checked against a published Windows XP SP3 capture",
+                           "Windows XP/2003 SP1 client etype list {23 -133 -128 3 1 24 -135} as logged by an MIT KDC in "
+                           "A. Tch, 'How to interpret encryption types definitions in krb5kdc.log on UNIX KDC...', "
+                           "MSDN blogs, 2006-07-18",
                            kXpEtypes};
 
 }  // namespace
