@@ -428,7 +428,9 @@ class KerberosProbe final : public Probe {
       result->status = result->tcp.outcome.status;
       result->reason = "no Kerberos answer: tcp: " + result->tcp.outcome.reason + "; udp: " + result->udp.outcome.reason;
       result->realm = id.realm;
+      result->realm_source = id.realm_source;
       result->principal = id.principal;
+      result->principal_source = id.principal_source;
       co_return result;
     }
     if (id.realm.empty()) {

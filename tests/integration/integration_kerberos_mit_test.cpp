@@ -10,6 +10,7 @@
 //              without ETYPE-INFO2 (no-key); else 25 naming it (accepted), or an AS-REP in it.
 //   with AES:  not permitted or no key -> the KDC names aes256 (not-chosen); else the etype is the reply
 //              key and aes256 the session key (accepted).
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -334,6 +335,21 @@ TEST(IntegrationKerberosMitLoss, UdpLossNeverTurnsIntoRejected) {
   EXPECT_GE(definitive, 18) << k["etype_details"].dump();
 }
 
+// A hostile fixture on 127.0.0.5:88 (scripts/lab.d/mit) answers UDP with a KRB-ERROR cut short and TCP
+// with a record mark whose reserved bit is set: protocol-error on each transport, each with its reason.
+TEST(IntegrationKerberosMitHostile, BadRepliesAreProtocolErrorsWithAReason) {
+  const auto k = scan_mit(mit_info()["MIT_HOSTILE_ADDR"], {"--realm", "MIT-ALL.TEST", "--timeout", "1s"}, 3);
+  EXPECT_EQ(k.value("status", ""), "protocol-error") << k.dump(2);
+  const auto& udp = k["transports"]["udp"];
+  const auto& tcp = k["transports"]["tcp"];
+  EXPECT_EQ(udp.value("status", ""), "protocol-error") << udp.dump();
+  EXPECT_NE(udp.value("reason", "").find("exceeds"), std::string::npos) << udp.dump();
+  EXPECT_EQ(tcp.value("status", ""), "protocol-error") << tcp.dump();
+  EXPECT_NE(tcp.value("reason", "").find("reserved high bit"), std::string::npos) << tcp.dump();
+  EXPECT_NE(k.value("reason", "").find("tcp:"), std::string::npos);
+  EXPECT_NE(k.value("reason", "").find("udp:"), std::string::npos);
+}
+
 // The credentialed exchange (--user with a password, or a keytab exported by kadmin.local ktadd).
 json logon(const Kdc& kdc, std::vector<std::string> creds, const std::string& env = "") {
   std::vector<std::string> args{"scan", kdc.addr, "--probes", "kerberos", "--realm", kdc.realm, "--kerberos-principal",
@@ -417,6 +433,39 @@ TEST(IntegrationKerberosMitLogon, PasswordNeverAppearsInOutputOrLogs) {
     EXPECT_GT(r.err.size(), 0u) << "no -vv log";
     EXPECT_EQ(r.out.find(pw), std::string::npos) << format;
     EXPECT_EQ(r.err.find(pw), std::string::npos) << format << " log";
+  }
+}
+
+// Real output of every kind (AS-REP roastable, keytab logon, a refused logon, the hostile fixture, a
+// lossy run) validates against the schema in docs/ (hosts[].probes.kerberos).
+TEST(IntegrationKerberosMitSchema, RealOutputValidates) {
+  const Kdc all = Kdc::load("ALL"), def = Kdc::load("DEFAULT");
+  const std::string user = mit_info()["MIT_XP_USER"];
+  const std::vector<std::vector<std::string>> runs{
+      {all.addr, "--realm", all.realm, "--kerberos-principal", mit_info()["MIT_ROAST_PRINCIPAL"], "--user", user,
+       "--keytab", all.keytab},
+      {def.addr, "--realm", def.realm, "--kerberos-principal", mit_info()["MIT_AES_ONLY_PRINCIPAL"], "--user", user,
+       "--password", mit_info()["MIT_XP_PASSWORD"]},
+      {mit_info()["MIT_HOSTILE_ADDR"], "--realm", all.realm, "--timeout", "1s"},
+      {mit_info()["MIT_LOSSY_ADDR"], "--realm", all.realm, "--kerberos-principal", mit_info()["MIT_PRINCIPAL"],
+       "--user", user, "--keytab", def.keytab, "--retries", "1", "--timeout", "300ms"},
+      {all.addr, "--kerberos-principal", "no-such-principal"},  // no realm: skipped
+  };
+  int n = 0;
+  for (const auto& extra : runs) {
+    std::vector<std::string> args{"scan"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--probes", "kerberos", "--format", "json"});
+    const std::string file = ::testing::TempDir() + "/legacyscan-krb-schema-" + std::to_string(n++) + ".json";
+    args.insert(args.end(), {"-o", file});
+    auto r = run_mit(args);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " + file);
+    EXPECT_EQ(v.exit_code, 0) << extra[0] << ": " << v.out << v.err;
+    const auto doc = json::parse(legacyscan::testing::slurp(file), nullptr, false);
+    ASSERT_FALSE(doc.is_discarded());
+    EXPECT_TRUE(kerberos_of(doc).contains("status"));
+    std::remove(file.c_str());
   }
 }
 
