@@ -239,7 +239,7 @@ TEST(IntegrationKerberos, XpLogonFromPasswordFileNeverShowsThePassword) {
     auto r = legacyscan::testing::run_in_lab(
         "legacy", {"scan", "127.0.0.1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal", "DC1$",
                    "--user", "LEGACY\\Administrator", "--password-file", file, "--format", format, "-vv"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("Administrator@LEGACY.TEST"), std::string::npos) << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("rc4-hmac"), std::string::npos);
     EXPECT_FALSE(r.err.empty()) << "no -vv log";
