@@ -399,7 +399,7 @@ def _suite_table():
     inc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "probes", "tls", "tls_cipher_suites.inc")
     try:
         with open(inc) as f:
-            for m in re.finditer(r'\{0x([0-9A-Fa-f]{4}), "([A-Z0-9_]+)"', f.read()):
+            for m in re.finditer(r'\{0x([0-9A-Fa-f]{4}), "([A-Za-z0-9_]+)"', f.read()):
                 names[int(m.group(1), 16)] = m.group(2)
                 codes[m.group(2)] = int(m.group(1), 16)
     except OSError:
@@ -408,6 +408,10 @@ def _suite_table():
 
 
 SUITE_NAMES, SUITE_CODES = _suite_table()
+
+
+def suite_name(x):
+    return x if isinstance(x, str) else SUITE_NAMES.get(x, f"0x{x:04X}")
 VERSION_KEY = {"TLSv1.0": "tls1.0", "TLSv1.1": "tls1.1", "TLSv1.2": "tls1.2", "TLSv1.3": "tls1.3",
                "SSLv3": "ssl3", "SSLv2": "ssl2"}
 
@@ -435,7 +439,7 @@ def sslscan_suites(xml_file):
 
 
 def nmap_suites(xml_file):
-    """{version: set of codes} from ssl-enum-ciphers' structured output; unknown names are kept as -1 entries."""
+    """{version: set of codes} from ssl-enum-ciphers' structured output; names not in the table stay names."""
     try:
         root = ET.parse(path(xml_file)).getroot()
     except (OSError, ET.ParseError):
@@ -451,7 +455,7 @@ def nmap_suites(xml_file):
                 if not name:
                     continue
                 iana = name.replace("TLS_AKE_WITH_", "TLS_")  # nmap's names of the TLS 1.3 suites
-                out.setdefault(ver, set()).add(SUITE_CODES.get(iana, -1))
+                out.setdefault(ver, set()).add(SUITE_CODES.get(iana, name))  # unknown: kept by name
     return out
 
 
@@ -716,11 +720,13 @@ elif glob.glob(path("b2-*-hyperfine.json")):
                     for tool, got in sets.items():
                         if tool == "legacyscan":
                             continue
-                        extra, miss = sorted(got - base), sorted(base - got)
+                        extra, miss = sorted(got - base, key=str), sorted(base - got, key=str)
                         if extra:
-                            diffs.append(f"{tool} also: {', '.join(SUITE_NAMES.get(x, hex(x)) for x in extra[:6])}")
+                            diffs.append(f"{tool} also: {', '.join(suite_name(x) for x in extra[:8])}"
+                                         + (f" (+{len(extra) - 8})" if len(extra) > 8 else ""))
                         if miss:
-                            diffs.append(f"{tool} not: {', '.join(SUITE_NAMES.get(x, hex(x)) for x in miss[:6])}")
+                            diffs.append(f"{tool} not: {', '.join(suite_name(x) for x in miss[:8])}"
+                                         + (f" (+{len(miss) - 8})" if len(miss) > 8 else ""))
                 B2.append(f"| {name} | {v} | " + " | ".join(row) + f" | {'yes' if agree else '**no**'} | {'; '.join(diffs)} |")
         B2.append("")
     if verdicts:
