@@ -748,7 +748,8 @@ if sizes:
     B3 += ["## Benchmark 3: scale, 4,096 addresses (and the curve)", ""]
     B3.append(f"Command (in the bench namespace `ls-bench`): `legacyscan scan 127.1.0.0/N --probes smb --format jsonl "
               f"-o F -q`, default settings (`--concurrency {DEFAULT_CONCURRENCY}`, `--timeout 3s`, "
-              "`--per-host 4`, `--max-connections 128`, reachability check on). Measured with `/usr/bin/time -v`.")
+              "`--per-host 4`, `--max-connections 128`, reachability phase on with up to 4,096 connects in flight). "
+              "Measured with `/usr/bin/time -v`.")
     B3.append("")
     B3.append("Address plan (the same at every size, `bench/scale.py`): 1/16 of the addresses answer (the relay "
               "`bench/relay.py` listens on 445/tcp, 139/tcp and 137/udp there and forwards to the legacy DC, holding "
@@ -881,7 +882,7 @@ if sizes:
                       f"(one host alone through the relay takes a few seconds: see the relay check and benchmark 1). "
                       + (f"The relay forwarded {cn[0]:,} TCP connections to the DC in the first run "
                          f"({cn[0] / live:.1f} per live host: every SMB1 dialect, SMB2 dialect, 3.1.1 cipher and "
-                         f"signing algorithm is its own connection, on 445 and 139, plus the reachability check), "
+                         f"signing algorithm is its own connection, on 445 and 139; the reachability check's empty connects never reach the DC), "
                          f"i.e. {cn[0] / cw[0]:.1f} connections/s in its {fmt_s(cw[0])}. Samba forks one smbd per connection, and one DC "
                          f"serves every live address here, so the live hosts are bound by the DC's fork rate on this "
                          f"machine, not by legacyscan." if cn else ""))
