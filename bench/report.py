@@ -1099,4 +1099,17 @@ if len(sys.argv) > 2:
     L.append("")
     for line in other[a:b]:
         L.append("#" + line if line.startswith("##") else line)
+# Sections other benchmarks keep in docs/performance.md (e.g. "## Passive mode (captures)", written by hand
+# from bench/passive/run) are carried over from the current file, so regenerating this report keeps them.
+KEEP = ("## Passive mode",)
+try:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "performance.md")) as f:
+        cur, keep = f.read().splitlines(), False
+    for line in cur:
+        if line.startswith("## "):
+            keep = line.startswith(KEEP)
+        if keep:
+            L.append(line)
+except OSError:
+    pass
 print("\n".join(L))
