@@ -20,7 +20,7 @@ json matrix_scan(const std::string& scenario) {
   auto it = cache.find(scenario);
   if (it == cache.end())
     it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports",
-                                                      "445,88"})).first;
+                                                      "445,88", "--timeout", "10s"})).first;
   return it->second;
 }
 
@@ -68,7 +68,7 @@ json full_scan(const std::string& scenario) {
   static std::map<std::string, json> cache;
   auto it = cache.find(scenario);
   if (it == cache.end())
-    it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,tls,ldap,matrix"})).first;
+    it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,tls,ldap,matrix", "--timeout", "10s"})).first;
   return it->second;
 }
 

@@ -10,7 +10,7 @@ using nlohmann::json;
 json whatif(const std::string& scenario, const std::string& disable) {
   const std::string saved = ::testing::TempDir() + "/legacyscan-whatif-" + scenario + ".json";
   auto scan = run_in_lab(scenario, {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88",
-                                    "--format", "json", "-o", saved});
+                                    "--format", "json", "-o", saved, "--timeout", "10s"});
   EXPECT_EQ(scan.exit_code, 0) << scan.err;
   auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif " + saved + " --disable " + disable + " --format json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
