@@ -4,6 +4,8 @@
 // formats, their byte orders and timestamp resolutions, and live capture with BPF filters.
 #include <pcap/pcap.h>
 
+#include <poll.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -41,7 +43,13 @@ std::string drain(pcap_t* p, const std::string& name, Analyzer& analyzer, const 
       if (max_packets && n >= max_packets) return {};
       continue;
     }
-    if (rc == 0 && live) continue;  // read timeout: poll stop() again
+    if (rc == 0 && live) {
+      // Non-blocking live capture: wait at most 250 ms for packets, then look at stop() again
+      // (a blocking read may never return on an idle interface, and Ctrl-C restarts it).
+      pollfd pfd{pcap_get_selectable_fd(p), POLLIN, 0};
+      if (pfd.fd >= 0) (void)::poll(&pfd, 1, 250);
+      continue;
+    }
     if (rc == PCAP_ERROR_BREAK) return {};
     if (rc == PCAP_ERROR) {
       // A file cut short (a capture that was still being written, a partial copy): keep what was read.
@@ -120,6 +128,7 @@ std::string read_live(const std::string& interface, const std::string& bpf_filte
   const int set = pcap_setfilter(p.get(), &prog);
   pcap_freecode(&prog);
   if (set != 0) return "cannot set the capture filter: " + std::string(pcap_geterr(p.get()));
+  if (pcap_setnonblock(p.get(), 1, err) != 0) return "cannot capture on " + interface + ": " + err;
   return drain(p.get(), interface, analyzer, stop, max_packets, true);
 }
 
