@@ -181,7 +181,8 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
 // ---- Kerberos ----------------------------------------------------------------------------------
 
 #ifdef LEGACYSCAN_PROBE_KERBEROS
-bool weak_etype(std::int32_t e) { return e == 1 || e == 3 || e == 23 || e == 24 || e == 16; }
+// Negative numbers are Microsoft's unregistered pre-RFC 4757 RC4 variants (-128, -133, -135).
+bool weak_etype(std::int32_t e) { return e == 1 || e == 3 || e == 23 || e == 24 || e == 16 || e < 0; }
 
 Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::string& principal, const std::string& via) {
   namespace k = kerberos;

@@ -89,7 +89,7 @@ Cellish kerberos_after(const KerberosOffer& client, const json& host, const What
     return {CellVerdict::unknown, "no Kerberos result in the scan"};
   const auto accepted = host["probes"]["kerberos"].value("etypes", json::object());
   auto disabled = [&](std::int32_t e) {
-    if (has(w.disable, "rc4") && (e == 23 || e == 24)) return true;
+    if (has(w.disable, "rc4") && (e == 23 || e == 24 || e < 0)) return true;  // negative: Microsoft's old RC4 variants
     if (has(w.disable, "des") && (e == 1 || e == 3)) return true;
     return false;
   };
