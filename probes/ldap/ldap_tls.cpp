@@ -11,22 +11,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "legacyscan/openssl_error.hpp"
+
 namespace legacyscan::ldap {
 
 namespace asio = boost::asio;
-
-namespace {
-std::string openssl_error(std::string_view what) {
-  std::string s(what);
-  char buf[256];
-  while (unsigned long e = ERR_get_error()) {
-    ERR_error_string_n(e, buf, sizeof buf);
-    s += ": ";
-    s += buf;
-  }
-  return s;
-}
-}  // namespace
 
 struct TlsLink::State {
   SSL_CTX* ctx = nullptr;

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "legacyscan/openssl_error.hpp"
+
 namespace legacyscan::tls {
 
 namespace asio = boost::asio;
@@ -19,16 +21,6 @@ struct SslFree {
   void operator()(SSL* s) const { SSL_free(s); }
 };
 
-std::string openssl_error(std::string_view what) {
-  std::string s(what);
-  char buf[256];
-  while (unsigned long e = ERR_get_error()) {
-    ERR_error_string_n(e, buf, sizeof buf);
-    s += ": ";
-    s += buf;
-  }
-  return s;
-}
 }  // namespace
 
 asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,

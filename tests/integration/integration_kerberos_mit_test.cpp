@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/integration/kerberos_support.hpp"
 #include "tests/integration/lab_support.hpp"
 
 namespace {
@@ -23,17 +24,7 @@ using legacyscan::testing::run_command;
 using legacyscan::testing::shell_quote;
 using nlohmann::json;
 
-const std::vector<std::string> kAll{"des-cbc-crc",
-                                    "des-cbc-md5",
-                                    "des3-cbc-sha1",
-                                    "aes128-cts-hmac-sha1-96",
-                                    "aes256-cts-hmac-sha1-96",
-                                    "aes128-cts-hmac-sha256-128",
-                                    "aes256-cts-hmac-sha384-192",
-                                    "rc4-hmac",
-                                    "rc4-hmac-exp",
-                                    "camellia128-cts-cmac",
-                                    "camellia256-cts-cmac"};
+const std::vector<std::string>& kAll = legacyscan::testing::kKerberosEtypeNames;
 
 // KEY=VALUE lines of `scripts/lab.d/mit info`.
 std::map<std::string, std::string> mit_info() {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "tests/integration/kerberos_support.hpp"
 #include "tests/integration/lab_support.hpp"
 
 namespace {
@@ -18,17 +19,7 @@ using legacyscan::testing::run_command;
 using legacyscan::testing::scan_json;
 using nlohmann::json;
 
-const std::vector<std::string> kAll{"des-cbc-crc",
-                                    "des-cbc-md5",
-                                    "des3-cbc-sha1",
-                                    "aes128-cts-hmac-sha1-96",
-                                    "aes256-cts-hmac-sha1-96",
-                                    "aes128-cts-hmac-sha256-128",
-                                    "aes256-cts-hmac-sha384-192",
-                                    "rc4-hmac",
-                                    "rc4-hmac-exp",
-                                    "camellia128-cts-cmac",
-                                    "camellia256-cts-cmac"};
+const std::vector<std::string>& kAll = legacyscan::testing::kKerberosEtypeNames;
 
 json kerberos_of(const json& doc) {
   if (!doc.contains("hosts") || doc["hosts"].empty()) return json::object();
