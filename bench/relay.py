@@ -3,7 +3,8 @@
 
 Listens on many loopback addresses in the network namespace it is started in (the bench namespace) and
 forwards every TCP connection (and, with --udp-ports, every UDP datagram) to the same port of a lab DC in
-another namespace (default: 127.0.0.1 in ls-legacy). Every data segment, FIN and datagram is held --delay
+another namespace (default: 127.0.0.1 in ls-legacy; with --upstream-netns A,B,C the live addresses are
+dealt round-robin to the DCs of those namespaces, so no single DC stands behind every address). Every data segment, FIN and datagram is held --delay
 seconds in each direction, so one request/response round trip costs 2 x delay on top of the DC's own time.
 The TCP handshake itself is answered at once by the kernel of the bench namespace (userspace cannot hold a
 SYN/ACK, and this kernel has no netem). The upstream connect to the DC starts when the client's first bytes
@@ -13,9 +14,9 @@ check) never reaches the DC: as with separate remote hosts, whose kernels answer
 standing behind every live address does not see a burst of empty connections it would not see in a real
 network.
 
-How the two namespaces meet: all listening sockets are created first (they stay in the namespace the process
-started in); then the process setns(2)es its only thread into the lab namespace, so every upstream socket
-created afterwards lives there. No address outside 127.0.0.0/8 is ever used: the script refuses any other.
+How the namespaces meet: all listening sockets are created first (they stay in the namespace the process
+started in); every upstream socket is created after a setns(2) of the process's only thread into the lab
+namespace of its DC (a socket stays in the namespace it was created in). No address outside 127.0.0.0/8 is ever used: the script refuses any other.
 
 Bounded: the relay exits after --max-seconds (default 1800) even if nobody stops it, and it writes its pid
 file only once every listener is bound ("ready" line on stdout).
@@ -33,15 +34,29 @@ import sys
 CLONE_NEWNET = 0x40000000
 
 
-def setns(path):
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"setns({path}): {os.strerror(err)}")
-    finally:
-        os.close(fd)
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns_fd(fd, what):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"setns({what}): {os.strerror(err)}")
+
+
+class Upstreams:
+    """The lab namespaces (open fds) and a socket factory for each."""
+
+    def __init__(self, names):
+        self.names = names or [""]
+        self.fds = [os.open(os.path.join("/run/netns", n), os.O_RDONLY) if n else None for n in self.names]
+
+    def socket(self, i, kind):
+        fd = self.fds[i % len(self.fds)]
+        if fd is not None:
+            setns_fd(fd, self.names[i % len(self.names)])
+        s = socket.socket(socket.AF_INET, kind)
+        s.setblocking(False)
+        return s
 
 
 def loopback_only(addr):
@@ -149,8 +164,9 @@ class Pair:
 
 
 class Client(asyncio.Protocol):
-    def __init__(self, loop, delay, upstream, port):
+    def __init__(self, loop, delay, upstream, port, ups, dc):
         self.loop, self.delay, self.upstream, self.port = loop, delay, upstream, port
+        self.ups, self.dc = ups, dc  # Upstreams, index of this address's DC
 
     def connection_made(self, transport):
         self.pair = Pair(self.loop, self.delay)
@@ -167,7 +183,13 @@ class Client(asyncio.Protocol):
 
     async def _connect(self):
         try:
-            await self.loop.create_connection(lambda: Upstream(self.pair), self.upstream, self.port)
+            sock = self.ups.socket(self.dc, socket.SOCK_STREAM)
+            try:
+                await self.loop.sock_connect(sock, (self.upstream, self.port))
+            except OSError:
+                sock.close()
+                raise
+            await self.loop.create_connection(lambda: Upstream(self.pair), sock=sock)
         except OSError:
             # DC not there: reset the client after the delay.
             def rst():
@@ -199,8 +221,9 @@ class UdpListener(asyncio.DatagramProtocol):
     """One per live address and UDP port: forwards each client's datagrams over a client-specific upstream
     socket (created in the lab namespace) and sends the replies back from the listening address."""
 
-    def __init__(self, loop, delay, upstream, port):
+    def __init__(self, loop, delay, upstream, port, ups, dc):
         self.loop, self.delay, self.upstream, self.port = loop, delay, upstream, port
+        self.ups, self.dc = ups, dc
         self.flows = {}
 
     def connection_made(self, transport):
@@ -221,7 +244,9 @@ class UdpListener(asyncio.DatagramProtocol):
             flow = self.flows[addr] = {"pending": [data], "transport": None}
 
             async def open_flow():
-                t, _ = await self.loop.create_datagram_endpoint(Back, remote_addr=(self.upstream, self.port))
+                sock = self.ups.socket(self.dc, socket.SOCK_DGRAM)
+                sock.connect((self.upstream, self.port))
+                t, _ = await self.loop.create_datagram_endpoint(Back, sock=sock)
                 flow["transport"] = t
                 for d in flow["pending"]:
                     t.sendto(d)
@@ -242,7 +267,8 @@ def main():
     ap.add_argument("--tcp-ports", default="445,139")
     ap.add_argument("--udp-ports", default="")
     ap.add_argument("--upstream", default="127.0.0.1")
-    ap.add_argument("--upstream-netns", default="ls-legacy", help="name under /run/netns ('' = stay here)")
+    ap.add_argument("--upstream-netns", default="ls-legacy",
+                    help="name under /run/netns ('' = stay here); a comma list deals the addresses round-robin")
     ap.add_argument("--delay", type=float, default=0.025, help="seconds each way (default 0.025)")
     ap.add_argument("--max-seconds", type=float, default=1800)
     ap.add_argument("--pidfile")
@@ -265,29 +291,30 @@ def main():
 
     # 1. Listeners, in the namespace we were started in.
     tcp_socks, udp_socks = [], []
-    for a in addrs:
+    for dc, a in enumerate(addrs):
         for p in tcp_ports:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((a, p))
             s.listen(512)
             s.setblocking(False)
-            tcp_socks.append((s, p))
+            tcp_socks.append((s, p, dc))
         for p in udp_ports:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind((a, p))
             s.setblocking(False)
-            udp_socks.append((s, p))
-    # 2. Every socket created from now on lives in the lab namespace.
-    if args.upstream_netns:
-        setns(os.path.join("/run/netns", args.upstream_netns))
+            udp_socks.append((s, p, dc))
+    # 2. Upstream sockets are created in the lab namespaces (Upstreams.socket).
+    ups = Upstreams([n for n in args.upstream_netns.split(",") if n])
 
     async def serve():
         servers = []
-        for s, p in tcp_socks:
-            servers.append(await loop.create_server(lambda p=p: Client(loop, args.delay, upstream, p), sock=s))
-        for s, p in udp_socks:
-            await loop.create_datagram_endpoint(lambda p=p: UdpListener(loop, args.delay, upstream, p), sock=s)
+        for s, p, dc in tcp_socks:
+            servers.append(await loop.create_server(lambda p=p, dc=dc: Client(loop, args.delay, upstream, p, ups, dc),
+                                                    sock=s))
+        for s, p, dc in udp_socks:
+            await loop.create_datagram_endpoint(lambda p=p, dc=dc: UdpListener(loop, args.delay, upstream, p, ups, dc),
+                                                sock=s)
         if args.pidfile:
             with open(args.pidfile, "w") as f:
                 f.write(f"{os.getpid()}\n")

@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "legacyscan/async.hpp"
 #include "legacyscan/net.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/matrix/profiles.hpp"
@@ -428,6 +429,46 @@ std::optional<std::uint16_t> smb_port(const std::optional<json>& smb) {
   return std::nullopt;
 }
 
+// ---- distinct offers -----------------------------------------------------------------------------
+
+// What identifies an offer on the wire (its source note aside).
+std::string smb_key(const SmbOffer& o) {
+  return "smb|" + join(o.smb1_dialects, ";") + "|" + join(o.smb2_dialects, ";") + "|" + o.signing + "|" +
+         (o.multiprotocol_negotiate ? "mp" : "") + "|" + join(o.encryption_ciphers, ";");
+}
+
+std::string kerberos_key(const KerberosOffer& o) {
+  std::string k = "krb|" + o.starts_on + "|";
+  for (auto e : o.etypes) k += std::to_string(e) + ";";
+  return k;
+}
+
+std::string tls_key(const TlsStack& s, std::uint16_t port) {
+  std::string k = "tls|" + std::to_string(port) + "|" + join(s.versions, ";") + "|" + join(s.groups, ";") + "|" +
+                  (s.sslv2_hello ? "v2" : "") + "|";
+  for (auto c : s.cipher_suites) k += std::to_string(c) + ";";
+  k += "|";
+  for (auto c : s.ssl2_cipher_kinds) k += std::to_string(c) + ";";
+  return k;
+}
+
+// One simulation to run: exactly one of smb, kerberos, tls is set.
+struct Job {
+  const SmbOffer* smb = nullptr;
+  const KerberosOffer* kerberos = nullptr;
+  const TlsStack* tls = nullptr;
+  std::uint16_t port = 0;
+};
+
+struct OfferJobs {
+  std::vector<Job> list;
+  std::map<std::string, std::size_t> by_key;
+  void add(const std::string& key, Job j) {
+    if (by_key.emplace(key, list.size()).second) list.push_back(j);
+  }
+  [[nodiscard]] std::size_t index(const std::string& key) const { return by_key.at(key); }
+};
+
 class MatrixProbe final : public Probe {
  public:
   std::string_view name() const override { return "matrix"; }
@@ -472,6 +513,42 @@ class MatrixProbe final : public Probe {
           tls_endpoint[tls_ports.back()] = e;
         }
 
+    // Every distinct offer once, all of them concurrently (under the connection caps): profiles that
+    // send the same bytes (Windows 10 and 11, XP and Server 2003...) share one exchange.
+    const bool smb_ready = smb && port445;
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+    const std::string realm = krb ? krb->value("realm", "") : "";
+    const std::string principal = krb ? krb->value("principal", "") : "";
+    const bool krb_ready = krb && !realm.empty() && !principal.empty();
+#else
+    const bool krb_ready = false;
+#endif
+#ifdef LEGACYSCAN_PROBE_TLS
+    const bool tls_ready = tls && !tls_ports.empty();
+#else
+    const bool tls_ready = false;
+#endif
+    OfferJobs jobs;
+    for (const auto* p : profiles) {
+      if (p->smb && smb_ready) jobs.add(smb_key(*p->smb), Job{&*p->smb, nullptr, nullptr, 0});
+      if (p->kerberos && krb_ready) jobs.add(kerberos_key(*p->kerberos), Job{nullptr, &*p->kerberos, nullptr, 0});
+      if (tls_ready)
+        for (auto port : tls_ports)
+          for (const auto& stack : p->tls) jobs.add(tls_key(stack, port), Job{nullptr, nullptr, &stack, port});
+    }
+    const auto& list = jobs.list;
+    auto cells = co_await all_of<Cell>(list.size(), [&](std::size_t i) -> asio::awaitable<Cell> {
+      const auto& j = list[i];
+      if (j.smb) return simulate_smb(ctx, *j.smb, *port445);
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+      if (j.kerberos) return simulate_kerberos(ctx, *j.kerberos, realm, principal, krb->value("port", std::uint16_t{88}));
+#endif
+#ifdef LEGACYSCAN_PROBE_TLS
+      if (j.tls) return simulate_tls(ctx, *j.tls, j.port);
+#endif
+      return [](Cell c) -> asio::awaitable<Cell> { co_return c; }(make_cell(CellVerdict::unknown, "probe not built"));
+    });
+
     for (const auto* p : profiles) {
       Row row;
       row.profile = p->id;
@@ -482,17 +559,16 @@ class MatrixProbe final : public Probe {
         else if (!port445)
           row.smb = make_cell(CellVerdict::fails, "no SMB port answered (" + smb->value("reason", "") + ")");
         else
-          row.smb = co_await simulate_smb(ctx, *p->smb, *port445);
+          row.smb = cells[jobs.index(smb_key(*p->smb))];
       }
       if (p->kerberos) {
 #ifdef LEGACYSCAN_PROBE_KERBEROS
         if (!krb)
           row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not run");
-        else if (krb->value("realm", "").empty() || krb->value("principal", "").empty())
+        else if (!krb_ready)
           row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe learned no realm/principal");
         else
-          row.kerberos = co_await simulate_kerberos(ctx, *p->kerberos, krb->value("realm", ""),
-                                                    krb->value("principal", ""), krb->value("port", std::uint16_t{88}));
+          row.kerberos = cells[jobs.index(kerberos_key(*p->kerberos))];
 #else
         row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not built");
 #endif
@@ -509,7 +585,7 @@ class MatrixProbe final : public Probe {
             // worst of them, named; each stack's own outcome is kept under "stacks".
             std::vector<Cell> per_stack;
             for (const auto& stack : p->tls) {
-              auto c = co_await simulate_tls(ctx, stack, port);
+              auto c = cells[jobs.index(tls_key(stack, port))];
               c.stack = stack.stack;
               if (c.verdict == CellVerdict::fails &&
                   (c.reason.starts_with("server closed") || c.reason.starts_with("server refuses")))

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SMB probe: per port, each SMB1 dialect alone, the Vista/7 multi-protocol negotiate, each SMB2/3
-// dialect alone, the SMB 3.1.1 negotiate contexts one cipher / signing algorithm at a time, and the
-// NTLMSSP CHALLENGE of an anonymous session setup. Every offer has its own connection, so one
-// server answer can never colour another.
+// The SMB probe: per port, the Vista/7 multi-protocol negotiate, the SMB1 dialects, each SMB2/3
+// dialect alone, the SMB 3.1.1 negotiate contexts and the NTLMSSP CHALLENGE of an anonymous session
+// setup. Every offer has its own connection, so one server answer can never colour another. Lists
+// the server picks from (SMB1 dialects, 3.1.1 ciphers and signing algorithms) are enumerated by
+// elimination, as a client's offer would be answered: offer them all, drop the one the server chose,
+// offer the rest again until it chooses none; the 3.1.1 dialect check is the first round of the
+// context elimination and also carries the compression offer and the NTLMSSP session setup. So a
+// server costs one connection per accepted item plus one, not one per item (Samba forks an smbd
+// for each connection).
 #include "probes/smb/smb_probe.hpp"
 
 #include <algorithm>
+#include <map>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -124,7 +130,7 @@ Bytes encode(const Smb2NegotiateRequestOptions& o) {
   return r ? std::move(*r.value) : Bytes{};
 }
 
-// ---- 1. each SMB1 dialect alone ----------------------------------------------------------------
+// ---- 1. the SMB1 dialects, by elimination ----------------------------------------------------
 
 struct Smb1Check {
   OfferCheck check;
@@ -132,42 +138,70 @@ struct Smb1Check {
   bool smb_answer = false;                 // the server answered in SMB (1 or 2)
 };
 
-asio::awaitable<Smb1Check> smb1_dialect(PortScan& ps, std::string dialect) {
-  Smb1Check out;
-  Bytes reply;
-  // Requests are built before co_await: GCC 12 rejects initializer lists inside a co_await expression.
-  const Bytes request = smb1_negotiate(std::vector<std::string>(1, dialect));
-  auto o = co_await exchange(ps, request, reply);
-  if (!o.ok()) {
-    out.check = refusal_from_outcome(dialect, o);
-    co_return out;
-  }
-  const auto proto = detect_smb_protocol(reply);
-  if (proto == SmbProtocol::Smb2) {
-    out.smb_answer = true;
-    out.check = make_check(dialect, OfferAnswer::answered_smb2, "the server answered an SMB1 offer in SMB2");
-    co_return out;
-  }
-  if (proto != SmbProtocol::Smb1) {
-    out.check = make_check(dialect, OfferAnswer::failed, "not an SMB reply: " + describe_unexpected(reply));
-    co_return out;
-  }
-  auto resp = decode_smb1_negotiate_response(reply);
-  if (!resp) {
-    out.check = make_check(dialect, OfferAnswer::failed, "malformed SMB1 NEGOTIATE response: " + resp.error);
-    co_return out;
-  }
-  out.smb_answer = true;
-  using Form = Smb1NegotiateResponse::Form;
-  if (resp->form == Form::Error) {
-    out.check = make_check(dialect, OfferAnswer::status, "status " + smb1_status_string(resp->header));
-  } else if (resp->form == Form::NoDialectChosen) {
-    out.check = make_check(dialect, OfferAnswer::none_of_offered, "DialectIndex 0xFFFF");
-  } else if (resp->DialectIndex == 0) {
-    out.check = make_check(dialect, OfferAnswer::accepted, std::string(smb1_negotiate_form_name(resp->form)));
-    out.nt_lm = resp->nt_lm;
-  } else {
-    out.check = make_check(dialect, OfferAnswer::answered_other, "DialectIndex " + std::to_string(resp->DialectIndex));
+std::string offered_together(const std::vector<std::string>& offered) {
+  return offered.size() > 1 ? " (offered together with " + std::to_string(offered.size() - 1) + " other dialects)" : "";
+}
+
+// Every dialect of kSmb1Dialects gets one check, in that order. A round offers the dialects not yet
+// chosen; the one the server picks is accepted; the first round whose answer is not a choice gives
+// every dialect still offered that answer.
+asio::awaitable<std::vector<Smb1Check>> smb1_dialects(PortScan& ps) {
+  std::vector<Smb1Check> out(kSmb1Dialects.size());
+  std::vector<std::size_t> remaining(kSmb1Dialects.size());
+  for (std::size_t i = 0; i < remaining.size(); ++i) remaining[i] = i;
+  while (!remaining.empty()) {
+    std::vector<std::string> offered;
+    for (auto i : remaining) offered.push_back(kSmb1Dialects[i]);
+    const auto together = offered_together(offered);
+    auto all_remaining = [&](OfferAnswer a, const std::string& detail, bool smb_answer) {
+      for (auto i : remaining) {
+        out[i].check = make_check(kSmb1Dialects[i], a, detail + together);
+        out[i].smb_answer = smb_answer;
+      }
+      remaining.clear();
+    };
+    Bytes reply;
+    // Requests are built before co_await: GCC 12 rejects initializer lists inside a co_await expression.
+    const Bytes request = smb1_negotiate(offered);
+    auto o = co_await exchange(ps, request, reply);
+    if (!o.ok()) {
+      for (auto i : remaining) {
+        out[i].check = refusal_from_outcome(kSmb1Dialects[i], o);
+        out[i].check.detail += together;
+      }
+      break;
+    }
+    const auto proto = detect_smb_protocol(reply);
+    if (proto == SmbProtocol::Smb2) {
+      all_remaining(OfferAnswer::answered_smb2, "the server answered an SMB1 offer in SMB2", true);
+      break;
+    }
+    if (proto != SmbProtocol::Smb1) {
+      all_remaining(OfferAnswer::failed, "not an SMB reply: " + describe_unexpected(reply), false);
+      break;
+    }
+    auto resp = decode_smb1_negotiate_response(reply);
+    if (!resp) {
+      all_remaining(OfferAnswer::failed, "malformed SMB1 NEGOTIATE response: " + resp.error, false);
+      break;
+    }
+    using Form = Smb1NegotiateResponse::Form;
+    if (resp->form == Form::Error) {
+      all_remaining(OfferAnswer::status, "status " + smb1_status_string(resp->header), true);
+    } else if (resp->form == Form::NoDialectChosen) {
+      all_remaining(OfferAnswer::none_of_offered, "DialectIndex 0xFFFF", true);
+    } else if (resp->DialectIndex < remaining.size()) {
+      const auto i = remaining[resp->DialectIndex];
+      out[i].check = make_check(kSmb1Dialects[i], OfferAnswer::accepted,
+                                std::string(smb1_negotiate_form_name(resp->form)) +
+                                    (offered.size() > 1 ? " (chosen from " + std::to_string(offered.size()) + " offered)" : ""));
+      out[i].nt_lm = resp->nt_lm;
+      out[i].smb_answer = true;
+      remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(resp->DialectIndex));
+    } else {
+      all_remaining(OfferAnswer::answered_other, "DialectIndex " + std::to_string(resp->DialectIndex) + " (out of range)",
+                    true);
+    }
   }
   co_return out;
 }
@@ -222,13 +256,20 @@ struct Smb2Check {
   OfferCheck check;
   std::optional<Smb2NegotiateResponse> response;
   bool smb_answer = false;
+  std::optional<NtlmInfo> ntlm;  // when asked for and the offer was accepted
 };
 
-// opts by value: callers build it in a lambda whose locals are gone when the coroutine runs.
-asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions opts, std::string label) {
+asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n);
+
+// opts by value: callers build it in a lambda whose locals are gone when the coroutine runs. With
+// with_ntlm, an accepted offer goes on to the anonymous NTLMSSP session setup on the same connection.
+asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions opts, std::string label,
+                                      bool with_ntlm = false) {
   Smb2Check out;
   Bytes reply;
-  auto o = co_await exchange(ps, encode(opts), reply);
+  std::unique_ptr<SmbChannel> ch;
+  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
+  if (o.ok()) o = co_await ch->request(encode(opts), reply);
   if (!o.ok()) {
     out.check = refusal_from_outcome(label, o);
     co_return out;
@@ -256,16 +297,26 @@ asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions 
   }
   out.check = make_check(label, OfferAnswer::accepted, "");
   out.response = std::move(*r->response);
+  if (with_ntlm) {
+    out.ntlm.emplace();
+    out.ntlm->via = "smb2 " + smb2_dialect_name(out.response->DialectRevision);
+    co_await ntlm_session_setup(*ch, *out.ntlm);
+  }
   co_return out;
 }
 
+// 3.1.1 alone also offers every cipher and signing algorithm (the first elimination round of the
+// contexts), the compression algorithms, and goes on to the NTLMSSP session setup.
 asio::awaitable<Smb2Check> smb2_dialect(PortScan& ps, std::uint16_t dialect) {
-  const auto options = smb2_options(std::vector<std::uint16_t>(1, dialect));
-  auto c = co_await smb2_offer(ps, options, smb2_dialect_name(dialect));
+  auto options = smb2_options(std::vector<std::uint16_t>(1, dialect));
+  const bool is311 = dialect == SMB2_DIALECT_311;
+  if (is311) options.compression = Smb2NegotiateRequestOptions::Compression{0, kCompression};
+  auto c = co_await smb2_offer(ps, options, smb2_dialect_name(dialect), is311);
   if (c.response && c.response->DialectRevision != dialect) {
     c.check.answer = OfferAnswer::answered_other;
     c.check.detail = "answered with dialect " + smb2_dialect_name(c.response->DialectRevision);
     c.response.reset();
+    c.ntlm.reset();
   }
   co_return c;
 }
@@ -317,6 +368,41 @@ Decoded<NtlmChallengeMessage> challenge_from_spnego(ByteView blob) {
   return c;
 }
 
+asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n) {
+  Bytes reply;
+  Smb2SessionSetupRequestOptions ss;
+  ss.header.MessageId = 1;
+  ss.header.CreditRequest = 31;
+  ss.SecurityBuffer = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
+  auto req = encode_smb2_session_setup_request(ss);
+  if (!req) {
+    n.outcome = Outcome::failure(Status::error, req.error);
+    co_return;
+  }
+  auto o = co_await ch.request(*req.value, reply);
+  if (!o.ok()) {
+    n.outcome = o;
+    co_return;
+  }
+  auto resp = decode_smb2_session_setup_response(reply);
+  if (!resp) {
+    n.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP response: " + resp.error);
+    co_return;
+  }
+  if (resp->status() != STATUS_MORE_PROCESSING_REQUIRED || !resp->response) {
+    n.outcome = Outcome::failure(Status::protocol_error, "SESSION_SETUP answered " + resp->status_string() +
+                                                             " instead of an NTLMSSP challenge");
+    co_return;
+  }
+  auto challenge = challenge_from_spnego(resp->response->SecurityBuffer);
+  if (!challenge) {
+    n.outcome = Outcome::failure(Status::protocol_error, challenge.error);
+    co_return;
+  }
+  fill_ntlm(n, *challenge.value);
+}
+
+// Its own connection: for a server whose highest dialect is below 3.1.1.
 asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
   NtlmInfo n;
   n.via = "smb2 " + smb2_dialect_name(dialect);
@@ -339,36 +425,7 @@ asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
                                  "NEGOTIATE before SESSION_SETUP failed: " + (neg ? neg->status_string() : neg.error));
     co_return n;
   }
-  Smb2SessionSetupRequestOptions ss;
-  ss.header.MessageId = 1;
-  ss.header.CreditRequest = 31;
-  ss.SecurityBuffer = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
-  auto req = encode_smb2_session_setup_request(ss);
-  if (!req) {
-    n.outcome = Outcome::failure(Status::error, req.error);
-    co_return n;
-  }
-  o = co_await ch->request(*req.value, reply);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
-  auto resp = decode_smb2_session_setup_response(reply);
-  if (!resp) {
-    n.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP response: " + resp.error);
-    co_return n;
-  }
-  if (resp->status() != STATUS_MORE_PROCESSING_REQUIRED || !resp->response) {
-    n.outcome = Outcome::failure(Status::protocol_error, "SESSION_SETUP answered " + resp->status_string() +
-                                                             " instead of an NTLMSSP challenge");
-    co_return n;
-  }
-  auto challenge = challenge_from_spnego(resp->response->SecurityBuffer);
-  if (!challenge) {
-    n.outcome = Outcome::failure(Status::protocol_error, challenge.error);
-    co_return n;
-  }
-  fill_ntlm(n, *challenge.value);
+  co_await ntlm_session_setup(*ch, n);
   co_return n;
 }
 
@@ -429,6 +486,91 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
   co_return n;
 }
 
+// One negotiate-context list enumerated by elimination: each round offers what the server has not
+// chosen yet; the chosen item is accepted; an answer that is not one of the offered items ends it,
+// and every item still offered gets that answer.
+class Elimination {
+ public:
+  using Namer = std::string (*)(std::uint16_t);
+  Elimination(const std::vector<std::uint16_t>& all, Namer name, std::string what, std::string context)
+      : remaining(all), all_(all), name_(name), what_(std::move(what)), context_(std::move(context)) {}
+
+  std::vector<std::uint16_t> remaining;
+  [[nodiscard]] bool done() const { return done_; }
+
+  // The server's answer (the context's list: one item) to an offer of `remaining`.
+  void apply(const std::vector<std::uint16_t>& chosen) {
+    const auto n = remaining.size();
+    auto it = chosen.size() == 1 ? std::find(remaining.begin(), remaining.end(), chosen[0]) : remaining.end();
+    if (it != remaining.end()) {
+      checks_[*it] = make_check(name_(*it), OfferAnswer::accepted,
+                                n > 1 ? "chosen from " + std::to_string(n) + " offered" : std::string());
+      remaining.erase(it);
+      done_ = remaining.empty();
+      return;
+    }
+    std::string detail;
+    OfferAnswer answer = OfferAnswer::answered_other;
+    if (chosen.empty()) {
+      detail = "no " + context_ + " in the answer";
+    } else if (chosen.size() == 1 && chosen[0] == 0) {
+      answer = OfferAnswer::none_of_offered;
+      detail = "the server chose no " + what_ + " (0)";
+    } else {
+      detail = "answered " + what_ + " " + name_(chosen[0]) + ", not one of the offered";
+    }
+    for (auto id : remaining) checks_[id] = make_check(name_(id), answer, detail + offered_with(n));
+    remaining.clear();
+    done_ = true;
+  }
+  // A round that failed (connection, status, dialect): every item still offered gets its answer.
+  void fail(const OfferCheck& round) {
+    for (auto id : remaining)
+      checks_[id] = make_check(name_(id), round.answer, round.detail + offered_with(remaining.size()));
+    remaining.clear();
+    done_ = true;
+  }
+  // Accepted items in the order of the full list (the server's preference order is in the details).
+  [[nodiscard]] std::vector<std::string> accepted() const {
+    std::vector<std::string> out;
+    for (auto id : all_)
+      if (auto it = checks_.find(id); it != checks_.end() && it->second.answer == OfferAnswer::accepted)
+        out.push_back(name_(id));
+    return out;
+  }
+  [[nodiscard]] std::vector<OfferCheck> checks() const {
+    std::vector<OfferCheck> out;
+    for (auto id : all_)
+      if (auto it = checks_.find(id); it != checks_.end()) out.push_back(it->second);
+    return out;
+  }
+
+ private:
+  static std::string offered_with(std::size_t n) {
+    return n > 1 ? " (offered together with " + std::to_string(n - 1) + " others)" : std::string();
+  }
+  std::vector<std::uint16_t> all_;
+  Namer name_;
+  std::string what_, context_;
+  std::map<std::uint16_t, OfferCheck> checks_;
+  bool done_ = false;
+};
+
+// The first wave of a port: 0 is the SMB1 elimination, 1..5 one SMB2 dialect each.
+struct FirstWave {
+  std::vector<Smb1Check> smb1;
+  Smb2Check smb2;
+};
+
+asio::awaitable<FirstWave> first_wave(PortScan& ps, std::size_t i) {
+  FirstWave w;
+  if (i == 0)
+    w.smb1 = co_await smb1_dialects(ps);
+  else
+    w.smb2 = co_await smb2_dialect(ps, kSmb2Dialects[i - 1]);
+  co_return w;
+}
+
 // ---- one port ----------------------------------------------------------------------------------
 
 asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, const std::string& learned_name) {
@@ -471,13 +613,11 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   }
   pr.multiprotocol = m;
 
-  // Every SMB1 dialect and every SMB2 dialect alone, concurrently.
-  auto smb1_checks = co_await all_of<Smb1Check>(kSmb1Dialects.size(), [&](std::size_t i) {
-    return smb1_dialect(ps, kSmb1Dialects[i]);
-  });
-  auto smb2_checks = co_await all_of<Smb2Check>(kSmb2Dialects.size(), [&](std::size_t i) {
-    return smb2_dialect(ps, kSmb2Dialects[i]);
-  });
+  // The SMB1 elimination and every SMB2 dialect alone, concurrently.
+  auto wave = co_await all_of<FirstWave>(1 + kSmb2Dialects.size(), [&](std::size_t i) { return first_wave(ps, i); });
+  std::vector<Smb1Check> smb1_checks = std::move(wave[0].smb1);
+  std::vector<Smb2Check> smb2_checks;
+  for (std::size_t i = 1; i < wave.size(); ++i) smb2_checks.push_back(std::move(wave[i].smb2));
 
   Smb1Info s1;
   for (auto& c : smb1_checks) {
@@ -501,7 +641,9 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
 
   Smb2Info s2;
   std::optional<Smb2NegotiateResponse> highest;
+  std::optional<NtlmInfo> ntlm311;
   for (auto& c : smb2_checks) {
+    if (c.ntlm) ntlm311 = std::move(c.ntlm);
     smb_answer = smb_answer || c.smb_answer;
     if (c.check.answer == OfferAnswer::accepted) {
       s2.dialects.push_back(c.check.offered);
@@ -522,58 +664,47 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
     co_return pr;
   }
 
-  // SMB 3.1.1 negotiate contexts: one connection per cipher and per signing algorithm.
+  // SMB 3.1.1 negotiate contexts by elimination; the 3.1.1 dialect check was the first round.
   if (highest && highest->DialectRevision == SMB2_DIALECT_311) {
     s2.contexts_tested = true;
     for (auto h : highest->contexts.HashAlgorithms) s2.preauth_integrity.push_back(smb2_hash_algorithm_name(h));
-    auto cipher_checks = co_await all_of<Smb2Check>(kCiphers.size(), [&](std::size_t i) {
+    for (auto a : highest->contexts.CompressionAlgorithms) s2.compression.push_back(smb2_compression_algorithm_name(a));
+    Elimination ciphers(kCiphers, smb2_cipher_name, "cipher", "ENCRYPTION_CAPABILITIES");
+    Elimination signing(kSigningAlgorithms, smb2_signing_algorithm_name, "algorithm", "SIGNING_CAPABILITIES");
+    ciphers.apply(highest->contexts.Ciphers);
+    signing.apply(highest->contexts.SigningAlgorithms);
+    while (!ciphers.done() || !signing.done()) {
       auto o = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
-      o.encryption_ciphers = std::vector<std::uint16_t>{kCiphers[i]};
-      return smb2_offer(ps, o, smb2_cipher_name(kCiphers[i]));
-    });
-    for (std::size_t i = 0; i < cipher_checks.size(); ++i) {
-      auto& c = cipher_checks[i];
-      if (c.response) {
-        const auto& chosen = c.response->contexts.Ciphers;
-        if (chosen.size() == 1 && chosen[0] == kCiphers[i]) {
-          s2.encryption_ciphers.push_back(c.check.offered);
-        } else {
-          c.check.answer = OfferAnswer::answered_other;
-          c.check.detail = chosen.empty() ? "no ENCRYPTION_CAPABILITIES in the answer"
-                                          : "answered cipher " + smb2_cipher_name(chosen[0]);
-        }
+      o.encryption_ciphers.reset();
+      o.signing_algorithms.reset();
+      if (!ciphers.done()) o.encryption_ciphers = ciphers.remaining;
+      if (!signing.done()) o.signing_algorithms = signing.remaining;
+      auto c = co_await smb2_offer(ps, o, "contexts");
+      if (!c.response) {
+        ciphers.fail(c.check);
+        signing.fail(c.check);
+        break;
       }
-      s2.cipher_checks.push_back(std::move(c.check));
-    }
-    auto signing_checks = co_await all_of<Smb2Check>(kSigningAlgorithms.size(), [&](std::size_t i) {
-      auto o = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
-      o.signing_algorithms = std::vector<std::uint16_t>{kSigningAlgorithms[i]};
-      return smb2_offer(ps, o, smb2_signing_algorithm_name(kSigningAlgorithms[i]));
-    });
-    for (std::size_t i = 0; i < signing_checks.size(); ++i) {
-      auto& c = signing_checks[i];
-      if (c.response) {
-        const auto& chosen = c.response->contexts.SigningAlgorithms;
-        if (chosen.size() == 1 && chosen[0] == kSigningAlgorithms[i]) {
-          s2.signing_algorithms.push_back(c.check.offered);
-        } else {
-          c.check.answer = OfferAnswer::answered_other;
-          c.check.detail = chosen.empty() ? "no SIGNING_CAPABILITIES in the answer"
-                                          : "answered algorithm " + smb2_signing_algorithm_name(chosen[0]);
-        }
+      if (c.response->DialectRevision != SMB2_DIALECT_311) {
+        const auto other = make_check("contexts", OfferAnswer::answered_other,
+                                      "answered with dialect " + smb2_dialect_name(c.response->DialectRevision));
+        ciphers.fail(other);
+        signing.fail(other);
+        break;
       }
-      s2.signing_algorithm_checks.push_back(std::move(c.check));
+      if (!ciphers.done()) ciphers.apply(c.response->contexts.Ciphers);
+      if (!signing.done()) signing.apply(c.response->contexts.SigningAlgorithms);
     }
-    auto comp = smb2_options(std::vector<std::uint16_t>(1, SMB2_DIALECT_311));
-    comp.compression = Smb2NegotiateRequestOptions::Compression{0, kCompression};
-    auto cc = co_await smb2_offer(ps, comp, "compression");
-    if (cc.response)
-      for (auto a : cc.response->contexts.CompressionAlgorithms)
-        s2.compression.push_back(smb2_compression_algorithm_name(a));
+    s2.encryption_ciphers = ciphers.accepted();
+    s2.cipher_checks = ciphers.checks();
+    s2.signing_algorithms = signing.accepted();
+    s2.signing_algorithm_checks = signing.checks();
   }
 
-  // Anonymous NTLMSSP on the highest accepted dialect.
-  if (highest)
+  // Anonymous NTLMSSP on the highest accepted dialect (3.1.1: done on the dialect check's connection).
+  if (highest && highest->DialectRevision == SMB2_DIALECT_311 && ntlm311)
+    pr.ntlm = std::move(ntlm311);
+  else if (highest)
     pr.ntlm = co_await ntlm_over_smb2(ps, highest->DialectRevision);
   else if (s1.enabled && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end())
     pr.ntlm = co_await ntlm_over_smb1(ps);
@@ -597,13 +728,13 @@ class SmbProbe final : public Probe {
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
     auto result = std::make_unique<SmbResult>();
-    // NetBIOS ports last, so the name learned over 445 can serve as the called name.
-    std::vector<std::uint16_t> order = ctx.ports;
-    std::stable_partition(order.begin(), order.end(), [](std::uint16_t p) { return p != 139; });
+    // Every port concurrently. Port 139 first tries the generic called name; when the server refuses
+    // it (RFC 1002 4.3.4), it is scanned again with the NetBIOS name learned over another port.
+    const auto ports = ctx.ports;
+    auto results = co_await all_of<PortResult>(ports.size(), [&](std::size_t i) { return scan_port(ctx, ports[i], ""); });
     std::string learned;
-    for (auto port : order) {
-      auto pr = co_await scan_port(ctx, port, learned);
-      if (pr.ntlm && pr.ntlm->outcome.ok()) {
+    for (auto& pr : results)
+      if (pr.ntlm && pr.ntlm->outcome.ok() && learned.empty()) {
         learned = pr.ntlm->netbios_computer;
         ctx.facts.set("netbios_computer", pr.ntlm->netbios_computer);
         ctx.facts.set("netbios_domain", pr.ntlm->netbios_domain);
@@ -611,14 +742,11 @@ class SmbProbe final : public Probe {
         ctx.facts.set("dns_domain", pr.ntlm->dns_domain);
         ctx.facts.set("dns_tree", pr.ntlm->dns_tree);
       }
-      result->ports.push_back(std::move(pr));
-    }
-    // Output in the order the user gave.
-    std::vector<PortResult> sorted;
-    for (auto port : ctx.ports)
-      for (auto& pr : result->ports)
-        if (pr.port == port) sorted.push_back(std::move(pr));
-    result->ports = std::move(sorted);
+    for (auto& pr : results)
+      if (pr.port == 139 && !learned.empty() && pr.outcome.status == Status::refused &&
+          pr.outcome.reason.find("NetBIOS session refused") != std::string::npos)
+        pr = co_await scan_port(ctx, 139, learned);
+    result->ports = std::move(results);
     const bool any_ok = std::any_of(result->ports.begin(), result->ports.end(),
                                     [](const PortResult& p) { return p.outcome.ok(); });
     if (!any_ok && !result->ports.empty()) {

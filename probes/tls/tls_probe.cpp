@@ -411,14 +411,25 @@ asio::awaitable<bool> tls13_group(EndpointScan& es, std::uint16_t group) {
   co_return ex.outcome.ok() && ex.flight.server_hello && ex.flight.server_hello->key_share_group == group;
 }
 
-// TLS <= 1.2 ECDHE curves: one accepted ECDHE suite with supported_groups of one curve; the
-// ServerKeyExchange names the curve when the server has it (RFC 8422 5.1.1, 5.4).
-asio::awaitable<bool> ecdh_group(EndpointScan& es, std::uint16_t version, std::uint16_t suite, std::uint16_t group) {
-  auto o = default_offer(version, {suite}, es.sni);
-  o.supported_groups = std::vector<std::uint16_t>{group};
-  auto ex = co_await offer(es, o);
-  co_return ex.outcome.ok() && ex.flight.server_hello && ex.flight.server_hello->version() == version &&
-      ex.flight.key_exchange && ex.flight.key_exchange->named_group == group;
+// TLS <= 1.2 ECDHE curves: one accepted ECDHE suite with supported_groups of the curves not found yet;
+// the ServerKeyExchange names the curve the server chose (RFC 8422 5.1.1, 5.4). Offered again without
+// it until the server refuses the rest: one handshake per supported curve plus one.
+asio::awaitable<std::vector<std::uint16_t>> ecdh_groups(EndpointScan& es, std::uint16_t version, std::uint16_t suite,
+                                                        std::vector<std::uint16_t> remaining) {
+  std::vector<std::uint16_t> found;
+  while (!remaining.empty()) {
+    auto o = default_offer(version, {suite}, es.sni);
+    o.supported_groups = remaining;
+    auto ex = co_await offer(es, o);
+    if (!ex.outcome.ok() || !ex.flight.server_hello || ex.flight.server_hello->version() != version ||
+        !ex.flight.key_exchange || !ex.flight.key_exchange->named_group)
+      break;
+    auto it = std::find(remaining.begin(), remaining.end(), *ex.flight.key_exchange->named_group);
+    if (it == remaining.end()) break;  // a curve not offered: not an answer to this offer
+    found.push_back(*it);
+    remaining.erase(it);
+  }
+  co_return found;
 }
 
 // RFC 7507: a lower-version hello with TLS_FALLBACK_SCSV draws inappropriate_fallback when honoured.
@@ -598,9 +609,9 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
       if (g < 0x0100) curves.push_back(g);  // EC curves only; the ffdhe groups are for TLS 1.3 here
     const auto version = *it;
     const auto suite = ecdhe->id;
-    auto have = co_await all_of<bool>(curves.size(), [&](std::size_t i) { return ecdh_group(es, version, suite, curves[i]); });
-    for (std::size_t i = 0; i < curves.size(); ++i)
-      if (have[i]) ep.ecdh_groups.push_back(group_name(curves[i]));
+    const auto have = co_await ecdh_groups(es, version, suite, curves);
+    for (auto g : curves)  // in the order of the registry list, as before
+      if (std::find(have.begin(), have.end(), g) != have.end()) ep.ecdh_groups.push_back(group_name(g));
     break;
   }
 
