@@ -448,7 +448,7 @@ asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spe
   co_await scan_target(job, spec, index, order, job.plan.ping && !checked);
 }
 
-asio::awaitable<void> produce(HostJob& job, bool& finished) {
+asio::awaitable<void> produce(HostJob& job, bool& finished, asio::steady_timer& watch_timer) {
   auto ex = co_await asio::this_coro::executor;
   const std::size_t concurrency = std::max<std::size_t>(1, job.plan.limits.host_concurrency);
   // Enough hosts ahead to keep every ping slot busy while live hosts wait for scan slots; the bound
@@ -483,18 +483,20 @@ asio::awaitable<void> produce(HostJob& job, bool& finished) {
   }
   co_await wg.wait();
   finished = true;
+  watch_timer.cancel();  // the watcher's poll ends now, not up to 100 ms later
 }
 
 // Polls the interrupt flag: on the first interrupt no new host starts; hosts in flight get one second
 // to finish, then the io_context stops and the hosts finished so far are the (valid) output.
-asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const bool& finished, std::uint64_t total) {
-  auto ex = co_await asio::this_coro::executor;
-  asio::steady_timer t(ex);
+asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const bool& finished, std::uint64_t total,
+                            asio::steady_timer& t) {
   std::optional<std::chrono::steady_clock::time_point> grace_end;
   const auto t0 = std::chrono::steady_clock::now();
   while (!finished) {
     t.expires_after(std::chrono::milliseconds(100));
-    co_await t.async_wait(asio::use_awaitable);
+    boost::system::error_code ec;  // operation_aborted: the scan finished
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (finished) break;
     if (stop && stop->load() && !job.stopping) {
       job.stopping = true;
       job.summary.complete = false;
@@ -531,6 +533,7 @@ struct ScanState {
   ScanSummary summary;
   HostJob job;
   bool finished = false;
+  asio::steady_timer watch_timer{io};
   ScanState(const ScanPlan& plan, spdlog::logger& log, const std::function<void(HostResult&&)>& sink)
       : engine(io, plan.limits), job{plan, engine, log, sink, summary} {}
 };
@@ -549,8 +552,9 @@ ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::funct
   state->summary.started = rfc3339_now();
   std::uint64_t total = count_host_indexes(plan.targets);
   if (plan.shard.count > 1) total = total / plan.shard.count + (total % plan.shard.count >= plan.shard.index ? 1 : 0);
-  asio::co_spawn(state->io, produce(state->job, state->finished), asio::detached);
-  asio::co_spawn(state->io, watch(state->job, stop_requested, state->finished, total), asio::detached);
+  asio::co_spawn(state->io, produce(state->job, state->finished, state->watch_timer), asio::detached);
+  asio::co_spawn(state->io, watch(state->job, stop_requested, state->finished, total, state->watch_timer),
+                 asio::detached);
   state->io.run();
   ScanSummary summary = state->summary;
   summary.finished = rfc3339_now();
