@@ -43,6 +43,10 @@ for line in (read("meta.env", "") or "").splitlines():
     if "=" in line:
         k, v = line.split("=", 1)
         META[k] = v
+# The lab DCs behind the scale benchmark's live addresses (older runs: ls-legacy alone).
+SCALE_DCS = [n for n in META.get("scale_dcs", "ls-legacy").split(",") if n]
+DCS_TEXT = (("one DC" if len(SCALE_DCS) == 1 else f"{len(SCALE_DCS)} DCs") + " ("
+            + ", ".join(f"`{n}`" for n in SCALE_DCS) + ")")
 
 EXTRA = (read("meta.env.extra", "") or "").strip().splitlines()
 RESUMED = {}
@@ -752,7 +756,7 @@ if sizes:
               "Measured with `/usr/bin/time -v`.")
     B3.append("")
     B3.append("Address plan (the same at every size, `bench/scale.py`): 1/16 of the addresses answer (the relay "
-              "`bench/relay.py` listens on 445/tcp, 139/tcp and 137/udp there and forwards to the legacy DC, holding "
+              f"`bench/relay.py` listens on 445/tcp, 139/tcp and 137/udp there and forwards to {DCS_TEXT}, round-robin, holding "
               "every segment, FIN and datagram 25 ms each way: 50 ms round trip), 1/4 are dropped silently "
               "(nftables set, input hook of `ls-bench`), the rest refuse (nothing listens: RST). At 4,096: 256 answer, "
               "1,024 drop, 2,816 refuse. The check (`scale.py check`) requires every address exactly once, live = `ok`, "
@@ -881,11 +885,12 @@ if sizes:
             B3.append(f"- Live addresses: {live:,} hosts, median SMB probe time {fmt_s(mp['live'] / 1000)} each "
                       f"(one host alone through the relay takes a few seconds: see the relay check and benchmark 1). "
                       + (f"The relay forwarded {cn[0]:,} TCP connections to the DC in the first run "
-                         f"({cn[0] / live:.1f} per live host: every SMB1 dialect, SMB2 dialect, 3.1.1 cipher and "
-                         f"signing algorithm is its own connection, on 445 and 139; the reachability check's empty connects never reach the DC), "
-                         f"i.e. {cn[0] / cw[0]:.1f} connections/s in its {fmt_s(cw[0])}. Samba forks one smbd per connection, and one DC "
-                         f"serves every live address here, so the live hosts are bound by the DC's fork rate on this "
-                         f"machine, not by legacyscan." if cn else ""))
+                         f"({cn[0] / live:.1f} per live host: the multi-protocol negotiate, the SMB1 dialects and the "
+                         f"3.1.1 contexts by elimination, each SMB2 dialect alone, on 445 and 139; the reachability "
+                         f"check's empty connects never reach a DC), i.e. {cn[0] / cw[0]:.1f} connections/s in its "
+                         f"{fmt_s(cw[0])}. Samba forks one smbd per connection, and {DCS_TEXT} serve every live "
+                         f"address here (dealt round-robin), so the live hosts share the DCs' fork rate on this "
+                         f"machine." if cn else ""))
             deg = (checks[0] or {}).get("live_with_timeouts")
             if deg:
                 B3.append(f"- {deg} of {live} live hosts had at least one check time out (3 s) while the DC was "
@@ -1009,16 +1014,16 @@ if B1 and b1_ls:
                  + " in the first wave, then kerberos, then matrix"
                  + (f" (≈ {fmt_s(max(lf_['_host_wall'] - max(max(pt_.get('smb', 0), pt_.get('ldap', 0)) + pt_.get('kerberos', 0), pt_.get('tls', 0), pt_.get('netbios', 0)) / 1000, 0))})"
                     if lf_.get("_host_wall") else "")
-                 + ". To reach ≤ 1 s each of these must fit in well under a second on loopback. The SMB probe opens "
-                 "one connection per dialect, cipher and signing algorithm (about 40 per host on 445 and 139, see "
-                 "benchmark 3), at most `--per-host 4` at a time, so about ten rounds, and each new connection costs "
-                 "the DC an smbd fork"
+                 + ". The SMB probe opens one connection per SMB2 dialect and per elimination round of the SMB1 "
+                 "dialects and 3.1.1 contexts (12 per port on the legacy DC, 445 and 139 concurrently), at most "
+                 "`--per-host 4` at a time, and each new connection costs the DC an smbd fork"
                  + (" (one SMB1 NEGOTIATE on a new connection, straight to the DC: "
                     + "; ".join(x.split(",")[1].strip().replace("SMB1 negotiate round trip ", "") for x in
                                 (read("b1-rtt.txt") or "").strip().splitlines() if "," in x) + ")"
                     if read("b1-rtt.txt") else "")
-                 + ". The TLS probe opens one connection per version and per suite. matrix runs strictly after "
-                 "everything else."
+                 + ". The TLS probe opens one connection per version, per accepted suite (plus one per version) and "
+                 "per group; 636, 3269 and 389 (StartTLS) are all served by Samba's one LDAP task. matrix runs after "
+                 "everything else, each distinct client offer once, concurrently."
                  + ("".join(f" CPU ({sel}): legacyscan {fmt_s(lc)}, the lab DC {fmt_s(dc)} in {fmt_s(wl)} wall."
                             for sel, wl, lc, dc, _ in PROFILE_B1 if sel in ("all", "tls", "smb"))
                     + " legacyscan itself computes little; the DC's CPU (GnuTLS handshakes with its 4096-bit RSA key, "
@@ -1038,25 +1043,24 @@ if B3:
     txt = "- Benchmark 3: "
     if ls_c:
         sz, c, _ = ls_c[0]
-        txt += (f"the SMB probe made {c / (sz // 16):.0f} TCP connections per live host at {sz:,} addresses (fewer at "
-                "larger sizes only because checks timed out and were cut short)")
+        txt += (f"the SMB probe made {c / (sz // 16):.0f} TCP connections per live host at {sz:,} addresses (fewer "
+                "where checks timed out and were cut short)")
     if nm_c:
         sz, c = nm_c[0]
         txt += f"; nmap's smb-protocols made {c / (sz // 16):.0f} per live host at {sz:,}"
     if ls_c:
         rates = ", ".join(f"{sz:,}: {c / wl:.0f}/s" for sz, c, wl in ls_c)
-        txt += (f". The lab DC served these at ({rates}) — that is its capacity on this machine, since one DC "
-                "(Samba forks one smbd per connection) stands behind every live address. Past it, the DC's accept "
-                "queue overflows, connects and NEGOTIATEs take longer than the 3 s timeout and those live hosts are "
-                "reported `timeout`"
-                + ("".join(f" ({sz:,}: the DC's listen queue, backlog 50, overflowed {o:,} times during the run, "
-                           "kernel counter TcpExtListenOverflows of `ls-legacy`)"
+        txt += (f". The lab DCs served these at ({rates}): {DCS_TEXT} (Samba forks one smbd per connection) "
+                "stand behind the live addresses. Past their capacity the accept queues overflow, connects and "
+                "NEGOTIATEs take longer than the 3 s timeout and those live hosts are reported `timeout`"
+                + ("".join(f" ({sz:,}: the DCs' listen queues, backlog 50, overflowed {o:,} times during the run, "
+                           "kernel counters TcpExtListenOverflows of their namespaces)"
                            for sz, o in [x for x in [(sz, conns(os.path.basename(t)[:-5], ".overflows"))
                                                          for sz in sizes
                                                          for t in sorted(glob.glob(path(f"b3-{sz}-*.time")))]
                                          if x[1] is not None][-1:]))
-                + ": the right status for what the network did, but it means the live-host part of "
-                "the scale numbers measures the lab DC, not legacyscan.")
+                + ": the right status for what the network did; where it happens, the live-host part of "
+                "the scale numbers measures the lab DCs, not legacyscan.")
     F.append(txt)
 w("## Findings for the engine and probe owners")
 w("")
@@ -1070,8 +1074,9 @@ w("- The relay cannot delay the TCP handshake (no netem on this kernel, and the 
   "connection costs one round trip less than on a real 50 ms link. The relay opens its connection to the DC when the "
   "client's first bytes arrive: a connection closed without sending anything (legacyscan's reachability check) "
   "never reaches the DC, as a handshake with a separate remote host would not reach a shared one.")
-w("- One Samba DC stands behind every live address of the scale benchmark, so the DC (one smbd process per "
-  "connection) serves the connections of all live hosts at once; on a real network each address is its own server.")
+w(f"- {DCS_TEXT[0].upper() + DCS_TEXT[1:]} stand behind the live addresses of the scale benchmark (round-robin), so "
+  "each DC (one smbd process per connection) serves the connections of many live hosts at once; on a real network "
+  "each address is its own server.")
 w("- Slow tools are timed by `bench/run` itself (median and min – max of the repeated runs), fast ones with "
   "hyperfine (`-N`, one warm-up).")
 w("")
