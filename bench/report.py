@@ -1015,7 +1015,7 @@ if B1 and b1_ls:
                  + (f" (≈ {fmt_s(max(lf_['_host_wall'] - max(max(pt_.get('smb', 0), pt_.get('ldap', 0)) + pt_.get('kerberos', 0), pt_.get('tls', 0), pt_.get('netbios', 0)) / 1000, 0))})"
                     if lf_.get("_host_wall") else "")
                  + ". The SMB probe opens one connection per SMB2 dialect and per elimination round of the SMB1 "
-                 "dialects and 3.1.1 contexts (12 per port on the legacy DC, 445 and 139 concurrently), at most "
+                 "dialects and 3.1.1 contexts (11 per port on the legacy DC, 445 and 139 concurrently), at most "
                  "`--per-host 4` at a time, and each new connection costs the DC an smbd fork"
                  + (" (one SMB1 NEGOTIATE on a new connection, straight to the DC: "
                     + "; ".join(x.split(",")[1].strip().replace("SMB1 negotiate round trip ", "") for x in

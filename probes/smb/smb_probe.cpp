@@ -208,10 +208,15 @@ asio::awaitable<std::vector<Smb1Check>> smb1_dialects(PortScan& ps) {
 
 // ---- 2. the multi-protocol negotiate -----------------------------------------------------------
 
-asio::awaitable<MultiProtocol> multiprotocol(PortScan& ps, bool& smb_answer) {
+// On the SMB2 wildcard answer (DialectRevision 0x02FF) the connection is handed back in `keep`: a
+// Vista+ client goes on with its SMB2 NEGOTIATE on that same connection ([MS-SMB2] 3.2.5.2), and so
+// does the 3.1.1 dialect check.
+asio::awaitable<MultiProtocol> multiprotocol(PortScan& ps, bool& smb_answer, std::unique_ptr<SmbChannel>& keep) {
   MultiProtocol m;
   Bytes reply;
-  auto o = co_await exchange(ps, smb1_negotiate(kMultiProtocolDialects), reply);
+  std::unique_ptr<SmbChannel> ch;
+  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
+  if (o.ok()) o = co_await ch->request(smb1_negotiate(kMultiProtocolDialects), reply);
   if (!o.ok()) {
     m.outcome = o;
     const auto c = refusal_from_outcome("", o);
@@ -229,6 +234,7 @@ asio::awaitable<MultiProtocol> multiprotocol(PortScan& ps, bool& smb_answer) {
     m.answer = "smb2";
     if (r->response) m.dialect = smb2_dialect_name(r->response->DialectRevision);
     else m.dialect = r->status_string();
+    if (r->response && r->response->DialectRevision == SMB2_DIALECT_WILDCARD) keep = std::move(ch);
     co_return m;
   }
   if (proto == SmbProtocol::Smb1) {
@@ -259,16 +265,20 @@ struct Smb2Check {
   std::optional<NtlmInfo> ntlm;  // when asked for and the offer was accepted
 };
 
-asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n);
+asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n, std::uint64_t message_id);
 
 // opts by value: callers build it in a lambda whose locals are gone when the coroutine runs. With
 // with_ntlm, an accepted offer goes on to the anonymous NTLMSSP session setup on the same connection.
+// `ch`: a connection the multi-protocol negotiate left at the SMB2 wildcard (else a new one).
 asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions opts, std::string label,
-                                      bool with_ntlm = false) {
+                                      bool with_ntlm = false, std::unique_ptr<SmbChannel> ch = nullptr) {
   Smb2Check out;
   Bytes reply;
-  std::unique_ptr<SmbChannel> ch;
-  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
+  Outcome o = Outcome::success();
+  if (ch)
+    opts.header.MessageId = 1;  // the multi-protocol NEGOTIATE was message 0
+  else
+    o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
   if (o.ok()) o = co_await ch->request(encode(opts), reply);
   if (!o.ok()) {
     out.check = refusal_from_outcome(label, o);
@@ -300,18 +310,18 @@ asio::awaitable<Smb2Check> smb2_offer(PortScan& ps, Smb2NegotiateRequestOptions 
   if (with_ntlm) {
     out.ntlm.emplace();
     out.ntlm->via = "smb2 " + smb2_dialect_name(out.response->DialectRevision);
-    co_await ntlm_session_setup(*ch, *out.ntlm);
+    co_await ntlm_session_setup(*ch, *out.ntlm, opts.header.MessageId + 1);
   }
   co_return out;
 }
 
 // 3.1.1 alone also offers every cipher and signing algorithm (the first elimination round of the
 // contexts), the compression algorithms, and goes on to the NTLMSSP session setup.
-asio::awaitable<Smb2Check> smb2_dialect(PortScan& ps, std::uint16_t dialect) {
+asio::awaitable<Smb2Check> smb2_dialect(PortScan& ps, std::uint16_t dialect, std::unique_ptr<SmbChannel> ch = nullptr) {
   auto options = smb2_options(std::vector<std::uint16_t>(1, dialect));
   const bool is311 = dialect == SMB2_DIALECT_311;
   if (is311) options.compression = Smb2NegotiateRequestOptions::Compression{0, kCompression};
-  auto c = co_await smb2_offer(ps, options, smb2_dialect_name(dialect), is311);
+  auto c = co_await smb2_offer(ps, options, smb2_dialect_name(dialect), is311, std::move(ch));
   if (c.response && c.response->DialectRevision != dialect) {
     c.check.answer = OfferAnswer::answered_other;
     c.check.detail = "answered with dialect " + smb2_dialect_name(c.response->DialectRevision);
@@ -368,10 +378,10 @@ Decoded<NtlmChallengeMessage> challenge_from_spnego(ByteView blob) {
   return c;
 }
 
-asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n) {
+asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n, std::uint64_t message_id) {
   Bytes reply;
   Smb2SessionSetupRequestOptions ss;
-  ss.header.MessageId = 1;
+  ss.header.MessageId = message_id;
   ss.header.CreditRequest = 31;
   ss.SecurityBuffer = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
   auto req = encode_smb2_session_setup_request(ss);
@@ -425,7 +435,7 @@ asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
                                  "NEGOTIATE before SESSION_SETUP failed: " + (neg ? neg->status_string() : neg.error));
     co_return n;
   }
-  co_await ntlm_session_setup(*ch, n);
+  co_await ntlm_session_setup(*ch, n, 1);
   co_return n;
 }
 
@@ -562,10 +572,14 @@ struct FirstWave {
   Smb2Check smb2;
 };
 
-asio::awaitable<FirstWave> first_wave(PortScan& ps, std::size_t i) {
+// `wildcard`: the multi-protocol negotiate's connection, when it stopped at the SMB2 wildcard: the
+// 3.1.1 check goes on there.
+asio::awaitable<FirstWave> first_wave(PortScan& ps, std::size_t i, std::unique_ptr<SmbChannel>& wildcard) {
   FirstWave w;
   if (i == 0)
     w.smb1 = co_await smb1_dialects(ps);
+  else if (kSmb2Dialects[i - 1] == SMB2_DIALECT_311)
+    w.smb2 = co_await smb2_dialect(ps, kSmb2Dialects[i - 1], std::move(wildcard));
   else
     w.smb2 = co_await smb2_dialect(ps, kSmb2Dialects[i - 1]);
   co_return w;
@@ -584,7 +598,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   // The first connection tells whether anything SMB is there at all; a dead or non-SMB port
   // costs one exchange, not twenty.
   bool smb_answer = false;
-  MultiProtocol m = co_await multiprotocol(ps, smb_answer);
+  std::unique_ptr<SmbChannel> wildcard;
+  MultiProtocol m = co_await multiprotocol(ps, smb_answer, wildcard);
   if (nbss && m.outcome.status == Status::refused && m.outcome.reason.find("NetBIOS session refused") != std::string::npos) {
     // RFC 1002 4.3.4: the called name is not there; retry with the server's own NetBIOS name.
     std::vector<std::string> names;
@@ -597,7 +612,7 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
     for (const auto& name : names) {
       ctx.log.debug("{}:139 refused called name {}; retrying with {}", ctx.address.to_string(), ps.called_name, name);
       ps.called_name = name;
-      m = co_await multiprotocol(ps, smb_answer);
+      m = co_await multiprotocol(ps, smb_answer, wildcard);
       if (m.outcome.status != Status::refused) break;
     }
   }
@@ -614,7 +629,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   pr.multiprotocol = m;
 
   // The SMB1 elimination and every SMB2 dialect alone, concurrently.
-  auto wave = co_await all_of<FirstWave>(1 + kSmb2Dialects.size(), [&](std::size_t i) { return first_wave(ps, i); });
+  auto wave = co_await all_of<FirstWave>(1 + kSmb2Dialects.size(),
+                                         [&](std::size_t i) { return first_wave(ps, i, wildcard); });
   std::vector<Smb1Check> smb1_checks = std::move(wave[0].smb1);
   std::vector<Smb2Check> smb2_checks;
   for (std::size_t i = 1; i < wave.size(); ++i) smb2_checks.push_back(std::move(wave[i].smb2));
