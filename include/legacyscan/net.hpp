@@ -64,7 +64,10 @@ class TcpConnection {
 
 // One UDP request/response exchange on a connected socket (so ICMP port unreachable shows as
 // refused): sends the request, waits up to the timeout for a datagram that accept() takes, resends
-// up to `retries` more times with a doubling wait. Datagrams that accept() rejects are ignored.
+// up to `retries` more times with a doubling wait. Only a datagram from the address and port the
+// request went to can be taken (the connected socket's kernel filter, checked again on receipt);
+// every other datagram, and every one that accept() rejects, is ignored and counted, and a timeout's
+// reason says how many were.
 struct UdpExchange {
   std::uint16_t port = 0;
   std::optional<std::uint16_t> local_port;  // bind this source port (falls back to any if it can't)
@@ -75,6 +78,7 @@ struct UdpReply {
   Outcome outcome;
   Bytes datagram;
   int attempts = 0;
+  int ignored = 0;  // datagrams received that were not the answer (wrong sender, or rejected by accept)
   bool bound_local_port = false;
 };
 boost::asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, const UdpExchange& how);

@@ -401,6 +401,52 @@ Decoded<KdcReply> decode_kdc_reply(ByteView msg) {
   return Decoded<KdcReply>::fail("KDC reply: neither KRB-ERROR nor AS-REP but " + ber::describe(t.tag));
 }
 
+namespace {
+
+// Every constructed element below `r` parses; primitive contents are not looked at.
+bool well_formed(ber::Reader& r, std::string& why) {
+  while (!r.empty()) {
+    ber::Tlv t;
+    if (!r.peek(t)) {
+      (void)r.read(t);
+      why = r.error();
+      return false;
+    }
+    if (t.tag.constructed) {
+      ber::Reader child;
+      if (!r.enter(t.tag, child)) {
+        why = r.error();
+        return false;
+      }
+      if (!well_formed(child, why)) return false;
+    } else if (!r.skip()) {
+      why = r.error();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Decoded<std::uint32_t> kdc_reply_datagram(ByteView datagram) {
+  using Result = Decoded<std::uint32_t>;
+  ber::Reader r(datagram);
+  ber::Tlv t;
+  if (!r.read(t)) return Result::fail("not DER: " + r.error());
+  if (t.tag.cls != Class::Application || !t.tag.constructed ||
+      (t.tag.number != 30 && t.tag.number != 11 && t.tag.number != 13))
+    return Result::fail("not a KRB-ERROR, AS-REP or TGS-REP: " + ber::describe(t.tag));
+  if (!r.empty()) return Result::fail(std::to_string(r.remaining()) + " bytes after the " + ber::describe(t.tag));
+  ber::Reader body(t.content, 1);
+  ber::Reader seq;
+  if (!body.enter_sequence(seq)) return Result::fail(ber::describe(t.tag) + ": " + body.error());
+  if (!body.empty()) return Result::fail(ber::describe(t.tag) + ": bytes after its SEQUENCE");
+  std::string why;
+  if (!well_formed(seq, why)) return Result::fail(ber::describe(t.tag) + ": " + why);
+  return Result::ok(t.tag.number);
+}
+
 Bytes frame_tcp(ByteView msg) {
   Writer w;
   auto slot = w.reserve_u32be();

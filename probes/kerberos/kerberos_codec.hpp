@@ -138,6 +138,14 @@ Decoded<std::vector<EtypeInfo2Entry>> decode_etype_info2(ByteView der);
 using KdcReply = std::variant<KrbError, AsRep>;
 Decoded<KdcReply> decode_kdc_reply(ByteView msg);
 
+// Whether one UDP datagram is a KDC's reply (RFC 4120 7.2.1), the test a UDP exchange uses to tell the
+// answer from junk: exactly one DER element filling the datagram, tagged [APPLICATION 30] (KRB-ERROR),
+// [APPLICATION 11] (AS-REP) or [APPLICATION 13] (TGS-REP), whose content is one SEQUENCE in which every
+// constructed element parses (definite lengths, each inside its parent). Returns the application tag
+// number, or why the datagram is not a reply. The fields are not checked: a well-formed reply with wrong
+// fields is the KDC's answer, reported as a protocol error by decode_kdc_reply.
+Decoded<std::uint32_t> kdc_reply_datagram(ByteView datagram);
+
 // RFC 4120 7.2.2: TCP messages carry a 4-byte big-endian length whose high bit is reserved (0).
 Bytes frame_tcp(ByteView msg);
 // Reads the record mark: the length of the message that follows, or an error (reserved bit set,

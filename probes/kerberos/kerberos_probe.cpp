@@ -73,7 +73,17 @@ asio::awaitable<RawReply> exchange_udp(Scan& s, ByteView request) {
   RawReply r;
   UdpExchange how;
   how.port = s.port;
+  // Only a KDC reply is the answer; anything else sent to our port (junk, a flood) is ignored and
+  // counted until the deadline, so it cannot turn into a protocol error.
+  std::string last_junk;
+  how.accept = [&last_junk](ByteView d) {
+    auto shape = kdc_reply_datagram(d);
+    if (!shape) last_junk = shape.error;
+    return shape.has_value();
+  };
   auto u = co_await udp_exchange(s.ctx, request, how);
+  if (u.outcome.status == Status::timeout && !last_junk.empty())
+    u.outcome.reason += " (the last one: " + last_junk + ")";
   r.outcome = u.outcome;
   r.attempts = u.attempts;
   r.message = std::move(u.datagram);

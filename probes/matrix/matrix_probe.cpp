@@ -238,7 +238,7 @@ asio::awaitable<Cell> simulate_kerberos(ProbeContext& ctx, const KerberosOffer& 
   if (client.starts_on == "udp") {
     UdpExchange how;
     how.port = port;
-    how.accept = [](ByteView d) { return !d.empty() && (d[0] == 0x6b || d[0] == 0x7e); };
+    how.accept = [](ByteView d) { return k::kdc_reply_datagram(d).has_value(); };
     auto r = co_await udp_exchange(ctx, *req.value, how);
     if (r.outcome.ok()) {
       auto decoded = k::decode_kdc_reply(r.datagram);

@@ -172,6 +172,7 @@ asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, cons
   // retries), so a silent UDP port costs less than two timeouts whatever --retries says.
   auto wait = std::max(std::chrono::milliseconds(100), ctx.op_timeout() / (1 << std::min(retries, 6)));
   Bytes buf(65536);
+  udp::endpoint sender;
   for (int attempt = 0; attempt <= retries; ++attempt) {
     reply.attempts = attempt + 1;
     co_await sock.async_send(asio::buffer(request.data(), request.size()),
@@ -192,7 +193,7 @@ asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, cons
           boost::system::error_code ignored;
           sock.cancel(ignored);
         });
-        n = co_await sock.async_receive(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        n = co_await sock.async_receive_from(asio::buffer(buf), sender, asio::redirect_error(asio::use_awaitable, ec));
         fired = dog.fired();
       }
       if (fired) break;
@@ -205,17 +206,23 @@ asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, cons
         co_return reply;
       }
       const ByteView got(buf.data(), n);
-      if (!how.accept || how.accept(got)) {
+      // The socket is connected, so the kernel already drops datagrams from any other address or port;
+      // the sender is checked here as well so that nothing else can ever be taken as the answer.
+      if (sender == peer && (!how.accept || how.accept(got))) {
         reply.datagram.assign(got.begin(), got.end());
         reply.outcome = Outcome::success();
         co_return reply;
       }
+      ++reply.ignored;
     }
     wait = std::min(wait * 2, ctx.op_timeout());
     if (wait.count() <= 1) break;  // the host deadline has passed
   }
-  reply.outcome = Outcome::failure(
-      Status::timeout, "udp: no answer after " + std::to_string(reply.attempts) + " attempts");
+  std::string why = "udp: no answer after " + std::to_string(reply.attempts) + " attempts";
+  if (reply.ignored > 0)
+    why += "; ignored " + std::to_string(reply.ignored) + (reply.ignored == 1 ? " datagram" : " datagrams") +
+           " that were not an answer";
+  reply.outcome = Outcome::failure(Status::timeout, std::move(why));
   co_return reply;
 }
 

@@ -150,8 +150,9 @@ class Behaviour:
     """One misbehaviour. checks: (path, [statuses], reason substring or None) for an object with a status,
     (path, "=value") or (path, "~substring") for a plain value; path is a JSON pointer below hosts[].probes."""
     def __init__(self, name, probe, port, what, checks, tcp=None, udp=None, host=None, ports_arg=None,
-                 sweep=None, args=None):
+                 sweep=None, args=None, kdc=None):
         self.name, self.probe, self.port, self.what, self.checks = name, probe, port, what, checks
+        self.kdc = kdc  # the configuration of a KDC-like behaviour, in the manifest for the tests
         self.args = args or []
         self.tcp, self.udp, self.host, self.sweep = tcp, udp, host, sweep
         self.ports_arg = ports_arg or f"{probe}:{port}"
@@ -447,6 +448,99 @@ def udp_flood(proto, data, addr):
     return udp_flood_task(proto, data, addr)
 
 
+# A KDC that knows rc4-hmac only, answering with the legacy DC's real KRB-ERRORs: 25 PREAUTH_REQUIRED
+# whose ETYPE-INFO2 names rc4-hmac (23) when the AS-REQ offers it, 14 ETYPE_NOSUPP otherwise.
+KDC_ETYPES = {23: "rc4-hmac"}
+KRB_ERROR_PREAUTH_RC4 = golden("kerberos/legacy_krb_error_preauth_required_rc4.hex")
+KRB_ERROR_NOSUPP = golden("kerberos/legacy_krb_error_etype_nosupp_aes256.hex")
+KRB_JUNK_SAME_PORT = 30   # junk datagrams per AS-REQ from the KDC's own address and port
+KRB_JUNK_OTHER_PORT = 30  # and from another port of the same address (real-looking KRB-ERRORs among them)
+
+
+def der(b, i):
+    """(tag octet, content start, content end) of the DER element at b[i] (low tag numbers only)."""
+    tag, n, j = b[i], b[i + 1], i + 2
+    if n & 0x80:
+        n, j = int.from_bytes(b[j:j + (n & 0x7F)], "big"), j + (n & 0x7F)
+    if j + n > len(b):
+        raise ValueError("past the end")
+    return tag, j, j + n
+
+
+def der_children(b, start, end):
+    while start < end:
+        tag, s, e = der(b, start)
+        yield tag, s, e
+        start = e
+
+
+def offered_etypes(req):
+    """The etype list of an AS-REQ ([APPLICATION 10] { [4] req-body { [8] etype SEQUENCE OF Int32 } })."""
+    try:
+        tag, s, e = der(req, 0)
+        if tag != 0x6A:
+            return []
+        _, s, e = der(req, s)
+        for tag, cs, _ in der_children(req, s, e):
+            if tag != 0xA4:
+                continue
+            _, bs, be = der(req, cs)
+            for tag2, c2s, _ in der_children(req, bs, be):
+                if tag2 == 0xA8:
+                    _, ls, le = der(req, c2s)
+                    return [int.from_bytes(req[x:y], "big", signed=True) for _, x, y in der_children(req, ls, le)]
+    except (IndexError, ValueError):
+        pass
+    return []
+
+
+def kdc_answer(req):
+    return KRB_ERROR_PREAUTH_RC4 if any(e in KDC_ETYPES for e in offered_etypes(req)) else KRB_ERROR_NOSUPP
+
+
+def krb_junk(rnd, req, n):
+    """n datagrams that are not a KDC reply: random bytes, KRB-ERRORs with DER lengths of 2^31 or indefinite
+    lengths, a real KRB-ERROR cut short or with a byte after it, the AS-REQ itself sent back."""
+    out = []
+    for i in range(n):
+        kind = i % 6
+        if kind == 0:
+            out.append(bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(1, 200))))
+        elif kind == 1:
+            out.append(KRB_DER_2_31)
+        elif kind == 2:
+            out.append(KRB_INDEFINITE)
+        elif kind == 3:
+            out.append(KRB_ERROR_PREAUTH_RC4[:rnd.randrange(1, len(KRB_ERROR_PREAUTH_RC4))])
+        elif kind == 4:
+            out.append(KRB_ERROR_NOSUPP + b"\x00")
+        else:
+            out.append(bytes(req))
+    return out
+
+
+def krb_junk_then(answer):
+    """Per AS-REQ: KRB_JUNK_OTHER_PORT datagrams from another port (real KRB-ERRORs 14 and 25 among them, so
+    taking one would change a verdict), KRB_JUNK_SAME_PORT junk datagrams from the KDC's port, then (answer)
+    the real reply of a KDC that knows KDC_ETYPES, or nothing."""
+    def h(proto, data, addr):
+        rnd = random.Random(len(data))
+        host = proto.transport.get_extra_info("sockname")[0]
+        other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            other.bind((host, 0))
+            spoofs = [KRB_ERROR_NOSUPP, KRB_ERROR_PREAUTH_RC4]
+            for i in range(KRB_JUNK_OTHER_PORT):
+                other.sendto(spoofs[i % 2] if i % 3 else bytes(rnd.getrandbits(8) for _ in range(40)), addr)
+        finally:
+            other.close()
+        for d in krb_junk(rnd, data, KRB_JUNK_SAME_PORT):
+            proto.transport.sendto(d, addr)
+        if answer:
+            proto.transport.sendto(kdc_answer(data), addr)
+    return h
+
+
 def cldap_many(proto, data, addr):
     async def go():
         msgid = ldap_message_id(data)
@@ -561,10 +655,10 @@ def behaviours(net):
     # Kerberos on 88 (UDP and TCP).
     krb = lambda msg: (krb_tcp, lambda: framed(msg))  # noqa: E731
     add("krb-der-length-2^31", "kerberos", 88, "KRB-ERROR with nested DER lengths of 2^31",
-        [("kerberos/transports/udp", [PE]), ("kerberos/transports/tcp", [PE])], tcp=krb(KRB_DER_2_31),
+        [("kerberos/transports/udp", [T], "not DER"), ("kerberos/transports/tcp", [PE])], tcp=krb(KRB_DER_2_31),
         udp=udp_reply(lambda d: KRB_DER_2_31), host=a(40))
     add("krb-indefinite-length", "kerberos", 88, "KRB-ERROR with BER indefinite lengths (DER forbids)",
-        [("kerberos/transports/udp", [PE]), ("kerberos/transports/tcp", [PE])], tcp=krb(KRB_INDEFINITE),
+        [("kerberos/transports/udp", [T], "indefinite"), ("kerberos/transports/tcp", [PE])], tcp=krb(KRB_INDEFINITE),
         udp=udp_reply(lambda d: KRB_INDEFINITE), host=a(41))
     add("krb-as-rep-wrong-msg-type", "kerberos", 88, "a real AS-REP whose msg-type says TGS-REP",
         [("kerberos/transports/udp", [PE]), ("kerberos/transports/tcp", [PE])],
@@ -573,8 +667,21 @@ def behaviours(net):
         [("kerberos/transports/udp", [T]), ("kerberos/transports/tcp", [PE])],
         tcp=(krb_tcp, lambda: b"\x7f\xff\xff\xff\x7e\x03"), udp=udp_reply(lambda d: None), host=a(43))
     add("krb-udp-junk-flood", "kerberos", 88, "20,000 junk datagrams to our reply port (TCP silent)",
-        [("kerberos/transports/udp", [T, PE]), ("kerberos/transports/tcp", [T])], tcp=(silent, None),
+        [("kerberos/transports/udp", [T], "ignored"), ("kerberos/transports/tcp", [T])], tcp=(silent, None),
         udp=udp_flood, host=a(44))
+    kdc = {"etypes": list(KDC_ETYPES.values()), "junk_same_port": KRB_JUNK_SAME_PORT,
+           "junk_other_port": KRB_JUNK_OTHER_PORT}
+    add("krb-udp-junk-then-answer", "kerberos", 88,
+        f"per AS-REQ {KRB_JUNK_OTHER_PORT} datagrams from another port, {KRB_JUNK_SAME_PORT} junk ones from 88, "
+        f"then the real KRB-ERROR of a KDC that knows {', '.join(KDC_ETYPES.values())} only (no TCP)",
+        [("kerberos/transports/udp", ["ok"]), ("kerberos/transports/tcp", ["refused"])] +
+        [(f"kerberos/etypes/{n}", "=accepted") for n in KDC_ETYPES.values()],
+        udp=krb_junk_then(True), host=a(45), kdc=kdc)
+    add("krb-udp-only-junk", "kerberos", 88,
+        f"per AS-REQ {KRB_JUNK_OTHER_PORT} datagrams from another port and {KRB_JUNK_SAME_PORT} junk ones from 88, "
+        "never an answer (no TCP)",
+        [("kerberos/transports/udp", [T], "ignored"), ("kerberos/transports/tcp", ["refused"])],
+        udp=krb_junk_then(False), host=a(46), kdc=kdc)
     # CLDAP / LDAP on 389.
     add("cldap-10000-entries", "ldap", 389, "10,000 SearchResultEntry datagrams, never a Done",
         [("ldap/cldap", [T, PE])], udp=cldap_many, host=a(50))
@@ -630,6 +737,8 @@ def manifest(bs):
     for b in bs:
         d = {"name": b.name, "probe": b.probe, "port": b.port, "ports": b.ports_arg, "what": b.what,
              "args": b.args, "checks": [check_json(c) for c in b.checks]}
+        if b.kdc:
+            d["kdc"] = b.kdc
         if b.sweep:
             d["sweep"] = {"first": str(b.sweep[0]), "last": str(b.sweep[0] + b.sweep[1] - 1), "count": b.sweep[1]}
         else:

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/integration/lab_support.hpp"
@@ -181,6 +182,59 @@ TEST(IntegrationHostile, EveryBehaviourEndsWithItsStatusAReasonInTimeAndBoundedM
     }
   }
   EXPECT_GE(checked, behaviours.size());
+}
+
+const json& behaviour(const json& all, const std::string& name) {
+  for (const auto& b : all)
+    if (b.at("name") == name) return b;
+  throw std::runtime_error("no behaviour " + name + " in the hostile server's manifest");
+}
+
+// Kerberos over UDP takes only a KDC reply from the KDC's own address and port: junk from port 88 and
+// real-looking KRB-ERRORs from another port are ignored and counted. The expected verdicts come from the
+// configuration of the server's KDC ("kdc" in its manifest): its etypes accepted, every other rejected.
+TEST(IntegrationHostile, KerberosUdpIgnoresJunkAndOtherPortsAndTakesTheRealAnswer) {
+  const json all = manifest();
+  const json& answer = behaviour(all, "krb-udp-junk-then-answer");
+  const json& junk = behaviour(all, "krb-udp-only-junk");
+  std::set<std::string> kdc_etypes;
+  for (const auto& e : answer.at("kdc").at("etypes")) kdc_etypes.insert(e.get<std::string>());
+  ASSERT_FALSE(kdc_etypes.empty());
+  const auto s = scan_in("ls-hostile", {answer.at("address"), junk.at("address"), "--probes", "kerberos", "--ports",
+                                        "kerberos:88", "--timeout", std::to_string(kTimeoutS) + "s", "--host-timeout",
+                                        std::to_string(kHostTimeoutS) + "s", "--no-ping"});
+  ASSERT_FALSE(s.doc.is_discarded()) << s.run.out.substr(0, 300) << s.run.err;
+  ASSERT_EQ(s.doc.at("hosts").size(), 2u);
+  EXPECT_LT(s.seconds, kHostTimeoutS + 4.0) << "past the deadline";
+
+  // Junk, then the answer: every etype's UDP verdict is the KDC's.
+  const json& k = s.doc["hosts"][0].at("probes").at("kerberos");
+  ASSERT_EQ(k.at("transports").at("udp").at("status"), "ok") << k.dump().substr(0, 800);
+  std::size_t accepted = 0, rejected = 0;
+  for (const auto& [name, d] : k.at("etype_details").items()) {
+    const std::string expected = kdc_etypes.count(name) ? "accepted" : "rejected";
+    (expected == "accepted" ? accepted : rejected)++;
+    EXPECT_EQ(d.at("udp"), expected) << name << ": " << d.dump();
+    EXPECT_EQ(d.at("udp_with_aes"), expected) << name << ": " << d.dump();
+    EXPECT_EQ(k.at("etypes").at(name), expected) << name;
+  }
+  EXPECT_EQ(accepted, kdc_etypes.size());
+  EXPECT_GT(rejected, 0u);
+
+  // Only junk: a timeout whose reason counts the ignored datagrams, within the deadline. Only those from
+  // port 88 reach the scanner (its socket is connected to the KDC's address and port), at least one
+  // attempt's worth and at most one per attempt.
+  const json& u = s.doc["hosts"][1].at("probes").at("kerberos").at("transports").at("udp");
+  ASSERT_EQ(u.at("status"), "timeout") << u.dump();
+  const std::string reason = u.at("reason");
+  const auto at = reason.find("ignored ");
+  ASSERT_NE(at, std::string::npos) << reason;
+  const int ignored = std::atoi(reason.c_str() + at + 8);
+  const int per_attempt = junk.at("kdc").at("junk_same_port");
+  const int attempts = u.at("max_attempts");
+  EXPECT_GE(attempts, 1);
+  EXPECT_GE(ignored, per_attempt) << reason;
+  EXPECT_LE(ignored, per_attempt * attempts) << reason;
 }
 
 // The hostile server started by this test in another namespace, stopped by pid at the end.

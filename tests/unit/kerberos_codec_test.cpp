@@ -2,6 +2,8 @@
 // The Kerberos codec against messages captured from the lab's Samba 4.17 KDCs (tests/data/kerberos).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "legacyscan/ber.hpp"
 #include "probes/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
@@ -276,6 +278,67 @@ TEST(KerberosCodec, EveryTruncationOfTheRecordMark) {
 }
 
 // ---- hostile input -----------------------------------------------------------------------------
+
+// The UDP answer test: every real reply is an answer, junk and malformed DER are not.
+TEST(KerberosCodec, KdcReplyDatagramTakesEveryRealReply) {
+  for (const auto& s : kReplies) {
+    const Bytes msg = s.framed ? unframed(s.name) : golden(s.name);
+    auto shape = kdc_reply_datagram(msg);
+    ASSERT_TRUE(shape) << s.name << ": " << shape.error;
+    EXPECT_EQ(*shape, std::holds_alternative<KrbError>(*decode_kdc_reply(msg)) ? 30u : 11u) << s.name;
+  }
+  for (const char* name : {"mit_all_krb_error_preauth_required_des3_no_key", "mit_all_as_rep_roast_rc4",
+                           "mit_default_krb_error_etype_nosupp_rc4", "mit_default_krb_error_etype_nosupp_xp_offer"})
+    EXPECT_TRUE(kdc_reply_datagram(golden(name))) << name;
+}
+
+TEST(KerberosCodec, KdcReplyDatagramTakesAWellFormedReplyWithWrongFields) {
+  // An AS-REP whose msg-type says TGS-REP: the KDC's answer (reported as a protocol error), not junk.
+  Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
+  const Bytes msg_type_11 = {0xa1, 0x03, 0x02, 0x01, 0x0b};
+  auto at = std::search(rep.begin(), rep.end(), msg_type_11.begin(), msg_type_11.end());
+  ASSERT_NE(at, rep.end());
+  at[4] = 13;
+  EXPECT_TRUE(kdc_reply_datagram(rep));
+  EXPECT_FALSE(decode_kdc_reply(rep));
+  // The same bytes under [APPLICATION 13] (TGS-REP) are a reply too.
+  rep[0] = 0x6d;
+  auto tgs = kdc_reply_datagram(rep);
+  ASSERT_TRUE(tgs) << tgs.error;
+  EXPECT_EQ(*tgs, 13u);
+}
+
+TEST(KerberosCodec, KdcReplyDatagramRejectsJunk) {
+  const Bytes krb_error = golden("legacy_krb_error_preauth_required_rc4");
+  const auto rejected = [](const Bytes& d, const std::string& why_contains) {
+    auto r = kdc_reply_datagram(d);
+    EXPECT_FALSE(r) << to_hex(d);
+    EXPECT_NE(r.error.find(why_contains), std::string::npos) << r.error;
+  };
+  rejected({}, "not DER");
+  rejected({'H', 'T', 'T', 'P', '/', '1', '.', '0'}, "not DER");
+  rejected(golden("legacy_as_req_rc4_udp"), "[APPLICATION 10]");  // a request, not a reply
+  rejected({0x30, 0x03, 0x02, 0x01, 0x01}, "UNIVERSAL 16");         // an LDAP-like SEQUENCE
+  rejected({0x5e, 0x00}, "not a KRB-ERROR");                        // [APPLICATION 30] primitive
+  rejected({0x7e, 0x00}, "[APPLICATION 30]");                       // no SEQUENCE inside
+  rejected({0x7e, 0x03, 0x02, 0x01, 0x05}, "[APPLICATION 30]");     // an INTEGER instead of the SEQUENCE
+  // Nested DER lengths of 2^31, BER indefinite lengths (the hostile server's KRB-ERRORs).
+  rejected({0x7e, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x84, 0x80, 0x00, 0x00, 0x00, 0xa0, 0x03, 0x02, 0x01, 0x05},
+           "not DER");
+  rejected({0x7e, 0x80, 0x30, 0x80, 0xa0, 0x03, 0x02, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00}, "indefinite");
+  // A constructed field inside whose length runs past its parent.
+  rejected({0x7e, 0x07, 0x30, 0x05, 0xa0, 0x04, 0x02, 0x01, 0x05}, "[APPLICATION 30]");
+  // A real reply with a byte after it, two replies in one datagram, every truncation.
+  Bytes trailing = krb_error;
+  trailing.push_back(0);
+  rejected(trailing, "bytes after");
+  Bytes two = krb_error;
+  two.insert(two.end(), krb_error.begin(), krb_error.end());
+  rejected(two, "bytes after");
+  for (std::size_t n = 0; n < krb_error.size(); ++n)
+    EXPECT_FALSE(kdc_reply_datagram(ByteView(krb_error.data(), n))) << "cut at " << n;
+}
+
 
 TEST(KerberosCodec, RecordMarkReservedBitAndCap) {
   const Bytes reserved = {0x80, 0x00, 0x00, 0x10};
