@@ -151,14 +151,20 @@ void interpret_ping(CldapPing& p, const SearchResponse& s) {
   p.response = std::move(*nl);
 }
 
-asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const LdapPing& ping) {
+// A ping's result before the answer: where it went and what it asked for.
+CldapPing requested(std::string transport, std::uint16_t port, const LdapPing& ping) {
   CldapPing p;
-  p.transport = "udp";
+  p.transport = std::move(transport);
   p.port = port;
   p.nt_version_requested = ping.NtVer;
   p.dns_domain_requested = ping.DnsDomain;
   p.user_requested = ping.User;
   p.aac_requested = ping.AAC;
+  return p;
+}
+
+asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const LdapPing& ping) {
+  CldapPing p = requested("udp", port, ping);
   constexpr std::int32_t id = 1;  // each exchange has its own socket, so no stale answer can match
   const Bytes request = encode_search_request(id, make_ldap_ping(ping));
   UdpExchange how;
@@ -190,13 +196,7 @@ asio::awaitable<CldapPing> udp_ping(ProbeContext& ctx, std::uint16_t port, const
 }
 
 asio::awaitable<CldapPing> tcp_ping(ProbeContext& ctx, std::uint16_t port, const LdapPing& ping) {
-  CldapPing p;
-  p.transport = "tcp";
-  p.port = port;
-  p.nt_version_requested = ping.NtVer;
-  p.dns_domain_requested = ping.DnsDomain;
-  p.user_requested = ping.User;
-  p.aac_requested = ping.AAC;
+  CldapPing p = requested("tcp", port, ping);
   SearchResponse s;
   p.outcome = co_await tcp_search(ctx, port, make_ldap_ping(ping), s);
   if (p.outcome.ok()) interpret_ping(p, s);

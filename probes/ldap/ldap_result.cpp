@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/ldap/ldap_result.hpp"
 
+#include "legacyscan/strings.hpp"
+
 namespace legacyscan::ldap {
 
 using nlohmann::json;
@@ -127,15 +129,6 @@ json channel_binding_json(const ChannelBindingCheck& c) {
   j["verdict"] = c.verdict;
   j["evidence"] = c.evidence;
   return j;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string port_label(const CldapPing& p) { return std::to_string(p.port) + "/" + p.transport; }

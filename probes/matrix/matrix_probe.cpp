@@ -17,6 +17,7 @@
 
 #include "legacyscan/async.hpp"
 #include "legacyscan/net.hpp"
+#include "legacyscan/strings.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/matrix/profiles.hpp"
 #include "probes/smb/smb1_codec.hpp"
@@ -46,12 +47,6 @@ Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {}) {
   c.reason = std::move(reason);
   c.negotiated = std::move(negotiated);
   return c;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
 }
 
 // ---- SMB ---------------------------------------------------------------------------------------

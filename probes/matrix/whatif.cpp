@@ -8,6 +8,7 @@
 #include <map>
 
 #ifdef LEGACYSCAN_PROBE_KERBEROS
+#include "legacyscan/strings.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
 #endif
 
@@ -22,12 +23,6 @@ const std::vector<std::string> kDisableable{"smb1", "smb2.0.2", "smb2.1", "rc4",
 const std::vector<std::string> kRequirable{"smb-signing", "ldap-signing"};
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 const std::vector<std::string> kSmb2Order{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 

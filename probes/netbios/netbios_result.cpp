@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/netbios/netbios_result.hpp"
 
+#include "legacyscan/strings.hpp"
+
 namespace legacyscan::netbios {
 
 using nlohmann::json;
@@ -10,15 +12,6 @@ namespace {
 void put_outcome(json& j, const Outcome& o) {
   j["status"] = legacyscan::to_string(o.status);
   if (!o.ok()) j["reason"] = o.reason;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 json node_status_json(const NodeStatusInfo& n) {

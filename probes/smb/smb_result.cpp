@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "legacyscan/strings.hpp"
+
 namespace legacyscan::smb {
 
 using nlohmann::json;
@@ -108,15 +110,6 @@ json ntlm_json(const NtlmInfo& n) {
   if (!n.target_name.empty()) j["target_name"] = n.target_name;
   j["negotiate_flags"] = n.negotiate_flags;
   return j;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string signing_text(const Signing& s) {

@@ -7,6 +7,7 @@
 
 #include "legacyscan/passive/codecs.hpp"
 #include "legacyscan/passive/passive.hpp"
+#include "legacyscan/strings.hpp"
 #include "probes/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
 #include "probes/ldap/ldap_codec.hpp"
@@ -70,12 +71,6 @@ std::string hex16(std::uint16_t v) {
   std::string s = "0x";
   for (int i = 3; i >= 0; --i) s += d[(v >> (4 * i)) & 0xf];
   return s;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 std::string tls_version_name(std::uint16_t v) {

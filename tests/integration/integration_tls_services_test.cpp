@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "lab_support.hpp"
+#include "tests/integration/tls_support.hpp"
 #include "probes/tls/tls_cipher_suites.hpp"
 
 namespace legacyscan::testing {
@@ -161,20 +162,7 @@ class IntegrationTlsServices : public ::testing::Test {
                                   "--timeout", "2s"});
   }
 
-  static const json& endpoint(std::uint16_t port) {
-    static const json none;
-    for (const auto& e : doc_["hosts"][0]["probes"]["tls"]["endpoints"])
-      if (e["port"] == port) return e;
-    ADD_FAILURE() << "no endpoint " << port;
-    return none;
-  }
-
-  static std::vector<std::string> names(const json& e, const std::string& version) {
-    std::vector<std::string> out;
-    if (e.contains("ciphers") && e["ciphers"].contains(version))
-      for (const auto& s : e["ciphers"][version]) out.push_back(s["iana"]);
-    return out;
-  }
+  static const json& endpoint(std::uint16_t port) { return tls_endpoint(doc_, port); }
 
   // Every version verdict and the exact suite list of every version; in order when the server enforces
   // its own order (the enumeration then follows the server's preference, which is OpenSSL's order).
@@ -195,7 +183,7 @@ class IntegrationTlsServices : public ::testing::Test {
       EXPECT_EQ(e["versions"][v], on ? "accepted" : "rejected") << v << ": " << e["version_answers"][v];
       auto want = v == "tls1.3" ? x.tls13 : openssl_suites(v, x.cipher_string);
       if (!on) want.clear();
-      auto got = names(e, v);
+      auto got = accepted_suite_names(e, v);
       if (!x.server_order) {
         std::sort(want.begin(), want.end());
         std::sort(got.begin(), got.end());

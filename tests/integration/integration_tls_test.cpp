@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "lab_support.hpp"
+#include "tests/integration/tls_support.hpp"
 #include "probes/tls/tls_cipher_suites.hpp"
 
 namespace legacyscan::testing {
@@ -322,20 +323,7 @@ class IntegrationTls : public ::testing::Test {
     run_command("rm -rf " + dir_);
   }
 
-  static const json& endpoint(std::uint16_t port) {
-    static const json none;
-    for (const auto& e : doc_["hosts"][0]["probes"]["tls"]["endpoints"])
-      if (e["port"] == port) return e;
-    ADD_FAILURE() << "no endpoint " << port;
-    return none;
-  }
-
-  static std::vector<std::string> accepted_names(const json& e, const std::string& version) {
-    std::vector<std::string> out;
-    if (e.contains("ciphers") && e["ciphers"].contains(version))
-      for (const auto& s : e["ciphers"][version]) out.push_back(s["iana"]);
-    return out;
-  }
+  static const json& endpoint(std::uint16_t port) { return tls_endpoint(doc_, port); }
 
   static std::string dir_;
   static std::vector<std::string> pidfiles_;
@@ -387,8 +375,8 @@ TEST_F(IntegrationTls, LegacyDcLdapsAcceptsTls10To12) {
   EXPECT_NE(e["certificate"]["subject"].get<std::string>().find("CN=DC1.legacy.test"), std::string::npos);
   EXPECT_EQ(e["certificate"]["key_type"], "RSA");
   EXPECT_EQ(e["certificate"]["key_bits"], 4096);
-  EXPECT_FALSE(accepted_names(e, "tls1.2").empty());
-  EXPECT_FALSE(accepted_names(e, "tls1.3").empty());
+  EXPECT_FALSE(accepted_suite_names(e, "tls1.2").empty());
+  EXPECT_FALSE(accepted_suite_names(e, "tls1.3").empty());
 }
 
 TEST_F(IntegrationTls, HardenedDcLdapsRejectsTls10And11) {
@@ -397,14 +385,14 @@ TEST_F(IntegrationTls, HardenedDcLdapsRejectsTls10And11) {
   expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
                       {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
   EXPECT_EQ(e["version_answers"]["tls1.0"], "closed");  // Samba closes without an alert
-  EXPECT_TRUE(accepted_names(e, "tls1.0").empty());
+  EXPECT_TRUE(accepted_suite_names(e, "tls1.0").empty());
 }
 
 TEST_F(IntegrationTls, LegacyDcLdapStartTls) {
   const auto& e = endpoint(389);
   EXPECT_EQ(e["starttls"], "ldap");
   expect_versions(e, {{"tls1.0", "accepted"}, {"tls1.2", "accepted"}, {"ssl3", "rejected"}});
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(accepted_names(endpoint(636), "tls1.2")));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(accepted_suite_names(endpoint(636), "tls1.2")));
 }
 
 TEST_F(IntegrationTls, OpensslTls10OnlyAtSeclevel0) {
@@ -412,7 +400,7 @@ TEST_F(IntegrationTls, OpensslTls10OnlyAtSeclevel0) {
   expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "rejected"},
                       {"tls1.2", "rejected"}, {"tls1.3", "rejected"}});
   EXPECT_EQ(e["version_answers"]["tls1.2"], "ServerHello TLS 1.0");
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
   EXPECT_TRUE(e["fallback_scsv"].is_null()) << "one version only: nothing to fall back from";
   EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
   EXPECT_EQ(e["certificate"]["self_signed"], true);
@@ -422,9 +410,9 @@ TEST_F(IntegrationTls, OpensslTls10OnlyAtSeclevel0) {
 TEST_F(IntegrationTls, OpensslTls10To12SuitesPerVersion) {
   const auto& e = endpoint(4434);
   expect_versions(e, {{"tls1.0", "accepted"}, {"tls1.1", "accepted"}, {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
   EXPECT_EQ(e["fallback_scsv"], true);
   EXPECT_EQ(e["pfs_only"], false);
 }
@@ -439,9 +427,9 @@ TEST_F(IntegrationTls, SmallHelloRetryBehindASizeDroppingMiddlebox) {
   EXPECT_NE(e["version_answers"]["tls1.2"].get<std::string>().find("hello under 256 bytes; the full-size hello was closed"),
             std::string::npos)
       << e["version_answers"];
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaOnly)));
   EXPECT_FALSE(e.contains("cipher_errors")) << e["cipher_errors"];
   EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
   EXPECT_EQ(endpoint(4434)["small_hello_retry"], false) << "the same server without the middlebox";
@@ -451,7 +439,7 @@ TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
   const auto& e = endpoint(4435);
   expect_versions(e, {{"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
   // -serverpref: the enumeration order is the server's order, which is openssl's own listing order.
-  EXPECT_EQ(accepted_names(e, "tls1.2"), openssl_suites("-tls1_2", kPfsOnly));
+  EXPECT_EQ(accepted_suite_names(e, "tls1.2"), openssl_suites("-tls1_2", kPfsOnly));
   EXPECT_EQ(e["server_order"], true);
   EXPECT_EQ(e["pfs_only"], true);
   EXPECT_EQ(e["bsi_minimum"], true) << e["bsi_reasons"];
@@ -473,7 +461,7 @@ TEST_F(IntegrationTls, OpensslPfsOnlyWithServerOrder) {
 TEST_F(IntegrationTls, OpensslRsaKexOnly) {
   const auto& e = endpoint(4436);
   expect_versions(e, {{"tls1.2", "accepted"}, {"tls1.1", "rejected"}});
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaKex)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kRsaKex)));
   EXPECT_EQ(e["pfs_only"], false);
   EXPECT_EQ(e["bsi_minimum"], false);
   ASSERT_FALSE(e["bsi_reasons"].empty());
@@ -489,7 +477,7 @@ TEST_F(IntegrationTls, OpensslTls13OnlyWithReducedSuites) {
   const auto& e = endpoint(4437);
   expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "rejected"},
                       {"tls1.3", "accepted"}});
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.3")),
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.3")),
             sorted(std::vector<std::string>{"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}));
   EXPECT_EQ(e["hello_retry_request"], false);
   const auto groups = e["tls13_groups"].get<std::vector<std::string>>();
@@ -529,10 +517,10 @@ TEST_F(IntegrationTls, GnutlsServesRc4And3des) {
     }
   }
   for (const char* v : {"tls1.0", "tls1.1", "tls1.2"}) {
-    const auto got = accepted_names(e, v);
+    const auto got = accepted_suite_names(e, v);
     EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected[v]) << v;
   }
-  const auto tls10 = accepted_names(e, "tls1.0");
+  const auto tls10 = accepted_suite_names(e, "tls1.0");
   EXPECT_NE(std::find(tls10.begin(), tls10.end(), "TLS_RSA_WITH_RC4_128_SHA"), tls10.end());
   EXPECT_NE(std::find(tls10.begin(), tls10.end(), "TLS_RSA_WITH_3DES_EDE_CBC_SHA"), tls10.end());
   bool weak_flagged = false;
@@ -565,7 +553,7 @@ TEST_F(IntegrationTls, JsseServesSsl3AndExportSuites) {
     }
   }
   for (const char* v : {"ssl3", "tls1.0"}) {
-    const auto got = accepted_names(e, v);
+    const auto got = accepted_suite_names(e, v);
     EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected) << v;
   }
   bool export_rsa_512 = false;
@@ -585,7 +573,7 @@ TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
     // Python's ssl on Debian: TLS 1.2 minimum.
     expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"},
                         {"tls1.3", "accepted"}});
-    EXPECT_FALSE(accepted_names(e, "tls1.2").empty()) << port;
+    EXPECT_FALSE(accepted_suite_names(e, "tls1.2").empty()) << port;
     EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test") << port;
   }
   const auto& notls = endpoint(4444);
@@ -603,7 +591,7 @@ TEST_F(IntegrationTls, TdsPreloginWithTlsInsidePackets) {
   EXPECT_EQ(e["starttls"], "tds");
   expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
                       {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kTdsCiphers)));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kTdsCiphers)));
   // TLS 1.3: OpenSSL's default suites, which `openssl ciphers -tls1_3` lists with 0x13 codes.
   auto r = run_command("openssl ciphers -s -V -stdname -tls1_3 kRSA");
   std::vector<std::string> tls13;
@@ -615,7 +603,7 @@ TEST_F(IntegrationTls, TdsPreloginWithTlsInsidePackets) {
     if (hex.rfind("0x13,", 0) == 0) tls13.push_back(name);
   }
   ASSERT_FALSE(tls13.empty()) << r.out;
-  EXPECT_EQ(sorted(accepted_names(e, "tls1.3")), sorted(tls13));
+  EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.3")), sorted(tls13));
   EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test");
   EXPECT_EQ(e["certificate"]["source"], "handshake");
   const auto& nossl = endpoint(4461);

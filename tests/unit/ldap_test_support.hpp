@@ -5,25 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <string_view>
 
 #include "legacyscan/bytes.hpp"
+#include "tests/unit/golden_hex.hpp"
 
 namespace legacyscan::ldap::testdata {
 
-inline Bytes golden(const std::string& name) {
-  const std::string path = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/ldap/" + name + ".hex";
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  Bytes out;
-  EXPECT_TRUE(f.good() || f.eof()) << "cannot read " << path;
-  EXPECT_TRUE(from_hex(ss.str(), out)) << "bad hex in " << path;
-  EXPECT_FALSE(out.empty()) << path;
-  return out;
-}
+inline Bytes golden(const std::string& name) { return golden_hex("ldap", name); }
 
 inline Bytes hex(std::string_view text) {
   Bytes out;

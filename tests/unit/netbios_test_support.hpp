@@ -7,26 +7,14 @@
 // legacy_sam_logon_v5_response is the DC's answer to it.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "legacyscan/bytes.hpp"
+#include "tests/unit/golden_hex.hpp"
 
 namespace legacyscan::netbios::testdata {
 
-inline Bytes golden(const std::string& name) {
-  const std::string path = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/netbios/" + name + ".hex";
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  Bytes out;
-  EXPECT_TRUE(from_hex(ss.str(), out)) << "bad or missing golden file " << path;
-  EXPECT_FALSE(out.empty()) << path;
-  return out;
-}
+inline Bytes golden(const std::string& name) { return golden_hex("netbios", name); }
 
 inline const char* const kScenarios[] = {"legacy", "hardened", "stock"};
 

@@ -5,25 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 #include <string_view>
 
 #include "legacyscan/bytes.hpp"
+#include "tests/unit/golden_hex.hpp"
 
 namespace legacyscan::smb {
 
-inline Bytes golden(const std::string& name) {
-  std::ifstream f(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/smb/" + name + ".hex");
-  EXPECT_TRUE(f.good()) << name;
-  std::string line, hex;
-  while (std::getline(f, line)) {
-    if (!line.empty() && line[0] != '#') hex += line;
-  }
-  Bytes out;
-  EXPECT_TRUE(from_hex(hex, out)) << name;
-  return out;
-}
+inline Bytes golden(const std::string& name) { return golden_hex("smb", name); }
 
 inline Bytes H(std::string_view hex) {
   Bytes out;
