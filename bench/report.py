@@ -558,9 +558,14 @@ if b1_ls or "b1-nmap" in TIMES:
         ratio = union / lsr["median"]
         B1.append(f"legacyscan is **{ratio:.1f}x** faster than the union ({fmt_s(lsr['median'])} vs {fmt_s(union)}).")
         B1.append("")
-        met = lsr["median"] <= 1.0 and ratio >= 100
-        goals.append(("1. one DC, all probes: ≤ 1 s wall on loopback, ≥ 100x faster than nmap + testssl.sh",
-                      f"{fmt_s(lsr['median'])} median, {ratio:.1f}x", "**met**" if met else "**not met**"))
+        # Two rows: the wall-time goal, and the ratio, which also depends on how fast nmap and testssl.sh
+        # are on this machine (the issue quotes 72 s + 41 s, i.e. 113 s, for its 100x).
+        goals.append(("1. one DC, all probes: ≤ 1 s wall on loopback",
+                      f"{fmt_s(lsr['median'])} median ({fmt_s(lsr['min'])} – {fmt_s(lsr['max'])})",
+                      "**met**" if lsr["median"] <= 1.0 else "**not met**"))
+        goals.append(("1. ≥ 100x faster than the union nmap + testssl.sh",
+                      f"{ratio:.1f}x (union {fmt_s(union)} here; the issue's 113 s union would give "
+                      f"{113 / lsr['median']:.0f}x)", "**met**" if ratio >= 100 else "**not met** on this machine"))
     lf = ls_facts(ls_doc)
     if lf.get("_probe_times"):
         B1.append("Where legacyscan's time goes (one run, `elapsed_ms` of each probe). The probes of one host run "
