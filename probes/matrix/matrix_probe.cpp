@@ -32,6 +32,7 @@
 #include "probes/tls/tls_cipher_suites.hpp"
 #include "probes/tls/tls_codec.hpp"
 #include "probes/matrix/matrix_hello.hpp"
+#include "legacyscan/json_text.hpp"
 #endif
 
 namespace legacyscan::matrix {
@@ -407,7 +408,7 @@ std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<j
   if (!client.sam_logon) return std::nullopt;
   if (!nb) return make_cell(CellVerdict::unknown, "netbios probe not run");
   if (nb->value("status", "") != "ok") return make_cell(CellVerdict::fails, "NetBIOS: " + nb->value("reason", ""));
-  const auto text = nb->dump();
+  const auto text = json_text(*nb);
   if (text.find("LOGON_SAM_LOGON_RESPONSE") != std::string::npos || text.find("\"sam_logon\"") != std::string::npos)
     return make_cell(CellVerdict::works, "DC answers the mailslot SAM LOGON");
   return make_cell(CellVerdict::fails, "DC does not answer the mailslot SAM LOGON that this client sends");

@@ -27,6 +27,7 @@
 #endif
 #ifdef LEGACYSCAN_PASSIVE
 #include "legacyscan/passive/passive.hpp"
+#include "legacyscan/json_text.hpp"
 #endif
 
 namespace legacyscan::cli {
@@ -269,7 +270,7 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
     if (format == "jsonl") {
       auto j = host_to_json(h);
       if (!rules.empty()) j["policy"] = policy_to_json(mine);
-      *out << j.dump() << "\n";
+      *out << json_text(j) << "\n";
       out->flush();
     } else {
       hosts.push_back(std::move(h));
@@ -281,7 +282,7 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   if (format == "json") {
     auto doc = scan_to_json(summary, hosts);
     if (!rules.empty()) doc["policy"] = policy_to_json(policy_results);
-    *out << doc.dump(2) << "\n";
+    *out << json_text(doc, 2) << "\n";
   } else if (format == "markdown" || format == "csv" || format == "html") {
     // The same rendering `legacyscan report` makes from the saved document.
     auto doc = scan_to_json(summary, hosts);
@@ -335,7 +336,7 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   };
   if (!a.junit.empty() && !write_file(a.junit, policy_to_junit(policy_results)))
     spdlog::error("cannot write --junit {}", a.junit);
-  if (!a.sarif.empty() && !write_file(a.sarif, policy_to_sarif(policy_results).dump(2) + "\n"))
+  if (!a.sarif.empty() && !write_file(a.sarif, json_text(policy_to_sarif(policy_results), 2) + "\n"))
     spdlog::error("cannot write --sarif {}", a.sarif);
   out->flush();
   if (!*out) {
@@ -371,7 +372,7 @@ int run_probes_command(const std::string& format) {
                       {"transports", transports},
                       {"options", opts}});
     }
-    std::cout << list.dump(2) << "\n";
+    std::cout << json_text(list, 2) << "\n";
     return kExitDone;
   }
   for (const auto& p : all_probes()) {
@@ -391,13 +392,13 @@ int run_profiles_command(const std::string& format, const std::string& show) {
   if (!show.empty()) {
     const auto* p = matrix::find_profile(show);
     if (!p) return usage_error("no profile '" + show + "' (see 'legacyscan profiles')");
-    std::cout << p->raw.dump(2) << "\n";
+    std::cout << json_text(p->raw, 2) << "\n";
     return kExitDone;
   }
   if (format == "json") {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& p : list) a.push_back(p.raw);
-    std::cout << a.dump(2) << "\n";
+    std::cout << json_text(a, 2) << "\n";
     return kExitDone;
   }
   for (const auto& p : list) {
@@ -418,7 +419,7 @@ int run_profiles_command(const std::string& format, const std::string& show) {
 // Writes a passive report in the chosen format to stdout or -o FILE.
 int write_passive(const passive::Report& report, const std::string& format, const std::string& output) {
   std::string text;
-  if (format == "json") text = passive::to_json(report).dump(2) + "\n";
+  if (format == "json") text = json_text(passive::to_json(report), 2) + "\n";
   else if (format == "csv") text = passive::to_csv(report);
   else text = passive::to_table(report);
   if (output.empty()) {
@@ -505,7 +506,7 @@ int run_capture_whatif(const std::string& file, const std::vector<std::string>& 
   auto rows = passive::capture_whatif(*report, disable, require, err);
   if (!rows) return usage_error("whatif: " + err);
   if (format == "json") {
-    std::cout << passive::capture_whatif_to_json(*rows, disable, require).dump(2) << "\n";
+    std::cout << json_text(passive::capture_whatif_to_json(*rows, disable, require), 2) << "\n";
     return kExitDone;
   }
   std::string change;
@@ -540,7 +541,7 @@ int run_whatif_command(const std::string& file, const std::vector<std::string>& 
   std::vector<std::pair<nlohmann::json, std::vector<matrix::WhatIfRow>>> hosts;
   for (const auto& h : (*doc)["hosts"]) hosts.emplace_back(h, matrix::whatif_host(h, *w));
   if (format == "json") {
-    std::cout << matrix::whatif_to_json(hosts, *w).dump(2) << "\n";
+    std::cout << json_text(matrix::whatif_to_json(hosts, *w), 2) << "\n";
     return kExitDone;
   }
   for (const auto& [h, rows] : hosts) {
@@ -586,7 +587,7 @@ int run_diff_command(const std::string& before_path, const std::string& after_pa
   if (!after) return usage_error("diff: " + err);
   const auto d = diff_results(*before, *after);
   if (format == "json") {
-    std::cout << d.dump(2) << "\n";
+    std::cout << json_text(d, 2) << "\n";
     return kExitDone;
   }
   for (const auto& h : d["hosts"]) {
@@ -653,13 +654,13 @@ int run_merge_command(const std::vector<std::string>& inputs, const std::string&
   auto merged = merge_results(parts, err);
   if (!merged) return usage_error("merge: " + err);
   if (output.empty()) {
-    std::cout << merged->dump(2) << "\n";
+    std::cout << json_text(*merged, 2) << "\n";
     return kExitDone;
   }
   const std::string temp = output + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream f(temp, std::ios::trunc);
-    f << merged->dump(2) << "\n";
+    f << json_text(*merged, 2) << "\n";
     if (!f) return usage_error("merge: cannot write " + output);
   }
   if (std::rename(temp.c_str(), output.c_str()) != 0) return usage_error("merge: cannot write " + output);

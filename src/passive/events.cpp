@@ -12,6 +12,7 @@
 
 #include "legacyscan/passive/passive.hpp"
 #include "probes/kerberos/kerberos_etypes.hpp"
+#include "legacyscan/json_text.hpp"
 
 namespace legacyscan::passive {
 
@@ -175,7 +176,7 @@ std::string json_scalar(const json& v) {
   if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_null()) return "";
-  return v.dump();
+  return json_text(v);
 }
 
 std::string field(const json& o, std::initializer_list<const char*> names) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "legacyscan/report.hpp"
+#include "legacyscan/json_text.hpp"
 
 namespace legacyscan {
 
@@ -21,11 +22,11 @@ std::map<std::string, std::string> facts_of(const json& host) {
     for (const auto& [port, p] : ports.items()) {
       const std::string at = "smb/" + port + "/";
       f[at + "status"] = p.value("status", "");
-      if (p.contains("smb1")) f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + p["smb1"]["dialects"].dump() : "disabled";
+      if (p.contains("smb1")) f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + json_text(p["smb1"]["dialects"]) : "disabled";
       if (p.contains("smb2")) {
-        f[at + "smb2 dialects"] = p["smb2"].value("dialects", json::array()).dump();
+        f[at + "smb2 dialects"] = json_text(p["smb2"].value("dialects", json::array()));
         if (p["smb2"].contains("signing")) f[at + "signing required"] = p["smb2"]["signing"].value("required", false) ? "yes" : "no";
-        f[at + "encryption ciphers"] = p["smb2"].value("encryption_ciphers", json::array()).dump();
+        f[at + "encryption ciphers"] = json_text(p["smb2"].value("encryption_ciphers", json::array()));
       }
     }
   }
@@ -33,13 +34,13 @@ std::map<std::string, std::string> facts_of(const json& host) {
     for (const auto& e : probes["tls"].value("endpoints", json::array())) {
       const std::string at = "tls/" + std::to_string(e.value("port", 0)) + "/";
       const json versions = e.value("versions", json::object());
-      for (const auto& [v, verdict] : versions.items()) f[at + v] = verdict.is_string() ? verdict.get<std::string>() : verdict.dump();
+      for (const auto& [v, verdict] : versions.items()) f[at + v] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
       f[at + "pfs only"] = e.value("pfs_only", false) ? "yes" : "no";
     }
   if (probes.contains("kerberos")) {
     const json etypes = probes["kerberos"].value("etypes", json::object());
     for (const auto& [e, verdict] : etypes.items())
-      f["kerberos/" + e] = verdict.is_string() ? verdict.get<std::string>() : verdict.dump();
+      f["kerberos/" + e] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
   }
   if (probes.contains("ldap")) {
     f["ldap/cleartext simple bind"] = probes["ldap"].value("simple_bind_cleartext", "");

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "legacyscan/report.hpp"
+#include "legacyscan/json_text.hpp"
 
 namespace legacyscan {
 
@@ -16,7 +17,7 @@ std::optional<json> merge_results(const std::vector<std::pair<std::string, std::
     std::vector<json> part_hosts;
     if (!doc.is_discarded() && doc.is_object() && doc.contains("schema_version")) {
       if (doc["schema_version"] != kSchemaVersion) {
-        error = name + ": schema_version " + doc["schema_version"].dump() + " is not " + std::to_string(kSchemaVersion);
+        error = name + ": schema_version " + json_text(doc["schema_version"]) + " is not " + std::to_string(kSchemaVersion);
         return std::nullopt;
       }
       if (!doc.contains("hosts") || !doc["hosts"].is_array()) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include "legacyscan/json_text.hpp"
 
 namespace legacyscan {
 
@@ -73,7 +74,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       const bool smb1 = p.contains("smb1") && p["smb1"].value("enabled", false);
       if (rule.key == "smb1") {
         if (smb1 != (rule.value == "on"))
-          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + p["smb1"]["dialects"].dump() + ")" : "disabled"));
+          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + json_text(p["smb1"]["dialects"]) + ")" : "disabled"));
       } else if (rule.key == "smb.signing") {
         if (p.contains("smb2") && p["smb2"].contains("details"))
           for (const auto& [dialect, d] : p["smb2"]["details"].items())

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "src/report/render.hpp"
+#include "legacyscan/json_text.hpp"
 
 namespace legacyscan::report {
 
@@ -71,7 +72,7 @@ bool column_less(const Column& a, const Column& b) {
 std::string scalar_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "null";
-  return v.dump();
+  return json_text(v);
 }
 
 // Long values (certificates, cipher lists) stay readable: the head and how much was left out.

@@ -4,13 +4,14 @@
 #include <cstdint>
 #include <string>
 
+#include "legacyscan/json_text.hpp"
 #include "legacyscan/passive/passive.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan::passive;
   Report r;
   (void)read_events_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz", r);
-  (void)to_json(r).dump();
+  (void)legacyscan::json_text(to_json(r));
   (void)to_table(r);
   (void)to_csv(r);
   return 0;

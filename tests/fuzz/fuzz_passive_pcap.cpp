@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "legacyscan/json_text.hpp"
 #include "legacyscan/passive/passive.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)read_capture_buffer(legacyscan::ByteView(data, size), a);
   if (a.open_flows() > limits.max_flows) std::abort();
   const Report r = a.finish();
-  (void)to_json(r).dump();
+  (void)legacyscan::json_text(to_json(r));
   (void)to_table(r);
   (void)to_csv(r);
   std::string err;

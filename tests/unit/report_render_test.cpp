@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "legacyscan/json_text.hpp"
 #include "src/report/render.hpp"
 
 namespace legacyscan::report {
@@ -281,3 +282,16 @@ TEST(ReportTerminal, ManyTlsPortsFoldIntoOneColumn) {
 
 }  // namespace
 }  // namespace legacyscan::report
+
+// Server strings are bytes off the network: one that is not UTF-8 is printed with U+FFFD instead of
+// throwing (nlohmann's plain dump() throws type_error 316, which lost the whole output of
+// `legacyscan events` and `pcap`: regression inputs tests/fuzz/regressions/fuzz_passive_*).
+TEST(JsonText, InvalidUtf8IsReplacedNotThrown) {
+  nlohmann::json j;
+  j["name"] = std::string("DC\xff\xfe" "1");
+  EXPECT_THROW((void)j.dump(), nlohmann::json::type_error);
+  std::string text;
+  ASSERT_NO_THROW(text = legacyscan::json_text(j));
+  EXPECT_EQ(text, "{\"name\":\"DC\xEF\xBF\xBD\xEF\xBF\xBD" "1\"}");
+  EXPECT_EQ(legacyscan::json_text(nlohmann::json{{"a", "ok"}}, 2), "{\n  \"a\": \"ok\"\n}");
+}
