@@ -10,11 +10,11 @@
 // for each connection).
 #include "probes/smb/smb_probe.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
-#include <map>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <map>
 
 #include "legacyscan/async.hpp"
 #include "probes/smb/ntlmssp.hpp"
@@ -31,12 +31,12 @@ namespace asio = boost::asio;
 namespace {
 
 // [MS-CIFS] 1.7 / [MS-SMB] 4.2: the classic dialect strings, oldest first.
-const std::vector<std::string> kSmb1Dialects{"PC NETWORK PROGRAM 1.0", "LANMAN1.0", "Windows for Workgroups 3.1a",
-                                             "LM1.2X002", "LANMAN2.1", "NT LM 0.12"};
+const std::vector<std::string> kSmb1Dialects{
+    "PC NETWORK PROGRAM 1.0", "LANMAN1.0", "Windows for Workgroups 3.1a", "LM1.2X002", "LANMAN2.1", "NT LM 0.12"};
 // What Windows Vista and 7 send first ([MS-SMB2] 4.2 shows the list).
 const std::vector<std::string> kMultiProtocolDialects{"NT LM 0.12", "SMB 2.002", "SMB 2.???"};
-const std::vector<std::uint16_t> kSmb2Dialects{SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DIALECT_300,
-                                               SMB2_DIALECT_302, SMB2_DIALECT_311};
+const std::vector<std::uint16_t> kSmb2Dialects{SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DIALECT_300, SMB2_DIALECT_302,
+                                               SMB2_DIALECT_311};
 const std::vector<std::uint16_t> kCiphers{SMB2_ENCRYPTION_AES128_CCM, SMB2_ENCRYPTION_AES128_GCM,
                                           SMB2_ENCRYPTION_AES256_CCM, SMB2_ENCRYPTION_AES256_GCM};
 const std::vector<std::uint16_t> kSigningAlgorithms{SMB2_SIGNING_HMAC_SHA256, SMB2_SIGNING_AES_CMAC,
@@ -45,10 +45,9 @@ const std::vector<std::uint16_t> kCompression{SMB2_COMPRESSION_LZNT1, SMB2_COMPR
                                               SMB2_COMPRESSION_LZ77_HUFFMAN, SMB2_COMPRESSION_PATTERN_V1,
                                               SMB2_COMPRESSION_LZ4};
 
-constexpr std::uint32_t kClientCapabilities = SMB2_GLOBAL_CAP_DFS | SMB2_GLOBAL_CAP_LEASING |
-                                              SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_MULTI_CHANNEL |
-                                              SMB2_GLOBAL_CAP_PERSISTENT_HANDLES |
-                                              SMB2_GLOBAL_CAP_DIRECTORY_LEASING | SMB2_GLOBAL_CAP_ENCRYPTION;
+constexpr std::uint32_t kClientCapabilities =
+    SMB2_GLOBAL_CAP_DFS | SMB2_GLOBAL_CAP_LEASING | SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_MULTI_CHANNEL |
+    SMB2_GLOBAL_CAP_PERSISTENT_HANDLES | SMB2_GLOBAL_CAP_DIRECTORY_LEASING | SMB2_GLOBAL_CAP_ENCRYPTION;
 
 // A fixed client GUID and preauth salt: the scan is reproducible, and neither is a secret.
 constexpr std::array<std::uint8_t, 16> kClientGuid{0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x73, 0x63,
@@ -118,7 +117,8 @@ Smb2NegotiateRequestOptions smb2_options(std::vector<std::uint16_t> dialects) {
   o.ClientGuid = kClientGuid;
   o.header.CreditRequest = 31;
   if (std::find(o.Dialects.begin(), o.Dialects.end(), SMB2_DIALECT_311) != o.Dialects.end()) {
-    o.preauth_integrity = Smb2NegotiateRequestOptions::PreauthIntegrity{{SMB2_PREAUTH_INTEGRITY_SHA512}, preauth_salt()};
+    o.preauth_integrity =
+        Smb2NegotiateRequestOptions::PreauthIntegrity{{SMB2_PREAUTH_INTEGRITY_SHA512}, preauth_salt()};
     o.encryption_ciphers = kCiphers;
     o.signing_algorithms = kSigningAlgorithms;
   }
@@ -192,15 +192,16 @@ asio::awaitable<std::vector<Smb1Check>> smb1_dialects(PortScan& ps) {
       all_remaining(OfferAnswer::none_of_offered, "DialectIndex 0xFFFF", true);
     } else if (resp->DialectIndex < remaining.size()) {
       const auto i = remaining[resp->DialectIndex];
-      out[i].check = make_check(kSmb1Dialects[i], OfferAnswer::accepted,
-                                std::string(smb1_negotiate_form_name(resp->form)) +
-                                    (offered.size() > 1 ? " (chosen from " + std::to_string(offered.size()) + " offered)" : ""));
+      out[i].check =
+          make_check(kSmb1Dialects[i], OfferAnswer::accepted,
+                     std::string(smb1_negotiate_form_name(resp->form)) +
+                         (offered.size() > 1 ? " (chosen from " + std::to_string(offered.size()) + " offered)" : ""));
       out[i].nt_lm = resp->nt_lm;
       out[i].smb_answer = true;
       remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(resp->DialectIndex));
     } else {
-      all_remaining(OfferAnswer::answered_other, "DialectIndex " + std::to_string(resp->DialectIndex) + " (out of range)",
-                    true);
+      all_remaining(OfferAnswer::answered_other,
+                    "DialectIndex " + std::to_string(resp->DialectIndex) + " (out of range)", true);
     }
   }
   co_return out;
@@ -232,8 +233,10 @@ asio::awaitable<MultiProtocol> multiprotocol(PortScan& ps, bool& smb_answer, std
     }
     smb_answer = true;
     m.answer = "smb2";
-    if (r->response) m.dialect = smb2_dialect_name(r->response->DialectRevision);
-    else m.dialect = r->status_string();
+    if (r->response)
+      m.dialect = smb2_dialect_name(r->response->DialectRevision);
+    else
+      m.dialect = r->status_string();
     if (r->response && r->response->DialectRevision == SMB2_DIALECT_WILDCARD) keep = std::move(ch);
     co_return m;
   }
@@ -400,8 +403,8 @@ asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n, std::uint6
     co_return;
   }
   if (resp->status() != STATUS_MORE_PROCESSING_REQUIRED || !resp->response) {
-    n.outcome = Outcome::failure(Status::protocol_error, "SESSION_SETUP answered " + resp->status_string() +
-                                                             " instead of an NTLMSSP challenge");
+    n.outcome = Outcome::failure(
+        Status::protocol_error, "SESSION_SETUP answered " + resp->status_string() + " instead of an NTLMSSP challenge");
     co_return;
   }
   auto challenge = challenge_from_spnego(resp->response->SecurityBuffer);
@@ -412,23 +415,22 @@ asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n, std::uint6
   fill_ntlm(n, *challenge.value);
 }
 
+// A connection of its own for the NTLM session setup: opens it and sends the NEGOTIATE.
+asio::awaitable<Outcome> open_and_negotiate(PortScan& ps, const Bytes& negotiate, std::unique_ptr<SmbChannel>& ch,
+                                            Bytes& reply) {
+  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
+  if (!o.ok()) co_return o;
+  co_return co_await ch->request(negotiate, reply);
+}
+
 // Its own connection: for a server whose highest dialect is below 3.1.1.
 asio::awaitable<NtlmInfo> ntlm_over_smb2(PortScan& ps, std::uint16_t dialect) {
   NtlmInfo n;
   n.via = "smb2 " + smb2_dialect_name(dialect);
   std::unique_ptr<SmbChannel> ch;
-  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
   Bytes reply;
-  const Bytes negotiate = encode(smb2_options(std::vector<std::uint16_t>(1, dialect)));
-  o = co_await ch->request(negotiate, reply);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
+  n.outcome = co_await open_and_negotiate(ps, encode(smb2_options(std::vector<std::uint16_t>(1, dialect))), ch, reply);
+  if (!n.outcome.ok()) co_return n;
   auto neg = decode_smb2_negotiate_response(reply);
   if (!neg || neg->is_error()) {
     n.outcome = Outcome::failure(Status::protocol_error,
@@ -443,18 +445,9 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
   NtlmInfo n;
   n.via = "smb1 NT LM 0.12";
   std::unique_ptr<SmbChannel> ch;
-  auto o = co_await SmbChannel::open(ps.ctx, ps.port, ps.transport, ps.called_name, ch);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
   Bytes reply;
-  const Bytes negotiate = smb1_negotiate(std::vector<std::string>(1, "NT LM 0.12"));
-  o = co_await ch->request(negotiate, reply);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
+  n.outcome = co_await open_and_negotiate(ps, smb1_negotiate(std::vector<std::string>(1, "NT LM 0.12")), ch, reply);
+  if (!n.outcome.ok()) co_return n;
   auto neg = decode_smb1_negotiate_response(reply);
   if (!neg || neg->DialectIndex != 0 || !neg->nt_lm) {
     n.outcome = Outcome::failure(Status::protocol_error, "SMB1 NEGOTIATE before SESSION_SETUP_ANDX failed");
@@ -472,11 +465,8 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
     n.outcome = Outcome::failure(Status::error, req.error);
     co_return n;
   }
-  o = co_await ch->request(*req.value, reply);
-  if (!o.ok()) {
-    n.outcome = o;
-    co_return n;
-  }
+  n.outcome = co_await ch->request(*req.value, reply);
+  if (!n.outcome.ok()) co_return n;
   auto resp = decode_smb1_session_setup_response(reply);
   if (!resp) {
     n.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP_ANDX response: " + resp.error);
@@ -600,7 +590,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   bool smb_answer = false;
   std::unique_ptr<SmbChannel> wildcard;
   MultiProtocol m = co_await multiprotocol(ps, smb_answer, wildcard);
-  if (nbss && m.outcome.status == Status::refused && m.outcome.reason.find("NetBIOS session refused") != std::string::npos) {
+  if (nbss && m.outcome.status == Status::refused &&
+      m.outcome.reason.find("NetBIOS session refused") != std::string::npos) {
     // RFC 1002 4.3.4: the called name is not there; retry with the server's own NetBIOS name.
     std::vector<std::string> names;
     if (!learned_name.empty()) names.push_back(learned_name);
@@ -629,8 +620,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   pr.multiprotocol = m;
 
   // The SMB1 elimination and every SMB2 dialect alone, concurrently.
-  auto wave = co_await all_of<FirstWave>(1 + kSmb2Dialects.size(),
-                                         [&](std::size_t i) { return first_wave(ps, i, wildcard); });
+  auto wave =
+      co_await all_of<FirstWave>(1 + kSmb2Dialects.size(), [&](std::size_t i) { return first_wave(ps, i, wildcard); });
   std::vector<Smb1Check> smb1_checks = std::move(wave[0].smb1);
   std::vector<Smb2Check> smb2_checks;
   for (std::size_t i = 1; i < wave.size(); ++i) smb2_checks.push_back(std::move(wave[i].smb2));
@@ -739,7 +730,8 @@ class SmbProbe final : public Probe {
   std::vector<std::uint16_t> default_ports() const override { return {445, 139}; }
   std::vector<std::string_view> transports() const override { return {"tcp"}; }
   std::vector<ProbeOption> options() const override {
-    return {{"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"}};
+    return {
+        {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"}};
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
@@ -747,7 +739,8 @@ class SmbProbe final : public Probe {
     // Every port concurrently. Port 139 first tries the generic called name; when the server refuses
     // it (RFC 1002 4.3.4), it is scanned again with the NetBIOS name learned over another port.
     const auto ports = ctx.ports;
-    auto results = co_await all_of<PortResult>(ports.size(), [&](std::size_t i) { return scan_port(ctx, ports[i], ""); });
+    auto results =
+        co_await all_of<PortResult>(ports.size(), [&](std::size_t i) { return scan_port(ctx, ports[i], ""); });
     std::string learned;
     for (auto& pr : results)
       if (pr.ntlm && pr.ntlm->outcome.ok() && learned.empty()) {
@@ -763,8 +756,8 @@ class SmbProbe final : public Probe {
           pr.outcome.reason.find("NetBIOS session refused") != std::string::npos)
         pr = co_await scan_port(ctx, 139, learned);
     result->ports = std::move(results);
-    const bool any_ok = std::any_of(result->ports.begin(), result->ports.end(),
-                                    [](const PortResult& p) { return p.outcome.ok(); });
+    const bool any_ok =
+        std::any_of(result->ports.begin(), result->ports.end(), [](const PortResult& p) { return p.outcome.ok(); });
     if (!any_ok && !result->ports.empty()) {
       result->status = result->ports.front().outcome.status;
       result->reason = "no port answered SMB:";
@@ -780,5 +773,7 @@ class SmbProbe final : public Probe {
 }  // namespace legacyscan::smb
 
 namespace legacyscan {
-std::unique_ptr<Probe> make_smb_probe() { return std::make_unique<smb::SmbProbe>(); }
+std::unique_ptr<Probe> make_smb_probe() {
+  return std::make_unique<smb::SmbProbe>();
+}
 }  // namespace legacyscan
