@@ -40,20 +40,30 @@ namespace {
 // A text reply cannot be this long from an honest server; stop reading instead of buffering more.
 constexpr std::size_t kMaxTextReply = 16 * 1024;
 
-// Complete lines (without CR/LF) in data; the unterminated tail is left out.
-std::vector<std::string> complete_lines(ByteView data) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (auto b : data) {
-    if (b == '\n') {
-      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
-      lines.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(static_cast<char>(b));
-    }
+// Calls decide(line) on each complete line (without its CR/LF) in order, until one returns a complete
+// reply; the unterminated tail is left out. Lines are views into data: a reply is read again on every
+// read from the server, so no line is copied before one decides.
+template <class Decide>
+PreludeReply first_decision(ByteView data, Decide decide) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (data[i] != '\n') continue;
+    std::size_t end = i;
+    if (end > start && data[end - 1] == '\r') --end;
+    auto r = decide(std::string_view(reinterpret_cast<const char*>(data.data()) + start, end - start));
+    if (r.complete) return r;
+    start = i + 1;
   }
-  return lines;
+  return {};
+}
+
+// Whether s begins with prefix, ASCII letters compared without case.
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
+      return false;
+  return true;
 }
 
 PreludeReply too_long(ByteView data) {
@@ -62,39 +72,35 @@ PreludeReply too_long(ByteView data) {
 
 // RFC 5321 4.2.1: "NNN-text" continues, "NNN text" (or "NNN") ends the reply.
 PreludeReply coded_reply(ByteView data, std::string_view expect, bool need_starttls = false) {
-  const auto lines = complete_lines(data);
   bool starttls_seen = false;
-  for (const auto& l : lines) {
+  auto r = first_decision(data, [&](std::string_view l) -> PreludeReply {
     const bool coded = l.size() >= 3 && std::isdigit(static_cast<unsigned char>(l[0])) &&
                        std::isdigit(static_cast<unsigned char>(l[1])) && std::isdigit(static_cast<unsigned char>(l[2]));
     if (!coded) return {true, false, "not a numbered reply line: " + printable_excerpt(as_bytes(l))};
-    std::string upper = l.substr(std::min<std::size_t>(4, l.size()));
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (upper.rfind("STARTTLS", 0) == 0) starttls_seen = true;
+    if (starts_with_nocase(l.substr(std::min<std::size_t>(4, l.size())), "STARTTLS")) starttls_seen = true;
     if (l.size() == 3 || l[3] == ' ') {
-      PreludeReply r{true, l.compare(0, expect.size(), expect) == 0, l};
-      if (r.ok && need_starttls && !starttls_seen) {
-        r.ok = false;
-        r.text = "STARTTLS not offered in the EHLO reply";
+      PreludeReply final_line{true, l.substr(0, expect.size()) == expect, std::string(l)};
+      if (final_line.ok && need_starttls && !starttls_seen) {
+        final_line.ok = false;
+        final_line.text = "STARTTLS not offered in the EHLO reply";
       }
-      return r;
+      return final_line;
     }
     if (l[3] != '-') return {true, false, "malformed reply line: " + printable_excerpt(as_bytes(l))};
-  }
-  if (data.size() > kMaxTextReply) return too_long(data);
-  return {};
+    return {};
+  });
+  if (!r.complete && data.size() > kMaxTextReply) return too_long(data);
+  return r;
 }
 
 // IMAP/POP3: the first complete line decides.
 PreludeReply first_line(ByteView data, std::string_view ok_prefix, std::string_view skip_prefix = {}) {
-  for (const auto& l : complete_lines(data)) {
-    if (!skip_prefix.empty() && l.rfind(skip_prefix, 0) == 0) continue;  // IMAP untagged lines before the tag
-    std::string upper = l;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-    return {true, upper.rfind(ok_prefix, 0) == 0, l};
-  }
-  if (data.size() > kMaxTextReply) return too_long(data);
-  return {};
+  auto r = first_decision(data, [&](std::string_view l) -> PreludeReply {
+    if (!skip_prefix.empty() && l.substr(0, skip_prefix.size()) == skip_prefix) return {};  // IMAP untagged lines
+    return {true, starts_with_nocase(l, ok_prefix), std::string(l)};
+  });
+  if (!r.complete && data.size() > kMaxTextReply) return too_long(data);
+  return r;
 }
 
 }  // namespace
