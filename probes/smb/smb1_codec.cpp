@@ -342,7 +342,10 @@ Decoded<Smb1NegotiateResponse> decode_smb1_negotiate_response(ByteView message) 
         return R::fail(what + ": ChallengeLength " + std::to_string(l.ChallengeLength) + " exceeds ByteCount " +
                        std::to_string(body.ByteCount));
       }
-      if (!read_string(b, false, l.DomainName, "DomainName", error)) return R::fail(what + ": " + error);
+      if (!b.empty()) {
+        l.DomainName.emplace();
+        if (!read_string(b, false, *l.DomainName, "DomainName", error)) return R::fail(what + ": " + error);
+      }
       out.form = Smb1NegotiateResponse::Form::Lanman;
       out.lanman = std::move(l);
       return R::ok(std::move(out));
@@ -410,7 +413,7 @@ Decoded<Bytes> encode_smb1_negotiate_response(const Smb1NegotiateResponse& resp)
     case Smb1NegotiateResponse::Form::Lanman: {
       if (!resp.lanman) return R::fail(what + ": LAN Manager form without parameters");
       const auto& l = *resp.lanman;
-      data_size = l.Challenge.size() + l.DomainName.size() * 2 + 1;
+      data_size = l.Challenge.size() + (l.DomainName ? l.DomainName->size() + 1 : 0);
       if (data_size > kMaxByteCount) return R::fail(what + ": data too long");
       Writer::Slot challenge_length{};
       write_words(w, [&](Writer& p) {
@@ -431,7 +434,7 @@ Decoded<Bytes> encode_smb1_negotiate_response(const Smb1NegotiateResponse& resp)
         const std::size_t start = b.size();
         b.bytes(l.Challenge);
         b.patch(challenge_length, b.size() - start);
-        write_string(b, false, l.DomainName);
+        if (l.DomainName) write_string(b, false, *l.DomainName);
       });
       break;
     }

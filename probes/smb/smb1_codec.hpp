@@ -168,7 +168,8 @@ struct Smb1LanmanNegotiate {
   std::int16_t ServerTimeZone = 0;
   std::uint16_t ChallengeLength = 0;
   Bytes Challenge;
-  std::string DomainName;  // OEM, LANMAN2.1 only
+  // OEM, null-terminated, LANMAN2.1 only; absent when the data ends after the challenge (Samba sends none).
+  std::optional<std::string> DomainName;
   friend bool operator==(const Smb1LanmanNegotiate&, const Smb1LanmanNegotiate&) = default;
 };
 // SMB_DATE + SMB_TIME ([MS-CIFS] 2.2.1.4.1/2.2.1.4.2, server local time) as "YYYY-MM-DDTHH:MM:SS".

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "probes/smb/smb1_codec.hpp"
@@ -37,7 +38,8 @@ const std::vector<std::string> kSmb2SessionSetupResponses{
 const std::vector<std::string> kSmb1NegotiateResponses{
     "legacy_smb1_negotiate_response_extsec",         "legacy_smb1_negotiate_response_noext",
     "legacy_smb1_negotiate_response_refused_lanman", "legacy_smb1_negotiate_response_refused_core",
-    "hardened_smb1_negotiate_response_refused",      "stock_smb1_negotiate_response_refused"};
+    "hardened_smb1_negotiate_response_refused",      "stock_smb1_negotiate_response_refused",
+    "files_nas_smb1_negotiate_response_lanman21",    "files_nas_smb1_negotiate_response_lanman10"};
 const std::vector<std::string> kSmb1SessionSetupResponses{"legacy_smb1_session_setup_response_challenge",
                                                          "legacy_smb1_session_setup_response_logon_failure",
                                                          "legacy_smb1_session_setup_response_success"};
@@ -668,6 +670,34 @@ TEST(Smb1NegotiateResponse, LanmanAndCoreForms) {
   ASSERT_TRUE(e) << e.error;
   EXPECT_EQ(e->form, Smb1NegotiateResponse::Form::Error);
   EXPECT_EQ(smb1_status_string(e->header), "STATUS_NOT_IMPLEMENTED (0xc0000002)");
+}
+
+TEST(Smb1NegotiateResponse, RealLanmanRepliesFromAnSmb1OnlyServer) {
+  // Samba's smbd with server min protocol = LANMAN1 (lab scenario "files", nas): the LANMAN form
+  // ([MS-CIFS] 2.2.4.52.2) with an 8-byte challenge and no DomainName after it.
+  const std::vector<std::string> offered{"PC NETWORK PROGRAM 1.0", "LANMAN1.0", "Windows for Workgroups 3.1a",
+                                         "LM1.2X002", "LANMAN2.1"};
+  for (const auto& [name, index, dialect] :
+       {std::tuple<std::string, int, std::string>{"files_nas_smb1_negotiate_response_lanman21", 4, "LANMAN2.1"},
+        {"files_nas_smb1_negotiate_response_lanman10", 1, "LANMAN1.0"}}) {
+    SCOPED_TRACE(name);
+    const Bytes real = golden(name);
+    auto r = decode_smb1_negotiate_response(real);
+    ASSERT_TRUE(r) << r.error;
+    EXPECT_EQ(r->form, Smb1NegotiateResponse::Form::Lanman);
+    EXPECT_EQ(r->WordCount, 13);
+    EXPECT_EQ(r->DialectIndex, index);
+    EXPECT_EQ(smb1_chosen_dialect(*r, offered), dialect);
+    EXPECT_FALSE(r->nt_lm);
+    ASSERT_TRUE(r->lanman);
+    EXPECT_EQ(r->lanman->SecurityMode, 3);  // user-level security, challenge/response
+    EXPECT_EQ(r->lanman->MaxBufferSize, 16644);
+    EXPECT_EQ(r->lanman->MaxMpxCount, 50);
+    EXPECT_EQ(r->lanman->ChallengeLength, 8);
+    EXPECT_EQ(r->lanman->Challenge.size(), 8u);
+    EXPECT_FALSE(r->lanman->DomainName);  // ByteCount 8: the challenge alone
+    expect_every_truncation_fails(real, decode_smb1_negotiate_response, name);
+  }
 }
 
 TEST(Smb1NegotiateResponse, EncoderReproducesEveryCapturedResponse) {
