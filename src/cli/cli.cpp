@@ -20,6 +20,7 @@
 #include "legacyscan/policy.hpp"
 #include "legacyscan/report.hpp"
 #include "src/cli/options.hpp"
+#include "src/cli/output_file.hpp"
 #include "src/report/render.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "probes/matrix/profiles.hpp"
@@ -237,21 +238,16 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
   std::string format = a.format;
   if (format.empty()) format = "table";
 
-  // Streams (jsonl) are written as hosts finish; whole documents go to a temporary file renamed into
-  // place at the end, so an interrupted or crashed scan never leaves half a file.
-  std::ofstream file;
+  // Streams (jsonl) are written as hosts finish, and kept; whole documents go to a temporary file
+  // renamed into place at the end (OutputFile), so an interrupted or crashed scan never leaves half a file.
+  OutputFile file;
   std::ostream* out = &std::cout;
-  std::string temp_path;
   if (!a.output.empty()) {
-    if (format == "jsonl") {
-      const bool append = !a.resume.empty() && a.resume == a.output;
-      file.open(a.output, std::ios::out | (append ? std::ios::app : std::ios::trunc));
-    } else {
-      temp_path = a.output + ".tmp." + std::to_string(::getpid());
-      file.open(temp_path, std::ios::out | std::ios::trunc);
-    }
-    if (!file) return usage_error("-o " + a.output + ": cannot open for writing");
-    out = &file;
+    auto mode = OutputFile::Mode::whole;
+    if (format == "jsonl")
+      mode = !a.resume.empty() && a.resume == a.output ? OutputFile::Mode::append : OutputFile::Mode::stream;
+    if (!file.open(a.output, mode)) return usage_error("-o " + a.output + ": cannot open for writing");
+    out = &file.stream();
   }
   const bool colour = a.output.empty() && !a.no_color && std::getenv("NO_COLOR") == nullptr && stdout_is_terminal();
 
@@ -325,31 +321,18 @@ int run_scan_command(ScanArgs& a, bool quiet_mode) {
       policy_failed = true;
       std::cerr << "legacyscan: policy failed: " << r.host << ": " << r.rule << ": " << r.evidence << "\n";
     }
-  auto write_file = [](const std::string& path, const std::string& text) {
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    {
-      std::ofstream f(temp, std::ios::trunc);
-      f << text;
-      if (!f) return false;
-    }
-    return std::rename(temp.c_str(), path.c_str()) == 0;
-  };
-  if (!a.junit.empty() && !write_file(a.junit, policy_to_junit(policy_results)))
+  if (!a.junit.empty() && !write_output_file(a.junit, policy_to_junit(policy_results)))
     spdlog::error("cannot write --junit {}", a.junit);
-  if (!a.sarif.empty() && !write_file(a.sarif, json_text(policy_to_sarif(policy_results), 2) + "\n"))
+  if (!a.sarif.empty() && !write_output_file(a.sarif, json_text(policy_to_sarif(policy_results), 2) + "\n"))
     spdlog::error("cannot write --sarif {}", a.sarif);
   out->flush();
   if (!*out) {
     spdlog::error("writing the results failed");
-    if (!temp_path.empty()) std::remove(temp_path.c_str());
-    return kExitNothingScanned;
+    return kExitNothingScanned;  // file's destructor removes its temporary file
   }
-  if (!temp_path.empty()) {
-    file.close();
-    if (std::rename(temp_path.c_str(), a.output.c_str()) != 0) {
-      spdlog::error("cannot rename {} to {}", temp_path, a.output);
-      return kExitNothingScanned;
-    }
+  if (!a.output.empty() && !file.commit()) {
+    spdlog::error("cannot write {} (through {})", a.output, file.writing_to());
+    return kExitNothingScanned;
   }
   if (summary.hosts_with_answer == 0) {
     spdlog::warn("nothing could be scanned: no probe got an answer from any host");
@@ -426,8 +409,7 @@ int write_passive(const passive::Report& report, const std::string& format, cons
     std::cout << text;
     return kExitDone;
   }
-  std::ofstream f(output, std::ios::binary | std::ios::trunc);
-  if (!f || !(f << text) || !f.flush()) return usage_error("cannot write " + output);
+  if (!write_output_file(output, text)) return usage_error("cannot write " + output);
   return kExitDone;
 }
 
@@ -628,16 +610,7 @@ int run_report_command(const std::string& file, const std::string& format, const
     std::cout.flush();
     return std::cout ? kExitDone : kExitNothingScanned;
   }
-  const std::string temp = output + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(temp, std::ios::trunc);
-    f << text.str();
-    if (!f) {
-      std::remove(temp.c_str());
-      return usage_error("report: cannot write " + output);
-    }
-  }
-  if (std::rename(temp.c_str(), output.c_str()) != 0) return usage_error("report: cannot write " + output);
+  if (!write_output_file(output, text.str())) return usage_error("report: cannot write " + output);
   return kExitDone;
 }
 
@@ -657,13 +630,7 @@ int run_merge_command(const std::vector<std::string>& inputs, const std::string&
     std::cout << json_text(*merged, 2) << "\n";
     return kExitDone;
   }
-  const std::string temp = output + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(temp, std::ios::trunc);
-    f << json_text(*merged, 2) << "\n";
-    if (!f) return usage_error("merge: cannot write " + output);
-  }
-  if (std::rename(temp.c_str(), output.c_str()) != 0) return usage_error("merge: cannot write " + output);
+  if (!write_output_file(output, json_text(*merged, 2) + "\n")) return usage_error("merge: cannot write " + output);
   return kExitDone;
 }
 

@@ -147,6 +147,9 @@ TEST(IntegrationEngine, AProbeStartsWhenItsOwnDependenciesFinish) {
   EXPECT_LT(kerberos_start, tls_end) << log;
   EXPECT_LT(log.find("probe smb finished"), kerberos_start) << log;
   EXPECT_LT(log.find("probe ldap finished"), kerberos_start) << log;
+  // -o /dev/null is written in place: the lab runs as root, where the temporary-file-and-rename of
+  // -o once replaced /dev/null with a regular file.
+  EXPECT_TRUE(std::filesystem::is_character_file(std::filesystem::status("/dev/null")));
 }
 
 TEST(IntegrationEngine, FdBudgetKeepsAScanWithinUlimit) {
