@@ -60,6 +60,9 @@ class TcpConnection {
   Permit permit_;
   const ProbeContext* ctx_;
   std::chrono::steady_clock::time_point answer_deadline_;
+  // Bytes read since the last write (or the connect): a read that runs out of time says "no answer"
+  // when none came, "not complete" otherwise.
+  std::size_t answer_bytes_ = 0;
 };
 
 // One UDP request/response exchange on a connected socket (so ICMP port unreachable shows as

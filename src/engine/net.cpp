@@ -40,9 +40,11 @@ Outcome timeout_outcome(std::string_view operation, std::chrono::milliseconds af
 }
 
 namespace {
-// A read that ran out of the answer's budget says so (the peer may have been sending slowly).
-Outcome read_timeout_outcome(std::chrono::milliseconds limit, std::chrono::milliseconds op_timeout) {
-  if (limit >= op_timeout) return timeout_outcome("read", limit);
+// A read that ran out of the answer's budget: nothing came, or the peer was sending too slowly. Told
+// apart by the bytes received, not by the time left (the first read after a write starts a moment
+// after it, so its limit is already below the budget on a slow machine).
+Outcome read_timeout_outcome(std::size_t answer_bytes, std::chrono::milliseconds op_timeout) {
+  if (answer_bytes == 0) return timeout_outcome("read", op_timeout);
   return Outcome::failure(Status::timeout, "read: the answer was not complete within " +
                                                std::to_string(op_timeout.count()) + " ms of the request");
 }
@@ -81,6 +83,7 @@ asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
   boost::system::error_code ec;
   const auto limit = timeout();
   answer_deadline_ = std::chrono::steady_clock::now() + limit;
+  answer_bytes_ = 0;
   Watchdog dog(socket_.get_executor(), limit, [this] {
     boost::system::error_code ignored;
     socket_.cancel(ignored);
@@ -107,7 +110,8 @@ asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
     n = co_await socket_.async_read_some(asio::buffer(buf.data() + old, max),
                                          asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + n);
-    if (dog.fired()) co_return read_timeout_outcome(limit, timeout());
+    answer_bytes_ += n;
+    if (dog.fired()) co_return read_timeout_outcome(answer_bytes_, timeout());
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
@@ -130,7 +134,8 @@ asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
     got = co_await asio::async_read(socket_, asio::buffer(buf.data() + old, n),
                                     asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + got);
-    if (dog.fired()) co_return read_timeout_outcome(limit, timeout());
+    answer_bytes_ += got;
+    if (dog.fired()) co_return read_timeout_outcome(answer_bytes_, timeout());
   }
   if (ec) co_return classify_error(ec, "read");
   co_return Outcome::success();
