@@ -12,7 +12,6 @@ namespace legacyscan::cli {
 namespace fs = std::filesystem;
 
 bool OutputFile::open(const std::string& path, Mode mode) {
-  const bool append = mode == Mode::append;
   abandon();
   std::error_code ec;
   const auto st = fs::status(path, ec);  // follows symbolic links
@@ -24,7 +23,7 @@ bool OutputFile::open(const std::string& path, Mode mode) {
   }
   in_place_ = mode != Mode::whole || (exists && !fs::is_regular_file(st));
   writing_to_ = in_place_ ? final_path_ : final_path_ + ".tmp." + std::to_string(::getpid());
-  file_.open(writing_to_, std::ios::out | std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+  file_.open(writing_to_, std::ios::out | std::ios::binary | (mode == Mode::append ? std::ios::app : std::ios::trunc));
   done_ = false;
   if (!file_) {
     abandon();
@@ -35,10 +34,8 @@ bool OutputFile::open(const std::string& path, Mode mode) {
 
 bool OutputFile::commit() {
   if (done_) return false;
-  file_.flush();
-  const bool written = static_cast<bool>(file_);
-  file_.close();
-  if (!written || file_.fail()) {
+  file_.close();  // flushes; a failed write or flush leaves failbit set
+  if (file_.fail()) {
     abandon();
     return false;
   }

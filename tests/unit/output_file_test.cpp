@@ -24,6 +24,7 @@ class OutputFileTest : public ::testing::Test {
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
+  static void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
   static std::string slurp(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     std::stringstream ss;
@@ -36,10 +37,7 @@ class OutputFileTest : public ::testing::Test {
 
 TEST_F(OutputFileTest, ADocumentAppearsWholeAtCommitOnly) {
   const auto path = dir_ / "scan.json";
-  {
-    std::ofstream old(path);
-    old << "previous scan\n";
-  }
+  write(path, "previous scan\n");
   OutputFile out;
   ASSERT_TRUE(out.open(path.string()));
   EXPECT_NE(out.writing_to(), path.string());
@@ -53,10 +51,7 @@ TEST_F(OutputFileTest, ADocumentAppearsWholeAtCommitOnly) {
 
 TEST_F(OutputFileTest, AnAbandonedDocumentLeavesTheOldFileAndNoTemporaryFile) {
   const auto path = dir_ / "scan.json";
-  {
-    std::ofstream old(path);
-    old << "previous scan\n";
-  }
+  write(path, "previous scan\n");
   {
     OutputFile out;
     ASSERT_TRUE(out.open(path.string()));
@@ -87,10 +82,7 @@ TEST_F(OutputFileTest, AStreamIsWrittenInPlaceAsItGoes) {
 TEST_F(OutputFileTest, ASymbolicLinkStaysALinkAndItsFileIsReplaced) {
   const auto file = dir_ / "real.json";
   const auto link = dir_ / "latest.json";
-  {
-    std::ofstream old(file);
-    old << "old\n";
-  }
+  write(file, "old\n");
   fs::create_symlink(file, link);
   ASSERT_TRUE(write_output_file(link.string(), "new\n"));
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
