@@ -483,7 +483,7 @@ PROFILE_B1 = []  # (selection, wall, legacyscan cpu, DC cpu, load)
 
 w("# Performance")
 w("")
-w("Results of one run of `bench/run` (the benchmarks of issue 8) on the machine below. Not part of the test "
+w("Results of one run of `bench/run` (the side-by-side benchmarks) on the machine below. Not part of the test "
   "suite's pass/fail. Reproduce with `bench/run` (see [bench/README.md](../bench/README.md)); raw outputs of this "
   f"run were in `{OUT}` on the machine that ran it.")
 w("")
@@ -987,7 +987,7 @@ if nsz:
     B4.append("")
 
 # ---------------------------------------------------------------- assemble
-w("## Goals of issue 8")
+w("## Goals")
 w("")
 if goals:
     w("| goal | measured | verdict |")
@@ -1097,7 +1097,7 @@ if len(sys.argv) > 2:
             k, v = line.split("=", 1)
             om[k] = v
     try:
-        a = other.index("## Goals of issue 8")
+        a = other.index("## Goals")
         b = other.index("## Findings for the engine and probe owners")
     except ValueError:
         a, b = 0, len(other)

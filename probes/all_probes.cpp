@@ -2,7 +2,7 @@
 // The one explicit list of probes, in the order results are shown. Add a probe here and nowhere else.
 // Each entry is guarded by LEGACYSCAN_PROBE_<NAME>, which CMake defines for every probe folder it builds
 // (all of them unless -DLEGACYSCAN_PROBES limits the build).
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 #ifdef LEGACYSCAN_PROBE_SMB
 #include "probes/smb/smb_probe.hpp"

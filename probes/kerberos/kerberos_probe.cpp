@@ -16,12 +16,12 @@
 #include <random>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/async.hpp"
-#include "legacyscan/net.hpp"
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_crypto.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
-#include "probes/kerberos/kerberos_keytab.hpp"
+#include "legacyscan/engine/async.hpp"
+#include "legacyscan/engine/net.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_crypto.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/kerberos/kerberos_keytab.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/kerberos/kerberos_result.hpp"
 
-#include "probes/kerberos/kerberos_etypes.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan::kerberos {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Kerberos probe's typed result. JSON key names are a contract (issue 4, docs/probes/kerberos.md).
+// The Kerberos probe's typed result. JSON key names are a contract (docs/probes/kerberos.md).
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 
 namespace legacyscan::kerberos {

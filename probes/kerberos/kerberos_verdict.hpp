@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a KDC's answer to a one-etype AS-REQ (without pre-authentication) says about that etype.
-// Pure: a decoded reply in, a verdict out. The rules are issue 4's and PROTOCOL-NOTES.md's:
+// Pure: a decoded reply in, a verdict out. The rules (docs/probes/kerberos.md):
 //   25 PREAUTH_REQUIRED whose METHOD-DATA has PA-ETYPE-INFO2 naming the etype -> accepted
 //   AS-REP whose enc-part uses the etype                                       -> accepted (and AS-REP roastable)
 //   14 ETYPE_NOSUPP                                                           -> rejected
@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "legacyscan/status.hpp"
-#include "probes/kerberos/kerberos_codec.hpp"
+#include "legacyscan/engine/status.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 
 namespace legacyscan::kerberos {
 

@@ -18,9 +18,9 @@
 #include <random>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/net.hpp"
-#include "probes/ldap/ldap_codec.hpp"
-#include "probes/ldap/ldap_ntlm.hpp"
+#include "legacyscan/engine/net.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
+#include "src/proto/ntlm/ntlm_auth.hpp"
 #include "probes/ldap/ldap_result.hpp"
 #include "probes/ldap/ldap_tls.hpp"
 

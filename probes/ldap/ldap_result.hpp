@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The LDAP probe's typed result. JSON key names are a contract with scripts (issue 5, docs/probes/ldap.md).
+// The LDAP probe's typed result. JSON key names are a contract with scripts (docs/probes/ldap.md).
 #pragma once
 
 #include <cstdint>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
-#include "probes/ldap/ldap_codec.hpp"
+#include "legacyscan/engine/probe.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
 
 namespace legacyscan::ldap {
 

@@ -11,7 +11,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "legacyscan/openssl_error.hpp"
+#include "legacyscan/engine/openssl_error.hpp"
 
 namespace legacyscan::ldap {
 

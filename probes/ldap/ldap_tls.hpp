@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "legacyscan/net.hpp"
+#include "legacyscan/engine/net.hpp"
 
 namespace legacyscan::ldap {
 

@@ -4,8 +4,8 @@
 #ifdef LEGACYSCAN_PROBE_TLS
 #include <algorithm>
 
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
 

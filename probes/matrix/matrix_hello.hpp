@@ -9,7 +9,7 @@
 #include <string>
 
 #include "legacyscan/bytes.hpp"
-#include "probes/matrix/profiles.hpp"
+#include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
 

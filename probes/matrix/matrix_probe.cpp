@@ -15,22 +15,22 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/async.hpp"
-#include "legacyscan/net.hpp"
+#include "legacyscan/engine/async.hpp"
+#include "legacyscan/engine/net.hpp"
 #include "legacyscan/strings.hpp"
 #include "probes/matrix/matrix_result.hpp"
-#include "probes/matrix/profiles.hpp"
-#include "probes/smb/smb1_codec.hpp"
-#include "probes/smb/smb2_codec.hpp"
+#include "src/compat/profiles.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
 #include "probes/smb/smb_channel.hpp"
 
 #ifdef LEGACYSCAN_PROBE_KERBEROS
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 #include "probes/matrix/matrix_hello.hpp"
 #include "legacyscan/json_text.hpp"
 #endif

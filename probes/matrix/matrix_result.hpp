@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan::matrix {
 

@@ -15,12 +15,12 @@
 #include <random>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/async.hpp"
-#include "legacyscan/engine.hpp"
-#include "legacyscan/net.hpp"
-#include "probes/netbios/netbios_codec.hpp"
+#include "legacyscan/engine/async.hpp"
+#include "legacyscan/engine/engine.hpp"
+#include "legacyscan/engine/net.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
 #include "probes/netbios/netbios_result.hpp"
-#include "probes/netbios/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_mailslot.hpp"
 
 namespace legacyscan::netbios {
 

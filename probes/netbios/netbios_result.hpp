@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The NetBIOS probe's typed result. JSON key names are a contract with scripts (issue 6, docs/probes/netbios.md).
+// The NetBIOS probe's typed result. JSON key names are a contract with scripts (docs/probes/netbios.md).
 #pragma once
 
 #include <cstdint>
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
-#include "probes/netbios/netlogon_codec.hpp"
+#include "legacyscan/engine/probe.hpp"
+#include "src/proto/netlogon/netlogon_mailslot.hpp"
 
 namespace legacyscan::netbios {
 

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "legacyscan/net.hpp"
-#include "legacyscan/probe.hpp"
-#include "probes/smb/nbss.hpp"
+#include "legacyscan/engine/net.hpp"
+#include "legacyscan/engine/probe.hpp"
+#include "src/proto/nbss/nbss.hpp"
 
 namespace legacyscan::smb {
 

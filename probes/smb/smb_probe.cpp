@@ -16,13 +16,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
 
-#include "legacyscan/async.hpp"
-#include "probes/smb/ntlmssp.hpp"
-#include "probes/smb/smb1_codec.hpp"
-#include "probes/smb/smb2_codec.hpp"
+#include "legacyscan/engine/async.hpp"
+#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
 #include "probes/smb/smb_channel.hpp"
 #include "probes/smb/smb_result.hpp"
-#include "probes/smb/spnego.hpp"
+#include "src/proto/spnego/spnego.hpp"
 
 namespace legacyscan::smb {
 

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan {
 std::unique_ptr<Probe> make_smb_probe();

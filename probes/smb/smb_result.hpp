@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan::smb {
 

@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "legacyscan/openssl_error.hpp"
+#include "legacyscan/engine/openssl_error.hpp"
 
 namespace legacyscan::tls {
 

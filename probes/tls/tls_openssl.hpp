@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/net.hpp"
-#include "legacyscan/probe.hpp"
-#include "probes/tls/tls_starttls.hpp"
+#include "legacyscan/engine/net.hpp"
+#include "legacyscan/engine/probe.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace legacyscan::tls {
 

@@ -14,10 +14,10 @@
 #include <ctime>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/async.hpp"
-#include "legacyscan/net.hpp"
+#include "legacyscan/engine/async.hpp"
+#include "legacyscan/engine/net.hpp"
 #include "probes/tls/tls_certificate.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
 #include "probes/tls/tls_openssl.hpp"
 #include "probes/tls/tls_result.hpp"
 

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
-#include "probes/tls/tls_codec.hpp"
-#include "probes/tls/tls_starttls.hpp"
+#include "legacyscan/engine/probe.hpp"
+#include "src/proto/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace legacyscan {
 std::unique_ptr<Probe> make_tls_probe();

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::tls {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The TLS probe's typed result. JSON key names are a contract (issue 3, docs/probes/tls.md).
+// The TLS probe's typed result. JSON key names are a contract (docs/probes/tls.md).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan::tls {
 

@@ -15,21 +15,19 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/discovery.hpp"
-#include "legacyscan/engine.hpp"
-#include "legacyscan/policy.hpp"
-#include "legacyscan/report.hpp"
+#include "legacyscan/engine/discovery.hpp"
+#include "legacyscan/engine/engine.hpp"
+#include "src/compat/policy.hpp"
+#include "src/report/report.hpp"
 #include "src/cli/options.hpp"
 #include "src/cli/output_file.hpp"
 #include "src/report/render.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
-#include "probes/matrix/profiles.hpp"
-#include "probes/matrix/whatif.hpp"
+#include "src/compat/profiles.hpp"
+#include "src/compat/whatif.hpp"
 #endif
-#ifdef LEGACYSCAN_PASSIVE
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 #include "legacyscan/json_text.hpp"
-#endif
 
 namespace legacyscan::cli {
 
@@ -398,7 +396,6 @@ int run_profiles_command(const std::string& format, const std::string& show) {
 #endif
 }
 
-#ifdef LEGACYSCAN_PASSIVE
 // Writes a passive report in the chosen format to stdout or -o FILE.
 int write_passive(const passive::Report& report, const std::string& format, const std::string& output) {
   std::string text;
@@ -435,11 +432,9 @@ std::optional<passive::Report> load_passive(const std::string& file, std::string
   if (!err.empty()) return std::nullopt;
   return r;
 }
-#endif
 
 int run_pcap_command(const std::vector<std::string>& files, const std::string& interface, const std::string& filter,
                      std::uint64_t count, const std::string& format, const std::string& output) {
-#ifdef LEGACYSCAN_PASSIVE
   if (files.empty() && interface.empty()) return usage_error("pcap: name capture files (or - for standard input), or --interface IF");
   if (!files.empty() && !interface.empty()) return usage_error("pcap: capture files and --interface exclude each other");
   if (!filter.empty() && interface.empty()) return usage_error("pcap: --filter applies to --interface only");
@@ -459,29 +454,19 @@ int run_pcap_command(const std::vector<std::string>& files, const std::string& i
   report.source.inputs = interface.empty() ? files : std::vector<std::string>{"interface:" + interface};
   for (const auto& w : report.source.warnings) std::cerr << "legacyscan: warning: " << w << "\n";
   return write_passive(report, format, output);
-#else
-  (void)files, (void)interface, (void)filter, (void)count, (void)format, (void)output;
-  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
-#endif
 }
 
 int run_events_command(const std::vector<std::string>& files, const std::string& format, const std::string& output) {
-#ifdef LEGACYSCAN_PASSIVE
   passive::Report report;
   for (const auto& f : files) {
     const std::string err = passive::read_events_file(f, report);
     if (!err.empty()) return usage_error("events: " + err);
   }
   return write_passive(report, format, output);
-#else
-  (void)files, (void)format, (void)output;
-  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
-#endif
 }
 
 int run_capture_whatif(const std::string& file, const std::vector<std::string>& disable,
                        const std::vector<std::string>& require, const std::string& format) {
-#ifdef LEGACYSCAN_PASSIVE
   std::string err;
   auto report = load_passive(file, err);
   if (!report) return usage_error("whatif: " + err);
@@ -502,10 +487,6 @@ int run_capture_whatif(const std::string& file, const std::vector<std::string>& 
               << "  " << r.change << ": " << r.verdict << "\n      " << r.evidence << "\n";
   }
   return kExitDone;
-#else
-  (void)file, (void)disable, (void)require, (void)format;
-  return usage_error("this build has no passive mode (needs the smb, tls, kerberos, ldap and netbios probes)");
-#endif
 }
 
 int run_whatif_command(const std::string& file, const std::vector<std::string>& disable,

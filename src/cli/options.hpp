@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "legacyscan/engine.hpp"
+#include "legacyscan/engine/engine.hpp"
 
 namespace legacyscan::cli {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "legacyscan/async.hpp"
+#include "legacyscan/engine/async.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "legacyscan/discovery.hpp"
+#include "legacyscan/engine/discovery.hpp"
 
 #include <ares.h>
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "legacyscan/engine.hpp"
+#include "legacyscan/engine/engine.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +10,7 @@
 #include <ctime>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/net.hpp"
+#include "legacyscan/engine/net.hpp"
 
 namespace legacyscan {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "legacyscan/net.hpp"
+#include "legacyscan/engine/net.hpp"
 
 #include <algorithm>
 
@@ -10,8 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "legacyscan/engine.hpp"
-#include "legacyscan/probe.hpp"
+#include "legacyscan/engine/engine.hpp"
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan {
 

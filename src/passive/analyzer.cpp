@@ -5,21 +5,21 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "legacyscan/passive/codecs.hpp"
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/codecs.hpp"
+#include "src/passive/passive.hpp"
 #include "legacyscan/strings.hpp"
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
-#include "probes/ldap/ldap_codec.hpp"
-#include "probes/netbios/netbios_codec.hpp"
-#include "probes/netbios/netlogon_codec.hpp"
-#include "probes/smb/nbss.hpp"
-#include "probes/smb/ntlmssp.hpp"
-#include "probes/smb/smb1_codec.hpp"
-#include "probes/smb/smb2_codec.hpp"
-#include "probes/smb/spnego.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
+#include "src/proto/netlogon/netlogon_mailslot.hpp"
+#include "src/proto/nbss/nbss.hpp"
+#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
+#include "src/proto/spnego/spnego.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::passive {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Request-side decoders for passive mode (see include/legacyscan/passive/codecs.hpp).
-#include "legacyscan/passive/codecs.hpp"
+// Request-side decoders for passive mode (see src/passive/codecs.hpp).
+#include "src/passive/codecs.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "legacyscan/ber.hpp"
+#include "src/proto/ber/ber.hpp"
 
 namespace legacyscan::passive {
 

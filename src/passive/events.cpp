@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "legacyscan/passive/passive.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
+#include "src/passive/passive.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "legacyscan/json_text.hpp"
 
 namespace legacyscan::passive {

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
 

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <sstream>
 
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
 

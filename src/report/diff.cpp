@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "legacyscan/report.hpp"
+#include "src/report/report.hpp"
 #include "legacyscan/json_text.hpp"
 
 namespace legacyscan {

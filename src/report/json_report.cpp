@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
-#include "legacyscan/report.hpp"
+#include "src/report/report.hpp"
 
 namespace legacyscan {
 
@@ -47,34 +47,6 @@ void sort_hosts(std::vector<HostResult>& hosts) {
   std::stable_sort(hosts.begin(), hosts.end(), [](const HostResult& a, const HostResult& b) {
     return std::tie(a.order, a.sub_order) < std::tie(b.order, b.sub_order);
   });
-}
-
-json BareResult::to_json() const {
-  json j{{"status", legacyscan::to_string(status)}};
-  if (!reason.empty()) j["reason"] = reason;
-  return j;
-}
-
-void BareResult::table_rows(std::vector<TableRow>& out) const {
-  out.push_back({"", "probe", std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
-                 status == Status::ok ? Verdict::info : Verdict::failure});
-}
-
-std::optional<std::string> ScanSettings::option(const std::string& flag) const {
-  auto it = probe_options.find(flag);
-  if (it == probe_options.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
-std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::info: return "info";
-    case Verdict::good: return "good";
-    case Verdict::warn: return "warn";
-    case Verdict::bad: return "bad";
-    case Verdict::failure: return "failed";
-  }
-  return "info";
 }
 
 }  // namespace legacyscan

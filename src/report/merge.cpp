@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
-#include "legacyscan/report.hpp"
+#include "src/report/report.hpp"
 #include "legacyscan/json_text.hpp"
 
 namespace legacyscan {

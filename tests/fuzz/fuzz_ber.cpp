@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "legacyscan/ber.hpp"
+#include "src/proto/ber/ber.hpp"
 
 namespace {
 

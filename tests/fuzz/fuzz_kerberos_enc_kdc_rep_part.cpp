@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_crypto.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_crypto.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;

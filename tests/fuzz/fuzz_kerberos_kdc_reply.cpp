@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "probes/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

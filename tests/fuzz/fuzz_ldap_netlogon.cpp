@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/ldap/ldap_codec.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
 
 namespace {
 

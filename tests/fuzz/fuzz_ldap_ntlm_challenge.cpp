@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/ldap/ldap_ntlm.hpp"
+#include "src/proto/ntlm/ntlm_auth.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/netbios/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_mailslot.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const legacyscan::ByteView input(data, size);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/netbios/netbios_codec.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const legacyscan::ByteView input(data, size);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "legacyscan/json_text.hpp"
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan::passive;

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "legacyscan/passive/codecs.hpp"
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/codecs.hpp"
+#include "src/passive/passive.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan::passive;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "legacyscan/passive/codecs.hpp"
+#include "src/passive/codecs.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan::passive;

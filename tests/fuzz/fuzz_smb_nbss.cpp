@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/nbss.hpp"
+#include "src/proto/nbss/nbss.hpp"
 
 namespace {
 void check(bool ok) {

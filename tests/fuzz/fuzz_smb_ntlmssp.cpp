@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlmssp.hpp"
 
 namespace {
 void check(bool ok) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/smb1_codec.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
 
 namespace {
 void check(bool ok) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/smb1_codec.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/smb2_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/smb2_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/smb/spnego.hpp"
+#include "src/proto/spnego/spnego.hpp"
 
 namespace {
 void check(bool ok) {

@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "probes/tls/tls_certificate.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace {
 void check(bool ok) {

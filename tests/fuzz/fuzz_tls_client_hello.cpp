@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace {
 void check(bool ok) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace {
 void check(bool ok) {

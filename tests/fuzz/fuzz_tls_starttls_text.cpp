@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "probes/tls/tls_starttls.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace {
 void check(bool ok) {

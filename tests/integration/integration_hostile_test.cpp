@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Hostile input end to end (issue #9): the project's hostile server (tests/hostile/hostile_server.py, lab
+// Hostile input end to end (docs/hostile.md): the project's hostile server (tests/hostile/hostile_server.py, lab
 // scenario "hostile", namespace ls-hostile) speaks every protocol wrongly, one behaviour per address.
 // Every behaviour must end with the status its manifest names and a reason, within the deadline, with
 // bounded memory; a scan of hostile, dead and real hosts together must report every host, the real one

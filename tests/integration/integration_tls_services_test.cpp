@@ -18,7 +18,7 @@
 
 #include "lab_support.hpp"
 #include "tests/integration/tls_support.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
 
 namespace legacyscan::testing {
 namespace {

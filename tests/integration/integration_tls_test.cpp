@@ -17,7 +17,7 @@
 
 #include "lab_support.hpp"
 #include "tests/integration/tls_support.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -34,7 +34,7 @@ const std::string kPfsOnly = "ECDHE+aRSA:DHE+aRSA";
 const std::string kRsaKex = "kRSA:!PSK";
 const std::string kPfsGroups = "x25519:secp384r1";
 // OpenJDK's JSSE serves SSL 3.0, export, DES and NULL suites once the disabled-algorithm lists are
-// emptied (docs/PROTOCOL-NOTES): the only Debian server for those. Written to the temp dir at test time.
+// emptied (docs/lab.md): the only Debian server for those. Written to the temp dir at test time.
 const char* kJsseServer = R"(import javax.net.ssl.*;
 import java.io.*;
 import java.net.*;

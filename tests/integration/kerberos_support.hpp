@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the Kerberos integration tests share: the etype names of issue 4's JSON contract.
+// What the Kerberos integration tests share: the etype names of the JSON contract (docs/probes/kerberos.md).
 #pragma once
 
 #include <string>

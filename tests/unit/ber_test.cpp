@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-#include "legacyscan/ber.hpp"
+#include "src/proto/ber/ber.hpp"
 
 namespace legacyscan::ber {
 namespace {

@@ -4,7 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include "legacyscan/engine.hpp"
+#include "legacyscan/engine/engine.hpp"
 
 namespace legacyscan {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "legacyscan/ber.hpp"
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
+#include "src/proto/ber/ber.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 
 namespace legacyscan::kerberos {

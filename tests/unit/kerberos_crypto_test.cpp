@@ -3,9 +3,9 @@
 // A.5), RC4 and the NT hash, and a real AS-REP from the lab's legacy KDC decrypted with the lab password.
 #include <gtest/gtest.h>
 
-#include "legacyscan/ber.hpp"
-#include "probes/kerberos/kerberos_codec.hpp"
-#include "probes/kerberos/kerberos_crypto.hpp"
+#include "src/proto/ber/ber.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_crypto.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 
 namespace legacyscan::kerberos {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The keytab decoder (probes/kerberos/kerberos_keytab.cpp) on keytabs written by MIT ktutil and by
+// The keytab decoder (src/proto/kerberos/kerberos_keytab.cpp) on keytabs written by MIT ktutil and by
 // kadmin.local ktadd (tests/data/kerberos/README.md), and on damaged ones.
-#include "probes/kerberos/kerberos_keytab.hpp"
+#include "src/proto/kerberos/kerberos_keytab.hpp"
 
 #include <gtest/gtest.h>
 
-#include "probes/kerberos/kerberos_crypto.hpp"
+#include "src/proto/kerberos/kerberos_crypto.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 
 namespace legacyscan::kerberos {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "probes/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 

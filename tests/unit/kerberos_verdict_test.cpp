@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Verdicts from real KDC answers (lab captures) and from the shapes other KDCs send (MIT's FAST-only
-// 25, Samba's empty ETYPE-INFO2 for a DES-only account), plus the result's JSON contract (issue 4).
+// 25, Samba's empty ETYPE-INFO2 for a DES-only account), plus the result's JSON contract (docs/probes/kerberos.md).
 #include <gtest/gtest.h>
 
-#include "legacyscan/ber.hpp"
-#include "probes/kerberos/kerberos_etypes.hpp"
+#include "src/proto/ber/ber.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 #include "tests/unit/kerberos_test_support.hpp"

@@ -3,7 +3,7 @@
 // traffic captured with `scripts/lab capture`), every truncation of every real reply, and TCP framing.
 #include <gtest/gtest.h>
 
-#include "probes/ldap/ldap_codec.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
 #include "tests/unit/ldap_test_support.hpp"
 
 namespace legacyscan::ldap {

@@ -3,7 +3,7 @@
 // Samba 4.17), every NtVersion variant, every truncation, RFC 1035 4.1.4 compression and hostile names.
 #include <gtest/gtest.h>
 
-#include "probes/ldap/ldap_codec.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
 #include "tests/unit/ldap_test_support.hpp"
 
 namespace legacyscan::ldap {

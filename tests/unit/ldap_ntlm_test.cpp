@@ -4,8 +4,8 @@
 // Seal are required."), and the answers decoded, including every truncation.
 #include <gtest/gtest.h>
 
-#include "probes/ldap/ldap_codec.hpp"
-#include "probes/ldap/ldap_ntlm.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
+#include "src/proto/ntlm/ntlm_auth.hpp"
 #include "tests/unit/ldap_test_support.hpp"
 
 namespace legacyscan::ldap {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The LDAP result's JSON keys are a contract (issue 5, docs/probes/ldap.md): a result built from the
+// The LDAP result's JSON keys are a contract (docs/probes/ldap.md): a result built from the
 // legacy DC's golden V5EX answer renders every promised key, and the table has the posture rows.
 #include <gtest/gtest.h>
 

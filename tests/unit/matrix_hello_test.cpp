@@ -2,12 +2,12 @@
 // The ClientHellos the matrix sends for each profile's TLS stacks, read back with the passive mode's
 // ClientHello decoders (written independently, for captures of real clients): what the server sees
 // is what the profile says.
-#if defined(LEGACYSCAN_PROBE_TLS) && defined(LEGACYSCAN_PASSIVE)
+#ifdef LEGACYSCAN_PROBE_MATRIX
 #include <gtest/gtest.h>
 
-#include "legacyscan/passive/codecs.hpp"
+#include "src/passive/codecs.hpp"
 #include "probes/matrix/matrix_hello.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
 
 namespace legacyscan::matrix {
 namespace {

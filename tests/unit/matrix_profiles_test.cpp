@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "probes/matrix/matrix_result.hpp"
-#include "probes/matrix/profiles.hpp"
+#include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
 namespace {
@@ -14,7 +14,7 @@ using nlohmann::json;
 
 TEST(MatrixProfiles, EveryFileOnDiskIsEmbeddedAndParses) {
   std::size_t on_disk = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(LEGACYSCAN_SOURCE_DIR) + "/probes/matrix/profiles"))
+  for (const auto& e : std::filesystem::directory_iterator(std::string(LEGACYSCAN_SOURCE_DIR) + "/src/compat/profiles"))
     if (e.path().extension() == ".json") {
       ++on_disk;
       std::ifstream f(e.path());

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "probes/smb/nbss.hpp"
+#include "src/proto/nbss/nbss.hpp"
 #include "tests/unit/smb_golden.hpp"
 
 namespace legacyscan::smb {

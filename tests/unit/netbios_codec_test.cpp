@@ -3,7 +3,7 @@
 // packets captured from the lab's Samba 4.17 DCs.
 #include <gtest/gtest.h>
 
-#include "probes/netbios/netbios_codec.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
 #include "tests/unit/netbios_test_support.hpp"
 
 namespace legacyscan::netbios {

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "probes/netbios/netbios_codec.hpp"
-#include "probes/netbios/netlogon_codec.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
+#include "src/proto/netlogon/netlogon_mailslot.hpp"
 #include "tests/unit/netbios_test_support.hpp"
 
 namespace legacyscan::netbios {

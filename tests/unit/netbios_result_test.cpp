@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The NetBIOS result's JSON keys are a contract (issue 6): check them on a result built from real replies.
+// The NetBIOS result's JSON keys are a contract (docs/probes/netbios.md): check them on a result built from real replies.
 #include <gtest/gtest.h>
 
-#include "probes/netbios/netbios_codec.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
 #include "probes/netbios/netbios_result.hpp"
 #include "tests/unit/netbios_test_support.hpp"
 

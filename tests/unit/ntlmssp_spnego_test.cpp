@@ -7,10 +7,10 @@
 #include <fstream>
 #include <string>
 
-#include "probes/smb/ntlmssp.hpp"
-#include "probes/smb/smb1_codec.hpp"
-#include "probes/smb/smb2_codec.hpp"
-#include "probes/smb/spnego.hpp"
+#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
+#include "src/proto/spnego/spnego.hpp"
 #include "tests/unit/smb_golden.hpp"
 
 namespace legacyscan::smb {

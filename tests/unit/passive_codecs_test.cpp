@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "legacyscan/passive/codecs.hpp"
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/codecs.hpp"
+#include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
 namespace {

@@ -4,7 +4,7 @@
 // templates Microsoft documents (see docs/passive.md for the sources).
 #include <gtest/gtest.h>
 
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
 namespace {

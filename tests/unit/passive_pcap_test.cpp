@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "legacyscan/passive/passive.hpp"
+#include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
 namespace {

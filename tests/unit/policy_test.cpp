@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
-#include "legacyscan/policy.hpp"
+#include "src/compat/policy.hpp"
 
 namespace legacyscan {
 namespace {

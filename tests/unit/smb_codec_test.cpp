@@ -11,8 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include "probes/smb/smb1_codec.hpp"
-#include "probes/smb/smb2_codec.hpp"
+#include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb2/smb2_codec.hpp"
 #include "tests/unit/smb_golden.hpp"
 
 namespace legacyscan::smb {

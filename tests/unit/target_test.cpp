@@ -3,7 +3,7 @@
 
 #include <fstream>
 
-#include "legacyscan/target.hpp"
+#include "legacyscan/engine/target.hpp"
 
 namespace legacyscan {
 namespace {

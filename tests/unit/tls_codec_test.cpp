@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "probes/tls/tls_certificate.hpp"
-#include "probes/tls/tls_cipher_suites.hpp"
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::tls {
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The JSON key names of the TLS result are a contract (issue 3): check them on a typed result.
+// The JSON key names of the TLS result are a contract (docs/probes/tls.md): check them on a typed result.
 #include <gtest/gtest.h>
 
-#include "probes/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 #include "probes/tls/tls_result.hpp"
 
 namespace legacyscan::tls {

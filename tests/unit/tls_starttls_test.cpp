@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "probes/tls/tls_starttls.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace legacyscan::tls {
 namespace {

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "src/compat/profiles.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+namespace legacyscan::matrix {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kSmb2Dialects{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
+const std::vector<std::string> kTlsVersions{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
+const std::vector<std::string> kCiphers{"AES-128-CCM", "AES-128-GCM", "AES-256-CCM", "AES-256-GCM"};
+
+struct Bad {
+  std::string what;
+};
+
+const json& field(const json& obj, const char* key, const std::string& where) {
+  if (!obj.is_object() || !obj.contains(key)) throw Bad{where + ": missing \"" + key + "\""};
+  return obj.at(key);
+}
+
+std::string str(const json& obj, const char* key, const std::string& where) {
+  const auto& v = field(obj, key, where);
+  if (!v.is_string() || v.get<std::string>().empty()) throw Bad{where + "." + key + ": must be a non-empty string"};
+  return v.get<std::string>();
+}
+
+std::vector<std::string> strings(const json& obj, const char* key, const std::string& where,
+                                 const std::vector<std::string>* allowed = nullptr) {
+  const auto& v = field(obj, key, where);
+  if (!v.is_array()) throw Bad{where + "." + key + ": must be an array"};
+  std::vector<std::string> out;
+  for (const auto& e : v) {
+    if (!e.is_string()) throw Bad{where + "." + key + ": entries must be strings"};
+    auto s = e.get<std::string>();
+    if (allowed && std::find(allowed->begin(), allowed->end(), s) == allowed->end())
+      throw Bad{where + "." + key + ": unknown value \"" + s + "\""};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+bool boolean(const json& obj, const char* key, const std::string& where, bool fallback) {
+  if (!obj.contains(key)) return fallback;
+  if (!obj.at(key).is_boolean()) throw Bad{where + "." + key + ": must be true or false"};
+  return obj.at(key).get<bool>();
+}
+
+}  // namespace
+
+Decoded<ClientProfile> parse_profile(const json& doc) {
+  ClientProfile p;
+  try {
+    p.id = str(doc, "id", "profile");
+    const std::string at = "profile " + p.id;
+    for (char c : p.id)
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+            c == '.'))
+        throw Bad{at + ": id must be lower-case letters, digits, '-' and '.'"};
+    p.name = str(doc, "name", at);
+    p.family = str(doc, "family", at);
+    static const std::vector<std::string> kProtocols{"smb", "kerberos", "tls", "ldap", "netbios"};
+    p.protocols = strings(doc, "protocols", at, &kProtocols);
+    if (p.protocols.empty()) throw Bad{at + ": names no protocol"};
+    for (const auto& proto : p.protocols)
+      if (!doc.contains(proto)) throw Bad{at + ": lists protocol " + proto + " but has no \"" + proto + "\" section"};
+    for (const auto& proto : kProtocols)
+      if (doc.contains(proto) && std::find(p.protocols.begin(), p.protocols.end(), proto) == p.protocols.end())
+        throw Bad{at + ": has a \"" + proto + "\" section but does not list it in protocols"};
+    if (doc.contains("smb")) {
+      const auto& s = doc.at("smb");
+      SmbOffer o;
+      o.smb1_dialects = strings(s, "smb1_dialects", at + ".smb");
+      o.smb2_dialects = strings(s, "smb2_dialects", at + ".smb", &kSmb2Dialects);
+      o.signing = str(s, "signing", at + ".smb");
+      if (o.signing != "disabled" && o.signing != "enabled" && o.signing != "required")
+        throw Bad{at + ".smb.signing: disabled, enabled or required"};
+      o.multiprotocol_negotiate = boolean(s, "multiprotocol_negotiate", at + ".smb", false);
+      if (s.contains("encryption_ciphers")) o.encryption_ciphers = strings(s, "encryption_ciphers", at + ".smb", &kCiphers);
+      o.source = str(s, "source", at + ".smb");
+      if (o.smb1_dialects.empty() && o.smb2_dialects.empty()) throw Bad{at + ".smb: offers no dialect"};
+      if (!o.smb2_dialects.empty() && !o.smb1_dialects.empty() && !o.multiprotocol_negotiate)
+        throw Bad{at + ".smb: SMB1 and SMB2 dialects need multiprotocol_negotiate"};
+      p.smb = std::move(o);
+    }
+    if (doc.contains("kerberos")) {
+      const auto& k = doc.at("kerberos");
+      KerberosOffer o;
+      const auto& e = field(k, "etypes", at + ".kerberos");
+      if (!e.is_array() || e.empty()) throw Bad{at + ".kerberos.etypes: a non-empty array of numbers"};
+      for (const auto& n : e) {
+        if (!n.is_number_integer()) throw Bad{at + ".kerberos.etypes: numbers only"};
+        o.etypes.push_back(n.get<std::int32_t>());
+      }
+      o.starts_on = str(k, "starts_on", at + ".kerberos");
+      if (o.starts_on != "udp" && o.starts_on != "tcp") throw Bad{at + ".kerberos.starts_on: udp or tcp"};
+      o.source = str(k, "source", at + ".kerberos");
+      p.kerberos = std::move(o);
+    }
+    if (doc.contains("tls")) {
+      const auto& t = doc.at("tls");
+      if (!t.is_array() || t.empty()) throw Bad{at + ".tls: a non-empty array of TLS stacks"};
+      for (const auto& st : t) {
+        TlsStack s;
+        s.stack = str(st, "stack", at + ".tls");
+        const std::string w = at + ".tls[" + s.stack + "]";
+        s.versions = strings(st, "versions", w, &kTlsVersions);
+        if (s.versions.empty()) throw Bad{w + ".versions: empty"};
+        for (const auto& hex : strings(st, "cipher_suites", w)) {
+          unsigned v = 0;
+          auto [ptr, ec] = std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
+          if (!hex.starts_with("0x") || ec != std::errc() || ptr != hex.data() + hex.size() || v > 0xffff)
+            throw Bad{w + ".cipher_suites: \"" + hex + "\" is not 0xHHHH"};
+          s.cipher_suites.push_back(static_cast<std::uint16_t>(v));
+        }
+        if (s.cipher_suites.empty()) throw Bad{w + ".cipher_suites: empty"};
+        if (st.contains("groups")) s.groups = strings(st, "groups", w);
+        s.sslv2_hello = boolean(st, "sslv2_hello", w, false);
+        if (st.contains("ssl2_cipher_kinds")) {
+          for (const auto& hex : strings(st, "ssl2_cipher_kinds", w)) {
+            unsigned v = 0;
+            auto [ptr, ec] = std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
+            if (!hex.starts_with("0x") || hex.size() != 8 || ec != std::errc() || ptr != hex.data() + hex.size())
+              throw Bad{w + ".ssl2_cipher_kinds: \"" + hex + "\" is not 0xHHHHHH"};
+            s.ssl2_cipher_kinds.push_back(v);
+          }
+        }
+        const bool ssl2 = std::find(s.versions.begin(), s.versions.end(), "ssl2") != s.versions.end();
+        if (ssl2 && !s.sslv2_hello) throw Bad{w + ": a client that speaks SSL 2.0 sends an SSL 2.0-format hello (sslv2_hello)"};
+        if (ssl2 != !s.ssl2_cipher_kinds.empty())
+          throw Bad{w + ": ssl2_cipher_kinds go with version ssl2, and ssl2 needs them"};
+        s.source = str(st, "source", w);
+        p.tls.push_back(std::move(s));
+      }
+    }
+    if (doc.contains("ldap")) {
+      const auto& l = doc.at("ldap");
+      p.ldap = LdapUse{boolean(l, "ldap_ping", at + ".ldap", false), boolean(l, "cleartext_bind", at + ".ldap", false),
+                       str(l, "source", at + ".ldap")};
+    }
+    if (doc.contains("netbios")) {
+      const auto& n = doc.at("netbios");
+      p.netbios = NetbiosUse{boolean(n, "sam_logon", at + ".netbios", false), str(n, "source", at + ".netbios")};
+    }
+  } catch (const Bad& b) {
+    return Decoded<ClientProfile>::fail(b.what);
+  } catch (const json::exception& e) {
+    return Decoded<ClientProfile>::fail(std::string("profile: ") + e.what());
+  }
+  p.raw = doc;
+  return Decoded<ClientProfile>::ok(std::move(p));
+}
+
+const std::vector<ClientProfile>& all_profiles() {
+  static const std::vector<ClientProfile> profiles = [] {
+    std::vector<ClientProfile> v;
+    for (const auto& [file, text] : embedded_profile_files()) {
+      auto parsed = parse_profile(json::parse(text));
+      if (!parsed) throw std::runtime_error("embedded profile " + file + ": " + parsed.error);
+      v.push_back(std::move(*parsed.value));
+    }
+    return v;
+  }();
+  return profiles;
+}
+
+const ClientProfile* find_profile(std::string_view id) {
+  for (const auto& p : all_profiles())
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+}  // namespace legacyscan::matrix

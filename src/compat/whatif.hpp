@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// `legacyscan whatif`: the matrix of a saved scan as it would be after a hardening change.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probes/matrix/matrix_result.hpp"
+#include "src/compat/profiles.hpp"
+
+namespace legacyscan::matrix {
+
+struct WhatIf {
+  std::vector<std::string> disable;  // smb1, rc4, des, tls1.0, ...
+  std::vector<std::string> require;  // smb-signing, ldap-signing
+};
+
+struct WhatIfRow {
+  std::string profile;
+  std::string name;
+  CellVerdict verdict = CellVerdict::unknown;
+  std::string reason;
+  std::string before;  // the saved matrix verdict, when the scan had one
+};
+
+const std::vector<std::string>& whatif_disable_names();
+const std::vector<std::string>& whatif_require_names();
+std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, const std::vector<std::string>& require,
+                                   std::string& error);
+
+// One row per profile for one host object of a saved scan.
+std::vector<WhatIfRow> whatif_host(const nlohmann::json& host, const WhatIf& w);
+
+nlohmann::json whatif_to_json(const std::vector<std::pair<nlohmann::json, std::vector<WhatIfRow>>>& hosts,
+                              const WhatIf& w);
+
+}  // namespace legacyscan::matrix

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// Renderings of typed results: JSON document, JSON lines, and the human table.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "legacyscan/engine/engine.hpp"
+
+namespace legacyscan {
+
+inline constexpr int kSchemaVersion = 1;
+
+nlohmann::json host_to_json(const HostResult& host);
+nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
+
+struct TableStyle {
+  bool colour = false;
+  bool header = true;        // the "Host ..." line
+  bool matrix_rows = true;   // false when the client matrix is rendered above the probe rows
+};
+void render_host_header(std::ostream& out, const HostResult& host, const TableStyle& style);
+void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style);
+void render_summary_line(std::ostream& out, const ScanSummary& summary, const TableStyle& style);
+
+// Joins the results of several runs (shards): each part is a JSON document or JSON lines, given as
+// (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped.
+std::optional<nlohmann::json> merge_results(const std::vector<std::pair<std::string, std::string>>& parts,
+                                            std::string& error);
+
+// What changed between two scans (documents with "hosts"), per host (target and address): every compared
+// fact that differs, and the clients whose matrix verdict newly fails or newly works.
+nlohmann::json diff_results(const nlohmann::json& before, const nlohmann::json& after);
+
+// Sorts hosts into input order (targets as given, then the addresses of a name).
+void sort_hosts(std::vector<HostResult>& hosts);
+
+}  // namespace legacyscan
