@@ -3,7 +3,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include "legacyscan/json_text.hpp"
+#include "legacyscan/strings.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan {
 
@@ -13,6 +14,14 @@ namespace {
 
 const std::vector<std::string> kSmbDialects{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 const std::vector<std::string> kTlsVersions{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
+
+std::vector<std::string> string_list(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (const auto& v : j)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
 
 int index_of(const std::vector<std::string>& v, const std::string& s) {
   auto it = std::find(v.begin(), v.end(), s);
@@ -74,7 +83,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       const bool smb1 = p.contains("smb1") && p["smb1"].value("enabled", false);
       if (rule.key == "smb1") {
         if (smb1 != (rule.value == "on"))
-          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + json_text(p["smb1"]["dialects"]) + ")" : "disabled"));
+          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + join(string_list(p["smb1"]["dialects"])) + ")" : "disabled"));
       } else if (rule.key == "smb.signing") {
         if (p.contains("smb2") && p["smb2"].contains("details"))
           for (const auto& [dialect, d] : p["smb2"]["details"].items())
@@ -116,21 +125,47 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     return finish("every TLS endpoint complies");
   }
 
-  if (rule.key.starts_with("kerberos.")) {
+  if (rule.key == "kerberos") {
     const json* krb = probe_of(host, "kerberos", why);
     if (!krb) return r.evidence = why, r;
-    std::vector<std::string> etypes;
-    const auto what = rule.key.substr(9);
-    if (what == "rc4") etypes = {"rc4-hmac", "rc4-hmac-exp"};
-    else if (what == "des") etypes = {"des-cbc-crc", "des-cbc-md5"};
-    else etypes = {what};
-    for (const auto& e : etypes)
-      for (const char* mode : {"etypes", "etypes_with_aes"})
-        if (krb->contains(mode) && krb->at(mode).value(e, "") == "accepted")
-          bad.push_back(e + " accepted" + (std::string(mode) == "etypes" ? "" : " (with an AES companion)"));
-    std::sort(bad.begin(), bad.end());
-    bad.erase(std::unique(bad.begin(), bad.end()), bad.end());
-    return finish("KDC refuses " + what);
+    // Only an answer to the one-etype request decides: accepted (alone or beside AES) breaks the
+    // rule, rejected or no-key keeps it; anything else (no answer, an unexpected error) cannot pass.
+    std::vector<std::string> tested, untested, undecided;
+    for (const auto e : rule.etypes) {
+      const auto* info = kerberos::find_etype(e);
+      if (!info || !info->enumerated) {
+        untested.push_back(kerberos::etype_name(e));
+        continue;
+      }
+      const std::string name(info->name);
+      tested.push_back(name);
+      auto verdict = [&](const char* mode) {
+        return krb->contains(mode) && krb->at(mode).contains(name) && krb->at(mode).at(name).is_string()
+                   ? krb->at(mode).at(name).get<std::string>()
+                   : std::string("not tested");
+      };
+      const auto alone = verdict("etypes");
+      const auto with_aes = verdict("etypes_with_aes");
+      if (alone == "accepted") bad.push_back(name + " accepted");
+      else if (with_aes == "accepted") bad.push_back(name + " accepted (with an AES companion)");
+      else if (alone != "rejected" && alone != "no-key") undecided.push_back(name + " " + alone);
+    }
+    if (tested.empty())
+      return r.evidence = "the kerberos probe does not test " + join(untested) + ": cannot check", r;
+    if (bad.empty() && !undecided.empty())
+      return r.evidence = "the KDC's answer did not decide (" + join(undecided) + "): cannot check", r;
+    std::string ok = "KDC refuses " + join(tested);
+    if (!untested.empty()) ok += " (not tested: " + join(untested) + ")";
+    return finish(ok);
+  }
+
+  if (rule.key == "ldap.signing") {
+    const json* ldap = probe_of(host, "ldap", why);
+    if (!ldap) return r.evidence = why, r;
+    const auto& s = ldap->contains("signing_required") ? ldap->at("signing_required") : json();
+    if (!s.is_boolean()) return r.evidence = "the ldap probe could not tell whether signing is required: cannot check", r;
+    if (!s.get<bool>()) bad.push_back("an unsigned SASL bind on 389 is accepted (signing not required)");
+    return finish("LDAP signing required (unsigned SASL bind refused)");
   }
 
   if (rule.key == "ldap.cleartext-bind") {
@@ -210,8 +245,10 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"tls.pfs=required", "every accepted suite of every TLS endpoint has forward secrecy"},
       {"kerberos.rc4=off", "the KDC refuses rc4-hmac and rc4-hmac-exp (alone and with AES)"},
       {"kerberos.des=off", "the KDC refuses des-cbc-crc and des-cbc-md5"},
-      {"kerberos.ETYPE=off", "the KDC refuses that etype (e.g. kerberos.des3-cbc-sha1=off)"},
+      {"kerberos.ETYPE=off",
+       "the KDC refuses that etype or family: a name, an MIT alias or a number (des3, aes, arcfour-hmac, 23)"},
       {"ldap.cleartext-bind=off", "a cleartext simple bind on 389 gets strongerAuthRequired"},
+      {"ldap.signing=required", "an unsigned SASL bind on 389 gets strongerAuthRequired"},
       {"netbios.samlogon=off", "the DC does not answer the NETLOGON mailslot SAM LOGON"},
       {"client:PROFILE=broken|works|degraded|fails", "the matrix verdict of that client profile"},
   };
@@ -224,7 +261,10 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
     error = "policy rule '" + std::string(text) + "' is not KEY=VALUE (see README 'Policy rules')";
     return std::nullopt;
   }
-  PolicyRule r{std::string(text), std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+  PolicyRule r;
+  r.text = std::string(text);
+  r.key = std::string(text.substr(0, eq));
+  r.value = std::string(text.substr(eq + 1));
   auto need = [&](std::initializer_list<const char*> values) {
     for (const char* v : values)
       if (r.value == v) return true;
@@ -237,8 +277,19 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
   else if (r.key == "smb.signing" || r.key == "tls.pfs") ok = need({"required"});
   else if (r.key == "smb.min") ok = need({"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"});
   else if (r.key == "tls.min") ok = need({"1.0", "1.1", "1.2", "1.3"});
-  else if (r.key.starts_with("kerberos.") && r.key.size() > 9) ok = need({"off"});
-  else if (r.key == "ldap.cleartext-bind" || r.key == "netbios.samlogon") ok = need({"off"});
+  else if (r.key.starts_with("kerberos.")) {
+    // One closed list of etype names (src/proto/kerberos/kerberos_etypes), so a misspelt etype is a
+    // usage error before any traffic instead of a rule that passes because nothing matched it.
+    r.etype_name = r.key.substr(9);
+    r.etypes = kerberos::etypes_named(r.etype_name);
+    r.key = "kerberos";
+    if (r.etypes.empty())
+      error = "policy rule '" + r.text + "': unknown Kerberos etype '" + r.etype_name +
+              "' (known: " + join(kerberos::etype_names_accepted()) + ", or an etype number)";
+    else
+      ok = need({"off"});
+  } else if (r.key == "ldap.cleartext-bind" || r.key == "netbios.samlogon") ok = need({"off"});
+  else if (r.key == "ldap.signing") ok = need({"required"});
   else if (r.key.starts_with("client:") && r.key.size() > 7) ok = need({"broken", "works", "degraded", "fails", "unknown"});
   else error = "unknown policy rule '" + r.text + "' (see README 'Policy rules')";
   if (!ok) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "legacyscan/strings.hpp"
+#include "src/compat/hardening.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan::matrix {
@@ -15,10 +16,6 @@ namespace legacyscan::matrix {
 using nlohmann::json;
 
 namespace {
-
-const std::vector<std::string> kDisableable{"smb1", "smb2.0.2", "smb2.1", "rc4", "des", "ssl3", "tls1.0", "tls1.1",
-                                            "netbios", "cldap"};
-const std::vector<std::string> kRequirable{"smb-signing", "ldap-signing"};
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
@@ -119,26 +116,26 @@ Cellish tls_after(const TlsStack& client, const json& endpoint, const WhatIf& w)
 
 }  // namespace
 
-const std::vector<std::string>& whatif_disable_names() { return kDisableable; }
-const std::vector<std::string>& whatif_require_names() { return kRequirable; }
-
 std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, const std::vector<std::string>& require,
                                    std::string& error) {
   WhatIf w;
-  for (const auto& d : disable) {
-    if (!has(kDisableable, d)) {
-      error = "--disable " + d + ": unknown (use " + join(kDisableable) + ")";
-      return std::nullopt;
+  // The terms of the one hardening vocabulary that a what-if over a scan can play, stored as the
+  // vocabulary spells them (the user may write them in any case).
+  auto take = [&](const std::vector<std::string>& given, compat::TermKind kind, const char* option,
+                  std::vector<std::string>& into) {
+    for (const auto& d : given) {
+      const auto* term = compat::find_hardening_term(d, kind);
+      if (!term || !term->scan_whatif) {
+        error = std::string(option) + " " + d + ": unknown (use " + compat::hardening_term_list(kind, false) + ")";
+        return false;
+      }
+      into.emplace_back(term->id);
     }
-    w.disable.push_back(d);
-  }
-  for (const auto& r : require) {
-    if (!has(kRequirable, r)) {
-      error = "--require " + r + ": unknown (use " + join(kRequirable) + ")";
-      return std::nullopt;
-    }
-    w.require.push_back(r);
-  }
+    return true;
+  };
+  if (!take(disable, compat::TermKind::disable, "--disable", w.disable) ||
+      !take(require, compat::TermKind::require, "--require", w.require))
+    return std::nullopt;
   if (w.disable.empty() && w.require.empty()) {
     error = "what if what? give --disable and/or --require";
     return std::nullopt;

@@ -13,8 +13,8 @@
 namespace legacyscan::matrix {
 
 struct WhatIf {
-  std::vector<std::string> disable;  // smb1, rc4, des, tls1.0, ...
-  std::vector<std::string> require;  // smb-signing, ldap-signing
+  std::vector<std::string> disable;  // terms of the hardening vocabulary (src/compat/hardening.hpp)
+  std::vector<std::string> require;
 };
 
 struct WhatIfRow {
@@ -25,8 +25,6 @@ struct WhatIfRow {
   std::string before;  // the saved matrix verdict, when the scan had one
 };
 
-const std::vector<std::string>& whatif_disable_names();
-const std::vector<std::string>& whatif_require_names();
 std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, const std::vector<std::string>& require,
                                    std::string& error);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "src/compat/policy.hpp"
 
 namespace legacyscan {
@@ -74,6 +76,108 @@ TEST(Policy, JunitAndSarifRenderFailures) {
   const auto sarif = policy_to_sarif(results);
   EXPECT_EQ(sarif.at("version"), "2.1.0");
   EXPECT_EQ(sarif.at("runs").at(0).at("results").size(), 1u);
+}
+
+}  // namespace
+}  // namespace legacyscan
+
+namespace legacyscan {
+namespace {
+
+// The legacy lab DC's Kerberos result as the probe wrote it (tests/data/report/legacy-scan.json, a
+// scan of the lab's legacy DC): rc4-hmac accepted alone and beside AES, everything else rejected.
+json legacy_kerberos_host() {
+  std::ifstream in(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/report/legacy-scan.json");
+  const json doc = json::parse(in);
+  return doc.at("hosts").at(0);
+}
+
+TEST(Policy, KerberosEtypeNamesAreOneClosedCaseInsensitiveList) {
+  const json host = legacy_kerberos_host();
+  ASSERT_EQ(host["probes"]["kerberos"]["etypes"]["rc4-hmac"], "accepted");
+  std::string e;
+  // Every spelling of RC4 fails against a KDC that accepts it; none may pass by matching nothing.
+  for (const char* text : {"kerberos.rc4=off", "kerberos.RC4=off", "kerberos.arcfour-hmac=off", "kerberos.23=off",
+                           "kerberos.rc4-hmac=off", "kerberos.ARCFOUR-HMAC-MD5=off"}) {
+    auto rule = parse_policy_rule(text, e);
+    ASSERT_TRUE(rule) << text << ": " << e;
+    const auto r = evaluate_policy({*rule}, host).at(0);
+    EXPECT_FALSE(r.passed) << text << ": " << r.evidence;
+    EXPECT_NE(r.evidence.find("rc4-hmac accepted"), std::string::npos) << text << ": " << r.evidence;
+  }
+  // Etypes the KDC refuses pass, under their aliases too.
+  for (const char* text : {"kerberos.des=off", "kerberos.DES3=off", "kerberos.des3-hmac-sha1=off", "kerberos.1=off"}) {
+    auto rule = parse_policy_rule(text, e);
+    ASSERT_TRUE(rule) << text << ": " << e;
+    const auto r = evaluate_policy({*rule}, host).at(0);
+    EXPECT_TRUE(r.passed) << text << ": " << r.evidence;
+  }
+  // Unknown names are usage errors naming the known ones.
+  for (const char* text : {"kerberos.bogus=off", "kerberos.=off", "kerberos.rc5=off"}) {
+    EXPECT_FALSE(parse_policy_rule(text, e)) << text;
+    EXPECT_NE(e.find("unknown Kerberos etype"), std::string::npos) << e;
+    EXPECT_NE(e.find("arcfour-hmac"), std::string::npos) << e;
+  }
+  // An etype the probe never tests cannot pass.
+  auto untested = parse_policy_rule("kerberos.-133=off", e);
+  ASSERT_TRUE(untested) << e;
+  const auto r = evaluate_policy({*untested}, host).at(0);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.evidence.find("does not test rc4-hmac-old"), std::string::npos) << r.evidence;
+}
+
+TEST(Policy, KerberosAnswersThatDecideNothingCannotPass) {
+  json host = legacy_kerberos_host();
+  host["probes"]["kerberos"]["etypes"]["rc4-hmac"] = "no-answer";
+  host["probes"]["kerberos"]["etypes_with_aes"]["rc4-hmac"] = "no-answer";
+  std::string e;
+  const auto r = evaluate_policy({*parse_policy_rule("kerberos.rc4=off", e)}, host).at(0);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.evidence.find("did not decide"), std::string::npos) << r.evidence;
+}
+
+TEST(Policy, LdapSigningRuleAndNoJsonInEvidence) {
+  const json host = legacy_kerberos_host();
+  std::string e;
+  auto rules = std::vector<PolicyRule>{*parse_policy_rule("ldap.signing=required", e), *parse_policy_rule("smb1=off", e)};
+  const auto results = evaluate_policy(rules, host);
+  EXPECT_EQ(host["probes"]["ldap"]["signing_required"], false);
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_NE(results[0].evidence.find("signing not required"), std::string::npos) << results[0].evidence;
+  EXPECT_FALSE(results[1].passed);
+  EXPECT_NE(results[1].evidence.find("SMB1 enabled (NT LM 0.12)"), std::string::npos) << results[1].evidence;
+  for (const auto& res : results) EXPECT_EQ(res.evidence.find_first_of("[]\""), std::string::npos) << res.evidence;
+}
+
+}  // namespace
+}  // namespace legacyscan
+
+#include "src/compat/hardening.hpp"
+#include "src/compat/whatif.hpp"
+
+namespace legacyscan {
+namespace {
+
+TEST(Hardening, OneVocabularyForWhatifAndPolicy) {
+  using compat::TermKind;
+  // Every term that names a policy rule names one that parses.
+  for (const auto& t : compat::hardening_terms()) {
+    if (t.policy_rule.empty()) continue;
+    std::string e;
+    EXPECT_TRUE(parse_policy_rule(t.policy_rule, e)) << t.id << " -> " << t.policy_rule << ": " << e;
+  }
+  ASSERT_NE(compat::find_hardening_term("TLS1.0", TermKind::disable), nullptr);
+  EXPECT_EQ(compat::find_hardening_term("TLS1.0", TermKind::disable)->policy_rule, "tls.min=1.1");
+  EXPECT_EQ(compat::find_hardening_term("smb-signing", TermKind::disable), nullptr);
+  // The scan what-if takes the vocabulary's terms in any case, stores them as spelt there, and names
+  // the known ones when a term is unknown.
+  std::string e;
+  auto w = matrix::parse_whatif({"SMB1", "Rc4"}, {"LDAP-Signing"}, e);
+  ASSERT_TRUE(w) << e;
+  EXPECT_EQ(w->disable, (std::vector<std::string>{"smb1", "rc4"}));
+  EXPECT_EQ(w->require, (std::vector<std::string>{"ldap-signing"}));
+  EXPECT_FALSE(matrix::parse_whatif({"ntlmv1"}, {}, e));  // a capture-only term
+  EXPECT_NE(e.find(compat::hardening_term_list(TermKind::disable, false)), std::string::npos) << e;
 }
 
 }  // namespace

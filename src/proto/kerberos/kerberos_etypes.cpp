@@ -2,6 +2,8 @@
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
 #include <array>
+#include <cctype>
+#include <string>
 
 namespace legacyscan::kerberos {
 
@@ -46,7 +48,71 @@ const ClientOffer kXpOffer{"windows-xp-sp3",
                            "MSDN blogs, 2006-07-18",
                            kXpEtypes};
 
+// MIT krb5.conf(5) "Encryption types": the other names of each etype, and the families.
+struct EtypeAlias {
+  std::string_view name;
+  std::int32_t number;
+};
+constexpr std::array<EtypeAlias, 15> kAliases{{
+    {"des3-cbc-sha1-kd", 16},
+    {"des3-hmac-sha1", 16},
+    {"aes128-cts", 17},
+    {"aes128-sha1", 17},
+    {"aes256-cts", 18},
+    {"aes256-sha1", 18},
+    {"aes128-sha2", 19},
+    {"aes256-sha2", 20},
+    {"arcfour-hmac", 23},
+    {"arcfour-hmac-md5", 23},
+    {"rc4-hmac-md5", 23},
+    {"arcfour-hmac-exp", 24},
+    {"arcfour-hmac-md5-exp", 24},
+    {"camellia128-cts", 25},
+    {"camellia256-cts", 26},
+}};
+struct EtypeFamily {
+  std::string_view name;
+  std::array<std::int32_t, 7> numbers;  // 0-terminated (no etype is numbered 0)
+};
+constexpr std::array<EtypeFamily, 5> kFamilies{{
+    {"des", {1, 2, 3}},
+    {"des3", {16}},
+    {"rc4", {23, 24, -128, -129, -133, -135, -140}},
+    {"aes", {17, 18, 19, 20}},
+    {"camellia", {25, 26}},
+}};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::int32_t> etypes_named(std::string_view name) {
+  const std::string n = lower(name);
+  for (const auto& f : kFamilies)
+    if (f.name == n) {
+      std::vector<std::int32_t> out;
+      for (auto e : f.numbers)
+        if (e != 0) out.push_back(e);
+      return out;
+    }
+  for (const auto& e : kEtypes)
+    if (e.name == n || std::to_string(e.number) == n) return {e.number};
+  for (const auto& a : kAliases)
+    if (a.name == n) return {a.number};
+  return {};
+}
+
+std::vector<std::string> etype_names_accepted() {
+  std::vector<std::string> out;
+  for (const auto& f : kFamilies) out.emplace_back(f.name);
+  for (const auto& e : kEtypes) out.emplace_back(e.name);
+  for (const auto& a : kAliases) out.emplace_back(a.name);
+  return out;
+}
 
 std::span<const EtypeInfo> known_etypes() { return kEtypes; }
 std::span<const EtypeInfo> enumerated_etypes() { return std::span<const EtypeInfo>(kEtypes).first(11); }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace legacyscan::kerberos {
 
@@ -26,6 +27,14 @@ const EtypeInfo* find_etype(std::int32_t number);
 const EtypeInfo* find_etype(std::string_view name);
 // "rc4-hmac", or "etype-<n>" for a number without a name.
 std::string etype_name(std::int32_t number);
+
+// The etypes a name written by a person stands for, case-insensitive: an IANA/MIT name
+// ("rc4-hmac"), one of MIT krb5.conf's aliases ("arcfour-hmac", "aes256-cts", "des3-hmac-sha1"), a
+// number ("23", "-133"), or a family as krb5.conf spells them ("des", "des3", "rc4", "aes", "camellia";
+// "rc4" also covers Microsoft's unregistered RC4 variants). Empty when the name is unknown.
+std::vector<std::int32_t> etypes_named(std::string_view name);
+// Every name etypes_named() accepts, for help texts and error messages.
+std::vector<std::string> etype_names_accepted();
 
 inline constexpr std::int32_t kEtypeAes256CtsHmacSha196 = 18;  // the companion in "with AES" mode
 
