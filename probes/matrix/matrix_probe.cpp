@@ -425,6 +425,15 @@ std::optional<std::uint16_t> smb_port(const std::optional<json>& smb) {
   return std::nullopt;
 }
 
+// "https" or "https, ldaps": what a client's TLS stacks are for.
+std::string tls_services_of(const ClientProfile& p) {
+  std::vector<std::string> all;
+  for (const auto& s : p.tls)
+    for (const auto& svc : s.services)
+      if (std::find(all.begin(), all.end(), svc) == all.end()) all.push_back(svc);
+  return join(all);
+}
+
 // ---- distinct offers -----------------------------------------------------------------------------
 
 // What identifies an offer on the wire (its source note aside).
@@ -530,7 +539,8 @@ class MatrixProbe final : public Probe {
       if (p->kerberos && krb_ready) jobs.add(kerberos_key(*p->kerberos), Job{nullptr, &*p->kerberos, nullptr, 0});
       if (tls_ready)
         for (auto port : tls_ports)
-          for (const auto& stack : p->tls) jobs.add(tls_key(stack, port), Job{nullptr, nullptr, &stack, port});
+          for (const auto* stack : stacks_for_service(*p, tls_service(port, "")))
+            jobs.add(tls_key(*stack, port), Job{nullptr, nullptr, stack, port});
     }
     const auto& list = jobs.list;
     auto cells = co_await all_of<Cell>(list.size(), [&](std::size_t i) -> asio::awaitable<Cell> {
@@ -575,21 +585,26 @@ class MatrixProbe final : public Probe {
           row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not run");
         else if (tls_ports.empty())
           row.tls_unknown = make_cell(CellVerdict::unknown, "no TLS endpoint found on this host");
-        else
+        else {
           for (auto port : tls_ports) {
-            // Every TLS stack of the client (SChannel, WinHTTP, a browser...): the port's cell is the
-            // worst of them, named; each stack's own outcome is kept under "stacks".
+            // Every TLS stack of the client that talks to this port's service (SChannel for LDAPS,
+            // a browser only for HTTPS...): the port's cell is the worst of them, named; each stack's
+            // own outcome is kept under "stacks". A port no stack of the client talks to has no cell.
             std::vector<Cell> per_stack;
-            for (const auto& stack : p->tls) {
-              auto c = cells[jobs.index(tls_key(stack, port))];
-              c.stack = stack.stack;
+            for (const auto* stack : stacks_for_service(*p, tls_service(port, ""))) {
+              auto c = cells[jobs.index(tls_key(*stack, port))];
+              c.stack = stack->stack;
               if (c.verdict == CellVerdict::fails &&
                   (c.reason.starts_with("server closed") || c.reason.starts_with("server refuses")))
-                if (auto why = tls_refusal_explained(stack, tls_endpoint[port]); !why.empty()) c.reason += "; " + why;
+                if (auto why = tls_refusal_explained(*stack, tls_endpoint[port]); !why.empty()) c.reason += "; " + why;
               per_stack.push_back(std::move(c));
             }
-            row.tls[port] = worst_of_stacks(std::move(per_stack));
+            if (!per_stack.empty()) row.tls[port] = worst_of_stacks(std::move(per_stack));
           }
+          if (row.tls.empty())
+            row.tls_unknown = make_cell(CellVerdict::unknown, "the client's TLS is for " + tls_services_of(*p) +
+                                                                   " only; this host has no such TLS endpoint");
+        }
 #else
         row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not built");
 #endif

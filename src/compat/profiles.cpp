@@ -13,6 +13,8 @@ namespace {
 
 const std::vector<std::string> kSmb2Dialects{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 const std::vector<std::string> kTlsVersions{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
+const std::vector<std::string> kTlsServices{"any", "https", "ldaps", "rdp", "smtp", "imap",
+                                           "pop3", "ftp", "postgresql", "sql-server"};
 const std::vector<std::string> kCiphers{"AES-128-CCM", "AES-128-GCM", "AES-256-CCM", "AES-256-GCM"};
 
 struct Bad {
@@ -109,6 +111,9 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         TlsStack s;
         s.stack = str(st, "stack", at + ".tls");
         const std::string w = at + ".tls[" + s.stack + "]";
+        s.services = strings(st, "services", w, &kTlsServices);
+        if (s.services.empty()) throw Bad{w + ".services: empty"};
+        s.services_source = str(st, "services_source", w);
         s.versions = strings(st, "versions", w, &kTlsVersions);
         if (s.versions.empty()) throw Bad{w + ".versions: empty"};
         for (const auto& hex : strings(st, "cipher_suites", w)) {
@@ -167,6 +172,47 @@ const std::vector<ClientProfile>& all_profiles() {
     return v;
   }();
   return profiles;
+}
+
+bool TlsStack::serves(std::string_view service) const {
+  if (service.empty()) return true;
+  return std::any_of(services.begin(), services.end(), [&](const std::string& s) { return s == "any" || s == service; });
+}
+
+std::string tls_service(std::uint16_t port, std::string_view starttls) {
+  // STARTTLS names its protocol (the tls probe's --starttls vocabulary); implicit TLS goes by the
+  // IANA port assignment.
+  if (starttls == "ldap") return "ldaps";
+  if (starttls == "smtp" || starttls == "imap" || starttls == "pop3" || starttls == "ftp" || starttls == "rdp")
+    return std::string(starttls);
+  if (starttls == "postgres") return "postgresql";
+  if (starttls == "tds") return "sql-server";
+  switch (port) {
+    case 636:
+    case 3269: return "ldaps";
+    case 443:
+    case 8443: return "https";
+    case 3389: return "rdp";
+    case 25:
+    case 465:
+    case 587: return "smtp";
+    case 143:
+    case 993: return "imap";
+    case 110:
+    case 995: return "pop3";
+    case 21:
+    case 990: return "ftp";
+    case 5432: return "postgresql";
+    case 1433: return "sql-server";
+    default: return "";
+  }
+}
+
+std::vector<const TlsStack*> stacks_for_service(const ClientProfile& profile, std::string_view service) {
+  std::vector<const TlsStack*> out;
+  for (const auto& s : profile.tls)
+    if (s.serves(service)) out.push_back(&s);
+  return out;
 }
 
 const ClientProfile* find_profile(std::string_view id) {

@@ -31,6 +31,11 @@ struct KerberosOffer {
 
 struct TlsStack {
   std::string stack;
+  // The services this stack is the client of ("ldaps", "https", ...; "any" for a system TLS that every
+  // application uses): a browser's settings say nothing about how the same machine speaks LDAPS.
+  std::vector<std::string> services;
+  std::string services_source;
+  [[nodiscard]] bool serves(std::string_view service) const;
   std::vector<std::string> versions;  // "ssl2" "ssl3" "tls1.0" "tls1.1" "tls1.2" "tls1.3"
   std::vector<std::uint16_t> cipher_suites;
   std::vector<std::string> groups;
@@ -62,6 +67,13 @@ struct ClientProfile {
   std::optional<NetbiosUse> netbios;
   nlohmann::json raw;  // the profile as written, for `legacyscan profiles show`
 };
+
+// The TLS service of an endpoint, by its STARTTLS protocol or else its port: "ldaps" (636, 3269, LDAP
+// StartTLS), "https" (443, 8443), "rdp", "smtp", "imap", "pop3", "ftp", "postgresql", "sql-server";
+// "" when the port says nothing (then every stack of a client applies).
+std::string tls_service(std::uint16_t port, std::string_view starttls);
+// The stacks of a client that talk to that service, in the profile's order.
+std::vector<const TlsStack*> stacks_for_service(const ClientProfile& profile, std::string_view service);
 
 // Checks and converts one profile document; the error names the profile and the field.
 Decoded<ClientProfile> parse_profile(const nlohmann::json& doc);

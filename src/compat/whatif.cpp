@@ -159,12 +159,15 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
     if (!p.tls.empty() && host.contains("probes") && host["probes"].contains("tls"))
       for (const auto& e : host["probes"]["tls"].value("endpoints", json::array()))
         if (e.value("status", "") == "ok") {
-          // Every TLS stack of the client; the port's cell is the worst, named.
+          // Every TLS stack of the client that talks to this endpoint's service; the port's cell is
+          // the worst, named (as in the matrix).
+          const auto starttls = e.contains("starttls") && e["starttls"].is_string() ? e["starttls"].get<std::string>() : "";
           std::vector<Cell> stacks;
-          for (const auto& st : p.tls) {
-            const auto c = tls_after(st, e, w);
-            stacks.push_back(Cell{c.verdict, c.reason, "", st.stack, {}});
+          for (const auto* st : stacks_for_service(p, tls_service(e.value("port", std::uint16_t{0}), starttls))) {
+            const auto c = tls_after(*st, e, w);
+            stacks.push_back(Cell{c.verdict, c.reason, "", st->stack, {}});
           }
+          if (stacks.empty()) continue;
           const auto cell = worst_of_stacks(std::move(stacks));
           row.tls[e.value("port", std::uint16_t{0})] = cell;
           reasons.push_back("TLS/" + std::to_string(e.value("port", 0)) + ": " + cell.reason);
