@@ -60,7 +60,7 @@ void each_object(const json& j, F&& f) {
 }
 
 RuleResult check(const PolicyRule& rule, const json& host) {
-  RuleResult r{rule.text, host_label(host), false, ""};
+  RuleResult r{rule.text, host_label(host), false, "", host.value("address", host.value("target", std::string()))};
   std::string why;
   std::vector<std::string> bad;
   auto finish = [&](const std::string& ok_text) {
@@ -335,6 +335,41 @@ json policy_to_json(const std::vector<RuleResult>& results) {
   return json{{"rules", std::move(rules)}, {"passed", passed}};
 }
 
+namespace {
+
+// JUnit consumers (Jenkins) split a classname at its last dot into package and class, which would
+// scatter "dc1.example.test" and "10.0.0.5" into packages: the dots of a host become underscores.
+std::string junit_classname(const std::string& host) {
+  std::string out = "legacyscan.";
+  for (char c : host) out += c == '.' ? '_' : c;
+  return out;
+}
+
+// The help line of a rule (policy_rule_help), matched by its key.
+std::string rule_help(const std::string& rule_text) {
+  const auto key = rule_text.substr(0, rule_text.find('='));
+  for (const auto& [pattern, help] : policy_rule_help()) {
+    const auto pkey = pattern.substr(0, pattern.find('='));
+    if (pkey == key || (pkey == "kerberos.ETYPE" && key.starts_with("kerberos.")) ||
+        (pkey == "client:PROFILE" && key.starts_with("client:")))
+      return help;
+  }
+  return "a legacyscan policy rule";
+}
+
+// Where a rule's finding lives: the service the rule is about on that host.
+std::string rule_uri(const std::string& rule_text, const std::string& address) {
+  const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+  if (rule_text.starts_with("smb")) return "smb://" + host + "/";
+  if (rule_text.starts_with("tls")) return "tls://" + host + "/";
+  if (rule_text.starts_with("kerberos")) return "krb5://" + host + ":88/";
+  if (rule_text.starts_with("ldap")) return "ldap://" + host + ":389/";
+  if (rule_text.starts_with("netbios")) return "netbios-dgm://" + host + ":138/";
+  return "legacyscan://" + host + "/matrix/" + rule_text.substr(7, rule_text.find('=') - 7);
+}
+
+}  // namespace
+
 std::string policy_to_junit(const std::vector<RuleResult>& results) {
   std::size_t failures = 0;
   for (const auto& r : results) failures += r.passed ? 0 : 1;
@@ -344,11 +379,12 @@ std::string policy_to_junit(const std::vector<RuleResult>& results) {
   x += "  <testsuite name=\"legacyscan policy\" tests=\"" + std::to_string(results.size()) + "\" failures=\"" +
        std::to_string(failures) + "\">\n";
   for (const auto& r : results) {
-    x += "    <testcase classname=\"" + xml_escape(r.host) + "\" name=\"" + xml_escape(r.rule) + "\"";
+    x += "    <testcase classname=\"" + xml_escape(junit_classname(r.host)) + "\" name=\"" + xml_escape(r.rule) + "\"";
     if (r.passed) {
       x += "/>\n";
     } else {
-      x += ">\n      <failure message=\"" + xml_escape(r.evidence) + "\">" + xml_escape(r.evidence) + "</failure>\n";
+      x += ">\n      <failure message=\"" + xml_escape(r.evidence) + "\">" + xml_escape(r.host + ": " + r.evidence) +
+           "</failure>\n";
       x += "    </testcase>\n";
     }
   }
@@ -363,13 +399,24 @@ json policy_to_sarif(const std::vector<RuleResult>& results) {
   for (const auto& r : results) {
     if (std::find(ids.begin(), ids.end(), r.rule) == ids.end()) {
       ids.push_back(r.rule);
-      rules.push_back({{"id", r.rule}, {"shortDescription", {{"text", "legacyscan policy " + r.rule}}}});
+      const auto help = rule_help(r.rule);
+      rules.push_back({{"id", r.rule},
+                       {"name", r.rule},
+                       {"shortDescription", {{"text", "legacyscan policy " + r.rule}}},
+                       {"fullDescription", {{"text", "The rule holds when " + help + "."}}},
+                       {"help", {{"text", "Holds when " + help + ". A rule whose probe did not run, or whose "
+                                          "answer could not decide, fails. See `legacyscan rules`."}}},
+                       {"defaultConfiguration", {{"level", "error"}}}});
     }
     if (r.passed) continue;
+    const auto index = std::find(ids.begin(), ids.end(), r.rule) - ids.begin();
     found.push_back({{"ruleId", r.rule},
+                     {"ruleIndex", index},
                      {"level", "error"},
                      {"message", {{"text", r.host + ": " + r.evidence}}},
-                     {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", r.host}}}}}}})}});
+                     {"locations",
+                      json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", rule_uri(r.rule, r.address)}}}}},
+                                    {"logicalLocations", json::array({{{"name", r.host}, {"kind", "module"}}})}}})}});
   }
   return json{{"version", "2.1.0"},
               {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

@@ -25,6 +25,7 @@ struct RuleResult {
   std::string host;  // target (address)
   bool passed = false;
   std::string evidence;
+  std::string address;  // the host's address ("" when unknown): the SARIF location
 };
 
 // The rules this version understands, with one line of help each (README, --help).

@@ -66,16 +66,33 @@ TEST(Policy, SmbRulesOnHostJson) {
 }
 
 TEST(Policy, JunitAndSarifRenderFailures) {
-  std::vector<RuleResult> results{{"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\""},
-                                  {"tls.min=1.2", "dc<1>", true, "ok"}};
+  std::vector<RuleResult> results{{"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1"},
+                                  {"tls.min=1.2", "dc<1>", true, "ok", "10.0.0.1"},
+                                  {"kerberos.rc4=off", "dc1.example.test (fd00::5)", false, "rc4-hmac accepted", "fd00::5"}};
   const auto xml = policy_to_junit(results);
-  EXPECT_NE(xml.find("tests=\"2\" failures=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("tests=\"3\" failures=\"2\""), std::string::npos);
+  // Jenkins splits classnames at dots: a host's dots must not become packages.
+  EXPECT_NE(xml.find("classname=\"legacyscan.dc1_example_test (fd00::5)\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("dc&lt;1&gt;"), std::string::npos);
   EXPECT_NE(xml.find("&amp; &quot;on&quot;"), std::string::npos);
   EXPECT_EQ(xml.find("dc<1>"), std::string::npos);
   const auto sarif = policy_to_sarif(results);
   EXPECT_EQ(sarif.at("version"), "2.1.0");
-  EXPECT_EQ(sarif.at("runs").at(0).at("results").size(), 1u);
+  const auto& run = sarif.at("runs").at(0);
+  ASSERT_EQ(run.at("results").size(), 2u);
+  EXPECT_EQ(run.at("results").at(0).at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"),
+            "smb://10.0.0.1/");
+  EXPECT_EQ(run.at("results").at(1).at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"),
+            "krb5://[fd00::5]:88/");
+  EXPECT_EQ(run.at("results").at(1).at("locations").at(0).at("logicalLocations").at(0).at("name"),
+            "dc1.example.test (fd00::5)");
+  // Every rule carries a description and help text.
+  for (const auto& rule : run.at("tool").at("driver").at("rules")) {
+    EXPECT_GT(rule.at("fullDescription").at("text").get<std::string>().size(), 20u) << rule.dump();
+    EXPECT_GT(rule.at("help").at("text").get<std::string>().size(), 20u) << rule.dump();
+  }
+  EXPECT_NE(run.at("tool").at("driver").at("rules").at(2).at("help").at("text").get<std::string>().find("refuses"),
+            std::string::npos);
 }
 
 }  // namespace
