@@ -22,6 +22,7 @@
 #include "src/proto/kerberos/kerberos_crypto.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/kerberos/kerberos_keytab.hpp"
+#include "src/proto/ldap/ldap_codec.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
 
@@ -204,6 +205,31 @@ Identity resolve_identity(const ProbeContext& ctx) {
     }
   }
   return id;
+}
+
+// One LDAP ping over UDP 389 ([MS-ADTS] 6.3.3, NtVer V5EX, no DnsDomain: every DC answers with its
+// own domain): the realm and the DC's NetBIOS name when nothing else told them (the ldap probe, which
+// would have, was not selected). One datagram and its retries; nothing when no DC answers.
+asio::awaitable<std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY>> ldap_ping(ProbeContext& ctx) {
+  constexpr std::int32_t id = 1;
+  ldap::LdapPing ping;
+  ping.NtVer = netlogon::NETLOGON_NT_VERSION_5EX;
+  const Bytes request = ldap::encode_search_request(id, ldap::make_ldap_ping(ping));
+  UdpExchange how;
+  how.port = 389;
+  how.accept = [](ByteView d) {
+    auto m = ldap::decode_ldap_messages(d);
+    return m && !m->empty() && m->front().messageID == id;
+  };
+  auto reply = co_await udp_exchange(ctx, request, how);
+  if (!reply.outcome.ok()) co_return std::nullopt;
+  auto messages = ldap::decode_ldap_messages(reply.datagram);
+  if (!messages) co_return std::nullopt;
+  auto search = ldap::collect_search_response(*messages, id);
+  if (!search) co_return std::nullopt;
+  auto answer = ldap::ldap_ping_response(*search);
+  if (!answer || !answer->has_value()) co_return std::nullopt;
+  co_return std::move(**answer);
 }
 
 constexpr const char* kNoRealmRealm = "LEGACYSCAN.INVALID";
@@ -445,19 +471,32 @@ class KerberosProbe final : public Probe {
     }
     if (id.realm.empty()) {
       // A KDC that names a realm other than the one asked (Windows: KDC_ERR_WRONG_REALM) tells us
-      // its own; Samba echoes whatever it was asked, which tells nothing.
+      // its own; Samba echoes whatever it was asked, which tells nothing. Then the target's DNS
+      // name; with a bare address, the DC's answer to one LDAP ping.
       std::string said;
       if (first_error) said = first_error->crealm.value_or(first_error->realm);
+      std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY> dc;
+      if ((said.empty() || upper(said) == upper(ask_realm)) && dns_realm.empty())
+        if (!ctx.finished_result || !ctx.finished_result("ldap")) dc = co_await ldap_ping(ctx);
       if (!said.empty() && upper(said) != upper(ask_realm)) {
         id.realm = said;
         id.realm_source = "kdc";
+      } else if (dc && !dc->DnsDomainName.empty()) {
+        id.realm = upper(dc->DnsDomainName);
+        id.realm_source = "cldap";
+        if ((id.principal_source == "fallback" || id.principal_source == "dns-name") && !dc->NetbiosComputerName.empty()) {
+          id.principal = upper(dc->NetbiosComputerName) + "$";
+          id.principal_source = "cldap";
+          s.cname = parse_principal(id.principal);
+        }
       } else if (!dns_realm.empty()) {
         id.realm = dns_realm;
         id.realm_source = "dns-name";
       } else {
         result->status = Status::skipped;
         result->reason =
-            "realm unknown: give --realm, scan a DNS name, or run the smb/ldap probes with kerberos (the KDC did not name it)";
+            "realm unknown: give --realm, scan a DNS name, or run the smb/ldap probes with kerberos (neither the KDC nor "
+            "an LDAP ping named it)";
         result->principal = id.principal;
         co_return result;
       }

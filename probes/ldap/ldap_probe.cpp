@@ -129,26 +129,16 @@ asio::awaitable<Outcome> tcp_search(ProbeContext& ctx, std::uint16_t port, const
 
 // Turns a search answer into the ping's result.
 void interpret_ping(CldapPing& p, const SearchResponse& s) {
-  if (s.done && s.done->resultCode != LDAP_SUCCESS) {
-    p.outcome = Outcome::failure(Status::protocol_error, "LDAP ping answered " + result_code_name(s.done->resultCode) +
-                                                             ": " + s.done->diagnosticMessage);
+  auto answer = ldap_ping_response(s);
+  if (!answer) {
+    p.outcome = Outcome::failure(Status::protocol_error, answer.error);
     return;
   }
-  if (s.entries.empty()) {
+  if (!answer->has_value()) {
     p.no_entry = true;  // [MS-ADTS] 6.3.3.2: no entry when the DC is not a match for the filter
     return;
   }
-  const auto* attr = s.entries.front().find("Netlogon");
-  if (!attr || attr->vals.empty()) {
-    p.outcome = Outcome::failure(Status::protocol_error, "LDAP ping entry without a Netlogon value");
-    return;
-  }
-  auto nl = decode_netlogon_response(attr->vals.front());
-  if (!nl) {
-    p.outcome = Outcome::failure(Status::protocol_error, "malformed NETLOGON response: " + nl.error);
-    return;
-  }
-  p.response = std::move(*nl);
+  p.response = std::move(**answer);
 }
 
 // A ping's result before the answer: where it went and what it asked for.

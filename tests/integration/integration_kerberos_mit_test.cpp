@@ -302,6 +302,14 @@ TEST_P(IntegrationKerberosMit, AsRepRoastableAndNothingOfTheEncryptedPartIsShown
 // UDP loss: the MIT-ALL KDC also listens on a second address whose UDP/88 datagrams nftables drops at
 // random (scripts/lab.d/mit). With retries, a lost datagram is at worst "no-answer" on UDP, never
 // "rejected", and the merged verdicts are those of the loss-free address.
+TEST(IntegrationKerberosMitRealm, NoRealmAndNoLdapPingAnswerIsSkipped) {
+  // An MIT KDC on a bare address: it names no realm and no LDAP ping is answered there.
+  const auto k = scan_mit(mit_info()["MIT_ALL_ADDR"], {"--timeout", "1s"}, 3);
+  EXPECT_EQ(k.value("status", ""), "skipped") << k.dump(2);
+  EXPECT_NE(k.value("reason", "").find("--realm"), std::string::npos);
+  EXPECT_NE(k.value("reason", "").find("LDAP ping"), std::string::npos);
+}
+
 TEST(IntegrationKerberosMitLoss, UdpLossNeverTurnsIntoRejected) {
   const Kdc kdc = Kdc::load("ALL");
   const std::string principal = mit_info()["MIT_PRINCIPAL"];

@@ -132,11 +132,18 @@ TEST(IntegrationKerberos, RealmAndPrincipalFromTheSmbProbe) {
   EXPECT_EQ(k["etypes"]["aes256-cts-hmac-sha1-96"], "accepted");
 }
 
-TEST(IntegrationKerberos, NoRealmForABareAddressIsSkipped) {
-  auto doc = scan_json("stock", {"127.0.0.1", "--probes", "kerberos"}, 3);
+TEST(IntegrationKerberos, RealmAndPrincipalOfABareAddressFromOneLdapPing) {
+  // --probes kerberos alone on an address: nothing else learned the realm, Samba's KDC echoes any realm
+  // it is asked, so the probe asks the DC itself with one LDAP ping (CLDAP).
+  const auto info = legacyscan::testing::lab_info("stock");
+  auto doc = scan_json("stock", {"127.0.0.1", "--probes", "kerberos"});
   const auto k = kerberos_of(doc);
-  EXPECT_EQ(k.value("status", ""), "skipped") << k.dump(2);
-  EXPECT_NE(k.value("reason", "").find("--realm"), std::string::npos);
+  ASSERT_EQ(k.value("status", ""), "ok") << k.dump(2);
+  EXPECT_EQ(k["realm"], info.at("LAB_REALM"));
+  EXPECT_EQ(k["realm_source"], "cldap");
+  EXPECT_EQ(k["principal"], info.at("LAB_HOST") + "$@" + info.at("LAB_REALM"));
+  EXPECT_EQ(k["principal_source"], "cldap");
+  EXPECT_EQ(k["etypes"]["aes256-cts-hmac-sha1-96"], "accepted");
 }
 
 TEST(IntegrationKerberos, UnknownPrincipalIsInconclusiveNotRejected) {

@@ -458,4 +458,17 @@ Decoded<SearchResponse> collect_search_response(const std::vector<LDAPMessage>& 
   return D::ok(std::move(out));
 }
 
+Decoded<std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY>> ldap_ping_response(const SearchResponse& s) {
+  using Answer = std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY>;
+  if (s.done && s.done->resultCode != LDAP_SUCCESS)
+    return Decoded<Answer>::fail("LDAP ping answered " + result_code_name(s.done->resultCode) + ": " +
+                                 s.done->diagnosticMessage);
+  if (s.entries.empty()) return Decoded<Answer>::ok(std::nullopt);
+  const auto* attr = s.entries.front().find("Netlogon");
+  if (!attr || attr->vals.empty()) return Decoded<Answer>::fail("LDAP ping entry without a Netlogon value");
+  auto nl = netlogon::decode_netlogon_response(attr->vals.front());
+  if (!nl) return Decoded<Answer>::fail("malformed NETLOGON response: " + nl.error);
+  return Decoded<Answer>::ok(std::move(*nl));
+}
+
 }  // namespace legacyscan::ldap

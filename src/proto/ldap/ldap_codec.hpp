@@ -163,4 +163,9 @@ struct SearchResponse {
 // Collects a search's messages with `messageID` from a list; error on a foreign op or a mismatched ID.
 Decoded<SearchResponse> collect_search_response(const std::vector<LDAPMessage>& messages, std::int64_t messageID);
 
+// [MS-ADTS] 6.3.3.2: the NETLOGON response an LDAP ping's search answer carries (the Netlogon value of
+// its one entry); nullopt when the DC sent no entry (it does not match the filter). An LDAP error
+// result, an entry without a Netlogon value or a malformed one is an error.
+Decoded<std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY>> ldap_ping_response(const SearchResponse& s);
+
 }  // namespace legacyscan::ldap
