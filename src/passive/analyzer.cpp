@@ -6,19 +6,24 @@
 #include <unordered_map>
 
 #include "src/passive/codecs.hpp"
+#include "src/passive/packet.hpp"
 #include "src/passive/passive.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/proto/kerberos/kerberos_codec.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/kerberos/kerberos_kdc_req.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
+#include "src/proto/ldap/ldap_request.hpp"
 #include "src/proto/netbios/netbios_codec.hpp"
 #include "src/proto/netlogon/netlogon_mailslot.hpp"
 #include "src/proto/nbss/nbss.hpp"
 #include "src/proto/ntlm/ntlmssp.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb1/smb1_legacy_session_setup.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "src/proto/spnego/spnego.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::passive {
@@ -326,7 +331,7 @@ class SmbHandler : public Handler {
     }
     if (h->Command == smb::SMB_COM_SESSION_SETUP_ANDX) {
       if (dir == 0 && m.size() > 32 && m[32] == 13) {
-        if (auto s = decode_smb1_legacy_session_setup(m)) {
+        if (auto s = smb::decode_smb1_legacy_session_setup(m)) {
           record_auth(s->version(), ts);
           if (!s->account.empty() || s->version() != "anonymous") {
             NtlmAuthenticate a;
@@ -416,7 +421,7 @@ class TlsHandler : public Handler {
       // SSL 2.0-compatible CLIENT-HELLO.
       const std::size_t len = ((data[0] & 0x7f) << 8) | data[1];
       if (data.size() < 2 + len) return c.need_more = true, c;
-      if (auto h = decode_ssl2_client_hello(data.first(2 + len)))
+      if (auto h = tls::decode_ssl2_client_hello(data.first(2 + len)))
         client_hello(*h, ts);
       else
         ++ci_.stats->decode_errors;
@@ -451,7 +456,7 @@ class TlsHandler : public Handler {
     if (buf.size() < 4 + mlen) return c;
     ByteView body(buf.data() + 4, mlen);
     if (dir == 0 && buf[0] == tls::CLIENT_HELLO) {
-      if (auto h = decode_client_hello(body))
+      if (auto h = tls::decode_client_hello(body))
         client_hello(*h, ts);
       else
         ++ci_.stats->decode_errors;
@@ -468,7 +473,7 @@ class TlsHandler : public Handler {
   bool complete() const override { return !hello_seen_ || server_hello_seen_ || alert_; }
 
  private:
-  void client_hello(const ClientHello& h, std::int64_t ts) {
+  void client_hello(const tls::ClientHello& h, std::int64_t ts) {
     hello_seen_ = true;
     Client& c = ci_.cl(ts);
     TlsFacts& f = c.tls_facts();
@@ -518,11 +523,11 @@ void kerberos_message(ConnInfo& ci, int dir, ByteView msg, bool tcp, std::int64_
   if (msg.empty()) return;
   const std::uint8_t tag = msg[0];
   if (dir == 0 && (tag == 0x6a || tag == 0x6c)) {  // [APPLICATION 10] / [APPLICATION 12]
-    auto q = decode_kdc_req(msg);
+    auto q = kerberos::decode_kdc_req(msg);
     if (!q) return void(++ci.stats->decode_errors);
     Client& c = ci.cl(ts);
     KerberosFacts& k = c.kerberos_facts();
-    k.requests.hit(q->msg_type == kKrbAsReq ? "AS-REQ" : "TGS-REQ", ts);
+    k.requests.hit(q->msg_type == kerberos::KRB_AS_REQ ? "AS-REQ" : "TGS-REQ", ts);
     k.transports.hit(tcp ? "tcp" : "udp", ts);
     k.servers.hit(ci.server, ts);
     std::vector<std::string> names;
@@ -531,19 +536,19 @@ void kerberos_message(ConnInfo& ci, int dir, ByteView msg, bool tcp, std::int64_
       k.etypes_offered.hit(names.back(), ts);
     }
     k.offers.hit(join(names, ","), ts);
-    if (q->msg_type == kKrbAsReq && !q->cname.empty()) k.principals.hit(q->cname + "@" + q->realm, ts);
-    if (q->msg_type == kKrbTgsReq && !q->sname.empty()) k.services.hit(q->sname, ts);
+    if (q->msg_type == kerberos::KRB_AS_REQ && !q->cname.empty()) k.principals.hit(q->cname + "@" + q->realm, ts);
+    if (q->msg_type == kerberos::KRB_TGS_REQ && !q->sname.empty()) k.services.hit(q->sname, ts);
     for (const auto& n : q->netbios_addresses)
       if (!n.empty()) c.names.hit(n, ts);
     return;
   }
   if (dir == 1 && (tag == 0x6b || tag == 0x6d)) {
-    auto p = decode_kdc_rep(msg);
+    auto p = kerberos::decode_kdc_rep(msg);
     if (!p) return void(++ci.stats->decode_errors);
     KerberosFacts& k = ci.cl(ts).kerberos_facts();
-    k.ticket_etypes.hit(kerberos::etype_name(p->ticket_etype), ts);
-    (p->msg_type == kKrbAsRep ? k.reply_key_etypes : k.session_key_etypes)
-        .hit(kerberos::etype_name(p->enc_part_etype), ts);
+    k.ticket_etypes.hit(kerberos::etype_name(p->ticket_enc_part.etype), ts);
+    (p->msg_type == kerberos::KRB_AS_REP ? k.reply_key_etypes : k.session_key_etypes)
+        .hit(kerberos::etype_name(p->enc_part.etype), ts);
     return;
   }
   if (dir == 1 && tag == 0x7e) {
@@ -594,7 +599,7 @@ std::size_t ber_element_size(ByteView d) {
   return 2 + n + len;
 }
 
-void ldap_ping(ConnInfo& ci, const LdapRequest& q, bool udp, std::int64_t ts) {
+void ldap_ping(ConnInfo& ci, const ldap::LdapRequest& q, bool udp, std::int64_t ts) {
   Client& c = ci.cl(ts);
   LdapFacts& l = c.ldap_facts();
   (udp ? l.cldap_pings : l.tcp_pings).hit(ts);
@@ -652,17 +657,17 @@ class LdapHandler : public Handler {
  private:
   void message(int dir, ByteView m, std::int64_t ts) {
     if (dir == 0) {
-      auto q = decode_ldap_request(m);
+      auto q = ldap::decode_ldap_request(m);
       if (!q) return void(++ci_.stats->decode_errors);
       if (sasl_done_ && !layer_decided_ && !sasl_mech_.empty()) {
         layer_decided_ = true;
         ci_.cl(ts).ldap_facts().sasl_unsigned.hit(sasl_mech_, ts);
       }
-      if (q->op == LdapRequest::Op::bind)
+      if (q->op == ldap::LdapRequest::Op::bind)
         bind(*q, ts);
-      else if (q->op == LdapRequest::Op::search && q->ntver)
+      else if (q->op == ldap::LdapRequest::Op::search && q->ntver)
         ldap_ping(ci_, *q, false, ts);
-      else if (q->op == LdapRequest::Op::extended && q->request_name == "1.3.6.1.4.1.1466.20037") {
+      else if (q->op == ldap::LdapRequest::Op::extended && q->request_name == "1.3.6.1.4.1.1466.20037") {
         starttls_id_ = q->messageID;
         ci_.cl(ts).ldap_facts().starttls.hit(ts);
       }
@@ -682,7 +687,7 @@ class LdapHandler : public Handler {
     }
   }
 
-  void bind(const LdapRequest& q, std::int64_t ts) {
+  void bind(const ldap::LdapRequest& q, std::int64_t ts) {
     Client& c = ci_.cl(ts);
     LdapFacts& l = c.ldap_facts();
     l.servers.hit(ci_.server, ts);
@@ -863,7 +868,7 @@ struct Analyzer::Impl {
       kerberos_message(ci, dir, p.payload, false, ts);
     } else if (port == 389 && dir == 0) {
       ConnInfo ci = conn(f);
-      if (auto q = decode_ldap_request(p.payload); q && q->op == LdapRequest::Op::search && q->ntver)
+      if (auto q = ldap::decode_ldap_request(p.payload); q && q->op == ldap::LdapRequest::Op::search && q->ntver)
         ldap_ping(ci, *q, true, ts);
       else if (!q)
         ++report.source.decode_errors;
