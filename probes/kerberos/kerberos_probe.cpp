@@ -303,7 +303,7 @@ asio::awaitable<XpLogon> xp_logon(Scan& base, XpLogon x, const PrincipalName& cn
       x.error = error_name(e->error_code);
       co_return x;
     }
-    const auto& rep = std::get<AsRep>(*reply);
+    const auto& rep = std::get<KdcRep>(*reply);
     x.transport = t == Transport::udp ? "udp" : "tcp";
     x.reply_etype = rep.enc_part.etype;
     x.ticket_etype = rep.ticket_enc_part.etype;

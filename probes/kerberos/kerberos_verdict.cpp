@@ -81,7 +81,7 @@ EtypeAnswer from_error(const KrbError& e, std::int32_t etype, std::optional<std:
 
 EtypeAnswer classify_reply(const KdcReply& reply, std::int32_t etype, std::optional<std::int32_t> companion) {
   if (const auto* e = std::get_if<KrbError>(&reply)) return from_error(*e, etype, companion);
-  const auto& rep = std::get<AsRep>(reply);
+  const auto& rep = std::get<KdcRep>(reply);
   EtypeAnswer a;
   a.as_rep = true;
   a.chosen = rep.enc_part.etype;

@@ -198,8 +198,8 @@ Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::str
                        name);
     return make_cell(CellVerdict::works, "KDC answers with " + name + via, name);
   };
-  if (std::holds_alternative<k::AsRep>(*decoded.value))
-    return chosen_cell(std::get<k::AsRep>(*decoded.value).enc_part.etype);
+  if (std::holds_alternative<k::KdcRep>(*decoded.value))
+    return chosen_cell(std::get<k::KdcRep>(*decoded.value).enc_part.etype);
   const auto& err = std::get<k::KrbError>(*decoded.value);
   if (err.error_code == k::KDC_ERR_PREAUTH_REQUIRED) {
     if (err.e_data)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: decode_as_rep (RFC 4120 5.4.2, clear-text fields only).
+// libFuzzer target: decode_kdc_rep (RFC 4120 5.4.2, clear-text fields only) and decode_as_rep_cipher.
 #include <cstddef>
 #include <cstdint>
 
@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace legacyscan::kerberos;
   const ByteView in(data, size);
   (void)decode_as_rep_cipher(in);
-  auto a = decode_as_rep(in);
+  auto a = decode_kdc_rep(in);
   if (a)
     for (const auto& pa : a->padata)
       if (pa.padata_type == PA_ETYPE_INFO2) (void)decode_etype_info2(pa.padata_value);

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/passive/codecs.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace legacyscan::passive;
+  using namespace legacyscan::tls;
   if (size < 1) return 0;
   const legacyscan::ByteView in(data + 1, size - 1);
   auto h = (data[0] & 1) ? decode_ssl2_client_hello(in) : decode_client_hello(in);

@@ -4,17 +4,18 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/passive/codecs.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_kdc_req.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace legacyscan::passive;
+  using namespace legacyscan::kerberos;
   const legacyscan::ByteView in(data, size);
   if (auto q = decode_kdc_req(in)) {
-    if (q->msg_type != kKrbAsReq && q->msg_type != kKrbTgsReq) std::abort();
+    if (q->msg_type != KRB_AS_REQ && q->msg_type != KRB_TGS_REQ) std::abort();
     if (q->etypes.size() > 64 || q->padata_types.size() > 64) std::abort();
   }
   if (auto p = decode_kdc_rep(in)) {
-    if (p->msg_type != kKrbAsRep && p->msg_type != kKrbTgsRep) std::abort();
+    if (p->msg_type != KRB_AS_REP && p->msg_type != KRB_TGS_REP) std::abort();
   }
   return 0;
 }

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/passive/codecs.hpp"
+#include "src/proto/ldap/ldap_request.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace legacyscan::passive;
+  using namespace legacyscan::ldap;
   auto q = decode_ldap_request(legacyscan::ByteView(data, size));
   if (q) {
     if (q->simple && !q->sasl_mechanism.empty()) std::abort();

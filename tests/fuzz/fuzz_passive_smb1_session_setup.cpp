@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/passive/codecs.hpp"
+#include "src/proto/smb1/smb1_legacy_session_setup.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace legacyscan::passive;
+  using namespace legacyscan::smb;
   auto s = decode_smb1_legacy_session_setup(legacyscan::ByteView(data, size));
   if (s) {
     if (s->version().empty()) std::abort();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: ClientHello encoder round trip: an offer built from the input encodes to a record the strict reader takes back whole.
+// libFuzzer target: ClientHello encoder round trip: an offer built from the input encodes to a record the strict reader takes back whole,
+// and the ClientHello decoder (tls_client_hello.hpp) reads back what the offer said.
 #include <cstdint>
 #include <cstdlib>
 
 #include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace {
@@ -34,5 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(rec && rec->record && rec->consumed == b->size());
   auto split = split_handshake(rec->record->fragment);
   check(split && split->messages.size() == 1 && split->messages[0].msg_type == CLIENT_HELLO);
+  auto hello = decode_client_hello(split->messages[0].body);
+  check(hello && hello->legacy_version == offer.legacy_version && hello->server_name == offer.server_name &&
+        hello->supported_versions == offer.supported_versions);
   return 0;
 }

@@ -184,7 +184,7 @@ TEST(KerberosCodec, AsRepOuterFields) {
   auto mark = decode_record_mark(ByteView(framed).first(4));
   ASSERT_TRUE(mark);
   EXPECT_EQ(*mark, framed.size() - 4);
-  auto a = decode_as_rep(ByteView(framed).subspan(4));
+  auto a = decode_kdc_rep(ByteView(framed).subspan(4));
   ASSERT_TRUE(a) << a.error;
   EXPECT_EQ(a->pvno, 5);
   EXPECT_EQ(a->msg_type, KRB_AS_REP);
@@ -205,7 +205,7 @@ TEST(KerberosCodec, KdcReplyDispatch) {
   EXPECT_TRUE(std::holds_alternative<KrbError>(*err));
   auto rep = decode_kdc_reply(unframed("stock_as_rep_admin_tcp_framed"));
   ASSERT_TRUE(rep) << rep.error;
-  EXPECT_TRUE(std::holds_alternative<AsRep>(*rep));
+  EXPECT_TRUE(std::holds_alternative<KdcRep>(*rep));
   // An AS-REQ is not a reply.
   auto req = decode_kdc_reply(golden("legacy_as_req_rc4_udp"));
   ASSERT_FALSE(req);
@@ -247,7 +247,7 @@ TEST(KerberosCodec, EveryTruncationOfEveryReplyFailsCleanly) {
       EXPECT_FALSE(r) << s.name << " cut at " << n;
       EXPECT_FALSE(r.error.empty()) << s.name << " cut at " << n;
       EXPECT_FALSE(decode_krb_error(cut)) << s.name << " cut at " << n;
-      EXPECT_FALSE(decode_as_rep(cut)) << s.name << " cut at " << n;
+      EXPECT_FALSE(decode_kdc_rep(cut)) << s.name << " cut at " << n;
     }
   }
 }

@@ -42,7 +42,7 @@ TEST(KerberosCrypto, HmacMd5Rfc2202) {
 
 TEST(KerberosCrypto, DecryptsARealAsRepFromTheLegacyKdc) {
   const Bytes msg = unframed("legacy_as_rep_admin_rc4_tcp_framed");
-  auto rep = decode_as_rep(msg);
+  auto rep = decode_kdc_rep(msg);
   ASSERT_TRUE(rep) << rep.error;
   EXPECT_EQ(rep->enc_part.etype, 23);
   EXPECT_EQ(rep->ticket_enc_part.etype, 23);

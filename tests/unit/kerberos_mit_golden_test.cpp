@@ -52,7 +52,7 @@ TEST(KerberosMitGolden, AsRepWithoutPreauthIsAcceptedAndRoastable) {
   EXPECT_TRUE(a.as_rep);
   ASSERT_TRUE(a.chosen);
   EXPECT_EQ(*a.chosen, 23);
-  auto rep = decode_as_rep(msg);
+  auto rep = decode_kdc_rep(msg);
   ASSERT_TRUE(rep) << rep.error;
   EXPECT_EQ(rep->crealm, "MIT-ALL.TEST");
   EXPECT_EQ(rep->cname.to_string(), "roast");

@@ -118,7 +118,7 @@ TEST(KerberosVerdict, MalformedEdataIsProtocolError) {
 }
 
 TEST(KerberosVerdict, AsRepAcceptedAndRoastable) {
-  auto rep = decode_as_rep(unframed("stock_as_rep_admin_tcp_framed"));
+  auto rep = decode_kdc_rep(unframed("stock_as_rep_admin_tcp_framed"));
   ASSERT_TRUE(rep) << rep.error;
   auto a = classify_reply(KdcReply{*rep}, 18, std::nullopt);
   EXPECT_EQ(a.verdict, EtypeVerdict::accepted);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// The ClientHellos the matrix sends for each profile's TLS stacks, read back with the passive mode's
-// ClientHello decoders (written independently, for captures of real clients): what the server sees
-// is what the profile says.
+// The ClientHellos the matrix sends for each profile's TLS stacks, read back with the ClientHello
+// decoders passive mode uses on captures of real clients (tls_client_hello.hpp, written independently
+// of the encoder): what the server sees is what the profile says.
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include <gtest/gtest.h>
 
-#include "src/passive/codecs.hpp"
 #include "probes/matrix/matrix_hello.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
 
 namespace legacyscan::matrix {
 namespace {
@@ -30,7 +30,7 @@ TEST(MatrixHello, Java6SendsAnSsl2FormatHelloCarryingItsTlsSuites) {
   EXPECT_EQ(b[0] & 0x80, 0x80);
   EXPECT_EQ(((b[0] & 0x7f) << 8 | b[1]) + 2, static_cast<int>(b.size()));
   EXPECT_EQ(b[2], 1);
-  auto decoded = passive::decode_ssl2_client_hello(b);
+  auto decoded = tls::decode_ssl2_client_hello(b);
   ASSERT_TRUE(decoded) << decoded.error;
   EXPECT_TRUE(decoded->ssl2_format);
   EXPECT_EQ(decoded->legacy_version, 0x0301);  // its highest version, TLS 1.0
@@ -44,7 +44,7 @@ TEST(MatrixHello, Ie6OnXpOffersSsl2CipherKindsAfterItsSsl3Suites) {
   auto hello = client_hello_of(ie6);
   ASSERT_TRUE(hello) << hello.error;
   const Bytes& b = *hello.value;
-  auto decoded = passive::decode_ssl2_client_hello(b);
+  auto decoded = tls::decode_ssl2_client_hello(b);
   ASSERT_TRUE(decoded) << decoded.error;
   EXPECT_EQ(decoded->legacy_version, 0x0300);  // SSL 2.0 and 3.0: the hello says 3.0
   EXPECT_EQ(decoded->cipher_suites, ie6.cipher_suites);
@@ -68,7 +68,7 @@ TEST(MatrixHello, TlsStacksSendTheirWindowAndSuitesInOrder) {
       ASSERT_GE(b.size(), 9u);
       EXPECT_EQ(b[0], 22) << p.id;  // handshake record
       EXPECT_EQ(b[5], 1) << p.id;   // ClientHello
-      auto decoded = passive::decode_client_hello(ByteView(b).subspan(9));
+      auto decoded = tls::decode_client_hello(ByteView(b).subspan(9));
       ASSERT_TRUE(decoded) << p.id << ": " << decoded.error;
       EXPECT_EQ(decoded->cipher_suites, stack.cipher_suites) << p.id << " " << stack.stack;
       const auto w = tls_window(stack);

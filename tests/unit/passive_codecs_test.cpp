@@ -7,7 +7,13 @@
 #include <sstream>
 
 #include "src/passive/codecs.hpp"
+#include "src/passive/packet.hpp"
 #include "src/passive/passive.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
+#include "src/proto/kerberos/kerberos_kdc_req.hpp"
+#include "src/proto/ldap/ldap_request.hpp"
+#include "src/proto/smb1/smb1_legacy_session_setup.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
 
 namespace legacyscan::passive {
 namespace {
@@ -87,27 +93,27 @@ TEST(PassiveCodecs, ClientHelloFromTheLabAndGrease) {
   const std::string seed =
       slurp(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_client_hello/tls12_client_hello");
   ASSERT_GT(seed.size(), 40u);
-  auto h = decode_client_hello(as_bytes(seed).subspan(1));
+  auto h = tls::decode_client_hello(as_bytes(seed).subspan(1));
   ASSERT_TRUE(h) << h.error;
   EXPECT_EQ(h->legacy_version, 0x0303);
   ASSERT_TRUE(h->server_name);
   EXPECT_FALSE(h->cipher_suites.empty());
   // Every prefix fails cleanly (or decodes a hello without extensions).
-  for (std::size_t n = 0; n + 1 < seed.size(); n += 7) (void)decode_client_hello(as_bytes(seed).subspan(1, n));
+  for (std::size_t n = 0; n + 1 < seed.size(); n += 7) (void)tls::decode_client_hello(as_bytes(seed).subspan(1, n));
   // GREASE values (RFC 8701) are left out of supported_versions.
   Bytes body = {0x03, 0x03};
   body.insert(body.end(), 32, 0);
   for (std::uint8_t b : {0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00, 0x00, 0x0b, 0x00,
                          0x2b, 0x00, 0x07, 0x06, 0x3a, 0x3a, 0x03, 0x04, 0x03, 0x03})
     body.push_back(b);
-  auto g = decode_client_hello(body);
+  auto g = tls::decode_client_hello(body);
   ASSERT_TRUE(g) << g.error;
   ASSERT_TRUE(g->supported_versions);
   EXPECT_EQ(*g->supported_versions, (std::vector<std::uint16_t>{0x0304, 0x0303}));
   EXPECT_EQ(g->offered_versions().front(), 0x0304);
   const std::string v2 =
       slurp(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_client_hello/sslv2_compatible");
-  auto s = decode_ssl2_client_hello(as_bytes(v2).subspan(1));
+  auto s = tls::decode_ssl2_client_hello(as_bytes(v2).subspan(1));
   ASSERT_TRUE(s) << s.error;
   EXPECT_TRUE(s->ssl2_format);
   EXPECT_EQ(s->legacy_version, 0x0301);
@@ -132,7 +138,7 @@ TEST(PassiveCodecs, NtlmVersionFromResponseLengths) {
   EXPECT_FALSE(decode_ntlm_authenticate(as_bytes(seed).first(40)));
   const std::string legacy = slurp(std::string(LEGACYSCAN_SOURCE_DIR) +
                                    "/tests/fuzz/corpus/fuzz_passive_smb1_session_setup/nt_lm_0_12_ntlmv1");
-  auto s = decode_smb1_legacy_session_setup(as_bytes(legacy));
+  auto s = smb::decode_smb1_legacy_session_setup(as_bytes(legacy));
   ASSERT_TRUE(s) << s.error;
   EXPECT_EQ(s->version(), "NTLMv1");
   EXPECT_EQ(s->account, "USER");
@@ -141,29 +147,29 @@ TEST(PassiveCodecs, NtlmVersionFromResponseLengths) {
 
 TEST(PassiveCodecs, KerberosRequestsAndRepliesFromTheLab) {
   const std::string dir = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_kerberos/";
-  auto q = decode_kdc_req(as_bytes(slurp(dir + "kinit-rc4_0_req")));
+  auto q = kerberos::decode_kdc_req(as_bytes(slurp(dir + "kinit-rc4_0_req")));
   ASSERT_TRUE(q) << q.error;
-  EXPECT_EQ(q->msg_type, kKrbAsReq);
+  EXPECT_EQ(q->msg_type, kerberos::KRB_AS_REQ);
   EXPECT_EQ(q->etypes, (std::vector<std::int32_t>{23}));
   EXPECT_EQ(q->sname.rfind("krbtgt/", 0), 0u);
-  auto p = decode_kdc_rep(as_bytes(slurp(dir + "kinit-aes_1_rep")));
+  auto p = kerberos::decode_kdc_rep(as_bytes(slurp(dir + "kinit-aes_1_rep")));
   ASSERT_TRUE(p) << p.error;
-  EXPECT_EQ(p->ticket_etype, 18);
-  EXPECT_EQ(p->enc_part_etype, 18);
-  EXPECT_FALSE(decode_kdc_req(as_bytes(slurp(dir + "kinit-aes_1_rep"))));  // a reply is not a request
+  EXPECT_EQ(p->ticket_enc_part.etype, 18);
+  EXPECT_EQ(p->enc_part.etype, 18);
+  EXPECT_FALSE(kerberos::decode_kdc_req(as_bytes(slurp(dir + "kinit-aes_1_rep"))));  // a reply is not a request
 }
 
 TEST(PassiveCodecs, LdapRequests) {
   const std::string dir = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_ldap_request/";
-  auto b = decode_ldap_request(as_bytes(slurp(dir + "ldap-simple_0")));
+  auto b = ldap::decode_ldap_request(as_bytes(slurp(dir + "ldap-simple_0")));
   ASSERT_TRUE(b) << b.error;
-  EXPECT_EQ(b->op, LdapRequest::Op::bind);
+  EXPECT_EQ(b->op, ldap::LdapRequest::Op::bind);
   EXPECT_TRUE(b->simple);
   EXPECT_FALSE(b->simple_password_empty);
   EXPECT_EQ(b->bind_dn.rfind("CN=", 0), 0u);
-  auto c = decode_ldap_request(as_bytes(slurp(dir + "cldap_0")));
+  auto c = ldap::decode_ldap_request(as_bytes(slurp(dir + "cldap_0")));
   ASSERT_TRUE(c) << c.error;
-  EXPECT_EQ(c->op, LdapRequest::Op::search);
+  EXPECT_EQ(c->op, ldap::LdapRequest::Op::search);
   ASSERT_TRUE(c->ntver);
 }
 

@@ -288,17 +288,21 @@ Decoded<KrbError> decode_krb_error(ByteView msg) {
   return Decoded<KrbError>::ok(std::move(e));
 }
 
-// RFC 4120 5.4.2: AS-REP ::= [APPLICATION 11] KDC-REP
-Decoded<AsRep> decode_as_rep(ByteView msg) {
+// RFC 4120 5.4.2: AS-REP ::= [APPLICATION 11] KDC-REP, TGS-REP ::= [APPLICATION 13] KDC-REP
+Decoded<KdcRep> decode_kdc_rep(ByteView msg) {
+  // The DER identifier octet of [APPLICATION 13] (constructed); anything else is read as an AS-REP,
+  // whose decoding then says what is wrong.
+  const auto tag = static_cast<std::uint32_t>(!msg.empty() && msg[0] == 0x6d ? KRB_TGS_REP : KRB_AS_REP);
+  const std::string name = tag == KRB_TGS_REP ? "TGS-REP" : "AS-REP";
   Ctx cx;
-  AsRep a;
+  KdcRep a;
   ber::Reader seq;
-  auto fail = [&] { return Decoded<AsRep>::fail("AS-REP: " + cx.error); };
-  if (!enter_message(msg, 11, seq, cx, "outer")) return fail();
+  auto fail = [&] { return Decoded<KdcRep>::fail(name + ": " + cx.error); };
+  if (!enter_message(msg, tag, seq, cx, "outer")) return fail();
   if (!get_int(seq, 0, a.pvno, cx, "pvno")) return fail();
-  if (a.pvno != 5) return Decoded<AsRep>::fail("AS-REP: pvno " + std::to_string(a.pvno) + " (want 5)");
+  if (a.pvno != 5) return Decoded<KdcRep>::fail(name + ": pvno " + std::to_string(a.pvno) + " (want 5)");
   if (!get_int(seq, 1, a.msg_type, cx, "msg-type")) return fail();
-  if (a.msg_type != KRB_AS_REP) return Decoded<AsRep>::fail("AS-REP: msg-type " + std::to_string(a.msg_type));
+  if (a.msg_type != tag) return Decoded<KdcRep>::fail(name + ": msg-type " + std::to_string(a.msg_type));
   if (seq.next_is(Class::Context, 2)) {
     ber::Reader c, list;
     if (!seq.enter_context(2, c)) return cx.fail("padata", seq.error()), fail();
@@ -320,13 +324,13 @@ Decoded<AsRep> decode_as_rep(ByteView msg) {
     if (!skip_extensions(t, cx, "ticket")) return fail();
   }
   if (!get_encrypted_data(seq, 6, a.enc_part, cx, "enc-part")) return fail();
-  if (!skip_extensions(seq, cx, "AS-REP")) return fail();
-  return Decoded<AsRep>::ok(std::move(a));
+  if (!skip_extensions(seq, cx, name)) return fail();
+  return Decoded<KdcRep>::ok(std::move(a));
 }
 
 Decoded<ByteView> decode_as_rep_cipher(ByteView msg) {
   using R = Decoded<ByteView>;
-  if (auto a = decode_as_rep(msg); !a) return R::fail(a.error);
+  if (auto a = decode_kdc_rep(msg); !a) return R::fail(a.error);
   Ctx cx;
   ber::Reader seq;
   if (!enter_message(msg, 11, seq, cx, "outer")) return R::fail("AS-REP: " + cx.error);
@@ -394,7 +398,7 @@ Decoded<KdcReply> decode_kdc_reply(ByteView msg) {
     return Decoded<KdcReply>::ok(KdcReply{std::move(*e.value)});
   }
   if (t.tag.cls == Class::Application && t.tag.number == 11) {
-    auto a = decode_as_rep(msg);
+    auto a = decode_kdc_rep(msg);
     if (!a) return Decoded<KdcReply>::fail(a.error);
     return Decoded<KdcReply>::ok(KdcReply{std::move(*a.value)});
   }

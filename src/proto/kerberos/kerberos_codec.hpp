@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kerberos V5 messages the probe sends and reads (RFC 4120, ASN.1 DER via legacyscan::ber):
-// the AS-REQ encoder (5.4.1), and decoders for KRB-ERROR (5.9.1), the outer AS-REP (5.4.2: only the
-// clear-text fields; the encrypted part is never kept), METHOD-DATA (5.2.7), PA-ETYPE-INFO2 (5.2.7.5)
-// and the TCP record mark (7.2.2). Pure: spans in, typed structs or an error out; no sockets.
+// the AS-REQ encoder (5.4.1), and decoders for KRB-ERROR (5.9.1), the outer KDC-REP (5.4.2, AS-REP or
+// TGS-REP: only the clear-text fields; the encrypted part is never kept), METHOD-DATA (5.2.7),
+// PA-ETYPE-INFO2 (5.2.7.5) and the TCP record mark (7.2.2). Pure: spans in, typed structs or an error
+// out; no sockets. The KDC-REQ decoder (what clients send, for passive mode) is kerberos_kdc_req.hpp.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@ namespace legacyscan::kerberos {
 // RFC 4120 7.5.7 message types.
 inline constexpr std::int64_t KRB_AS_REQ = 10;
 inline constexpr std::int64_t KRB_AS_REP = 11;
+inline constexpr std::int64_t KRB_TGS_REQ = 12;
+inline constexpr std::int64_t KRB_TGS_REP = 13;
 inline constexpr std::int64_t KRB_ERROR = 30;
 
 // RFC 4120 7.5.8 name types.
@@ -103,10 +106,11 @@ struct EncryptedDataInfo {
   std::size_t cipher_length = 0;
 };
 
-// RFC 4120 5.4.2 AS-REP: the clear-text fields only. enc-part's cipher text is skipped, never copied.
-struct AsRep {
+// RFC 4120 5.4.2 KDC-REP (AS-REP or TGS-REP): the clear-text fields only. enc-part's cipher text is
+// skipped, never copied.
+struct KdcRep {
   std::int64_t pvno = 0;
-  std::int64_t msg_type = 0;
+  std::int64_t msg_type = 0;  // KRB_AS_REP or KRB_TGS_REP
   std::vector<PaData> padata;
   std::string crealm;
   PrincipalName cname;
@@ -115,9 +119,11 @@ struct AsRep {
   std::string ticket_realm;
   PrincipalName ticket_sname;
   EncryptedDataInfo ticket_enc_part;  // encrypted in the service's (krbtgt's) key
-  EncryptedDataInfo enc_part;         // encrypted in the client's reply key
+  // AS-REP: encrypted in the client's reply key; TGS-REP: in the TGT's session key (or a subkey).
+  EncryptedDataInfo enc_part;
 };
-Decoded<AsRep> decode_as_rep(ByteView msg);
+// AS-REP ([APPLICATION 11]) or TGS-REP ([APPLICATION 13]); errors name the message ("AS-REP: ...").
+Decoded<KdcRep> decode_kdc_rep(ByteView msg);
 // The cipher text of an AS-REP's enc-part, as a view into `msg` (for the credentialed exchange only,
 // which decrypts it to read the session key's etype and then drops it).
 Decoded<ByteView> decode_as_rep_cipher(ByteView msg);
@@ -134,8 +140,9 @@ struct EtypeInfo2Entry {
 };
 Decoded<std::vector<EtypeInfo2Entry>> decode_etype_info2(ByteView der);
 
-// Any message a KDC may send back to an AS-REQ.
-using KdcReply = std::variant<KrbError, AsRep>;
+// Any message a KDC may send back to an AS-REQ: a KRB-ERROR or an AS-REP (a TGS-REP is not an answer
+// to an AS-REQ and is refused).
+using KdcReply = std::variant<KrbError, KdcRep>;
 Decoded<KdcReply> decode_kdc_reply(ByteView msg);
 
 // Whether one UDP datagram is a KDC's reply (RFC 4120 7.2.1), the test a UDP exchange uses to tell the

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+// TLS: the versions and server name a client offers in its ClientHello (SSL 2.0-compatible form
+// included) and what the server chose. The upgrade of text protocols (STARTTLS) hands the stream over.
+#include <algorithm>
+#include <cctype>
+
+#include "src/passive/handler.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_client_hello.hpp"
+#include "src/proto/tls/tls_codec.hpp"
+
+namespace legacyscan::passive {
+
+namespace {
+
+std::string hex16(std::uint16_t v) {
+  static const char* d = "0123456789abcdef";
+  std::string s = "0x";
+  for (int i = 3; i >= 0; --i) s += d[(v >> (4 * i)) & 0xf];
+  return s;
+}
+
+std::string tls_version_name(std::uint16_t v) {
+  return tls::version_name(v);
+}
+
+class TlsHandler : public Handler {
+ public:
+  explicit TlsHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+
+  Consume consume(int dir, ByteView data, std::int64_t ts) override {
+    Consume c;
+    if (done_[dir]) return c.stop = true, c;
+    if (data.size() < 5) return c.need_more = true, c;
+    if (dir == 0 && hs_[0].empty() && (data[0] & 0x80) && data.size() >= 3 && data[2] == 1) {
+      // SSL 2.0-compatible CLIENT-HELLO.
+      const std::size_t len = ((data[0] & 0x7f) << 8) | data[1];
+      if (data.size() < 2 + len) return c.need_more = true, c;
+      if (auto h = tls::decode_ssl2_client_hello(data.first(2 + len)))
+        client_hello(*h, ts);
+      else
+        ++ci_.stats->decode_errors;
+      done_[0] = true;
+      c.consumed = 2 + len;
+      c.stop = true;
+      return c;
+    }
+    auto rec = tls::read_record(data);
+    if (!rec) {
+      done_[dir] = true;
+      return c.stop = true, c;
+    }
+    if (rec->need_more) return c.need_more = true, c;
+    c.consumed = rec->consumed;
+    if (rec->record->type != tls::HANDSHAKE) {
+      // Anything but handshake before the hello (alerts, CCS, application data): stop here.
+      if (rec->record->type == tls::ALERT && dir == 1 && !server_hello_seen_) alert_ = true;
+      done_[dir] = true;
+      c.stop = true;
+      return c;
+    }
+    auto& buf = hs_[dir];
+    if (buf.size() + rec->record->fragment.size() > 64 * 1024) {
+      done_[dir] = true;
+      return c.stop = true, c;
+    }
+    buf.insert(buf.end(), rec->record->fragment.begin(), rec->record->fragment.end());
+    // The first handshake message is all we need (ClientHello / ServerHello).
+    if (buf.size() < 4) return c;
+    const std::size_t mlen = (static_cast<std::size_t>(buf[1]) << 16) | (buf[2] << 8) | buf[3];
+    if (buf.size() < 4 + mlen) return c;
+    ByteView body(buf.data() + 4, mlen);
+    if (dir == 0 && buf[0] == tls::CLIENT_HELLO) {
+      if (auto h = tls::decode_client_hello(body))
+        client_hello(*h, ts);
+      else
+        ++ci_.stats->decode_errors;
+    } else if (dir == 1 && buf[0] == tls::SERVER_HELLO) {
+      if (auto s = tls::decode_server_hello(body))
+        server_hello(*s, ts);
+      else
+        ++ci_.stats->decode_errors;
+    }
+    done_[dir] = true;
+    c.stop = true;
+    return c;
+  }
+  bool complete() const override { return !hello_seen_ || server_hello_seen_ || alert_; }
+
+ private:
+  void client_hello(const tls::ClientHello& h, std::int64_t ts) {
+    hello_seen_ = true;
+    Client& c = ci_.cl(ts);
+    TlsFacts& f = c.tls_facts();
+    TlsPortFacts& p = f.ports[ci_.server_port];
+    f.handshakes.hit(ts);
+    p.handshakes.hit(ts);
+    f.servers.hit(ci_.server, ts);
+    std::uint16_t max = 0;
+    for (auto v : h.offered_versions()) {
+      f.versions_offered.hit(tls_version_name(v), ts);
+      p.versions_offered.hit(tls_version_name(v), ts);
+      max = std::max(max, v);
+    }
+    f.max_version_offered.hit(tls_version_name(max), ts);
+    p.max_version_offered.hit(tls_version_name(max), ts);
+    if (h.server_name) {
+      f.sni.hit(*h.server_name, ts);
+      p.sni.hit(*h.server_name, ts);
+    }
+  }
+  void server_hello(const tls::ServerHello& s, std::int64_t ts) {
+    server_hello_seen_ = true;
+    if (s.hello_retry_request) return;
+    Client& c = ci_.cl(ts);
+    TlsFacts& f = c.tls_facts();
+    TlsPortFacts& p = f.ports[ci_.server_port];
+    const std::string v = tls_version_name(s.version());
+    std::string suite = tls::cipher_suite_name(s.cipher_suite);
+    if (suite.empty()) suite = hex16(s.cipher_suite);
+    f.negotiated.hit(v, ts);
+    p.negotiated.hit(v, ts);
+    f.cipher_suites.hit(suite, ts);
+    p.cipher_suites.hit(suite, ts);
+  }
+
+  ConnInfo ci_;
+  Bytes hs_[2];
+  bool done_[2] = {false, false};
+  bool hello_seen_ = false;
+  bool server_hello_seen_ = false;
+  bool alert_ = false;
+};
+
+// ---- STARTTLS in text protocols (SMTP RFC 3207, POP3 STLS RFC 2595, IMAP RFC 3501, FTP AUTH TLS
+// RFC 4217): follow the command lines until the server accepts the upgrade, then hand the stream to
+// the TLS handler. ----
+
+class StartTlsTextHandler : public Handler {
+ public:
+  explicit StartTlsTextHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+
+  Consume consume(int dir, ByteView data, std::int64_t) override {
+    Consume c;
+    std::size_t eol = 0;
+    while (eol < data.size() && data[eol] != '\n') ++eol;
+    if (eol == data.size()) {
+      if (data.size() > 4096)
+        c.stop = true;  // not a line protocol
+      else
+        c.need_more = true;
+      return c;
+    }
+    std::string line(reinterpret_cast<const char*>(data.data()), eol);
+    for (auto& ch : line) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.consumed = eol + 1;
+    if (dir == 0) {
+      pending_ = line.find("STARTTLS") != std::string::npos || line.rfind("STLS", 0) == 0 ||
+                 line.rfind("AUTH TLS", 0) == 0 || line.rfind("AUTH SSL", 0) == 0;
+    } else if (pending_) {
+      // SMTP 220, FTP 234, POP3 +OK, IMAP "<tag> OK".
+      if (line.rfind("220", 0) == 0 || line.rfind("234", 0) == 0 || line.rfind("+OK", 0) == 0 ||
+          (line.find(" OK") != std::string::npos && line[0] != '*'))
+        handover_ = true;
+      else if (line.size() >= 4 && line[3] != '-')
+        pending_ = false;  // refused (a final reply line that is not the go-ahead)
+    }
+    if (++lines_ > 200) c.stop = true;
+    return c;
+  }
+  std::unique_ptr<Handler> replacement() override {
+    if (!handover_) return nullptr;
+    handover_ = false;
+    return std::make_unique<TlsHandler>(ci_);
+  }
+
+ private:
+  ConnInfo ci_;
+  bool pending_ = false;
+  bool handover_ = false;
+  int lines_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Handler> make_tls_handler(ConnInfo ci) {
+  return std::make_unique<TlsHandler>(std::move(ci));
+}
+
+std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci) {
+  return std::make_unique<StartTlsTextHandler>(std::move(ci));
+}
+
+}  // namespace legacyscan::passive
