@@ -2,6 +2,7 @@
 // `legacyscan report`: a saved scan rendered through the report model.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "src/cli/commands.hpp"

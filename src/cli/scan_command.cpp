@@ -2,10 +2,10 @@
 // `legacyscan scan`: options, then plan (scan_plan.cpp), open the output, run, write the results.
 #include <unistd.h>
 
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <spdlog/spdlog.h>
-#include <stdexcept>
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"

@@ -55,6 +55,22 @@ struct ScanFixture {
   ScanOutput output(bool with_policy) const { return {summary, hosts, with_policy ? &policy : nullptr, false}; }
 };
 
+// Each format listed for `use`, found by its name and rendered: (name, text).
+template <class Render>
+std::vector<std::pair<std::string, std::string>> render_each(FormatUse use, Render render) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (const auto& name : format_names(use)) {
+    std::string err;
+    const auto* f = find_format(name, use, err);
+    EXPECT_NE(f, nullptr) << err;
+    if (!f) continue;
+    std::ostringstream out;
+    render(*f, out);
+    texts.emplace_back(name, out.str());
+  }
+  return texts;
+}
+
 TEST(ReportFormats, NamesKeepTheirListedOrder) {
   EXPECT_EQ(format_names(FormatUse::scan), (std::vector<std::string>{"table", "json", "jsonl", "markdown", "csv", "html"}));
   EXPECT_EQ(format_names(FormatUse::saved), (std::vector<std::string>{"table", "html", "markdown", "csv"}));
@@ -134,14 +150,10 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
 
 TEST(ReportFormats, EverySavedFormatRenders) {
   const auto model = saved_model();
-  for (const auto& name : format_names(FormatUse::saved)) {
-    std::string err;
-    const auto* f = find_format(name, FormatUse::saved, err);
-    ASSERT_NE(f, nullptr) << err;
-    std::ostringstream out;
-    f->saved(out, model, false);
-    EXPECT_NE(out.str().find(model.hosts.at(0).target), std::string::npos) << name;
-  }
+  for (const auto& [name, text] : render_each(FormatUse::saved, [&](const Format& f, std::ostream& out) {
+         f.saved(out, model, false);
+       }))
+    EXPECT_NE(text.find(model.hosts.at(0).target), std::string::npos) << name;
   std::string err;
   std::ostringstream coloured, html;
   find_format("table", FormatUse::saved, err)->saved(coloured, model, true);
@@ -154,14 +166,9 @@ TEST(ReportFormats, EverySavedFormatRenders) {
 
 TEST(ReportFormats, EveryPassiveFormatRenders) {
   const auto r = passive_report();
-  for (const auto& name : format_names(FormatUse::passive)) {
-    std::string err;
-    const auto* f = find_format(name, FormatUse::passive, err);
-    ASSERT_NE(f, nullptr) << err;
-    std::ostringstream out;
-    f->passive(out, r);
-    EXPECT_NE(out.str().find("10.0.1.5"), std::string::npos) << name;
-  }
+  for (const auto& [name, text] :
+       render_each(FormatUse::passive, [&](const Format& f, std::ostream& out) { f.passive(out, r); }))
+    EXPECT_NE(text.find("10.0.1.5"), std::string::npos) << name;
   std::string err;
   std::ostringstream json_out, csv_out, table_out;
   find_format("json", FormatUse::passive, err)->passive(json_out, r);
