@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// `legacyscan events`: passive audit of exported Windows events.
+#include <memory>
+
+#include "src/cli/commands.hpp"
+#include "src/cli/format_check.hpp"
+#include "src/cli/output.hpp"
+#include "src/cli/usage.hpp"
+#include "src/passive/passive.hpp"
+
+namespace legacyscan::cli {
+
+namespace {
+
+struct EventsArgs {
+  std::vector<std::string> files;
+  std::string format = "table";
+  std::string output;
+};
+
+int run_events_command(const EventsArgs& a) {
+  passive::Report report;
+  for (const auto& f : a.files) {
+    const std::string err = passive::read_events_file(f, report);
+    if (!err.empty()) return usage_error("events: " + err);
+  }
+  return write_passive(report, a.format, a.output);
+}
+
+}  // namespace
+
+Command add_events_command(CLI::App& app) {
+  auto a = std::make_shared<EventsArgs>();
+  auto* cmd = app.add_subcommand("events", "Passive audit from exported Windows events (Get-WinEvent JSON or CSV)");
+  cmd->add_option("files", a->files, "Get-WinEvent ... | ConvertTo-Json or | Export-Csv files")->required();
+  cmd->add_option("--format", a->format, "Output format")->check(format_check(report::FormatUse::passive));
+  cmd->add_option("-o,--output", a->output, "Write the report to FILE");
+  return {cmd, [a] { return run_events_command(*a); }};
+}
+
+}  // namespace legacyscan::cli

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// `legacyscan whatif`: which clients would break if a server were hardened, from a saved scan (through
+// the compatibility matrix) or from the clients of a capture or event export.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "legacyscan/json_text.hpp"
+#include "src/cli/commands.hpp"
+#include "src/cli/saved_scan.hpp"
+#include "src/cli/usage.hpp"
+#include "src/passive/passive.hpp"
+#ifdef LEGACYSCAN_PROBE_MATRIX
+#include "src/compat/whatif.hpp"
+#endif
+
+namespace legacyscan::cli {
+
+namespace {
+
+struct WhatIfArgs {
+  std::string file;
+  std::string capture;
+  std::vector<std::string> disable;
+  std::vector<std::string> require;
+  std::string format = "table";
+};
+
+// "smb1 off, smb-signing required"
+std::string describe_change(const std::vector<std::string>& disable, const std::vector<std::string>& require) {
+  std::string change;
+  for (const auto& d : disable) change += (change.empty() ? "" : ", ") + d + " off";
+  for (const auto& r : require) change += (change.empty() ? "" : ", ") + r + " required";
+  return change;
+}
+
+// A capture (pcap/pcapng) or an event export, told apart by the file's first bytes.
+std::optional<passive::Report> load_passive(const std::string& file, std::string& err) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) {
+    err = "cannot open " + file;
+    return std::nullopt;
+  }
+  char head[4] = {0, 0, 0, 0};
+  f.read(head, 4);
+  if (passive::looks_like_capture(ByteView(reinterpret_cast<const std::uint8_t*>(head), static_cast<std::size_t>(f.gcount())))) {
+    passive::Analyzer analyzer;
+    err = passive::read_capture_files({file}, analyzer);
+    if (!err.empty()) return std::nullopt;
+    passive::Report r = analyzer.finish();
+    r.source.inputs = {file};
+    return r;
+  }
+  passive::Report r;
+  err = passive::read_events_file(file, r);
+  if (!err.empty()) return std::nullopt;
+  return r;
+}
+
+int run_capture_whatif(const WhatIfArgs& a) {
+  std::string err;
+  auto report = load_passive(a.capture, err);
+  if (!report) return usage_error("whatif: " + err);
+  auto rows = passive::capture_whatif(*report, a.disable, a.require, err);
+  if (!rows) return usage_error("whatif: " + err);
+  if (a.format == "json") {
+    std::cout << json_text(passive::capture_whatif_to_json(*rows, a.disable, a.require), 2) << "\n";
+    return kExitDone;
+  }
+  std::cout << "Clients seen in " << a.capture << " if " << describe_change(a.disable, a.require) << ": "
+            << rows->size() << " affected\n";
+  for (const auto& r : *rows) {
+    std::string names;
+    for (const auto& n : r.names) names += (names.empty() ? "" : ",") + n;
+    std::cout << "  " << (r.address.empty() ? names : r.address) << (names.empty() || r.address.empty() ? "" : " (" + names + ")")
+              << "  " << r.change << ": " << r.verdict << "\n      " << r.evidence << "\n";
+  }
+  return kExitDone;
+}
+
+int run_scan_whatif(const WhatIfArgs& a) {
+#ifdef LEGACYSCAN_PROBE_MATRIX
+  std::string err;
+  auto w = matrix::parse_whatif(a.disable, a.require, err);
+  if (!w) return usage_error("whatif: " + err);
+  auto doc = load_scan(a.file, err);  // accepts a document or JSON lines
+  if (!doc) return usage_error("whatif: " + err);
+  std::vector<std::pair<nlohmann::json, std::vector<matrix::WhatIfRow>>> hosts;
+  for (const auto& h : (*doc)["hosts"]) hosts.emplace_back(h, matrix::whatif_host(h, *w));
+  if (a.format == "json") {
+    std::cout << json_text(matrix::whatif_to_json(hosts, *w), 2) << "\n";
+    return kExitDone;
+  }
+  for (const auto& [h, rows] : hosts) {
+    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << ") if ";
+    std::cout << describe_change(w->disable, w->require) << ":\n";
+    for (const auto& r : rows) {
+      std::string mark = std::string(matrix::to_string(r.verdict));
+      if (!r.before.empty() && r.before != mark) mark += " (now " + r.before + ")";
+      std::cout << "  " << r.name << std::string(r.name.size() < 48 ? 48 - r.name.size() : 1, ' ') << mark << "\n";
+      if (r.verdict == matrix::CellVerdict::fails || r.verdict == matrix::CellVerdict::degraded)
+        std::cout << "      " << r.reason << "\n";
+    }
+  }
+  return kExitDone;
+#else
+  (void)a;
+  return usage_error("this build has no compatibility matrix (probes/matrix left out)");
+#endif
+}
+
+int run_whatif_command(const WhatIfArgs& a) {
+  if (a.capture.empty() == a.file.empty()) return usage_error("whatif: name either a saved scan or --from-capture FILE");
+  if (!a.capture.empty()) return run_capture_whatif(a);
+  return run_scan_whatif(a);
+}
+
+}  // namespace
+
+Command add_whatif_command(CLI::App& app) {
+  auto a = std::make_shared<WhatIfArgs>();
+  auto* cmd =
+      app.add_subcommand("whatif", "Which clients would break if a scanned server were hardened (from a saved scan)");
+  cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output");
+  cmd->add_option("--from-capture", a->capture, "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
+  cmd->add_option("--disable", a->disable, "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
+      ->delimiter(',');
+  cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")->delimiter(',');
+  cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  return {cmd, [a] { return run_whatif_command(*a); }};
+}
+
+}  // namespace legacyscan::cli

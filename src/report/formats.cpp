@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "src/report/formats.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "legacyscan/json_text.hpp"
+#include "src/passive/passive.hpp"
+#include "src/report/report.hpp"
+
+namespace legacyscan::report {
+
+namespace {
+
+using nlohmann::json;
+
+Report model_or_throw(const json& doc) {
+  auto model = report_from_json(doc);
+  if (!model) throw std::runtime_error("report model: " + model.error);
+  return std::move(*model);
+}
+
+// Per host: the coloured client x protocol matrix and its summary, then the probes' own rows; then the
+// scan's summary line and the policy results.
+void scan_table(std::ostream& out, const ScanOutput& s) {
+  TableStyle style{s.colour};
+  // The model without the policy: the table prints the policy results itself, below.
+  const auto model = model_or_throw(scan_to_json(s.summary, s.hosts));
+  for (std::size_t i = 0; i < s.hosts.size(); ++i) {
+    render_host_header(out, s.hosts[i], style);
+    const bool matrix = i < model.hosts.size() && !model.hosts[i].clients.empty();
+    if (matrix) {
+      render_terminal_matrix(out, model.hosts[i], s.colour);
+      render_terminal_summary(out, model.hosts[i], s.colour);
+      out << "\n";
+    }
+    TableStyle rows = style;
+    rows.header = false;
+    rows.matrix_rows = !matrix;
+    render_host_table(out, s.hosts[i], rows);
+  }
+  render_summary_line(out, s.summary, style);
+  if (s.policy) {
+    std::size_t failed = 0;
+    for (const auto& r : *s.policy) failed += r.passed ? 0 : 1;
+    out << "Policy: " << s.policy->size() - failed << " of " << s.policy->size() << " checks passed\n";
+    for (const auto& r : *s.policy)
+      out << "  " << (r.passed ? "PASS " : "FAIL ") << r.host << "  " << r.rule << ": " << r.evidence << "\n";
+  }
+}
+
+// The formats of the report model render a scan the way `legacyscan report` renders the saved document.
+template <void (*render)(std::ostream&, const Report&)>
+void scan_through_model(std::ostream& out, const ScanOutput& s) {
+  render(out, s.model());
+}
+
+template <void (*render)(std::ostream&, const Report&)>
+void saved_without_colour(std::ostream& out, const Report& r, bool) {
+  render(out, r);
+}
+
+const std::vector<Format> kFormats{
+    {.name = "table",
+     .extensions = {".txt"},
+     .scan = scan_table,
+     .saved = render_terminal_report,
+     .passive = [](std::ostream& out, const passive::Report& r) { out << passive::to_table(r); },
+     .saved_rank = 0},
+    {.name = "json",
+     .extensions = {".json"},
+     .scan = [](std::ostream& out, const ScanOutput& s) { out << json_text(s.document(), 2) << "\n"; },
+     .passive = [](std::ostream& out, const passive::Report& r) { out << json_text(passive::to_json(r), 2) << "\n"; }},
+    {.name = "jsonl",
+     .extensions = {".jsonl", ".ndjson"},
+     .scan_host =
+         [](std::ostream& out, const HostResult& h, const std::vector<RuleResult>* policy) {
+           auto j = host_to_json(h);
+           if (policy) j["policy"] = policy_to_json(*policy);
+           out << json_text(j) << "\n";
+         }},
+    {.name = "markdown",
+     .extensions = {".md", ".markdown"},
+     .scan = scan_through_model<render_markdown>,
+     .saved = saved_without_colour<render_markdown>,
+     .saved_rank = 2},
+    {.name = "csv",
+     .extensions = {".csv"},
+     .scan = scan_through_model<render_csv>,
+     .saved = saved_without_colour<render_csv>,
+     .passive = [](std::ostream& out, const passive::Report& r) { out << passive::to_csv(r); },
+     .saved_rank = 3},
+    {.name = "html",
+     .extensions = {".html", ".htm"},
+     .scan = scan_through_model<render_html>,
+     .saved = saved_without_colour<render_html>,
+     .saved_rank = 1},
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+json ScanOutput::document() const {
+  auto doc = scan_to_json(summary, hosts);
+  if (policy) doc["policy"] = policy_to_json(*policy);
+  return doc;
+}
+
+Report ScanOutput::model() const { return model_or_throw(document()); }
+
+bool Format::renders(FormatUse use) const {
+  switch (use) {
+    case FormatUse::scan: return scan_host != nullptr || scan != nullptr;
+    case FormatUse::saved: return saved != nullptr;
+    case FormatUse::passive: return passive != nullptr;
+  }
+  return false;
+}
+
+const std::vector<Format>& all_formats() { return kFormats; }
+
+std::vector<std::string> format_names(FormatUse use) {
+  std::vector<const Format*> listed;
+  for (const auto& f : kFormats)
+    if (f.renders(use)) listed.push_back(&f);
+  if (use == FormatUse::saved)
+    std::stable_sort(listed.begin(), listed.end(),
+                     [](const Format* a, const Format* b) { return a->saved_rank < b->saved_rank; });
+  std::vector<std::string> names;
+  for (const auto* f : listed) names.emplace_back(f->name);
+  return names;
+}
+
+std::string format_set(FormatUse use) {
+  std::string set;
+  for (const auto& n : format_names(use)) set += (set.empty() ? "" : ",") + n;
+  return "{" + set + "}";
+}
+
+const Format* find_format(std::string_view name, FormatUse use, std::string& error) {
+  for (const auto& f : kFormats)
+    if (f.name == name && f.renders(use)) return &f;
+  error = std::string(name) + " not in " + format_set(use);
+  return nullptr;
+}
+
+const Format* format_for_path(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return nullptr;
+  const auto extension = lower(path.substr(dot));
+  for (const auto& f : kFormats)
+    if (std::find(f.extensions.begin(), f.extensions.end(), extension) != f.extensions.end()) return &f;
+  return nullptr;
+}
+
+}  // namespace legacyscan::report
