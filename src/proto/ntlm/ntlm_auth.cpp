@@ -10,7 +10,7 @@
 #include <array>
 #include <cctype>
 
-#include "src/proto/kerberos/kerberos_crypto.hpp"  // md4, hmac_md5 (linked through ldap_crypto_link.cpp)
+#include "src/proto/crypto/crypto_primitives.hpp"
 
 namespace legacyscan::ldap {
 
@@ -112,8 +112,8 @@ Decoded<NtlmChallenge> decode_ntlm_challenge(ByteView message) {
 
 Bytes encode_ntlm_authenticate_v2(const NtlmChallenge& challenge, const NtlmV2Logon& logon) {
   // NTOWFv2 = HMAC_MD5(MD4(UNICODE(Password)), UNICODE(Uppercase(User) + UserDom)).
-  const Bytes nt_hash = kerberos::md4(utf8_to_utf16le(logon.password));
-  const Bytes key = kerberos::hmac_md5(nt_hash, utf8_to_utf16le(upper(logon.user) + logon.domain));
+  const Bytes nt_hash = crypto::md4(utf8_to_utf16le(logon.password));
+  const Bytes key = crypto::hmac_md5(nt_hash, utf8_to_utf16le(upper(logon.user) + logon.domain));
   // The AV pairs the client sends: the server's, without its MsvAvEOL (and any channel bindings),
   // then the channel bindings when given, then MsvAvEOL.
   Writer av;
@@ -147,7 +147,7 @@ Bytes encode_ntlm_authenticate_v2(const NtlmChallenge& challenge, const NtlmV2Lo
   const Bytes t = temp.take();
   Bytes proof_input(challenge.ServerChallenge.begin(), challenge.ServerChallenge.end());
   proof_input.insert(proof_input.end(), t.begin(), t.end());
-  Bytes nt = kerberos::hmac_md5(key, proof_input);  // NTProofStr
+  Bytes nt = crypto::hmac_md5(key, proof_input);  // NTProofStr
   nt.insert(nt.end(), t.begin(), t.end());
   // With MsvAvTimestamp in the challenge, LmChallengeResponse is Z(24) (3.1.5.1.2).
   const Bytes lm(24, 0);
