@@ -20,7 +20,7 @@
 
 #include "legacyscan/engine/net.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
 #include "probes/ldap/ldap_result.hpp"
 #include "probes/ldap/ldap_tls.hpp"
 

@@ -17,7 +17,7 @@
 #include <map>
 
 #include "legacyscan/engine/async.hpp"
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "probes/smb/smb_channel.hpp"

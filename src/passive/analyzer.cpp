@@ -14,7 +14,7 @@
 #include "src/proto/netbios/netbios_codec.hpp"
 #include "src/proto/netlogon/netlogon_mailslot.hpp"
 #include "src/proto/nbss/nbss.hpp"
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "src/proto/spnego/spnego.hpp"

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
 
 namespace {
 

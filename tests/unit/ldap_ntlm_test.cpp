@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "src/proto/ldap/ldap_codec.hpp"
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
 #include "tests/unit/ldap_test_support.hpp"
 
 namespace legacyscan::ldap {

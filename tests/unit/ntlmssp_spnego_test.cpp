@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "src/proto/spnego/spnego.hpp"
