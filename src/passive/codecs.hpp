@@ -130,21 +130,6 @@ struct LdapRequest {
 // Exactly one whole LDAPMessage carrying a request.
 Decoded<LdapRequest> decode_ldap_request(ByteView message);
 
-// ---- NTLMSSP AUTHENTICATE_MESSAGE ([MS-NLMP] 2.2.1.3) ----------------------------------------
-
-struct NtlmAuthenticate {
-  std::uint16_t lm_response_length = 0;
-  std::uint16_t nt_response_length = 0;
-  std::uint32_t negotiate_flags = 0;
-  std::string domain;
-  std::string user;
-  std::string workstation;
-  // "NTLMv2", "NTLMv1" (NTLMv1 with or without extended session security), "LM" (only an LM
-  // response), "anonymous" (both empty, [MS-NLMP] 3.2.5.1.2) - from the response lengths.
-  [[nodiscard]] std::string version() const;
-};
-Decoded<NtlmAuthenticate> decode_ntlm_authenticate(ByteView message);
-
 // ---- SMB1 SESSION_SETUP_ANDX without extended security ([MS-CIFS] 2.2.4.53.1) ----------------
 
 struct Smb1LegacySessionSetup {

@@ -2,7 +2,6 @@
 #include "src/proto/ntlm/ntlm_crypto.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -12,120 +11,29 @@
 
 #include "src/proto/crypto/crypto_primitives.hpp"
 
-namespace legacyscan::ldap {
+namespace legacyscan::ntlm {
 
 namespace {
-constexpr std::string_view kSignature{"NTLMSSP\0", 8};
-
-// [MS-NLMP] 2.2.2.1 AvIds.
-constexpr std::uint16_t MsvAvEOL = 0x0000;
-constexpr std::uint16_t MsvAvNbDomainName = 0x0002;
-constexpr std::uint16_t MsvAvTimestamp = 0x0007;
-constexpr std::uint16_t MsvAvChannelBindings = 0x000A;
-
-// AUTHENTICATE_MESSAGE with six payload fields in spec order (LmChallengeResponse,
-// NtChallengeResponse, DomainName, UserName, Workstation, EncryptedRandomSessionKey).
-Bytes authenticate_message(const std::array<ByteView, 6>& payload, std::uint32_t flags) {
-  Writer w;
-  w.bytes(kSignature);
-  w.u32le(3);
-  std::array<Writer::Slot, 6> offsets{};
-  for (std::size_t i = 0; i < payload.size(); ++i) {
-    w.u16le(static_cast<std::uint16_t>(payload[i].size()));
-    w.u16le(static_cast<std::uint16_t>(payload[i].size()));
-    offsets[i] = w.reserve_u32le();
-  }
-  w.u32le(flags);
-  for (std::size_t i = 0; i < payload.size(); ++i) {
-    w.patch(offsets[i], w.size());
-    w.bytes(payload[i]);
-  }
-  return w.take();
-}
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return s;
 }
+
 }  // namespace
 
-Bytes encode_ntlm_negotiate_unsigned() { return encode_ntlm_negotiate(kUnsignedNegotiateFlags); }
-
-Bytes encode_ntlm_negotiate(std::uint32_t flags) {
-  // [MS-NLMP] 2.2.1.1: Signature, MessageType 1, NegotiateFlags, DomainNameFields, WorkstationFields.
-  Writer w;
-  w.bytes(kSignature);
-  w.u32le(1);
-  w.u32le(flags);
-  for (int i = 0; i < 2; ++i) {  // empty DomainNameFields, WorkstationFields (offset 0 as Windows sends)
-    w.u16le(0);
-    w.u16le(0);
-    w.u32le(0);
-  }
-  return w.take();
-}
-
-Bytes encode_ntlm_authenticate_anonymous() {
-  // [MS-NLMP] 3.2.5.1.2: anonymous = LmChallengeResponse Z(1), every other field empty.
-  const Bytes lm{0x00};
-  return authenticate_message({ByteView(lm), ByteView(), ByteView(), ByteView(), ByteView(), ByteView()},
-                              kUnsignedNegotiateFlags | kNtlmsspAnonymous);
-}
-
-Decoded<NtlmChallenge> decode_ntlm_challenge(ByteView message) {
-  using D = Decoded<NtlmChallenge>;
-  Reader r(message);
-  ByteView sig;
-  std::uint32_t type = 0;
-  if (!r.bytes(8, sig) || !std::equal(sig.begin(), sig.end(), kSignature.begin()))
-    return D::fail("not an NTLMSSP message (no \"NTLMSSP\\0\" signature)");
-  if (!r.u32le(type) || type != 2) return D::fail("NTLMSSP MessageType " + std::to_string(type) + ", not 2 (CHALLENGE)");
-  NtlmChallenge c;
-  std::uint16_t name_len = 0, name_max = 0, info_len = 0, info_max = 0;
-  std::uint32_t name_off = 0, info_off = 0;
-  ByteView server_challenge;
-  if (!r.u16le(name_len) || !r.u16le(name_max) || !r.u32le(name_off) || !r.u32le(c.NegotiateFlags) ||
-      !r.bytes(8, server_challenge) || !r.skip(8) || !r.u16le(info_len) || !r.u16le(info_max) || !r.u32le(info_off))
-    return D::fail("CHALLENGE_MESSAGE of " + std::to_string(message.size()) + " bytes is shorter than its fixed fields");
-  std::copy(server_challenge.begin(), server_challenge.end(), c.ServerChallenge.begin());
-  if (info_len == 0) return D::ok(std::move(c));
-  if (static_cast<std::uint64_t>(info_off) + info_len > message.size())
-    return D::fail("CHALLENGE_MESSAGE TargetInfo (offset " + std::to_string(info_off) + ", " + std::to_string(info_len) +
-                   " bytes) runs past the " + std::to_string(message.size()) + "-byte message");
-  const ByteView info = message.subspan(info_off, info_len);
-  c.TargetInfo.assign(info.begin(), info.end());
-  Reader av(info);
-  for (;;) {
-    std::uint16_t id = 0, len = 0;
-    ByteView value;
-    if (!av.u16le(id) || !av.u16le(len) || !av.bytes(len, value)) return D::fail("TargetInfo AV_PAIR runs past its end");
-    if (id == MsvAvEOL) break;
-    if (id == MsvAvNbDomainName) c.NbDomainName = utf16le_to_utf8(value);
-    if (id == MsvAvTimestamp && len == 8) {
-      Reader t(value);
-      std::uint64_t ft = 0;
-      if (t.u64le(ft)) c.Timestamp = ft;
-    }
-  }
-  return D::ok(std::move(c));
-}
-
-Bytes encode_ntlm_authenticate_v2(const NtlmChallenge& challenge, const NtlmV2Logon& logon) {
+Bytes encode_ntlm_authenticate_v2(const NtlmChallengeMessage& challenge, const NtlmV2Logon& logon) {
   // NTOWFv2 = HMAC_MD5(MD4(UNICODE(Password)), UNICODE(Uppercase(User) + UserDom)).
   const Bytes nt_hash = crypto::md4(utf8_to_utf16le(logon.password));
   const Bytes key = crypto::hmac_md5(nt_hash, utf8_to_utf16le(upper(logon.user) + logon.domain));
   // The AV pairs the client sends: the server's, without its MsvAvEOL (and any channel bindings),
   // then the channel bindings when given, then MsvAvEOL.
   Writer av;
-  Reader in(challenge.TargetInfo);
-  for (;;) {
-    std::uint16_t id = 0, len = 0;
-    ByteView value;
-    if (!in.u16le(id) || !in.u16le(len) || !in.bytes(len, value) || id == MsvAvEOL) break;
-    if (id == MsvAvChannelBindings) continue;
-    av.u16le(id);
-    av.u16le(len);
-    av.bytes(value);
+  for (const AvPair& pair : challenge.TargetInfo) {
+    if (pair.AvId == MsvAvChannelBindings) continue;
+    av.u16le(pair.AvId);
+    av.u16le(static_cast<std::uint16_t>(pair.Value.size()));  // < 64 KiB: read with a 16-bit AvLen
+    av.bytes(pair.Value);
   }
   if (logon.channel_bindings) {
     av.u16le(MsvAvChannelBindings);
@@ -150,11 +58,13 @@ Bytes encode_ntlm_authenticate_v2(const NtlmChallenge& challenge, const NtlmV2Lo
   Bytes nt = crypto::hmac_md5(key, proof_input);  // NTProofStr
   nt.insert(nt.end(), t.begin(), t.end());
   // With MsvAvTimestamp in the challenge, LmChallengeResponse is Z(24) (3.1.5.1.2).
-  const Bytes lm(24, 0);
-  const Bytes domain = utf8_to_utf16le(logon.domain);
-  const Bytes user = utf8_to_utf16le(logon.user);
-  return authenticate_message({ByteView(lm), ByteView(nt), ByteView(domain), ByteView(user), ByteView(), ByteView()},
-                              logon.NegotiateFlags);
+  NtlmAuthenticateFields f;
+  f.LmChallengeResponse = Bytes(24, 0);
+  f.NtChallengeResponse = std::move(nt);
+  f.DomainName = logon.domain;
+  f.UserName = logon.user;
+  f.NegotiateFlags = logon.NegotiateFlags;
+  return encode_ntlm_authenticate_message(f);
 }
 
 std::array<std::uint8_t, 16> tls_server_end_point_bindings(ByteView certificate_hash) {
@@ -190,4 +100,4 @@ Bytes certificate_end_point_hash(ByteView certificate_der) {
   return out;
 }
 
-}  // namespace legacyscan::ldap
+}  // namespace legacyscan::ntlm
