@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "legacyscan/bytes.hpp"
-#include "src/proto/netlogon/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 namespace legacyscan::ldap {
 
 // The NETLOGON names, constants and the SAM LOGON response decoder are shared with the netbios probe
-// (src/proto/netlogon/netlogon_codec.hpp).
+// (src/proto/netlogon/netlogon_sam_logon.hpp).
 using namespace legacyscan::netlogon;  // NOLINT(google-build-using-namespace)
 
 // ---- RFC 4511 4.1.9 resultCode ----------------------------------------------------------------
