@@ -34,7 +34,7 @@ namespace {
 constexpr std::uint16_t kLdapPort = 389;
 constexpr std::uint16_t kGcPort = 3268;
 // What the V5EX ping asks for: the _EX answer with the DC's own idea of its address (DcSockAddr).
-constexpr std::uint32_t kNtVerEx = NETLOGON_NT_VERSION_5EX | NETLOGON_NT_VERSION_5EX_WITH_IP;
+constexpr std::uint32_t kNtVerEx = netlogon::NETLOGON_NT_VERSION_5EX | netlogon::NETLOGON_NT_VERSION_5EX_WITH_IP;
 // Caps on one search's answer.
 constexpr std::size_t kMaxSearchMessages = 256;
 // The fake account of the bind posture check: no such object exists, so no lockout counter moves.
@@ -144,7 +144,7 @@ void interpret_ping(CldapPing& p, const SearchResponse& s) {
     p.outcome = Outcome::failure(Status::protocol_error, "LDAP ping entry without a Netlogon value");
     return;
   }
-  auto nl = decode_netlogon_response(attr->vals.front());
+  auto nl = netlogon::decode_netlogon_response(attr->vals.front());
   if (!nl) {
     p.outcome = Outcome::failure(Status::protocol_error, "malformed NETLOGON response: " + nl.error);
     return;
@@ -650,7 +650,7 @@ class LdapProbe final : public Probe {
 
     result.cldap = co_await udp_ping(ctx, port, ping);
     LdapPing v1 = ping;
-    v1.NtVer = NETLOGON_NT_VERSION_1;
+    v1.NtVer = netlogon::NETLOGON_NT_VERSION_1;
     result.cldap_v1 = co_await udp_ping(ctx, port, v1);
 
     const bool tcp_open = std::find(result.ports_open.begin(), result.ports_open.end(), port) != result.ports_open.end();
@@ -689,7 +689,7 @@ class LdapProbe final : public Probe {
 
     // Facts for other probes, from the DC's own LDAP ping answer.
     for (const auto* p : {&result.cldap, &result.cldap_tcp}) {
-      if (!*p || !(*p)->response || (*p)->response->variant != NetlogonVariant::V5EX) continue;
+      if (!*p || !(*p)->response || (*p)->response->variant != netlogon::NetlogonVariant::V5EX) continue;
       const auto& r = *(*p)->response;
       set_fact(ctx.facts, "dns_domain", r.DnsDomainName);
       set_fact(ctx.facts, "dns_forest", r.DnsForestName);

@@ -598,7 +598,7 @@ void ldap_ping(ConnInfo& ci, const LdapRequest& q, bool udp, std::int64_t ts) {
   Client& c = ci.cl(ts);
   LdapFacts& l = c.ldap_facts();
   (udp ? l.cldap_pings : l.tcp_pings).hit(ts);
-  l.ntver.hit(join(netbios::nt_version_names(*q.ntver), "|"), ts);
+  l.ntver.hit(join(netlogon::nt_version_names(*q.ntver), "|"), ts);
   l.servers.hit(ci.server, ts);
   if (!q.host.empty()) c.names.hit(q.host, ts);
 }
@@ -911,7 +911,7 @@ struct Analyzer::Impl {
     std::transform(slot.begin(), slot.end(), slot.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
     if (slot != netbios::kNetlogonMailslot) return;
-    auto r = netbios::decode_netlogon_request(m->data);
+    auto r = netlogon::decode_netlogon_request(m->data);
     if (!r) return void(++report.source.decode_errors);
     Client& c = ci.cl(ts);
     NetbiosFacts& n = c.netbios_facts();
@@ -922,7 +922,7 @@ struct Analyzer::Impl {
       n.primary_queries.hit(ts);
     else
       return;
-    n.mailslot_ntver.hit(join(netbios::nt_version_names(r->NtVersion), "|"), ts);
+    n.mailslot_ntver.hit(join(netlogon::nt_version_names(r->NtVersion), "|"), ts);
     if (!d->direct->SOURCE_NAME.name.empty()) c.names.hit(d->direct->SOURCE_NAME.name, ts);
     if (!r->ComputerName.empty()) c.names.hit(r->ComputerName, ts);
   }
