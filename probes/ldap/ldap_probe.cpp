@@ -20,7 +20,8 @@
 
 #include "legacyscan/engine/net.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "probes/ldap/ldap_result.hpp"
 #include "probes/ldap/ldap_tls.hpp"
 
@@ -33,7 +34,7 @@ namespace {
 constexpr std::uint16_t kLdapPort = 389;
 constexpr std::uint16_t kGcPort = 3268;
 // What the V5EX ping asks for: the _EX answer with the DC's own idea of its address (DcSockAddr).
-constexpr std::uint32_t kNtVerEx = NETLOGON_NT_VERSION_5EX | NETLOGON_NT_VERSION_5EX_WITH_IP;
+constexpr std::uint32_t kNtVerEx = netlogon::NETLOGON_NT_VERSION_5EX | netlogon::NETLOGON_NT_VERSION_5EX_WITH_IP;
 // Caps on one search's answer.
 constexpr std::size_t kMaxSearchMessages = 256;
 // The fake account of the bind posture check: no such object exists, so no lockout counter moves.
@@ -319,6 +320,13 @@ asio::awaitable<bool> read_bind_response(LdapConnection& conn, std::int64_t id, 
   co_return true;
 }
 
+// The NEGOTIATE_MESSAGE as ldap3 and impacket send it: no domain, workstation or version, and both
+// empty fields at offset 0.
+Bytes ntlm_negotiate(std::uint32_t flags) {
+  return ntlm::encode_ntlm_negotiate_message(
+      {.NegotiateFlags = flags, .Version = std::nullopt, .EmptyFieldsAtOffsetZero = true});
+}
+
 // The direct LDAP signing check: an anonymous NTLM logon through SASL GSS-SPNEGO (raw NTLMSSP, as
 // ldap3 and impacket send it) with neither SIGN nor SEAL negotiated. No credential is involved.
 asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t port) {
@@ -328,7 +336,7 @@ asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t p
   if (!b.outcome.ok()) co_return b;
   BindRequest req;
   req.sasl_mechanism = "GSS-SPNEGO";
-  req.sasl_credentials = encode_ntlm_negotiate_unsigned();
+  req.sasl_credentials = ntlm_negotiate(ntlm::kNtlmUnsignedNegotiateFlags);
   b.outcome = co_await conn->send(encode_bind_request(1, req));
   if (!b.outcome.ok()) co_return b;
   BindResponse r;
@@ -339,13 +347,11 @@ asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t p
     b.diagnostic = r.result.diagnosticMessage;
     co_return b;
   }
-  const Bytes& challenge = r.serverSaslCreds ? *r.serverSaslCreds : Bytes{};
-  static constexpr std::uint8_t kChallengeHead[] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 2, 0, 0, 0};
-  if (challenge.size() < sizeof kChallengeHead || !std::equal(std::begin(kChallengeHead), std::end(kChallengeHead), challenge.begin())) {
+  if (ntlm::ntlm_message_type(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView()) != 2) {
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress without an NTLMSSP CHALLENGE_MESSAGE");
     co_return b;
   }
-  req.sasl_credentials = encode_ntlm_authenticate_anonymous();
+  req.sasl_credentials = ntlm::encode_ntlm_authenticate_anonymous();
   b.outcome = co_await conn->send(encode_bind_request(2, req));
   if (!b.outcome.ok()) co_return b;
   b.stage = "authenticate";
@@ -396,7 +402,7 @@ NtlmAccount ntlm_account(const Credentials& c) {
 // One NTLM bind over a fresh TLS session: StartTLS on 389 first when `starttls`.
 asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, bool starttls, const NtlmAccount& who,
                                          const std::string& token, bool sign, std::string& tls_version) {
-  const std::uint32_t flags = kUnsignedNegotiateFlags | (sign ? kNtlmsspNegotiateSign : 0);
+  const std::uint32_t flags = ntlm::kNtlmUnsignedNegotiateFlags | (sign ? ntlm::NTLMSSP_NEGOTIATE_SIGN : 0);
   BindCheck b;
   std::unique_ptr<LdapConnection> conn;
   b.outcome = co_await LdapConnection::open(ctx, port, conn);
@@ -428,19 +434,19 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
   tls_version = conn->tls()->version();
   std::optional<std::array<std::uint8_t, 16>> bindings;
   if (token == "correct") {
-    const Bytes hash = certificate_end_point_hash(conn->tls()->server_certificate());
+    const Bytes hash = ntlm::certificate_end_point_hash(conn->tls()->server_certificate());
     if (hash.empty()) {
       b.outcome = Outcome::failure(Status::protocol_error, "the server's certificate does not parse");
       co_return b;
     }
-    bindings = tls_server_end_point_bindings(hash);
+    bindings = ntlm::tls_server_end_point_bindings(hash);
   } else if (token == "wrong") {
     // The binding of a certificate whose hash is all zeros: well-formed, and never this server's.
-    bindings = tls_server_end_point_bindings(Bytes(32, 0));
+    bindings = ntlm::tls_server_end_point_bindings(Bytes(32, 0));
   }
   BindRequest req;
   req.sasl_mechanism = "GSS-SPNEGO";
-  req.sasl_credentials = encode_ntlm_negotiate(flags);
+  req.sasl_credentials = ntlm_negotiate(flags);
   b.outcome = co_await conn->send(encode_bind_request(id, req));
   if (!b.outcome.ok()) co_return b;
   BindResponse r;
@@ -451,12 +457,12 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
     b.diagnostic = r.result.diagnosticMessage;
     co_return b;
   }
-  auto challenge = decode_ntlm_challenge(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView());
+  auto challenge = ntlm::decode_ntlm_challenge_message(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView());
   if (!challenge) {
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress: " + challenge.error);
     co_return b;
   }
-  NtlmV2Logon logon;
+  ntlm::NtlmV2Logon logon;
   logon.user = who.user;
   logon.domain = who.real ? who.domain : challenge->NbDomainName;
   if (who.real && who.domain.empty() && who.user.find('@') == std::string::npos) logon.domain = challenge->NbDomainName;
@@ -467,7 +473,7 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
   for (int i = 0; i < 8; ++i) logon.client_challenge[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(cc >> (8 * i));
   logon.channel_bindings = bindings;
   logon.NegotiateFlags = flags;
-  req.sasl_credentials = encode_ntlm_authenticate_v2(*challenge, logon);
+  req.sasl_credentials = ntlm::encode_ntlm_authenticate_v2(*challenge, logon);
   ++id;
   b.outcome = co_await conn->send(encode_bind_request(id, req));
   if (!b.outcome.ok()) co_return b;
@@ -634,7 +640,7 @@ class LdapProbe final : public Probe {
 
     result.cldap = co_await udp_ping(ctx, port, ping);
     LdapPing v1 = ping;
-    v1.NtVer = NETLOGON_NT_VERSION_1;
+    v1.NtVer = netlogon::NETLOGON_NT_VERSION_1;
     result.cldap_v1 = co_await udp_ping(ctx, port, v1);
 
     const bool tcp_open = std::find(result.ports_open.begin(), result.ports_open.end(), port) != result.ports_open.end();
@@ -673,7 +679,7 @@ class LdapProbe final : public Probe {
 
     // Facts for other probes, from the DC's own LDAP ping answer.
     for (const auto* p : {&result.cldap, &result.cldap_tcp}) {
-      if (!*p || !(*p)->response || (*p)->response->variant != NetlogonVariant::V5EX) continue;
+      if (!*p || !(*p)->response || (*p)->response->variant != netlogon::NetlogonVariant::V5EX) continue;
       const auto& r = *(*p)->response;
       set_fact(ctx.facts, "dns_domain", r.DnsDomainName);
       set_fact(ctx.facts, "dns_forest", r.DnsForestName);

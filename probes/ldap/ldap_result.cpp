@@ -45,9 +45,9 @@ json ping_json(const CldapPing& p) {
   const auto& r = *p.response;
   j["variant"] = std::string(to_string(r.variant));
   j["nt_version"] = r.NtVersion;
-  j["nt_version_flags"] = nt_version_names(r.NtVersion);
+  j["nt_version_flags"] = netlogon::nt_version_names(r.NtVersion);
   j["opcode"] = r.Opcode;
-  j["opcode_name"] = netlogon_opcode_name(r.Opcode);
+  j["opcode_name"] = netlogon::netlogon_opcode_name(r.Opcode);
   j["dns_forest"] = r.DnsForestName;
   j["dns_domain"] = r.DnsDomainName;
   j["dns_hostname"] = r.DnsHostName;
@@ -57,17 +57,17 @@ json ping_json(const CldapPing& p) {
   j["server_site"] = r.DcSiteName;
   j["client_site"] = r.ClientSiteName;
   if (!r.NextClosestSiteName.empty()) j["next_closest_site"] = r.NextClosestSiteName;
-  j["domain_guid"] = r.DomainGuid ? json(guid_to_string(*r.DomainGuid)) : json(nullptr);
+  j["domain_guid"] = r.DomainGuid ? json(netlogon::guid_to_string(*r.DomainGuid)) : json(nullptr);
   if (!r.DcIpAddress.empty()) j["dc_address"] = r.DcIpAddress;
   j["lm_nt_token"] = r.LmNtToken;
   j["lm20_token"] = r.Lm20Token;
-  if (r.variant == NetlogonVariant::NT40) {
+  if (r.variant == netlogon::NetlogonVariant::NT40) {
     j["flags"] = json::array();
     j["os_generation"] = nullptr;  // the NT4-style answer carries no DS flags
   } else {
-    j["flags"] = ds_flag_names(r.Flags);
+    j["flags"] = netlogon::ds_flag_names(r.Flags);
     j["flags_value"] = r.Flags;
-    j["os_generation"] = os_generation(r.Flags);
+    j["os_generation"] = netlogon::os_generation(r.Flags);
   }
   return j;
 }
@@ -145,8 +145,8 @@ void ping_row(std::vector<TableRow>& out, const CldapPing& p, const std::string&
   }
   const auto& r = *p.response;
   std::string v;
-  if (r.variant == NetlogonVariant::NT40) {
-    v = "NT4-style answer (" + netlogon_opcode_name(r.Opcode) + "): \\\\" + r.NetbiosComputerName + " in " +
+  if (r.variant == netlogon::NetlogonVariant::NT40) {
+    v = "NT4-style answer (" + netlogon::netlogon_opcode_name(r.Opcode) + "): \\\\" + r.NetbiosComputerName + " in " +
         r.NetbiosDomainName;
     out.push_back({port_label(p), check, v, Verdict::info});
     return;
@@ -154,7 +154,7 @@ void ping_row(std::vector<TableRow>& out, const CldapPing& p, const std::string&
   v = r.DnsDomainName + " / " + r.DnsHostName + " (" + r.NetbiosDomainName + "\\" + r.NetbiosComputerName + ")";
   if (!r.DcSiteName.empty()) v += ", site " + r.DcSiteName;
   if (!r.ClientSiteName.empty()) v += ", client site " + r.ClientSiteName;
-  v += "; flags " + join(ds_flag_names(r.Flags), " ") + "; OS " + os_generation(r.Flags);
+  v += "; flags " + join(netlogon::ds_flag_names(r.Flags), " ") + "; OS " + netlogon::os_generation(r.Flags);
   out.push_back({port_label(p), check, v, Verdict::info});
 }
 

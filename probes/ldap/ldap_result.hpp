@@ -23,7 +23,7 @@ struct CldapPing {
   std::optional<std::uint32_t> aac_requested;  // AAC in the filter
   int attempts = 0;                  // UDP datagrams sent
   bool no_entry = false;             // the DC answered with SearchResultDone only (no DC for that domain)
-  std::optional<NETLOGON_SAM_LOGON_RESPONSE_ANY> response;
+  std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY> response;
 };
 
 // The anonymous rootDSE search (RFC 4512 5.1, [MS-ADTS] 3.1.1.3.2).

@@ -324,7 +324,7 @@ asio::awaitable<void> mailslot_exchange(ProbeContext& ctx, const MailslotRequest
       return false;
     }
     if (upper(ms->mailslot_name) != upper(req.reply_mailslot)) return false;  // another conversation
-    auto reply = decode_netlogon_reply(ms->data);
+    auto reply = netlogon::decode_netlogon_reply(ms->data);
     if (!reply) {
       malformed = reply.error;
       return false;
@@ -414,20 +414,21 @@ asio::awaitable<MailslotInfo> sam_logon(ProbeContext& ctx, std::string client, s
   req.retries = retries;
   req.remote_port = remote_port;
   info.destination = display(req.destination);
-  LogonSamLogonRequest q;
+  netlogon::LogonSamLogonRequest q;
   q.UnicodeComputerName = client;
   q.UnicodeUserName = user;
   q.MailslotName = req.reply_mailslot;
   q.AllowableAccountControlBits = account_control;
   q.NtVersion = nt_version;
-  auto msg = encode_logon_sam_logon_request(q);
+  auto msg = netlogon::encode_logon_sam_logon_request(q);
   if (!msg) {
     info.outcome = Outcome::failure(Status::error, msg.error);
     co_return info;
   }
   req.message = std::move(*msg.value);
-  req.reply_opcodes = {LOGON_SAM_LOGON_RESPONSE,    LOGON_SAM_PAUSE_RESPONSE,    LOGON_SAM_USER_UNKNOWN,
-                       LOGON_SAM_LOGON_RESPONSE_EX, LOGON_SAM_PAUSE_RESPONSE_EX, LOGON_SAM_USER_UNKNOWN_EX};
+  req.reply_opcodes = {netlogon::LOGON_SAM_LOGON_RESPONSE,    netlogon::LOGON_SAM_PAUSE_RESPONSE,
+                       netlogon::LOGON_SAM_USER_UNKNOWN,      netlogon::LOGON_SAM_LOGON_RESPONSE_EX,
+                       netlogon::LOGON_SAM_PAUSE_RESPONSE_EX, netlogon::LOGON_SAM_USER_UNKNOWN_EX};
   co_await mailslot_exchange(ctx, req, want_port, info);
   co_return info;
 }
@@ -436,7 +437,7 @@ asio::awaitable<MailslotInfo> primary_query(ProbeContext& ctx, std::string clien
                                             std::uint16_t want_port, std::uint16_t remote_port, int retries) {
   MailslotInfo info;
   info.request = "LOGON_PRIMARY_QUERY";
-  info.nt_version_sent = NETLOGON_NT_VERSION_1;
+  info.nt_version_sent = netlogon::NETLOGON_NT_VERSION_1;
   MailslotRequest req;
   req.request_name = info.request;
   req.source = NetbiosName{client, 0x00};
@@ -446,18 +447,18 @@ asio::awaitable<MailslotInfo> primary_query(ProbeContext& ctx, std::string clien
   req.retries = retries;
   req.remote_port = remote_port;
   info.destination = display(req.destination);
-  LogonPrimaryQuery q;
+  netlogon::LogonPrimaryQuery q;
   q.ComputerName = client;
   q.MailslotName = req.reply_mailslot;
   q.UnicodeComputerName = client;
-  q.NtVersion = NETLOGON_NT_VERSION_1;
-  auto msg = encode_logon_primary_query(q);
+  q.NtVersion = netlogon::NETLOGON_NT_VERSION_1;
+  auto msg = netlogon::encode_logon_primary_query(q);
   if (!msg) {
     info.outcome = Outcome::failure(Status::error, msg.error);
     co_return info;
   }
   req.message = std::move(*msg.value);
-  req.reply_opcodes = {LOGON_PRIMARY_RESPONSE};
+  req.reply_opcodes = {netlogon::LOGON_PRIMARY_RESPONSE};
   co_await mailslot_exchange(ctx, req, want_port, info);
   co_return info;
 }
@@ -620,11 +621,11 @@ asio::awaitable<BroadcastInfo> broadcast_queries(ProbeContext& ctx, asio::ip::ad
     BroadcastQuery q;
     q.request = "LOGON_SAM_LOGON_REQUEST";
     const std::string mailslot = reply_mailslot();
-    LogonSamLogonRequest lr;
+    netlogon::LogonSamLogonRequest lr;
     lr.UnicodeComputerName = client;
     lr.MailslotName = mailslot;
-    lr.NtVersion = NETLOGON_NT_VERSION_1;
-    auto msg = encode_logon_sam_logon_request(lr);
+    lr.NtVersion = netlogon::NETLOGON_NT_VERSION_1;
+    auto msg = netlogon::encode_logon_sam_logon_request(lr);
     MailslotWrite mw;
     mw.mailslot_name = std::string(kNetlogonMailslot);
     if (msg) mw.data = std::move(*msg.value);
@@ -652,7 +653,7 @@ asio::awaitable<BroadcastInfo> broadcast_queries(ProbeContext& ctx, asio::ip::ad
         }
         auto ms = decode_mailslot_write(dgram->direct->USER_DATA);
         if (!ms || upper(ms->mailslot_name) != upper(mailslot)) return false;
-        auto reply = decode_netlogon_reply(ms->data);
+        auto reply = netlogon::decode_netlogon_reply(ms->data);
         if (!reply) {
           q.malformed = endpoint_text(from) + ": " + reply.error;
           return false;
@@ -836,15 +837,18 @@ class NetbiosProbe final : public Probe {
         const std::string domain = result->domain;
         const std::string machine_account = client + "$";
         const std::string anyone;
-        MailslotInfo any_user = co_await sam_logon(ctx, client, domain, anyone, 0, NETLOGON_NT_VERSION_1, local_port, datagram_port, -1);
+        MailslotInfo any_user = co_await sam_logon(ctx, client, domain, anyone, 0, netlogon::NETLOGON_NT_VERSION_1,
+                                                   local_port, datagram_port, -1);
         // After silence on the first ping, the others get one try each: the retries were spent.
         const int retries = any_user.outcome.status == Status::timeout ? 0 : -1;
         result->sam_logon = std::move(any_user);
-        MailslotInfo machine = co_await sam_logon(ctx, client, domain, machine_account, USER_WORKSTATION_TRUST_ACCOUNT,
-                                                  NETLOGON_NT_VERSION_1, local_port, datagram_port, retries);
+        MailslotInfo machine = co_await sam_logon(ctx, client, domain, machine_account, netlogon::USER_WORKSTATION_TRUST_ACCOUNT,
+                                                  netlogon::NETLOGON_NT_VERSION_1, local_port, datagram_port, retries);
         result->sam_logon_machine_account = std::move(machine);
-        MailslotInfo v5ex = co_await sam_logon(ctx, client, domain, anyone, 0, NETLOGON_NT_VERSION_5 | NETLOGON_NT_VERSION_5EX,
-                                               local_port, datagram_port, retries);
+        MailslotInfo v5ex =
+            co_await sam_logon(ctx, client, domain, anyone, 0,
+                               netlogon::NETLOGON_NT_VERSION_5 | netlogon::NETLOGON_NT_VERSION_5EX, local_port,
+                               datagram_port, retries);
         result->sam_logon_v5ex = std::move(v5ex);
         MailslotInfo primary = co_await primary_query(ctx, client, domain, local_port, datagram_port, retries);
         result->primary_query = std::move(primary);

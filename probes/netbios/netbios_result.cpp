@@ -63,7 +63,7 @@ json mailslot_json(const MailslotInfo& m) {
   if (m.outcome.status == Status::skipped && m.attempts == 0) return j;
   j["destination"] = m.destination;
   j["nt_version_sent"] = m.nt_version_sent;
-  j["nt_version_sent_flags"] = nt_version_names(m.nt_version_sent);
+  j["nt_version_sent_flags"] = netlogon::nt_version_names(m.nt_version_sent);
   if (m.request == "LOGON_SAM_LOGON_REQUEST") {
     j["user_sent"] = m.user_sent;
     j["account_control_sent"] = m.account_control_sent;
@@ -83,12 +83,12 @@ json mailslot_json(const MailslotInfo& m) {
   j["domain"] = r.domain_name;
   if (r.format != "PRIMARY") j["user"] = r.user_name;
   j["nt_version"] = r.NtVersion;
-  j["nt_version_flags"] = nt_version_names(r.NtVersion);
+  j["nt_version_flags"] = netlogon::nt_version_names(r.NtVersion);
   j["lmnt_token"] = r.LmNtToken;
   j["lm20_token"] = r.Lm20Token;
   if (r.Flags) {
     j["ds_flags"] = *r.Flags;
-    j["ds_flag_names"] = ds_flag_names(*r.Flags);
+    j["ds_flag_names"] = netlogon::ds_flag_names(*r.Flags);
   }
   if (r.format == "V5" || r.format == "V5EX") {
     j["domain_guid"] = r.domain_guid;
@@ -139,7 +139,7 @@ void mailslot_row(std::vector<TableRow>& out, const char* check, const std::opti
     const auto& r = *m->reply;
     std::string v = r.opcode_name + " from " + r.domain_name + "\\" + r.logon_server;
     if (!r.user_name.empty()) v += " (user " + r.user_name + ")";
-    v += " [NtVersion " + join(nt_version_names(r.NtVersion), "|") + ", local port " + std::to_string(m->local_port) + "]";
+    v += " [NtVersion " + join(netlogon::nt_version_names(r.NtVersion), "|") + ", local port " + std::to_string(m->local_port) + "]";
     out.push_back({"138/udp", check, v, Verdict::warn});
   } else if (m->outcome.status == Status::refused || m->outcome.status == Status::timeout) {
     out.push_back({"138/udp", check, "no answer: " + m->outcome.reason, Verdict::good});

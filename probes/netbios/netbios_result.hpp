@@ -55,7 +55,7 @@ struct MailslotInfo {
   std::uint32_t nt_version_sent = 0;
   std::string user_sent;  // the UnicodeUserName of a SAM LOGON request ("" = any)
   std::uint32_t account_control_sent = 0;
-  std::optional<NetlogonReply> reply;
+  std::optional<netlogon::NetlogonReply> reply;
   std::string reply_from;  // "127.0.0.1:138": where the reply datagram came from (UDP source)
   std::uint16_t local_port = 0;  // the port bound here and written into SOURCE_PORT
   bool local_port_138 = false;

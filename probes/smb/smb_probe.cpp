@@ -17,7 +17,7 @@
 #include <map>
 
 #include "legacyscan/engine/async.hpp"
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "probes/smb/smb_channel.hpp"
@@ -355,7 +355,7 @@ Smb2DialectDetail detail_of(const Smb2NegotiateResponse& r) {
 
 // ---- 5. anonymous NTLMSSP ----------------------------------------------------------------------
 
-void fill_ntlm(NtlmInfo& n, const NtlmChallengeMessage& c) {
+void fill_ntlm(NtlmInfo& n, const ntlm::NtlmChallengeMessage& c) {
   n.netbios_computer = c.NbComputerName;
   n.netbios_domain = c.NbDomainName;
   n.dns_computer = c.DnsComputerName;
@@ -363,7 +363,7 @@ void fill_ntlm(NtlmInfo& n, const NtlmChallengeMessage& c) {
   n.dns_tree = c.DnsTreeName;
   if (c.Timestamp) n.server_time = filetime_to_rfc3339(*c.Timestamp);
   n.target_name = c.TargetName;
-  n.negotiate_flags = ntlm_negotiate_flag_names(c.NegotiateFlags);
+  n.negotiate_flags = ntlm::ntlm_negotiate_flag_names(c.NegotiateFlags);
   if (c.Version) {
     n.os_version = std::to_string(c.Version->ProductMajorVersion) + "." +
                    std::to_string(c.Version->ProductMinorVersion) + "." + std::to_string(c.Version->ProductBuild);
@@ -372,12 +372,12 @@ void fill_ntlm(NtlmInfo& n, const NtlmChallengeMessage& c) {
 }
 
 // The NTLMSSP CHALLENGE inside a SPNEGO NegTokenResp.
-Decoded<NtlmChallengeMessage> challenge_from_spnego(ByteView blob) {
+Decoded<ntlm::NtlmChallengeMessage> challenge_from_spnego(ByteView blob) {
   auto resp = decode_spnego_resp(blob);
-  if (!resp) return Decoded<NtlmChallengeMessage>::fail("SPNEGO answer: " + resp.error);
-  if (!resp->responseToken) return Decoded<NtlmChallengeMessage>::fail("SPNEGO answer carries no responseToken");
-  auto c = decode_ntlm_challenge_message(*resp->responseToken);
-  if (!c) return Decoded<NtlmChallengeMessage>::fail("NTLMSSP CHALLENGE: " + c.error);
+  if (!resp) return Decoded<ntlm::NtlmChallengeMessage>::fail("SPNEGO answer: " + resp.error);
+  if (!resp->responseToken) return Decoded<ntlm::NtlmChallengeMessage>::fail("SPNEGO answer carries no responseToken");
+  auto c = ntlm::decode_ntlm_challenge_message(*resp->responseToken);
+  if (!c) return Decoded<ntlm::NtlmChallengeMessage>::fail("NTLMSSP CHALLENGE: " + c.error);
   return c;
 }
 
@@ -386,7 +386,7 @@ asio::awaitable<void> ntlm_session_setup(SmbChannel& ch, NtlmInfo& n, std::uint6
   Smb2SessionSetupRequestOptions ss;
   ss.header.MessageId = message_id;
   ss.header.CreditRequest = 31;
-  ss.SecurityBuffer = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
+  ss.SecurityBuffer = encode_spnego_init_ntlmssp(ntlm::encode_ntlm_negotiate_message());
   auto req = encode_smb2_session_setup_request(ss);
   if (!req) {
     n.outcome = Outcome::failure(Status::error, req.error);
@@ -459,7 +459,7 @@ asio::awaitable<NtlmInfo> ntlm_over_smb1(PortScan& ps) {
   }
   Smb1SessionSetupRequestOptions ss;
   ss.SessionKey = neg->nt_lm->SessionKey;
-  ss.SecurityBlob = encode_spnego_init_ntlmssp(encode_ntlm_negotiate_message());
+  ss.SecurityBlob = encode_spnego_init_ntlmssp(ntlm::encode_ntlm_negotiate_message());
   auto req = encode_smb1_session_setup_request(ss);
   if (!req) {
     n.outcome = Outcome::failure(Status::error, req.error);

@@ -2,19 +2,19 @@
 // NTLM and SPNEGO security tokens as SMB SESSION_SETUP and LDAP SASL binds carry them: which
 // authentication a client used, and the NTLM user and workstation names.
 #include "src/passive/handler.hpp"
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/spnego/spnego.hpp"
 
 namespace legacyscan::passive {
 
-void record_ntlm(ConnInfo& ci, const NtlmAuthenticate& a, const char* via, std::int64_t ts) {
+void record_ntlm(ConnInfo& ci, const ntlm::NtlmAuthenticateMessage& a, const char* via, std::int64_t ts) {
   Client& c = ci.cl(ts);
   NtlmFacts& n = c.ntlm_facts();
-  n.versions.hit(a.version(), ts);
-  if (!a.user.empty()) n.users.hit((a.domain.empty() ? "" : a.domain + "\\") + a.user, ts);
-  if (!a.workstation.empty()) {
-    n.workstations.hit(a.workstation, ts);
-    c.names.hit(a.workstation, ts);
+  n.versions.hit(a.response_version(), ts);
+  if (!a.UserName.empty()) n.users.hit((a.DomainName.empty() ? "" : a.DomainName + "\\") + a.UserName, ts);
+  if (!a.Workstation.empty()) {
+    n.workstations.hit(a.Workstation, ts);
+    c.names.hit(a.Workstation, ts);
   }
   n.via.hit(via, ts);
   n.servers.hit(ci.server, ts);
@@ -22,14 +22,14 @@ void record_ntlm(ConnInfo& ci, const NtlmAuthenticate& a, const char* via, std::
 
 std::string auth_from_blob(ConnInfo& ci, ByteView blob, const char* via, std::int64_t ts) {
   std::optional<Bytes> token;
-  if (smb::ntlm_message_type(blob) != 0) {
+  if (ntlm::ntlm_message_type(blob) != 0) {
     token = Bytes(blob.begin(), blob.end());
   } else if (auto init = smb::decode_spnego_init(blob)) {
     if (init->mechToken) token = init->mechToken;
     if (!init->mechTypes.empty()) {
       const auto& oid = init->mechTypes.front().oid;
       if ((oid == smb::kOidKerberos5 || oid == smb::kOidMsKerberos5) && token && !token->empty() &&
-          smb::ntlm_message_type(*token) == 0)
+          ntlm::ntlm_message_type(*token) == 0)
         return "kerberos";
     }
   } else if (auto resp = smb::decode_spnego_resp(blob)) {
@@ -38,14 +38,14 @@ std::string auth_from_blob(ConnInfo& ci, ByteView blob, const char* via, std::in
     return "kerberos";  // a bare GSS-API Kerberos token (SASL GSSAPI)
   }
   if (!token) return "";
-  if (smb::ntlm_message_type(*token) == 3) {
-    auto a = decode_ntlm_authenticate(*token);
+  if (ntlm::ntlm_message_type(*token) == 3) {
+    auto a = ntlm::decode_ntlm_authenticate_message(*token);
     if (!a) {
       ++ci.stats->decode_errors;
       return "";
     }
     record_ntlm(ci, *a, via, ts);
-    return a->version();
+    return a->response_version();
   }
   return "";
 }

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "legacyscan/bytes.hpp"
-#include "src/passive/codecs.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/passive/passive.hpp"
 
 namespace legacyscan::passive {
@@ -63,7 +63,7 @@ void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts);
 
 // ---- security tokens shared by SMB and LDAP (auth.cpp) ----
 
-void record_ntlm(ConnInfo& ci, const NtlmAuthenticate& a, const char* via, std::int64_t ts);
+void record_ntlm(ConnInfo& ci, const ntlm::NtlmAuthenticateMessage& a, const char* via, std::int64_t ts);
 // "kerberos", an NTLM version, or "" from a security blob (SPNEGO init/resp or raw NTLMSSP).
 std::string auth_from_blob(ConnInfo& ci, ByteView blob, const char* via, std::int64_t ts);
 

@@ -42,7 +42,7 @@ void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts) {
   std::transform(slot.begin(), slot.end(), slot.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   if (slot != netbios::kNetlogonMailslot) return;
-  auto r = netbios::decode_netlogon_request(m->data);
+  auto r = netlogon::decode_netlogon_request(m->data);
   if (!r) return void(++ci.stats->decode_errors);
   Client& c = ci.cl(ts);
   NetbiosFacts& n = c.netbios_facts();
@@ -53,7 +53,7 @@ void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts) {
     n.primary_queries.hit(ts);
   else
     return;
-  n.mailslot_ntver.hit(join(netbios::nt_version_names(r->NtVersion), "|"), ts);
+  n.mailslot_ntver.hit(join(netlogon::nt_version_names(r->NtVersion), "|"), ts);
   if (!d->direct->SOURCE_NAME.name.empty()) c.names.hit(d->direct->SOURCE_NAME.name, ts);
   if (!r->ComputerName.empty()) c.names.hit(r->ComputerName, ts);
 }

@@ -101,8 +101,8 @@ struct LdapFacts {
 };
 
 struct NetbiosFacts {
-  Seen sam_logon_requests;  // LOGON_SAM_LOGON_REQUEST to \MAILSLOT\NET\NETLOGON
-  Seen primary_queries;     // LOGON_PRIMARY_QUERY
+  Seen sam_logon_requests;  // netlogon::LOGON_SAM_LOGON_REQUEST to \MAILSLOT\NET\NETLOGON
+  Seen primary_queries;     // netlogon::LOGON_PRIMARY_QUERY
   Tally mailslot_ntver;     // NtVersion of those requests
   Tally name_queries;       // "DC1<20>"
   Seen node_status_queries;

@@ -117,11 +117,11 @@ class SmbHandler : public Handler {
         if (auto s = smb::decode_smb1_legacy_session_setup(m)) {
           record_auth(s->version(), ts);
           if (!s->account.empty() || s->version() != "anonymous") {
-            NtlmAuthenticate a;
-            a.nt_response_length = s->unicode_password_length;
-            a.lm_response_length = s->oem_password_length;
-            a.user = s->account;
-            a.domain = s->domain;
+            ntlm::NtlmAuthenticateMessage a;  // the same facts, from the pre-NTLMSSP fields
+            a.NtChallengeResponseLen = s->unicode_password_length;
+            a.LmChallengeResponseLen = s->oem_password_length;
+            a.UserName = s->account;
+            a.DomainName = s->domain;
             if (s->version() != "plaintext") record_ntlm(ci_, a, "smb", ts);
           }
         } else {

@@ -20,7 +20,7 @@ void netlogon_of(const std::vector<LDAPMessage>& messages) {
   for (const auto& m : messages) {
     if (!m.searchResEntry) continue;
     if (const auto* a = m.searchResEntry->find("Netlogon"))
-      for (const auto& v : a->vals) (void)decode_netlogon_response(v);
+      for (const auto& v : a->vals) (void)netlogon::decode_netlogon_response(v);
   }
 }
 

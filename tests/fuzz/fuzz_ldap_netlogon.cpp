@@ -4,12 +4,11 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/proto/ldap/ldap_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 namespace {
 
 using namespace legacyscan;
-using namespace legacyscan::ldap;
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -19,22 +18,22 @@ void check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView in(data, size);
-  auto r = decode_netlogon_response(in);
+  auto r = netlogon::decode_netlogon_response(in);
   if (r) {
     for (const auto* name : {&r->DnsForestName, &r->DnsDomainName, &r->DnsHostName, &r->DcSiteName,
                              &r->ClientSiteName, &r->NextClosestSiteName})
       check(name->size() <= 255);
     check(r->LmNtToken == 0xffff && r->Lm20Token == 0xffff);
-    (void)ds_flag_names(r->Flags);
-    (void)os_generation(r->Flags);
-    (void)nt_version_names(r->NtVersion);
+    (void)netlogon::ds_flag_names(r->Flags);
+    (void)netlogon::os_generation(r->Flags);
+    (void)netlogon::nt_version_names(r->NtVersion);
   } else {
     check(!r.error.empty());
   }
   for (std::size_t off = 0; off < size && off < 512; ++off) {
     std::size_t pos = off;
     std::string name, error;
-    if (read_compressed_name(in, pos, name, error)) {
+    if (netlogon::read_compressed_name(in, pos, name, error)) {
       check(pos > off && pos <= size && name.size() <= 255);
     } else {
       check(!error.empty() && pos == off);

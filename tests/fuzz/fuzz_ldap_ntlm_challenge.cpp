@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: the NTLMSSP CHALLENGE_MESSAGE reader of the LDAP channel-binding check, and the
-// NTLMv2 AUTHENTICATE_MESSAGE built from whatever it accepted (the server's AV pairs are copied into it).
+// libFuzzer target: the NTLMSSP CHALLENGE_MESSAGE as the LDAP channel-binding check reads it, and the
+// NTLMv2 AUTHENTICATE_MESSAGE built from whatever it accepted (the server's AV pairs are copied into
+// it), which must decode back with the names it was given.
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 
 namespace {
 
@@ -16,13 +18,12 @@ void check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;
-  using namespace legacyscan::ldap;
-  auto c = decode_ntlm_challenge(ByteView(data, size));
+  using namespace legacyscan::ntlm;
+  auto c = decode_ntlm_challenge_message(ByteView(data, size));
   if (!c) {
     check(!c.error.empty());
     return 0;
   }
-  check(c->TargetInfo.size() <= size);
   NtlmV2Logon logon;
   logon.user = "u";
   logon.domain = c->NbDomainName;
@@ -30,5 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   logon.channel_bindings = std::array<std::uint8_t, 16>{};
   const Bytes auth = encode_ntlm_authenticate_v2(*c, logon);
   check(auth.size() >= 64);
+  auto back = decode_ntlm_authenticate_message(auth);
+  check(back.has_value() && back->UserName == "u");
   return 0;
 }

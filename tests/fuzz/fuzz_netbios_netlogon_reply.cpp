@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const legacyscan::ByteView input(data, size);
-  auto r = legacyscan::netbios::decode_netlogon_reply(input);
+  auto r = legacyscan::netlogon::decode_netlogon_reply(input);
   if (r && (r->dns_host_name.size() > 255 || r->dns_domain_name.size() > 255)) std::abort();
   return 0;
 }

@@ -9,6 +9,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const legacyscan::ByteView input(data, size);
-  (void)legacyscan::netbios::decode_netlogon_request(input);
+  (void)legacyscan::netlogon::decode_netlogon_request(input);
   return 0;
 }

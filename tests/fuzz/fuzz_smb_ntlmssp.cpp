@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 
 namespace {
 void check(bool ok) {
@@ -14,7 +14,7 @@ void check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;
-  using namespace legacyscan::smb;
+  using namespace legacyscan::ntlm;
   const ByteView in(data, size);
   (void)ntlm_message_type(in);
   if (auto c = decode_ntlm_challenge_message(in)) {

@@ -16,7 +16,7 @@ const char* const kScenarios[] = {"legacy", "hardened", "stock"};
 
 TEST(LdapCodec, LdapPingRequestMatchesCapture) {
   LdapPing ping;
-  ping.NtVer = NETLOGON_NT_VERSION_5EX;
+  ping.NtVer = netlogon::NETLOGON_NT_VERSION_5EX;
   ping.DnsDomain = "legacy.test";
   EXPECT_EQ(to_hex(encode_search_request(1, make_ldap_ping(ping))), to_hex(golden("legacy_cldap_request_ntver4")));
   // The same request sent over TCP by ldapsearch (messageID 2 after its anonymous bind).

@@ -26,23 +26,23 @@ Bytes netlogon_blob(const std::string& file) {
   return attr->vals[0];
 }
 
-NETLOGON_SAM_LOGON_RESPONSE_ANY decode_ok(const std::string& file) {
-  auto r = decode_netlogon_response(netlogon_blob(file));
+netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY decode_ok(const std::string& file) {
+  auto r = netlogon::decode_netlogon_response(netlogon_blob(file));
   EXPECT_TRUE(r) << file << ": " << r.error;
-  return r ? *r : NETLOGON_SAM_LOGON_RESPONSE_ANY{};
+  return r ? *r : netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY{};
 }
 
 TEST(LdapNetlogon, LegacyV5exIsLogonSamLogonResponseEx) {
   const auto r = decode_ok("legacy_cldap_response_ntver4");
-  EXPECT_EQ(r.variant, NetlogonVariant::V5EX);
+  EXPECT_EQ(r.variant, netlogon::NetlogonVariant::V5EX);
   EXPECT_EQ(r.Opcode, 0x17);
-  EXPECT_EQ(netlogon_opcode_name(r.Opcode), "LOGON_SAM_LOGON_RESPONSE_EX");
+  EXPECT_EQ(netlogon::netlogon_opcode_name(r.Opcode), "LOGON_SAM_LOGON_RESPONSE_EX");
   EXPECT_EQ(r.Flags, 0x000003fdu);
-  EXPECT_EQ(ds_flag_names(r.Flags), (std::vector<std::string>{"PDC", "GC", "LDAP", "DS", "KDC", "TIMESERV", "CLOSEST",
+  EXPECT_EQ(netlogon::ds_flag_names(r.Flags), (std::vector<std::string>{"PDC", "GC", "LDAP", "DS", "KDC", "TIMESERV", "CLOSEST",
                                                                "WRITABLE", "GOOD_TIMESERV"}));
-  EXPECT_EQ(os_generation(r.Flags), "2003 or earlier");
+  EXPECT_EQ(netlogon::os_generation(r.Flags), "2003 or earlier");
   ASSERT_TRUE(r.DomainGuid);
-  EXPECT_EQ(guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
+  EXPECT_EQ(netlogon::guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
   EXPECT_EQ(r.DnsForestName, "legacy.test");
   EXPECT_EQ(r.DnsDomainName, "legacy.test");
   EXPECT_EQ(r.DnsHostName, "dc1.legacy.test");
@@ -52,7 +52,7 @@ TEST(LdapNetlogon, LegacyV5exIsLogonSamLogonResponseEx) {
   EXPECT_EQ(r.DcSiteName, "Default-First-Site-Name");
   EXPECT_EQ(r.ClientSiteName, "Default-First-Site-Name");  // a compression pointer to DcSiteName
   EXPECT_EQ(r.NtVersion, 0x5u);
-  EXPECT_EQ(nt_version_names(r.NtVersion), (std::vector<std::string>{"V1", "V5EX"}));
+  EXPECT_EQ(netlogon::nt_version_names(r.NtVersion), (std::vector<std::string>{"V1", "V5EX"}));
   EXPECT_EQ(r.LmNtToken, 0xffff);
   EXPECT_EQ(r.Lm20Token, 0xffff);
   EXPECT_EQ(r.DcIpAddress, "");
@@ -61,7 +61,7 @@ TEST(LdapNetlogon, LegacyV5exIsLogonSamLogonResponseEx) {
 TEST(LdapNetlogon, NtVer6GivesOpcode23) {
   for (const char* s : {"legacy", "hardened", "stock"}) {
     const auto r = decode_ok(std::string(s) + "_cldap_response_ntver6");
-    EXPECT_EQ(r.variant, NetlogonVariant::V5EX) << s;
+    EXPECT_EQ(r.variant, netlogon::NetlogonVariant::V5EX) << s;
     EXPECT_EQ(r.Opcode, 23) << s;
   }
 }
@@ -71,20 +71,20 @@ TEST(LdapNetlogon, HardenedAndStockNames) {
   EXPECT_EQ(h.DnsHostName, "dc2.hardened.test");
   EXPECT_EQ(h.NetbiosDomainName, "HARDENED");
   EXPECT_EQ(h.NetbiosComputerName, "DC2");
-  EXPECT_EQ(guid_to_string(*h.DomainGuid), "de85df63-9d98-4c77-b249-a91af053f0bd");
+  EXPECT_EQ(netlogon::guid_to_string(*h.DomainGuid), "de85df63-9d98-4c77-b249-a91af053f0bd");
   // Functional level 2008 R2: Samba adds FULL_SECRET_DOMAIN_6.
   EXPECT_EQ(h.Flags, 0x000013fdu);
-  EXPECT_EQ(os_generation(h.Flags), "2008+");
+  EXPECT_EQ(netlogon::os_generation(h.Flags), "2008+");
   const auto s = decode_ok("stock_cldap_response_ntver4");
   EXPECT_EQ(s.DnsForestName, "stock.test");
   EXPECT_EQ(s.DnsHostName, "dc3.stock.test");
   EXPECT_EQ(s.NetbiosDomainName, "STOCK");
-  EXPECT_EQ(guid_to_string(*s.DomainGuid), "ec41542d-fd4a-4282-8714-646e5a66aabf");
+  EXPECT_EQ(netlogon::guid_to_string(*s.DomainGuid), "ec41542d-fd4a-4282-8714-646e5a66aabf");
 }
 
 TEST(LdapNetlogon, V1IsNt40Response) {
   const auto r = decode_ok("legacy_cldap_response_ntver1");
-  EXPECT_EQ(r.variant, NetlogonVariant::NT40);
+  EXPECT_EQ(r.variant, netlogon::NetlogonVariant::NT40);
   EXPECT_EQ(r.Opcode, 0x13);
   EXPECT_EQ(r.NetbiosComputerName, "DC1");  // UnicodeLogonServer "\\DC1"
   EXPECT_EQ(r.UserName, "");
@@ -96,11 +96,11 @@ TEST(LdapNetlogon, V1IsNt40Response) {
 
 TEST(LdapNetlogon, V5IsLogonSamLogonResponse) {
   const auto r = decode_ok("legacy_cldap_response_ntver2");
-  EXPECT_EQ(r.variant, NetlogonVariant::V5);
+  EXPECT_EQ(r.variant, netlogon::NetlogonVariant::V5);
   EXPECT_EQ(r.Opcode, 0x13);
   EXPECT_EQ(r.NetbiosComputerName, "DC1");
   EXPECT_EQ(r.NetbiosDomainName, "LEGACY");
-  EXPECT_EQ(guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
+  EXPECT_EQ(netlogon::guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
   EXPECT_EQ(r.DnsForestName, "legacy.test");
   EXPECT_EQ(r.DnsDomainName, "legacy.test");
   EXPECT_EQ(r.DnsHostName, "dc1.legacy.test");
@@ -111,7 +111,7 @@ TEST(LdapNetlogon, V5IsLogonSamLogonResponse) {
 
 TEST(LdapNetlogon, V5exWithIpCarriesDcSockAddr) {
   const auto r = decode_ok("legacy_cldap_response_ntver0c");
-  EXPECT_EQ(r.variant, NetlogonVariant::V5EX);
+  EXPECT_EQ(r.variant, netlogon::NetlogonVariant::V5EX);
   EXPECT_EQ(r.NtVersion, 0xdu);
   EXPECT_EQ(r.DcIpAddress, "127.0.0.1");
   EXPECT_EQ(r.ClientSiteName, "Default-First-Site-Name");
@@ -134,7 +134,7 @@ TEST(LdapNetlogon, UserKnownAndUnknown) {
   EXPECT_EQ(known.UserName, "Administrator");
   const auto unknown = decode_ok("legacy_cldap_response_user_unknown");
   EXPECT_EQ(unknown.Opcode, 0x19);
-  EXPECT_EQ(netlogon_opcode_name(unknown.Opcode), "LOGON_SAM_USER_UNKNOWN_EX");
+  EXPECT_EQ(netlogon::netlogon_opcode_name(unknown.Opcode), "LOGON_SAM_USER_UNKNOWN_EX");
   EXPECT_EQ(unknown.UserName, "nosuchuser");
 }
 
@@ -144,9 +144,9 @@ TEST(LdapNetlogon, EveryTruncationFails) {
       const std::string file = std::string(s) + "_cldap_response_" + what;
       const Bytes blob = netlogon_blob(file);
       ASSERT_FALSE(blob.empty()) << file;
-      ASSERT_TRUE(decode_netlogon_response(blob)) << file;
+      ASSERT_TRUE(netlogon::decode_netlogon_response(blob)) << file;
       for (std::size_t n = 0; n < blob.size(); ++n) {
-        auto r = decode_netlogon_response(ByteView(blob).first(n));
+        auto r = netlogon::decode_netlogon_response(ByteView(blob).first(n));
         EXPECT_FALSE(r) << file << " truncated to " << n;
         EXPECT_FALSE(r.error.empty());
       }
@@ -157,7 +157,7 @@ TEST(LdapNetlogon, EveryTruncationFails) {
 TEST(LdapNetlogon, TrailingBytesBeforeNtVersionAreAnError) {
   Bytes blob = netlogon_blob("legacy_cldap_response_ntver4");
   blob.insert(blob.end() - 8, 0x00);
-  auto r = decode_netlogon_response(blob);
+  auto r = netlogon::decode_netlogon_response(blob);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("unexpected bytes"), std::string::npos) << r.error;
 }
@@ -165,7 +165,7 @@ TEST(LdapNetlogon, TrailingBytesBeforeNtVersionAreAnError) {
 TEST(LdapNetlogon, BadTokensAreAnError) {
   Bytes blob = netlogon_blob("legacy_cldap_response_ntver4");
   blob.back() = 0;
-  auto r = decode_netlogon_response(blob);
+  auto r = netlogon::decode_netlogon_response(blob);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("Lm20Token"), std::string::npos) << r.error;
 }
@@ -187,19 +187,19 @@ TEST(LdapNetlogon, Rfc1035CompressionExample) {
 
   std::string name, err;
   std::size_t off = 20;
-  ASSERT_TRUE(read_compressed_name(msg, off, name, err)) << err;
+  ASSERT_TRUE(netlogon::read_compressed_name(msg, off, name, err)) << err;
   EXPECT_EQ(name, "F.ISI.ARPA");
   EXPECT_EQ(off, 32u);
   off = 40;
-  ASSERT_TRUE(read_compressed_name(msg, off, name, err)) << err;
+  ASSERT_TRUE(netlogon::read_compressed_name(msg, off, name, err)) << err;
   EXPECT_EQ(name, "FOO.F.ISI.ARPA");
   EXPECT_EQ(off, 46u);
   off = 64;
-  ASSERT_TRUE(read_compressed_name(msg, off, name, err)) << err;
+  ASSERT_TRUE(netlogon::read_compressed_name(msg, off, name, err)) << err;
   EXPECT_EQ(name, "ARPA");
   EXPECT_EQ(off, 66u);
   off = 66;
-  ASSERT_TRUE(read_compressed_name(msg, off, name, err)) << err;
+  ASSERT_TRUE(netlogon::read_compressed_name(msg, off, name, err)) << err;
   EXPECT_EQ(name, "");
   EXPECT_EQ(off, 67u);
 }
@@ -208,25 +208,25 @@ TEST(LdapNetlogon, HostileNames) {
   std::string name, err;
   std::size_t off = 0;
   // A pointer to itself.
-  EXPECT_FALSE(read_compressed_name(hex("c0 00"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("c0 00"), off, name, err));
   EXPECT_NE(err.find("pointers"), std::string::npos) << err;
   // Two pointers to each other.
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("c0 02 c0 00"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("c0 02 c0 00"), off, name, err));
   // A pointer past the end.
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("c0 50"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("c0 50"), off, name, err));
   EXPECT_NE(err.find("past the end"), std::string::npos) << err;
   // Reserved label bits 01 / 10.
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("41 00"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("41 00"), off, name, err));
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("81 00"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("81 00"), off, name, err));
   // A label running past the end, and no terminator.
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("05 61 62"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("05 61 62"), off, name, err));
   off = 0;
-  EXPECT_FALSE(read_compressed_name(hex("01 61"), off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(hex("01 61"), off, name, err));
   // A name longer than 255 characters built from a pointer chain that repeats a 63-byte label.
   Bytes longname;
   for (int i = 0; i < 5; ++i) {
@@ -235,19 +235,19 @@ TEST(LdapNetlogon, HostileNames) {
   }
   longname.push_back(0);
   off = 0;
-  EXPECT_FALSE(read_compressed_name(longname, off, name, err));
+  EXPECT_FALSE(netlogon::read_compressed_name(longname, off, name, err));
   EXPECT_NE(err.find("longer than 255"), std::string::npos) << err;
 }
 
 TEST(LdapNetlogon, FlagNamesAndGenerations) {
-  EXPECT_EQ(ds_flag_names(0x00004000 | 0x00008000 | 0x00010000 | 0x00020000),
+  EXPECT_EQ(netlogon::ds_flag_names(0x00004000 | 0x00008000 | 0x00010000 | 0x00020000),
             (std::vector<std::string>{"DS_8", "DS_9", "DS_10", "KEY_LIST"}));
-  EXPECT_EQ(ds_flag_names(0x00100000 | 0x80000000), (std::vector<std::string>{"DNS_FOREST", "0x00100000"}));
-  EXPECT_EQ(os_generation(0x00004000), "2012");
-  EXPECT_EQ(os_generation(0x0000c000), "2012 R2");
-  EXPECT_EQ(os_generation(0x0001c000), "2016+");
-  EXPECT_EQ(os_generation(0x00000800), "2008+");
-  EXPECT_EQ(nt_version_names(0x20000016), (std::vector<std::string>{"V5", "V5EX", "VCS", "VIP"}));
+  EXPECT_EQ(netlogon::ds_flag_names(0x00100000 | 0x80000000), (std::vector<std::string>{"DNS_FOREST", "0x00100000"}));
+  EXPECT_EQ(netlogon::os_generation(0x00004000), "2012");
+  EXPECT_EQ(netlogon::os_generation(0x0000c000), "2012 R2");
+  EXPECT_EQ(netlogon::os_generation(0x0001c000), "2016+");
+  EXPECT_EQ(netlogon::os_generation(0x00000800), "2008+");
+  EXPECT_EQ(netlogon::nt_version_names(0x20000016), (std::vector<std::string>{"V5", "V5EX", "VCS", "VIP"}));
 }
 
 }  // namespace

@@ -5,13 +5,20 @@
 #include <gtest/gtest.h>
 
 #include "src/proto/ldap/ldap_codec.hpp"
-#include "src/proto/ntlm/ntlm_auth.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "tests/unit/ldap_test_support.hpp"
 
 namespace legacyscan::ldap {
 namespace {
 
 using testdata::golden;
+
+// The NEGOTIATE_MESSAGE of the LDAP probe: no version, empty fields at offset 0.
+Bytes ldap_negotiate(std::uint32_t flags = ntlm::kNtlmUnsignedNegotiateFlags) {
+  return ntlm::encode_ntlm_negotiate_message(
+      {.NegotiateFlags = flags, .Version = std::nullopt, .EmptyFieldsAtOffsetZero = true});
+}
 
 BindRequest sasl(Bytes creds) {
   BindRequest b;
@@ -21,14 +28,14 @@ BindRequest sasl(Bytes creds) {
 }
 
 TEST(LdapNtlm, RequestsMatchCapture) {
-  EXPECT_EQ(to_hex(encode_bind_request(1, sasl(encode_ntlm_negotiate_unsigned()))),
+  EXPECT_EQ(to_hex(encode_bind_request(1, sasl(ldap_negotiate()))),
             to_hex(golden("legacy_ntlm_bind_request_negotiate")));
-  EXPECT_EQ(to_hex(encode_bind_request(2, sasl(encode_ntlm_authenticate_anonymous()))),
+  EXPECT_EQ(to_hex(encode_bind_request(2, sasl(ntlm::encode_ntlm_authenticate_anonymous()))),
             to_hex(golden("legacy_ntlm_bind_request_anonymous")));
 }
 
 TEST(LdapNtlm, NegotiateAsksNeitherSignNorSeal) {
-  const Bytes n = encode_ntlm_negotiate_unsigned();
+  const Bytes n = ldap_negotiate();
   ASSERT_EQ(n.size(), 32u);
   Reader r(n);
   ASSERT_TRUE(r.skip(12));
@@ -79,7 +86,7 @@ TEST(LdapNtlm, ChallengeDecodesFromCapture) {
     auto m = decode_ldap_message(golden(std::string(scenario) + "_ntlm_bind_response_challenge"));
     ASSERT_TRUE(m && m->bindResponse && m->bindResponse->serverSaslCreds);
     const Bytes& creds = *m->bindResponse->serverSaslCreds;
-    auto c = decode_ntlm_challenge(creds);
+    auto c = ntlm::decode_ntlm_challenge_message(creds);
     ASSERT_TRUE(c) << c.error;
     EXPECT_EQ(c->NbDomainName, domain);
     EXPECT_TRUE(c->Timestamp.has_value());
@@ -87,39 +94,30 @@ TEST(LdapNtlm, ChallengeDecodesFromCapture) {
     EXPECT_EQ(to_hex(ByteView(c->ServerChallenge.data(), 8)), to_hex(ByteView(creds).subspan(24, 8)));
     // Every truncation is an error with a reason, never a crash.
     for (std::size_t n = 0; n < creds.size(); ++n) {
-      auto t = decode_ntlm_challenge(ByteView(creds).first(n));
+      auto t = ntlm::decode_ntlm_challenge_message(ByteView(creds).first(n));
       if (!t) {
         EXPECT_FALSE(t.error.empty());
       }
     }
   }
-  EXPECT_FALSE(decode_ntlm_challenge(encode_ntlm_negotiate_unsigned()));  // MessageType 1
+  EXPECT_FALSE(ntlm::decode_ntlm_challenge_message(ldap_negotiate()));  // MessageType 1
 }
 
 // [MS-NLMP] 4.2.4: the NTLMv2 example (User "User", UserDom "Domain", Password "Password", server
 // challenge 0123456789abcdef, client challenge aa * 8, time 0, AV pairs NbDomainName "Domain" and
 // NbComputerName "Server"): NTProofStr 68cd0ab851e51c96aabc927bebef6a1c.
 TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
-  Writer av;
-  const Bytes dom = utf8_to_utf16le("Domain"), srv = utf8_to_utf16le("Server");
-  av.u16le(2);
-  av.u16le(static_cast<std::uint16_t>(dom.size()));
-  av.bytes(dom);
-  av.u16le(1);
-  av.u16le(static_cast<std::uint16_t>(srv.size()));
-  av.bytes(srv);
-  av.u16le(0);
-  av.u16le(0);
-  NtlmChallenge c;
+  ntlm::NtlmChallengeMessage c;
   c.ServerChallenge = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
-  c.TargetInfo = av.take();
-  NtlmV2Logon logon;
+  c.TargetInfo = {{ntlm::MsvAvNbDomainName, utf8_to_utf16le("Domain")}, {ntlm::MsvAvNbComputerName, utf8_to_utf16le("Server")}};
+  const std::size_t av_pairs_size = 4 + 12 + 4 + 12 + 4;  // with MsvAvEOL
+  ntlm::NtlmV2Logon logon;
   logon.user = "User";
   logon.domain = "Domain";
   logon.password = "Password";
   logon.client_challenge.fill(0xaa);
   logon.timestamp = 0;
-  const Bytes auth = encode_ntlm_authenticate_v2(c, logon);
+  const Bytes auth = ntlm::encode_ntlm_authenticate_v2(c, logon);
   Reader r(auth);
   std::uint16_t lm_len = 0, nt_len = 0, skip16 = 0;
   std::uint32_t lm_off = 0, nt_off = 0, type = 0;
@@ -130,11 +128,17 @@ TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
   ASSERT_LE(nt_off + nt_len, auth.size());
   EXPECT_EQ(to_hex(ByteView(auth).subspan(nt_off, 16)), "68cd0ab851e51c96aabc927bebef6a1c");
   // Blob: 0101 0000 0000 0000, time, client challenge, 0, the AV pairs, 0.
-  EXPECT_EQ(nt_len, 16u + 28u + c.TargetInfo.size() + 4u);
+  EXPECT_EQ(nt_len, 16u + 28u + av_pairs_size + 4u);
+  auto back = ntlm::decode_ntlm_authenticate_message(auth);
+  ASSERT_TRUE(back) << back.error;
+  EXPECT_EQ(back->UserName, "User");
+  EXPECT_EQ(back->DomainName, "Domain");
+  EXPECT_EQ(back->NtChallengeResponseLen, nt_len);
+  EXPECT_EQ(back->response_version(), "NTLMv2");
 
   // With a channel binding the AV pair 0x000A goes in before MsvAvEOL, and the proof changes.
-  logon.channel_bindings = tls_server_end_point_bindings(Bytes(32, 0));
-  const Bytes bound = encode_ntlm_authenticate_v2(c, logon);
+  logon.channel_bindings = ntlm::tls_server_end_point_bindings(Bytes(32, 0));
+  const Bytes bound = ntlm::encode_ntlm_authenticate_v2(c, logon);
   EXPECT_EQ(bound.size(), auth.size() + 20);
   const std::string hex = to_hex(bound);
   EXPECT_NE(hex.find("0a001000" + to_hex(ByteView(logon.channel_bindings->data(), 16)) + "00000000"), std::string::npos);
@@ -142,10 +146,10 @@ TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
 
 // RFC 5929 / RFC 4121: the binding is MD5 over four zero words, the length, then the application data.
 TEST(LdapNtlm, ChannelBindingHashIsMd5OfTheFlatStruct) {
-  const auto b = tls_server_end_point_bindings(Bytes(32, 0));
+  const auto b = ntlm::tls_server_end_point_bindings(Bytes(32, 0));
   // python3 -c 'import hashlib;print(hashlib.md5(bytes(16)+(21+32).to_bytes(4,"little")+b"tls-server-end-point:"+bytes(32)).hexdigest())'
   EXPECT_EQ(to_hex(ByteView(b.data(), 16)), "c9ec5cb29e8f57f7ee6429cde733efeb");
-  EXPECT_TRUE(certificate_end_point_hash(Bytes{0x30, 0x00}).empty());  // not a certificate
+  EXPECT_TRUE(ntlm::certificate_end_point_hash(Bytes{0x30, 0x00}).empty());  // not a certificate
 }
 
 }  // namespace

@@ -11,10 +11,10 @@ namespace {
 
 using testdata::golden;
 
-NETLOGON_SAM_LOGON_RESPONSE_ANY legacy_ex() {
+netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY legacy_ex() {
   auto msgs = decode_ldap_messages(golden("legacy_cldap_response_ntver0c"));
   EXPECT_TRUE(msgs) << msgs.error;
-  auto nl = decode_netlogon_response(msgs->at(0).searchResEntry->attributes.at(0).vals.at(0));
+  auto nl = netlogon::decode_netlogon_response(msgs->at(0).searchResEntry->attributes.at(0).vals.at(0));
   EXPECT_TRUE(nl) << nl.error;
   return *nl;
 }

@@ -9,12 +9,12 @@
 namespace legacyscan::netbios {
 namespace {
 
-NetlogonReply reply_of(const std::string& name) {
+netlogon::NetlogonReply reply_of(const std::string& name) {
   auto d = decode_datagram(testdata::golden(name));
   EXPECT_TRUE(d && d->direct);
   auto ms = decode_mailslot_write(d->direct->USER_DATA);
   EXPECT_TRUE(ms);
-  auto r = decode_netlogon_reply(ms->data);
+  auto r = netlogon::decode_netlogon_reply(ms->data);
   EXPECT_TRUE(r) << r.error;
   return *r;
 }

@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string>
 
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 #include "src/proto/spnego/spnego.hpp"
@@ -34,7 +35,7 @@ Bytes challenge_of(const Bytes& negtokenresp) {
 
 TEST(NtlmChallenge, SpecExample) {
   const Bytes spec = golden("msnlmp_challenge_example");
-  auto c = decode_ntlm_challenge_message(spec);
+  auto c = ntlm::decode_ntlm_challenge_message(spec);
   ASSERT_TRUE(c) << c.error;
   EXPECT_EQ(c->NegotiateFlags, 0xE28A8233u);
   EXPECT_EQ(to_hex(ByteView(c->ServerChallenge.data(), 8)), "0123456789abcdef");
@@ -45,17 +46,17 @@ TEST(NtlmChallenge, SpecExample) {
   EXPECT_EQ(c->Version->to_string(), "6.0.6000");
   EXPECT_EQ(c->Version->NTLMRevisionCurrent, 0x0F);
   ASSERT_EQ(c->TargetInfo.size(), 2u);
-  EXPECT_EQ(c->TargetInfo[0].AvId, MsvAvNbDomainName);
+  EXPECT_EQ(c->TargetInfo[0].AvId, ntlm::MsvAvNbDomainName);
   EXPECT_FALSE(c->Timestamp);
-  const auto flags = ntlm_negotiate_flag_names(c->NegotiateFlags);
+  const auto flags = ntlm::ntlm_negotiate_flag_names(c->NegotiateFlags);
   for (const char* f : {"NTLMSSP_NEGOTIATE_UNICODE", "NTLMSSP_NEGOTIATE_SEAL", "NTLMSSP_TARGET_TYPE_SERVER",
                         "NTLMSSP_NEGOTIATE_TARGET_INFO", "NTLMSSP_NEGOTIATE_VERSION", "NTLMSSP_NEGOTIATE_56"}) {
     EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
   }
-  auto encoded = encode_ntlm_challenge_message(*c);
+  auto encoded = ntlm::encode_ntlm_challenge_message(*c);
   ASSERT_TRUE(encoded) << encoded.error;
   EXPECT_EQ(to_hex(*encoded), to_hex(spec));
-  expect_every_truncation_fails(spec, decode_ntlm_challenge_message, "spec challenge");
+  expect_every_truncation_fails(spec, ntlm::decode_ntlm_challenge_message, "spec challenge");
 }
 
 TEST(NtlmChallenge, FromEachLabDc) {
@@ -73,8 +74,8 @@ TEST(NtlmChallenge, FromEachLabDc) {
   };
   for (const auto& k : cases) {
     const Bytes token = challenge_of(smb2_security_buffer(k.file));
-    EXPECT_EQ(ntlm_message_type(token), 2u);
-    auto c = decode_ntlm_challenge_message(token);
+    EXPECT_EQ(ntlm::ntlm_message_type(token), 2u);
+    auto c = ntlm::decode_ntlm_challenge_message(token);
     ASSERT_TRUE(c) << k.file << ": " << c.error;
     EXPECT_EQ(c->TargetName, k.nb_domain);
     EXPECT_EQ(c->NbDomainName, k.nb_domain);
@@ -89,17 +90,17 @@ TEST(NtlmChallenge, FromEachLabDc) {
     EXPECT_EQ(c->Version->NTLMRevisionCurrent, 15);
     EXPECT_EQ(c->NegotiateFlags, 0x62898215u);
     EXPECT_EQ(c->TargetInfo.size(), 5u);
-    auto encoded = encode_ntlm_challenge_message(*c);
+    auto encoded = ntlm::encode_ntlm_challenge_message(*c);
     ASSERT_TRUE(encoded) << encoded.error;
     EXPECT_EQ(to_hex(*encoded), to_hex(token)) << k.file;
-    expect_every_truncation_fails(token, decode_ntlm_challenge_message, k.file);
+    expect_every_truncation_fails(token, ntlm::decode_ntlm_challenge_message, k.file);
   }
 }
 
 TEST(NtlmChallenge, OverSmb1FromLegacy) {
   auto r = decode_smb1_session_setup_response(golden("legacy_smb1_session_setup_response_challenge"));
   ASSERT_TRUE(r) << r.error;
-  auto c = decode_ntlm_challenge_message(challenge_of(r->SecurityBlob));
+  auto c = ntlm::decode_ntlm_challenge_message(challenge_of(r->SecurityBlob));
   ASSERT_TRUE(c) << c.error;
   EXPECT_EQ(c->DnsComputerName, "dc1.legacy.test");
 }
@@ -107,7 +108,7 @@ TEST(NtlmChallenge, OverSmb1FromLegacy) {
 TEST(NtlmChallenge, CorruptionsAreNamed) {
   const Bytes spec = golden("msnlmp_challenge_example");
   auto error_of = [](const Bytes& b) {
-    auto r = decode_ntlm_challenge_message(b);
+    auto r = ntlm::decode_ntlm_challenge_message(b);
     EXPECT_FALSE(r);
     return r.error;
   };
@@ -134,50 +135,50 @@ TEST(NtlmChallenge, CorruptionsAreNamed) {
   b[42] = 32;
   EXPECT_NE(error_of(b).find("without MsvAvEOL"), std::string::npos) << error_of(b);
   // A MsvAvTimestamp of the wrong size.
-  NtlmChallengeMessage m;
-  m.NegotiateFlags = NTLMSSP_NEGOTIATE_UNICODE;
-  m.TargetInfo.push_back({MsvAvTimestamp, H("0102")});
-  auto bad_ts = encode_ntlm_challenge_message(m);
+  ntlm::NtlmChallengeMessage m;
+  m.NegotiateFlags = ntlm::NTLMSSP_NEGOTIATE_UNICODE;
+  m.TargetInfo.push_back({ntlm::MsvAvTimestamp, H("0102")});
+  auto bad_ts = ntlm::encode_ntlm_challenge_message(m);
   ASSERT_TRUE(bad_ts);
   EXPECT_NE(error_of(*bad_ts).find("MsvAvTimestamp of length 2 (want 8)"), std::string::npos);
   // Too many AV_PAIRs.
-  m.TargetInfo.assign(kMaxAvPairs + 1, AvPair{MsvAvSingleHost, {}});
-  auto many = encode_ntlm_challenge_message(m);
+  m.TargetInfo.assign(ntlm::kMaxAvPairs + 1, ntlm::AvPair{ntlm::MsvAvSingleHost, {}});
+  auto many = ntlm::encode_ntlm_challenge_message(m);
   ASSERT_TRUE(many);
   EXPECT_NE(error_of(*many).find("more than 64 AV_PAIRs"), std::string::npos);
 }
 
 TEST(NtlmChallenge, OemTargetNameAndOptionalFields) {
-  NtlmChallengeMessage m;
-  m.NegotiateFlags = NTLM_NEGOTIATE_OEM;
+  ntlm::NtlmChallengeMessage m;
+  m.NegotiateFlags = ntlm::NTLM_NEGOTIATE_OEM;
   m.TargetName = "WORKGROUP";
-  m.TargetInfo.push_back({MsvAvFlags, H("02000000")});
-  m.TargetInfo.push_back({MsvAvTargetName, utf8_to_utf16le("cifs/dc1")});
+  m.TargetInfo.push_back({ntlm::MsvAvFlags, H("02000000")});
+  m.TargetInfo.push_back({ntlm::MsvAvTargetName, utf8_to_utf16le("cifs/dc1")});
   m.TargetInfo.push_back({0x00FE, H("aa")});
-  auto encoded = encode_ntlm_challenge_message(m);
+  auto encoded = ntlm::encode_ntlm_challenge_message(m);
   ASSERT_TRUE(encoded) << encoded.error;
   EXPECT_EQ(encoded->size(), 48u + 9u + (4 + 4) + (4 + 16) + (4 + 1) + 4) << "no Version without the flag";
-  auto d = decode_ntlm_challenge_message(*encoded);
+  auto d = ntlm::decode_ntlm_challenge_message(*encoded);
   ASSERT_TRUE(d) << d.error;
   EXPECT_EQ(d->TargetName, "WORKGROUP");
   EXPECT_EQ(d->AvFlags, 2u);
   EXPECT_EQ(d->AvTargetName, "cifs/dc1");
   EXPECT_FALSE(d->Version);
-  EXPECT_EQ(ntlm_av_id_name(0x00FE), "AvId 0x00fe");
-  EXPECT_EQ(ntlm_av_id_name(MsvAvDnsTreeName), "MsvAvDnsTreeName");
+  EXPECT_EQ(ntlm::ntlm_av_id_name(0x00FE), "AvId 0x00fe");
+  EXPECT_EQ(ntlm::ntlm_av_id_name(ntlm::MsvAvDnsTreeName), "MsvAvDnsTreeName");
 }
 
 TEST(NtlmNegotiate, DefaultMessageBytes) {
-  const Bytes m = encode_ntlm_negotiate_message();
+  const Bytes m = ntlm::encode_ntlm_negotiate_message();
   // Signature, type 1, flags 0xE2888217, empty DomainName and Workstation at offset 40, version 10.0.19041/15.
   EXPECT_EQ(to_hex(m), "4e544c4d53535000" "01000000" "178288e2" "0000000028000000" "0000000028000000"
                        "0a00614a0000000f");
-  auto d = decode_ntlm_negotiate_message(m);
+  auto d = ntlm::decode_ntlm_negotiate_message(m);
   ASSERT_TRUE(d) << d.error;
-  EXPECT_EQ(d->NegotiateFlags, kNtlmClientNegotiateFlags);
+  EXPECT_EQ(d->NegotiateFlags, ntlm::kNtlmClientNegotiateFlags);
   ASSERT_TRUE(d->Version);
   EXPECT_EQ(d->Version->to_string(), "10.0.19041");
-  const auto names = ntlm_negotiate_flag_names(kNtlmClientNegotiateFlags);
+  const auto names = ntlm::ntlm_negotiate_flag_names(ntlm::kNtlmClientNegotiateFlags);
   EXPECT_EQ(names.size(), 12u);
 }
 
@@ -186,18 +187,70 @@ TEST(NtlmNegotiate, EncoderReproducesSmbclientToken) {
                                      ->SecurityBuffer);
   ASSERT_TRUE(init) << init.error;
   ASSERT_TRUE(init->mechToken);
-  auto d = decode_ntlm_negotiate_message(*init->mechToken);
+  auto d = ntlm::decode_ntlm_negotiate_message(*init->mechToken);
   ASSERT_TRUE(d) << d.error;
   EXPECT_EQ(d->NegotiateFlags, 0x62088215u);
-  NtlmNegotiateOptions o;
+  ntlm::NtlmNegotiateOptions o;
   o.NegotiateFlags = d->NegotiateFlags;
   o.Version = d->Version;
-  EXPECT_EQ(to_hex(encode_ntlm_negotiate_message(o)), to_hex(*init->mechToken));
-  expect_every_truncation_fails(*init->mechToken, decode_ntlm_negotiate_message, "smbclient negotiate");
+  EXPECT_EQ(to_hex(ntlm::encode_ntlm_negotiate_message(o)), to_hex(*init->mechToken));
+  expect_every_truncation_fails(*init->mechToken, ntlm::decode_ntlm_negotiate_message, "smbclient negotiate");
 
-  NtlmNegotiateOptions no_version;
-  no_version.NegotiateFlags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_NTLM;
-  EXPECT_EQ(encode_ntlm_negotiate_message(no_version).size(), 32u);
+  ntlm::NtlmNegotiateOptions no_version;
+  no_version.NegotiateFlags = ntlm::NTLMSSP_NEGOTIATE_UNICODE | ntlm::NTLMSSP_NEGOTIATE_NTLM;
+  EXPECT_EQ(ntlm::encode_ntlm_negotiate_message(no_version).size(), 32u);
+}
+
+// ---- AUTHENTICATE_MESSAGE ---------------------------------------------------------------------
+
+TEST(NtlmAuthenticate, FromAnSmb3Capture) {
+  std::ifstream in(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_ntlm_authenticate/smb3_authenticate",
+                   std::ios::binary);
+  const Bytes m((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto a = ntlm::decode_ntlm_authenticate_message(m);
+  ASSERT_TRUE(a) << a.error;
+  EXPECT_GT(a->NtChallengeResponseLen, 24u);
+  EXPECT_EQ(a->response_version(), "NTLMv2");
+  EXPECT_FALSE(a->UserName.empty());
+  EXPECT_FALSE(ntlm::decode_ntlm_authenticate_message(ByteView(m).first(40)));
+  EXPECT_FALSE(ntlm::decode_ntlm_authenticate_message(ntlm::encode_ntlm_negotiate_message()));
+}
+
+TEST(NtlmAuthenticate, VersionFromResponseLengths) {
+  ntlm::NtlmAuthenticateMessage x;
+  x.NtChallengeResponseLen = 24, x.LmChallengeResponseLen = 24;
+  EXPECT_EQ(x.response_version(), "NTLMv1");
+  x.NtChallengeResponseLen = 0;
+  EXPECT_EQ(x.response_version(), "LM");
+  x.LmChallengeResponseLen = 0;
+  EXPECT_EQ(x.response_version(), "anonymous");
+  x.LmChallengeResponseLen = 16;
+  EXPECT_EQ(x.response_version(), "unknown");
+}
+
+TEST(NtlmAuthenticate, EncodedMessagesDecodeBack) {
+  auto anon = ntlm::decode_ntlm_authenticate_message(ntlm::encode_ntlm_authenticate_anonymous());
+  ASSERT_TRUE(anon) << anon.error;
+  EXPECT_EQ(anon->LmChallengeResponseLen, 1u);
+  EXPECT_EQ(anon->response_version(), "anonymous");
+  EXPECT_EQ(anon->NegotiateFlags, ntlm::kNtlmUnsignedNegotiateFlags | ntlm::NTLMSSP_ANONYMOUS);
+  // OEM names go out as Latin-1 bytes and come back as UTF-8.
+  ntlm::NtlmAuthenticateFields f;
+  f.LmChallengeResponse = Bytes(24, 1);
+  f.NtChallengeResponse = Bytes(24, 2);
+  f.DomainName = "DOM\u00c9";
+  f.UserName = "user";
+  f.Workstation = "WS1";
+  f.NegotiateFlags = ntlm::NTLM_NEGOTIATE_OEM;
+  const Bytes m = ntlm::encode_ntlm_authenticate_message(f);
+  EXPECT_EQ(m.size(), 64u + 24 + 24 + 4 + 4 + 3);
+  auto d = ntlm::decode_ntlm_authenticate_message(m);
+  ASSERT_TRUE(d) << d.error;
+  EXPECT_EQ(d->DomainName, "DOM\u00c9");
+  EXPECT_EQ(d->UserName, "user");
+  EXPECT_EQ(d->Workstation, "WS1");
+  EXPECT_EQ(d->response_version(), "NTLMv1");
+  expect_every_truncation_fails(m, ntlm::decode_ntlm_authenticate_message, "OEM authenticate");
 }
 
 // ---- SPNEGO -----------------------------------------------------------------------------------
@@ -287,7 +340,7 @@ TEST(SpnegoResp, ChallengeFromTheLabAndReencoding) {
     EXPECT_EQ(neg_state_name(*r->negState), "accept-incomplete");
     EXPECT_EQ(r->supportedMech, std::string(kOidNtlmssp));
     ASSERT_TRUE(r->responseToken);
-    EXPECT_EQ(ntlm_message_type(*r->responseToken), 2u);
+    EXPECT_EQ(ntlm::ntlm_message_type(*r->responseToken), 2u);
     EXPECT_FALSE(r->mechListMIC);
     auto encoded = encode_spnego_resp(*r);
     ASSERT_TRUE(encoded) << encoded.error;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Just enough Kerberos crypto for the optional credentialed AS exchange of the Windows XP offer:
-// rc4-hmac (RFC 4757) only, because that is the one etype a KDC can pick from an XP offer today.
-// MD4 (RFC 1320) and RC4 are written out here: OpenSSL 3 keeps both in its "legacy" provider, which
-// may not be loadable. HMAC-MD5 comes from OpenSSL's default provider.
+// rc4-hmac (RFC 4757) only, because that is the one etype a KDC can pick from an XP offer today. Its
+// MD4, RC4 and HMAC-MD5 are the shared primitives of src/proto/crypto/crypto_primitives.hpp.
 #pragma once
 
 #include <cstdint>
@@ -13,10 +12,6 @@
 #include "legacyscan/bytes.hpp"
 
 namespace legacyscan::kerberos {
-
-Bytes md4(ByteView data);                        // RFC 1320
-Bytes rc4(ByteView key, ByteView data);          // the RC4 keystream XOR data
-Bytes hmac_md5(ByteView key, ByteView data);     // RFC 2104
 
 // RFC 4757 2: the rc4-hmac long-term key, MD4 of the UTF-16LE password.
 Bytes rc4_hmac_string_to_key(std::string_view password);

@@ -13,13 +13,9 @@
 #include <vector>
 
 #include "legacyscan/bytes.hpp"
-#include "src/proto/netlogon/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 namespace legacyscan::ldap {
-
-// The NETLOGON names, constants and the SAM LOGON response decoder are shared with the netbios probe
-// (src/proto/netlogon/netlogon_codec.hpp).
-using namespace legacyscan::netlogon;  // NOLINT(google-build-using-namespace)
 
 // ---- RFC 4511 4.1.9 resultCode ----------------------------------------------------------------
 inline constexpr std::int64_t LDAP_SUCCESS = 0;
@@ -74,7 +70,7 @@ Bytes encode_extended_request(std::int32_t messageID, std::string_view requestNa
 // The LDAP ping ([MS-ADTS] 6.3.3): base "", scope base, filter (&(NtVer=..)(DnsDomain=..)(User=..)
 // (AAC=..)) with NtVer and AAC as 4-byte little-endian values, attribute Netlogon.
 struct LdapPing {
-  std::uint32_t NtVer = NETLOGON_NT_VERSION_5EX;
+  std::uint32_t NtVer = netlogon::NETLOGON_NT_VERSION_5EX;
   std::string DnsDomain;            // omitted when empty
   std::string User;                 // omitted when empty
   std::optional<std::uint32_t> AAC; // account control bits the User must match ([MS-ADTS] 6.3.3.2)

@@ -5,7 +5,7 @@
 
 #include "src/proto/netbios/netbios_codec.hpp"
 
-namespace legacyscan::netbios {
+namespace legacyscan::netlogon {
 
 namespace {
 
@@ -39,7 +39,7 @@ bool read_utf16z(Reader& r, std::string& out) {
 bool read_oemz(Reader& r, std::string& out) {
   std::string raw;
   if (!r.cstring(raw, kMaxStringUnits)) return false;
-  out = printable(raw);
+  out = netbios::printable(raw);
   return true;
 }
 
@@ -63,25 +63,46 @@ std::string strip_backslashes(const std::string& s) {
 
 using Reply = Decoded<NetlogonReply>;
 
-// 6.3.1.5 LOGON_PRIMARY_RESPONSE.
-Reply decode_primary_response(ByteView msg, Reader& r, NetlogonReply out) {
+// 6.3.1.5 LOGON_PRIMARY_RESPONSE, from the Opcode on; NtVersion and the tokens end it.
+Reply decode_primary_response(ByteView message, NetlogonReply out) {
+  constexpr std::size_t kTail = 8;  // NtVersion, LmNtToken, Lm20Token
+  if (message.size() < 2 + kTail)
+    return Reply::fail(out.opcode_name + ": " + std::to_string(message.size()) + " bytes, too short for NtVersion and the tokens");
+  Reader tail(message.last(kTail));
+  if (!tail.u32le(out.NtVersion) || !tail.u16le(out.LmNtToken) || !tail.u16le(out.Lm20Token))
+    return Reply::fail(out.opcode_name + ": tail truncated");
+  // 6.3.1.5: both tokens MUST be 0xFFFF (Samba's pull_netlogon_samlogon_response checks them too).
+  if (out.LmNtToken != 0xFFFF || out.Lm20Token != 0xFFFF)
+    return Reply::fail(out.opcode_name + ": LmNtToken " + hex4(out.LmNtToken) + " / Lm20Token " + hex4(out.Lm20Token) +
+                       " (both must be 0xffff)");
+  const ByteView body = message.first(message.size() - kTail);
+  Reader r(body.subspan(2));
   out.format = "PRIMARY";
   if (!read_oemz(r, out.logon_server_raw)) return Reply::fail("LOGON_PRIMARY_RESPONSE: PrimaryDCName not terminated");
   out.logon_server = out.logon_server_raw;
   std::string unicode_pdc;
-  if (!align2(r, msg.size()) || !read_utf16z(r, unicode_pdc))
+  if (!align2(r, message.size()) || !read_utf16z(r, unicode_pdc))
     return Reply::fail("LOGON_PRIMARY_RESPONSE: UnicodePrimaryDCName not terminated");
   if (!unicode_pdc.empty()) {
     out.logon_server_raw = unicode_pdc;
     out.logon_server = strip_backslashes(unicode_pdc);
   }
   if (!read_utf16z(r, out.domain_name)) return Reply::fail("LOGON_PRIMARY_RESPONSE: UnicodeDomainName not terminated");
+  // Samba's NDR aligns NtVersion to 4 bytes (seen in its LOGON_PRIMARY_RESPONSE for domain STOCK):
+  // up to 3 zero bytes that bring NtVersion to a multiple of 4 are padding, anything else is not.
+  if (!r.empty() && r.remaining() < 4 && body.size() % 4 == 0) {
+    bool zeros = true;
+    for (auto byte : r.rest()) zeros = zeros && byte == 0;
+    if (zeros) return Reply::ok(std::move(out));
+  }
+  if (!r.empty())
+    return Reply::fail(out.opcode_name + ": " + std::to_string(r.remaining()) + " unexpected bytes before NtVersion");
   return Reply::ok(std::move(out));
 }
 
 // 6.3.1.7 NT40, 6.3.1.8 V5 (opcodes 0x13, 0x14, 0x15) and 6.3.1.9 _EX (0x17, 0x18, 0x19): the shared
-// decoder picks the layout from NtVersion, as Samba's pull_netlogon_samlogon_response does; the opcode
-// must agree with it.
+// decoder reads the whole message, tail and tokens included, and picks the layout from NtVersion, as
+// Samba's pull_netlogon_samlogon_response does; the opcode must agree with it.
 Reply decode_sam_response(ByteView message, NetlogonReply out) {
   auto r = decode_netlogon_response(message);
   if (!r) return Reply::fail(out.opcode_name + ": " + r.error);
@@ -107,6 +128,9 @@ Reply decode_sam_response(ByteView message, NetlogonReply out) {
   out.dc_site_name = r->DcSiteName;
   out.client_site_name = r->ClientSiteName;
   out.next_closest_site_name = r->NextClosestSiteName;
+  out.NtVersion = r->NtVersion;
+  out.LmNtToken = r->LmNtToken;
+  out.Lm20Token = r->Lm20Token;
   return Reply::ok(std::move(out));
 }
 
@@ -184,22 +208,8 @@ Decoded<NetlogonReply> decode_netlogon_reply(ByteView message) {
   NetlogonReply out;
   if (!r.u16le(out.Opcode)) return Reply::fail("NETLOGON reply: Opcode truncated");
   out.opcode_name = netlogon_opcode_name(out.Opcode);
-  // Every reply ends with NtVersion, LmNtToken and Lm20Token; NtVersion picks the layout of
-  // opcodes 0x13-0x15 (as Samba's pull_netlogon_samlogon_response does) and the optional V5EX fields.
-  constexpr std::size_t kTail = 8;
-  if (r.remaining() < kTail) return Reply::fail(out.opcode_name + ": " + std::to_string(message.size()) + " bytes, too short for NtVersion and the tokens");
-  Reader tail(message.last(kTail));
-  if (!tail.u32le(out.NtVersion) || !tail.u16le(out.LmNtToken) || !tail.u16le(out.Lm20Token))
-    return Reply::fail(out.opcode_name + ": tail truncated");
-  // 6.3.1.5-6.3.1.9: both tokens MUST be 0xFFFF (Samba's pull_netlogon_samlogon_response checks them too).
-  if (out.LmNtToken != 0xFFFF || out.Lm20Token != 0xFFFF)
-    return Reply::fail(out.opcode_name + ": LmNtToken " + hex4(out.LmNtToken) + " / Lm20Token " + hex4(out.Lm20Token) +
-                       " (both must be 0xffff)");
-  const ByteView body = message.first(message.size() - kTail);
-  Reader b(body.subspan(2));
-  Reply decoded = Reply::fail("");
   switch (out.Opcode) {
-    case LOGON_PRIMARY_RESPONSE: decoded = decode_primary_response(message, b, std::move(out)); break;
+    case LOGON_PRIMARY_RESPONSE: return decode_primary_response(message, std::move(out));
     case LOGON_SAM_LOGON_RESPONSE:
     case LOGON_SAM_PAUSE_RESPONSE:
     case LOGON_SAM_USER_UNKNOWN:
@@ -209,17 +219,6 @@ Decoded<NetlogonReply> decode_netlogon_reply(ByteView message) {
     default:
       return Reply::fail("NETLOGON reply: Opcode " + hex4(out.Opcode) + " (" + out.opcode_name + ") is not a reply");
   }
-  if (!decoded) return decoded;
-  // Samba's NDR aligns NtVersion to 4 bytes (seen in its LOGON_PRIMARY_RESPONSE for domain STOCK):
-  // up to 3 zero bytes that bring NtVersion to a multiple of 4 are padding, anything else is not.
-  if (!b.empty() && b.remaining() < 4 && body.size() % 4 == 0) {
-    bool zeros = true;
-    for (auto byte : b.rest()) zeros = zeros && byte == 0;
-    if (zeros) return decoded;
-  }
-  if (!b.empty())
-    return Reply::fail(decoded->opcode_name + ": " + std::to_string(b.remaining()) + " unexpected bytes before NtVersion");
-  return decoded;
 }
 
-}  // namespace legacyscan::netbios
+}  // namespace legacyscan::netlogon

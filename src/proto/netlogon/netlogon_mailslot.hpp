@@ -4,7 +4,7 @@
 // (LOGON_PRIMARY_RESPONSE 6.3.1.5; NETLOGON_SAM_LOGON_RESPONSE_NT40 6.3.1.7, NETLOGON_SAM_LOGON_RESPONSE
 // 6.3.1.8 and NETLOGON_SAM_LOGON_RESPONSE_EX 6.3.1.9 under opcodes 0x13/0x14/0x15/0x17/0x18/0x19)
 // decoded into one canonical form, as Samba's map_netlogon_samlogon_response does. The SAM LOGON
-// response layouts go through the decoder the LDAP ping uses too (src/proto/netlogon/netlogon_codec.hpp). Pure codecs.
+// response layouts go through the decoder the LDAP ping uses too (netlogon_sam_logon.hpp). Pure codecs.
 #pragma once
 
 #include <cstdint>
@@ -14,13 +14,9 @@
 #include <vector>
 
 #include "legacyscan/bytes.hpp"
-#include "src/proto/netlogon/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
-namespace legacyscan::netbios {
-
-// The opcodes, NETLOGON_NT_VERSION bits, DS_FLAG names and the SAM LOGON response decoder are shared
-// with the ldap probe (src/proto/netlogon/netlogon_codec.hpp).
-using namespace legacyscan::netlogon;  // NOLINT(google-build-using-namespace)
+namespace legacyscan::netlogon {
 
 // [MS-SAMR] 2.2.1.12 USER_ACCOUNT codes used in AllowableAccountControlBits.
 inline constexpr std::uint32_t USER_NORMAL_ACCOUNT = 0x00000010;
@@ -83,4 +79,4 @@ struct NetlogonReply {
 };
 Decoded<NetlogonReply> decode_netlogon_reply(ByteView message);
 
-}  // namespace legacyscan::netbios
+}  // namespace legacyscan::netlogon

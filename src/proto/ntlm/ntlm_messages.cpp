@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "src/proto/ntlm/ntlmssp.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/proto/smb2/smb_names.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <utility>
 
-namespace legacyscan::smb {
+namespace legacyscan::ntlm {
 
 namespace {
 
-using names::hex;
+using smb::names::hex;
 
 constexpr std::uint8_t kSignature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 constexpr std::uint32_t kNegotiateMessageType = 1;
 constexpr std::uint32_t kChallengeMessageType = 2;
+constexpr std::uint32_t kAuthenticateMessageType = 3;
 constexpr std::size_t kChallengeFixedNoVersion = 48;
 constexpr std::size_t kChallengeFixed = 56;
 constexpr std::size_t kNegotiateFixedNoVersion = 32;
@@ -227,9 +228,16 @@ Bytes encode_ntlm_negotiate_message(const NtlmNegotiateOptions& o) {
   const FieldSlots domain = reserve_fields(w);
   const FieldSlots workstation = reserve_fields(w);
   if (o.NegotiateFlags & NTLMSSP_NEGOTIATE_VERSION) write_version(w, o.Version.value_or(NtlmVersion{0, 0, 0, 0}));
-  // Empty DomainName and Workstation: both point at the start of the (empty) payload.
-  write_payload(w, domain, {});
-  write_payload(w, workstation, {});
+  // Empty DomainName and Workstation: at the start of the (empty) payload, or at offset 0.
+  for (const FieldSlots& field : {domain, workstation}) {
+    if (o.EmptyFieldsAtOffsetZero) {
+      w.patch(field.offset, 0);
+      w.patch(field.len, 0);
+      w.patch(field.max_len, 0);
+    } else {
+      write_payload(w, field, {});
+    }
+  }
   return w.take();
 }
 
@@ -330,4 +338,71 @@ Decoded<Bytes> encode_ntlm_challenge_message(const NtlmChallengeMessage& m) {
   return R::ok(w.take());
 }
 
-}  // namespace legacyscan::smb
+// ---- AUTHENTICATE_MESSAGE ---------------------------------------------------------------------
+
+Bytes encode_ntlm_authenticate_message(const NtlmAuthenticateFields& f) {
+  const bool unicode = (f.NegotiateFlags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
+  const Bytes domain = encode_text(f.DomainName, unicode);
+  const Bytes user = encode_text(f.UserName, unicode);
+  const Bytes workstation = encode_text(f.Workstation, unicode);
+  // The six fields in wire order; their payloads follow NegotiateFlags in the same order.
+  const ByteView payloads[6] = {f.LmChallengeResponse, f.NtChallengeResponse, domain, user, workstation,
+                                f.EncryptedRandomSessionKey};
+  Writer w;
+  w.bytes(ByteView(kSignature, 8));
+  w.u32le(kAuthenticateMessageType);
+  FieldSlots slots[6];
+  for (auto& slot : slots) slot = reserve_fields(w);
+  w.u32le(f.NegotiateFlags);
+  for (std::size_t i = 0; i < 6; ++i) write_payload(w, slots[i], payloads[i]);
+  return w.take();
+}
+
+Bytes encode_ntlm_authenticate_anonymous(std::uint32_t negotiate_flags) {
+  NtlmAuthenticateFields f;
+  f.LmChallengeResponse = Bytes{0x00};
+  f.NegotiateFlags = negotiate_flags;
+  return encode_ntlm_authenticate_message(f);
+}
+
+std::string NtlmAuthenticateMessage::response_version() const {
+  if (NtChallengeResponseLen == 0 && (LmChallengeResponseLen == 0 || LmChallengeResponseLen == 1)) return "anonymous";
+  if (NtChallengeResponseLen > 24) return "NTLMv2";
+  if (NtChallengeResponseLen == 24) return "NTLMv1";
+  if (NtChallengeResponseLen == 0 && LmChallengeResponseLen == 24) return "LM";
+  return "unknown";
+}
+
+Decoded<NtlmAuthenticateMessage> decode_ntlm_authenticate_message(ByteView message) {
+  using R = Decoded<NtlmAuthenticateMessage>;
+  const std::string what = "NTLMSSP AUTHENTICATE_MESSAGE";
+  if (ntlm_message_type(message) != kAuthenticateMessageType) {
+    return R::fail(what + ": no \"NTLMSSP\\0\" signature with MessageType 3");
+  }
+  Reader r(message.subspan(12));
+  // LmChallengeResponse, NtChallengeResponse, DomainName, UserName, Workstation, EncryptedRandomSessionKey.
+  Fields fields[6];
+  for (auto& f : fields) {
+    if (!read_fields(r, f)) return R::fail(what + ": truncated header");
+  }
+  NtlmAuthenticateMessage out;
+  if (!r.u32le(out.NegotiateFlags)) return R::fail(what + ": NegotiateFlags truncated");
+  out.LmChallengeResponseLen = fields[0].Len;
+  out.NtChallengeResponseLen = fields[1].Len;
+  // The responses must lie inside the message, but only their lengths are kept; the session key is
+  // not looked at. Version and MIC may sit before the payload, so no overlap check.
+  static constexpr const char* kNames[5] = {"LmChallengeResponse", "NtChallengeResponse", "DomainName", "UserName",
+                                            "Workstation"};
+  ByteView values[5];
+  std::string error;
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (!payload(message, fields[i], 0, kNames[i], values[i], error)) return R::fail(what + ": " + error);
+  }
+  const bool unicode = (out.NegotiateFlags & NTLMSSP_NEGOTIATE_UNICODE) != 0;
+  out.DomainName = decode_text(values[2], unicode);
+  out.UserName = decode_text(values[3], unicode);
+  out.Workstation = decode_text(values[4], unicode);
+  return R::ok(std::move(out));
+}
+
+}  // namespace legacyscan::ntlm

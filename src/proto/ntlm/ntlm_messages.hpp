@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// NTLMSSP messages ([MS-NLMP] 2.2): the NEGOTIATE_MESSAGE a scanner sends (2.2.1.1) and the
-// CHALLENGE_MESSAGE (2.2.1.2) a server answers, whose TargetInfo AV_PAIRs (2.2.2.1) and Version
-// (2.2.2.10) reveal the server's names, domain, clock and OS build without any credentials.
-// Pure codecs; used inside SPNEGO over SMB1/SMB2 here, and later over HTTP/LDAP.
+// NTLMSSP messages ([MS-NLMP] 2.2), both directions: the NEGOTIATE_MESSAGE a client sends (2.2.1.1),
+// the CHALLENGE_MESSAGE (2.2.1.2) a server answers, whose TargetInfo AV_PAIRs (2.2.2.1) and Version
+// (2.2.2.10) reveal the server's names, domain, clock and OS build without any credentials, and the
+// AUTHENTICATE_MESSAGE (2.2.1.3) that closes the logon. Used inside SPNEGO over SMB1/SMB2 (smb probe),
+// raw over SASL GSS-SPNEGO (ldap probe), and read back from captures (passive mode). The NTLMv2
+// responses and channel bindings are in ntlm_crypto.hpp. Pure codecs.
 #pragma once
 
 #include <array>
@@ -13,7 +15,7 @@
 
 #include "legacyscan/bytes.hpp"
 
-namespace legacyscan::smb {
+namespace legacyscan::ntlm {
 
 // [MS-NLMP] 2.2.2.5 NEGOTIATE flags.
 inline constexpr std::uint32_t NTLMSSP_NEGOTIATE_UNICODE = 0x00000001;
@@ -47,6 +49,12 @@ inline constexpr std::uint32_t kNtlmClientNegotiateFlags =
     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
     NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH |
     NTLMSSP_NEGOTIATE_56;
+// What a client asks for when it wants neither signing nor sealing nor a session key exchange
+// (ALWAYS_SIGN only asks for dummy signatures): 0xA0088205, as ldap3 and impacket send it.
+inline constexpr std::uint32_t kNtlmUnsignedNegotiateFlags =
+    NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
+    NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56;
+static_assert(kNtlmUnsignedNegotiateFlags == 0xA0088205);
 
 // [MS-NLMP] 2.2.2.10 VERSION.
 struct NtlmVersion {
@@ -87,8 +95,11 @@ struct NtlmNegotiateOptions {
   std::uint32_t NegotiateFlags = kNtlmClientNegotiateFlags;
   // Written when NegotiateFlags has NTLMSSP_NEGOTIATE_VERSION (zeros if unset).
   std::optional<NtlmVersion> Version = NtlmVersion{10, 0, 19041, 0x0F};
+  // The empty DomainName/Workstation fields point at the (empty) payload, as smbclient and Windows
+  // write them, or at offset 0, as ldap3 and impacket do.
+  bool EmptyFieldsAtOffsetZero = false;
 };
-// No DomainName/Workstation payload; their offsets point at the (empty) payload.
+// No DomainName/Workstation payload.
 Bytes encode_ntlm_negotiate_message(const NtlmNegotiateOptions& options = {});
 
 struct NtlmNegotiateMessage {
@@ -130,7 +141,41 @@ Decoded<NtlmChallengeMessage> decode_ntlm_challenge_message(ByteView message);
 // TargetInfo list (MsvAvEOL appended); for tests and fuzz round trips.
 Decoded<Bytes> encode_ntlm_challenge_message(const NtlmChallengeMessage& message);
 
+// ---- 2.2.1.3 AUTHENTICATE_MESSAGE -------------------------------------------------------------
+
+// What an AUTHENTICATE_MESSAGE carries. The names are written and read as UTF-16LE when NegotiateFlags
+// has NTLMSSP_NEGOTIATE_UNICODE, else as OEM text.
+struct NtlmAuthenticateFields {
+  Bytes LmChallengeResponse;
+  Bytes NtChallengeResponse;
+  std::string DomainName;
+  std::string UserName;
+  std::string Workstation;
+  Bytes EncryptedRandomSessionKey;
+  std::uint32_t NegotiateFlags = 0;
+};
+// Without Version and MIC: the payload starts right after NegotiateFlags.
+Bytes encode_ntlm_authenticate_message(const NtlmAuthenticateFields& fields);
+// An anonymous logon (3.2.5.1.2): LmChallengeResponse Z(1), every other field empty.
+Bytes encode_ntlm_authenticate_anonymous(std::uint32_t negotiate_flags = kNtlmUnsignedNegotiateFlags |
+                                                                          NTLMSSP_ANONYMOUS);
+
+// What a decoded AUTHENTICATE_MESSAGE keeps: never a challenge response, only its length, and the
+// clear-text names (Version and MIC are not read).
+struct NtlmAuthenticateMessage {
+  std::uint16_t LmChallengeResponseLen = 0;
+  std::uint16_t NtChallengeResponseLen = 0;
+  std::uint32_t NegotiateFlags = 0;
+  std::string DomainName;  // UTF-8 (decoded from Unicode or OEM per NegotiateFlags)
+  std::string UserName;
+  std::string Workstation;
+  // "NTLMv2", "NTLMv1" (NTLMv1 with or without extended session security), "LM" (only an LM
+  // response), "anonymous" (both empty, 3.2.5.1.2), else "unknown" - from the response lengths.
+  [[nodiscard]] std::string response_version() const;
+};
+Decoded<NtlmAuthenticateMessage> decode_ntlm_authenticate_message(ByteView message);
+
 // The MessageType of an NTLMSSP message (1, 2, 3), or 0 when the signature is not "NTLMSSP\0".
 std::uint32_t ntlm_message_type(ByteView message);
 
-}  // namespace legacyscan::smb
+}  // namespace legacyscan::ntlm

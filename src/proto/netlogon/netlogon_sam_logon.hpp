@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The NETLOGON structures of [MS-ADTS] 6.3.1 that both the LDAP ping (probes/ldap: the `Netlogon`
-// attribute of a CLDAP search, 6.3.3) and the mailslot ping (probes/netbios: \MAILSLOT\NET\NETLOGON,
-// 6.3.5) carry: the NETLOGON_NT_VERSION and DS_FLAG bits by name, the opcodes, and one decoder for
-// the SAM LOGON responses (NETLOGON_SAM_LOGON_RESPONSE_NT40 6.3.1.7, NETLOGON_SAM_LOGON_RESPONSE
-// 6.3.1.8, NETLOGON_SAM_LOGON_RESPONSE_EX 6.3.1.9) into one canonical form. It lives outside the probe
-// folders so that a build with either probe alone (-DLEGACYSCAN_PROBES=ldap) still has it.
-// Pure codecs on the shared bounds-checked reader.
+// The SAM LOGON responses of [MS-ADTS] 6.3.1 that both the LDAP ping (the `Netlogon` attribute of a
+// CLDAP search, 6.3.3) and the mailslot ping (\MAILSLOT\NET\NETLOGON, 6.3.5; netlogon_mailslot.hpp)
+// carry: the opcodes, the NETLOGON_NT_VERSION and DS_FLAG bits by name, and one decoder for
+// NETLOGON_SAM_LOGON_RESPONSE_NT40 (6.3.1.7), NETLOGON_SAM_LOGON_RESPONSE (6.3.1.8) and
+// NETLOGON_SAM_LOGON_RESPONSE_EX (6.3.1.9) into one canonical form. Pure codecs on the shared
+// bounds-checked reader.
 #pragma once
 
 #include <array>

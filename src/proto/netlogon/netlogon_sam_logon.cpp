@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "src/proto/netlogon/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 #include <algorithm>
 #include <cstdio>
