@@ -16,7 +16,7 @@
 
 #include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/net.hpp"
-#include "probes/tls/tls_certificate.hpp"
+#include "src/proto/tls/tls_certificate.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "probes/tls/tls_openssl.hpp"
 #include "probes/tls/tls_result.hpp"
@@ -630,8 +630,7 @@ asio::awaitable<Endpoint> scan_endpoint(ProbeContext& ctx, std::uint16_t port, S
   if (!chain.empty()) {
     auto ci = certificate_info(chain, std::time(nullptr));
     if (ci) {
-      ep.certificate = std::move(*ci.value);
-      ep.certificate->source = cert_source;
+      ep.certificate = CertificateInfo{std::move(*ci.value), cert_source};
     } else {
       ep.certificate_error = ci.error;
     }
