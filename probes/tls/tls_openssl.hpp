@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A real handshake with OpenSSL over the engine's connection (memory BIOs, so every read and write keeps
 // the engine's deadlines), used where the hand-built hellos cannot see the certificate: TLS 1.3
-// encrypts it. OpenSSL stays in this file and tls_certificate.cpp.
+// encrypts it. OpenSSL stays in this file and src/proto/tls/tls_certificate.cpp.
 #pragma once
 
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "legacyscan/engine/probe.hpp"
+#include "src/proto/tls/tls_certificate.hpp"
 
 namespace legacyscan::tls {
 
@@ -38,20 +39,9 @@ struct AcceptedSuite {
   std::uint32_t ssl2_kind = 0;  // SSL 2.0 only
 };
 
-struct CertificateInfo {
-  std::string subject;
-  std::vector<std::string> san;
-  std::string issuer;
-  bool self_signed = false;
-  std::string key_type;  // "RSA", "EC", "DSA", "ED25519"
-  int key_bits = 0;
-  std::string signature_algorithm;  // "sha256WithRSAEncryption"
-  bool sha1_signature = false;
-  std::string not_before;  // RFC 3339
-  std::string not_after;
-  long days_left = 0;
-  std::vector<std::string> chain;  // subjects of the certificates as sent, leaf first
-  std::string source;              // "handshake" (hand-built TLS <= 1.2 flight) or "openssl"
+// The certificate facts, and where the chain came from.
+struct CertificateInfo : CertificateFacts {
+  std::string source;  // "handshake" (hand-built TLS <= 1.2 flight) or "openssl"
 };
 
 struct Endpoint {

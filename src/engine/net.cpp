@@ -17,7 +17,6 @@ namespace legacyscan {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using asio::ip::udp;
 
 Outcome classify_error(const boost::system::error_code& ec, std::string_view operation) {
   namespace err = asio::error;
@@ -145,90 +144,6 @@ void TcpConnection::close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-}
-
-asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, const UdpExchange& how) {
-  UdpReply reply;
-  Permit permit = co_await ctx.engine.acquire_connection(ctx.address);
-  auto ex = co_await asio::this_coro::executor;
-  const udp::endpoint peer(ctx.address, how.port);
-  udp::socket sock(ex);
-  boost::system::error_code ec;
-  sock.open(peer.protocol(), ec);
-  if (ec) {
-    reply.outcome = classify_error(ec, "udp open");
-    co_return reply;
-  }
-  if (how.local_port) {
-    sock.bind(udp::endpoint(peer.protocol(), *how.local_port), ec);
-    reply.bound_local_port = !ec;
-    if (ec) {
-      ctx.log.debug("cannot bind UDP source port {}: {}; using an ephemeral port", *how.local_port, ec.message());
-      ec.clear();
-    }
-  }
-  sock.connect(peer, ec);
-  if (ec) {
-    reply.outcome = classify_error(ec, "udp connect");
-    co_return reply;
-  }
-  const int retries = how.retries >= 0 ? how.retries : ctx.settings.retries;
-  // Waits double from attempt to attempt and the last one is the full --timeout (t/4, t/2, t for two
-  // retries), so a silent UDP port costs less than two timeouts whatever --retries says.
-  auto wait = std::max(std::chrono::milliseconds(100), ctx.op_timeout() / (1 << std::min(retries, 6)));
-  Bytes buf(65536);
-  udp::endpoint sender;
-  for (int attempt = 0; attempt <= retries; ++attempt) {
-    reply.attempts = attempt + 1;
-    co_await sock.async_send(asio::buffer(request.data(), request.size()),
-                             asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      reply.outcome = classify_error(ec, "udp send");
-      co_return reply;
-    }
-    // Keep reading until the deadline of this attempt: ignore datagrams that are not the answer.
-    const auto deadline = std::chrono::steady_clock::now() + wait;
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      std::size_t n = 0;
-      bool fired = false;
-      {
-        Watchdog dog(ex, left, [&sock] {
-          boost::system::error_code ignored;
-          sock.cancel(ignored);
-        });
-        n = co_await sock.async_receive_from(asio::buffer(buf), sender, asio::redirect_error(asio::use_awaitable, ec));
-        fired = dog.fired();
-      }
-      if (fired) break;
-      if (ec == asio::error::connection_refused) {
-        reply.outcome = Outcome::failure(Status::refused, "udp: ICMP port unreachable");
-        co_return reply;
-      }
-      if (ec) {
-        reply.outcome = classify_error(ec, "udp receive");
-        co_return reply;
-      }
-      const ByteView got(buf.data(), n);
-      // The socket is connected, so the kernel already drops datagrams from any other address or port;
-      // the sender is checked here as well so that nothing else can ever be taken as the answer.
-      if (sender == peer && (!how.accept || how.accept(got))) {
-        reply.datagram.assign(got.begin(), got.end());
-        reply.outcome = Outcome::success();
-        co_return reply;
-      }
-      ++reply.ignored;
-    }
-    wait = std::min(wait * 2, ctx.op_timeout());
-    if (wait.count() <= 1) break;  // the host deadline has passed
-  }
-  std::string why = "udp: no answer after " + std::to_string(reply.attempts) + " attempts";
-  if (reply.ignored > 0)
-    why += "; ignored " + std::to_string(reply.ignored) + (reply.ignored == 1 ? " datagram" : " datagrams") +
-           " that were not an answer";
-  reply.outcome = Outcome::failure(Status::timeout, std::move(why));
-  co_return reply;
 }
 
 }  // namespace legacyscan

@@ -8,7 +8,7 @@
 #include "src/passive/handler.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
 #include "src/proto/ldap/ldap_request.hpp"
-#include "src/proto/netlogon/netlogon_codec.hpp"
+#include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 namespace legacyscan::passive {
 

@@ -5,7 +5,7 @@
 
 #include <ctime>
 
-#include "probes/tls/tls_certificate.hpp"
+#include "src/proto/tls/tls_certificate.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace {

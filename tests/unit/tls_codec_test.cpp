@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "probes/tls/tls_certificate.hpp"
+#include "src/proto/tls/tls_certificate.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 

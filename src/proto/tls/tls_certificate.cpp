@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "probes/tls/tls_certificate.hpp"
+#include "src/proto/tls/tls_certificate.hpp"
 
 #include <openssl/asn1.h>
 #include <openssl/evp.h>
@@ -54,11 +54,11 @@ int public_key_bits(ByteView der) {
   return k ? EVP_PKEY_get_bits(k) : 0;
 }
 
-Decoded<CertificateInfo> certificate_info(const std::vector<Bytes>& chain, std::time_t now) {
-  if (chain.empty()) return Decoded<CertificateInfo>::fail("the server sent no certificate");
+Decoded<CertificateFacts> certificate_info(const std::vector<Bytes>& chain, std::time_t now) {
+  if (chain.empty()) return Decoded<CertificateFacts>::fail("the server sent no certificate");
   auto leaf = parse(chain[0]);
-  if (!leaf) return Decoded<CertificateInfo>::fail("the leaf certificate is not valid DER X.509");
-  CertificateInfo c;
+  if (!leaf) return Decoded<CertificateFacts>::fail("the leaf certificate is not valid DER X.509");
+  CertificateFacts c;
   c.subject = name_string(X509_get_subject_name(leaf.get()));
   c.issuer = name_string(X509_get_issuer_name(leaf.get()));
   c.self_signed = X509_NAME_cmp(X509_get_subject_name(leaf.get()), X509_get_issuer_name(leaf.get())) == 0 &&
@@ -109,7 +109,7 @@ Decoded<CertificateInfo> certificate_info(const std::vector<Bytes>& chain, std::
     auto x = parse(der);
     c.chain.push_back(x ? name_string(X509_get_subject_name(x.get())) : std::string("(unparseable)"));
   }
-  return Decoded<CertificateInfo>::ok(std::move(c));
+  return Decoded<CertificateFacts>::ok(std::move(c));
 }
 
 }  // namespace legacyscan::tls
