@@ -138,20 +138,14 @@ json KerberosResult::etypes_to_json(bool with_aes) const {
 }
 
 json KerberosResult::etype_details_to_json() const {
-  json j = json::object();
-  for (const auto& row : etypes) j[row.name] = fields::to_json(row);
-  return j;
+  return fields::keyed_to_json(etypes, [](const EtypeRow& row) { return row.name; });
 }
 
 void KerberosResult::etype_details_from_json(const json& j) {
-  etypes.clear();
-  for (const auto& [name, rj] : j.items()) {
-    EtypeRow row;
-    fields::from_json(rj, row);
+  fields::keyed_from_json(j, etypes, [](EtypeRow& row, const std::string& name) {
     row.name = name;
     row.etype = etype_number(name);
-    etypes.push_back(std::move(row));
-  }
+  });
 }
 
 json KerberosResult::xp_offer_to_json() const {
@@ -179,11 +173,6 @@ void KerberosResult::salts_from_json(const json& j) {
 
 json KerberosResult::to_json() const { return fields::to_json(*this); }
 
-KerberosResult kerberos_result_from_json(const json& j) {
-  KerberosResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 void KerberosResult::findings(std::vector<Finding>& out) const {
   const std::string udp_port = std::to_string(port) + "/udp", tcp_port = std::to_string(port) + "/tcp";

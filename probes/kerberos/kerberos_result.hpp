@@ -199,7 +199,5 @@ struct KerberosResult final : ProbeResult {
   }
 };
 
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-KerberosResult kerberos_result_from_json(const nlohmann::json& j);
 
 }  // namespace legacyscan::kerberos

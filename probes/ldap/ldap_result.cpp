@@ -94,11 +94,6 @@ void LdapResult::ports_from_json(const json& j) {
 
 json LdapResult::to_json() const { return fields::to_json(*this); }
 
-LdapResult ldap_result_from_json(const json& j) {
-  LdapResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 namespace {
 

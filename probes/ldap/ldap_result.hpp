@@ -235,7 +235,5 @@ struct LdapResult final : ProbeResult {
   }
 };
 
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-LdapResult ldap_result_from_json(const nlohmann::json& j);
 
 }  // namespace legacyscan::ldap

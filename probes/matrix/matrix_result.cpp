@@ -88,11 +88,6 @@ json row_to_json(const Row& row) { return fields::to_json(row); }
 
 json MatrixResult::to_json() const { return fields::to_json(*this); }
 
-MatrixResult matrix_result_from_json(const json& j) {
-  MatrixResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 void MatrixResult::findings(std::vector<Finding>& out) const {
   auto short_cell = [](const char* label, const Cell& c) {

@@ -82,7 +82,5 @@ struct MatrixResult final : ProbeResult {
 };
 
 nlohmann::json row_to_json(const Row& row);
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-MatrixResult matrix_result_from_json(const nlohmann::json& j);
 
 }  // namespace legacyscan::matrix

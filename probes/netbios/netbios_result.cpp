@@ -30,11 +30,6 @@ void mailslot_row(std::vector<Finding>& out, const char* id, const char* check, 
 
 json NetbiosResult::to_json() const { return fields::to_json(*this); }
 
-NetbiosResult netbios_result_from_json(const json& j) {
-  NetbiosResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 void NetbiosResult::findings(std::vector<Finding>& out) const {
   const std::size_t first = out.size();

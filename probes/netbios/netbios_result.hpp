@@ -238,7 +238,5 @@ struct NetbiosResult final : ProbeResult {
   }
 };
 
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-NetbiosResult netbios_result_from_json(const nlohmann::json& j);
 
 }  // namespace legacyscan::netbios

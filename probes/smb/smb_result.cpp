@@ -50,44 +50,24 @@ std::string signing_text(const Signing& s) {
 }  // namespace
 
 json Smb2Info::details_to_json() const {
-  json j = json::object();
-  for (const auto& d : details) j[d.dialect] = fields::to_json(d);
-  return j;
+  return fields::keyed_to_json(details, [](const Smb2DialectDetail& d) { return d.dialect; });
 }
 
 void Smb2Info::details_from_json(const json& j) {
-  details.clear();
-  for (const auto& [dialect, dj] : j.items()) {
-    Smb2DialectDetail d;
-    fields::from_json(dj, d);
-    d.dialect = dialect;
-    details.push_back(std::move(d));
-  }
+  fields::keyed_from_json(j, details, [](Smb2DialectDetail& d, const std::string& dialect) { d.dialect = dialect; });
 }
 
 json SmbResult::ports_to_json() const {
-  json j = json::object();
-  for (const auto& p : ports) j[std::to_string(p.port)] = fields::to_json(p);
-  return j;
+  return fields::keyed_to_json(ports, [](const PortResult& p) { return std::to_string(p.port); });
 }
 
 void SmbResult::ports_from_json(const json& j) {
-  ports.clear();
-  for (const auto& [port, pj] : j.items()) {
-    PortResult p;
-    fields::from_json(pj, p);
+  fields::keyed_from_json(j, ports, [](PortResult& p, const std::string& port) {
     p.port = static_cast<std::uint16_t>(std::stoul(port));
-    ports.push_back(std::move(p));
-  }
+  });
 }
 
 json SmbResult::to_json() const { return fields::to_json(*this); }
-
-SmbResult smb_result_from_json(const json& j) {
-  SmbResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 void SmbResult::findings(std::vector<Finding>& out) const {
   if (ports.empty()) {

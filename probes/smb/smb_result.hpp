@@ -239,7 +239,5 @@ struct SmbResult final : ProbeResult {
   }
 };
 
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-SmbResult smb_result_from_json(const nlohmann::json& j);
 
 }  // namespace legacyscan::smb

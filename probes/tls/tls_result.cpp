@@ -139,11 +139,6 @@ json endpoint_json(const Endpoint& e) { return fields::to_json(e); }
 
 json TlsResult::to_json() const { return fields::to_json(*this); }
 
-TlsResult tls_result_from_json(const json& j) {
-  TlsResult r;
-  fields::from_json(j, r);
-  return r;
-}
 
 namespace {
 // "tls.version.1.0", "tls.version.ssl3": the check id of one version's finding.

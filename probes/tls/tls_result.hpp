@@ -164,8 +164,6 @@ struct TlsResult final : ProbeResult {
 };
 
 nlohmann::json endpoint_json(const Endpoint& e);
-// The result read back from its JSON (to_json's inverse); throws fields::ReadError.
-TlsResult tls_result_from_json(const nlohmann::json& j);
 
 // BSI TR-02102-2 (2024) minimum key exchange strengths: finite-field DH groups of 3000 bits, elliptic
 // curves of 250 bits (x25519 counts 253, as OpenSSL reports it).

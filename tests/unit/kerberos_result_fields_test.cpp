@@ -12,7 +12,7 @@ using test::expect_keys_match_schema;
 using test::kReportKeys;
 
 TEST(KerberosResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("kerberos", [](const nlohmann::json& j) { return kerberos_result_from_json(j); });
+  test::expect_round_trip("kerberos", fields::read<KerberosResult>);
 }
 
 TEST(KerberosResultFields, KeysAreTheSchemas) {

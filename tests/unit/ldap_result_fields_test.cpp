@@ -12,7 +12,7 @@ using test::expect_keys_match_schema;
 using test::kReportKeys;
 
 TEST(LdapResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("ldap", [](const nlohmann::json& j) { return ldap_result_from_json(j); });
+  test::expect_round_trip("ldap", fields::read<LdapResult>);
 }
 
 TEST(LdapResultFields, KeysAreTheSchemas) {

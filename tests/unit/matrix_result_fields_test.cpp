@@ -11,7 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 
 TEST(MatrixResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("matrix", [](const nlohmann::json& j) { return matrix_result_from_json(j); });
+  test::expect_round_trip("matrix", fields::read<MatrixResult>);
 }
 
 TEST(MatrixResultFields, KeysAreTheSchemas) {

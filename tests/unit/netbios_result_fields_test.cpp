@@ -12,7 +12,7 @@ using test::expect_keys_match_schema;
 using test::kReportKeys;
 
 TEST(NetbiosResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("netbios", [](const nlohmann::json& j) { return netbios_result_from_json(j); });
+  test::expect_round_trip("netbios", fields::read<NetbiosResult>);
 }
 
 TEST(NetbiosResultFields, KeysAreTheSchemas) {

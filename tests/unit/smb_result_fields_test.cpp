@@ -12,7 +12,7 @@ using test::expect_keys_match_schema;
 using test::kReportKeys;
 
 TEST(SmbResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("smb", [](const nlohmann::json& j) { return smb_result_from_json(j); });
+  test::expect_round_trip("smb", fields::read<SmbResult>);
 }
 
 TEST(SmbResultFields, KeysAreTheSchemas) {

@@ -12,7 +12,7 @@ using test::expect_keys_match_schema;
 using test::kReportKeys;
 
 TEST(TlsResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("tls", [](const nlohmann::json& j) { return tls_result_from_json(j); });
+  test::expect_round_trip("tls", fields::read<TlsResult>);
 }
 
 TEST(TlsResultFields, KeysAreTheSchemas) {

@@ -319,6 +319,33 @@ void from_json(const nlohmann::json& j, T& v) {
   read_value(j, v, {});
 }
 
+// A declared struct read from its JSON object; throws ReadError.
+template <Declared T>
+T read(const nlohmann::json& j) {
+  T t{};
+  read_value(j, t, {});
+  return t;
+}
+
+// A list written as one object keyed by a member of each element ({"445": {...}, "139": {...}}), the
+// member itself left out of the element's object; and read back, in the order of the keys.
+template <class T, class KeyOf>
+nlohmann::json keyed_to_json(const std::vector<T>& list, KeyOf&& key_of) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& e : list) j[key_of(e)] = write_value(e);
+  return j;
+}
+template <class T, class SetKey>
+void keyed_from_json(const nlohmann::json& j, std::vector<T>& list, SetKey&& set_key) {
+  list.clear();
+  for (const auto& [key, ej] : j.items()) {
+    T e{};
+    read_value(ej, e, key);
+    set_key(e, key);
+    list.push_back(std::move(e));
+  }
+}
+
 // The keys a declared struct may write.
 template <Declared T>
 std::vector<std::string> keys_of() {
