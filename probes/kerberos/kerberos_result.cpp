@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/kerberos/kerberos_result.hpp"
 
-#include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan::kerberos {
 
@@ -29,29 +28,6 @@ int rank(EtypeVerdict v) {
   return 7;
 }
 
-std::string error_of(const EtypeAnswer& a) { return a.error_code ? error_name(*a.error_code) : std::string(); }
-
-json answer_detail(const EtypeAnswer& a) {
-  json j = json::object();
-  j["verdict"] = to_string(a.verdict);
-  if (a.error_code) j["error"] = error_name(*a.error_code);
-  if (a.chosen) j["chosen"] = etype_name(*a.chosen);
-  if (!a.detail.empty()) j["detail"] = a.detail;
-  return j;
-}
-
-json transport_json(const TransportInfo& t, bool udp) {
-  json j;
-  j["status"] = t.tested ? std::string(legacyscan::to_string(t.outcome.status)) : std::string("skipped");
-  if (t.tested && !t.outcome.ok()) j["reason"] = t.outcome.reason;
-  if (!t.tested) j["reason"] = "not selected";
-  if (udp) {
-    j["too_big_seen"] = t.too_big_seen;
-    j["max_attempts"] = t.max_attempts;
-  }
-  return j;
-}
-
 Verdict table_verdict(const std::string& name, EtypeVerdict alone, EtypeVerdict with_aes) {
   const auto* info = find_etype(name);
   const bool weak = info && (info->number == 1 || info->number == 3 || info->number == 23 || info->number == 24 ||
@@ -59,6 +35,19 @@ Verdict table_verdict(const std::string& name, EtypeVerdict alone, EtypeVerdict 
   if (alone == EtypeVerdict::accepted || with_aes == EtypeVerdict::accepted) return weak ? Verdict::bad : Verdict::info;
   if (definitive(alone) || definitive(with_aes)) return weak ? Verdict::good : Verdict::info;
   return Verdict::warn;
+}
+
+// "udp: KDC_ERR_ETYPE_NOSUPP; tcp: ..." for the finding of one etype: the KDC's error or chosen etype
+// behind each of the four answers, when any.
+std::string etype_evidence(const EtypeRow& row) {
+  std::string e;
+  const std::pair<const char*, const EtypeAnswer*> answers[] = {
+      {"udp", &row.udp_alone}, {"tcp", &row.tcp_alone}, {"udp with AES", &row.udp_with_aes}, {"tcp with AES", &row.tcp_with_aes}};
+  for (const auto& [label, a] : answers) {
+    std::string what = a->error_code ? error_name(*a->error_code) : (a->chosen ? "KDC picks " + etype_name(*a->chosen) : a->detail);
+    if (!what.empty()) e += (e.empty() ? "" : "; ") + std::string(label) + ": " + what;
+  }
+  return e;
 }
 
 }  // namespace
@@ -70,100 +59,135 @@ EtypeVerdict KerberosResult::merge(const EtypeAnswer& udp, const EtypeAnswer& tc
   return rank(udp.verdict) <= rank(tcp.verdict) ? udp.verdict : tcp.verdict;
 }
 
-json KerberosResult::to_json() const {
-  json j;
-  j["status"] = legacyscan::to_string(status);
-  if (status != Status::ok) j["reason"] = reason;
-  j["port"] = port;
-  j["realm"] = realm;
-  j["realm_source"] = realm_source;
-  j["principal"] = principal;
-  j["principal_source"] = principal_source;
-  j["transports"] = json{{"udp", transport_json(udp, true)}, {"tcp", transport_json(tcp, false)}};
-  json alone = json::object(), with_aes = json::object(), details = json::object();
-  for (const auto& row : etypes) {
-    alone[row.name] = to_string(merge(row.udp_alone, row.tcp_alone));
-    with_aes[row.name] = to_string(merge(row.udp_with_aes, row.tcp_with_aes));
-    json d;
-    d["udp"] = to_string(row.udp_alone.verdict);
-    d["tcp"] = to_string(row.tcp_alone.verdict);
-    std::string err = error_of(row.tcp_alone);
-    if (err.empty()) err = error_of(row.udp_alone);
-    if (!err.empty()) d["error"] = err;
-    d["udp_with_aes"] = to_string(row.udp_with_aes.verdict);
-    d["tcp_with_aes"] = to_string(row.tcp_with_aes.verdict);
-    std::string err_aes = error_of(row.tcp_with_aes);
-    if (err_aes.empty()) err_aes = error_of(row.udp_with_aes);
-    if (!err_aes.empty()) d["error_with_aes"] = err_aes;
-    d["answers"] = json{{"udp", answer_detail(row.udp_alone)},
-                        {"tcp", answer_detail(row.tcp_alone)},
-                        {"udp_with_aes", answer_detail(row.udp_with_aes)},
-                        {"tcp_with_aes", answer_detail(row.tcp_with_aes)}};
-    details[row.name] = std::move(d);
+bool from_string(std::string_view s, EtypeVerdict& out) {
+  return enum_from_string(s, out,
+                          {EtypeVerdict::accepted, EtypeVerdict::rejected, EtypeVerdict::no_key, EtypeVerdict::not_chosen,
+                           EtypeVerdict::inconclusive, EtypeVerdict::no_answer, EtypeVerdict::protocol_error,
+                           EtypeVerdict::not_tested});
+}
+
+namespace {
+// The number after `prefix` in "etype-23" / "KRB_ERROR_99".
+std::int32_t number_after(const std::string& name, std::string_view prefix) {
+  if (name.rfind(prefix, 0) != 0) throw fields::ReadError("unknown name \"" + name + "\"");
+  return static_cast<std::int32_t>(std::stol(name.substr(prefix.size())));
+}
+}  // namespace
+
+std::int32_t etype_number(const std::string& name) {
+  if (const auto* e = find_etype(std::string_view(name))) return e->number;
+  return number_after(name, "etype-");
+}
+
+std::int32_t error_code_of(const std::string& name) {
+  for (std::int32_t code = 0; code < 256; ++code)
+    if (error_name(code) == name) return code;
+  return number_after(name, "KRB_ERROR_");
+}
+
+const EtypeAnswer& OfferResult::deciding() const {
+  const auto answered = [](const EtypeAnswer& e) { return e.chosen.has_value() || e.error_code.has_value(); };
+  return answered(tcp) || !answered(udp) ? tcp : udp;
+}
+
+json OfferResult::offered_to_json() const {
+  json a = json::array();
+  for (auto e : offered) a.push_back(etype_name(e));
+  return a;
+}
+
+void OfferResult::offered_from_json(const json& j) {
+  offered.clear();
+  for (const auto& e : j) offered.push_back(etype_number(e.get<std::string>()));
+}
+
+json KerberosResult::transports_to_json() const {
+  const auto transport = [](const TransportInfo& t, bool udp) {
+    json j = json::object();
+    fields::Writer w(j);
+    if (t.tested) w.outcome(t.outcome);
+    else w.outcome(Status::skipped, "not selected");
+    if (udp) {
+      j["too_big_seen"] = t.too_big_seen;
+      j["max_attempts"] = t.max_attempts;
+    }
+    return j;
+  };
+  return json{{"udp", transport(udp, true)}, {"tcp", transport(tcp, false)}};
+}
+
+void KerberosResult::transports_from_json(const json& j) {
+  const std::pair<const char*, TransportInfo*> transports[] = {{"udp", &udp}, {"tcp", &tcp}};
+  for (const auto& [key, t] : transports) {
+    if (!j.contains(key)) continue;
+    const json& tj = j[key];
+    fields::Reader r(tj);
+    r.outcome(t->outcome);
+    t->tested = !(t->outcome.status == Status::skipped && t->outcome.reason == "not selected");
+    if (!t->tested) t->outcome = {};
+    t->too_big_seen = tj.value("too_big_seen", false);
+    t->max_attempts = tj.value("max_attempts", 0);
   }
-  j["etypes"] = std::move(alone);
-  j["etypes_with_aes"] = std::move(with_aes);
-  j["etype_details"] = std::move(details);
-  if (xp_offer) {
-    json x;
-    const auto answered = [](const EtypeAnswer& e) { return e.chosen.has_value() || e.error_code.has_value(); };
-    const EtypeAnswer& a = answered(xp_offer->tcp) || !answered(xp_offer->udp) ? xp_offer->tcp : xp_offer->udp;
-    if (a.chosen)
-      x["chosen"] = etype_name(*a.chosen);
-    else if (a.error_code)
-      x["error"] = error_name(*a.error_code);
-    else
-      x["error"] = a.detail.empty() ? std::string(to_string(a.verdict)) : a.detail;
-    x["client"] = xp_offer->name;
-    json offered = json::array();
-    for (auto e : xp_offer->offered) offered.push_back(etype_name(e));
-    x["offered"] = std::move(offered);
-    x["source"] = xp_offer->source;
-    x["udp"] = answer_detail(xp_offer->udp);
-    x["tcp"] = answer_detail(xp_offer->tcp);
-    j["xp_offer"] = std::move(x);
-  } else {
-    j["xp_offer"] = json{{"error", "not tested"}};
-  }
-  if (xp_logon) {
-    json x;
-    x["user"] = xp_logon->user;
-    if (!xp_logon->key_source.empty()) x["key_source"] = xp_logon->key_source;
-    x["status"] = legacyscan::to_string(xp_logon->outcome.status);
-    if (!xp_logon->outcome.ok()) x["reason"] = xp_logon->outcome.reason;
-    if (!xp_logon->error.empty()) x["error"] = xp_logon->error;
-    if (xp_logon->reply_etype) x["reply_etype"] = etype_name(*xp_logon->reply_etype);
-    if (xp_logon->ticket_etype) x["ticket_etype"] = etype_name(*xp_logon->ticket_etype);
-    if (xp_logon->session_key_etype) x["session_key_etype"] = etype_name(*xp_logon->session_key_etype);
-    x["udp_response_too_big"] = xp_logon->udp_response_too_big;
-    if (!xp_logon->transport.empty()) x["transport"] = xp_logon->transport;
-    j["xp_logon"] = std::move(x);
-  }
-  j["preauth_types"] = preauth_types;
-  json salts_j = json::object();
-  for (const auto& [name, salt] : salts) salts_j[name] = salt;
-  j["salts"] = std::move(salts_j);
-  j["asrep_roastable"] = asrep_roastable;
-  if (clock_skew_seconds) j["clock_skew_seconds"] = *clock_skew_seconds;
-  else j["clock_skew_seconds"] = nullptr;
-  if (!kdc_time.empty()) j["kdc_time"] = kdc_time;
+}
+
+json KerberosResult::etypes_to_json(bool with_aes) const {
+  json j = json::object();
+  for (const auto& row : etypes)
+    j[row.name] = to_string(with_aes ? merge(row.udp_with_aes, row.tcp_with_aes) : merge(row.udp_alone, row.tcp_alone));
   return j;
 }
 
-void KerberosResult::table_rows(std::vector<TableRow>& out) const {
-  const std::string udp_port = std::to_string(port) + "/udp", tcp_port = std::to_string(port) + "/tcp";
-  if (status != Status::ok) {
-    out.push_back({"", "Kerberos", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+json KerberosResult::etype_details_to_json() const {
+  return fields::keyed_to_json(etypes, [](const EtypeRow& row) { return row.name; });
+}
+
+void KerberosResult::etype_details_from_json(const json& j) {
+  fields::keyed_from_json(j, etypes, [](EtypeRow& row, const std::string& name) {
+    row.name = name;
+    row.etype = etype_number(name);
+  });
+}
+
+json KerberosResult::xp_offer_to_json() const {
+  return xp_offer ? fields::to_json(*xp_offer) : json{{"error", "not tested"}};
+}
+
+void KerberosResult::xp_offer_from_json(const json& j) {
+  if (!j.contains("client")) {
+    xp_offer.reset();
     return;
   }
-  out.push_back({"", "Realm / principal", realm + " (" + realm_source + ") / " + principal + " (" + principal_source + ")",
+  fields::read_value(j, xp_offer, "xp_offer");
+}
+
+json KerberosResult::salts_to_json() const {
+  json j = json::object();
+  for (const auto& [name, salt] : salts) j[name] = salt;
+  return j;
+}
+
+void KerberosResult::salts_from_json(const json& j) {
+  salts.clear();
+  for (const auto& [name, salt] : j.items()) salts.emplace_back(name, salt.get<std::string>());
+}
+
+json KerberosResult::to_json() const { return fields::to_json(*this); }
+
+
+void KerberosResult::findings(std::vector<Finding>& out) const {
+  const std::string udp_port = std::to_string(port) + "/udp", tcp_port = std::to_string(port) + "/tcp";
+  if (status != Status::ok) {
+    out.push_back({"", "kerberos.probe", "Kerberos", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    return;
+  }
+  out.push_back({"", "kerberos.realm", "Realm / principal", realm + " (" + realm_source + ") / " + principal + " (" + principal_source + ")",
                  Verdict::info});
-  out.push_back({udp_port, "KDC on UDP",
+  out.push_back({udp_port, "kerberos.kdc.udp", "KDC on UDP",
                  udp.tested ? (udp.outcome.ok() ? std::string("answers") : udp.outcome.reason) +
                                   (udp.too_big_seen ? "; RESPONSE_TOO_BIG seen" : "")
                             : "not tested",
                  udp.outcome.ok() ? Verdict::info : Verdict::warn});
-  out.push_back({tcp_port, "KDC on TCP", tcp.tested ? (tcp.outcome.ok() ? "answers" : tcp.outcome.reason) : "not tested",
+  out.push_back({tcp_port, "kerberos.kdc.tcp", "KDC on TCP", tcp.tested ? (tcp.outcome.ok() ? "answers" : tcp.outcome.reason) : "not tested",
                  tcp.outcome.ok() ? Verdict::info : Verdict::warn});
   for (const auto& row : etypes) {
     const auto alone = merge(row.udp_alone, row.tcp_alone);
@@ -174,15 +198,15 @@ void KerberosResult::table_rows(std::vector<TableRow>& out) const {
                         std::string(to_string(row.tcp_with_aes.verdict));
     if (row.tcp_alone.error_code && row.tcp_alone.verdict == EtypeVerdict::inconclusive)
       value += " (" + error_name(*row.tcp_alone.error_code) + ")";
-    out.push_back({"", "etype " + row.name, value, table_verdict(row.name, alone, with_aes)});
+    out.push_back({"", "kerberos.etype." + row.name, "etype " + row.name, value, table_verdict(row.name, alone, with_aes),
+                   etype_evidence(row)});
   }
   if (xp_offer) {
-    const auto answered = [](const EtypeAnswer& e) { return e.chosen.has_value() || e.error_code.has_value(); };
-    const auto& a = answered(xp_offer->tcp) || !answered(xp_offer->udp) ? xp_offer->tcp : xp_offer->udp;
+    const auto& a = xp_offer->deciding();
     std::string v = a.chosen ? "KDC picks " + etype_name(*a.chosen)
                              : (a.error_code ? error_name(*a.error_code) : std::string(to_string(a.verdict)));
     const bool weak_ok = a.chosen.has_value();
-    out.push_back({"", "Windows XP offer", v, weak_ok ? Verdict::bad : Verdict::good});
+    out.push_back({"", "kerberos.xp_offer", "Windows XP offer", v, weak_ok ? Verdict::bad : Verdict::good});
   }
   if (xp_logon) {
     std::string v;
@@ -204,17 +228,17 @@ void KerberosResult::table_rows(std::vector<TableRow>& out) const {
       v = xp_logon->outcome.reason;
       verdict = Verdict::failure;
     }
-    out.push_back({"", "Windows XP logon as " + xp_logon->user, v, verdict});
+    out.push_back({"", "kerberos.xp_logon", "Windows XP logon as " + xp_logon->user, v, verdict});
   }
   if (!preauth_types.empty()) {
     std::string s;
     for (const auto& p : preauth_types) s += (s.empty() ? "" : ", ") + p;
-    out.push_back({"", "Pre-authentication offered", s, Verdict::info});
+    out.push_back({"", "kerberos.preauth_types", "Pre-authentication offered", s, Verdict::info});
   }
-  out.push_back({"", "AS-REP roastable (no pre-auth)", asrep_roastable ? "yes: an AS-REP came back without pre-authentication" : "no",
+  out.push_back({"", "kerberos.asrep_roastable", "AS-REP roastable (no pre-auth)", asrep_roastable ? "yes: an AS-REP came back without pre-authentication" : "no",
                  asrep_roastable ? Verdict::bad : Verdict::good});
   if (clock_skew_seconds)
-    out.push_back({"", "Clock skew", std::to_string(*clock_skew_seconds) + " s (KDC minus scanner)",
+    out.push_back({"", "kerberos.clock_skew", "Clock skew", std::to_string(*clock_skew_seconds) + " s (KDC minus scanner)",
                    (*clock_skew_seconds > 300 || *clock_skew_seconds < -300) ? Verdict::warn : Verdict::info});
 }
 

@@ -15,6 +15,10 @@ std::string_view to_string(CellVerdict v) {
   return "unknown";
 }
 
+bool from_string(std::string_view s, CellVerdict& out) {
+  return enum_from_string(s, out, {CellVerdict::works, CellVerdict::degraded, CellVerdict::fails, CellVerdict::unknown});
+}
+
 CellVerdict overall(const Row& row) {
   std::vector<const Cell*> cells;
   for (const auto* c : {&row.smb, &row.kerberos, &row.ldap, &row.netbios, &row.tls_unknown})
@@ -53,45 +57,39 @@ Cell worst_of_stacks(std::vector<Cell> per_stack) {
   return out;
 }
 
-namespace {
-json cell_json(const Cell& c) {
-  json j{{"verdict", to_string(c.verdict)}, {"reason", c.reason}};
-  if (!c.negotiated.empty()) j["negotiated"] = c.negotiated;
-  if (!c.stack.empty()) j["stack"] = c.stack;
-  if (!c.stacks.empty()) {
-    json list = json::array();
-    for (const auto& s : c.stacks) list.push_back(cell_json(s));
-    j["stacks"] = std::move(list);
-  }
-  return j;
-}
-}  // namespace
-
-json row_to_json(const Row& row) {
+json Row::protocols_to_json() const {
   json protocols = json::object();
-  if (row.smb) protocols["smb"] = cell_json(*row.smb);
-  if (row.kerberos) protocols["kerberos"] = cell_json(*row.kerberos);
-  if (!row.tls.empty() || row.tls_unknown) {
+  if (smb) protocols["smb"] = fields::to_json(*smb);
+  if (kerberos) protocols["kerberos"] = fields::to_json(*kerberos);
+  if (!tls.empty() || tls_unknown) {
     json t = json::object();
-    for (const auto& [port, c] : row.tls) t[std::to_string(port)] = cell_json(c);
-    if (row.tls_unknown) t["any"] = cell_json(*row.tls_unknown);
+    for (const auto& [port, c] : tls) t[std::to_string(port)] = fields::to_json(c);
+    if (tls_unknown) t["any"] = fields::to_json(*tls_unknown);
     protocols["tls"] = std::move(t);
   }
-  if (row.ldap) protocols["ldap"] = cell_json(*row.ldap);
-  if (row.netbios) protocols["netbios"] = cell_json(*row.netbios);
-  return json{{"profile", row.profile}, {"name", row.name}, {"verdict", to_string(row.verdict)},
-              {"protocols", std::move(protocols)}};
+  if (ldap) protocols["ldap"] = fields::to_json(*ldap);
+  if (netbios) protocols["netbios"] = fields::to_json(*netbios);
+  return protocols;
 }
 
-json MatrixResult::to_json() const {
-  json rows_json = json::array();
-  for (const auto& r : rows) rows_json.push_back(row_to_json(r));
-  json j{{"status", legacyscan::to_string(status)}, {"rows", std::move(rows_json)}};
-  if (status != Status::ok) j["reason"] = reason;
-  return j;
+void Row::protocols_from_json(const json& j) {
+  const std::pair<const char*, std::optional<Cell>*> cells[] = {
+      {"smb", &smb}, {"kerberos", &kerberos}, {"ldap", &ldap}, {"netbios", &netbios}};
+  for (const auto& [key, cell] : cells)
+    if (j.contains(key)) fields::read_value(j[key], *cell, key);
+  if (!j.contains("tls")) return;
+  for (const auto& [port, c] : j["tls"].items()) {
+    if (port == "any") fields::read_value(c, tls_unknown, "any");
+    else fields::read_value(c, tls[static_cast<std::uint16_t>(std::stoul(port))], port);
+  }
 }
 
-void MatrixResult::table_rows(std::vector<TableRow>& out) const {
+json row_to_json(const Row& row) { return fields::to_json(row); }
+
+json MatrixResult::to_json() const { return fields::to_json(*this); }
+
+
+void MatrixResult::findings(std::vector<Finding>& out) const {
   auto short_cell = [](const char* label, const Cell& c) {
     std::string s = std::string(label) + " " + std::string(to_string(c.verdict));
     if (!c.negotiated.empty()) s += " (" + c.negotiated + ")";
@@ -110,17 +108,22 @@ void MatrixResult::table_rows(std::vector<TableRow>& out) const {
     if (r.verdict == CellVerdict::works) v = Verdict::good;
     if (r.verdict == CellVerdict::degraded) v = Verdict::warn;
     if (r.verdict == CellVerdict::fails) v = Verdict::bad;
-    out.push_back({"", r.name, value, v});
+    const std::string id = "matrix." + r.profile;
+    out.push_back({"", id, r.name, value, v});
     // The reason of every failing or degraded cell on its own line: that is what the admin acts on.
-    auto why = [&](const char* label, const Cell& c) {
-      if (c.verdict == CellVerdict::fails || c.verdict == CellVerdict::degraded)
-        out.push_back({"", "", std::string("  ") + label + ": " + c.reason, Verdict::info});
+    std::string evidence;
+    auto why = [&](const std::string& cell, const std::string& label, const Cell& c) {
+      if (c.verdict != CellVerdict::fails && c.verdict != CellVerdict::degraded) return;
+      out.push_back({"", id + "." + cell, "", "  " + label + ": " + c.reason, Verdict::info, c.reason});
+      evidence += (evidence.empty() ? "" : "; ") + label + ": " + c.reason;
     };
-    if (r.smb) why("SMB", *r.smb);
-    if (r.kerberos) why("Kerberos", *r.kerberos);
-    for (const auto& [port, c] : r.tls) why(("TLS/" + std::to_string(port)).c_str(), c);
-    if (r.ldap) why("LDAP", *r.ldap);
-    if (r.netbios) why("NetBIOS", *r.netbios);
+    const std::size_t row = out.size() - 1;
+    if (r.smb) why("smb", "SMB", *r.smb);
+    if (r.kerberos) why("kerberos", "Kerberos", *r.kerberos);
+    for (const auto& [port, c] : r.tls) why("tls." + std::to_string(port), "TLS/" + std::to_string(port), c);
+    if (r.ldap) why("ldap", "LDAP", *r.ldap);
+    if (r.netbios) why("netbios", "NetBIOS", *r.netbios);
+    out[row].evidence = std::move(evidence);
   }
 }
 

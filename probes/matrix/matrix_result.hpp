@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "legacyscan/engine/fields.hpp"
 #include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan::matrix {
 
 enum class CellVerdict { works, degraded, fails, unknown };
 std::string_view to_string(CellVerdict v);
+bool from_string(std::string_view s, CellVerdict& out);
 
 struct Cell {
   CellVerdict verdict = CellVerdict::unknown;
@@ -21,6 +23,15 @@ struct Cell {
   std::string negotiated;  // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
   std::string stack;       // TLS: the client stack this outcome belongs to ("SChannel (XP)")
   std::vector<Cell> stacks;  // TLS port cell of a multi-stack client: every stack's own outcome
+
+  template <class V>
+  void fields(V& v) {
+    v("verdict", verdict);
+    v("reason", reason);
+    v.optional("negotiated", negotiated);
+    v.optional("stack", stack);
+    v.optional("stacks", stacks);
+  }
 };
 
 // Fails over degraded over works over unknown: the order the row verdict uses.
@@ -39,6 +50,19 @@ struct Row {
   std::optional<Cell> tls_unknown;    // when no TLS port could be tried
   std::optional<Cell> ldap;
   std::optional<Cell> netbios;
+
+  // "protocols": {"smb": cell, "tls": {"636": cell, "any": cell}, ...}, only the protocols the client uses.
+  [[nodiscard]] nlohmann::json protocols_to_json() const;
+  void protocols_from_json(const nlohmann::json& j);
+
+  template <class V>
+  void fields(V& v) {
+    v("profile", profile);
+    v("name", name);
+    v("verdict", verdict);
+    v.custom("protocols", [&] { return protocols_to_json(); },
+             [&](const nlohmann::json& j) { protocols_from_json(j); });
+  }
 };
 
 // The overall verdict of a row: fails if any known cell fails, else degraded if any is degraded,
@@ -48,7 +72,13 @@ CellVerdict overall(const Row& row);
 struct MatrixResult final : ProbeResult {
   std::vector<Row> rows;
   [[nodiscard]] nlohmann::json to_json() const override;  // {"status", "rows": [...]}
-  void table_rows(std::vector<TableRow>& out) const override;
+  void findings(std::vector<Finding>& out) const override;
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(status, reason);
+    v("rows", rows);
+  }
 };
 
 nlohmann::json row_to_json(const Row& row);

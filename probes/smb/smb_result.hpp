@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SMB probe's typed result. JSON key names here are a contract with scripts (docs/schema).
+// The SMB probe's typed result. JSON key names here are a contract with scripts (docs/schema); each
+// struct lists them once in fields() (legacyscan/engine/fields.hpp).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "legacyscan/engine/fields.hpp"
 #include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan::smb {
@@ -14,6 +16,12 @@ namespace legacyscan::smb {
 struct Signing {
   bool enabled = false;
   bool required = false;
+
+  template <class V>
+  void fields(V& v) {
+    v("enabled", enabled);
+    v("required", required);
+  }
 };
 
 // How the server answered one offer. accepted is the only acceptance; every other value is a way of
@@ -30,11 +38,19 @@ enum class OfferAnswer {
   failed,            // could not be tested (connect failed, malformed reply): see reason
 };
 std::string_view to_string(OfferAnswer a);
+bool from_string(std::string_view s, OfferAnswer& out);
 
 struct OfferCheck {
   std::string offered;  // "NT LM 0.12", "3.1.1", "AES-128-GCM"
   OfferAnswer answer = OfferAnswer::failed;
   std::string detail;   // "DialectIndex 0xFFFF", "STATUS_NOT_SUPPORTED (0xc00000bb)", reason
+
+  template <class V>
+  void fields(V& v) {
+    v("offered", offered);
+    v("answer", answer);
+    v.optional("detail", detail);
+  }
 };
 
 struct Smb1Info {
@@ -51,12 +67,36 @@ struct Smb1Info {
   bool extended_security = false;
   std::string domain_name;
   std::string server_name;
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v("enabled", enabled);
+    v("dialects", dialects);
+    v("checks", checks);
+    v.optional("signing", signing);
+    v.optional("security_mode", security_mode);
+    v.optional("capabilities", capabilities);
+    v.optional("server_time", server_time);
+    v.optional("max_buffer_size", max_buffer_size);
+    v.optional("max_mpx_count", max_mpx_count);
+    if (v.when(enabled)) v("extended_security", extended_security);
+    v.optional("domain_name", domain_name);
+    v.optional("server_name", server_name);
+  }
 };
 
 struct MultiProtocol {
   Outcome outcome;
   std::string answer;   // "smb1", "smb2", "none", "closed", "reset", "timeout"
   std::string dialect;  // "NT LM 0.12", "2.0.2", "2.???"
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v("answer", answer);
+    v("dialect", dialect);
+  }
 };
 
 struct Smb2DialectDetail {
@@ -71,6 +111,21 @@ struct Smb2DialectDetail {
   std::string system_time;
   std::string server_start_time;
   std::vector<std::string> security_mechanisms;  // from SPNEGO negTokenInit
+
+  // The dialect is the key of its object in "details" (Smb2Info::details_to_json).
+  template <class V>
+  void fields(V& v) {
+    v("signing", signing);
+    v("security_mode", security_mode);
+    v("capabilities", capabilities);
+    v("max_transact_size", max_transact_size);
+    v("max_read_size", max_read_size);
+    v("max_write_size", max_write_size);
+    v("server_guid", server_guid);
+    v("system_time", system_time);
+    v("server_start_time", server_start_time);
+    v("security_mechanisms", security_mechanisms);
+  }
 };
 
 struct Smb2Info {
@@ -88,6 +143,29 @@ struct Smb2Info {
   std::vector<OfferCheck> signing_algorithm_checks;
   std::vector<std::string> compression;          // what the server returned for the full offer
   bool contexts_tested = false;
+
+  // "details": {"3.1.1": {...}, ...}, one object per accepted dialect under its name.
+  [[nodiscard]] nlohmann::json details_to_json() const;
+  void details_from_json(const nlohmann::json& j);
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v("dialects", dialects);
+    v("rejected", rejected);
+    v("checks", checks);
+    v.optional("signing", signing);
+    v("encryption_ciphers", encryption_ciphers);
+    v("signing_algorithms", signing_algorithms);
+    v("compression", compression);
+    v("preauth_integrity", preauth_integrity);
+    v("contexts_tested", contexts_tested);
+    if (v.when(contexts_tested)) {
+      v("cipher_checks", cipher_checks);
+      v("signing_algorithm_checks", signing_algorithm_checks);
+    }
+    v.custom("details", [&] { return details_to_json(); }, [&](const nlohmann::json& j) { details_from_json(j); });
+  }
 };
 
 struct NtlmInfo {
@@ -103,6 +181,23 @@ struct NtlmInfo {
   std::string server_time;  // MsvAvTimestamp
   std::string target_name;
   std::vector<std::string> negotiate_flags;
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v.optional("via", via);
+    if (!v.when(outcome.ok())) return;
+    v("netbios_computer", netbios_computer);
+    v("netbios_domain", netbios_domain);
+    v("dns_computer", dns_computer);
+    v("dns_domain", dns_domain);
+    v("dns_tree", dns_tree);
+    v("os_version", os_version);
+    v.optional("ntlm_revision", ntlm_revision);
+    v.optional("server_time", server_time);
+    v.optional("target_name", target_name);
+    v("negotiate_flags", negotiate_flags);
+  }
 };
 
 struct PortResult {
@@ -114,12 +209,35 @@ struct PortResult {
   std::optional<MultiProtocol> multiprotocol;
   std::optional<Smb2Info> smb2;
   std::optional<NtlmInfo> ntlm;
+
+  // The port is the key of its object in "ports" (SmbResult::ports_to_json).
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v("transport", transport);
+    v.optional("called_name", called_name);
+    v.optional("smb1", smb1);
+    v.optional("multiprotocol", multiprotocol);
+    v.optional("smb2", smb2);
+    v.optional("ntlm", ntlm);
+  }
 };
 
 struct SmbResult final : ProbeResult {
   std::vector<PortResult> ports;
   [[nodiscard]] nlohmann::json to_json() const override;
-  void table_rows(std::vector<TableRow>& out) const override;
+  void findings(std::vector<Finding>& out) const override;
+
+  // "ports": {"445": {...}, "139": {...}}, one object per port under its number.
+  [[nodiscard]] nlohmann::json ports_to_json() const;
+  void ports_from_json(const nlohmann::json& j);
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(status, reason);
+    v.custom("ports", [&] { return ports_to_json(); }, [&](const nlohmann::json& j) { ports_from_json(j); });
+  }
 };
+
 
 }  // namespace legacyscan::smb

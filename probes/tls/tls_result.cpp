@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "legacyscan/strings.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
@@ -18,6 +19,10 @@ std::string_view to_string(VersionVerdict v) {
     case VersionVerdict::failed: return "failed";
   }
   return "failed";
+}
+
+bool from_string(std::string_view s, VersionVerdict& out) {
+  return enum_from_string(s, out, {VersionVerdict::accepted, VersionVerdict::rejected, VersionVerdict::failed});
 }
 
 bool Endpoint::accepted(std::uint16_t version) const {
@@ -55,103 +60,101 @@ void apply_verdicts(Endpoint& e) {
   e.bsi_reasons = std::move(why);
 }
 
+std::string AcceptedSuite::hex() const {
+  if (!ssl2_kind) return cipher_suite_hex(id);
+  char buf[12];
+  std::snprintf(buf, sizeof buf, "0x%06X", ssl2_kind);
+  return buf;
+}
+
+void AcceptedSuite::set_hex(const std::string& hex) {
+  const auto value = std::stoul(hex, nullptr, 16);
+  if (hex.size() > 6) ssl2_kind = static_cast<std::uint32_t>(value);
+  else id = static_cast<std::uint16_t>(value);
+}
+
 namespace {
 
-template <class T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
+// version_key's inverse: "tls1.2" -> 0x0303.
+std::uint16_t version_of_key(const std::string& key) {
+  for (std::uint16_t v : {SSL2_VERSION, SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION})
+    if (version_key(v) == key) return v;
+  return static_cast<std::uint16_t>(std::stoul(key, nullptr, 16));
 }
 
-json suite_json(const AcceptedSuite& s) {
-  json j{{"iana", s.name}, {"kex", s.kex}, {"kex_bits", opt(s.kex_bits)}, {"pfs", s.pfs}, {"weak", s.weak},
-         {"export", s.export_grade}};
-  if (s.ssl2_kind) {
-    char buf[12];
-    std::snprintf(buf, sizeof buf, "0x%06X", s.ssl2_kind);
-    j["hex"] = buf;
-  } else {
-    j["hex"] = cipher_suite_hex(s.id);
-  }
-  if (s.group) j["group"] = *s.group;
-  return j;
-}
-
-json certificate_json(const CertificateInfo& c) {
-  return json{{"subject", c.subject},
-              {"san", c.san},
-              {"issuer", c.issuer},
-              {"self_signed", c.self_signed},
-              {"key_type", c.key_type},
-              {"key_bits", c.key_bits},
-              {"signature_algorithm", c.signature_algorithm},
-              {"sha1_signature", c.sha1_signature},
-              {"not_before", c.not_before},
-              {"not_after", c.not_after},
-              {"days_left", c.days_left},
-              {"chain", c.chain},
-              {"source", c.source}};
+VersionCheck& check_of(std::vector<VersionCheck>& versions, std::uint16_t version) {
+  for (auto& c : versions)
+    if (c.version == version) return c;
+  versions.push_back({version, VersionVerdict::failed, {}});
+  return versions.back();
 }
 
 }  // namespace
 
-json endpoint_json(const Endpoint& e) {
-  json j;
-  j["port"] = e.port;
-  j["service"] = e.service;
-  j["starttls"] = opt(e.starttls);
-  j["status"] = legacyscan::to_string(e.outcome.status);
-  if (!e.outcome.ok()) j["reason"] = e.outcome.reason;
-  json versions = json::object();
-  json answers = json::object();
-  for (const auto& c : e.versions) {
-    versions[version_key(c.version)] = to_string(c.verdict);
-    answers[version_key(c.version)] = c.answer;
-  }
-  j["versions"] = versions;
-  j["version_answers"] = answers;
-  json ciphers = json::object();
-  for (const auto& [v, list] : e.ciphers) {
-    json a = json::array();
-    for (const auto& s : list) a.push_back(suite_json(s));
-    ciphers[version_key(v)] = a;
-  }
-  j["ciphers"] = ciphers;
-  if (!e.cipher_errors.empty()) {
-    json errs = json::object();
-    for (const auto& [v, why] : e.cipher_errors) errs[version_key(v)] = why;
-    j["cipher_errors"] = errs;
-  }
-  j["server_order"] = opt(e.server_order);
-  j["pfs_only"] = e.pfs_only;
-  j["bsi_minimum"] = e.bsi_minimum;
-  if (e.outcome.ok() && !e.bsi_minimum) j["bsi_reasons"] = e.bsi_reasons;
-  j["secure_renegotiation"] = opt(e.secure_renegotiation);
-  j["fallback_scsv"] = opt(e.fallback_scsv);
-  j["tls13_groups"] = e.tls13_groups;
-  j["ecdh_groups"] = e.ecdh_groups;
-  j["hello_retry_request"] = opt(e.hello_retry_request);
-  j["small_hello_retry"] = e.small_hello_retry;
-  j["certificate"] = e.certificate ? certificate_json(*e.certificate) : json(nullptr);
-  if (!e.certificate_error.empty()) j["certificate_error"] = e.certificate_error;
+json Endpoint::versions_to_json() const {
+  json j = json::object();
+  for (const auto& c : versions) j[version_key(c.version)] = to_string(c.verdict);
   return j;
 }
 
-json TlsResult::to_json() const {
-  json j;
-  j["status"] = legacyscan::to_string(status);
-  if (status != Status::ok) j["reason"] = reason;
-  json eps = json::array();
-  for (const auto& e : endpoints) eps.push_back(endpoint_json(e));
-  j["endpoints"] = eps;
+void Endpoint::versions_from_json(const json& j) {
+  for (const auto& [key, verdict] : j.items())
+    if (!from_string(verdict.get<std::string>(), check_of(versions, version_of_key(key)).verdict))
+      throw fields::ReadError("unknown version verdict " + verdict.dump());
+}
+
+json Endpoint::version_answers_to_json() const {
+  json j = json::object();
+  for (const auto& c : versions) j[version_key(c.version)] = c.answer;
   return j;
 }
 
-void TlsResult::table_rows(std::vector<TableRow>& out) const {
+void Endpoint::version_answers_from_json(const json& j) {
+  for (const auto& [key, answer] : j.items()) check_of(versions, version_of_key(key)).answer = answer.get<std::string>();
+}
+
+json Endpoint::ciphers_to_json() const {
+  json j = json::object();
+  for (const auto& [v, list] : ciphers) j[version_key(v)] = fields::write_value(list);
+  return j;
+}
+
+void Endpoint::ciphers_from_json(const json& j) {
+  ciphers.clear();
+  for (const auto& [key, list] : j.items()) fields::read_value(list, ciphers[version_of_key(key)], key);
+}
+
+json Endpoint::cipher_errors_to_json() const {
+  json j = json::object();
+  for (const auto& [v, why] : cipher_errors) j[version_key(v)] = why;
+  return j;
+}
+
+void Endpoint::cipher_errors_from_json(const json& j) {
+  cipher_errors.clear();
+  for (const auto& [key, why] : j.items()) cipher_errors[version_of_key(key)] = why.get<std::string>();
+}
+
+json endpoint_json(const Endpoint& e) { return fields::to_json(e); }
+
+json TlsResult::to_json() const { return fields::to_json(*this); }
+
+
+namespace {
+// "tls.version.1.0", "tls.version.ssl3": the check id of one version's finding.
+std::string version_check(std::uint16_t version) {
+  std::string key = version_key(version);
+  if (key.rfind("tls", 0) == 0) key.erase(0, 3);
+  return "tls.version." + key;
+}
+}  // namespace
+
+void TlsResult::findings(std::vector<Finding>& out) const {
   for (const auto& e : endpoints) {
     const std::string port = std::to_string(e.port) + "/tcp";
     const std::string label = e.starttls ? " (STARTTLS " + *e.starttls + ")" : " (" + e.service + ")";
     if (!e.outcome.ok()) {
-      out.push_back({port, "TLS" + label, e.outcome.reason, Verdict::failure});
+      out.push_back({port, "tls.endpoint", "TLS" + label, e.outcome.reason, Verdict::failure});
       continue;
     }
     // The version x endpoint grid: one row per version.
@@ -166,7 +169,7 @@ void TlsResult::table_rows(std::vector<TableRow>& out) const {
         value += " (" + std::to_string(e.ciphers.at(c.version).size()) + " suites)";
       else if (!c.answer.empty())
         value += " (" + c.answer + ")";
-      out.push_back({port, version_name(c.version) + label, value, v});
+      out.push_back({port, version_check(c.version), version_name(c.version) + label, value, v, c.answer});
     }
     std::vector<std::string> weak;
     for (const auto& [ver, list] : e.ciphers)
@@ -174,28 +177,28 @@ void TlsResult::table_rows(std::vector<TableRow>& out) const {
         if (s.weak && std::find(weak.begin(), weak.end(), s.name) == weak.end()) weak.push_back(s.name);
     std::string weak_text;
     for (const auto& w : weak) weak_text += (weak_text.empty() ? "" : ", ") + w;
-    out.push_back({port, "weak cipher suites", weak.empty() ? "none" : weak_text, weak.empty() ? Verdict::good : Verdict::bad});
-    out.push_back({port, "forward secrecy only", e.pfs_only ? "yes" : "no", e.pfs_only ? Verdict::good : Verdict::warn});
+    out.push_back({port, "tls.weak_ciphers", "weak cipher suites", weak.empty() ? "none" : weak_text, weak.empty() ? Verdict::good : Verdict::bad});
+    out.push_back({port, "tls.pfs_only", "forward secrecy only", e.pfs_only ? "yes" : "no", e.pfs_only ? Verdict::good : Verdict::warn});
     std::string bsi = e.bsi_minimum ? "met" : "not met";
     for (std::size_t i = 0; i < e.bsi_reasons.size() && i < 3; ++i) bsi += (i ? "; " : ": ") + e.bsi_reasons[i];
     if (e.bsi_reasons.size() > 3) bsi += "; +" + std::to_string(e.bsi_reasons.size() - 3) + " more";
-    out.push_back({port, "BSI TR-02102-2 minimum (TLS 1.2+, PFS, DH >= 3000, ECC >= 250)", bsi,
-                   e.bsi_minimum ? Verdict::good : Verdict::bad});
+    out.push_back({port, "tls.bsi_minimum", "BSI TR-02102-2 minimum (TLS 1.2+, PFS, DH >= 3000, ECC >= 250)", bsi,
+                   e.bsi_minimum ? Verdict::good : Verdict::bad, join(e.bsi_reasons, "; ")});
     if (!e.ecdh_groups.empty()) {
       std::string g;
       for (const auto& n : e.ecdh_groups) g += (g.empty() ? "" : ", ") + n;
-      out.push_back({port, "ECDHE curves (TLS <= 1.2)", g, Verdict::info});
+      out.push_back({port, "tls.ecdh_groups", "ECDHE curves (TLS <= 1.2)", g, Verdict::info});
     }
     if (e.small_hello_retry)
-      out.push_back({port, "ClientHello size", "full-size hellos dropped; scanned with hellos under 256 bytes",
+      out.push_back({port, "tls.small_hello_retry", "ClientHello size", "full-size hellos dropped; scanned with hellos under 256 bytes",
                      Verdict::warn});
     if (e.server_order)
-      out.push_back({port, "server cipher order", *e.server_order ? "enforced" : "client's order", Verdict::info});
+      out.push_back({port, "tls.server_order", "server cipher order", *e.server_order ? "enforced" : "client's order", Verdict::info});
     if (e.secure_renegotiation)
-      out.push_back({port, "secure renegotiation (RFC 5746)", *e.secure_renegotiation ? "supported" : "not supported",
+      out.push_back({port, "tls.secure_renegotiation", "secure renegotiation (RFC 5746)", *e.secure_renegotiation ? "supported" : "not supported",
                      *e.secure_renegotiation ? Verdict::good : Verdict::bad});
     if (e.fallback_scsv)
-      out.push_back({port, "TLS_FALLBACK_SCSV (RFC 7507)", *e.fallback_scsv ? "honoured" : "ignored",
+      out.push_back({port, "tls.fallback_scsv", "TLS_FALLBACK_SCSV (RFC 7507)", *e.fallback_scsv ? "honoured" : "ignored",
                      *e.fallback_scsv ? Verdict::good : Verdict::warn});
     if (e.certificate) {
       const auto& c = *e.certificate;
@@ -204,7 +207,7 @@ void TlsResult::table_rows(std::vector<TableRow>& out) const {
       Verdict verdict = Verdict::info;
       if (c.sha1_signature || c.days_left < 0 || (c.key_type == "RSA" && c.key_bits < 2048)) verdict = Verdict::bad;
       else if (c.self_signed) verdict = Verdict::warn;
-      out.push_back({port, "certificate", v, verdict});
+      out.push_back({port, "tls.certificate", "certificate", v, verdict, e.certificate_error});
     }
   }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The TLS probe's typed result. JSON key names are a contract (docs/probes/tls.md).
+// The TLS probe's typed result. JSON key names are a contract (docs/probes/tls.md); each struct lists
+// them once in fields() (legacyscan/engine/fields.hpp).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "legacyscan/engine/fields.hpp"
 #include "legacyscan/engine/probe.hpp"
 #include "src/proto/tls/tls_certificate.hpp"
 
@@ -20,6 +22,7 @@ enum class VersionVerdict {
   failed,    // could not tell: timeout, connect failure, not TLS, malformed answer (see detail)
 };
 std::string_view to_string(VersionVerdict v);
+bool from_string(std::string_view s, VersionVerdict& out);
 
 struct VersionCheck {
   std::uint16_t version = 0;
@@ -37,11 +40,44 @@ struct AcceptedSuite {
   bool weak = false;
   bool export_grade = false;
   std::uint32_t ssl2_kind = 0;  // SSL 2.0 only
+
+  // "hex": "0x002F", or "0x010080" for an SSL 2.0 CIPHER-KIND.
+  [[nodiscard]] std::string hex() const;
+  void set_hex(const std::string& hex);
+
+  template <class V>
+  void fields(V& v) {
+    v("iana", name);
+    v.custom("hex", [&] { return nlohmann::json(hex()); }, [&](const nlohmann::json& j) { set_hex(j.get<std::string>()); });
+    v("kex", kex);
+    v("kex_bits", kex_bits);
+    v("pfs", pfs);
+    v("weak", weak);
+    v("export", export_grade);
+    v.optional("group", group);
+  }
 };
 
 // The certificate facts, and where the chain came from.
 struct CertificateInfo : CertificateFacts {
   std::string source;  // "handshake" (hand-built TLS <= 1.2 flight) or "openssl"
+
+  template <class V>
+  void fields(V& v) {
+    v("subject", subject);
+    v("san", san);
+    v("issuer", issuer);
+    v("self_signed", self_signed);
+    v("key_type", key_type);
+    v("key_bits", key_bits);
+    v("signature_algorithm", signature_algorithm);
+    v("sha1_signature", sha1_signature);
+    v("not_before", not_before);
+    v("not_after", not_after);
+    v("days_left", days_left);
+    v("chain", chain);
+    v("source", source);
+  }
 };
 
 struct Endpoint {
@@ -65,12 +101,56 @@ struct Endpoint {
   std::optional<CertificateInfo> certificate;
   std::string certificate_error;
   [[nodiscard]] bool accepted(std::uint16_t version) const;
+
+  // "versions" ({"tls1.0": "rejected", ...}) and "version_answers" ({"tls1.0": "alert ..."}), both from
+  // `versions`; "ciphers" and "cipher_errors" keyed the same way.
+  [[nodiscard]] nlohmann::json versions_to_json() const;
+  void versions_from_json(const nlohmann::json& j);
+  [[nodiscard]] nlohmann::json version_answers_to_json() const;
+  void version_answers_from_json(const nlohmann::json& j);
+  [[nodiscard]] nlohmann::json ciphers_to_json() const;
+  void ciphers_from_json(const nlohmann::json& j);
+  [[nodiscard]] nlohmann::json cipher_errors_to_json() const;
+  void cipher_errors_from_json(const nlohmann::json& j);
+
+  template <class V>
+  void fields(V& v) {
+    using nlohmann::json;
+    v("port", port);
+    v("service", service);
+    v("starttls", starttls);
+    v.outcome(outcome);
+    v.custom("versions", [&] { return versions_to_json(); }, [&](const json& j) { versions_from_json(j); });
+    v.custom("version_answers", [&] { return version_answers_to_json(); },
+             [&](const json& j) { version_answers_from_json(j); });
+    v.custom("ciphers", [&] { return ciphers_to_json(); }, [&](const json& j) { ciphers_from_json(j); });
+    v.custom_optional("cipher_errors", [&] { return cipher_errors_to_json(); },
+                      [&](const json& j) { cipher_errors_from_json(j); });
+    v("server_order", server_order);
+    v("pfs_only", pfs_only);
+    v("bsi_minimum", bsi_minimum);
+    if (v.when(outcome.ok() && !bsi_minimum)) v("bsi_reasons", bsi_reasons);
+    v("secure_renegotiation", secure_renegotiation);
+    v("fallback_scsv", fallback_scsv);
+    v("tls13_groups", tls13_groups);
+    v("ecdh_groups", ecdh_groups);
+    v("hello_retry_request", hello_retry_request);
+    v("small_hello_retry", small_hello_retry);
+    v("certificate", certificate);
+    v.optional("certificate_error", certificate_error);
+  }
 };
 
 struct TlsResult final : ProbeResult {
   std::vector<Endpoint> endpoints;
   [[nodiscard]] nlohmann::json to_json() const override;
-  void table_rows(std::vector<TableRow>& out) const override;
+  void findings(std::vector<Finding>& out) const override;
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(status, reason);
+    v("endpoints", endpoints);
+  }
 };
 
 nlohmann::json endpoint_json(const Endpoint& e);

@@ -3,6 +3,8 @@
 // that could not run, probe options, verdict names.
 #include "legacyscan/engine/probe.hpp"
 
+#include "legacyscan/engine/fields.hpp"
+
 namespace legacyscan {
 
 using nlohmann::json;
@@ -13,10 +15,12 @@ json BareResult::to_json() const {
   return j;
 }
 
-void BareResult::table_rows(std::vector<TableRow>& out) const {
-  out.push_back({"", "probe", std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
+void BareResult::findings(std::vector<Finding>& out) const {
+  out.push_back({"", "probe.status", "probe", std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
                  status == Status::ok ? Verdict::info : Verdict::failure});
 }
+
+json finding_to_json(const Finding& f) { return fields::to_json(f); }
 
 std::optional<std::string> ScanSettings::option(const std::string& flag) const {
   auto it = probe_options.find(flag);
@@ -33,6 +37,10 @@ std::string_view to_string(Verdict v) {
     case Verdict::failure: return "failed";
   }
   return "info";
+}
+
+bool from_string(std::string_view s, Verdict& out) {
+  return enum_from_string(s, out, {Verdict::info, Verdict::good, Verdict::warn, Verdict::bad, Verdict::failure});
 }
 
 }  // namespace legacyscan

@@ -26,6 +26,9 @@ json host_to_json(const HostResult& host) {
   }
   json h{{"index", host.order}, {"target", host.target}, {"address", host.address}, {"started", host.started},
          {"finished", host.finished}, {"probes", std::move(probes)}};
+  json findings = json::array();
+  for (const auto& f : host_findings(host, false)) findings.push_back(finding_to_json(f));
+  h["findings"] = std::move(findings);
   if (!host.host_name.empty()) h["host_name"] = host.host_name;
   if (matrix) h["matrix"] = std::move(*matrix);
   if (matrix_status) h["matrix_status"] = std::move(*matrix_status);

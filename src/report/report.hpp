@@ -15,6 +15,10 @@ namespace legacyscan {
 inline constexpr int kSchemaVersion = 1;
 
 nlohmann::json host_to_json(const HostResult& host);
+
+// The findings of a host's probes in table order, each with its probe's name. The compatibility
+// matrix's rows are findings of the table only (with_matrix): JSON has them typed in hosts[].matrix.
+std::vector<Finding> host_findings(const HostResult& host, bool with_matrix);
 nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
 
 struct TableStyle {

@@ -31,6 +31,17 @@ std::string marker(Verdict v) {
 
 }  // namespace
 
+std::vector<Finding> host_findings(const HostResult& host, bool with_matrix) {
+  std::vector<Finding> all;
+  for (const auto& run : host.probes) {
+    if (!with_matrix && run.probe == "matrix") continue;
+    const std::size_t first = all.size();
+    if (run.result) run.result->findings(all);
+    for (std::size_t i = first; i < all.size(); ++i) all[i].probe = run.probe;
+  }
+  return all;
+}
+
 void render_host_header(std::ostream& out, const HostResult& host, const TableStyle& style) {
   const char* bold = style.colour ? "\x1b[1m" : "";
   const char* reset = style.colour ? "\x1b[0m" : "";
@@ -42,27 +53,17 @@ void render_host_header(std::ostream& out, const HostResult& host, const TableSt
 void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style) {
   const char* reset = style.colour ? "\x1b[0m" : "";
   if (style.header) render_host_header(out, host, style);
-  struct Line {
-    std::string probe, port, check, value;
-    Verdict verdict;
-  };
-  std::vector<Line> lines;
-  for (const auto& run : host.probes) {
-    if (!style.matrix_rows && run.probe == "matrix") continue;
-    std::vector<TableRow> rows;
-    if (run.result) run.result->table_rows(rows);
-    for (auto& r : rows) lines.push_back({run.probe, r.port, r.check, r.value, r.verdict});
-  }
+  const std::vector<Finding> lines = host_findings(host, style.matrix_rows);
   std::size_t wp = 5, wport = 4, wc = 5;
   for (const auto& l : lines) {
     wp = std::max(wp, l.probe.size());
     wport = std::max(wport, l.port.size());
-    wc = std::max(wc, l.check.size());
+    wc = std::max(wc, l.label.size());
   }
   auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w > s.size() ? w - s.size() : 0, ' '); };
   out << "  " << pad("PROBE", wp) << "  " << pad("PORT", wport) << "  " << pad("CHECK", wc) << "  VERDICT  RESULT\n";
   for (const auto& l : lines) {
-    out << "  " << pad(l.probe, wp) << "  " << pad(l.port, wport) << "  " << pad(l.check, wc) << "  ";
+    out << "  " << pad(l.probe, wp) << "  " << pad(l.port, wport) << "  " << pad(l.label, wc) << "  ";
     const char* c = style.colour ? colour_of(l.verdict) : "";
     out << c << marker(l.verdict) << (style.colour && *c ? reset : "") << "     " << l.value << "\n";
   }

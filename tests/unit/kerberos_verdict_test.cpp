@@ -208,11 +208,11 @@ TEST(KerberosResult, JsonKeysFollowTheContract) {
   EXPECT_EQ(j["asrep_roastable"], false);
   EXPECT_EQ(j["clock_skew_seconds"], -2);
 
-  std::vector<TableRow> rows;
-  r.table_rows(rows);
+  std::vector<Finding> rows;
+  r.findings(rows);
   std::size_t etype_rows = 0;
   for (const auto& row : rows)
-    if (row.check.rfind("etype ", 0) == 0) ++etype_rows;
+    if (row.check.rfind("kerberos.etype.", 0) == 0) ++etype_rows;
   EXPECT_EQ(etype_rows, 11u);
 }
 

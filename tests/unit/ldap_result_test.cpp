@@ -58,12 +58,12 @@ TEST(LdapResultJson, ContractKeys) {
   EXPECT_EQ(j["channel_binding"], "unknown");
   EXPECT_EQ(j["ports_open"], nlohmann::json::array({389, 636}));
 
-  std::vector<TableRow> rows;
-  r.table_rows(rows);
+  std::vector<Finding> rows;
+  r.findings(rows);
   bool bind_row = false, level_row = false;
   for (const auto& row : rows) {
-    if (row.check == "cleartext simple bind") bind_row = row.verdict == Verdict::bad;
-    if (row.check == "functional levels") level_row = row.verdict == Verdict::bad;
+    if (row.check == "ldap.simple_bind_cleartext") bind_row = row.verdict == Verdict::bad;
+    if (row.check == "ldap.functional_levels") level_row = row.verdict == Verdict::bad;
   }
   EXPECT_TRUE(bind_row);
   EXPECT_TRUE(level_row);

@@ -78,8 +78,8 @@ TEST(NetbiosResult, JsonKeysOfTheContract) {
   EXPECT_TRUE(j["sam_logon_machine_account"].contains("reason"));
   EXPECT_EQ(j["session_port_139"], "open");
 
-  std::vector<TableRow> rows;
-  res.table_rows(rows);
+  std::vector<Finding> rows;
+  res.findings(rows);
   EXPECT_GE(rows.size(), 5u);
   // Must serialize: nothing in it is invalid UTF-8.
   EXPECT_NO_THROW((void)j.dump());

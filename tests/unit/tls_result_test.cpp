@@ -56,10 +56,11 @@ TEST(TlsResult, JsonContract) {
   EXPECT_EQ(j["endpoints"][1]["status"], "refused");
   EXPECT_EQ(j["endpoints"][1]["reason"], "connect: connection refused");
 
-  std::vector<TableRow> rows;
-  r.table_rows(rows);
+  std::vector<Finding> rows;
+  r.findings(rows);
   ASSERT_FALSE(rows.empty());
-  EXPECT_EQ(rows[0].check, "SSL 2.0 (ldaps)");
+  EXPECT_EQ(rows[0].label, "SSL 2.0 (ldaps)");
+  EXPECT_EQ(rows[0].check, "tls.version.ssl2");
   EXPECT_EQ(rows[0].verdict, Verdict::good);
   EXPECT_EQ(rows[1].value, "accepted (1 suites)");
   EXPECT_EQ(rows.back().verdict, Verdict::failure);

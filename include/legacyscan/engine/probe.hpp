@@ -38,12 +38,38 @@ enum class Verdict {
   failure,  // the check itself could not be completed (status is not ok)
 };
 
-// One row of the human table: the table renderer groups rows by host and probe.
-struct TableRow {
-  std::string port;   // "445/tcp", or "" for a probe-wide row
-  std::string check;  // "SMB1 dialects"
-  std::string value;  // "NT LM 0.12 accepted; LANMAN1.0 rejected"
+// One finding of a probe: a check of the host, how it reads, and what was seen. The human table shows
+// one line per finding (label in its CHECK column); JSON carries it as hosts[].findings[] with the keys
+// probe, port, check, verdict, value, evidence (the label is table text only).
+struct Finding {
+  std::string port;      // "445/tcp", or "" for a probe-wide finding
+  std::string check;     // stable id: "smb1", "smb.signing.3.1.1", "tls.version.1.0", "kerberos.etype.rc4-hmac"
+  std::string label;     // the table's text for the check: "SMB1", "Signing 3.1.1"
+  std::string value;     // the short text the table shows: "ENABLED: NT LM 0.12"
   Verdict verdict = Verdict::info;
+  std::string evidence;  // the longer detail behind the value, "" when there is none
+  std::string probe;     // the probe that found it; set by the report, not by the result
+
+  Finding() = default;
+  Finding(std::string port_, std::string check_, std::string label_, std::string value_, Verdict verdict_,
+          std::string evidence_ = {})
+      : port(std::move(port_)),
+        check(std::move(check_)),
+        label(std::move(label_)),
+        value(std::move(value_)),
+        verdict(verdict_),
+        evidence(std::move(evidence_)) {}
+
+  // The JSON keys (legacyscan/engine/fields.hpp).
+  template <class V>
+  void fields(V& v) {
+    v("probe", probe);
+    v("port", port);
+    v("check", check);
+    v("verdict", verdict);
+    v("value", value);
+    v("evidence", evidence);
+  }
 };
 
 // Every probe's result derives from this. status/reason are the probe-level outcome: ok when at least
@@ -55,7 +81,8 @@ struct ProbeResult {
 
   // The probe's JSON object. Must contain "status" and, unless ok, "reason".
   [[nodiscard]] virtual nlohmann::json to_json() const = 0;
-  virtual void table_rows(std::vector<TableRow>& out) const = 0;
+  // The findings in table order (probe left empty).
+  virtual void findings(std::vector<Finding>& out) const = 0;
 };
 
 // A result with nothing but a status, for probes that could not start (skipped, bad option...).
@@ -65,7 +92,7 @@ struct BareResult final : ProbeResult {
     reason = std::move(why);
   }
   [[nodiscard]] nlohmann::json to_json() const override;
-  void table_rows(std::vector<TableRow>& out) const override;
+  void findings(std::vector<Finding>& out) const override;
 };
 
 // A probe-specific command-line option, registered by the CLI as a long flag.
@@ -152,6 +179,11 @@ class Probe {
 const std::vector<std::unique_ptr<Probe>>& all_probes();
 const Probe* find_probe(std::string_view name);
 
+// The JSON names of verdicts: "info", "good", "warn", "bad", "failed".
 std::string_view to_string(Verdict v);
+bool from_string(std::string_view s, Verdict& out);  // false for an unknown name
+
+// {probe, port, check, verdict, value, evidence}: one element of hosts[].findings.
+nlohmann::json finding_to_json(const Finding& f);
 
 }  // namespace legacyscan
