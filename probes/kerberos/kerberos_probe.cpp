@@ -6,6 +6,7 @@
 // (--password-env, --password-file) or --keytab: then the Windows XP logon (rc4-hmac) is made as well.
 #include "probes/kerberos/kerberos_probe.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,17 +15,16 @@
 #include <ctime>
 #include <fstream>
 #include <random>
-#include <spdlog/spdlog.h>
 
 #include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/net.hpp"
+#include "probes/kerberos/kerberos_result.hpp"
+#include "probes/kerberos/kerberos_verdict.hpp"
 #include "src/proto/kerberos/kerberos_codec.hpp"
 #include "src/proto/kerberos/kerberos_crypto.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/kerberos/kerberos_keytab.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
-#include "probes/kerberos/kerberos_result.hpp"
-#include "probes/kerberos/kerberos_verdict.hpp"
 
 namespace legacyscan::kerberos {
 
@@ -308,8 +308,8 @@ asio::awaitable<XpLogon> xp_logon(Scan& base, XpLogon x, const PrincipalName& cn
     x.reply_etype = rep.enc_part.etype;
     x.ticket_etype = rep.ticket_enc_part.etype;
     if (rep.enc_part.etype != 23) {
-      x.outcome = Outcome::failure(Status::error, "the AS-REP uses " + etype_name(rep.enc_part.etype) +
-                                                      "; only rc4-hmac replies are decrypted");
+      x.outcome = Outcome::failure(
+          Status::error, "the AS-REP uses " + etype_name(rep.enc_part.etype) + "; only rc4-hmac replies are decrypted");
       co_return x;
     }
     auto cipher = decode_as_rep_cipher(raw.message);
@@ -319,7 +319,8 @@ asio::awaitable<XpLogon> xp_logon(Scan& base, XpLogon x, const PrincipalName& cn
     }
     auto plain = rc4_hmac_decrypt(key, 3, *cipher);
     if (!plain) {
-      x.outcome = Outcome::failure(Status::protocol_error, "the AS-REP enc-part does not decrypt with the " + x.key_source + "'s rc4-hmac key");
+      x.outcome = Outcome::failure(Status::protocol_error,
+                                   "the AS-REP enc-part does not decrypt with the " + x.key_source + "'s rc4-hmac key");
       co_return x;
     }
     auto kt = decode_enc_kdc_rep_part_keytype(*plain);
@@ -367,7 +368,8 @@ PreparedLogon prepare_logon(const Credentials& creds, const std::string& scan_re
     return p;
   }
   if (creds.keytab.empty()) {
-    p.x.outcome = Outcome::failure(Status::skipped, "--user without --password, --password-env, --password-file or --keytab");
+    p.x.outcome =
+        Outcome::failure(Status::skipped, "--user without --password, --password-env, --password-file or --keytab");
     return p;
   }
   p.x.key_source = "keytab";
@@ -400,9 +402,9 @@ PreparedLogon prepare_logon(const Credentials& creds, const std::string& scan_re
     }
     std::string have;
     for (const auto& [who, types] : held) have += (have.empty() ? "" : "; ") + who + " (" + types + ")";
-    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
-                                                      " (the Windows XP offer needs one); it holds: " +
-                                                      (have.empty() ? "nothing" : have));
+    p.x.outcome = Outcome::failure(
+        Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
+                           " (the Windows XP offer needs one); it holds: " + (have.empty() ? "nothing" : have));
   } else if (e->key.size() != 16) {
     p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": the rc4-hmac key of " + p.x.user +
                                                       " has " + std::to_string(e->key.size()) + " bytes, not 16");
@@ -426,7 +428,8 @@ class KerberosProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
   std::vector<ProbeOption> options() const override {
     return {{"--realm", "Kerberos realm (default: learned from the smb/ldap probes, the KDC or the DNS name)", ""},
-            {"--kerberos-principal", "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""}};
+            {"--kerberos-principal",
+             "Client principal for the AS-REQs, name[@REALM] (default: the DC's machine account NETBIOSNAME$)", ""}};
   }
   std::vector<std::string_view> depends_on() const override { return {"smb", "ldap"}; }
 
@@ -462,7 +465,8 @@ class KerberosProbe final : public Probe {
     }
     if (!result->udp.outcome.ok() && !result->tcp.outcome.ok()) {
       result->status = result->tcp.outcome.status;
-      result->reason = "no Kerberos answer: tcp: " + result->tcp.outcome.reason + "; udp: " + result->udp.outcome.reason;
+      result->reason =
+          "no Kerberos answer: tcp: " + result->tcp.outcome.reason + "; udp: " + result->udp.outcome.reason;
       result->realm = id.realm;
       result->realm_source = id.realm_source;
       result->principal = id.principal;
@@ -484,7 +488,8 @@ class KerberosProbe final : public Probe {
       } else if (dc && !dc->DnsDomainName.empty()) {
         id.realm = upper(dc->DnsDomainName);
         id.realm_source = "cldap";
-        if ((id.principal_source == "fallback" || id.principal_source == "dns-name") && !dc->NetbiosComputerName.empty()) {
+        if ((id.principal_source == "fallback" || id.principal_source == "dns-name") &&
+            !dc->NetbiosComputerName.empty()) {
           id.principal = upper(dc->NetbiosComputerName) + "$";
           id.principal_source = "cldap";
           s.cname = parse_principal(id.principal);
@@ -495,7 +500,8 @@ class KerberosProbe final : public Probe {
       } else {
         result->status = Status::skipped;
         result->reason =
-            "realm unknown: give --realm, scan a DNS name, or run the smb/ldap probes with kerberos (neither the KDC nor "
+            "realm unknown: give --realm, scan a DNS name, or run the smb/ldap probes with kerberos (neither the KDC "
+            "nor "
             "an LDAP ping named it)";
         result->principal = id.principal;
         co_return result;
@@ -573,7 +579,8 @@ class KerberosProbe final : public Probe {
         for (auto t : a.padata_types) result->preauth_types.push_back(padata_name(t));
       for (const auto& e : a.etype_info2) {
         const std::string n = etype_name(e.etype);
-        if (e.salt && std::none_of(result->salts.begin(), result->salts.end(), [&](const auto& p) { return p.first == n; }))
+        if (e.salt &&
+            std::none_of(result->salts.begin(), result->salts.end(), [&](const auto& p) { return p.first == n; }))
           result->salts.emplace_back(n, *e.salt);
       }
       if (!result->clock_skew_seconds && a.clock_skew_seconds) {

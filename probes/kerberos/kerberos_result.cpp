@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/kerberos/kerberos_result.hpp"
 
-
 namespace legacyscan::kerberos {
 
 using nlohmann::json;
@@ -41,10 +40,13 @@ Verdict table_verdict(const std::string& name, EtypeVerdict alone, EtypeVerdict 
 // behind each of the four answers, when any.
 std::string etype_evidence(const EtypeRow& row) {
   std::string e;
-  const std::pair<const char*, const EtypeAnswer*> answers[] = {
-      {"udp", &row.udp_alone}, {"tcp", &row.tcp_alone}, {"udp with AES", &row.udp_with_aes}, {"tcp with AES", &row.tcp_with_aes}};
+  const std::pair<const char*, const EtypeAnswer*> answers[] = {{"udp", &row.udp_alone},
+                                                                {"tcp", &row.tcp_alone},
+                                                                {"udp with AES", &row.udp_with_aes},
+                                                                {"tcp with AES", &row.tcp_with_aes}};
   for (const auto& [label, a] : answers) {
-    std::string what = a->error_code ? error_name(*a->error_code) : (a->chosen ? "KDC picks " + etype_name(*a->chosen) : a->detail);
+    std::string what =
+        a->error_code ? error_name(*a->error_code) : (a->chosen ? "KDC picks " + etype_name(*a->chosen) : a->detail);
     if (!what.empty()) e += (e.empty() ? "" : "; ") + std::string(label) + ": " + what;
   }
   return e;
@@ -60,10 +62,10 @@ EtypeVerdict KerberosResult::merge(const EtypeAnswer& udp, const EtypeAnswer& tc
 }
 
 bool from_string(std::string_view s, EtypeVerdict& out) {
-  return enum_from_string(s, out,
-                          {EtypeVerdict::accepted, EtypeVerdict::rejected, EtypeVerdict::no_key, EtypeVerdict::not_chosen,
-                           EtypeVerdict::inconclusive, EtypeVerdict::no_answer, EtypeVerdict::protocol_error,
-                           EtypeVerdict::not_tested});
+  return enum_from_string(
+      s, out,
+      {EtypeVerdict::accepted, EtypeVerdict::rejected, EtypeVerdict::no_key, EtypeVerdict::not_chosen,
+       EtypeVerdict::inconclusive, EtypeVerdict::no_answer, EtypeVerdict::protocol_error, EtypeVerdict::not_tested});
 }
 
 namespace {
@@ -105,8 +107,10 @@ json KerberosResult::transports_to_json() const {
   const auto transport = [](const TransportInfo& t, bool udp) {
     json j = json::object();
     fields::Writer w(j);
-    if (t.tested) w.outcome(t.outcome);
-    else w.outcome(Status::skipped, "not selected");
+    if (t.tested)
+      w.outcome(t.outcome);
+    else
+      w.outcome(Status::skipped, "not selected");
     if (udp) {
       j["too_big_seen"] = t.too_big_seen;
       j["max_attempts"] = t.max_attempts;
@@ -173,21 +177,22 @@ void KerberosResult::salts_from_json(const json& j) {
 
 json KerberosResult::to_json() const { return fields::to_json(*this); }
 
-
 void KerberosResult::findings(std::vector<Finding>& out) const {
   const std::string udp_port = std::to_string(port) + "/udp", tcp_port = std::to_string(port) + "/tcp";
   if (status != Status::ok) {
-    out.push_back({"", "kerberos.probe", "Kerberos", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    out.push_back({"", "kerberos.probe", "Kerberos", std::string(legacyscan::to_string(status)) + ": " + reason,
+                   Verdict::failure});
     return;
   }
-  out.push_back({"", "kerberos.realm", "Realm / principal", realm + " (" + realm_source + ") / " + principal + " (" + principal_source + ")",
-                 Verdict::info});
+  out.push_back({"", "kerberos.realm", "Realm / principal",
+                 realm + " (" + realm_source + ") / " + principal + " (" + principal_source + ")", Verdict::info});
   out.push_back({udp_port, "kerberos.kdc.udp", "KDC on UDP",
                  udp.tested ? (udp.outcome.ok() ? std::string("answers") : udp.outcome.reason) +
                                   (udp.too_big_seen ? "; RESPONSE_TOO_BIG seen" : "")
                             : "not tested",
                  udp.outcome.ok() ? Verdict::info : Verdict::warn});
-  out.push_back({tcp_port, "kerberos.kdc.tcp", "KDC on TCP", tcp.tested ? (tcp.outcome.ok() ? "answers" : tcp.outcome.reason) : "not tested",
+  out.push_back({tcp_port, "kerberos.kdc.tcp", "KDC on TCP",
+                 tcp.tested ? (tcp.outcome.ok() ? "answers" : tcp.outcome.reason) : "not tested",
                  tcp.outcome.ok() ? Verdict::info : Verdict::warn});
   for (const auto& row : etypes) {
     const auto alone = merge(row.udp_alone, row.tcp_alone);
@@ -198,8 +203,8 @@ void KerberosResult::findings(std::vector<Finding>& out) const {
                         std::string(to_string(row.tcp_with_aes.verdict));
     if (row.tcp_alone.error_code && row.tcp_alone.verdict == EtypeVerdict::inconclusive)
       value += " (" + error_name(*row.tcp_alone.error_code) + ")";
-    out.push_back({"", "kerberos.etype." + row.name, "etype " + row.name, value, table_verdict(row.name, alone, with_aes),
-                   etype_evidence(row)});
+    out.push_back({"", "kerberos.etype." + row.name, "etype " + row.name, value,
+                   table_verdict(row.name, alone, with_aes), etype_evidence(row)});
   }
   if (xp_offer) {
     const auto& a = xp_offer->deciding();
@@ -235,10 +240,12 @@ void KerberosResult::findings(std::vector<Finding>& out) const {
     for (const auto& p : preauth_types) s += (s.empty() ? "" : ", ") + p;
     out.push_back({"", "kerberos.preauth_types", "Pre-authentication offered", s, Verdict::info});
   }
-  out.push_back({"", "kerberos.asrep_roastable", "AS-REP roastable (no pre-auth)", asrep_roastable ? "yes: an AS-REP came back without pre-authentication" : "no",
+  out.push_back({"", "kerberos.asrep_roastable", "AS-REP roastable (no pre-auth)",
+                 asrep_roastable ? "yes: an AS-REP came back without pre-authentication" : "no",
                  asrep_roastable ? Verdict::bad : Verdict::good});
   if (clock_skew_seconds)
-    out.push_back({"", "kerberos.clock_skew", "Clock skew", std::to_string(*clock_skew_seconds) + " s (KDC minus scanner)",
+    out.push_back({"", "kerberos.clock_skew", "Clock skew",
+                   std::to_string(*clock_skew_seconds) + " s (KDC minus scanner)",
                    (*clock_skew_seconds > 300 || *clock_skew_seconds < -300) ? Verdict::warn : Verdict::info});
 }
 

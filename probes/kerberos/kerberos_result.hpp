@@ -45,7 +45,7 @@ void declare_fields(V& v, EtypeAnswer& a) {
 }
 
 struct TransportInfo {
-  Outcome outcome;           // ok when the KDC answered at least one AS-REQ on this transport
+  Outcome outcome;  // ok when the KDC answered at least one AS-REQ on this transport
   bool tested = false;
   bool too_big_seen = false;  // UDP only: a KRB_ERR_RESPONSE_TOO_BIG (52) came back
   int max_attempts = 0;       // UDP only: most datagrams one exchange needed (loss shows here)
@@ -103,7 +103,8 @@ struct OfferResult {
       return json(a.detail.empty() ? std::string(to_string(a.verdict)) : a.detail);
     });
     v("client", name);
-    v.custom("offered", [&] { return offered_to_json(); }, [&](const json& j) { offered_from_json(j); });
+    v.custom(
+        "offered", [&] { return offered_to_json(); }, [&](const json& j) { offered_from_json(j); });
     v("source", source);
     v("udp", udp);
     v("tcp", tcp);
@@ -114,15 +115,15 @@ struct OfferResult {
 
 // The optional credentialed AS exchange with the Windows XP offer (--user with --password or --keytab).
 struct XpLogon {
-  std::string user;                         // "Administrator@LEGACY.TEST"
-  std::string key_source;                   // "password" or "keytab"
-  Outcome outcome;                          // ok when an AS-REP was decrypted
-  std::string error;                        // KDC error name, or why it stopped
-  std::optional<std::int32_t> reply_etype;  // AS-REP enc-part (the client's key)
+  std::string user;                               // "Administrator@LEGACY.TEST"
+  std::string key_source;                         // "password" or "keytab"
+  Outcome outcome;                                // ok when an AS-REP was decrypted
+  std::string error;                              // KDC error name, or why it stopped
+  std::optional<std::int32_t> reply_etype;        // AS-REP enc-part (the client's key)
   std::optional<std::int32_t> ticket_etype;       // the TGT's enc-part (krbtgt's key)
   std::optional<std::int32_t> session_key_etype;  // EncASRepPart.key.keytype
-  bool udp_response_too_big = false;        // the PA-ENC-TIMESTAMP request drew 52 on UDP
-  std::string transport;                    // where the AS-REP came: "udp" or "tcp"
+  bool udp_response_too_big = false;              // the PA-ENC-TIMESTAMP request drew 52 on UDP
+  std::string transport;                          // where the AS-REP came: "udp" or "tcp"
 
   template <class V>
   void fields(V& v) {
@@ -141,14 +142,14 @@ struct XpLogon {
 struct KerberosResult final : ProbeResult {
   std::uint16_t port = 88;
   std::string realm;
-  std::string realm_source;  // "option", "smb", "ldap", "dns-name", "kdc"
-  std::string principal;     // "DC1$@LEGACY.TEST"
+  std::string realm_source;      // "option", "smb", "ldap", "dns-name", "kdc"
+  std::string principal;         // "DC1$@LEGACY.TEST"
   std::string principal_source;  // "option", "smb", "ldap", "dns-name", "fallback"
   TransportInfo udp, tcp;
   std::vector<EtypeRow> etypes;  // in enumerated_etypes() order
   std::optional<OfferResult> xp_offer;
-  std::optional<XpLogon> xp_logon;  // only with credentials
-  std::vector<std::string> preauth_types;     // PA-DATA names of the first PREAUTH_REQUIRED
+  std::optional<XpLogon> xp_logon;                         // only with credentials
+  std::vector<std::string> preauth_types;                  // PA-DATA names of the first PREAUTH_REQUIRED
   std::vector<std::pair<std::string, std::string>> salts;  // etype name -> salt (from ETYPE-INFO2)
   bool asrep_roastable = false;
   std::optional<std::int64_t> clock_skew_seconds;  // KDC time minus ours
@@ -184,20 +185,22 @@ struct KerberosResult final : ProbeResult {
     v("realm_source", realm_source);
     v("principal", principal);
     v("principal_source", principal_source);
-    v.custom("transports", [&] { return transports_to_json(); }, [&](const json& j) { transports_from_json(j); });
+    v.custom(
+        "transports", [&] { return transports_to_json(); }, [&](const json& j) { transports_from_json(j); });
     v.computed("etypes", [&] { return etypes_to_json(false); });
     v.computed("etypes_with_aes", [&] { return etypes_to_json(true); });
-    v.custom("etype_details", [&] { return etype_details_to_json(); },
-             [&](const json& j) { etype_details_from_json(j); });
-    v.custom("xp_offer", [&] { return xp_offer_to_json(); }, [&](const json& j) { xp_offer_from_json(j); });
+    v.custom(
+        "etype_details", [&] { return etype_details_to_json(); }, [&](const json& j) { etype_details_from_json(j); });
+    v.custom(
+        "xp_offer", [&] { return xp_offer_to_json(); }, [&](const json& j) { xp_offer_from_json(j); });
     v.optional("xp_logon", xp_logon);
     v("preauth_types", preauth_types);
-    v.custom("salts", [&] { return salts_to_json(); }, [&](const json& j) { salts_from_json(j); });
+    v.custom(
+        "salts", [&] { return salts_to_json(); }, [&](const json& j) { salts_from_json(j); });
     v("asrep_roastable", asrep_roastable);
     v("clock_skew_seconds", clock_skew_seconds);
     v.optional("kdc_time", kdc_time);
   }
 };
-
 
 }  // namespace legacyscan::kerberos

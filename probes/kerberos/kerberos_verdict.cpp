@@ -62,7 +62,8 @@ EtypeAnswer from_error(const KrbError& e, std::int32_t etype, std::optional<std:
   }
   if (!a.etype_info2.empty()) a.chosen = a.etype_info2.front().etype;
   const auto names = [&](std::int32_t t) {
-    return std::any_of(a.etype_info2.begin(), a.etype_info2.end(), [t](const EtypeInfo2Entry& x) { return x.etype == t; });
+    return std::any_of(a.etype_info2.begin(), a.etype_info2.end(),
+                       [t](const EtypeInfo2Entry& x) { return x.etype == t; });
   };
   if (names(etype)) {
     a.verdict = EtypeVerdict::accepted;

@@ -35,7 +35,7 @@ std::string_view to_string(EtypeVerdict v);
 // One AS-REQ's outcome.
 struct EtypeAnswer {
   EtypeVerdict verdict = EtypeVerdict::not_tested;
-  Outcome outcome;  // of the exchange: ok when a Kerberos message came back (set by the probe)
+  Outcome outcome;                         // of the exchange: ok when a Kerberos message came back (set by the probe)
   std::optional<std::int32_t> error_code;  // KRB-ERROR error-code when the answer was one
   std::optional<std::int32_t> chosen;      // the etype the KDC named (ETYPE-INFO2 first entry / AS-REP enc-part)
   std::string detail;                      // e-text, malformed field, transport reason
@@ -43,7 +43,7 @@ struct EtypeAnswer {
   // Collected from a 25's METHOD-DATA (for preauth_types / salts).
   std::vector<std::int32_t> padata_types;
   std::vector<EtypeInfo2Entry> etype_info2;
-  std::string kdc_time;                        // KRB-ERROR stime
+  std::string kdc_time;                            // KRB-ERROR stime
   std::optional<std::int64_t> clock_skew_seconds;  // stime minus our clock when it arrived (set by the probe)
 };
 

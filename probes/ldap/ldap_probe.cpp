@@ -12,18 +12,18 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <random>
-#include <spdlog/spdlog.h>
 
 #include "legacyscan/engine/net.hpp"
+#include "probes/ldap/ldap_result.hpp"
+#include "probes/ldap/ldap_tls.hpp"
 #include "src/proto/ldap/ldap_codec.hpp"
 #include "src/proto/ntlm/ntlm_crypto.hpp"
 #include "src/proto/ntlm/ntlm_messages.hpp"
-#include "probes/ldap/ldap_result.hpp"
-#include "probes/ldap/ldap_tls.hpp"
 
 namespace legacyscan::ldap {
 
@@ -42,9 +42,10 @@ constexpr const char* kFakeRdn = "CN=legacyscan-probe";
 constexpr const char* kFakePassword = "legacyscan-not-a-password";
 
 const std::vector<std::string> kRootDseAttributes{
-    "supportedLDAPVersion", "supportedSASLMechanisms", "supportedCapabilities", "domainFunctionality",
-    "forestFunctionality", "domainControllerFunctionality", "dnsHostName", "defaultNamingContext",
-    "rootDomainNamingContext", "serverName", "isGlobalCatalogReady", "currentTime"};
+    "supportedLDAPVersion", "supportedSASLMechanisms", "supportedCapabilities",
+    "domainFunctionality",  "forestFunctionality",     "domainControllerFunctionality",
+    "dnsHostName",          "defaultNamingContext",    "rootDomainNamingContext",
+    "serverName",           "isGlobalCatalogReady",    "currentTime"};
 
 // One TCP connection carrying LDAPMessages (RFC 4511 5.1: BER-framed, no extra framing).
 class LdapConnection {
@@ -88,8 +89,10 @@ class LdapConnection {
       }
       // No co_await inside a conditional expression: GCC 12 miscompiles it.
       Outcome o;
-      if (tls_) o = co_await tls_->read_some(*conn_, buf_);
-      else o = co_await conn_->read_some(buf_);
+      if (tls_)
+        o = co_await tls_->read_some(*conn_, buf_);
+      else
+        o = co_await conn_->read_some(buf_);
       if (!o.ok()) co_return o;
     }
   }
@@ -234,9 +237,9 @@ asio::awaitable<RootDse> rootdse(ProbeContext& ctx, std::uint16_t port) {
   r.outcome = co_await tcp_search(ctx, port, req, s);
   if (!r.outcome.ok()) co_return r;
   if (s.done && s.done->resultCode != LDAP_SUCCESS) {
-    r.outcome = Outcome::failure(Status::protocol_error, "rootDSE search answered " +
-                                                             result_code_name(s.done->resultCode) + ": " +
-                                                             s.done->diagnosticMessage);
+    r.outcome =
+        Outcome::failure(Status::protocol_error, "rootDSE search answered " + result_code_name(s.done->resultCode) +
+                                                     ": " + s.done->diagnosticMessage);
     co_return r;
   }
   if (s.entries.empty()) {
@@ -256,8 +259,10 @@ asio::awaitable<RootDse> rootdse(ProbeContext& ctx, std::uint16_t port) {
   r.root_domain_naming_context = e.first("rootDomainNamingContext");
   r.server_name = e.first("serverName");
   const std::string gc = e.first("isGlobalCatalogReady");
-  if (gc == "TRUE") r.is_global_catalog_ready = true;
-  else if (gc == "FALSE") r.is_global_catalog_ready = false;
+  if (gc == "TRUE")
+    r.is_global_catalog_ready = true;
+  else if (gc == "FALSE")
+    r.is_global_catalog_ready = false;
   const std::string now = e.first("currentTime");
   if (auto t = parse_generalized_time(now)) {
     r.current_time = rfc3339(now);
@@ -282,9 +287,9 @@ asio::awaitable<BindCheck> simple_bind(ProbeContext& ctx, std::uint16_t port, co
   b.outcome = co_await conn->next(m);
   if (!b.outcome.ok()) co_return b;
   if (m.messageID == 0 && m.extendedResp) {
-    b.outcome = Outcome::failure(Status::reset, "notice of disconnection: " +
-                                                    result_code_name(m.extendedResp->result.resultCode) + " " +
-                                                    m.extendedResp->result.diagnosticMessage);
+    b.outcome = Outcome::failure(
+        Status::reset, "notice of disconnection: " + result_code_name(m.extendedResp->result.resultCode) + " " +
+                           m.extendedResp->result.diagnosticMessage);
     co_return b;
   }
   if (!m.bindResponse || m.messageID != 1) {
@@ -305,9 +310,9 @@ asio::awaitable<bool> read_bind_response(LdapConnection& conn, std::int64_t id, 
   b.outcome = co_await conn.next(m);
   if (!b.outcome.ok()) co_return false;
   if (m.messageID == 0 && m.extendedResp) {
-    b.outcome = Outcome::failure(Status::reset, "notice of disconnection: " +
-                                                    result_code_name(m.extendedResp->result.resultCode) + " " +
-                                                    m.extendedResp->result.diagnosticMessage);
+    b.outcome = Outcome::failure(
+        Status::reset, "notice of disconnection: " + result_code_name(m.extendedResp->result.resultCode) + " " +
+                           m.extendedResp->result.diagnosticMessage);
     co_return false;
   }
   if (!m.bindResponse || m.messageID != id) {
@@ -368,7 +373,8 @@ constexpr const char* kStartTlsOid = "1.3.6.1.4.1.1466.20037";
 
 std::uint64_t filetime_now() {
   const auto since_1970 =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return static_cast<std::uint64_t>(since_1970) * 10 + 116444736000000000ULL;
 }
 
@@ -416,14 +422,14 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
     b.outcome = co_await conn->next(m);
     if (!b.outcome.ok()) co_return b;
     if (!m.extendedResp) {
-      b.outcome = Outcome::failure(Status::protocol_error, "answer to StartTLS is [APPLICATION " +
-                                                               std::to_string(m.protocolOp) + "]");
+      b.outcome = Outcome::failure(Status::protocol_error,
+                                   "answer to StartTLS is [APPLICATION " + std::to_string(m.protocolOp) + "]");
       co_return b;
     }
     if (m.extendedResp->result.resultCode != LDAP_SUCCESS) {
-      b.outcome = Outcome::failure(Status::refused, "StartTLS refused: " +
-                                                        result_code_name(m.extendedResp->result.resultCode) + " " +
-                                                        m.extendedResp->result.diagnosticMessage);
+      b.outcome =
+          Outcome::failure(Status::refused, "StartTLS refused: " + result_code_name(m.extendedResp->result.resultCode) +
+                                                " " + m.extendedResp->result.diagnosticMessage);
       co_return b;
     }
     ++id;
@@ -470,7 +476,8 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
   logon.timestamp = challenge->Timestamp.value_or(filetime_now());
   static std::mt19937_64 gen{std::random_device{}()};
   const std::uint64_t cc = gen();
-  for (int i = 0; i < 8; ++i) logon.client_challenge[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(cc >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    logon.client_challenge[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(cc >> (8 * i));
   logon.channel_bindings = bindings;
   logon.NegotiateFlags = flags;
   req.sasl_credentials = ntlm::encode_ntlm_authenticate_v2(*challenge, logon);
@@ -511,8 +518,10 @@ asio::awaitable<ChannelBindingCheck> channel_binding_check(ProbeContext& ctx, st
     c.attempts.push_back(std::move(a));
     if (failed) break;  // no TLS session or no NTLM exchange: the next token would fail the same way
   }
-  if (c.outcome.ok()) judge_channel_binding(c);
-  else c.evidence = "no NTLM bind over TLS: " + c.outcome.reason;
+  if (c.outcome.ok())
+    judge_channel_binding(c);
+  else
+    c.evidence = "no NTLM bind over TLS: " + c.outcome.reason;
   co_return c;
 }
 
@@ -643,7 +652,8 @@ class LdapProbe final : public Probe {
     v1.NtVer = netlogon::NETLOGON_NT_VERSION_1;
     result.cldap_v1 = co_await udp_ping(ctx, port, v1);
 
-    const bool tcp_open = std::find(result.ports_open.begin(), result.ports_open.end(), port) != result.ports_open.end();
+    const bool tcp_open =
+        std::find(result.ports_open.begin(), result.ports_open.end(), port) != result.ports_open.end();
     const Outcome tcp_outcome = [&] {
       for (const auto& [p, o] : result.port_outcomes)
         if (p == port) return o;
@@ -668,7 +678,8 @@ class LdapProbe final : public Probe {
       result.simple_bind->outcome = tcp_outcome;
     }
     // The Global Catalog port: the same LDAP ping over TCP and the rootDSE (a GC answers both).
-    if (port != kGcPort && std::find(result.ports_open.begin(), result.ports_open.end(), kGcPort) != result.ports_open.end()) {
+    if (port != kGcPort &&
+        std::find(result.ports_open.begin(), result.ports_open.end(), kGcPort) != result.ports_open.end()) {
       CldapPing gp = co_await tcp_ping(ctx, kGcPort, ping);
       result.gc_cldap_tcp = std::move(gp);
       RootDse gr = co_await rootdse(ctx, kGcPort);
@@ -689,11 +700,10 @@ class LdapProbe final : public Probe {
       set_fact(ctx.facts, "client_site", r.ClientSiteName);
     }
 
-    const bool any = (result.cldap && result.cldap->outcome.ok()) ||
-                     (result.cldap_v1 && result.cldap_v1->outcome.ok()) ||
-                     (result.cldap_tcp && result.cldap_tcp->outcome.ok()) ||
-                     (result.rootdse && result.rootdse->outcome.ok()) ||
-                     (result.simple_bind && result.simple_bind->outcome.ok());
+    const bool any =
+        (result.cldap && result.cldap->outcome.ok()) || (result.cldap_v1 && result.cldap_v1->outcome.ok()) ||
+        (result.cldap_tcp && result.cldap_tcp->outcome.ok()) || (result.rootdse && result.rootdse->outcome.ok()) ||
+        (result.simple_bind && result.simple_bind->outcome.ok());
     if (!any) {
       // The first failure says most: the UDP ping, then TCP.
       const Outcome& first = result.cldap->outcome;
@@ -751,8 +761,10 @@ class LdapProbe final : public Probe {
     std::optional<std::int64_t> simple;
     if (result.simple_bind && result.simple_bind->result_code) simple = *result.simple_bind->result_code;
     if (simple) {
-      if (*simple == LDAP_STRONGER_AUTH_REQUIRED || *simple == 13) result.simple_bind_cleartext = "rejected";
-      else if (*simple == LDAP_INVALID_CREDENTIALS || *simple == LDAP_SUCCESS) result.simple_bind_cleartext = "allowed";
+      if (*simple == LDAP_STRONGER_AUTH_REQUIRED || *simple == 13)
+        result.simple_bind_cleartext = "rejected";
+      else if (*simple == LDAP_INVALID_CREDENTIALS || *simple == LDAP_SUCCESS)
+        result.simple_bind_cleartext = "allowed";
     }
     const auto& n = result.ntlm_unsigned_bind;
     if (n && n->result_code && (*n->result_code == LDAP_STRONGER_AUTH_REQUIRED || *n->result_code == LDAP_SUCCESS)) {
@@ -773,10 +785,13 @@ class LdapProbe final : public Probe {
           ntlm_note + (result.simple_bind ? "simple bind not answered: " + result.simple_bind->outcome.reason : "");
       return;
     }
-    if (result.simple_bind_cleartext == "rejected") result.signing_required = true;
-    else if (result.simple_bind_cleartext == "allowed") result.signing_required = false;
-    result.signing_evidence = ntlm_note + "inferred from the cleartext simple bind with a fake DN: " +
-                              result_code_name(*simple) + " (" + std::to_string(*simple) + ")";
+    if (result.simple_bind_cleartext == "rejected")
+      result.signing_required = true;
+    else if (result.simple_bind_cleartext == "allowed")
+      result.signing_required = false;
+    result.signing_evidence = ntlm_note +
+                              "inferred from the cleartext simple bind with a fake DN: " + result_code_name(*simple) +
+                              " (" + std::to_string(*simple) + ")";
   }
 };
 

@@ -52,7 +52,8 @@ void CldapPing::domain_guid_from_json(const json& j) {
   static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
   std::array<std::uint8_t, 16> g{};
   for (int i = 0; i < 16; ++i)
-    g[static_cast<std::size_t>(kOrder[i])] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 * static_cast<std::size_t>(i), 2), nullptr, 16));
+    g[static_cast<std::size_t>(kOrder[i])] =
+        static_cast<std::uint8_t>(std::stoul(hex.substr(2 * static_cast<std::size_t>(i), 2), nullptr, 16));
   response->DomainGuid = g;
 }
 
@@ -94,15 +95,14 @@ void LdapResult::ports_from_json(const json& j) {
 
 json LdapResult::to_json() const { return fields::to_json(*this); }
 
-
 namespace {
 
 std::string port_label(const CldapPing& p) { return std::to_string(p.port) + "/" + p.transport; }
 
 void ping_row(std::vector<Finding>& out, const CldapPing& p, const std::string& id, const std::string& check) {
   if (!p.outcome.ok()) {
-    out.push_back({port_label(p), id, check, std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason,
-                   Verdict::failure});
+    out.push_back({port_label(p), id, check,
+                   std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason, Verdict::failure});
     return;
   }
   if (!p.response) {
@@ -128,13 +128,15 @@ void ping_row(std::vector<Finding>& out, const CldapPing& p, const std::string& 
 
 void LdapResult::findings(std::vector<Finding>& out) const {
   if (status != Status::ok && !cldap && !rootdse) {
-    out.push_back({"", "ldap.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    out.push_back(
+        {"", "ldap.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
     return;
   }
   if (!port_outcomes.empty()) {
     std::vector<std::string> open;
     for (auto p : ports_open) open.push_back(std::to_string(p));
-    out.push_back({"", "ldap.ports_open", "LDAP ports open", open.empty() ? std::string("none") : join(open), Verdict::info});
+    out.push_back(
+        {"", "ldap.ports_open", "LDAP ports open", open.empty() ? std::string("none") : join(open), Verdict::info});
   }
   if (cldap) ping_row(out, *cldap, "ldap.ping.v5ex", "LDAP ping (V5EX)");
   if (cldap_v1) ping_row(out, *cldap_v1, "ldap.ping.v1", "LDAP ping (V1, NT4-style)");
@@ -146,7 +148,8 @@ void LdapResult::findings(std::vector<Finding>& out) const {
                    Verdict::failure});
   else if (gc_rootdse)
     out.push_back({"3268/tcp", "ldap.gc.rootdse", "Global Catalog rootDSE",
-                   gc_rootdse->dns_hostname + (gc_rootdse->is_global_catalog_ready.value_or(false) ? ", GC ready" : ", GC not ready"),
+                   gc_rootdse->dns_hostname +
+                       (gc_rootdse->is_global_catalog_ready.value_or(false) ? ", GC ready" : ", GC not ready"),
                    Verdict::info});
   if (rootdse) {
     const std::string port = "389/tcp";
@@ -174,11 +177,14 @@ void LdapResult::findings(std::vector<Finding>& out) const {
       v += " (" + result_code_name(*simple_bind->result_code) + " to a fake DN over plain LDAP)";
     else
       v += ": " + simple_bind->outcome.reason;
-    if (simple_bind_cleartext == "allowed") verdict = Verdict::bad;
-    else if (simple_bind_cleartext == "rejected") verdict = Verdict::good;
-    else if (!simple_bind->outcome.ok()) verdict = Verdict::failure;
-    out.push_back({"389/tcp", "ldap.simple_bind_cleartext", "cleartext simple bind", v, verdict,
-                   simple_bind->diagnostic});
+    if (simple_bind_cleartext == "allowed")
+      verdict = Verdict::bad;
+    else if (simple_bind_cleartext == "rejected")
+      verdict = Verdict::good;
+    else if (!simple_bind->outcome.ok())
+      verdict = Verdict::failure;
+    out.push_back(
+        {"389/tcp", "ldap.simple_bind_cleartext", "cleartext simple bind", v, verdict, simple_bind->diagnostic});
   }
   if (signing_required) {
     out.push_back({"389/tcp", "ldap.signing", "LDAP signing",
@@ -186,9 +192,12 @@ void LdapResult::findings(std::vector<Finding>& out) const {
                    *signing_required ? Verdict::good : Verdict::bad, signing_evidence});
   }
   Verdict cb = Verdict::info;
-  if (channel_binding == "always") cb = Verdict::good;
-  else if (channel_binding == "when_supported") cb = Verdict::warn;
-  else if (channel_binding == "never") cb = Verdict::bad;
+  if (channel_binding == "always")
+    cb = Verdict::good;
+  else if (channel_binding == "when_supported")
+    cb = Verdict::warn;
+  else if (channel_binding == "never")
+    cb = Verdict::bad;
   out.push_back({"", "ldap.channel_binding", "LDAP channel binding",
                  channel_binding + (channel_binding_evidence.empty() ? "" : " (" + channel_binding_evidence + ")"), cb,
                  channel_binding_evidence});
@@ -197,8 +206,8 @@ void LdapResult::findings(std::vector<Finding>& out) const {
 std::string describe_bind(const ChannelBindingAttempt& a) {
   std::string token = a.token == "none" ? "without a token" : "with a " + a.token + " token";
   if (!a.bind.result_code) return "bind " + token + ": " + a.bind.outcome.reason;
-  std::string d = "bind " + token + ": " + result_code_name(*a.bind.result_code) + " (" +
-                  std::to_string(*a.bind.result_code) + ")";
+  std::string d =
+      "bind " + token + ": " + result_code_name(*a.bind.result_code) + " (" + std::to_string(*a.bind.result_code) + ")";
   if (!a.bind.diagnostic.empty()) d += " \"" + a.bind.diagnostic + "\"";
   return d;
 }
@@ -237,8 +246,9 @@ void judge_channel_binding(ChannelBindingCheck& c) {
     c.verdict = "never";
     evidence = "bind without/with a wrong token succeeded (" + evidence + ")";
   } else if (!c.credentials) {
-    evidence += "; with a fake account no bind can succeed, so only a refusal naming the binding (data 80090346) "
-                "decides: give --user and --password";
+    evidence +=
+        "; with a fake account no bind can succeed, so only a refusal naming the binding (data 80090346) "
+        "decides: give --user and --password";
   } else if (right && !succeeded(*right)) {
     evidence += "; no NTLM bind over TLS succeeds, not even with the right token, so the tokens decide nothing";
   }

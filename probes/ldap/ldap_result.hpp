@@ -23,11 +23,11 @@ struct CldapPing {
   std::string transport;  // "udp" or "tcp"
   std::uint16_t port = 389;
   std::uint32_t nt_version_requested = 0;
-  std::string dns_domain_requested;  // DnsDomain in the filter ("" when none was sent)
-  std::string user_requested;        // User in the filter ("" when none was sent)
+  std::string dns_domain_requested;            // DnsDomain in the filter ("" when none was sent)
+  std::string user_requested;                  // User in the filter ("" when none was sent)
   std::optional<std::uint32_t> aac_requested;  // AAC in the filter
-  int attempts = 0;                  // UDP datagrams sent
-  bool no_entry = false;             // the DC answered with SearchResultDone only (no DC for that domain)
+  int attempts = 0;                            // UDP datagrams sent
+  bool no_entry = false;                       // the DC answered with SearchResultDone only (no DC for that domain)
   std::optional<netlogon::NETLOGON_SAM_LOGON_RESPONSE_ANY> response;
 
   // The answer's "variant" name and its "domain_guid" string (null when none).
@@ -50,7 +50,8 @@ struct CldapPing {
     v.optional("no_entry", no_entry);
     if (!v.flattened(response, "variant")) return;
     auto& r = *response;
-    v.custom("variant", [&] { return variant_to_json(); }, [&](const json& j) { variant_from_json(j); });
+    v.custom(
+        "variant", [&] { return variant_to_json(); }, [&](const json& j) { variant_from_json(j); });
     v("nt_version", r.NtVersion);
     v.computed("nt_version_flags", [&] { return json(netlogon::nt_version_names(r.NtVersion)); });
     v("opcode", r.Opcode);
@@ -64,7 +65,8 @@ struct CldapPing {
     v("server_site", r.DcSiteName);
     v("client_site", r.ClientSiteName);
     v.optional("next_closest_site", r.NextClosestSiteName);
-    v.custom("domain_guid", [&] { return domain_guid_to_json(); }, [&](const json& j) { domain_guid_from_json(j); });
+    v.custom(
+        "domain_guid", [&] { return domain_guid_to_json(); }, [&](const json& j) { domain_guid_from_json(j); });
     v.optional("dc_address", r.DcIpAddress);
     v("lm_nt_token", r.LmNtToken);
     v("lm20_token", r.Lm20Token);
@@ -90,7 +92,7 @@ struct RootDse {
   std::string root_domain_naming_context;
   std::string server_name;
   std::optional<bool> is_global_catalog_ready;
-  std::string current_time;  // RFC 3339, from the GeneralizedTime
+  std::string current_time;                     // RFC 3339, from the GeneralizedTime
   std::optional<long long> clock_skew_seconds;  // server minus local clock
 
   template <class V>
@@ -102,7 +104,9 @@ struct RootDse {
     v("sasl_mechanisms", sasl_mechanisms);
     v("capabilities", capabilities);
     // The level's name beside the number ("2008 R2" and 4).
-    auto name = [](const std::optional<int>& level) { return level ? json(functionality_name(*level)) : json(nullptr); };
+    auto name = [](const std::optional<int>& level) {
+      return level ? json(functionality_name(*level)) : json(nullptr);
+    };
     v.computed("domain_functionality", [&] { return name(domain_functionality); });
     v.computed("forest_functionality", [&] { return name(forest_functionality); });
     v.computed("dc_functionality", [&] { return name(dc_functionality); });
@@ -121,10 +125,10 @@ struct RootDse {
 
 // How the server treated one bind, as evidence for a posture verdict.
 struct BindCheck {
-  Outcome outcome;            // ok when the server answered the bind
+  Outcome outcome;  // ok when the server answered the bind
   std::optional<std::int64_t> result_code;
-  std::string diagnostic;     // diagnosticMessage
-  std::string stage;          // SASL: the step that got the final answer ("negotiate", "authenticate")
+  std::string diagnostic;  // diagnosticMessage
+  std::string stage;       // SASL: the step that got the final answer ("negotiate", "authenticate")
 
   template <class V>
   void fields(V& v) {
@@ -156,8 +160,8 @@ struct ChannelBindingCheck {
   std::string transport;  // "ldaps" or "starttls"
   Outcome outcome;        // ok when the TLS session and the NTLM exchanges happened
   std::string tls_version;
-  bool credentials = false;  // a real account (--user/--password) or the fake one
-  bool sasl_signing = false; // NTLMSSP_NEGOTIATE_SIGN was needed (the DC refused the binds without it)
+  bool credentials = false;      // a real account (--user/--password) or the fake one
+  bool sasl_signing = false;     // NTLMSSP_NEGOTIATE_SIGN was needed (the DC refused the binds without it)
   std::string unsigned_refusal;  // what the first bind without signing got, when it was refused for that
   std::vector<ChannelBindingAttempt> attempts;
   std::string verdict = "unknown";  // never | when_supported | always | unknown
@@ -184,16 +188,15 @@ std::string describe_bind(const ChannelBindingAttempt& a);
 // wrong token refused so = when_supported; both accepted with a real account = never; else unknown.
 void judge_channel_binding(ChannelBindingCheck& c);
 
-
 struct LdapResult final : ProbeResult {
-  std::optional<CldapPing> cldap;     // UDP, NtVer V5EX|V5EP
-  std::optional<CldapPing> cldap_v1;  // UDP, NtVer V1: the NT4-style answer
-  std::optional<CldapPing> cldap_tcp; // the same V5EX ping over TCP
+  std::optional<CldapPing> cldap;      // UDP, NtVer V5EX|V5EP
+  std::optional<CldapPing> cldap_v1;   // UDP, NtVer V1: the NT4-style answer
+  std::optional<CldapPing> cldap_tcp;  // the same V5EX ping over TCP
   std::optional<RootDse> rootdse;
   std::optional<CldapPing> gc_cldap_tcp;  // the V5EX ping over TCP on the Global Catalog port (3268)
   std::optional<RootDse> gc_rootdse;      // the rootDSE on the Global Catalog port
   std::optional<BindCheck> simple_bind;
-  std::optional<BindCheck> ntlm_unsigned_bind;  // anonymous NTLM SASL bind without signing
+  std::optional<BindCheck> ntlm_unsigned_bind;    // anonymous NTLM SASL bind without signing
   std::string simple_bind_cleartext = "unknown";  // allowed | rejected | unknown
   std::optional<bool> signing_required;           // null when unknown
   std::string signing_evidence;
@@ -221,7 +224,8 @@ struct LdapResult final : ProbeResult {
     v.optional("cldap_v1", cldap_v1);
     v.optional("cldap_tcp", cldap_tcp);
     v.optional("rootdse", rootdse);
-    v.custom_optional("gc", [&] { return gc_to_json(); }, [&](const json& j) { gc_from_json(j); });
+    v.custom_optional(
+        "gc", [&] { return gc_to_json(); }, [&](const json& j) { gc_from_json(j); });
     v("simple_bind_cleartext", simple_bind_cleartext);
     v.optional("simple_bind", simple_bind);
     v.optional("sasl_ntlm_unsigned", ntlm_unsigned_bind);
@@ -231,9 +235,9 @@ struct LdapResult final : ProbeResult {
     v.optional("channel_binding_evidence", channel_binding_evidence);
     v.optional("channel_binding_checks", channel_binding_checks);
     v("ports_open", ports_open);
-    v.custom("ports", [&] { return ports_to_json(); }, [&](const json& j) { ports_from_json(j); });
+    v.custom(
+        "ports", [&] { return ports_to_json(); }, [&](const json& j) { ports_from_json(j); });
   }
 };
-
 
 }  // namespace legacyscan::ldap

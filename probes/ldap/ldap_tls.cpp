@@ -112,7 +112,8 @@ asio::awaitable<Outcome> TlsLink::read_some(TcpConnection& conn, Bytes& buf) {
     auto o = co_await flush(conn);  // TLS 1.3 may answer post-handshake messages
     if (!o.ok()) co_return o;
     if (err == SSL_ERROR_ZERO_RETURN) co_return Outcome::failure(Status::reset, "TLS close_notify from the server");
-    if (err != SSL_ERROR_WANT_READ) co_return Outcome::failure(Status::protocol_error, openssl_error("TLS read failed"));
+    if (err != SSL_ERROR_WANT_READ)
+      co_return Outcome::failure(Status::protocol_error, openssl_error("TLS read failed"));
     Bytes in;
     o = co_await conn.read_some(in, 16384);
     if (!o.ok()) co_return o;

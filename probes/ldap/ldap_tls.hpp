@@ -24,7 +24,7 @@ class TlsLink {
   boost::asio::awaitable<Outcome> read_some(TcpConnection& conn, Bytes& buf);
 
   [[nodiscard]] const Bytes& server_certificate() const { return certificate_; }  // DER, leaf
-  [[nodiscard]] const std::string& version() const { return version_; }            // "TLSv1.3"
+  [[nodiscard]] const std::string& version() const { return version_; }           // "TLSv1.3"
 
   ~TlsLink();
   TlsLink(const TlsLink&) = delete;

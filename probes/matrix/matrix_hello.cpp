@@ -56,7 +56,7 @@ Decoded<Bytes> client_hello_of(const TlsStack& client) {
       for (auto suite : client.cipher_suites) {
         const auto* info = t::find_cipher_suite(suite);
         if (info && info->tls13) continue;  // TLS 1.3 suites cannot be offered in an SSL 2.0 hello
-        o.cipher_specs.push_back(suite);  // 0x00XXXX: an SSL 3.0/TLS suite (E.2)
+        o.cipher_specs.push_back(suite);    // 0x00XXXX: an SSL 3.0/TLS suite (E.2)
       }
     for (auto kind : client.ssl2_cipher_kinds) o.cipher_specs.push_back(kind);
     o.challenge = Bytes(16);

@@ -8,31 +8,31 @@
 // those clients send (the LDAP ping, the mailslot SAM LOGON).
 #include "probes/matrix/matrix_probe.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
-#include <cstdio>
-#include <map>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <cstdio>
+#include <map>
 
 #include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/net.hpp"
 #include "legacyscan/strings.hpp"
 #include "probes/matrix/matrix_result.hpp"
+#include "probes/smb/smb_channel.hpp"
 #include "src/compat/profiles.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
-#include "probes/smb/smb_channel.hpp"
 
 #ifdef LEGACYSCAN_PROBE_KERBEROS
 #include "src/proto/kerberos/kerberos_codec.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
+#include "legacyscan/json_text.hpp"
+#include "probes/matrix/matrix_hello.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_codec.hpp"
-#include "probes/matrix/matrix_hello.hpp"
-#include "legacyscan/json_text.hpp"
 #endif
 
 namespace legacyscan::matrix {
@@ -74,12 +74,11 @@ Cell signing_cell(const SmbOffer& client, bool server_enabled, bool server_requi
     return make_cell(CellVerdict::fails, "server requires signing, client cannot sign", negotiated);
   if (client.signing == "required" && !server_enabled)
     return make_cell(CellVerdict::fails, "client requires signing, server does not sign", negotiated);
-  std::string how = server_required ? "server requires signing, client can sign"
+  std::string how = server_required                ? "server requires signing, client can sign"
                     : client.signing == "required" ? "client requires signing, server signs"
                                                    : "signing not required by either side: unsigned session";
   const bool unsigned_session = !server_required && client.signing != "required";
-  if (smb1)
-    return make_cell(CellVerdict::works, negotiated + " (SMB1); " + how, negotiated);
+  if (smb1) return make_cell(CellVerdict::works, negotiated + " (SMB1); " + how, negotiated);
   return make_cell(unsigned_session ? CellVerdict::degraded : CellVerdict::works, negotiated + "; " + how, negotiated);
 }
 
@@ -87,9 +86,10 @@ smb::Smb2NegotiateRequestOptions smb2_offer_of(const SmbOffer& client, std::uint
   smb::Smb2NegotiateRequestOptions o;
   o.Dialects.clear();  // the client's own list, in its order
   for (const auto& d : client.smb2_dialects) o.Dialects.push_back(smb2_dialect_code(d));
-  o.SecurityMode = client.signing == "required" ? static_cast<std::uint16_t>(smb::SMB2_NEGOTIATE_SIGNING_ENABLED |
-                                                                             smb::SMB2_NEGOTIATE_SIGNING_REQUIRED)
-                                                : smb::SMB2_NEGOTIATE_SIGNING_ENABLED;
+  o.SecurityMode =
+      client.signing == "required"
+          ? static_cast<std::uint16_t>(smb::SMB2_NEGOTIATE_SIGNING_ENABLED | smb::SMB2_NEGOTIATE_SIGNING_REQUIRED)
+          : smb::SMB2_NEGOTIATE_SIGNING_ENABLED;
   o.Capabilities = smb::SMB2_GLOBAL_CAP_DFS | smb::SMB2_GLOBAL_CAP_LEASING | smb::SMB2_GLOBAL_CAP_LARGE_MTU;
   o.header.MessageId = message_id;
   o.header.CreditRequest = 31;
@@ -97,7 +97,8 @@ smb::Smb2NegotiateRequestOptions smb2_offer_of(const SmbOffer& client, std::uint
   if (std::find(o.Dialects.begin(), o.Dialects.end(), smb::SMB2_DIALECT_311) != o.Dialects.end()) {
     Bytes salt(32);
     for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<std::uint8_t>(i * 13 + 1);
-    o.preauth_integrity = smb::Smb2NegotiateRequestOptions::PreauthIntegrity{{smb::SMB2_PREAUTH_INTEGRITY_SHA512}, salt};
+    o.preauth_integrity =
+        smb::Smb2NegotiateRequestOptions::PreauthIntegrity{{smb::SMB2_PREAUTH_INTEGRITY_SHA512}, salt};
     std::vector<std::uint16_t> ciphers;
     for (const auto& c : client.encryption_ciphers) ciphers.push_back(cipher_code(c));
     if (!ciphers.empty()) o.encryption_ciphers = ciphers;
@@ -128,8 +129,7 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
     auto req = smb::encode_smb2_negotiate_request(smb2_offer_of(client, 0));
     if (!req) co_return make_cell(CellVerdict::unknown, "cannot build the client's NEGOTIATE: " + req.error);
     o = co_await ch->request(*req.value, reply);
-    if (!o.ok())
-      co_return make_cell(CellVerdict::fails, "server dropped the client's SMB2 NEGOTIATE: " + o.reason);
+    if (!o.ok()) co_return make_cell(CellVerdict::fails, "server dropped the client's SMB2 NEGOTIATE: " + o.reason);
     co_return smb2_answer(client, reply);
   }
   smb::Smb1NegotiateRequestOptions neg;
@@ -138,10 +138,10 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
   if (!req) co_return make_cell(CellVerdict::unknown, "cannot build the client's NEGOTIATE: " + req.error);
   o = co_await ch->request(*req.value, reply);
   if (!o.ok())
-    co_return make_cell(CellVerdict::fails, "server " +
-                                                std::string(o.status == Status::timeout ? "did not answer"
-                                                                                        : "closed the connection on") +
-                                                " the client's SMB1 NEGOTIATE (" + o.reason + ")");
+    co_return make_cell(CellVerdict::fails,
+                        "server " +
+                            std::string(o.status == Status::timeout ? "did not answer" : "closed the connection on") +
+                            " the client's SMB1 NEGOTIATE (" + o.reason + ")");
   const auto proto = smb::detect_smb_protocol(reply);
   if (proto == smb::SmbProtocol::Smb2) {
     auto r = smb::decode_smb2_negotiate_response(reply);
@@ -162,13 +162,13 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
   if (!r) co_return make_cell(CellVerdict::fails, "malformed SMB1 NEGOTIATE response: " + r.error);
   using Form = smb::Smb1NegotiateResponse::Form;
   if (r->form == Form::Error)
-    co_return make_cell(CellVerdict::fails, "server answers the SMB1 NEGOTIATE with " + smb::smb1_status_string(r->header));
-  if (r->form == Form::NoDialectChosen || r->DialectIndex >= client.smb1_dialects.size())
     co_return make_cell(CellVerdict::fails,
-                        client.smb2_dialects.empty()
-                            ? "server refuses every offered dialect; client speaks only SMB1 (" +
-                                  join(client.smb1_dialects) + ")"
-                            : "server refuses every offered dialect");
+                        "server answers the SMB1 NEGOTIATE with " + smb::smb1_status_string(r->header));
+  if (r->form == Form::NoDialectChosen || r->DialectIndex >= client.smb1_dialects.size())
+    co_return make_cell(CellVerdict::fails, client.smb2_dialects.empty()
+                                                ? "server refuses every offered dialect; client speaks only SMB1 (" +
+                                                      join(client.smb1_dialects) + ")"
+                                                : "server refuses every offered dialect");
   const std::string dialect = client.smb1_dialects[r->DialectIndex];
   const std::uint16_t mode = r->nt_lm ? r->nt_lm->SecurityMode : (r->lanman ? r->lanman->SecurityMode : 0);
   co_return signing_cell(client, (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_ENABLED) != 0,
@@ -181,7 +181,8 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
 // Negative numbers are Microsoft's unregistered pre-RFC 4757 RC4 variants (-128, -133, -135).
 bool weak_etype(std::int32_t e) { return e == 1 || e == 3 || e == 23 || e == 24 || e == 16 || e < 0; }
 
-Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::string& principal, const std::string& via) {
+Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::string& principal,
+                     const std::string& via) {
   namespace k = kerberos;
   auto decoded = k::decode_kdc_reply(reply);
   if (!decoded) return make_cell(CellVerdict::fails, "malformed KDC answer: " + decoded.error);
@@ -193,9 +194,10 @@ Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::str
     if (etype == 1 || etype == 3)
       return make_cell(CellVerdict::degraded, "KDC uses single DES (" + name + ") for the reply key" + via, name);
     if (weak_etype(etype) && !best)
-      return make_cell(CellVerdict::degraded,
-                       "KDC falls back to " + name + " although the client offers " + k::etype_name(client.etypes.front()) + via,
-                       name);
+      return make_cell(
+          CellVerdict::degraded,
+          "KDC falls back to " + name + " although the client offers " + k::etype_name(client.etypes.front()) + via,
+          name);
     return make_cell(CellVerdict::works, "KDC answers with " + name + via, name);
   };
   if (std::holds_alternative<k::KdcRep>(*decoded.value))
@@ -208,11 +210,12 @@ Cell kerberos_answer(const KerberosOffer& client, ByteView reply, const std::str
           if (pa.padata_type == k::PA_ETYPE_INFO2)
             if (auto info = k::decode_etype_info2(pa.padata_value); info && !info->empty())
               return chosen_cell(info->front().etype);
-    return make_cell(CellVerdict::fails,
-                     "KDC asks for pre-authentication but offers no key for the client's etypes (" + offered + ")" + via);
+    return make_cell(CellVerdict::fails, "KDC asks for pre-authentication but offers no key for the client's etypes (" +
+                                             offered + ")" + via);
   }
   if (err.error_code == k::KDC_ERR_ETYPE_NOSUPP)
-    return make_cell(CellVerdict::fails, "KDC accepts none of the client's etypes (" + offered + "): KDC_ERR_ETYPE_NOSUPP" + via);
+    return make_cell(CellVerdict::fails,
+                     "KDC accepts none of the client's etypes (" + offered + "): KDC_ERR_ETYPE_NOSUPP" + via);
   if (err.error_code == k::KDC_ERR_C_PRINCIPAL_UNKNOWN)
     return make_cell(CellVerdict::unknown, "principal " + principal + " is unknown to the KDC" + via);
   return make_cell(CellVerdict::fails, "KDC error " + k::error_name(err.error_code) + via);
@@ -260,8 +263,9 @@ asio::awaitable<Cell> simulate_kerberos(ProbeContext& ctx, const KerberosOffer& 
   o = co_await conn->read_exact(body, *len.value);
   if (!o.ok()) co_return make_cell(CellVerdict::fails, "KDC over TCP: " + o.reason);
   co_return kerberos_answer(client, body, principal,
-                            too_big ? " (over TCP after KRB_ERR_RESPONSE_TOO_BIG on UDP)"
-                                    : client.starts_on == "udp" ? " (over TCP after no UDP answer)" : " (over TCP)");
+                            too_big                     ? " (over TCP after KRB_ERR_RESPONSE_TOO_BIG on UDP)"
+                            : client.starts_on == "udp" ? " (over TCP after no UDP answer)"
+                                                        : " (over TCP)");
 }
 #endif
 
@@ -285,8 +289,8 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
   for (int reads = 0; reads < 32; ++reads) {
     o = co_await conn->read_some(buf, 16384);
     if (!o.ok())
-      co_return make_cell(CellVerdict::fails, "server closed the connection on the client's hello (offers " + window +
-                                                  "): " + o.reason);
+      co_return make_cell(CellVerdict::fails,
+                          "server closed the connection on the client's hello (offers " + window + "): " + o.reason);
     const auto framing = t::classify_reply(buf);
     if (framing == t::Framing::need_more) continue;
     if (framing == t::Framing::not_tls)
@@ -297,11 +301,14 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
       if (r->need_more) continue;
       if (r->error_code)
         co_return make_cell(CellVerdict::fails, "server answers with SSL 2.0 ERROR " + std::to_string(*r->error_code));
-      std::string kind = r->hello && !r->hello->cipher_specs.empty() ? t::ssl2_cipher_name(r->hello->cipher_specs.front())
-                                                                       : std::string("no cipher");
+      std::string kind = r->hello && !r->hello->cipher_specs.empty()
+                             ? t::ssl2_cipher_name(r->hello->cipher_specs.front())
+                             : std::string("no cipher");
       if (!speaks_ssl2)
-        co_return make_cell(CellVerdict::fails, "server answers in SSL 2.0, which the client does not speak", "SSL 2.0");
-      co_return make_cell(CellVerdict::degraded, "negotiates SSL 2.0 (broken: RFC 6176) with " + kind, "SSL 2.0 " + kind);
+        co_return make_cell(CellVerdict::fails, "server answers in SSL 2.0, which the client does not speak",
+                            "SSL 2.0");
+      co_return make_cell(CellVerdict::degraded, "negotiates SSL 2.0 (broken: RFC 6176) with " + kind,
+                          "SSL 2.0 " + kind);
     }
     for (;;) {
       auto rec = t::read_record(buf);
@@ -326,15 +333,17 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
           const std::string suite = t::cipher_suite_name(sh->cipher_suite);
           const std::string negotiated = t::version_name(v) + " " + suite;
           if (sh->hello_retry_request)
-            co_return make_cell(CellVerdict::works, "server asks for another key share (HelloRetryRequest)", negotiated);
-          if (v > max_version || v < min_version)
-            co_return make_cell(CellVerdict::fails, "server chose " + t::version_name(v) + ", outside the client's window",
+            co_return make_cell(CellVerdict::works, "server asks for another key share (HelloRetryRequest)",
                                 negotiated);
+          if (v > max_version || v < min_version)
+            co_return make_cell(CellVerdict::fails,
+                                "server chose " + t::version_name(v) + ", outside the client's window", negotiated);
           const auto* info = t::find_cipher_suite(sh->cipher_suite);
           const std::string via = client.sslv2_hello ? " (after an SSL 2.0-format hello)" : "";
           if (v < 0x0303)
             co_return make_cell(CellVerdict::degraded,
-                                "negotiates " + t::version_name(v) + " (below TLS 1.2) with " + suite + via, negotiated);
+                                "negotiates " + t::version_name(v) + " (below TLS 1.2) with " + suite + via,
+                                negotiated);
           if (info && (t::is_weak(*info) || !info->pfs))
             co_return make_cell(CellVerdict::degraded,
                                 "negotiates " + suite + (info->pfs ? " (weak cipher)" : " (no forward secrecy)") + via,
@@ -375,7 +384,8 @@ std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) 
   for (const auto& s : ciphers.value(common.back(), json::array()))
     if (server_suites.size() < 4) server_suites.push_back(s.value("iana", s.value("hex", std::string())));
   std::string out = "no cipher suite in common at " + join(common, "/");
-  if (!server_suites.empty()) out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";
+  if (!server_suites.empty())
+    out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";
   return out;
 }
 
@@ -385,20 +395,24 @@ std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) 
 
 std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
   if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
-  if (ldap->value("status", "") != "ok") return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
+  if (ldap->value("status", "") != "ok")
+    return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
   // Cleartext simple binds: the probe's posture check made exactly that bind.
   if (client.cleartext_bind) {
     const auto posture = ldap->value("simple_bind_cleartext", std::string());
     if (posture == "rejected")
-      return make_cell(CellVerdict::fails, "server requires signing or TLS for binds (strongerAuthRequired); the client "
-                                           "binds in cleartext");
+      return make_cell(CellVerdict::fails,
+                       "server requires signing or TLS for binds (strongerAuthRequired); the client "
+                       "binds in cleartext");
     if (posture == "allowed")
       return make_cell(CellVerdict::degraded, "server accepts cleartext simple binds on 389 (passwords in the clear)");
-    return make_cell(CellVerdict::unknown, "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
+    return make_cell(CellVerdict::unknown,
+                     "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
   }
   if (client.ldap_ping) {
     if (!ldap->contains("cldap") || ldap->at("cldap").value("status", "") != "ok")
-      return make_cell(CellVerdict::fails, "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
+      return make_cell(CellVerdict::fails,
+                       "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
     return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
   }
   return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");
@@ -478,13 +492,14 @@ class MatrixProbe final : public Probe {
  public:
   std::string_view name() const override { return "matrix"; }
   std::string_view description() const override {
-    return "Compatibility matrix: replays each client profile's real offers (SMB, Kerberos, TLS) and reads LDAP/NetBIOS";
+    return "Compatibility matrix: replays each client profile's real offers (SMB, Kerberos, TLS) and reads "
+           "LDAP/NetBIOS";
   }
   std::vector<std::uint16_t> default_ports() const override { return {445, 139, 88, 389, 636}; }
   std::vector<std::string_view> transports() const override { return {}; }
   std::vector<ProbeOption> options() const override {
-    return {{"--profiles", "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')",
-             ""}};
+    return {{"--profiles",
+             "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')", ""}};
   }
   std::vector<std::string_view> depends_on() const override { return {"smb", "kerberos", "tls", "ldap", "netbios"}; }
 
@@ -547,7 +562,8 @@ class MatrixProbe final : public Probe {
       const auto& j = list[i];
       if (j.smb) return simulate_smb(ctx, *j.smb, *port445);
 #ifdef LEGACYSCAN_PROBE_KERBEROS
-      if (j.kerberos) return simulate_kerberos(ctx, *j.kerberos, realm, principal, krb->value("port", std::uint16_t{88}));
+      if (j.kerberos)
+        return simulate_kerberos(ctx, *j.kerberos, realm, principal, krb->value("port", std::uint16_t{88}));
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
       if (j.tls) return simulate_tls(ctx, *j.tls, j.port);
@@ -603,7 +619,7 @@ class MatrixProbe final : public Probe {
           }
           if (row.tls.empty())
             row.tls_unknown = make_cell(CellVerdict::unknown, "the client's TLS is for " + tls_services_of(*p) +
-                                                                   " only; this host has no such TLS endpoint");
+                                                                  " only; this host has no such TLS endpoint");
         }
 #else
         row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not built");

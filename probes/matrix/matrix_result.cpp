@@ -16,7 +16,8 @@ std::string_view to_string(CellVerdict v) {
 }
 
 bool from_string(std::string_view s, CellVerdict& out) {
-  return enum_from_string(s, out, {CellVerdict::works, CellVerdict::degraded, CellVerdict::fails, CellVerdict::unknown});
+  return enum_from_string(s, out,
+                          {CellVerdict::works, CellVerdict::degraded, CellVerdict::fails, CellVerdict::unknown});
 }
 
 CellVerdict overall(const Row& row) {
@@ -79,15 +80,16 @@ void Row::protocols_from_json(const json& j) {
     if (j.contains(key)) fields::read_value(j[key], *cell, key);
   if (!j.contains("tls")) return;
   for (const auto& [port, c] : j["tls"].items()) {
-    if (port == "any") fields::read_value(c, tls_unknown, "any");
-    else fields::read_value(c, tls[static_cast<std::uint16_t>(std::stoul(port))], port);
+    if (port == "any")
+      fields::read_value(c, tls_unknown, "any");
+    else
+      fields::read_value(c, tls[static_cast<std::uint16_t>(std::stoul(port))], port);
   }
 }
 
 json row_to_json(const Row& row) { return fields::to_json(row); }
 
 json MatrixResult::to_json() const { return fields::to_json(*this); }
-
 
 void MatrixResult::findings(std::vector<Finding>& out) const {
   auto short_cell = [](const char* label, const Cell& c) {

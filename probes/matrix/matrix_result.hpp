@@ -20,8 +20,8 @@ bool from_string(std::string_view s, CellVerdict& out);
 struct Cell {
   CellVerdict verdict = CellVerdict::unknown;
   std::string reason;
-  std::string negotiated;  // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
-  std::string stack;       // TLS: the client stack this outcome belongs to ("SChannel (XP)")
+  std::string negotiated;    // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
+  std::string stack;         // TLS: the client stack this outcome belongs to ("SChannel (XP)")
   std::vector<Cell> stacks;  // TLS port cell of a multi-stack client: every stack's own outcome
 
   template <class V>
@@ -60,8 +60,8 @@ struct Row {
     v("profile", profile);
     v("name", name);
     v("verdict", verdict);
-    v.custom("protocols", [&] { return protocols_to_json(); },
-             [&](const nlohmann::json& j) { protocols_from_json(j); });
+    v.custom(
+        "protocols", [&] { return protocols_to_json(); }, [&](const nlohmann::json& j) { protocols_from_json(j); });
   }
 };
 

@@ -20,7 +20,8 @@ namespace {
 using Take = std::function<bool(const udp::endpoint& from, ByteView datagram)>;
 
 bool heard(const BroadcastQuery& q, const std::string& responder) {
-  return std::any_of(q.answers.begin(), q.answers.end(), [&](const BroadcastAnswer& a) { return a.responder == responder; });
+  return std::any_of(q.answers.begin(), q.answers.end(),
+                     [&](const BroadcastAnswer& a) { return a.responder == responder; });
 }
 
 std::string endpoint_text(const udp::endpoint& e) { return e.address().to_string() + ":" + std::to_string(e.port()); }

@@ -17,7 +17,7 @@ namespace legacyscan::netbios {
 
 // Coroutine parameters by value: the frame keeps its own copies.
 boost::asio::awaitable<BroadcastInfo> broadcast_queries(ProbeContext& ctx, boost::asio::ip::address_v4 dest,
-                                                        std::string domain, std::string client,
-                                                        std::uint16_t name_port, std::uint16_t datagram_port);
+                                                        std::string domain, std::string client, std::uint16_t name_port,
+                                                        std::uint16_t datagram_port);
 
 }  // namespace legacyscan::netbios

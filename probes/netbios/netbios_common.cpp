@@ -44,8 +44,7 @@ std::string source_port_note(const UdpReply& reply, std::uint16_t asked, const s
     case LocalPortUse::bind_failed:
       return "cannot bind UDP " + port + " (" + bind_failure + "); used an ephemeral port";
     case LocalPortUse::not_asked:
-    case LocalPortUse::bound:
-      break;
+    case LocalPortUse::bound: break;
   }
   return {};
 }

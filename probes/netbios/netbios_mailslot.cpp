@@ -144,8 +144,9 @@ asio::awaitable<MailslotInfo> sam_logon(ProbeContext& ctx, MailslotRoute route, 
   MailslotRequest req;
   req.destination = NetbiosName{route.domain, 0x1C};
   req.type = DatagramType::DIRECT_GROUP;
-  req.reply_opcodes = {netlogon::LOGON_SAM_LOGON_RESPONSE,    netlogon::LOGON_SAM_PAUSE_RESPONSE,    netlogon::LOGON_SAM_USER_UNKNOWN,
-                       netlogon::LOGON_SAM_LOGON_RESPONSE_EX, netlogon::LOGON_SAM_PAUSE_RESPONSE_EX, netlogon::LOGON_SAM_USER_UNKNOWN_EX};
+  req.reply_opcodes = {netlogon::LOGON_SAM_LOGON_RESPONSE,    netlogon::LOGON_SAM_PAUSE_RESPONSE,
+                       netlogon::LOGON_SAM_USER_UNKNOWN,      netlogon::LOGON_SAM_LOGON_RESPONSE_EX,
+                       netlogon::LOGON_SAM_PAUSE_RESPONSE_EX, netlogon::LOGON_SAM_USER_UNKNOWN_EX};
   netlogon::LogonSamLogonRequest q;
   q.UnicodeComputerName = route.client;
   q.UnicodeUserName = user;

@@ -19,8 +19,8 @@ namespace legacyscan::netbios {
 
 // Who asks whom, from and to which UDP ports.
 struct MailslotRoute {
-  std::string client;  // the NetBIOS name the probe calls itself
-  std::string domain;  // the NetBIOS domain asked
+  std::string client;                        // the NetBIOS name the probe calls itself
+  std::string domain;                        // the NetBIOS domain asked
   std::uint16_t local_port = kDatagramPort;  // 0: ephemeral
   std::uint16_t remote_port = kDatagramPort;
   int retries = -1;  // -1: the scan's --retries

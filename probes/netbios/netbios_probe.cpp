@@ -8,8 +8,8 @@
 #include "probes/netbios/netbios_probe.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <boost/asio/ip/address_v4.hpp>
+#include <charconv>
 
 #include "legacyscan/engine/net.hpp"
 #include "probes/netbios/netbios_broadcast.hpp"
@@ -38,7 +38,8 @@ std::optional<int> port_option(const ScanSettings& settings, const std::string& 
   if (!text) return -1;
   int v = 0;
   auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || p != text->data() + text->size() || v < (allow_zero ? 0 : 1) || v > 65535) return std::nullopt;
+  if (ec != std::errc() || p != text->data() + text->size() || v < (allow_zero ? 0 : 1) || v > 65535)
+    return std::nullopt;
   return v;
 }
 
@@ -94,15 +95,18 @@ class NetbiosProbe final : public Probe {
       result->reason = "NetBIOS over TCP/IP (RFC 1001/1002) is IPv4 only";
       co_return result;
     }
-    const std::string client = upper(ctx.settings.option("netbios-client-name").value_or(std::string(kDefaultClientName)));
+    const std::string client =
+        upper(ctx.settings.option("netbios-client-name").value_or(std::string(kDefaultClientName)));
     std::uint16_t local_port = kDatagramPort;
     std::uint16_t name_port = kNameServicePort;
     std::uint16_t datagram_port = kDatagramPort;
     std::string bad_option;
     const auto read_port = [&](const char* flag, std::uint16_t& into, bool allow_zero) {
       auto v = port_option(ctx.settings, flag, allow_zero);
-      if (!v) bad_option = std::string("--") + flag + " " + ctx.settings.option(flag).value_or("") + ": not a port number";
-      else if (*v >= 0) into = static_cast<std::uint16_t>(*v);
+      if (!v)
+        bad_option = std::string("--") + flag + " " + ctx.settings.option(flag).value_or("") + ": not a port number";
+      else if (*v >= 0)
+        into = static_cast<std::uint16_t>(*v);
     };
     read_port("netbios-local-port", local_port, true);
     read_port("netbios-name-port", name_port, false);
@@ -199,10 +203,11 @@ class NetbiosProbe final : public Probe {
         // After silence on the first ping, the others get one try each: the retries were spent.
         route.retries = any_user.outcome.status == Status::timeout ? 0 : -1;
         result->sam_logon = std::move(any_user);
-        MailslotInfo machine =
-            co_await sam_logon(ctx, route, machine_account, netlogon::USER_WORKSTATION_TRUST_ACCOUNT, netlogon::NETLOGON_NT_VERSION_1);
+        MailslotInfo machine = co_await sam_logon(ctx, route, machine_account, netlogon::USER_WORKSTATION_TRUST_ACCOUNT,
+                                                  netlogon::NETLOGON_NT_VERSION_1);
         result->sam_logon_machine_account = std::move(machine);
-        MailslotInfo v5ex = co_await sam_logon(ctx, route, anyone, 0, netlogon::NETLOGON_NT_VERSION_5 | netlogon::NETLOGON_NT_VERSION_5EX);
+        MailslotInfo v5ex = co_await sam_logon(ctx, route, anyone, 0,
+                                               netlogon::NETLOGON_NT_VERSION_5 | netlogon::NETLOGON_NT_VERSION_5EX);
         result->sam_logon_v5ex = std::move(v5ex);
         MailslotInfo primary = co_await primary_query(ctx, route);
         result->primary_query = std::move(primary);
@@ -211,7 +216,8 @@ class NetbiosProbe final : public Probe {
 
     // Broadcast, only when asked for.
     if (broadcast_to) {
-      BroadcastInfo bi = co_await broadcast_queries(ctx, *broadcast_to, result->domain, client, name_port, datagram_port);
+      BroadcastInfo bi =
+          co_await broadcast_queries(ctx, *broadcast_to, result->domain, client, name_port, datagram_port);
       result->broadcast = std::move(bi);
     }
 
@@ -234,8 +240,8 @@ class NetbiosProbe final : public Probe {
     std::vector<const Outcome*> parts;
     if (result->node_status) parts.push_back(&result->node_status->outcome);
     for (const auto& q : result->name_queries) parts.push_back(&q.outcome);
-    for (const auto* m : {&result->sam_logon, &result->sam_logon_machine_account, &result->sam_logon_v5ex,
-                          &result->primary_query})
+    for (const auto* m :
+         {&result->sam_logon, &result->sam_logon_machine_account, &result->sam_logon_v5ex, &result->primary_query})
       if (*m) parts.push_back(&(*m)->outcome);
     const bool any_ok = std::any_of(parts.begin(), parts.end(), [](const Outcome* o) { return o->ok(); });
     if (!any_ok) {

@@ -16,12 +16,14 @@ void mailslot_row(std::vector<Finding>& out, const char* id, const char* check, 
     const auto& r = *m->reply;
     std::string v = r.opcode_name + " from " + r.domain_name + "\\" + r.logon_server;
     if (!r.user_name.empty()) v += " (user " + r.user_name + ")";
-    v += " [NtVersion " + join(netlogon::nt_version_names(r.NtVersion), "|") + ", local port " + std::to_string(m->local_port) + "]";
+    v += " [NtVersion " + join(netlogon::nt_version_names(r.NtVersion), "|") + ", local port " +
+         std::to_string(m->local_port) + "]";
     out.push_back({"138/udp", id, check, v, Verdict::warn});
   } else if (m->outcome.status == Status::refused || m->outcome.status == Status::timeout) {
     out.push_back({"138/udp", id, check, "no answer: " + m->outcome.reason, Verdict::good});
   } else {
-    out.push_back({"138/udp", id, check, std::string(legacyscan::to_string(m->outcome.status)) + ": " + m->outcome.reason,
+    out.push_back({"138/udp", id, check,
+                   std::string(legacyscan::to_string(m->outcome.status)) + ": " + m->outcome.reason,
                    m->outcome.status == Status::skipped ? Verdict::info : Verdict::failure});
   }
 }
@@ -30,7 +32,6 @@ void mailslot_row(std::vector<Finding>& out, const char* id, const char* check, 
 
 json NetbiosResult::to_json() const { return fields::to_json(*this); }
 
-
 void NetbiosResult::findings(std::vector<Finding>& out) const {
   const std::size_t first = out.size();
   if (node_status) {
@@ -38,13 +39,15 @@ void NetbiosResult::findings(std::vector<Finding>& out) const {
     if (n.outcome.ok()) {
       std::vector<std::string> names;
       for (const auto& e : n.names) names.push_back(e.name + "<" + e.suffix + ">" + (e.group ? " group" : ""));
-      out.push_back({"137/udp", "netbios.node_status", "Node status", n.workgroup + "\\" + n.computer + ": " + join(names), Verdict::warn});
-      if (!n.unit_id.empty()) out.push_back({"137/udp", "netbios.unit_id", "Unit ID (unreliable)", n.unit_id, Verdict::info});
+      out.push_back({"137/udp", "netbios.node_status", "Node status",
+                     n.workgroup + "\\" + n.computer + ": " + join(names), Verdict::warn});
+      if (!n.unit_id.empty())
+        out.push_back({"137/udp", "netbios.unit_id", "Unit ID (unreliable)", n.unit_id, Verdict::info});
     } else if (n.outcome.status == Status::refused || n.outcome.status == Status::timeout) {
       out.push_back({"137/udp", "netbios.node_status", "Node status", "no answer: " + n.outcome.reason, Verdict::good});
     } else {
-      out.push_back({"137/udp", "netbios.node_status", "Node status", std::string(legacyscan::to_string(n.outcome.status)) + ": " + n.outcome.reason,
-                     Verdict::failure});
+      out.push_back({"137/udp", "netbios.node_status", "Node status",
+                     std::string(legacyscan::to_string(n.outcome.status)) + ": " + n.outcome.reason, Verdict::failure});
     }
   }
   for (const auto& q : name_queries) {
@@ -54,25 +57,29 @@ void NetbiosResult::findings(std::vector<Finding>& out) const {
       v = std::string(legacyscan::to_string(q.outcome.status)) + ": " + q.outcome.reason;
     else
       v = q.found ? "held: " + join(q.addresses) : "not held (" + q.rcode + ")";
-    out.push_back({"137/udp", "netbios.name_query." + q.name, "Name query " + q.name, v, q.outcome.ok() ? Verdict::info : Verdict::failure});
+    out.push_back({"137/udp", "netbios.name_query." + q.name, "Name query " + q.name, v,
+                   q.outcome.ok() ? Verdict::info : Verdict::failure});
   }
   mailslot_row(out, "netbios.sam_logon.v1", "SAM LOGON V1 (any user)", sam_logon);
-  mailslot_row(out, "netbios.sam_logon.v1.machine_account", "SAM LOGON V1 (machine account)", sam_logon_machine_account);
+  mailslot_row(out, "netbios.sam_logon.v1.machine_account", "SAM LOGON V1 (machine account)",
+               sam_logon_machine_account);
   mailslot_row(out, "netbios.sam_logon.v5ex", "SAM LOGON V5EX", sam_logon_v5ex);
   mailslot_row(out, "netbios.primary_query", "Primary query", primary_query);
   if (broadcast)
     for (const auto& q : broadcast->queries) {
       std::vector<std::string> who;
-      for (const auto& a : q.answers)
-        who.push_back(a.responder + (a.computer.empty() ? "" : " (" + a.computer + ")"));
+      for (const auto& a : q.answers) who.push_back(a.responder + (a.computer.empty() ? "" : " (" + a.computer + ")"));
       out.push_back({"", "netbios.broadcast." + q.request, "Broadcast " + q.request + " to " + broadcast->address,
                      q.answers.empty() ? std::string(legacyscan::to_string(q.outcome.status)) + ": " + q.outcome.reason
                                        : join(who),
                      q.answers.empty() ? Verdict::info : Verdict::warn});
     }
   if (!session_port_139.empty())
-    out.push_back({"139/tcp", "netbios.session_139", "Session service", session_port_139, session_port_139 == "open" ? Verdict::warn : Verdict::info});
-  if (out.size() == first) out.push_back({"", "netbios.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    out.push_back({"139/tcp", "netbios.session_139", "Session service", session_port_139,
+                   session_port_139 == "open" ? Verdict::warn : Verdict::info});
+  if (out.size() == first)
+    out.push_back(
+        {"", "netbios.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
 }
 
 }  // namespace legacyscan::netbios

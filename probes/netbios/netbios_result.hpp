@@ -37,9 +37,9 @@ struct NameEntry {
 struct NodeStatusInfo {
   Outcome outcome;
   std::vector<NameEntry> names;
-  std::string workgroup;  // the domain/workgroup the node belongs to (its <1C>/<1B>/group <00> name)
-  std::string computer;   // its unique <00> (else <20>) name
-  std::string unit_id;    // "f0:97:21:84:89:7f": the MAC field; not trustworthy (Samba fills changing bytes)
+  std::string workgroup;         // the domain/workgroup the node belongs to (its <1C>/<1B>/group <00> name)
+  std::string computer;          // its unique <00> (else <20>) name
+  std::string unit_id;           // "f0:97:21:84:89:7f": the MAC field; not trustworthy (Samba fills changing bytes)
   bool source_port_137 = false;  // the request left from UDP port 137
   std::string source_port_note;  // why it did not
   int attempts = 0;
@@ -100,10 +100,10 @@ struct MailslotInfo {
   std::string user_sent;  // the UnicodeUserName of a SAM LOGON request ("" = any)
   std::uint32_t account_control_sent = 0;
   std::optional<netlogon::NetlogonReply> reply;
-  std::string reply_from;  // "127.0.0.1:138": where the reply datagram came from (UDP source)
+  std::string reply_from;        // "127.0.0.1:138": where the reply datagram came from (UDP source)
   std::uint16_t local_port = 0;  // the port bound here and written into SOURCE_PORT
   bool local_port_138 = false;
-  std::string local_port_note;   // why 138 was not used
+  std::string local_port_note;  // why 138 was not used
   int attempts = 0;
 
   template <class V>
@@ -111,8 +111,10 @@ struct MailslotInfo {
     v.outcome(outcome);
     v("request", request);
     // A request skipped before anything was sent has nothing more to say.
-    if (outcome.status == Status::skipped) v.optional("attempts", attempts);
-    else v("attempts", attempts);
+    if (outcome.status == Status::skipped)
+      v.optional("attempts", attempts);
+    else
+      v("attempts", attempts);
     if (!v.when(outcome.status != Status::skipped || attempts != 0)) return;
     v("destination", destination);
     v("nt_version_sent", nt_version_sent);
@@ -158,11 +160,11 @@ struct MailslotInfo {
 
 // One answer to a broadcast request: who sent it and what it said.
 struct BroadcastAnswer {
-  std::string responder;  // "127.0.0.1:137": the UDP source of the answer
-  std::string computer;   // node status: unique <00>/<20> name; SAM LOGON: the answering DC
-  std::string workgroup;  // node status: the domain/workgroup; SAM LOGON: the domain it answered for
+  std::string responder;               // "127.0.0.1:137": the UDP source of the answer
+  std::string computer;                // node status: unique <00>/<20> name; SAM LOGON: the answering DC
+  std::string workgroup;               // node status: the domain/workgroup; SAM LOGON: the domain it answered for
   std::vector<std::string> addresses;  // name query: the addresses the answer lists
-  std::string reply;      // SAM LOGON: the reply opcode's name
+  std::string reply;                   // SAM LOGON: the reply opcode's name
 
   template <class V>
   void fields(V& v) {
@@ -176,12 +178,12 @@ struct BroadcastAnswer {
 
 // One request sent to the broadcast address (--broadcast) and every answer heard within the deadline.
 struct BroadcastQuery {
-  Outcome outcome;            // ok when at least one answer came; timeout (silence) otherwise
-  std::string request;        // "NODE STATUS", "NAME QUERY LEGACY<1C>", "LOGON_SAM_LOGON_REQUEST"
-  int sent = 0;               // datagrams sent (first try and resends within the window)
+  Outcome outcome;      // ok when at least one answer came; timeout (silence) otherwise
+  std::string request;  // "NODE STATUS", "NAME QUERY LEGACY<1C>", "LOGON_SAM_LOGON_REQUEST"
+  int sent = 0;         // datagrams sent (first try and resends within the window)
   std::uint16_t local_port = 0;
   std::vector<BroadcastAnswer> answers;
-  std::string malformed;      // the last malformed answer, when any came
+  std::string malformed;  // the last malformed answer, when any came
 
   template <class V>
   void fields(V& v) {
@@ -209,8 +211,8 @@ struct NetbiosResult final : ProbeResult {
   std::optional<BroadcastInfo> broadcast;  // only with --broadcast
   std::optional<NodeStatusInfo> node_status;
   std::vector<NameQueryInfo> name_queries;
-  std::string domain;         // the NetBIOS domain the mailslot requests went to
-  std::string domain_source;  // "option", "host-facts", "node-status", "" (unknown)
+  std::string domain;                                     // the NetBIOS domain the mailslot requests went to
+  std::string domain_source;                              // "option", "host-facts", "node-status", "" (unknown)
   std::optional<MailslotInfo> sam_logon;                  // V1, empty user (as Windows XP asks for any DC)
   std::optional<MailslotInfo> sam_logon_machine_account;  // V1, the scanner's machine account
   std::optional<MailslotInfo> sam_logon_v5ex;             // V5 | V5EX, empty user
@@ -237,6 +239,5 @@ struct NetbiosResult final : ProbeResult {
     if (v.when(!session_port_139.empty())) v.optional("session_port_139_reason", session_port_139_reason);
   }
 };
-
 
 }  // namespace legacyscan::netbios

@@ -14,7 +14,8 @@ std::string describe_unexpected(ByteView bytes) {
     if (std::isprint(bytes[i]) || bytes[i] == '\r' || bytes[i] == '\n') ++printable;
   if (n > 0 && printable == n) {
     std::string s;
-    for (std::size_t i = 0; i < n; ++i) s.push_back(bytes[i] == '\r' || bytes[i] == '\n' ? ' ' : static_cast<char>(bytes[i]));
+    for (std::size_t i = 0; i < n; ++i)
+      s.push_back(bytes[i] == '\r' || bytes[i] == '\n' ? ' ' : static_cast<char>(bytes[i]));
     return "'" + s + (bytes.size() > n ? "...'" : "'");
   }
   return "0x" + to_hex(bytes.first(n)) + (bytes.size() > n ? "..." : "");
@@ -38,8 +39,8 @@ asio::awaitable<Outcome> SmbChannel::open(ProbeContext& ctx, std::uint16_t port,
     auto pkt = decode_session_packet(buf);
     if (!pkt) co_return Outcome::failure(Status::protocol_error, "NetBIOS session response: " + pkt.error);
     if (pkt->type == 0x83)
-      co_return Outcome::failure(Status::refused, "NetBIOS session refused for called name '" + called_name +
-                                                      "': " + pkt->error_name);
+      co_return Outcome::failure(Status::refused,
+                                 "NetBIOS session refused for called name '" + called_name + "': " + pkt->error_name);
     if (pkt->type == 0x84)
       co_return Outcome::failure(Status::refused, "NetBIOS session retargeted to " + pkt->retarget_address());
     if (pkt->type != 0x82)
@@ -59,8 +60,8 @@ asio::awaitable<Outcome> SmbChannel::read_frame(FrameCheck& frame, Bytes& buf) {
       co_return Outcome::success();
     }
     if (frame.kind == FrameCheck::Kind::Malformed)
-      co_return Outcome::failure(Status::protocol_error,
-                                 "not an SMB transport frame (" + frame.error + "): received " + describe_unexpected(buf));
+      co_return Outcome::failure(Status::protocol_error, "not an SMB transport frame (" + frame.error + "): received " +
+                                                             describe_unexpected(buf));
     const bool before_anything = buf.empty();
     auto o = co_await conn_->read_exact(buf, frame.need);
     if (!o.ok()) {

@@ -85,5 +85,4 @@ OfferCheck make_check(std::string offered, OfferAnswer answer, std::string detai
   return OfferCheck{std::move(offered), answer, std::move(detail)};
 }
 
-
 }  // namespace legacyscan::smb

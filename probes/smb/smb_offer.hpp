@@ -5,8 +5,8 @@
 
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
-#include <boost/asio/awaitable.hpp>
 #include <array>
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,8 +24,8 @@ inline const std::vector<std::string> kSmb1Dialects{
     "PC NETWORK PROGRAM 1.0", "LANMAN1.0", "Windows for Workgroups 3.1a", "LM1.2X002", "LANMAN2.1", "NT LM 0.12"};
 // What Windows Vista and 7 send first ([MS-SMB2] 4.2 shows the list).
 inline const std::vector<std::string> kMultiProtocolDialects{"NT LM 0.12", "SMB 2.002", "SMB 2.???"};
-inline const std::vector<std::uint16_t> kSmb2Dialects{SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DIALECT_300, SMB2_DIALECT_302,
-                                                      SMB2_DIALECT_311};
+inline const std::vector<std::uint16_t> kSmb2Dialects{SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DIALECT_300,
+                                                      SMB2_DIALECT_302, SMB2_DIALECT_311};
 inline const std::vector<std::uint16_t> kCiphers{SMB2_ENCRYPTION_AES128_CCM, SMB2_ENCRYPTION_AES128_GCM,
                                                  SMB2_ENCRYPTION_AES256_CCM, SMB2_ENCRYPTION_AES256_GCM};
 inline const std::vector<std::uint16_t> kSigningAlgorithms{SMB2_SIGNING_HMAC_SHA256, SMB2_SIGNING_AES_CMAC,

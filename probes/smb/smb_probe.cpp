@@ -215,7 +215,5 @@ class SmbProbe final : public Probe {
 }  // namespace legacyscan::smb
 
 namespace legacyscan {
-std::unique_ptr<Probe> make_smb_probe() {
-  return std::make_unique<smb::SmbProbe>();
-}
+std::unique_ptr<Probe> make_smb_probe() { return std::make_unique<smb::SmbProbe>(); }
 }  // namespace legacyscan

@@ -62,23 +62,23 @@ json SmbResult::ports_to_json() const {
 }
 
 void SmbResult::ports_from_json(const json& j) {
-  fields::keyed_from_json(j, ports, [](PortResult& p, const std::string& port) {
-    p.port = static_cast<std::uint16_t>(std::stoul(port));
-  });
+  fields::keyed_from_json(
+      j, ports, [](PortResult& p, const std::string& port) { p.port = static_cast<std::uint16_t>(std::stoul(port)); });
 }
 
 json SmbResult::to_json() const { return fields::to_json(*this); }
 
 void SmbResult::findings(std::vector<Finding>& out) const {
   if (ports.empty()) {
-    out.push_back({"", "smb.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    out.push_back(
+        {"", "smb.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
     return;
   }
   for (const auto& p : ports) {
     const std::string port = std::to_string(p.port) + "/tcp";
     if (!p.outcome.ok()) {
-      out.push_back({port, "smb.port", "port", std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason,
-                     Verdict::failure});
+      out.push_back({port, "smb.port", "port",
+                     std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason, Verdict::failure});
       continue;
     }
     if (p.smb1) {
@@ -92,7 +92,8 @@ void SmbResult::findings(std::vector<Finding>& out) const {
                          s.signing->required ? Verdict::good : Verdict::bad});
       } else {
         std::string how = s.checks.empty() ? "" : std::string(to_string(s.checks.front().answer));
-        out.push_back({port, "smb1", "SMB1", "disabled (server answer: " + how + ")", Verdict::good, offer_evidence(s.checks)});
+        out.push_back(
+            {port, "smb1", "SMB1", "disabled (server answer: " + how + ")", Verdict::good, offer_evidence(s.checks)});
       }
     }
     if (p.multiprotocol && p.multiprotocol->outcome.ok())
@@ -109,19 +110,23 @@ void SmbResult::findings(std::vector<Finding>& out) const {
         out.push_back({port, "smb2.dialects", "SMB2/3 dialects",
                        (s.dialects.empty() ? std::string("none") : join(s.dialects)) +
                            (s.rejected.empty() ? "" : " (rejected: " + join(s.rejected) + ")"),
-                       s.dialects.empty() ? Verdict::info : (old ? Verdict::warn : Verdict::good), offer_evidence(s.checks)});
+                       s.dialects.empty() ? Verdict::info : (old ? Verdict::warn : Verdict::good),
+                       offer_evidence(s.checks)});
         for (const auto& d : s.details)
           out.push_back({port, "smb.signing." + d.dialect, "Signing " + d.dialect, signing_text(d.signing),
                          d.signing.required ? Verdict::good : Verdict::warn});
         if (s.contexts_tested) {
           out.push_back({port, "smb.3.1.1.ciphers", "3.1.1 ciphers", join(s.encryption_ciphers), Verdict::info,
                          offer_evidence(s.cipher_checks)});
-          out.push_back({port, "smb.3.1.1.signing_algorithms", "3.1.1 signing algs", s.signing_algorithms.empty() ? "none negotiated" : join(s.signing_algorithms),
-                         Verdict::info, offer_evidence(s.signing_algorithm_checks)});
-          out.push_back({port, "smb.3.1.1.compression", "3.1.1 compression", s.compression.empty() ? "none" : join(s.compression), Verdict::info});
+          out.push_back({port, "smb.3.1.1.signing_algorithms", "3.1.1 signing algs",
+                         s.signing_algorithms.empty() ? "none negotiated" : join(s.signing_algorithms), Verdict::info,
+                         offer_evidence(s.signing_algorithm_checks)});
+          out.push_back({port, "smb.3.1.1.compression", "3.1.1 compression",
+                         s.compression.empty() ? "none" : join(s.compression), Verdict::info});
         }
         if (!s.details.empty() && !s.details.back().security_mechanisms.empty())
-          out.push_back({port, "smb.auth_mechanisms", "Auth mechanisms", join(s.details.back().security_mechanisms), Verdict::info});
+          out.push_back({port, "smb.auth_mechanisms", "Auth mechanisms", join(s.details.back().security_mechanisms),
+                         Verdict::info});
       }
     }
     if (p.ntlm) {

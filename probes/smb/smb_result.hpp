@@ -28,14 +28,14 @@ struct Signing {
 // saying no, and which way is itself a finding (Samba answers 0xFFFF, Windows closes).
 enum class OfferAnswer {
   accepted,
-  none_of_offered,   // SMB1 DialectIndex 0xFFFF
-  status,            // an SMB error status (e.g. STATUS_NOT_SUPPORTED)
-  answered_smb2,     // an SMB1 offer drew an SMB2 reply
-  answered_other,    // answered with a different dialect/cipher than the one offered
-  closed,            // connection closed without an answer
-  reset,             // connection reset
-  timeout,           // no answer in time
-  failed,            // could not be tested (connect failed, malformed reply): see reason
+  none_of_offered,  // SMB1 DialectIndex 0xFFFF
+  status,           // an SMB error status (e.g. STATUS_NOT_SUPPORTED)
+  answered_smb2,    // an SMB1 offer drew an SMB2 reply
+  answered_other,   // answered with a different dialect/cipher than the one offered
+  closed,           // connection closed without an answer
+  reset,            // connection reset
+  timeout,          // no answer in time
+  failed,           // could not be tested (connect failed, malformed reply): see reason
 };
 std::string_view to_string(OfferAnswer a);
 bool from_string(std::string_view s, OfferAnswer& out);
@@ -43,7 +43,7 @@ bool from_string(std::string_view s, OfferAnswer& out);
 struct OfferCheck {
   std::string offered;  // "NT LM 0.12", "3.1.1", "AES-128-GCM"
   OfferAnswer answer = OfferAnswer::failed;
-  std::string detail;   // "DialectIndex 0xFFFF", "STATUS_NOT_SUPPORTED (0xc00000bb)", reason
+  std::string detail;  // "DialectIndex 0xFFFF", "STATUS_NOT_SUPPORTED (0xc00000bb)", reason
 
   template <class V>
   void fields(V& v) {
@@ -56,9 +56,9 @@ struct OfferCheck {
 struct Smb1Info {
   Outcome outcome;  // ok when the dialect offers could be made
   bool enabled = false;
-  std::vector<std::string> dialects;   // accepted, in offer order
-  std::vector<OfferCheck> checks;      // every dialect with its answer
-  std::optional<Signing> signing;      // from the NT LM 0.12 answer
+  std::vector<std::string> dialects;  // accepted, in offer order
+  std::vector<OfferCheck> checks;     // every dialect with its answer
+  std::optional<Signing> signing;     // from the NT LM 0.12 answer
   std::optional<std::uint8_t> security_mode;
   std::vector<std::string> capabilities;
   std::string server_time;
@@ -137,11 +137,11 @@ struct Smb2Info {
   std::optional<Signing> signing;  // of the highest accepted dialect
   // SMB 3.1.1 negotiate contexts (only when 3.1.1 is accepted)
   std::vector<std::string> preauth_integrity;
-  std::vector<std::string> encryption_ciphers;   // accepted, each offered alone
+  std::vector<std::string> encryption_ciphers;  // accepted, each offered alone
   std::vector<OfferCheck> cipher_checks;
-  std::vector<std::string> signing_algorithms;   // accepted, each offered alone
+  std::vector<std::string> signing_algorithms;  // accepted, each offered alone
   std::vector<OfferCheck> signing_algorithm_checks;
-  std::vector<std::string> compression;          // what the server returned for the full offer
+  std::vector<std::string> compression;  // what the server returned for the full offer
   bool contexts_tested = false;
 
   // "details": {"3.1.1": {...}, ...}, one object per accepted dialect under its name.
@@ -164,7 +164,8 @@ struct Smb2Info {
       v("cipher_checks", cipher_checks);
       v("signing_algorithm_checks", signing_algorithm_checks);
     }
-    v.custom("details", [&] { return details_to_json(); }, [&](const nlohmann::json& j) { details_from_json(j); });
+    v.custom(
+        "details", [&] { return details_to_json(); }, [&](const nlohmann::json& j) { details_from_json(j); });
   }
 };
 
@@ -235,9 +236,9 @@ struct SmbResult final : ProbeResult {
   template <class V>
   void fields(V& v) {
     v.outcome(status, reason);
-    v.custom("ports", [&] { return ports_to_json(); }, [&](const nlohmann::json& j) { ports_from_json(j); });
+    v.custom(
+        "ports", [&] { return ports_to_json(); }, [&](const nlohmann::json& j) { ports_from_json(j); });
   }
 };
-
 
 }  // namespace legacyscan::smb

@@ -110,8 +110,10 @@ VersionCheck verdict_of(std::uint16_t offered, const HelloExchange& ex) {
       const auto& sh = *f.server_hello;
       const auto v = sh.version();
       c.answer = std::string(sh.hello_retry_request ? "HelloRetryRequest " : "ServerHello ") + version_name(v);
-      if (v == offered) c.verdict = VersionVerdict::accepted;
-      else if (v < offered) c.verdict = VersionVerdict::rejected;
+      if (v == offered)
+        c.verdict = VersionVerdict::accepted;
+      else if (v < offered)
+        c.verdict = VersionVerdict::rejected;
       else {
         c.verdict = VersionVerdict::failed;
         c.answer += " (newer than offered: a protocol error)";
@@ -164,8 +166,8 @@ asio::awaitable<Enumeration> enumerate_suites(EndpointScan& es, std::uint16_t v,
   }
   while (!all.empty()) {
     const auto fitted = compact_offer(default_offer(v, all, es.sni)).cipher_suites;
-    const auto n = static_cast<std::size_t>(
-        std::count_if(fitted.begin(), fitted.end(), [&](std::uint16_t id) { return id != TLS_EMPTY_RENEGOTIATION_INFO_SCSV; }));
+    const auto n = static_cast<std::size_t>(std::count_if(
+        fitted.begin(), fitted.end(), [&](std::uint16_t id) { return id != TLS_EMPTY_RENEGOTIATION_INFO_SCSV; }));
     if (n == 0) break;
     std::vector<std::uint16_t> piece(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
     all.erase(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
@@ -199,7 +201,7 @@ asio::awaitable<bool> tls13_group(EndpointScan& es, std::uint16_t group) {
   o.supported_groups = std::vector<std::uint16_t>{group};
   o.key_shares = std::vector<KeyShareEntry>{};
   auto ex = co_await offer(es, o);
-  co_return ex.outcome.ok() && ex.flight.server_hello && ex.flight.server_hello->key_share_group == group;
+  co_return ex.outcome.ok() && ex.flight.server_hello&& ex.flight.server_hello->key_share_group == group;
 }
 
 // TLS <= 1.2 ECDHE curves: one accepted ECDHE suite with supported_groups of the curves not found yet;

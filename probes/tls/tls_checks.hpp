@@ -48,7 +48,8 @@ boost::asio::awaitable<std::optional<bool>> server_order(EndpointScan& es, std::
 boost::asio::awaitable<bool> tls13_group(EndpointScan& es, std::uint16_t group);
 // The TLS <= 1.2 ECDHE curves of `remaining` the server accepts with this suite.
 boost::asio::awaitable<std::vector<std::uint16_t>> ecdh_groups(EndpointScan& es, std::uint16_t version,
-                                                               std::uint16_t suite, std::vector<std::uint16_t> remaining);
+                                                               std::uint16_t suite,
+                                                               std::vector<std::uint16_t> remaining);
 // Whether the server honours TLS_FALLBACK_SCSV on the lower version (nullopt: cannot tell).
 boost::asio::awaitable<std::optional<bool>> fallback_scsv(EndpointScan& es, std::uint16_t lower);
 

@@ -20,21 +20,21 @@ namespace {
 
 const std::vector<std::uint16_t> kVersions{SSL2_VERSION,   SSL3_VERSION,   TLS1_VERSION,
                                            TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
-const std::vector<std::uint16_t> kTls13Groups{GROUP_X25519,    GROUP_SECP256R1, GROUP_SECP384R1, GROUP_SECP521R1,
-                                              GROUP_X448,      0x0100,          0x0101,          0x0102,
-                                              0x0103,          0x0104,          GROUP_X25519MLKEM768};
+const std::vector<std::uint16_t> kTls13Groups{
+    GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1, GROUP_SECP521R1, GROUP_X448,          0x0100,
+    0x0101,       0x0102,          0x0103,          0x0104,          GROUP_X25519MLKEM768};
 
 bool is_connect_failure(const Outcome& o) {
   return o.status == Status::refused || o.status == Status::unreachable ||
-         (o.status == Status::timeout && o.reason.rfind("connect", 0) == 0) ||
-         o.reason.rfind("STARTTLS", 0) == 0;
+         (o.status == Status::timeout && o.reason.rfind("connect", 0) == 0) || o.reason.rfind("STARTTLS", 0) == 0;
 }
 
 Endpoint named_endpoint(std::uint16_t port, StartTlsProto starttls) {
   Endpoint ep;
   ep.port = port;
   const auto svc = service_for_port(port);
-  ep.service = svc.starttls == starttls ? svc.service : (starttls == StartTlsProto::none ? "tls" : std::string(to_string(starttls)));
+  ep.service = svc.starttls == starttls ? svc.service
+                                        : (starttls == StartTlsProto::none ? "tls" : std::string(to_string(starttls)));
   if (starttls != StartTlsProto::none) ep.starttls = std::string(to_string(starttls));
   return ep;
 }
@@ -65,9 +65,8 @@ asio::awaitable<std::vector<std::string>> retry_small_hellos(EndpointScan& es, s
     if (maybe_dropped_for_size(exchanges[i])) dropped.push_back(i);
   std::vector<std::string> dropped_how(kVersions.size());
   if (dropped.empty()) co_return dropped_how;
-  auto small = co_await all_of<HelloExchange>(dropped.size(), [&](std::size_t k) {
-    return compact_version_hello(es, kVersions[dropped[k]]);
-  });
+  auto small = co_await all_of<HelloExchange>(
+      dropped.size(), [&](std::size_t k) { return compact_version_hello(es, kVersions[dropped[k]]); });
   for (std::size_t k = 0; k < dropped.size(); ++k) {
     const auto& sh = small[k].flight.server_hello;
     if (!small[k].outcome.ok() || !sh || sh->hello_retry_request || sh->version() != kVersions[dropped[k]]) continue;
@@ -129,8 +128,10 @@ VersionFacts version_facts(Endpoint& ep, const std::vector<HelloExchange>& excha
   VersionFacts facts;
   for (auto v : {TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION, SSL3_VERSION})
     if (ep.accepted(v)) {
-      if (!facts.highest12) facts.highest12 = v;
-      else if (!facts.second12) facts.second12 = v;
+      if (!facts.highest12)
+        facts.highest12 = v;
+      else if (!facts.second12)
+        facts.second12 = v;
     }
   for (std::size_t i = kVersions.size(); i-- > 0;) {
     const auto& f = exchanges[i].flight;
@@ -166,9 +167,8 @@ asio::awaitable<std::vector<std::uint16_t>> enumerate_versions(EndpointScan& es,
   std::vector<std::uint16_t> to_enumerate;
   for (auto v : kVersions)
     if (v != SSL2_VERSION && ep.accepted(v)) to_enumerate.push_back(v);
-  auto enums = co_await all_of<Enumeration>(to_enumerate.size(), [&](std::size_t i) {
-    return enumerate_suites(es, to_enumerate[i], rsa_bits);
-  });
+  auto enums = co_await all_of<Enumeration>(
+      to_enumerate.size(), [&](std::size_t i) { return enumerate_suites(es, to_enumerate[i], rsa_bits); });
   for (std::size_t i = 0; i < to_enumerate.size(); ++i) {
     ep.ciphers[to_enumerate[i]] = std::move(enums[i].suites);
     if (!enums[i].error.empty()) ep.cipher_errors[to_enumerate[i]] = enums[i].error;
@@ -186,7 +186,8 @@ asio::awaitable<void> check_server_order(EndpointScan& es, Endpoint& ep, const s
 }
 
 asio::awaitable<void> check_tls13_groups(EndpointScan& es, Endpoint& ep) {
-  auto groups = co_await all_of<bool>(kTls13Groups.size(), [&](std::size_t i) { return tls13_group(es, kTls13Groups[i]); });
+  auto groups =
+      co_await all_of<bool>(kTls13Groups.size(), [&](std::size_t i) { return tls13_group(es, kTls13Groups[i]); });
   for (std::size_t i = 0; i < kTls13Groups.size(); ++i)
     if (groups[i]) ep.tls13_groups.push_back(group_name(kTls13Groups[i]));
 }
@@ -216,8 +217,10 @@ asio::awaitable<void> check_ecdh_curves(EndpointScan& es, Endpoint& ep, const st
 // RFC 7507 on the version below the newest accepted one.
 asio::awaitable<void> check_fallback_scsv(EndpointScan& es, Endpoint& ep, const VersionFacts& facts) {
   std::optional<std::uint16_t> lower;
-  if (ep.accepted(TLS1_3_VERSION) && facts.highest12) lower = facts.highest12;
-  else if (facts.second12) lower = facts.second12;
+  if (ep.accepted(TLS1_3_VERSION) && facts.highest12)
+    lower = facts.highest12;
+  else if (facts.second12)
+    lower = facts.second12;
   if (lower) ep.fallback_scsv = co_await fallback_scsv(es, *lower);
 }
 

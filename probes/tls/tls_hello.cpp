@@ -68,8 +68,7 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
         auto r = decode_tds_prelogin(buf);
         if (!r) co_return refused(r.error);
         if (r->need_more) continue;
-        if (*r->encryption == kTdsEncryptNotSup)
-          co_return refused("the server answered ENCRYPT_NOT_SUP: no TLS");
+        if (*r->encryption == kTdsEncryptNotSup) co_return refused("the server answered ENCRYPT_NOT_SUP: no TLS");
         if (*r->encryption > kTdsEncryptReq)
           co_return refused("PRELOGIN ENCRYPTION " + tds_encryption_name(*r->encryption));
         co_return Outcome::success();
@@ -95,8 +94,8 @@ asio::awaitable<Outcome> run_starttls_prelude(TcpConnection& c, StartTlsProto p)
   co_return Outcome::success();
 }
 
-asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls,
-                                          ByteView hello, bool ssl2) {
+asio::awaitable<HelloExchange> send_hello(ProbeContext& ctx, std::uint16_t port, StartTlsProto starttls, ByteView hello,
+                                          bool ssl2) {
   HelloExchange ex;
   std::unique_ptr<TcpConnection> conn;
   ex.outcome = co_await TcpConnection::open(ctx, port, conn);

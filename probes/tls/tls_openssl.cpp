@@ -65,7 +65,8 @@ asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t por
     }
     if (r == 1) break;
     const int err = SSL_get_error(ssl.get(), r);
-    if (err != SSL_ERROR_WANT_READ) co_return Outcome::failure(Status::protocol_error, openssl_error("OpenSSL handshake failed"));
+    if (err != SSL_ERROR_WANT_READ)
+      co_return Outcome::failure(Status::protocol_error, openssl_error("OpenSSL handshake failed"));
     Bytes in;
     o = co_await conn->read_some(starttls == StartTlsProto::tds ? tds_raw : in, 16384);
     if (!o.ok()) co_return o;
@@ -77,7 +78,8 @@ asio::awaitable<Outcome> openssl_peer_chain(ProbeContext& ctx, std::uint16_t por
     }
     BIO_write(rbio, in.data(), static_cast<int>(in.size()));
   }
-  if (!SSL_is_init_finished(ssl.get())) co_return Outcome::failure(Status::protocol_error, "OpenSSL handshake did not finish");
+  if (!SSL_is_init_finished(ssl.get()))
+    co_return Outcome::failure(Status::protocol_error, "OpenSSL handshake did not finish");
   STACK_OF(X509)* peer = SSL_get_peer_cert_chain(ssl.get());
   for (int i = 0; peer && i < sk_X509_num(peer); ++i) {
     unsigned char* der = nullptr;

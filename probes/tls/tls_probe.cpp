@@ -46,7 +46,8 @@ PortService service_for_port(std::uint16_t port) {
 }
 
 // "ldap:389,smtp:25" -> endpoints; false with error on a bad entry.
-bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, std::uint16_t>>& out, std::string& error) {
+bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, std::uint16_t>>& out,
+                    std::string& error) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto end = text.find(',', start);
@@ -56,7 +57,8 @@ bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, 
     unsigned port = 0;
     const auto proto = starttls_from_string(item.substr(0, colon));
     if (colon == std::string_view::npos || !proto) {
-      error = "--starttls: '" + std::string(item) + "' is not PROTO:PORT (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)";
+      error =
+          "--starttls: '" + std::string(item) + "' is not PROTO:PORT (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)";
       return false;
     }
     const auto num = item.substr(colon + 1);
@@ -99,9 +101,8 @@ std::optional<std::string> validate_options(const ScanSettings& settings) {
     // RFC 6066 3: a DNS host name, never an address literal.
     boost::system::error_code ec;
     boost::asio::ip::make_address(*sni, ec);
-    const bool chars_ok = std::all_of(sni->begin(), sni->end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '-' || c == '.' || c == '_';
-    });
+    const bool chars_ok = std::all_of(
+        sni->begin(), sni->end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
     if (!ec || !chars_ok || sni->size() > 253)
       return "--tls-sni: '" + *sni + "' is not a DNS host name (RFC 6066 3: no addresses, at most 253 characters)";
   }

@@ -69,8 +69,10 @@ std::string AcceptedSuite::hex() const {
 
 void AcceptedSuite::set_hex(const std::string& hex) {
   const auto value = std::stoul(hex, nullptr, 16);
-  if (hex.size() > 6) ssl2_kind = static_cast<std::uint32_t>(value);
-  else id = static_cast<std::uint16_t>(value);
+  if (hex.size() > 6)
+    ssl2_kind = static_cast<std::uint32_t>(value);
+  else
+    id = static_cast<std::uint16_t>(value);
 }
 
 namespace {
@@ -110,7 +112,8 @@ json Endpoint::version_answers_to_json() const {
 }
 
 void Endpoint::version_answers_from_json(const json& j) {
-  for (const auto& [key, answer] : j.items()) check_of(versions, version_of_key(key)).answer = answer.get<std::string>();
+  for (const auto& [key, answer] : j.items())
+    check_of(versions, version_of_key(key)).answer = answer.get<std::string>();
 }
 
 json Endpoint::ciphers_to_json() const {
@@ -139,7 +142,6 @@ json endpoint_json(const Endpoint& e) { return fields::to_json(e); }
 
 json TlsResult::to_json() const { return fields::to_json(*this); }
 
-
 namespace {
 // "tls.version.1.0", "tls.version.ssl3": the check id of one version's finding.
 std::string version_check(std::uint16_t version) {
@@ -161,9 +163,12 @@ void TlsResult::findings(std::vector<Finding>& out) const {
     for (const auto& c : e.versions) {
       Verdict v = Verdict::info;
       const bool legacy = c.version < TLS1_2_VERSION;
-      if (c.verdict == VersionVerdict::accepted) v = legacy ? Verdict::bad : Verdict::good;
-      else if (c.verdict == VersionVerdict::rejected) v = legacy ? Verdict::good : Verdict::info;
-      else v = Verdict::failure;
+      if (c.verdict == VersionVerdict::accepted)
+        v = legacy ? Verdict::bad : Verdict::good;
+      else if (c.verdict == VersionVerdict::rejected)
+        v = legacy ? Verdict::good : Verdict::info;
+      else
+        v = Verdict::failure;
       std::string value(to_string(c.verdict));
       if (c.verdict == VersionVerdict::accepted && e.ciphers.count(c.version))
         value += " (" + std::to_string(e.ciphers.at(c.version).size()) + " suites)";
@@ -177,8 +182,10 @@ void TlsResult::findings(std::vector<Finding>& out) const {
         if (s.weak && std::find(weak.begin(), weak.end(), s.name) == weak.end()) weak.push_back(s.name);
     std::string weak_text;
     for (const auto& w : weak) weak_text += (weak_text.empty() ? "" : ", ") + w;
-    out.push_back({port, "tls.weak_ciphers", "weak cipher suites", weak.empty() ? "none" : weak_text, weak.empty() ? Verdict::good : Verdict::bad});
-    out.push_back({port, "tls.pfs_only", "forward secrecy only", e.pfs_only ? "yes" : "no", e.pfs_only ? Verdict::good : Verdict::warn});
+    out.push_back({port, "tls.weak_ciphers", "weak cipher suites", weak.empty() ? "none" : weak_text,
+                   weak.empty() ? Verdict::good : Verdict::bad});
+    out.push_back({port, "tls.pfs_only", "forward secrecy only", e.pfs_only ? "yes" : "no",
+                   e.pfs_only ? Verdict::good : Verdict::warn});
     std::string bsi = e.bsi_minimum ? "met" : "not met";
     for (std::size_t i = 0; i < e.bsi_reasons.size() && i < 3; ++i) bsi += (i ? "; " : ": ") + e.bsi_reasons[i];
     if (e.bsi_reasons.size() > 3) bsi += "; +" + std::to_string(e.bsi_reasons.size() - 3) + " more";
@@ -190,23 +197,27 @@ void TlsResult::findings(std::vector<Finding>& out) const {
       out.push_back({port, "tls.ecdh_groups", "ECDHE curves (TLS <= 1.2)", g, Verdict::info});
     }
     if (e.small_hello_retry)
-      out.push_back({port, "tls.small_hello_retry", "ClientHello size", "full-size hellos dropped; scanned with hellos under 256 bytes",
-                     Verdict::warn});
+      out.push_back({port, "tls.small_hello_retry", "ClientHello size",
+                     "full-size hellos dropped; scanned with hellos under 256 bytes", Verdict::warn});
     if (e.server_order)
-      out.push_back({port, "tls.server_order", "server cipher order", *e.server_order ? "enforced" : "client's order", Verdict::info});
+      out.push_back({port, "tls.server_order", "server cipher order", *e.server_order ? "enforced" : "client's order",
+                     Verdict::info});
     if (e.secure_renegotiation)
-      out.push_back({port, "tls.secure_renegotiation", "secure renegotiation (RFC 5746)", *e.secure_renegotiation ? "supported" : "not supported",
+      out.push_back({port, "tls.secure_renegotiation", "secure renegotiation (RFC 5746)",
+                     *e.secure_renegotiation ? "supported" : "not supported",
                      *e.secure_renegotiation ? Verdict::good : Verdict::bad});
     if (e.fallback_scsv)
-      out.push_back({port, "tls.fallback_scsv", "TLS_FALLBACK_SCSV (RFC 7507)", *e.fallback_scsv ? "honoured" : "ignored",
-                     *e.fallback_scsv ? Verdict::good : Verdict::warn});
+      out.push_back({port, "tls.fallback_scsv", "TLS_FALLBACK_SCSV (RFC 7507)",
+                     *e.fallback_scsv ? "honoured" : "ignored", *e.fallback_scsv ? Verdict::good : Verdict::warn});
     if (e.certificate) {
       const auto& c = *e.certificate;
       std::string v = c.subject + "; " + c.key_type + " " + std::to_string(c.key_bits) + "; " + c.signature_algorithm +
                       "; " + std::to_string(c.days_left) + " days left" + (c.self_signed ? "; self-signed" : "");
       Verdict verdict = Verdict::info;
-      if (c.sha1_signature || c.days_left < 0 || (c.key_type == "RSA" && c.key_bits < 2048)) verdict = Verdict::bad;
-      else if (c.self_signed) verdict = Verdict::warn;
+      if (c.sha1_signature || c.days_left < 0 || (c.key_type == "RSA" && c.key_bits < 2048))
+        verdict = Verdict::bad;
+      else if (c.self_signed)
+        verdict = Verdict::warn;
       out.push_back({port, "tls.certificate", "certificate", v, verdict, e.certificate_error});
     }
   }

@@ -31,9 +31,9 @@ struct VersionCheck {
 };
 
 struct AcceptedSuite {
-  std::uint16_t id = 0;        // TLS cipher suite, or SSL 2.0 CIPHER-KIND (3 bytes)
-  std::string name;            // IANA name (SSL_CK_... for SSL 2.0)
-  std::string kex;             // "ECDH", "DH", "RSA", "PSK", "ANY"...
+  std::uint16_t id = 0;  // TLS cipher suite, or SSL 2.0 CIPHER-KIND (3 bytes)
+  std::string name;      // IANA name (SSL_CK_... for SSL 2.0)
+  std::string kex;       // "ECDH", "DH", "RSA", "PSK", "ANY"...
   std::optional<int> kex_bits;
   std::optional<std::string> group;  // named group of an (EC)DHE exchange
   bool pfs = false;
@@ -48,7 +48,8 @@ struct AcceptedSuite {
   template <class V>
   void fields(V& v) {
     v("iana", name);
-    v.custom("hex", [&] { return nlohmann::json(hex()); }, [&](const nlohmann::json& j) { set_hex(j.get<std::string>()); });
+    v.custom(
+        "hex", [&] { return nlohmann::json(hex()); }, [&](const nlohmann::json& j) { set_hex(j.get<std::string>()); });
     v("kex", kex);
     v("kex_bits", kex_bits);
     v("pfs", pfs);
@@ -82,10 +83,10 @@ struct CertificateInfo : CertificateFacts {
 
 struct Endpoint {
   std::uint16_t port = 0;
-  std::string service;                 // "ldaps", "https", "ldap" ...
-  std::optional<std::string> starttls;  // "ldap", "smtp" ... or none for implicit TLS
-  Outcome outcome;                      // ok when the server spoke TLS to at least one offer
-  std::vector<VersionCheck> versions;   // ssl2 .. tls1.3, in that order
+  std::string service;                                          // "ldaps", "https", "ldap" ...
+  std::optional<std::string> starttls;                          // "ldap", "smtp" ... or none for implicit TLS
+  Outcome outcome;                                              // ok when the server spoke TLS to at least one offer
+  std::vector<VersionCheck> versions;                           // ssl2 .. tls1.3, in that order
   std::map<std::uint16_t, std::vector<AcceptedSuite>> ciphers;  // by version
   std::map<std::uint16_t, std::string> cipher_errors;           // enumeration cut short: why
   std::optional<bool> server_order;
@@ -97,7 +98,8 @@ struct Endpoint {
   std::vector<std::string> tls13_groups;
   std::vector<std::string> ecdh_groups;  // TLS <= 1.2 ECDHE named curves, each offered alone
   std::optional<bool> hello_retry_request;
-  bool small_hello_retry = false;  // full-size hellos were dropped; a hello under 256 bytes was answered  // TLS 1.3 needed an HRR for our x25519 key share
+  bool small_hello_retry = false;  // full-size hellos were dropped; a hello under 256 bytes was answered  // TLS 1.3
+                                   // needed an HRR for our x25519 key share
   std::optional<CertificateInfo> certificate;
   std::string certificate_error;
   [[nodiscard]] bool accepted(std::uint16_t version) const;
@@ -120,12 +122,15 @@ struct Endpoint {
     v("service", service);
     v("starttls", starttls);
     v.outcome(outcome);
-    v.custom("versions", [&] { return versions_to_json(); }, [&](const json& j) { versions_from_json(j); });
-    v.custom("version_answers", [&] { return version_answers_to_json(); },
-             [&](const json& j) { version_answers_from_json(j); });
-    v.custom("ciphers", [&] { return ciphers_to_json(); }, [&](const json& j) { ciphers_from_json(j); });
-    v.custom_optional("cipher_errors", [&] { return cipher_errors_to_json(); },
-                      [&](const json& j) { cipher_errors_from_json(j); });
+    v.custom(
+        "versions", [&] { return versions_to_json(); }, [&](const json& j) { versions_from_json(j); });
+    v.custom(
+        "version_answers", [&] { return version_answers_to_json(); },
+        [&](const json& j) { version_answers_from_json(j); });
+    v.custom(
+        "ciphers", [&] { return ciphers_to_json(); }, [&](const json& j) { ciphers_from_json(j); });
+    v.custom_optional(
+        "cipher_errors", [&] { return cipher_errors_to_json(); }, [&](const json& j) { cipher_errors_from_json(j); });
     v("server_order", server_order);
     v("pfs_only", pfs_only);
     v("bsi_minimum", bsi_minimum);

@@ -30,8 +30,9 @@ int main(int argc, char** argv) {
   std::vector<char*> argp;
   for (auto& s : args) argp.push_back(s.data());
 
-  CLI::App app{"legacyscan: which legacy protocols (SMB1, old SMB2 dialects, weak signing, ...) a Windows/AD server "
-               "still accepts"};
+  CLI::App app{
+      "legacyscan: which legacy protocols (SMB1, old SMB2 dialects, weak signing, ...) a Windows/AD server "
+      "still accepts"};
   app.set_version_flag("--version", std::string("legacyscan ") + LEGACYSCAN_VERSION);
   app.footer(kExamples);
   app.require_subcommand(0, 1);
@@ -39,9 +40,9 @@ int main(int argc, char** argv) {
   // In the order `legacyscan --help` lists them.
   LogFlags log;
   const std::vector<Command> commands{
-      add_scan_command(app, log),   add_merge_command(app),  add_profiles_command(app),
-      add_whatif_command(app),      add_pcap_command(app),   add_events_command(app),
-      add_diff_command(app),        add_report_command(app), add_probes_command(app),
+      add_scan_command(app, log), add_merge_command(app),  add_profiles_command(app),
+      add_whatif_command(app),    add_pcap_command(app),   add_events_command(app),
+      add_diff_command(app),      add_report_command(app), add_probes_command(app),
   };
 
   try {

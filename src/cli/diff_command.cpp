@@ -34,7 +34,8 @@ int run_diff_command(const DiffArgs& a) {
     std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << "): " << h.value("change", "")
               << "\n";
     for (const auto& c : h.value("changes", nlohmann::json::array()))
-      std::cout << "  " << c.value("what", "") << ": " << c.value("before", "") << " -> " << c.value("after", "") << "\n";
+      std::cout << "  " << c.value("what", "") << ": " << c.value("before", "") << " -> " << c.value("after", "")
+                << "\n";
     for (const auto& c : h.value("clients_newly_broken", nlohmann::json::array()))
       std::cout << "  NEWLY BROKEN: " << c.value("profile", "") << "\n";
     for (const auto& c : h.value("clients_newly_working", nlohmann::json::array()))

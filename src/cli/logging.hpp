@@ -5,7 +5,7 @@
 namespace legacyscan::cli {
 
 struct LogFlags {
-  int verbosity = 0;  // -v: info, -vv: debug
+  int verbosity = 0;   // -v: info, -vv: debug
   bool quiet = false;  // -q: errors only
 };
 

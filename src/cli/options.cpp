@@ -23,7 +23,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
   }
   double value = 0;
   auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || ec != std::errc() || p != number.data() + number.size() || !std::isfinite(value) || value <= 0) {
+  if (number.empty() || ec != std::errc() || p != number.data() + number.size() || !std::isfinite(value) ||
+      value <= 0) {
     error = "bad duration '" + std::string(text) + "': use e.g. 3s, 500ms, 1.5s, 2m";
     return std::nullopt;
   }

@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <optional>
-#include <string>
 #include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 

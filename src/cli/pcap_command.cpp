@@ -26,8 +26,10 @@ struct PcapArgs {
 };
 
 int run_pcap_command(const PcapArgs& a) {
-  if (a.files.empty() && a.interface.empty()) return usage_error("pcap: name capture files (or - for standard input), or --interface IF");
-  if (!a.files.empty() && !a.interface.empty()) return usage_error("pcap: capture files and --interface exclude each other");
+  if (a.files.empty() && a.interface.empty())
+    return usage_error("pcap: name capture files (or - for standard input), or --interface IF");
+  if (!a.files.empty() && !a.interface.empty())
+    return usage_error("pcap: capture files and --interface exclude each other");
   if (!a.filter.empty() && a.interface.empty()) return usage_error("pcap: --filter applies to --interface only");
   for (const auto& f : a.files)
     if (f != "-" && ::access(f.c_str(), R_OK) != 0) return usage_error("pcap: cannot read " + f);

@@ -17,7 +17,8 @@ int run_probes_command(const std::string& format) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : all_probes()) {
       nlohmann::json opts = nlohmann::json::array();
-      for (const auto& o : p->options()) opts.push_back({{"flag", o.flag}, {"help", o.help}, {"default", o.default_value}});
+      for (const auto& o : p->options())
+        opts.push_back({{"flag", o.flag}, {"help", o.help}, {"default", o.default_value}});
       const auto views = p->transports();  // one vector: begin() and end() of two temporaries would mix
       std::vector<std::string> transports(views.begin(), views.end());
       list.push_back({{"name", p->name()},

@@ -30,8 +30,10 @@ int run_report_command(const ReportArgs& a) {
   // A whole document is read as it is (its policy results included); JSON lines go through merge.
   auto whole = nlohmann::json::parse(*text, nullptr, false);
   std::optional<nlohmann::json> doc;
-  if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts")) doc = std::move(whole);
-  else doc = merge_results({{a.file, *text}}, err);
+  if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts"))
+    doc = std::move(whole);
+  else
+    doc = merge_results({{a.file, *text}}, err);
   if (!doc) return usage_error("report: " + err);
   auto model = report::report_from_json(*doc);
   if (!model) return usage_error("report: " + a.file + ": " + model.error);

@@ -2,10 +2,10 @@
 // `legacyscan scan`: options, then plan (scan_plan.cpp), open the output, run, write the results.
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <exception>
 #include <iostream>
 #include <memory>
-#include <spdlog/spdlog.h>
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
@@ -27,7 +27,8 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--input-list", a.input_lists, "Read targets from FILE (one per line, # comments); also -iL FILE");
   scan->add_option("--probes", a.probes, "Comma-separated probes to run (default: all; see 'legacyscan probes')");
   scan->add_option("--ports", a.ports, "Ports, e.g. 445,139 or smb:4450 (default: each probe's own ports)");
-  scan->add_option("--timeout", a.timeout, "Deadline of every network operation, e.g. 3s, 500ms")->capture_default_str();
+  scan->add_option("--timeout", a.timeout, "Deadline of every network operation, e.g. 3s, 500ms")
+      ->capture_default_str();
   scan->add_option("--concurrency", a.concurrency, "Hosts scanned at once")->capture_default_str();
   scan->add_option("--per-host", a.per_host, "Connections open at once to one host")->capture_default_str();
   scan->add_option("--max-connections", a.max_connections, "Connections open at once in all")->capture_default_str();
@@ -36,7 +37,8 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
       ->capture_default_str();
   scan->add_option("--host-timeout", a.host_timeout, "Give up on a host after this long, e.g. 30s (default: no limit)");
   scan->add_flag("--no-ping,-P", a.no_ping, "Skip the TCP reachability check and probe every host (like nmap -Pn)");
-  scan->add_option("--require", a.require, "Policy rule that must hold, e.g. smb1=off, tls.min=1.2 (repeatable; exit 1 if one fails)");
+  scan->add_option("--require", a.require,
+                   "Policy rule that must hold, e.g. smb1=off, tls.min=1.2 (repeatable; exit 1 if one fails)");
   scan->add_option("--policy", a.policy_file, "File of policy rules, one per line (# comments)");
   scan->add_option("--junit", a.junit, "Write the policy results as JUnit XML (one testcase per host and rule)");
   scan->add_option("--sarif", a.sarif, "Write the failed policy rules as SARIF 2.1.0");
@@ -47,8 +49,10 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format")->check(format_check(report::FormatUse::scan));
   scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
-  scan->add_option("--user", a.user, "Account to authenticate as, where a probe can use one (NAME, NAME@REALM, DOMAIN\\NAME)");
-  scan->add_option("--password", a.password, "Password for --user (visible in ps: prefer --password-env or --password-file)");
+  scan->add_option("--user", a.user,
+                   "Account to authenticate as, where a probe can use one (NAME, NAME@REALM, DOMAIN\\NAME)");
+  scan->add_option("--password", a.password,
+                   "Password for --user (visible in ps: prefer --password-env or --password-file)");
   scan->add_option("--password-env", a.password_env, "Read the password for --user from this environment variable");
   scan->add_option("--password-file", a.password_file, "Read the password for --user from the first line of FILE");
   scan->add_option("--keytab", a.keytab, "Kerberos keytab holding the key of --user (instead of a password)");

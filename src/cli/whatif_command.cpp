@@ -43,7 +43,8 @@ std::optional<passive::Report> load_passive(const std::string& file, std::string
   }
   char head[4] = {0, 0, 0, 0};
   f.read(head, 4);
-  if (passive::looks_like_capture(ByteView(reinterpret_cast<const std::uint8_t*>(head), static_cast<std::size_t>(f.gcount())))) {
+  if (passive::looks_like_capture(
+          ByteView(reinterpret_cast<const std::uint8_t*>(head), static_cast<std::size_t>(f.gcount())))) {
     passive::Analyzer analyzer;
     err = passive::read_capture_files({file}, analyzer);
     if (!err.empty()) return std::nullopt;
@@ -72,8 +73,9 @@ int run_capture_whatif(const WhatIfArgs& a) {
   for (const auto& r : *rows) {
     std::string names;
     for (const auto& n : r.names) names += (names.empty() ? "" : ",") + n;
-    std::cout << "  " << (r.address.empty() ? names : r.address) << (names.empty() || r.address.empty() ? "" : " (" + names + ")")
-              << "  " << r.change << ": " << r.verdict << "\n      " << r.evidence << "\n";
+    std::cout << "  " << (r.address.empty() ? names : r.address)
+              << (names.empty() || r.address.empty() ? "" : " (" + names + ")") << "  " << r.change << ": " << r.verdict
+              << "\n      " << r.evidence << "\n";
   }
   return kExitDone;
 }
@@ -110,7 +112,8 @@ int run_scan_whatif(const WhatIfArgs& a) {
 }
 
 int run_whatif_command(const WhatIfArgs& a) {
-  if (a.capture.empty() == a.file.empty()) return usage_error("whatif: name either a saved scan or --from-capture FILE");
+  if (a.capture.empty() == a.file.empty())
+    return usage_error("whatif: name either a saved scan or --from-capture FILE");
   if (!a.capture.empty()) return run_capture_whatif(a);
   return run_scan_whatif(a);
 }
@@ -122,8 +125,10 @@ Command add_whatif_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("whatif", "Which clients would break if a scanned server were hardened (from a saved scan)");
   cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output");
-  cmd->add_option("--from-capture", a->capture, "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
-  cmd->add_option("--disable", a->disable, "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
+  cmd->add_option("--from-capture", a->capture,
+                  "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
+  cmd->add_option("--disable", a->disable,
+                  "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
       ->delimiter(',');
   cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")->delimiter(',');
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));

@@ -14,7 +14,7 @@ namespace legacyscan::compat {
 enum class TermKind { disable, require };
 
 struct HardeningTerm {
-  std::string_view id;           // what --disable / --require take
+  std::string_view id;  // what --disable / --require take
   TermKind kind;
   std::string_view what;         // one line for people
   std::string_view policy_rule;  // the scan policy rule that holds once it is done ("" when none)

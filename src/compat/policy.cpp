@@ -83,11 +83,13 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       const bool smb1 = p.contains("smb1") && p["smb1"].value("enabled", false);
       if (rule.key == "smb1") {
         if (smb1 != (rule.value == "on"))
-          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + join(string_list(p["smb1"]["dialects"])) + ")" : "disabled"));
+          bad.push_back(port + ": SMB1 " +
+                        (smb1 ? "enabled (" + join(string_list(p["smb1"]["dialects"])) + ")" : "disabled"));
       } else if (rule.key == "smb.signing") {
         if (p.contains("smb2") && p["smb2"].contains("details"))
           for (const auto& [dialect, d] : p["smb2"]["details"].items())
-            if (!d["signing"].value("required", false)) bad.push_back(port + ": signing not required on SMB " + dialect);
+            if (!d["signing"].value("required", false))
+              bad.push_back(port + ": signing not required on SMB " + dialect);
         if (smb1 && !(p["smb1"].contains("signing") && p["smb1"]["signing"].value("required", false)))
           bad.push_back(port + ": SMB1 signing not required");
       } else if (rule.key == "smb.min") {
@@ -95,7 +97,8 @@ RuleResult check(const PolicyRule& rule, const json& host) {
         if (smb1) bad.push_back(port + ": SMB1 accepted");
         if (p.contains("smb2"))
           for (const auto& d : p["smb2"]["dialects"])
-            if (index_of(kSmbDialects, d.get<std::string>()) < min) bad.push_back(port + ": SMB " + d.get<std::string>() + " accepted");
+            if (index_of(kSmbDialects, d.get<std::string>()) < min)
+              bad.push_back(port + ": SMB " + d.get<std::string>() + " accepted");
       }
     }
     if (ports == 0) return r.evidence = "no SMB port answered: cannot check", r;
@@ -146,12 +149,14 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       };
       const auto alone = verdict("etypes");
       const auto with_aes = verdict("etypes_with_aes");
-      if (alone == "accepted") bad.push_back(name + " accepted");
-      else if (with_aes == "accepted") bad.push_back(name + " accepted (with an AES companion)");
-      else if (alone != "rejected" && alone != "no-key") undecided.push_back(name + " " + alone);
+      if (alone == "accepted")
+        bad.push_back(name + " accepted");
+      else if (with_aes == "accepted")
+        bad.push_back(name + " accepted (with an AES companion)");
+      else if (alone != "rejected" && alone != "no-key")
+        undecided.push_back(name + " " + alone);
     }
-    if (tested.empty())
-      return r.evidence = "the kerberos probe does not test " + join(untested) + ": cannot check", r;
+    if (tested.empty()) return r.evidence = "the kerberos probe does not test " + join(untested) + ": cannot check", r;
     if (bad.empty() && !undecided.empty())
       return r.evidence = "the KDC's answer did not decide (" + join(undecided) + "): cannot check", r;
     std::string ok = "KDC refuses " + join(tested);
@@ -163,7 +168,8 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     const json* ldap = probe_of(host, "ldap", why);
     if (!ldap) return r.evidence = why, r;
     const auto& s = ldap->contains("signing_required") ? ldap->at("signing_required") : json();
-    if (!s.is_boolean()) return r.evidence = "the ldap probe could not tell whether signing is required: cannot check", r;
+    if (!s.is_boolean())
+      return r.evidence = "the ldap probe could not tell whether signing is required: cannot check", r;
     if (!s.get<bool>()) bad.push_back("an unsigned SASL bind on 389 is accepted (signing not required)");
     return finish("LDAP signing required (unsigned SASL bind refused)");
   }
@@ -172,8 +178,10 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     const json* ldap = probe_of(host, "ldap", why);
     if (!ldap) return r.evidence = why, r;
     const auto posture = ldap->value("simple_bind_cleartext", std::string());
-    if (posture == "allowed") bad.push_back("a cleartext simple bind on 389 is processed (not strongerAuthRequired)");
-    else if (posture != "rejected") return r.evidence = "the ldap probe could not tell (" + posture + "): cannot check", r;
+    if (posture == "allowed")
+      bad.push_back("a cleartext simple bind on 389 is processed (not strongerAuthRequired)");
+    else if (posture != "rejected")
+      return r.evidence = "the ldap probe could not tell (" + posture + "): cannot check", r;
     return finish("cleartext simple bind refused with strongerAuthRequired");
   }
 
@@ -227,8 +235,10 @@ std::string xml_escape(const std::string& s) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += ' ';
+        else
+          out += c;
     }
   }
   return out;
@@ -273,10 +283,14 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
     return false;
   };
   bool ok = false;
-  if (r.key == "smb1") ok = need({"off", "on"});
-  else if (r.key == "smb.signing" || r.key == "tls.pfs") ok = need({"required"});
-  else if (r.key == "smb.min") ok = need({"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"});
-  else if (r.key == "tls.min") ok = need({"1.0", "1.1", "1.2", "1.3"});
+  if (r.key == "smb1")
+    ok = need({"off", "on"});
+  else if (r.key == "smb.signing" || r.key == "tls.pfs")
+    ok = need({"required"});
+  else if (r.key == "smb.min")
+    ok = need({"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"});
+  else if (r.key == "tls.min")
+    ok = need({"1.0", "1.1", "1.2", "1.3"});
   else if (r.key.starts_with("kerberos.")) {
     // One closed list of etype names (src/proto/kerberos/kerberos_etypes), so a misspelt etype is a
     // usage error before any traffic instead of a rule that passes because nothing matched it.
@@ -288,10 +302,14 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
               "' (known: " + join(kerberos::etype_names_accepted()) + ", or an etype number)";
     else
       ok = need({"off"});
-  } else if (r.key == "ldap.cleartext-bind" || r.key == "netbios.samlogon") ok = need({"off"});
-  else if (r.key == "ldap.signing") ok = need({"required"});
-  else if (r.key.starts_with("client:") && r.key.size() > 7) ok = need({"broken", "works", "degraded", "fails", "unknown"});
-  else error = "unknown policy rule '" + r.text + "' (see README 'Policy rules')";
+  } else if (r.key == "ldap.cleartext-bind" || r.key == "netbios.samlogon")
+    ok = need({"off"});
+  else if (r.key == "ldap.signing")
+    ok = need({"required"});
+  else if (r.key.starts_with("client:") && r.key.size() > 7)
+    ok = need({"broken", "works", "degraded", "fails", "unknown"});
+  else
+    error = "unknown policy rule '" + r.text + "' (see README 'Policy rules')";
   if (!ok) return std::nullopt;
   return r;
 }
@@ -404,25 +422,30 @@ json policy_to_sarif(const std::vector<RuleResult>& results) {
                        {"name", r.rule},
                        {"shortDescription", {{"text", "legacyscan policy " + r.rule}}},
                        {"fullDescription", {{"text", "The rule holds when " + help + "."}}},
-                       {"help", {{"text", "Holds when " + help + ". A rule whose probe did not run, or whose "
-                                          "answer could not decide, fails. See `legacyscan rules`."}}},
+                       {"help",
+                        {{"text", "Holds when " + help +
+                                      ". A rule whose probe did not run, or whose "
+                                      "answer could not decide, fails. See `legacyscan rules`."}}},
                        {"defaultConfiguration", {{"level", "error"}}}});
     }
     if (r.passed) continue;
     const auto index = std::find(ids.begin(), ids.end(), r.rule) - ids.begin();
-    found.push_back({{"ruleId", r.rule},
-                     {"ruleIndex", index},
-                     {"level", "error"},
-                     {"message", {{"text", r.host + ": " + r.evidence}}},
-                     {"locations",
-                      json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", rule_uri(r.rule, r.address)}}}}},
-                                    {"logicalLocations", json::array({{{"name", r.host}, {"kind", "module"}}})}}})}});
+    found.push_back(
+        {{"ruleId", r.rule},
+         {"ruleIndex", index},
+         {"level", "error"},
+         {"message", {{"text", r.host + ": " + r.evidence}}},
+         {"locations",
+          json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", rule_uri(r.rule, r.address)}}}}},
+                        {"logicalLocations", json::array({{{"name", r.host}, {"kind", "module"}}})}}})}});
   }
-  return json{{"version", "2.1.0"},
-              {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-              {"runs", json::array({{{"tool", {{"driver", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION},
-                                                            {"rules", rules}}}}},
-                                     {"results", found}}})}};
+  return json{
+      {"version", "2.1.0"},
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"runs",
+       json::array(
+           {{{"tool", {{"driver", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}, {"rules", rules}}}}},
+             {"results", found}}})}};
 }
 
 }  // namespace legacyscan

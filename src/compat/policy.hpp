@@ -13,11 +13,11 @@
 namespace legacyscan {
 
 struct PolicyRule {
-  std::string text;   // as written
-  std::string key;    // "smb1", "smb.signing", "tls.min", "kerberos", "client:windows-xp-sp3"
-  std::string value;  // "off", "required", "1.2", "broken"
-  std::string etype_name;             // kerberos.NAME=off: NAME as written ("RC4", "arcfour-hmac", "23")
-  std::vector<std::int32_t> etypes;   // kerberos.NAME=off: the etypes NAME stands for
+  std::string text;                  // as written
+  std::string key;                   // "smb1", "smb.signing", "tls.min", "kerberos", "client:windows-xp-sp3"
+  std::string value;                 // "off", "required", "1.2", "broken"
+  std::string etype_name;            // kerberos.NAME=off: NAME as written ("RC4", "arcfour-hmac", "23")
+  std::vector<std::int32_t> etypes;  // kerberos.NAME=off: the etypes NAME stands for
 };
 
 struct RuleResult {

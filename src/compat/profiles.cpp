@@ -13,8 +13,8 @@ namespace {
 
 const std::vector<std::string> kSmb2Dialects{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 const std::vector<std::string> kTlsVersions{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
-const std::vector<std::string> kTlsServices{"any", "https", "ldaps", "rdp", "smtp", "imap",
-                                           "pop3", "ftp", "postgresql", "sql-server"};
+const std::vector<std::string> kTlsServices{"any",  "https", "ldaps", "rdp",        "smtp",
+                                            "imap", "pop3",  "ftp",   "postgresql", "sql-server"};
 const std::vector<std::string> kCiphers{"AES-128-CCM", "AES-128-GCM", "AES-256-CCM", "AES-256-GCM"};
 
 struct Bad {
@@ -83,7 +83,8 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
       if (o.signing != "disabled" && o.signing != "enabled" && o.signing != "required")
         throw Bad{at + ".smb.signing: disabled, enabled or required"};
       o.multiprotocol_negotiate = boolean(s, "multiprotocol_negotiate", at + ".smb", false);
-      if (s.contains("encryption_ciphers")) o.encryption_ciphers = strings(s, "encryption_ciphers", at + ".smb", &kCiphers);
+      if (s.contains("encryption_ciphers"))
+        o.encryption_ciphers = strings(s, "encryption_ciphers", at + ".smb", &kCiphers);
       o.source = str(s, "source", at + ".smb");
       if (o.smb1_dialects.empty() && o.smb2_dialects.empty()) throw Bad{at + ".smb: offers no dialect"};
       if (!o.smb2_dialects.empty() && !o.smb1_dialects.empty() && !o.multiprotocol_negotiate)
@@ -118,7 +119,8 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         if (s.versions.empty()) throw Bad{w + ".versions: empty"};
         for (const auto& hex : strings(st, "cipher_suites", w)) {
           unsigned v = 0;
-          auto [ptr, ec] = std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
+          auto [ptr, ec] =
+              std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
           if (!hex.starts_with("0x") || ec != std::errc() || ptr != hex.data() + hex.size() || v > 0xffff)
             throw Bad{w + ".cipher_suites: \"" + hex + "\" is not 0xHHHH"};
           s.cipher_suites.push_back(static_cast<std::uint16_t>(v));
@@ -129,14 +131,16 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         if (st.contains("ssl2_cipher_kinds")) {
           for (const auto& hex : strings(st, "ssl2_cipher_kinds", w)) {
             unsigned v = 0;
-            auto [ptr, ec] = std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
+            auto [ptr, ec] =
+                std::from_chars(hex.data() + (hex.starts_with("0x") ? 2 : 0), hex.data() + hex.size(), v, 16);
             if (!hex.starts_with("0x") || hex.size() != 8 || ec != std::errc() || ptr != hex.data() + hex.size())
               throw Bad{w + ".ssl2_cipher_kinds: \"" + hex + "\" is not 0xHHHHHH"};
             s.ssl2_cipher_kinds.push_back(v);
           }
         }
         const bool ssl2 = std::find(s.versions.begin(), s.versions.end(), "ssl2") != s.versions.end();
-        if (ssl2 && !s.sslv2_hello) throw Bad{w + ": a client that speaks SSL 2.0 sends an SSL 2.0-format hello (sslv2_hello)"};
+        if (ssl2 && !s.sslv2_hello)
+          throw Bad{w + ": a client that speaks SSL 2.0 sends an SSL 2.0-format hello (sslv2_hello)"};
         if (ssl2 != !s.ssl2_cipher_kinds.empty())
           throw Bad{w + ": ssl2_cipher_kinds go with version ssl2, and ssl2 needs them"};
         s.source = str(st, "source", w);
@@ -176,7 +180,8 @@ const std::vector<ClientProfile>& all_profiles() {
 
 bool TlsStack::serves(std::string_view service) const {
   if (service.empty()) return true;
-  return std::any_of(services.begin(), services.end(), [&](const std::string& s) { return s == "any" || s == service; });
+  return std::any_of(services.begin(), services.end(),
+                     [&](const std::string& s) { return s == "any" || s == service; });
 }
 
 std::string tls_service(std::uint16_t port, std::string_view starttls) {

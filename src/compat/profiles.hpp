@@ -39,7 +39,7 @@ struct TlsStack {
   std::vector<std::string> versions;  // "ssl2" "ssl3" "tls1.0" "tls1.1" "tls1.2" "tls1.3"
   std::vector<std::uint16_t> cipher_suites;
   std::vector<std::string> groups;
-  bool sslv2_hello = false;                  // sends its hello in SSL 2.0 format (draft-hickman B.1, RFC 5246 E.2)
+  bool sslv2_hello = false;                      // sends its hello in SSL 2.0 format (draft-hickman B.1, RFC 5246 E.2)
   std::vector<std::uint32_t> ssl2_cipher_kinds;  // SSL 2.0 CIPHER-KINDs in that hello (when it speaks SSL 2.0)
   std::string source;
 };

@@ -17,7 +17,9 @@ using nlohmann::json;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 const std::vector<std::string> kSmb2Order{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 
@@ -27,7 +29,8 @@ struct Cellish {
 };
 
 Cellish smb_after(const SmbOffer& client, const json& host, const WhatIf& w) {
-  if (!host.contains("probes") || !host["probes"].contains("smb")) return {CellVerdict::unknown, "no SMB result in the scan"};
+  if (!host.contains("probes") || !host["probes"].contains("smb"))
+    return {CellVerdict::unknown, "no SMB result in the scan"};
   const auto& smb = host["probes"]["smb"];
   const json* port = nullptr;
   for (const char* p : {"445", "139"})
@@ -56,7 +59,8 @@ Cellish smb_after(const SmbOffer& client, const json& host, const WhatIf& w) {
     if (!has(client.smb2_dialects, *it) || !has(s2, *it)) continue;
     const bool server_requires = force_signing || required[*it];
     if (server_requires && client.signing == "disabled")
-      return {CellVerdict::fails, "SMB " + *it + " would be negotiated, but the server would require signing and the client cannot sign"};
+      return {CellVerdict::fails,
+              "SMB " + *it + " would be negotiated, but the server would require signing and the client cannot sign"};
     return {server_requires || client.signing == "required" ? CellVerdict::works : CellVerdict::degraded,
             "SMB " + *it + (server_requires ? ", signed" : ", unsigned")};
   }
@@ -85,8 +89,9 @@ Cellish kerberos_after(const KerberosOffer& client, const json& host, const What
   for (auto e : client.etypes) {
     const auto name = kerberos::etype_name(e);
     if (accepted.value(name, "") == "accepted" && !disabled(e))
-      return {e == 23 || e == 24 || e == 1 || e == 3 ? (e == client.etypes.front() ? CellVerdict::works : CellVerdict::degraded)
-                                                     : CellVerdict::works,
+      return {e == 23 || e == 24 || e == 1 || e == 3
+                  ? (e == client.etypes.front() ? CellVerdict::works : CellVerdict::degraded)
+                  : CellVerdict::works,
               "the KDC would answer with " + name};
   }
   return {CellVerdict::fails, "the KDC would accept none of the client's etypes"};
@@ -161,7 +166,8 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
         if (e.value("status", "") == "ok") {
           // Every TLS stack of the client that talks to this endpoint's service; the port's cell is
           // the worst, named (as in the matrix).
-          const auto starttls = e.contains("starttls") && e["starttls"].is_string() ? e["starttls"].get<std::string>() : "";
+          const auto starttls =
+              e.contains("starttls") && e["starttls"].is_string() ? e["starttls"].get<std::string>() : "";
           std::vector<Cell> stacks;
           for (const auto* st : stacks_for_service(p, tls_service(e.value("port", std::uint16_t{0}), starttls))) {
             const auto c = tls_after(*st, e, w);
@@ -201,7 +207,8 @@ json whatif_to_json(const std::vector<std::pair<json, std::vector<WhatIfRow>>>& 
       if (!r.before.empty()) j["verdict_now"] = r.before;
       list.push_back(std::move(j));
     }
-    out["hosts"].push_back({{"target", host.value("target", "")}, {"address", host.value("address", "")}, {"clients", list}});
+    out["hosts"].push_back(
+        {{"target", host.value("target", "")}, {"address", host.value("address", "")}, {"clients", list}});
   }
   return out;
 }

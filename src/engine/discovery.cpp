@@ -102,8 +102,8 @@ std::optional<DiscoveryResult> discover_domain_controllers(const DiscoveryOption
     error = "--domain needs a DNS domain name such as example.test";
     return std::nullopt;
   }
-  if (auto spec = parse_target(domain); std::holds_alternative<TargetError>(spec) ||
-                                        std::get<TargetSpec>(spec).kind != TargetSpec::Kind::name) {
+  if (auto spec = parse_target(domain);
+      std::holds_alternative<TargetError>(spec) || std::get<TargetSpec>(spec).kind != TargetSpec::Kind::name) {
     error = "--domain '" + domain + "' is not a valid DNS name";
     return std::nullopt;
   }

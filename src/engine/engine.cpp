@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "legacyscan/engine/engine.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <ctime>
-#include <spdlog/spdlog.h>
 
 #include "legacyscan/engine/net.hpp"
 
@@ -49,7 +49,8 @@ void fit_fd_budget(EngineLimits& limits, std::size_t budget) {
 
 void Engine::enter_host(const asio::ip::address& a) {
   auto& slot = per_host_[a];
-  if (!slot.sem) slot.sem = std::make_unique<AsyncSemaphore>(io_.get_executor(), std::max<std::size_t>(1, limits_.per_host));
+  if (!slot.sem)
+    slot.sem = std::make_unique<AsyncSemaphore>(io_.get_executor(), std::max<std::size_t>(1, limits_.per_host));
   ++slot.users;
 }
 
@@ -97,7 +98,8 @@ asio::awaitable<Permit> Engine::acquire_connection(const asio::ip::address& addr
 }
 
 asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine, const asio::ip::address& address,
-                                                         std::vector<std::uint16_t> ports, std::chrono::milliseconds timeout) {
+                                                           std::vector<std::uint16_t> ports,
+                                                           std::chrono::milliseconds timeout) {
   if (ports.empty()) co_return std::nullopt;
   const std::size_t per_host = std::clamp<std::size_t>(engine.limits().ping_sockets, 1, kPingPortsPerHost);
   if (ports.size() > per_host) ports.resize(per_host);
@@ -165,7 +167,8 @@ std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets) {
   return n;
 }
 
-std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,
+std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel,
+                                     std::optional<std::uint16_t> target_port,
                                      const std::vector<const Probe*>& selected) {
   if (target_port) return {*target_port};
   if (sel.empty()) return probe.default_ports();
@@ -249,8 +252,8 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
   for (std::size_t i = 0; i < probes.size(); ++i) {
     hr.probes[i].probe = std::string(probes[i]->name());
     hr.probes[i].ports = ports_for(*probes[i], job.plan.ports, spec.port, probes);
-    contexts[i] = std::make_unique<ProbeContext>(ProbeContext{job.engine, spec.text, spec.name, address, hr.probes[i].ports,
-                                                              job.plan.settings, facts, job.log, deadline});
+    contexts[i] = std::make_unique<ProbeContext>(ProbeContext{
+        job.engine, spec.text, spec.name, address, hr.probes[i].ports, job.plan.settings, facts, job.log, deadline});
     contexts[i]->finished_result = [&hr, &finished](std::string_view name) -> std::optional<nlohmann::json> {
       for (std::size_t j = 0; j < hr.probes.size(); ++j)
         if (hr.probes[j].probe == name && finished[j] && hr.probes[j].result) return hr.probes[j].result->to_json();
@@ -262,7 +265,8 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
         if (std::find(tcp_ports.begin(), tcp_ports.end(), p) == tcp_ports.end()) tcp_ports.push_back(p);
   }
   if (ping && !tcp_ports.empty()) {
-    ProbeContext ping_ctx{job.engine, spec.text, spec.name, address, tcp_ports, job.plan.settings, facts, job.log, deadline};
+    ProbeContext ping_ctx{job.engine,        spec.text, spec.name, address, tcp_ports,
+                          job.plan.settings, facts,     job.log,   deadline};
     if (auto down = co_await reachability_check(job.engine, address, tcp_ports, ping_ctx.op_timeout())) {
       job.log.info("{} {}: {}", spec.text, address.to_string(), down->reason);
       for (auto& run : hr.probes) run.result = std::make_unique<BareResult>(down->status, down->reason);
@@ -298,23 +302,22 @@ asio::awaitable<void> scan_address(HostJob& job, const TargetSpec& spec, asio::i
         started[i] = true;
         ++running;
         wg.add();
-        asio::co_spawn(ex, run_one_probe(job, *probes[i], *contexts[i], hr.probes[i]),
-                       [&, i](std::exception_ptr ep) {
-                         if (ep) {
-                           std::string what = "internal error";
-                           try {
-                             std::rethrow_exception(ep);
-                           } catch (const std::exception& e) {
-                             what = std::string("internal error: ") + e.what();
-                           } catch (...) {
-                           }
-                           hr.probes[i].result = std::make_unique<BareResult>(Status::error, what);
-                         }
-                         finished[i] = true;
-                         --running;
-                         launch();
-                         wg.done();
-                       });
+        asio::co_spawn(ex, run_one_probe(job, *probes[i], *contexts[i], hr.probes[i]), [&, i](std::exception_ptr ep) {
+          if (ep) {
+            std::string what = "internal error";
+            try {
+              std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+              what = std::string("internal error: ") + e.what();
+            } catch (...) {
+            }
+            hr.probes[i].result = std::make_unique<BareResult>(Status::error, what);
+          }
+          finished[i] = true;
+          --running;
+          launch();
+          wg.done();
+        });
       }
     };
     launch();

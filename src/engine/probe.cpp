@@ -16,7 +16,8 @@ json BareResult::to_json() const {
 }
 
 void BareResult::findings(std::vector<Finding>& out) const {
-  out.push_back({"", "probe.status", "probe", std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
+  out.push_back({"", "probe.status", "probe",
+                 std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
                  status == Status::ok ? Verdict::info : Verdict::failure});
 }
 

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "legacyscan/engine/engine.hpp"
 #include "legacyscan/engine/probe.hpp"
@@ -134,7 +134,8 @@ LocalPortUse bind_local_port(const ProbeContext& ctx, udp::socket& sock, std::ui
 std::optional<milliseconds> exchange_wait(const ProbeContext& ctx, UdpWaits waits, int retries, int round,
                                           milliseconds previous) {
   if (round > retries + 1) return std::nullopt;
-  if (waits == UdpWaits::from_timeout) return round == 1 ? ctx.op_timeout() : std::min(previous * 2, ctx.op_timeout() * 4);
+  if (waits == UdpWaits::from_timeout)
+    return round == 1 ? ctx.op_timeout() : std::min(previous * 2, ctx.op_timeout() * 4);
   // The last wait is the full --timeout (t/4, t/2, t for two retries).
   if (round == 1) return std::max(milliseconds(100), ctx.op_timeout() / (1 << std::min(retries, 6)));
   const auto wait = std::min(previous * 2, ctx.op_timeout());
@@ -252,7 +253,8 @@ asio::awaitable<UdpBroadcastReply> udp_broadcast(ProbeContext& ctx, const UdpReq
   if (ctx.settings.retries >= 1) starts.push_back(window / 4);
   if (ctx.settings.retries >= 2) starts.push_back(window / 2);
   std::vector<milliseconds> waits;
-  for (std::size_t i = 0; i < starts.size(); ++i) waits.push_back((i + 1 < starts.size() ? starts[i + 1] : window) - starts[i]);
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    waits.push_back((i + 1 < starts.size() ? starts[i + 1] : window) - starts[i]);
   Rounds rounds;
   rounds.request = *request;
   rounds.to = dest;

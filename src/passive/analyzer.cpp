@@ -118,9 +118,7 @@ struct Analyzer::Impl {
   }
 };
 
-Analyzer::Analyzer(Limits limits) : impl_(std::make_unique<Impl>(limits)) {
-  impl_->report.source.kind = "pcap";
-}
+Analyzer::Analyzer(Limits limits) : impl_(std::make_unique<Impl>(limits)) { impl_->report.source.kind = "pcap"; }
 Analyzer::~Analyzer() = default;
 void Analyzer::packet(int link, std::int64_t ts, ByteView frame, std::size_t wire) {
   impl_->packet(link, ts, frame, wire);
@@ -128,11 +126,7 @@ void Analyzer::packet(int link, std::int64_t ts, ByteView frame, std::size_t wir
 void Analyzer::warn(const std::string& message) {
   if (impl_->report.source.warnings.size() < 100) impl_->report.source.warnings.push_back(message);
 }
-Report Analyzer::finish() {
-  return impl_->finish();
-}
-std::size_t Analyzer::open_flows() const {
-  return impl_->flows.size();
-}
+Report Analyzer::finish() { return impl_->finish(); }
+std::size_t Analyzer::open_flows() const { return impl_->flows.size(); }
 
 }  // namespace legacyscan::passive

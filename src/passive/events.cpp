@@ -10,9 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "legacyscan/json_text.hpp"
 #include "src/passive/passive.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
-#include "legacyscan/json_text.hpp"
 
 namespace legacyscan::passive {
 
@@ -166,9 +166,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool contains(const std::string& hay, std::string_view needle) {
-  return lower(hay).find(needle) != std::string::npos;
-}
+bool contains(const std::string& hay, std::string_view needle) { return lower(hay).find(needle) != std::string::npos; }
 
 std::string json_scalar(const json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -390,8 +388,7 @@ bool handle(Report& r, const Event& e) {
                      ts);
       return true;
     }
-    default:
-      break;
+    default: break;
   }
   if (contains(provider, "schannel")) {
     ServerSummary& s = r.servers[e.machine];

@@ -10,15 +10,9 @@ namespace legacyscan::passive {
 
 namespace {
 
-bool is_etype_rc4(const std::string& n) {
-  return n.rfind("rc4", 0) == 0;
-}
-bool is_etype_des(const std::string& n) {
-  return n.rfind("des-", 0) == 0;
-}
-bool is_etype_aes(const std::string& n) {
-  return n.rfind("aes", 0) == 0 || n.rfind("camellia", 0) == 0;
-}
+bool is_etype_rc4(const std::string& n) { return n.rfind("rc4", 0) == 0; }
+bool is_etype_des(const std::string& n) { return n.rfind("des-", 0) == 0; }
+bool is_etype_aes(const std::string& n) { return n.rfind("aes", 0) == 0 || n.rfind("camellia", 0) == 0; }
 
 Seen merged(const Tally& t) {
   Seen s;
@@ -64,9 +58,7 @@ std::string keys(const Tally& t, std::size_t max) {
   return out;
 }
 
-std::string plural(std::uint64_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(std::uint64_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::size_t severity(const std::string& id) {
   const auto& o = severity_order();

@@ -17,20 +17,16 @@ bool endpoint_less(const Endpoint& x, const Endpoint& y) {
 Proto proto_for_port(std::uint16_t port) {
   switch (port) {
     case 445:
-    case 139:
-      return Proto::smb;
+    case 139: return Proto::smb;
     case 88:
-    case 464:
-      return Proto::kerberos;
+    case 464: return Proto::kerberos;
     case 389:
-    case 3268:
-      return Proto::ldap;
+    case 3268: return Proto::ldap;
     case 25:
     case 587:
     case 110:
     case 143:
-    case 21:
-      return Proto::starttls;
+    case 21: return Proto::starttls;
     case 636:
     case 3269:
     case 443:
@@ -38,16 +34,12 @@ Proto proto_for_port(std::uint16_t port) {
     case 993:
     case 995:
     case 5986:
-    case 8443:
-      return Proto::tls;
-    default:
-      return Proto::unknown;
+    case 8443: return Proto::tls;
+    default: return Proto::unknown;
   }
 }
 
-bool well_known(std::uint16_t port) {
-  return proto_for_port(port) != Proto::unknown || port < 1024;
-}
+bool well_known(std::uint16_t port) { return proto_for_port(port) != Proto::unknown || port < 1024; }
 
 ConnInfo conn_info(Report& report, const Endpoint& client, const Endpoint& server, bool ipv6) {
   ConnInfo ci;
@@ -138,24 +130,12 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
     proto = Proto::tls;
   f.proto = proto;
   switch (proto) {
-    case Proto::smb:
-      f.handler = make_smb_handler(ci);
-      break;
-    case Proto::tls:
-      f.handler = make_tls_handler(ci);
-      break;
-    case Proto::kerberos:
-      f.handler = make_kerberos_tcp_handler(ci);
-      break;
-    case Proto::ldap:
-      f.handler = make_ldap_handler(ci, false);
-      break;
-    case Proto::starttls:
-      f.handler = make_starttls_text_handler(ci);
-      break;
-    default:
-      f.proto = Proto::ignore;
-      break;
+    case Proto::smb: f.handler = make_smb_handler(ci); break;
+    case Proto::tls: f.handler = make_tls_handler(ci); break;
+    case Proto::kerberos: f.handler = make_kerberos_tcp_handler(ci); break;
+    case Proto::ldap: f.handler = make_ldap_handler(ci, false); break;
+    case Proto::starttls: f.handler = make_starttls_text_handler(ci); break;
+    default: f.proto = Proto::ignore; break;
   }
 }
 

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "legacyscan/bytes.hpp"
-#include "src/proto/ntlm/ntlm_messages.hpp"
 #include "src/passive/passive.hpp"
+#include "src/proto/ntlm/ntlm_messages.hpp"
 
 namespace legacyscan::passive {
 
@@ -45,10 +45,10 @@ struct ConnInfo {
 
 // ---- TCP connections, one handler per protocol ----
 
-std::unique_ptr<Handler> make_smb_handler(ConnInfo ci);                 // smb_handler.cpp
-std::unique_ptr<Handler> make_tls_handler(ConnInfo ci);                 // tls_handler.cpp
-std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci);       // tls_handler.cpp
-std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);        // kerberos_handler.cpp
+std::unique_ptr<Handler> make_smb_handler(ConnInfo ci);                  // smb_handler.cpp
+std::unique_ptr<Handler> make_tls_handler(ConnInfo ci);                  // tls_handler.cpp
+std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci);        // tls_handler.cpp
+std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);         // kerberos_handler.cpp
 std::unique_ptr<Handler> make_ldap_handler(ConnInfo ci, bool tls_port);  // ldap_handler.cpp
 
 // ---- datagrams ----

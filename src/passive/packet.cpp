@@ -135,10 +135,8 @@ Decoded<Packet> decode_packet(int link_type, ByteView frame) {
     case 12:  // DLT_RAW on some BSDs
     case 14:
     case kLinkIpv4:
-    case kLinkIpv6:
-      return decode_ip(frame);
-    default:
-      return R::fail("link type " + std::to_string(link_type) + " is not supported");
+    case kLinkIpv6: return decode_ip(frame);
+    default: return R::fail("link type " + std::to_string(link_type) + " is not supported");
   }
 }
 

@@ -188,9 +188,7 @@ std::string names_of(const Client& c) {
   return out.empty() ? "-" : out;
 }
 
-std::string label(const Client& c) {
-  return c.address.empty() ? names_of(c) : c.address;
-}
+std::string label(const Client& c) { return c.address.empty() ? names_of(c) : c.address; }
 
 }  // namespace
 

@@ -48,17 +48,12 @@ class SmbHandler : public Handler {
     }
     if (type != 0) return;
     switch (smb::detect_smb_protocol(m)) {
-      case smb::SmbProtocol::Smb1:
-        smb1(dir, m, ts);
-        break;
-      case smb::SmbProtocol::Smb2:
-        smb2(dir, m, ts);
-        break;
+      case smb::SmbProtocol::Smb1: smb1(dir, m, ts); break;
+      case smb::SmbProtocol::Smb2: smb2(dir, m, ts); break;
       case smb::SmbProtocol::Smb2Transform:
         if (after_setup_) decide_signing(true, ts);
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -192,8 +187,6 @@ class SmbHandler : public Handler {
 
 }  // namespace
 
-std::unique_ptr<Handler> make_smb_handler(ConnInfo ci) {
-  return std::make_unique<SmbHandler>(std::move(ci));
-}
+std::unique_ptr<Handler> make_smb_handler(ConnInfo ci) { return std::make_unique<SmbHandler>(std::move(ci)); }
 
 }  // namespace legacyscan::passive

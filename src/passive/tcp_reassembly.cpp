@@ -7,9 +7,7 @@ namespace legacyscan::passive {
 
 namespace {
 
-std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) {
-  return static_cast<std::int32_t>(a - b);
-}
+std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
 void deliver(Flow& f, int dir, ByteView data, std::int64_t ts, const Limits& limits) {
   Direction& D = f.dir[dir];

@@ -20,9 +20,7 @@ std::string hex16(std::uint16_t v) {
   return s;
 }
 
-std::string tls_version_name(std::uint16_t v) {
-  return tls::version_name(v);
-}
+std::string tls_version_name(std::uint16_t v) { return tls::version_name(v); }
 
 class TlsHandler : public Handler {
  public:
@@ -183,9 +181,7 @@ class StartTlsTextHandler : public Handler {
 
 }  // namespace
 
-std::unique_ptr<Handler> make_tls_handler(ConnInfo ci) {
-  return std::make_unique<TlsHandler>(std::move(ci));
-}
+std::unique_ptr<Handler> make_tls_handler(ConnInfo ci) { return std::make_unique<TlsHandler>(std::move(ci)); }
 
 std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci) {
   return std::make_unique<StartTlsTextHandler>(std::move(ci));

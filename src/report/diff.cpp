@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "src/report/report.hpp"
 #include "legacyscan/json_text.hpp"
+#include "src/report/report.hpp"
 
 namespace legacyscan {
 
@@ -22,10 +22,12 @@ std::map<std::string, std::string> facts_of(const json& host) {
     for (const auto& [port, p] : ports.items()) {
       const std::string at = "smb/" + port + "/";
       f[at + "status"] = p.value("status", "");
-      if (p.contains("smb1")) f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + json_text(p["smb1"]["dialects"]) : "disabled";
+      if (p.contains("smb1"))
+        f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + json_text(p["smb1"]["dialects"]) : "disabled";
       if (p.contains("smb2")) {
         f[at + "smb2 dialects"] = json_text(p["smb2"].value("dialects", json::array()));
-        if (p["smb2"].contains("signing")) f[at + "signing required"] = p["smb2"]["signing"].value("required", false) ? "yes" : "no";
+        if (p["smb2"].contains("signing"))
+          f[at + "signing required"] = p["smb2"]["signing"].value("required", false) ? "yes" : "no";
         f[at + "encryption ciphers"] = json_text(p["smb2"].value("encryption_ciphers", json::array()));
       }
     }
@@ -34,7 +36,8 @@ std::map<std::string, std::string> facts_of(const json& host) {
     for (const auto& e : probes["tls"].value("endpoints", json::array())) {
       const std::string at = "tls/" + std::to_string(e.value("port", 0)) + "/";
       const json versions = e.value("versions", json::object());
-      for (const auto& [v, verdict] : versions.items()) f[at + v] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
+      for (const auto& [v, verdict] : versions.items())
+        f[at + v] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
       f[at + "pfs only"] = e.value("pfs_only", false) ? "yes" : "no";
     }
   if (probes.contains("kerberos")) {
@@ -92,7 +95,8 @@ json diff_results(const json& before, const json& after) {
       if (va == vb) continue;
       if (k.starts_with("client/")) {
         const auto id = k.substr(7);
-        if (vb == "fails" && va != "fails") newly_break.push_back({{"profile", id}, {"before", va}, {"after", vb}});
+        if (vb == "fails" && va != "fails")
+          newly_break.push_back({{"profile", id}, {"before", va}, {"after", vb}});
         else if (va == "fails" && (vb == "works" || vb == "degraded"))
           newly_work.push_back({{"profile", id}, {"before", va}, {"after", vb}});
       }

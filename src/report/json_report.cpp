@@ -17,15 +17,16 @@ json host_to_json(const HostResult& host) {
     // hosts[].matrix holds its rows; hosts[].matrix_status says why when it could not run.
     if (run.probe == "matrix") {
       matrix = p.contains("rows") ? p["rows"] : json::array();
-      if (p.value("status", "ok") != "ok") matrix_status = json{{"status", p["status"]}, {"reason", p.value("reason", "")}};
+      if (p.value("status", "ok") != "ok")
+        matrix_status = json{{"status", p["status"]}, {"reason", p.value("reason", "")}};
       continue;
     }
     p["elapsed_ms"] = run.elapsed.count();
     p["ports_scanned"] = run.ports;
     probes[run.probe] = std::move(p);
   }
-  json h{{"index", host.order}, {"target", host.target}, {"address", host.address}, {"started", host.started},
-         {"finished", host.finished}, {"probes", std::move(probes)}};
+  json h{{"index", host.order},     {"target", host.target},     {"address", host.address},
+         {"started", host.started}, {"finished", host.finished}, {"probes", std::move(probes)}};
   json findings = json::array();
   for (const auto& f : host_findings(host, false)) findings.push_back(finding_to_json(f));
   h["findings"] = std::move(findings);
@@ -38,12 +39,9 @@ json host_to_json(const HostResult& host) {
 json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts) {
   json list = json::array();
   for (const auto& h : hosts) list.push_back(host_to_json(h));
-  return json{{"schema_version", kSchemaVersion},
-              {"tool", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}}},
-              {"started", summary.started},
-              {"finished", summary.finished},
-              {"complete", summary.complete},
-              {"hosts", std::move(list)}};
+  return json{{"schema_version", kSchemaVersion}, {"tool", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}}},
+              {"started", summary.started},       {"finished", summary.finished},
+              {"complete", summary.complete},     {"hosts", std::move(list)}};
 }
 
 void sort_hosts(std::vector<HostResult>& hosts) {

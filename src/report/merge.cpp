@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
-#include "src/report/report.hpp"
 #include "legacyscan/json_text.hpp"
+#include "src/report/report.hpp"
 
 namespace legacyscan {
 
@@ -17,7 +17,8 @@ std::optional<json> merge_results(const std::vector<std::pair<std::string, std::
     std::vector<json> part_hosts;
     if (!doc.is_discarded() && doc.is_object() && doc.contains("schema_version")) {
       if (doc["schema_version"] != kSchemaVersion) {
-        error = name + ": schema_version " + json_text(doc["schema_version"]) + " is not " + std::to_string(kSchemaVersion);
+        error =
+            name + ": schema_version " + json_text(doc["schema_version"]) + " is not " + std::to_string(kSchemaVersion);
         return std::nullopt;
       }
       if (!doc.contains("hosts") || !doc["hosts"].is_array()) {

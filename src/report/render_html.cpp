@@ -36,9 +36,7 @@ std::string breakable(const std::string& s) {
   return out;
 }
 
-std::string cls(const std::string& verdict) {
-  return "v v-" + html_escape(verdict);
-}
+std::string cls(const std::string& verdict) { return "v v-" + html_escape(verdict); }
 
 std::string anchor(std::size_t host, const std::string& profile) {
   return "h" + std::to_string(host) + "-" + html_escape(profile);
@@ -141,21 +139,11 @@ std::string html_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
           out += ' ';

@@ -23,8 +23,8 @@ nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostRe
 
 struct TableStyle {
   bool colour = false;
-  bool header = true;        // the "Host ..." line
-  bool matrix_rows = true;   // false when the client matrix is rendered above the probe rows
+  bool header = true;       // the "Host ..." line
+  bool matrix_rows = true;  // false when the client matrix is rendered above the probe rows
 };
 void render_host_header(std::ostream& out, const HostResult& host, const TableStyle& style);
 void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "src/report/render.hpp"
 #include "legacyscan/json_text.hpp"
+#include "src/report/render.hpp"
 
 namespace legacyscan::report {
 

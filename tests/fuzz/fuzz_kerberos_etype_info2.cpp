@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "src/proto/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace legacyscan;

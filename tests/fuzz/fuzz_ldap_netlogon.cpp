@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView in(data, size);
   auto r = netlogon::decode_netlogon_response(in);
   if (r) {
-    for (const auto* name : {&r->DnsForestName, &r->DnsDomainName, &r->DnsHostName, &r->DcSiteName,
-                             &r->ClientSiteName, &r->NextClosestSiteName})
+    for (const auto* name : {&r->DnsForestName, &r->DnsDomainName, &r->DnsHostName, &r->DcSiteName, &r->ClientSiteName,
+                             &r->NextClosestSiteName})
       check(name->size() <= 255);
     check(r->LmNtToken == 0xffff && r->Lm20Token == 0xffff);
     (void)netlogon::ds_flag_names(r->Flags);

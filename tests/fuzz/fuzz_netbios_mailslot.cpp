@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: decode_mailslot_write ([MS-MAIL] 2.2.1 SMB_COM_TRANSACTION mailslot write), parse -> encode -> parse.
-// Seeds: tests/fuzz/corpus/fuzz_netbios_mailslot/ (packets captured from the lab DCs).
+// libFuzzer target: decode_mailslot_write ([MS-MAIL] 2.2.1 SMB_COM_TRANSACTION mailslot write), parse -> encode ->
+// parse. Seeds: tests/fuzz/corpus/fuzz_netbios_mailslot/ (packets captured from the lab DCs).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

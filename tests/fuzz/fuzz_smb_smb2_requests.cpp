@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           break;
         case SMB2_ENCRYPTION_CAPABILITIES: o.encryption_ciphers = c.Ciphers; break;
         case SMB2_COMPRESSION_CAPABILITIES:
-          o.compression = Smb2NegotiateRequestOptions::Compression{c.CompressionFlags.value_or(0), c.CompressionAlgorithms};
+          o.compression =
+              Smb2NegotiateRequestOptions::Compression{c.CompressionFlags.value_or(0), c.CompressionAlgorithms};
           break;
         case SMB2_NETNAME_NEGOTIATE_CONTEXT_ID: o.netname = c.NetName; break;
         case SMB2_TRANSPORT_CAPABILITIES: o.transport_flags = c.TransportFlags; break;

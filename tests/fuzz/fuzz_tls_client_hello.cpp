@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: ClientHello encoder round trip: an offer built from the input encodes to a record the strict reader takes back whole,
-// and the ClientHello decoder (tls_client_hello.hpp) reads back what the offer said.
+// libFuzzer target: ClientHello encoder round trip: an offer built from the input encodes to a record the strict reader
+// takes back whole, and the ClientHello decoder (tls_client_hello.hpp) reads back what the offer said.
 #include <cstdint>
 #include <cstdlib>
 

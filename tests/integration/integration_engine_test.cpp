@@ -66,8 +66,8 @@ TEST(IntegrationEngine, ShardsCoverTheTargetListOnceAndMergeBackInOrder) {
 TEST(IntegrationEngine, ResumeSkipsHostsAlreadyInTheFile) {
   const auto out = temp_file("resume.jsonl");
   std::filesystem::remove(out);
-  auto r1 = run_in_lab("stock", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl",
-                                 "-o", out});
+  auto r1 = run_in_lab("stock",
+                       {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl", "-o", out});
   EXPECT_EQ(r1.exit_code, 0) << r1.err;
   ASSERT_EQ(json_lines(slurp(out)).size(), 2u);
   // The same list plus one more target: only the new one is scanned, appended to the same file.
@@ -83,16 +83,16 @@ TEST(IntegrationEngine, ResumeSkipsHostsAlreadyInTheFile) {
 }
 
 TEST(IntegrationEngine, DomainDiscoveryFindsTheDcThroughItsOwnDns) {
-  auto doc = scan_json("hardened", {"--domain", "hardened.test", "--dns-server", "127.0.0.1", "--probes", "smb",
-                                    "--ports", "445"});
+  auto doc = scan_json("hardened",
+                       {"--domain", "hardened.test", "--dns-server", "127.0.0.1", "--probes", "smb", "--ports", "445"});
   ASSERT_EQ(doc.at("hosts").size(), 1u);
   EXPECT_EQ(doc.at("hosts").at(0).at("target"), "dc2.hardened.test");
   EXPECT_EQ(doc.at("hosts").at(0).at("address"), "127.0.0.1");
   EXPECT_EQ(doc.at("hosts").at(0).at("probes").at("smb").at("ports").at("445").at("ntlm").at("netbios_computer"),
             "DC2");
 
-  auto none = run_in_lab("hardened", {"scan", "--domain", "nosuch.test", "--dns-server", "127.0.0.1", "--probes",
-                                      "smb"});
+  auto none =
+      run_in_lab("hardened", {"scan", "--domain", "nosuch.test", "--dns-server", "127.0.0.1", "--probes", "smb"});
   EXPECT_EQ(none.exit_code, 3) << none.err;
   EXPECT_NE(none.err.find("no domain controller"), std::string::npos) << none.err;
   auto bad = run_in_lab("hardened", {"scan", "--domain", "nodots"});
@@ -105,8 +105,8 @@ TEST(IntegrationEngine, ReachabilityPhaseReportsLiveRefusedDroppedAndUnreachable
   // The lab's fixtures (docs/lab.md): 445 answers, 4451 refuses, 4450 is dropped by nftables on every
   // local address, 127.66.0.1 has an unreachable route. One scan slot only: the dropped hosts must
   // still be checked together in the reachability phase, not one after another in that slot.
-  const std::vector<std::string> dropped{"127.0.0.1:4450", "127.0.0.2:4450", "127.0.0.3:4450", "127.0.0.4:4450",
-                                         "127.0.0.5:4450", "127.0.0.6:4450"};
+  const std::vector<std::string> dropped{"127.0.0.1:4450", "127.0.0.2:4450", "127.0.0.3:4450",
+                                         "127.0.0.4:4450", "127.0.0.5:4450", "127.0.0.6:4450"};
   std::vector<std::string> args{"127.0.0.1:445", "127.0.0.1:4451", "127.66.0.1:445"};
   args.insert(args.end(), dropped.begin(), dropped.end());
   for (auto x : {"--probes", "smb", "--timeout", "2s", "--concurrency", "1"}) args.push_back(x);
@@ -137,8 +137,8 @@ TEST(IntegrationEngine, AProbeStartsWhenItsOwnDependenciesFinish) {
   // kerberos depends on smb and ldap only. smb and ldap are refused at once (4451), tls waits for the
   // dropped port (4450): kerberos must start while tls is still waiting, not after it.
   auto r = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,ldap,kerberos,tls", "--ports",
-                                  "smb:4451,ldap:4451,tls:4450,kerberos:88", "--realm", "LEGACY.TEST", "--no-ping",
-                                  "--timeout", "2s", "-vv", "--format", "json", "-o", "/dev/null"});
+                                 "smb:4451,ldap:4451,tls:4450,kerberos:88", "--realm", "LEGACY.TEST", "--no-ping",
+                                 "--timeout", "2s", "-vv", "--format", "json", "-o", "/dev/null"});
   const auto& log = r.err;
   const auto kerberos_start = log.find("probe kerberos on");
   const auto tls_end = log.find("probe tls finished");
@@ -171,9 +171,8 @@ TEST(IntegrationEngine, FdBudgetKeepsAScanWithinUlimit) {
 
 TEST(IntegrationEngine, HostTimeoutBoundsAHostThatNeverSpeaks) {
   // The HTTP fixture accepts and waits for a request line: only --host-timeout ends the read early.
-  auto doc = scan_json("legacy", {"127.0.0.1:8080", "--probes", "smb", "--timeout", "20s", "--host-timeout", "1s",
-                                  "--no-ping"},
-                       3);
+  auto doc = scan_json(
+      "legacy", {"127.0.0.1:8080", "--probes", "smb", "--timeout", "20s", "--host-timeout", "1s", "--no-ping"}, 3);
   const auto& smb = doc.at("hosts").at(0).at("probes").at("smb");
   EXPECT_EQ(smb.at("status"), "timeout");
   EXPECT_LT(smb.at("elapsed_ms").get<int>(), 10000);
@@ -189,8 +188,8 @@ TEST(IntegrationEngine, InterruptLeavesValidPartialJson) {
                     shell_quote(shell_quote(LEGACYSCAN_BINARY) +
                                 " scan 127.0.0.1:445 127.0.0.1:4450 127.0.0.1:4450 127.0.0.1:4450 --no-ping"
                                 " --probes smb --timeout 20s --concurrency 1 --format json -v -o " +
-                                out + " 2>" + err + " & pid=$!; i=0; while [ $i -lt 600 ] && ! grep -q finished " + err +
-                                "; do sleep 0.1; i=$((i+1)); done; kill -INT $pid; wait $pid");
+                                out + " 2>" + err + " & pid=$!; i=0; while [ $i -lt 600 ] && ! grep -q finished " +
+                                err + "; do sleep 0.1; i=$((i+1)); done; kill -INT $pid; wait $pid");
   auto r = run_command(cmd);
   ASSERT_TRUE(std::filesystem::exists(out)) << r.err;
   const auto doc = json::parse(slurp(out));

@@ -57,8 +57,8 @@ struct Scan {
 // legacyscan scan ARGS --format json inside namespace ns, timed, with the peak RSS from /usr/bin/time.
 Scan scan_in(const std::string& ns, const std::vector<std::string>& args) {
   const auto rss_file = temp_file("rss");
-  std::string cmd = "ip netns exec " + ns + " /usr/bin/time -f %M -o " + rss_file + " " + shell_quote(LEGACYSCAN_BINARY) +
-                    " scan";
+  std::string cmd =
+      "ip netns exec " + ns + " /usr/bin/time -f %M -o " + rss_file + " " + shell_quote(LEGACYSCAN_BINARY) + " scan";
   for (const auto& a : args) cmd += " " + shell_quote(a);
   cmd += " --format json";
   Scan s;
@@ -131,8 +131,9 @@ TEST(IntegrationHostile, EveryBehaviourEndsWithItsStatusAReasonInTimeAndBoundedM
   ASSERT_GE(behaviours.size(), 30u);
   // One scan per (probe, ports, extra args); each behaviour is its own target (a range for the sweeps).
   std::map<std::string, std::vector<json>> groups;
-  for (const auto& b : behaviours) groups[b.at("probe").get<std::string>() + " " + b.at("ports").get<std::string>() + " " +
-                                         b.at("args").dump()].push_back(b);
+  for (const auto& b : behaviours)
+    groups[b.at("probe").get<std::string>() + " " + b.at("ports").get<std::string>() + " " + b.at("args").dump()]
+        .push_back(b);
   std::size_t checked = 0;
   for (const auto& [key, members] : groups) {
     std::vector<std::string> args;
@@ -290,15 +291,16 @@ TEST(IntegrationHostile, ScanOfHostileDeadAndRealHostsReportsEveryHostAndTheReal
       "cldap-10000-entries,ldap-10000-entries,ldap-ber-length-2^31";
   ServerProcess server("ls-legacy", "127.0.77", only);
   ASSERT_TRUE(server.ready());
-  const std::vector<std::string> common{"--probes", "smb,tls,kerberos,ldap", "--timeout", "5s", "--host-timeout", "60s"};
+  const std::vector<std::string> common{"--probes", "smb,tls,kerberos,ldap", "--timeout",
+                                        "5s",       "--host-timeout",        "60s"};
   auto alone_args = common;
   alone_args.insert(alone_args.begin(), "127.0.0.1");
   const auto alone = scan_in("ls-legacy", alone_args);
   ASSERT_FALSE(alone.doc.is_discarded()) << alone.run.err;
 
-  std::vector<std::string> targets{"127.0.77.2", "127.0.77.8", "127.0.0.1", "127.0.77.24", "127.66.0.1",
-                                   "127.0.77.25", "127.0.77.40", "127.0.0.1:4450", "127.0.77.44",
-                                   "127.0.77.50", "127.0.77.53", "127.0.77.54"};
+  std::vector<std::string> targets{"127.0.77.2",  "127.0.77.8",  "127.0.0.1",   "127.0.77.24",
+                                   "127.66.0.1",  "127.0.77.25", "127.0.77.40", "127.0.0.1:4450",
+                                   "127.0.77.44", "127.0.77.50", "127.0.77.53", "127.0.77.54"};
   auto args = targets;
   args.insert(args.end(), common.begin(), common.end());
   const auto mixed = scan_in("ls-legacy", args);
@@ -318,11 +320,11 @@ TEST(IntegrationHostile, ScanOfHostileDeadAndRealHostsReportsEveryHostAndTheReal
     EXPECT_EQ(real.at(p).at("status"), "ok") << p << ": " << real.at(p).dump().substr(0, 400);
   // The verdicts an administrator reads, as in a scan of the DC alone (clocks and timings left out).
   const auto now = findings(real), then = findings(before);
-  for (const std::string path : {"/smb/ports/445/smb1/dialects", "/smb/ports/445/smb2/dialects",
-                                 "/smb/ports/445/smb2/signing", "/smb/ports/139/smb1/dialects",
-                                 "/tls/endpoints/0/versions", "/tls/endpoints/0/ciphers", "/tls/endpoints/1/versions",
-                                 "/kerberos/etypes", "/kerberos/etypes_with_aes", "/kerberos/realm", "/ldap/cldap",
-                                 "/ldap/rootdse", "/ldap/simple_bind_cleartext", "/ldap/signing_required"}) {
+  for (const std::string path :
+       {"/smb/ports/445/smb1/dialects", "/smb/ports/445/smb2/dialects", "/smb/ports/445/smb2/signing",
+        "/smb/ports/139/smb1/dialects", "/tls/endpoints/0/versions", "/tls/endpoints/0/ciphers",
+        "/tls/endpoints/1/versions", "/kerberos/etypes", "/kerberos/etypes_with_aes", "/kerberos/realm", "/ldap/cldap",
+        "/ldap/rootdse", "/ldap/simple_bind_cleartext", "/ldap/signing_required"}) {
     const json::json_pointer ptr(path);
     ASSERT_TRUE(then.contains(ptr)) << path << " missing in the scan of the DC alone";
     ASSERT_TRUE(now.contains(ptr)) << path << " missing in the mixed scan";
@@ -333,12 +335,13 @@ TEST(IntegrationHostile, ScanOfHostileDeadAndRealHostsReportsEveryHostAndTheReal
   EXPECT_EQ(mixed.doc["hosts"][7]["probes"]["smb"]["status"], "timeout");
 }
 
-int run_and_signal(const std::string& cmdline, int sig, const std::string& wait_for_in_err, const std::string& err_file) {
+int run_and_signal(const std::string& cmdline, int sig, const std::string& wait_for_in_err,
+                   const std::string& err_file) {
   // Starts cmdline in the background, waits until stderr shows wait_for_in_err, sends sig, waits for the exit.
   const auto pidfile = temp_file("scanpid");
-  std::system(("(" + cmdline + " 2>" + err_file + " & echo $! >" + pidfile + "; wait $!; echo $? >" + pidfile +
-               ".rc) &")
-                  .c_str());
+  std::system(
+      ("(" + cmdline + " 2>" + err_file + " & echo $! >" + pidfile + "; wait $!; echo $? >" + pidfile + ".rc) &")
+          .c_str());
   int pid = 0;
   for (int i = 0; i < 100 && pid == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -413,7 +416,8 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
   auto r = run_command("ip netns exec ls-hostile sh -c " +
                        shell_quote("ulimit -n 64 && exec " + shell_quote(LEGACYSCAN_BINARY) +
                                    " scan 127.0.0.0/22 --probes smb,kerberos --concurrency 256 --timeout 2s "
-                                   "--format jsonl -o " + out));
+                                   "--format jsonl -o " +
+                                   out));
   EXPECT_EQ(r.exit_code, 3) << "every port is closed, so nothing answered: " << r.err.substr(0, 2000);
   std::istringstream in(slurp(out));
   std::size_t lines = 0, local_errors = 0;
@@ -422,7 +426,8 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
     for (const auto& [name, p] : h.at("probes").items()) {
       const std::string s = p.at("status");
       if (s == "error") ++local_errors;
-      EXPECT_TRUE(s == "refused" || s == "timeout") << h.at("address") << " " << name << ": " << p.dump().substr(0, 300);
+      EXPECT_TRUE(s == "refused" || s == "timeout")
+          << h.at("address") << " " << name << ": " << p.dump().substr(0, 300);
     }
   }
   EXPECT_EQ(lines, 1024u);
@@ -453,8 +458,8 @@ TEST(IntegrationHostile, PasswordNeverAppearsInAnyOutputOrLog) {
       // The legacy DC with a user: the probes that use the credential (Kerberos pre-authentication, LDAP NTLM
       // binds) run, and it must still not leak.
       const std::string cmd = "LS_TEST_PW=" + shell_quote(secret) + " ip netns exec ls-legacy " +
-                              shell_quote(LEGACYSCAN_BINARY) + " scan 127.0.0.1 127.0.0.1:4451 " +
-                              way + " --probes kerberos,ldap --timeout 3s -vv --format " + format +
+                              shell_quote(LEGACYSCAN_BINARY) + " scan 127.0.0.1 127.0.0.1:4451 " + way +
+                              " --probes kerberos,ldap --timeout 3s -vv --format " + format +
                               (format == "jsonl" ? " -o " + jsonl : std::string());
       auto r = run_command(cmd);
       EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err.substr(0, 500);
@@ -468,7 +473,8 @@ TEST(IntegrationHostile, PasswordNeverAppearsInAnyOutputOrLog) {
   auto bad = run_in_lab("legacy", {"scan", "127.0.0.1", "--password", secret});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err.find(secret), std::string::npos) << bad.err;
-  auto bad2 = run_in_lab("legacy", {"scan", "127.0.0.1", "--user", "x", "--password", secret, "--password-file", pwfile});
+  auto bad2 =
+      run_in_lab("legacy", {"scan", "127.0.0.1", "--user", "x", "--password", secret, "--password-file", pwfile});
   EXPECT_EQ(bad2.exit_code, 2);
   EXPECT_EQ(bad2.err.find(secret), std::string::npos) << bad2.err;
   std::remove(pwfile.c_str());
@@ -476,12 +482,13 @@ TEST(IntegrationHostile, PasswordNeverAppearsInAnyOutputOrLog) {
 }
 
 // Counts, in a capture of one scan of the legacy DC, the packets that carry a credential: a Kerberos
-// PA-ENC-TIMESTAMP (an encrypted timestamp made from a password) or an NTLM AUTHENTICATE with a user name (tshark shows an anonymous one as "NULL").
+// PA-ENC-TIMESTAMP (an encrypted timestamp made from a password) or an NTLM AUTHENTICATE with a user name (tshark shows
+// an anonymous one as "NULL").
 int credential_packets(const std::string& extra_args, std::string& log) {
   const auto pcap = temp_file("cred.pcap");
   auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab capture legacy " + pcap + " -- " +
-                       shell_quote(LEGACYSCAN_BINARY) + " scan 127.0.0.1 --probes smb,kerberos,ldap,matrix --timeout 5s " +
-                       extra_args);
+                       shell_quote(LEGACYSCAN_BINARY) +
+                       " scan 127.0.0.1 --probes smb,kerberos,ldap,matrix --timeout 5s " + extra_args);
   log = r.err.substr(0, 2000);
   EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err.substr(0, 500);
   // An AS-REQ (msg-type 10) with PA-ENC-TIMESTAMP (2); a KRB-ERROR lists type 2 too, as a hint, not a credential.

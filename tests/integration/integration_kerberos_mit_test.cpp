@@ -99,7 +99,8 @@ struct Kdc {
     std::string line;
     while (std::getline(in, line))
       if (auto p = line.find("Key: vno "); p != std::string::npos)
-        if (auto comma = line.find(", ", p); comma != std::string::npos) out.insert(probe_name(trim(line.substr(comma + 2))));
+        if (auto comma = line.find(", ", p); comma != std::string::npos)
+          out.insert(probe_name(trim(line.substr(comma + 2))));
     EXPECT_FALSE(out.empty()) << "getprinc " << principal << ": " << r.out << r.err;
     return out;
   }
@@ -240,9 +241,10 @@ TEST_P(IntegrationKerberosMit, AsRepRoastableAndNothingOfTheEncryptedPartIsShown
   std::string scan = shell_quote(LEGACYSCAN_BINARY) + " scan " + kdc.addr + " --probes kerberos --realm " + kdc.realm +
                      " --kerberos-principal " + principal;
   std::string script = "dumpcap -q -P -i lo -f 'port 88' -w " + pcap + " 2>" + dlog + " & p=$!; " +
-                       "n=0; until grep -q 'Capturing on' " + dlog + " || [ $n -gt 100 ]; do sleep 0.1; n=$((n+1)); done; " +
-                       scan + " --format json -vv >" + out + " 2>" + err + "; rc=$?; " + scan + " --format table >" +
-                       table + " 2>>" + err + "; sleep 0.5; kill -INT $p; wait $p; exit $rc";
+                       "n=0; until grep -q 'Capturing on' " + dlog +
+                       " || [ $n -gt 100 ]; do sleep 0.1; n=$((n+1)); done; " + scan + " --format json -vv >" + out +
+                       " 2>" + err + "; rc=$?; " + scan + " --format table >" + table + " 2>>" + err +
+                       "; sleep 0.5; kill -INT $p; wait $p; exit $rc";
   auto r = run_command("ip netns exec " + mit_info()["MIT_NS"] + " sh -c " + shell_quote(script));
   ASSERT_EQ(r.exit_code, 0) << r.err << legacyscan::testing::slurp(err);
   const std::string json_text = legacyscan::testing::slurp(out), table_text = legacyscan::testing::slurp(table),
@@ -273,7 +275,8 @@ TEST_P(IntegrationKerberosMit, AsRepRoastableAndNothingOfTheEncryptedPartIsShown
   auto base64 = [](const std::string& hexs) {
     static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string b, out;
-    for (std::size_t i = 0; i + 1 < hexs.size(); i += 2) b.push_back(static_cast<char>(std::stoi(hexs.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < hexs.size(); i += 2)
+      b.push_back(static_cast<char>(std::stoi(hexs.substr(i, 2), nullptr, 16)));
     for (std::size_t i = 0; i + 2 < b.size(); i += 3) {
       const unsigned v = (static_cast<unsigned char>(b[i]) << 16) | (static_cast<unsigned char>(b[i + 1]) << 8) |
                          static_cast<unsigned char>(b[i + 2]);
@@ -314,8 +317,8 @@ TEST(IntegrationKerberosMitLoss, UdpLossNeverTurnsIntoRejected) {
   const Kdc kdc = Kdc::load("ALL");
   const std::string principal = mit_info()["MIT_PRINCIPAL"];
   const auto keys = kdc.keys(principal);
-  const auto k = scan_mit(mit_info()["MIT_LOSSY_ADDR"],
-                          {"--realm", kdc.realm, "--kerberos-principal", principal, "--retries", "5", "--timeout", "400ms"});
+  const auto k = scan_mit(mit_info()["MIT_LOSSY_ADDR"], {"--realm", kdc.realm, "--kerberos-principal", principal,
+                                                         "--retries", "5", "--timeout", "400ms"});
   ASSERT_EQ(k.value("status", ""), "ok") << k.dump(2);
   int definitive = 0;
   for (const auto& name : kAll) {
@@ -354,8 +357,16 @@ TEST(IntegrationKerberosMitHostile, BadRepliesAreIgnoredOnUdpAndProtocolErrorsOn
 
 // The credentialed exchange (--user with a password, or a keytab exported by kadmin.local ktadd).
 json logon(const Kdc& kdc, std::vector<std::string> creds, const std::string& env = "") {
-  std::vector<std::string> args{"scan", kdc.addr, "--probes", "kerberos", "--realm", kdc.realm, "--kerberos-principal",
-                                mit_info()["MIT_PRINCIPAL"], "--format", "json"};
+  std::vector<std::string> args{"scan",
+                                kdc.addr,
+                                "--probes",
+                                "kerberos",
+                                "--realm",
+                                kdc.realm,
+                                "--kerberos-principal",
+                                mit_info()["MIT_PRINCIPAL"],
+                                "--format",
+                                "json"};
   args.insert(args.end(), creds.begin(), creds.end());
   auto r = run_mit(args, env);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -397,7 +408,9 @@ TEST_P(IntegrationKerberosMit, XpLogonWithPasswordAndWithKeytab) {
   const std::string user = mit_info()["MIT_XP_USER"], pw = mit_info()["MIT_XP_PASSWORD"];
   expect_xp_logon(kdc, logon(kdc, {"--user", user, "--password", pw})["xp_logon"], "password");
   expect_xp_logon(kdc, logon(kdc, {"--user", user + "@" + kdc.realm, "--keytab", kdc.keytab})["xp_logon"], "keytab");
-  expect_xp_logon(kdc, logon(kdc, {"--user", user, "--password-env", "LEGACYSCAN_TEST_PW"}, "LEGACYSCAN_TEST_PW=" + shell_quote(pw))["xp_logon"],
+  expect_xp_logon(kdc,
+                  logon(kdc, {"--user", user, "--password-env", "LEGACYSCAN_TEST_PW"},
+                        "LEGACYSCAN_TEST_PW=" + shell_quote(pw))["xp_logon"],
                   "password");
 }
 
@@ -413,7 +426,8 @@ TEST(IntegrationKerberosMitLogon, KeytabOfAnotherRealmOrBrokenIsAClearError) {
   // The MIT-ALL keytab holds no key of xpuser@MIT-DEFAULT.TEST: said so, with what it does hold.
   auto x = logon(def, {"--user", mit_info()["MIT_XP_USER"], "--keytab", all.keytab})["xp_logon"];
   EXPECT_EQ(x.value("status", ""), "error") << x.dump();
-  EXPECT_NE(x.value("reason", "").find("has no rc4-hmac key for xpuser@MIT-DEFAULT.TEST"), std::string::npos) << x.dump();
+  EXPECT_NE(x.value("reason", "").find("has no rc4-hmac key for xpuser@MIT-DEFAULT.TEST"), std::string::npos)
+      << x.dump();
   EXPECT_NE(x.value("reason", "").find("xpuser@MIT-ALL.TEST"), std::string::npos) << x.dump();
   // A file that is not a keytab.
   const std::string bogus = ::testing::TempDir() + "/legacyscan-not-a-keytab";

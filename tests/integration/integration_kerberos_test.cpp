@@ -31,7 +31,8 @@ json kerberos_of(const json& doc) {
 }
 
 json scan(const std::string& scenario, const std::string& realm, const std::string& principal) {
-  auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "kerberos", "--realm", realm, "--kerberos-principal", principal});
+  auto doc =
+      scan_json(scenario, {"127.0.0.1", "--probes", "kerberos", "--realm", realm, "--kerberos-principal", principal});
   return kerberos_of(doc);
 }
 
@@ -102,7 +103,8 @@ TEST(IntegrationKerberos, StockAcceptsAesAndRc4) {
 }
 
 TEST(IntegrationKerberos, LegacyOverIpv6) {
-  auto doc = scan_json("legacy", {"::1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal", "DC1$"});
+  auto doc =
+      scan_json("legacy", {"::1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal", "DC1$"});
   const auto k = kerberos_of(doc);
   ASSERT_EQ(k.value("status", ""), "ok") << k.dump(2);
   EXPECT_EQ(k["etype_details"]["rc4-hmac"]["udp"], "accepted");
@@ -164,8 +166,8 @@ TEST(IntegrationKerberos, ClosedPortIsRefused) {
 
 TEST(IntegrationKerberos, HttpServerIsProtocolError) {
   // TCP 8080 is a plain HTTP server; nothing listens on UDP 8080.
-  auto doc = scan_json("legacy", {"127.0.0.1:8080", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--timeout", "1s"},
-                       3);
+  auto doc =
+      scan_json("legacy", {"127.0.0.1:8080", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--timeout", "1s"}, 3);
   const auto k = kerberos_of(doc);
   EXPECT_EQ(k["transports"]["tcp"]["status"], "protocol-error") << k.dump(2);
   EXPECT_NE(k["transports"]["tcp"].value("reason", "").find("record mark"), std::string::npos);
@@ -186,7 +188,8 @@ std::string admin_password() {
 }
 
 // The credentialed exchange with the Windows XP offer (--user/--password).
-json xp_logon(const std::string& scenario, const std::string& realm, const std::string& dc, const std::string& password) {
+json xp_logon(const std::string& scenario, const std::string& realm, const std::string& dc,
+              const std::string& password) {
   auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "kerberos", "--realm", realm, "--kerberos-principal", dc,
                                   "--user", "Administrator", "--password", password});
   return kerberos_of(doc);
@@ -235,8 +238,8 @@ TEST(IntegrationKerberos, XpLogonFromPasswordFileNeverShowsThePassword) {
   { std::ofstream(file) << admin_password() << "\n"; }
   for (const char* format : {"json", "table"}) {
     auto r = legacyscan::testing::run_in_lab(
-        "legacy", {"scan", "127.0.0.1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal", "DC1$",
-                   "--user", "LEGACY\\Administrator", "--password-file", file, "--format", format, "-vv"});
+        "legacy", {"scan", "127.0.0.1", "--probes", "kerberos", "--realm", "LEGACY.TEST", "--kerberos-principal",
+                   "DC1$", "--user", "LEGACY\\Administrator", "--password-file", file, "--format", format, "-vv"});
     EXPECT_EQ(r.exit_code, 0) << r.err << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("Administrator@LEGACY.TEST"), std::string::npos) << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("rc4-hmac"), std::string::npos);
@@ -251,9 +254,10 @@ TEST(IntegrationKerberos, XpLogonFromPasswordFileNeverShowsThePassword) {
 // verdict what it is without loss (never "rejected" for a lost datagram).
 TEST(IntegrationKerberos, UdpLossDoesNotTurnIntoRejection) {
   const std::string ns = "ip netns exec ls-stock nft ";
-  auto add = run_command(ns + "'add table inet legacyscan_krb_loss; "
-                              "add chain inet legacyscan_krb_loss in { type filter hook input priority -10; }; "
-                              "add rule inet legacyscan_krb_loss in udp dport 88 numgen random mod 10 < 3 drop'");
+  auto add = run_command(ns +
+                         "'add table inet legacyscan_krb_loss; "
+                         "add chain inet legacyscan_krb_loss in { type filter hook input priority -10; }; "
+                         "add rule inet legacyscan_krb_loss in udp dport 88 numgen random mod 10 < 3 drop'");
   ASSERT_EQ(add.exit_code, 0) << add.err;
   auto doc = scan_json("stock", {"127.0.0.1", "--probes", "kerberos", "--realm", "STOCK.TEST", "--kerberos-principal",
                                  "DC3$", "--retries", "4", "--timeout", "500ms"});

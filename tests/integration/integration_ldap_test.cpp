@@ -36,9 +36,9 @@ std::string trim(std::string s) {
 // The first value of `attr` in an ldbsearch of the DC's sam.ldb.
 std::string ldb_value(const std::string& sam, const std::string& base, const std::string& scope,
                       const std::string& filter, const std::string& attr) {
-  auto r = run_command("ldbsearch -H " + legacyscan::testing::shell_quote(sam) + " -s " + scope + " -b " +
-                       legacyscan::testing::shell_quote(base) + " " + legacyscan::testing::shell_quote(filter) + " " +
-                       attr);
+  auto r =
+      run_command("ldbsearch -H " + legacyscan::testing::shell_quote(sam) + " -s " + scope + " -b " +
+                  legacyscan::testing::shell_quote(base) + " " + legacyscan::testing::shell_quote(filter) + " " + attr);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);)
@@ -55,7 +55,7 @@ struct DcFacts {
   std::string base_dn;         // DC=legacy,DC=test
   std::string domain_guid;
   std::string site;
-  std::string dns_hostname;    // the DC's dNSHostName
+  std::string dns_hostname;  // the DC's dNSHostName
   int domain_level = -1;
   int forest_level = -1;
   bool strong_auth_required = true;  // smb.conf `ldap server require strong auth` (default yes)
@@ -80,8 +80,8 @@ DcFacts dc_facts(const std::string& scenario) {
   for (std::size_t p; (p = f.base_dn.find('.')) != std::string::npos;) f.base_dn.replace(p, 1, ",DC=");
   f.domain_guid = lower(ldb_value(sam, f.base_dn, "base", "(objectClass=*)", "objectGUID"));
   f.domain_level = std::stoi(ldb_value(sam, f.base_dn, "base", "(objectClass=*)", "msDS-Behavior-Version"));
-  f.forest_level = std::stoi(
-      ldb_value(sam, "CN=Partitions,CN=Configuration," + f.base_dn, "base", "(objectClass=*)", "msDS-Behavior-Version"));
+  f.forest_level = std::stoi(ldb_value(sam, "CN=Partitions,CN=Configuration," + f.base_dn, "base", "(objectClass=*)",
+                                       "msDS-Behavior-Version"));
   f.site = ldb_value(sam, "CN=Sites,CN=Configuration," + f.base_dn, "one", "(objectClass=site)", "cn");
   f.dns_hostname = ldb_value(sam, f.base_dn, "sub", "(&(objectClass=computer)(sAMAccountName=" + f.netbios_host + "$))",
                              "dNSHostName");
@@ -244,8 +244,10 @@ void check_channel_binding(const std::string& scenario) {
                                               f.admin_user, "--password", f.admin_password}));
   const bool decidable = !f.ntlm_disabled && !f.strong_auth_required;
   std::int64_t want_code = 0;
-  if (f.ntlm_disabled) want_code = 49;
-  else if (f.strong_auth_required) want_code = 53;
+  if (f.ntlm_disabled)
+    want_code = 49;
+  else if (f.strong_auth_required)
+    want_code = 53;
   ASSERT_EQ(l["channel_binding_checks"].size(), 2u) << l.dump(2);
   for (const auto& c : l["channel_binding_checks"]) {
     SCOPED_TRACE(c["transport"].get<std::string>());
@@ -261,12 +263,14 @@ void check_channel_binding(const std::string& scenario) {
     EXPECT_FALSE(c["tls_version"].get<std::string>().empty());
     if (c["sasl_signing"] == true) {
       EXPECT_NE(c["evidence"].get<std::string>().find("Sign or Seal are required"), std::string::npos) << c["evidence"];
-      EXPECT_NE(c["evidence"].get<std::string>().find("not allowed if TLS is used"), std::string::npos) << c["evidence"];
+      EXPECT_NE(c["evidence"].get<std::string>().find("not allowed if TLS is used"), std::string::npos)
+          << c["evidence"];
     }
   }
   if (decidable) {
     EXPECT_EQ(l["channel_binding"], "never");
-    EXPECT_EQ(l["channel_binding_evidence"].get<std::string>().rfind("ldaps 636: bind without/with a wrong token succeeded", 0),
+    EXPECT_EQ(l["channel_binding_evidence"].get<std::string>().rfind(
+                  "ldaps 636: bind without/with a wrong token succeeded", 0),
               0u)
         << l["channel_binding_evidence"];
   } else {
@@ -381,8 +385,8 @@ class UdpLoss {
 // Half the CLDAP datagrams lost: the pings still come through on a retry, never "no DC".
 TEST(IntegrationLdapLoss, CldapSurvivesLossWithRetries) {
   UdpLoss loss;
-  const json l = ldap_of(scan_json("stock", {"127.0.0.1", "--probes", "ldap", "--ports", "389", "--timeout", "500ms",
-                                             "--retries", "3"}));
+  const json l = ldap_of(
+      scan_json("stock", {"127.0.0.1", "--probes", "ldap", "--ports", "389", "--timeout", "500ms", "--retries", "3"}));
   const int dropped = UdpLoss::dropped();
   for (const char* k : {"cldap", "cldap_v1"}) {
     EXPECT_EQ(l[k]["status"], "ok") << k << ": " << l[k].dump(2);

@@ -19,8 +19,10 @@ json matrix_scan(const std::string& scenario) {
   static std::map<std::string, json> cache;
   auto it = cache.find(scenario);
   if (it == cache.end())
-    it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports",
-                                                      "445,88", "--timeout", "10s"})).first;
+    it = cache
+             .emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports",
+                                                     "445,88", "--timeout", "10s"}))
+             .first;
   return it->second;
 }
 
@@ -68,7 +70,11 @@ json full_scan(const std::string& scenario) {
   static std::map<std::string, json> cache;
   auto it = cache.find(scenario);
   if (it == cache.end())
-    it = cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,tls,ldap,matrix", "--timeout", "10s"})).first;
+    it =
+        cache
+            .emplace(scenario,
+                     scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,tls,ldap,matrix", "--timeout", "10s"}))
+            .first;
   return it->second;
 }
 
@@ -127,7 +133,8 @@ TEST(IntegrationMatrix, HardenedDcFailsWindowsXpOnSmbKerberosAndLdapsAndServesWi
     // Derived from what the tls probe measured on that port: no version XP offers is accepted.
     bool common_version = false;
     for (const auto& stack : xp_profile.at("tls"))
-      for (const auto& v : stack.at("versions")) common_version = common_version || e.at("versions").value(v.get<std::string>(), "") == "accepted";
+      for (const auto& v : stack.at("versions"))
+        common_version = common_version || e.at("versions").value(v.get<std::string>(), "") == "accepted";
     ASSERT_FALSE(common_version) << "the hardened DC accepts a version XP offers on " << port;
     const auto& cell = xp.at("protocols").at("tls").at(port);
     EXPECT_EQ(cell.at("verdict"), "fails") << cell.dump();
@@ -186,7 +193,8 @@ TEST(IntegrationMatrix, LegacyDcTlsCellsFollowWhatTheServerAccepts) {
   for (const auto& e : endpoints) {
     const std::string port = std::to_string(e.at("port").get<int>());
     const auto& cell = java_row.at("protocols").at("tls").at(port);
-    if (e.at("versions").value("tls1.0", "") == "accepted" && offers_an_accepted_suite(java.at("tls").at(0), e, "tls1.0")) {
+    if (e.at("versions").value("tls1.0", "") == "accepted" &&
+        offers_an_accepted_suite(java.at("tls").at(0), e, "tls1.0")) {
       EXPECT_EQ(cell.at("verdict"), "degraded") << cell.dump();
       EXPECT_EQ(cell.at("negotiated").get<std::string>().rfind("TLS 1.0 ", 0), 0u) << cell.dump();
       EXPECT_NE(cell.at("reason").get<std::string>().find("after an SSL 2.0-format hello"), std::string::npos);

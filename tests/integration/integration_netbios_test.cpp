@@ -207,9 +207,9 @@ INSTANTIATE_TEST_SUITE_P(Integration, IntegrationNetbios, ::testing::Values("leg
 
 // A SAM LOGON for another domain: Samba stays silent, and the probe says timeout after its retries.
 TEST(IntegrationNetbiosSilence, WrongDomainIsTimeout) {
-  const auto nb = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:138",
-                                                  "--netbios-domain", "NOSUCHDOMAIN", "--timeout", "300ms", "--retries",
-                                                  "1"},
+  const auto nb = netbios_of(scan_json("legacy",
+                                       {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:138",
+                                        "--netbios-domain", "NOSUCHDOMAIN", "--timeout", "300ms", "--retries", "1"},
                                        3));
   ASSERT_TRUE(nb.is_object());
   EXPECT_EQ(nb["status"], "timeout") << nb.dump(2);
@@ -226,8 +226,9 @@ TEST(IntegrationNetbiosSilence, WrongDomainIsTimeout) {
 // the engine's reachability check would TCP-connect 4450 (the probe has a TCP port, 139) and give up.
 TEST(IntegrationNetbiosSilence, DroppedPortsAreTimeouts) {
   const auto nb = netbios_of(scan_json(
-      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4450", "--netbios-name-port", "4450",
-                 "--netbios-datagram-port", "4450", "--netbios-domain", "LEGACY", "--timeout", "200ms", "--retries", "1"},
+      "legacy",
+      {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4450", "--netbios-name-port", "4450",
+       "--netbios-datagram-port", "4450", "--netbios-domain", "LEGACY", "--timeout", "200ms", "--retries", "1"},
       3));
   ASSERT_TRUE(nb.is_object());
   EXPECT_EQ(nb["status"], "timeout") << nb.dump(2);
@@ -240,10 +241,11 @@ TEST(IntegrationNetbiosSilence, DroppedPortsAreTimeouts) {
 
 // Port 4451 is closed: ICMP port unreachable makes both services "refused" at once.
 TEST(IntegrationNetbiosSilence, ClosedPortsAreRefused) {
-  const auto nb = netbios_of(scan_json(
-      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4451", "--netbios-name-port", "4451",
-                 "--netbios-datagram-port", "4451", "--netbios-domain", "LEGACY", "--timeout", "2s"},
-      3));
+  const auto nb = netbios_of(
+      scan_json("legacy",
+                {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4451", "--netbios-name-port",
+                 "4451", "--netbios-datagram-port", "4451", "--netbios-domain", "LEGACY", "--timeout", "2s"},
+                3));
   ASSERT_TRUE(nb.is_object());
   EXPECT_EQ(nb["status"], "refused") << nb.dump(2);
   EXPECT_EQ(nb["node_status"]["status"], "refused");
@@ -304,8 +306,8 @@ class HostileResponder {
     pid_file_ = base + ".pid";
     std::filesystem::remove(ready_);
     std::ofstream(script_) << kHostileResponder;
-    std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-" + scenario + " python3 " + script_ + " " +
-                            std::to_string(port) + " " + mode + " " + ready_;
+    std::string cmd = "sh -c 'echo $$ > " + pid_file_ + "; exec ip netns exec ls-" + scenario + " python3 " + script_ +
+                      " " + std::to_string(port) + " " + mode + " " + ready_;
     for (const auto& g : golden) cmd += " " + std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/netbios/" + g + ".hex";
     cmd += "' >/dev/null 2>&1 &";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
@@ -330,9 +332,9 @@ TEST(IntegrationNetbiosHostile, MalformedAnswersAreProtocolErrors) {
   HostileResponder ns(4461, "ns");
   HostileResponder dgm(4462, "dgm");
   const auto nb = netbios_of(scan_json(
-      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4461,netbios:4462",
-                 "--netbios-name-port", "4461", "--netbios-datagram-port", "4462", "--netbios-domain", "LEGACY",
-                 "--timeout", "300ms", "--retries", "0"},
+      "legacy",
+      {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4461,netbios:4462", "--netbios-name-port",
+       "4461", "--netbios-datagram-port", "4462", "--netbios-domain", "LEGACY", "--timeout", "300ms", "--retries", "0"},
       3));
   ASSERT_TRUE(nb.is_object());
   EXPECT_EQ(nb["status"], "protocol-error") << nb.dump(2);
@@ -350,10 +352,10 @@ TEST(IntegrationNetbiosHostile, MalformedAnswersAreProtocolErrors) {
 TEST(IntegrationNetbiosLoss, RetriesRecoverFromLoss) {
   HostileResponder ns(4463, "lossy-ns", {"legacy_node_status_response", "legacy_name_query_1c_response"});
   HostileResponder dgm(4464, "lossy-dgm", {"legacy_sam_logon_v1_response", "legacy_primary_query_response"});
-  const auto nb = netbios_of(scan_json(
-      "legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports", "netbios:4463,netbios:4464",
-                 "--netbios-name-port", "4463", "--netbios-datagram-port", "4464", "--timeout", "300ms", "--retries",
-                 "2"}));
+  const auto nb =
+      netbios_of(scan_json("legacy", {"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports",
+                                      "netbios:4463,netbios:4464", "--netbios-name-port", "4463",
+                                      "--netbios-datagram-port", "4464", "--timeout", "300ms", "--retries", "2"}));
   ASSERT_TRUE(nb.is_object());
   EXPECT_EQ(nb["status"], "ok") << nb.dump(2);
   EXPECT_EQ(nb["node_status"]["status"], "ok");
@@ -375,8 +377,8 @@ TEST(IntegrationNetbiosLoss, RetriesRecoverFromLoss) {
 // --netbios-local-port: the datagram socket takes that port and writes it into SOURCE_PORT; Samba's
 // reply (sent to SOURCE_PORT) reaches it there.
 TEST(IntegrationNetbiosPorts, LocalDatagramPortGoesIntoTheHeader) {
-  const auto nb = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:137,netbios:138",
-                                                  "--netbios-local-port", "4470"}));
+  const auto nb = netbios_of(scan_json("legacy", {"127.0.0.1", "--probes", "netbios", "--ports",
+                                                  "netbios:137,netbios:138", "--netbios-local-port", "4470"}));
   ASSERT_TRUE(nb.is_object());
   const auto& sam = nb["sam_logon"];
   EXPECT_EQ(sam["status"], "ok") << sam.dump(2);
@@ -395,10 +397,22 @@ TEST(IntegrationNetbiosPorts, PrivilegedSourcePortsAsRootAndAsNobody) {
   HostileResponder ns(4465, "ns-from-137", {"legacy_node_status_response"}, "hardened");
   HostileResponder dgm(4466, "dgm-from-138", {"legacy_sam_logon_v1_response", "legacy_primary_query_response"},
                        "hardened");
-  const std::vector<std::string> args{"127.0.0.1", "--no-ping", "--probes", "netbios", "--ports",
-                                      "netbios:4465,netbios:4466", "--netbios-name-port", "4465",
-                                      "--netbios-datagram-port", "4466", "--netbios-domain", "LEGACY", "--timeout",
-                                      "400ms", "--retries", "0"};
+  const std::vector<std::string> args{"127.0.0.1",
+                                      "--no-ping",
+                                      "--probes",
+                                      "netbios",
+                                      "--ports",
+                                      "netbios:4465,netbios:4466",
+                                      "--netbios-name-port",
+                                      "4465",
+                                      "--netbios-datagram-port",
+                                      "4466",
+                                      "--netbios-domain",
+                                      "LEGACY",
+                                      "--timeout",
+                                      "400ms",
+                                      "--retries",
+                                      "0"};
   const auto root = netbios_of(scan_json("hardened", args));
   ASSERT_TRUE(root.is_object());
   EXPECT_EQ(root["node_status"]["status"], "ok") << root.dump(2);
@@ -417,7 +431,8 @@ TEST(IntegrationNetbiosPorts, PrivilegedSourcePortsAsRootAndAsNobody) {
   ASSERT_TRUE(nobody.is_object()) << r.out;
   EXPECT_EQ(nobody["node_status"]["status"], "timeout") << nobody.dump(2);
   EXPECT_EQ(nobody["node_status"]["source_port_137"], false);
-  EXPECT_NE(nobody["node_status"]["source_port_note"].get<std::string>().find("cannot bind UDP 137"), std::string::npos);
+  EXPECT_NE(nobody["node_status"]["source_port_note"].get<std::string>().find("cannot bind UDP 137"),
+            std::string::npos);
   EXPECT_EQ(nobody["sam_logon"]["status"], "timeout");
   EXPECT_EQ(nobody["sam_logon"]["local_port_138"], false);
   EXPECT_GT(nobody["sam_logon"]["local_port"].get<int>(), 1023);
@@ -430,9 +445,9 @@ TEST(IntegrationNetbiosBroadcast, EveryAnswerIsListed) {
   for (const std::string scenario : {"legacy", "hardened"}) {
     SCOPED_TRACE(scenario);
     const Dc dc = dc_of(scenario);
-    const auto doc = scan_json(scenario, {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:137,netbios:138",
-                                          "--netbios-domain", dc.domain, "--broadcast", "127.255.255.255",
-                                          "--timeout", "800ms"},
+    const auto doc = scan_json(scenario,
+                               {"127.0.0.1", "--probes", "netbios", "--ports", "netbios:137,netbios:138",
+                                "--netbios-domain", dc.domain, "--broadcast", "127.255.255.255", "--timeout", "800ms"},
                                dc.netbios ? 0 : 3);
     validate(doc, "broadcast-" + scenario);
     const auto b = netbios_of(doc)["broadcast"];

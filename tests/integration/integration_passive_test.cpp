@@ -102,11 +102,12 @@ TEST(IntegrationPassive, LiveCaptureSeesTheNetbiosProbesSamLogon) {
   const std::string out = temp("live.json");
   // legacyscan captures live on the namespace's loopback (ports 137/138 only) until SIGINT; the
   // netbios probe runs meanwhile.
-  const std::string cmd = "ip netns exec ls-legacy sh -c " +
-                          shell_quote("timeout -s INT 8 " + shell_quote(LEGACYSCAN_BINARY) +
-                                      " pcap --interface lo --filter 'udp port 137 or udp port 138' --format json > " +
-                                      out + " & sleep 2; timeout -s INT 10 " + shell_quote(LEGACYSCAN_BINARY) + " scan " + addr +
-                                      " --probes netbios --timeout 2s -q --format json >/dev/null; wait; exit 0");
+  const std::string cmd =
+      "ip netns exec ls-legacy sh -c " +
+      shell_quote("timeout -s INT 8 " + shell_quote(LEGACYSCAN_BINARY) +
+                  " pcap --interface lo --filter 'udp port 137 or udp port 138' --format json > " + out +
+                  " & sleep 2; timeout -s INT 10 " + shell_quote(LEGACYSCAN_BINARY) + " scan " + addr +
+                  " --probes netbios --timeout 2s -q --format json >/dev/null; wait; exit 0");
   auto r = run_command(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = nlohmann::json::parse(slurp(out), nullptr, false);

@@ -24,8 +24,9 @@ TEST(IntegrationPolicy, Smb1OffFailsOnLegacyAndHoldsOnHardened) {
   auto lint = run_command("xmllint --noout " + shell_quote(junit));
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
 
-  auto hardened = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445", "--require",
-                                          "smb1=off", "--require", "smb.signing=required", "--require", "smb.min=3.1.1"});
+  auto hardened =
+      run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445", "--require", "smb1=off",
+                              "--require", "smb.signing=required", "--require", "smb.min=3.1.1"});
   EXPECT_EQ(hardened.exit_code, 0) << hardened.err;
 
   auto doc = scan_json("stock", {"127.0.0.1", "--probes", "smb", "--ports", "445", "--require", "smb.min=3.0"}, 1);
@@ -43,9 +44,8 @@ TEST(IntegrationPolicy, ClientRulesReadTheMatrix) {
   auto legacy = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--require",
                                       "client:windows-xp-sp3=broken"});
   EXPECT_EQ(legacy.exit_code, 1) << legacy.err;
-  auto hardened = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445",
-                                          "--require", "client:windows-xp-sp3=broken", "--require",
-                                          "client:windows-10=works"});
+  auto hardened = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--require",
+                                          "client:windows-xp-sp3=broken", "--require", "client:windows-10=works"});
   EXPECT_EQ(hardened.exit_code, 0) << hardened.err << hardened.out;
 }
 

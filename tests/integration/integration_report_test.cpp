@@ -19,9 +19,7 @@ const std::string& legacy_scan_file() {
   return path;
 }
 
-RunResult legacyscan(const std::string& args) {
-  return run_command(shell_quote(LEGACYSCAN_BINARY) + " " + args);
-}
+RunResult legacyscan(const std::string& args) { return run_command(shell_quote(LEGACYSCAN_BINARY) + " " + args); }
 
 // Loads file://PATH in headless Chromium inside ls-NS and returns what chromium_dom_matrix.py read.
 json chromium_read(const std::string& ns, const std::string& html_path, const std::string& tag) {

@@ -78,7 +78,8 @@ TEST_F(IntegrationSmb, HardenedRefusesSmb1AndOldDialectsAndRequiresSigning) {
       EXPECT_NE(c.at("detail").get<std::string>().find("STATUS_NOT_SUPPORTED"), std::string::npos) << c.dump();
     }
   EXPECT_TRUE(s2.at("signing").at("required").get<bool>());
-  for (const auto& [dialect, d] : s2.at("details").items()) EXPECT_TRUE(d.at("signing").at("required").get<bool>()) << dialect;
+  for (const auto& [dialect, d] : s2.at("details").items())
+    EXPECT_TRUE(d.at("signing").at("required").get<bool>()) << dialect;
   EXPECT_TRUE(s2.at("contexts_tested").get<bool>());
   EXPECT_FALSE(s2.at("encryption_ciphers").empty());
   EXPECT_EQ(s2.at("preauth_integrity"), json({"SHA-512"}));
@@ -129,12 +130,15 @@ TEST(IntegrationSmbErrors, ClosedDroppedUnroutableAndNonSmbPorts) {
                        3);
   const auto& hosts = doc.at("hosts");
   ASSERT_EQ(hosts.size(), 5u);
-  auto port_of = [&](std::size_t i, const std::string& port) { return hosts.at(i).at("probes").at("smb").at("ports").at(port); };
+  auto port_of = [&](std::size_t i, const std::string& port) {
+    return hosts.at(i).at("probes").at("smb").at("ports").at(port);
+  };
   EXPECT_EQ(port_of(0, "4451").at("status"), "refused");
   EXPECT_EQ(port_of(1, "4450").at("status"), "timeout");
   EXPECT_NE(port_of(1, "4450").at("reason").get<std::string>().find("connect"), std::string::npos);
   EXPECT_EQ(port_of(2, "8080").at("status"), "timeout");
-  EXPECT_NE(port_of(2, "8080").at("reason").get<std::string>().find("did not answer an SMB NEGOTIATE"), std::string::npos);
+  EXPECT_NE(port_of(2, "8080").at("reason").get<std::string>().find("did not answer an SMB NEGOTIATE"),
+            std::string::npos);
   EXPECT_EQ(port_of(3, "389").at("status"), "protocol-error");
   EXPECT_NE(port_of(3, "389").at("reason").get<std::string>().find("no SMB answer"), std::string::npos);
   EXPECT_EQ(port_of(4, "445").at("status"), "unreachable");
@@ -147,7 +151,8 @@ TEST(IntegrationSmbErrors, ClosedDroppedUnroutableAndNonSmbPorts) {
 }
 
 TEST(IntegrationSmbErrors, ReachabilityCheckSettlesDeadHostsWithOneConnect) {
-  auto doc = scan_json("legacy", {"127.0.0.1:4450", "127.66.0.1", "127.0.0.1:4451", "--probes", "smb", "--timeout", "1s"}, 3);
+  auto doc =
+      scan_json("legacy", {"127.0.0.1:4450", "127.66.0.1", "127.0.0.1:4451", "--probes", "smb", "--timeout", "1s"}, 3);
   const auto& hosts = doc.at("hosts");
   ASSERT_EQ(hosts.size(), 3u);
   const auto& dropped = hosts.at(0).at("probes").at("smb");
@@ -170,7 +175,8 @@ TEST(IntegrationSmbCli, HostNamesIpv6JsonLinesAndTable) {
   EXPECT_EQ(v6.at("hosts").at(0).at("address"), "::1");
   EXPECT_EQ(v6.at("hosts").at(0).at("probes").at("smb").at("ports").at("445").at("status"), "ok");
 
-  auto lines = run_in_lab("hardened", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl"});
+  auto lines =
+      run_in_lab("hardened", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl"});
   EXPECT_EQ(lines.exit_code, 0) << lines.err;
   std::size_t count = 0;
   std::istringstream in(lines.out);

@@ -17,8 +17,8 @@
 #include <sstream>
 
 #include "lab_support.hpp"
-#include "tests/integration/tls_support.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
+#include "tests/integration/tls_support.hpp"
 
 namespace legacyscan::testing {
 namespace {

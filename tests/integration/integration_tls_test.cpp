@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "lab_support.hpp"
-#include "tests/integration/tls_support.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
+#include "tests/integration/tls_support.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -64,12 +64,14 @@ public class LegacyTlsServer {
   }
 }
 )";
-const char* kJsseSecurity = "jdk.tls.disabledAlgorithms=\njdk.tls.legacyAlgorithms=\njdk.certpath.disabledAlgorithms=\n";
+const char* kJsseSecurity =
+    "jdk.tls.disabledAlgorithms=\njdk.tls.legacyAlgorithms=\njdk.certpath.disabledAlgorithms=\n";
 
 // Fake STARTTLS services (SMTP, IMAP, POP3, FTP, PostgreSQL SSLRequest, RDP X.224 negotiation, and an
 // SMTP server without STARTTLS and a PostgreSQL without SSL) that write every
 // multi-line reply in 7-byte pieces with pauses, then hand the socket to Python's ssl module.
-const char* kStartTlsServer = R"PY(# Fake STARTTLS servers for the TLS probe's tests: every multi-line reply is written in pieces with a
+const char* kStartTlsServer =
+    R"PY(# Fake STARTTLS servers for the TLS probe's tests: every multi-line reply is written in pieces with a
 # pause in between (even inside a line), then the socket is wrapped in TLS with Python's ssl module.
 import socket, socketserver, ssl, sys, time
 
@@ -271,22 +273,30 @@ class IntegrationTls : public ::testing::Test {
     std::vector<Server> servers{
         {4433, "openssl s_server -accept 127.0.0.1:4433 -tls1 -cipher '" + kRsaOnly + "'" + kc},
         {4434, "openssl s_server -accept 127.0.0.1:4434 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc},
-        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -dhparam " + dir_ + "/dh.pem -groups " + kPfsGroups + " -cipher '" + kPfsOnly +
-                   "'" + kc},
+        {4435, "openssl s_server -accept 127.0.0.1:4435 -tls1_2 -serverpref -dhparam " + dir_ + "/dh.pem -groups " +
+                   kPfsGroups + " -cipher '" + kPfsOnly + "'" + kc},
         {4436, "openssl s_server -accept 127.0.0.1:4436 -tls1_2 -cipher '" + kRsaKex + "'" + kc},
-        {4437, "openssl s_server -accept 127.0.0.1:4437 -tls1_3 -ciphersuites "
-               "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" + kc},
+        {4437,
+         "openssl s_server -accept 127.0.0.1:4437 -tls1_3 -ciphersuites "
+         "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" +
+             kc},
         {4438, "gnutls-serv -p 4438 --echo -q --x509certfile=" + dir_ + "/cert.pem --x509keyfile=" + dir_ +
-               "/key.pem --priority='" + kGnutlsPriority + "'"},
+                   "/key.pem --priority='" + kGnutlsPriority + "'"},
         {4439, "java -Djava.security.properties=" + dir_ + "/legacy.security " + dir_ + "/LegacyTlsServer.java 4439 " +
-               dir_ + "/ks.p12 SSLv3,TLSv1"},
+                   dir_ + "/ks.p12 SSLv3,TLSv1"},
     };
     // Its own s_server behind it (s_server serves one connection at a time), configured as 4434.
     servers.push_back({4459, "openssl s_server -accept 127.0.0.1:4459 -no_tls1_3 -cipher '" + kRsaOnly + "'" + kc});
     servers.push_back({4449, "python3 " + dir_ + "/size_drop_proxy.py 4449 4459"});
-    for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{
-             {"smtp", 4440}, {"imap", 4441}, {"pop3", 4442}, {"ftp", 4443}, {"smtp-notls", 4444},
-             {"postgres", 4445}, {"postgres-nossl", 4446}, {"rdp", 4447}, {"silent", 4448}})
+    for (const auto& [proto, port] : std::vector<std::pair<std::string, std::uint16_t>>{{"smtp", 4440},
+                                                                                        {"imap", 4441},
+                                                                                        {"pop3", 4442},
+                                                                                        {"ftp", 4443},
+                                                                                        {"smtp-notls", 4444},
+                                                                                        {"postgres", 4445},
+                                                                                        {"postgres-nossl", 4446},
+                                                                                        {"rdp", 4447},
+                                                                                        {"silent", 4448}})
       servers.push_back({port, "python3 " + dir_ + "/starttls_server.py " + proto + " " + std::to_string(port) + " " +
                                    dir_ + "/cert.pem " + dir_ + "/key.pem"});
     for (std::uint16_t port : {4460, 4461})
@@ -296,7 +306,8 @@ class IntegrationTls : public ::testing::Test {
     for (const auto& s : servers) {
       const std::string pidfile = dir_ + "/" + std::to_string(s.port) + ".pid";
       run_command("ip netns exec ls-legacy sh -c " +
-                  shell_quote(s.command + " </dev/null >" + dir_ + "/" + std::to_string(s.port) + ".log 2>&1 & echo $! >" + pidfile));
+                  shell_quote(s.command + " </dev/null >" + dir_ + "/" + std::to_string(s.port) +
+                              ".log 2>&1 & echo $! >" + pidfile));
       pidfiles_.push_back(pidfile);
     }
     // Wait until all listen (openssl at once, gnutls-serv within a second, java compiles first).
@@ -308,10 +319,14 @@ class IntegrationTls : public ::testing::Test {
       if (up == static_cast<int>(servers.size())) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    doc_ = scan_json("legacy", {"127.0.0.1", "--probes", "tls", "--ports",
-                                "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:4449,tls:8080,tls:4450,tls:4451",
-                                "--starttls", "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447,tds:4460,tds:4461",
-                                "--timeout", "1s"});
+    doc_ = scan_json(
+        "legacy",
+        {"127.0.0.1", "--probes", "tls", "--ports",
+         "tls:636,tls:389,tls:4433,tls:4434,tls:4435,tls:4436,tls:4437,tls:4438,tls:4439,tls:4448,tls:4449,tls:8080,"
+         "tls:4450,tls:4451",
+         "--starttls",
+         "smtp:4440,imap:4441,pop3:4442,ftp:4443,smtp:4444,postgres:4445,postgres:4446,rdp:4447,tds:4460,tds:4461",
+         "--timeout", "1s"});
   }
 
   static void TearDownTestSuite() {
@@ -364,8 +379,12 @@ void expect_versions(const json& e, const std::map<std::string, std::string>& ex
 
 TEST_F(IntegrationTls, LegacyDcLdapsAcceptsTls10To12) {
   const auto& e = endpoint(636);
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"},
-                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "rejected"},
+                      {"tls1.0", "accepted"},
+                      {"tls1.1", "accepted"},
+                      {"tls1.2", "accepted"},
+                      {"tls1.3", "accepted"}});
   EXPECT_EQ(e["service"], "ldaps");
   EXPECT_TRUE(e["starttls"].is_null());
   EXPECT_EQ(e["secure_renegotiation"], true);
@@ -382,8 +401,12 @@ TEST_F(IntegrationTls, LegacyDcLdapsAcceptsTls10To12) {
 TEST_F(IntegrationTls, HardenedDcLdapsRejectsTls10And11) {
   auto doc = scan_json("hardened", {"127.0.0.1", "--probes", "tls", "--ports", "tls:636"});
   const auto& e = doc["hosts"][0]["probes"]["tls"]["endpoints"][0];
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
-                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "rejected"},
+                      {"tls1.0", "rejected"},
+                      {"tls1.1", "rejected"},
+                      {"tls1.2", "accepted"},
+                      {"tls1.3", "accepted"}});
   EXPECT_EQ(e["version_answers"]["tls1.0"], "closed");  // Samba closes without an alert
   EXPECT_TRUE(accepted_suite_names(e, "tls1.0").empty());
 }
@@ -397,8 +420,12 @@ TEST_F(IntegrationTls, LegacyDcLdapStartTls) {
 
 TEST_F(IntegrationTls, OpensslTls10OnlyAtSeclevel0) {
   const auto& e = endpoint(4433);
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "rejected"},
-                      {"tls1.2", "rejected"}, {"tls1.3", "rejected"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "rejected"},
+                      {"tls1.0", "accepted"},
+                      {"tls1.1", "rejected"},
+                      {"tls1.2", "rejected"},
+                      {"tls1.3", "rejected"}});
   EXPECT_EQ(e["version_answers"]["tls1.2"], "ServerHello TLS 1.0");
   EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
   EXPECT_TRUE(e["fallback_scsv"].is_null()) << "one version only: nothing to fall back from";
@@ -421,11 +448,16 @@ TEST_F(IntegrationTls, OpensslTls10To12SuitesPerVersion) {
 // compact ones are answered, and the versions and suites are those of the server behind it.
 TEST_F(IntegrationTls, SmallHelloRetryBehindASizeDroppingMiddlebox) {
   const auto& e = endpoint(4449);
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"},
-                      {"tls1.2", "accepted"}, {"tls1.3", "rejected"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "rejected"},
+                      {"tls1.0", "accepted"},
+                      {"tls1.1", "accepted"},
+                      {"tls1.2", "accepted"},
+                      {"tls1.3", "rejected"}});
   EXPECT_EQ(e["small_hello_retry"], true);
-  EXPECT_NE(e["version_answers"]["tls1.2"].get<std::string>().find("hello under 256 bytes; the full-size hello was closed"),
-            std::string::npos)
+  EXPECT_NE(
+      e["version_answers"]["tls1.2"].get<std::string>().find("hello under 256 bytes; the full-size hello was closed"),
+      std::string::npos)
       << e["version_answers"];
   EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.0")), sorted(openssl_suites("-tls1", kRsaOnly)));
   EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.1")), sorted(openssl_suites("-tls1_1", kRsaOnly)));
@@ -475,7 +507,10 @@ TEST_F(IntegrationTls, OpensslRsaKexOnly) {
 
 TEST_F(IntegrationTls, OpensslTls13OnlyWithReducedSuites) {
   const auto& e = endpoint(4437);
-  expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "rejected"},
+  expect_versions(e, {{"ssl3", "rejected"},
+                      {"tls1.0", "rejected"},
+                      {"tls1.1", "rejected"},
+                      {"tls1.2", "rejected"},
                       {"tls1.3", "accepted"}});
   EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.3")),
             sorted(std::vector<std::string>{"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}));
@@ -493,7 +528,10 @@ TEST_F(IntegrationTls, OpensslTls13OnlyWithReducedSuites) {
 
 TEST_F(IntegrationTls, GnutlsServesRc4And3des) {
   const auto& e = endpoint(4438);
-  expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "accepted"}, {"tls1.1", "accepted"}, {"tls1.2", "accepted"},
+  expect_versions(e, {{"ssl3", "rejected"},
+                      {"tls1.0", "accepted"},
+                      {"tls1.1", "accepted"},
+                      {"tls1.2", "accepted"},
                       {"tls1.3", "rejected"}});
   // gnutls-cli -l lists the priority string's suites with their hex value and minimum version; the
   // server can use those whose authentication fits its RSA certificate.
@@ -531,8 +569,12 @@ TEST_F(IntegrationTls, GnutlsServesRc4And3des) {
 
 TEST_F(IntegrationTls, JsseServesSsl3AndExportSuites) {
   const auto& e = endpoint(4439);
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "accepted"}, {"tls1.0", "accepted"}, {"tls1.1", "rejected"},
-                      {"tls1.2", "rejected"}, {"tls1.3", "rejected"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "accepted"},
+                      {"tls1.0", "accepted"},
+                      {"tls1.1", "rejected"},
+                      {"tls1.2", "rejected"},
+                      {"tls1.3", "rejected"}});
   // Expected: the suites the server printed as enabled (JSSE's SSL_ names are IANA's TLS_ ones), minus
   // those its RSA certificate cannot serve (DSS, ECDSA, fixed ECDH/DH) and those SSL 3.0 / TLS 1.0
   // cannot carry (SHA-256/384 MACs, AEAD, TLS 1.3).
@@ -571,7 +613,10 @@ TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
     const auto& e = endpoint(port);
     EXPECT_EQ(e["starttls"], proto);
     // Python's ssl on Debian: TLS 1.2 minimum.
-    expect_versions(e, {{"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"}, {"tls1.2", "accepted"},
+    expect_versions(e, {{"ssl3", "rejected"},
+                        {"tls1.0", "rejected"},
+                        {"tls1.1", "rejected"},
+                        {"tls1.2", "accepted"},
                         {"tls1.3", "accepted"}});
     EXPECT_FALSE(accepted_suite_names(e, "tls1.2").empty()) << port;
     EXPECT_EQ(e["certificate"]["subject"], "CN=tls.lab.test") << port;
@@ -589,8 +634,12 @@ TEST_F(IntegrationTls, StartTlsTextProtocolsWithSplitReplies) {
 TEST_F(IntegrationTls, TdsPreloginWithTlsInsidePackets) {
   const auto& e = endpoint(4460);
   EXPECT_EQ(e["starttls"], "tds");
-  expect_versions(e, {{"ssl2", "rejected"}, {"ssl3", "rejected"}, {"tls1.0", "rejected"}, {"tls1.1", "rejected"},
-                      {"tls1.2", "accepted"}, {"tls1.3", "accepted"}});
+  expect_versions(e, {{"ssl2", "rejected"},
+                      {"ssl3", "rejected"},
+                      {"tls1.0", "rejected"},
+                      {"tls1.1", "rejected"},
+                      {"tls1.2", "accepted"},
+                      {"tls1.3", "accepted"}});
   EXPECT_EQ(sorted(accepted_suite_names(e, "tls1.2")), sorted(openssl_suites("-tls1_2", kTdsCiphers)));
   // TLS 1.3: OpenSSL's default suites, which `openssl ciphers -tls1_3` lists with 0x13 codes.
   auto r = run_command("openssl ciphers -s -V -stdname -tls1_3 kRSA");

@@ -12,7 +12,8 @@ json whatif(const std::string& scenario, const std::string& disable) {
   auto scan = run_in_lab(scenario, {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88",
                                     "--format", "json", "-o", saved, "--timeout", "10s"});
   EXPECT_EQ(scan.exit_code, 0) << scan.err;
-  auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif " + saved + " --disable " + disable + " --format json");
+  auto r =
+      run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif " + saved + " --disable " + disable + " --format json");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return json::parse(r.out);
 }

@@ -39,8 +39,8 @@ inline std::string slurp(const std::string& path) {
 // Runs a shell command line, capturing stdout and stderr separately.
 inline RunResult run_command(const std::string& cmdline) {
   static int counter = 0;
-  const std::string base = ::testing::TempDir() + "/legacyscan-run-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(counter++);
+  const std::string base =
+      ::testing::TempDir() + "/legacyscan-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   const std::string full = cmdline + " >" + base + ".out 2>" + base + ".err </dev/null";
   const int rc = std::system(full.c_str());
   RunResult r;

@@ -90,9 +90,14 @@ TEST(Ber, IntegersDecodeSignedAndEncodeMinimal) {
     const char* der;
   };
   const Case cases[] = {
-      {0, "020100"},          {127, "02017f"},       {128, "02020080"},
-      {256, "02020100"},      {-1, "0201ff"},        {-128, "020180"},
-      {-129, "0202ff7f"},     {0x12345678, "020412345678"},
+      {0, "020100"},
+      {127, "02017f"},
+      {128, "02020080"},
+      {256, "02020100"},
+      {-1, "0201ff"},
+      {-128, "020180"},
+      {-129, "0202ff7f"},
+      {0x12345678, "020412345678"},
       {std::numeric_limits<std::int64_t>::max(), "02087fffffffffffffff"},
       {std::numeric_limits<std::int64_t>::min(), "02088000000000000000"},
   };
@@ -121,13 +126,13 @@ TEST(Ber, ObjectIdentifiers) {
     const char* content;
   };
   const Case cases[] = {
-      {"1.3.6.1.5.5.2", "2b0601050502"},                    // SPNEGO
-      {"1.2.840.113554.1.2.2", "2a864886f712010202"},       // Kerberos 5
-      {"1.2.840.48018.1.2.2", "2a864882f712010202"},        // MS Kerberos 5
-      {"1.3.6.1.4.1.311.2.2.10", "2b06010401823702020a"},   // NTLMSSP
-      {"2.999.3", "883703"},                                // X.690 8.19.5 example
+      {"1.3.6.1.5.5.2", "2b0601050502"},                   // SPNEGO
+      {"1.2.840.113554.1.2.2", "2a864886f712010202"},      // Kerberos 5
+      {"1.2.840.48018.1.2.2", "2a864882f712010202"},       // MS Kerberos 5
+      {"1.3.6.1.4.1.311.2.2.10", "2b06010401823702020a"},  // NTLMSSP
+      {"2.999.3", "883703"},                               // X.690 8.19.5 example
       {"0.0", "00"},
-      {"2.18446744073709551535", "81ffffffffffffffff7f"},   // 80 + arc = 2^64-1
+      {"2.18446744073709551535", "81ffffffffffffffff7f"},  // 80 + arc = 2^64-1
   };
   for (const auto& c : cases) {
     Bytes content;
@@ -176,7 +181,14 @@ TEST(Ber, BooleanNullEnumeratedBitStringStrings) {
   w.bit_string(H("a0"), 5);
   w.general_string("KRBTGT");
   w.ia5_string("x");
-  EXPECT_EQ(to_hex(w.view()), "0101ff" "010100" "0500" "0a0102" "030205a0" "1b064b5242544754" "160178");
+  EXPECT_EQ(to_hex(w.view()),
+            "0101ff"
+            "010100"
+            "0500"
+            "0a0102"
+            "030205a0"
+            "1b064b5242544754"
+            "160178");
   Reader r(w.view());
   bool b = false;
   ASSERT_TRUE(r.read_boolean(b));
@@ -228,11 +240,15 @@ TEST(Ber, WrongTagIsReportedAndNotConsumed) {
 TEST(Ber, ContextTagsExplicitAndImplicit) {
   Writer w;
   w.sequence([](Writer& seq) {
-    seq.context(0, [](Writer& f) { f.integer(5); });       // [0] EXPLICIT INTEGER
-    seq.integer(7, context_tag(1, false));                  // [1] IMPLICIT INTEGER
-    seq.octet_string(H("beef"), context_tag(2, false));     // [2] IMPLICIT OCTET STRING
+    seq.context(0, [](Writer& f) { f.integer(5); });     // [0] EXPLICIT INTEGER
+    seq.integer(7, context_tag(1, false));               // [1] IMPLICIT INTEGER
+    seq.octet_string(H("beef"), context_tag(2, false));  // [2] IMPLICIT OCTET STRING
   });
-  EXPECT_EQ(to_hex(w.view()), "300c" "a003020105" "810107" "8202beef");
+  EXPECT_EQ(to_hex(w.view()),
+            "300c"
+            "a003020105"
+            "810107"
+            "8202beef");
   Reader r(w.view());
   Reader seq;
   ASSERT_TRUE(r.enter_sequence(seq));

@@ -130,7 +130,10 @@ TEST(BytesWriter, PrefixedScopesFillLengths) {
   });
   w.u16le_prefixed([](Writer& c) { c.zeros(3); });
   w.u24be_prefixed([](Writer& d) { d.u32be(0xDEADBEEF); });
-  EXPECT_EQ(to_hex(w.view()), "050100026869" "0300000000" "000004deadbeef");
+  EXPECT_EQ(to_hex(w.view()),
+            "050100026869"
+            "0300000000"
+            "000004deadbeef");
 }
 
 TEST(BytesWriter, SlotsArePatchedFromWriterPositions) {
@@ -144,7 +147,12 @@ TEST(BytesWriter, SlotsArePatchedFromWriterPositions) {
   w.patch(off, 0xA1B2C3D4);
   w.patch(count, 7);
   w.patch_length_since(len24);
-  EXPECT_EQ(to_hex(w.view()), "1000" "a1b2c3d4" "07" "000008" "0807060504030201");
+  EXPECT_EQ(to_hex(w.view()),
+            "1000"
+            "a1b2c3d4"
+            "07"
+            "000008"
+            "0807060504030201");
 }
 
 TEST(BytesWriter, PadToAlignsFromWriterStart) {
@@ -163,8 +171,8 @@ TEST(BytesWriter, PadToAlignsFromWriterStart) {
 
 TEST(BytesUtf16, ConvertsBmpAndSurrogatePairs) {
   EXPECT_EQ(to_hex(utf8_to_utf16le("DC1")), "440043003100");
-  EXPECT_EQ(to_hex(utf8_to_utf16le("\xc3\xa9")), "e900");             // é
-  EXPECT_EQ(to_hex(utf8_to_utf16le("\xe4\xb8\xad")), "2d4e");         // 中
+  EXPECT_EQ(to_hex(utf8_to_utf16le("\xc3\xa9")), "e900");              // é
+  EXPECT_EQ(to_hex(utf8_to_utf16le("\xe4\xb8\xad")), "2d4e");          // 中
   EXPECT_EQ(to_hex(utf8_to_utf16le("\xf0\x9f\x98\x80")), "3dd800de");  // U+1F600
   for (const char* s : {"", "LEGACY", "dc1.legacy.test", "\xc3\xa9t\xc3\xa9", "\xf0\x9f\x98\x80x"}) {
     EXPECT_EQ(utf16le_to_utf8(utf8_to_utf16le(s)), s);

@@ -33,11 +33,12 @@ ProbeRun run_of(const std::string& probe, std::vector<Finding> fixed) {
 HostResult sample_host() {
   HostResult h;
   h.target = h.address = "192.0.2.1";
-  h.probes.push_back(run_of("smb", {{"445/tcp", "smb1", "SMB1", "ENABLED: NT LM 0.12", Verdict::bad,
-                                     "NT LM 0.12: accepted"},
-                                    {"445/tcp", "smb.signing.3.1.1", "Signing 3.1.1", "required", Verdict::good}}));
+  h.probes.push_back(
+      run_of("smb", {{"445/tcp", "smb1", "SMB1", "ENABLED: NT LM 0.12", Verdict::bad, "NT LM 0.12: accepted"},
+                     {"445/tcp", "smb.signing.3.1.1", "Signing 3.1.1", "required", Verdict::good}}));
   h.probes.push_back(run_of("matrix", {{"", "matrix.winxp", "Windows XP", "SMB fails", Verdict::bad}}));
-  h.probes.push_back(run_of("kerberos", {{"", "kerberos.realm", "Realm / principal", "LEGACY.TEST", Verdict::failure}}));
+  h.probes.push_back(
+      run_of("kerberos", {{"", "kerberos.realm", "Realm / principal", "LEGACY.TEST", Verdict::failure}}));
   return h;
 }
 

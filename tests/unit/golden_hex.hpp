@@ -15,7 +15,8 @@
 namespace legacyscan {
 
 inline Bytes golden_hex(std::string_view folder, const std::string& name) {
-  const std::string path = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/" + std::string(folder) + "/" + name + ".hex";
+  const std::string path =
+      std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/" + std::string(folder) + "/" + name + ".hex";
   std::ifstream f(path);
   EXPECT_TRUE(f.is_open()) << "cannot read " << path;
   std::string line, hex;

@@ -318,10 +318,10 @@ TEST(KerberosCodec, KdcReplyDatagramRejectsJunk) {
   rejected({}, "not DER");
   rejected({'H', 'T', 'T', 'P', '/', '1', '.', '0'}, "not DER");
   rejected(golden("legacy_as_req_rc4_udp"), "[APPLICATION 10]");  // a request, not a reply
-  rejected({0x30, 0x03, 0x02, 0x01, 0x01}, "UNIVERSAL 16");         // an LDAP-like SEQUENCE
-  rejected({0x5e, 0x00}, "not a KRB-ERROR");                        // [APPLICATION 30] primitive
-  rejected({0x7e, 0x00}, "[APPLICATION 30]");                       // no SEQUENCE inside
-  rejected({0x7e, 0x03, 0x02, 0x01, 0x05}, "[APPLICATION 30]");     // an INTEGER instead of the SEQUENCE
+  rejected({0x30, 0x03, 0x02, 0x01, 0x01}, "UNIVERSAL 16");       // an LDAP-like SEQUENCE
+  rejected({0x5e, 0x00}, "not a KRB-ERROR");                      // [APPLICATION 30] primitive
+  rejected({0x7e, 0x00}, "[APPLICATION 30]");                     // no SEQUENCE inside
+  rejected({0x7e, 0x03, 0x02, 0x01, 0x05}, "[APPLICATION 30]");   // an INTEGER instead of the SEQUENCE
   // Nested DER lengths of 2^31, BER indefinite lengths (the hostile server's KRB-ERRORs).
   rejected({0x7e, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x84, 0x80, 0x00, 0x00, 0x00, 0xa0, 0x03, 0x02, 0x01, 0x05},
            "not DER");
@@ -338,7 +338,6 @@ TEST(KerberosCodec, KdcReplyDatagramRejectsJunk) {
   for (std::size_t n = 0; n < krb_error.size(); ++n)
     EXPECT_FALSE(kdc_reply_datagram(ByteView(krb_error.data(), n))) << "cut at " << n;
 }
-
 
 TEST(KerberosCodec, RecordMarkReservedBitAndCap) {
   const Bytes reserved = {0x80, 0x00, 0x00, 0x10};

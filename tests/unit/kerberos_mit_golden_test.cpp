@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "src/proto/kerberos/kerberos_codec.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 
 namespace legacyscan::kerberos {

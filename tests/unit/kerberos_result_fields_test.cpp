@@ -11,9 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 using test::kReportKeys;
 
-TEST(KerberosResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("kerberos", fields::read<KerberosResult>);
-}
+TEST(KerberosResultFields, LabResultsRoundTrip) { test::expect_round_trip("kerberos", fields::read<KerberosResult>); }
 
 TEST(KerberosResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<KerberosResult>("/$defs/kerberos", kReportKeys);

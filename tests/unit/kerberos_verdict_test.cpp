@@ -3,10 +3,10 @@
 // 25, Samba's empty ETYPE-INFO2 for a DES-only account), plus the result's JSON contract (docs/probes/kerberos.md).
 #include <gtest/gtest.h>
 
-#include "src/proto/ber/ber.hpp"
-#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 #include "probes/kerberos/kerberos_verdict.hpp"
+#include "src/proto/ber/ber.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "tests/unit/kerberos_test_support.hpp"
 
 namespace legacyscan::kerberos {

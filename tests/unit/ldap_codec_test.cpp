@@ -20,7 +20,8 @@ TEST(LdapCodec, LdapPingRequestMatchesCapture) {
   ping.DnsDomain = "legacy.test";
   EXPECT_EQ(to_hex(encode_search_request(1, make_ldap_ping(ping))), to_hex(golden("legacy_cldap_request_ntver4")));
   // The same request sent over TCP by ldapsearch (messageID 2 after its anonymous bind).
-  EXPECT_EQ(to_hex(encode_search_request(2, make_ldap_ping(ping))), to_hex(golden("legacy_tcp_netlogon_search_request")));
+  EXPECT_EQ(to_hex(encode_search_request(2, make_ldap_ping(ping))),
+            to_hex(golden("legacy_tcp_netlogon_search_request")));
   ping.NtVer = 0x16;
   ping.User = "Administrator";
   EXPECT_EQ(to_hex(encode_search_request(1, make_ldap_ping(ping))),
@@ -41,9 +42,11 @@ TEST(LdapCodec, LdapPingWithAac) {
 
 TEST(LdapCodec, RootDseRequestMatchesLdapsearch) {
   SearchRequest r;
-  r.attributes = {"supportedLDAPVersion", "supportedSASLMechanisms", "supportedCapabilities", "domainFunctionality",
-                  "forestFunctionality", "domainControllerFunctionality", "dnsHostName", "defaultNamingContext",
-                  "rootDomainNamingContext", "isGlobalCatalogReady", "currentTime", "serverName", "ldapServiceName"};
+  r.attributes = {
+      "supportedLDAPVersion",    "supportedSASLMechanisms",       "supportedCapabilities", "domainFunctionality",
+      "forestFunctionality",     "domainControllerFunctionality", "dnsHostName",           "defaultNamingContext",
+      "rootDomainNamingContext", "isGlobalCatalogReady",          "currentTime",           "serverName",
+      "ldapServiceName"};
   EXPECT_EQ(to_hex(encode_search_request(2, r)), to_hex(golden("legacy_rootdse_search_request")));
 }
 
@@ -68,7 +71,12 @@ TEST(LdapCodec, SaslBindRequest) {
   b.sasl_mechanism = "GSS-SPNEGO";
   b.sasl_credentials = hex("a0 00");
   // SEQUENCE { 5, [APPLICATION 0] { 3, "", [3] { "GSS-SPNEGO", OCTET STRING a000 } } }
-  EXPECT_EQ(to_hex(encode_bind_request(5, b)), "301c0201056017020103" "0400" "a310" "040a4753532d53504e45474f" "0402a000");
+  EXPECT_EQ(to_hex(encode_bind_request(5, b)),
+            "301c0201056017020103"
+            "0400"
+            "a310"
+            "040a4753532d53504e45474f"
+            "0402a000");
 }
 
 TEST(LdapCodec, SimpleBindAnswerPerScenario) {
@@ -149,11 +157,11 @@ TEST(LdapCodec, RootDseEntry) {
 // Every prefix of every captured reply is rejected with a reason, never accepted or crashed on; on
 // TCP, every prefix frames as need_more.
 TEST(LdapCodec, EveryTruncationOfEveryReply) {
-  const char* const replies[] = {"cldap_response_ntver1", "cldap_response_ntver2", "cldap_response_ntver4",
-                                 "cldap_response_ntver0c", "cldap_response_user_unknown",
-                                 "cldap_response_wrong_domain", "tcp_netlogon_search_response",
-                                 "rootdse_search_response", "simple_bind_response_fake_dn",
-                                 "anonymous_bind_response"};
+  const char* const replies[] = {"cldap_response_ntver1",        "cldap_response_ntver2",
+                                 "cldap_response_ntver4",        "cldap_response_ntver0c",
+                                 "cldap_response_user_unknown",  "cldap_response_wrong_domain",
+                                 "tcp_netlogon_search_response", "rootdse_search_response",
+                                 "simple_bind_response_fake_dn", "anonymous_bind_response"};
   for (const char* s : kScenarios) {
     for (const char* what : replies) {
       const std::string file = std::string(s) + "_" + what;
@@ -183,7 +191,7 @@ TEST(LdapCodec, EveryTruncationOfEveryReply) {
 
 TEST(LdapCodec, FramingRejectsNonLdapAndHugeLengths) {
   EXPECT_EQ(frame_ldap_message(as_bytes("HTTP/1.0 400"), 1 << 20).state, Frame::State::invalid);
-  EXPECT_EQ(frame_ldap_message(hex("30 80"), 1 << 20).state, Frame::State::invalid);          // indefinite
+  EXPECT_EQ(frame_ldap_message(hex("30 80"), 1 << 20).state, Frame::State::invalid);  // indefinite
   EXPECT_EQ(frame_ldap_message(hex("30 85 01 00 00 00 00"), 1 << 20).state, Frame::State::invalid);
   EXPECT_EQ(frame_ldap_message(hex("30 84 7f ff ff ff"), 1 << 20).state, Frame::State::invalid);  // > cap
   const Frame f = frame_ldap_message(hex("30 82 01 00"), 1 << 20);
@@ -205,8 +213,9 @@ TEST(LdapCodec, HostileMessages) {
   ASSERT_TRUE(msgs);
   EXPECT_FALSE(collect_search_response(*msgs, 1));
   // Notice of disconnection (RFC 4511 4.4.1).
-  auto notice = decode_ldap_messages(
-      hex("30 24 02 01 00 78 1f 0a 01 34 04 00 04 00 8a 16 31 2e 33 2e 36 2e 31 2e 34 2e 31 2e 31 34 36 36 2e 32 30 30 33 36"));
+  auto notice =
+      decode_ldap_messages(hex("30 24 02 01 00 78 1f 0a 01 34 04 00 04 00 8a 16 31 2e 33 2e 36 2e 31 2e 34 2e 31 2e 31 "
+                               "34 36 36 2e 32 30 30 33 36"));
   ASSERT_TRUE(notice) << notice.error;
   auto r = collect_search_response(*notice, 1);
   ASSERT_FALSE(r);

@@ -38,8 +38,8 @@ TEST(LdapNetlogon, LegacyV5exIsLogonSamLogonResponseEx) {
   EXPECT_EQ(r.Opcode, 0x17);
   EXPECT_EQ(netlogon::netlogon_opcode_name(r.Opcode), "LOGON_SAM_LOGON_RESPONSE_EX");
   EXPECT_EQ(r.Flags, 0x000003fdu);
-  EXPECT_EQ(netlogon::ds_flag_names(r.Flags), (std::vector<std::string>{"PDC", "GC", "LDAP", "DS", "KDC", "TIMESERV", "CLOSEST",
-                                                               "WRITABLE", "GOOD_TIMESERV"}));
+  EXPECT_EQ(netlogon::ds_flag_names(r.Flags), (std::vector<std::string>{"PDC", "GC", "LDAP", "DS", "KDC", "TIMESERV",
+                                                                        "CLOSEST", "WRITABLE", "GOOD_TIMESERV"}));
   EXPECT_EQ(netlogon::os_generation(r.Flags), "2003 or earlier");
   ASSERT_TRUE(r.DomainGuid);
   EXPECT_EQ(netlogon::guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");

@@ -68,9 +68,9 @@ TEST(LdapNtlm, ChallengeThenAnswerPerScenario) {
 }
 
 TEST(LdapNtlm, EveryTruncationOfTheAnswers) {
-  for (const char* file : {"legacy_ntlm_bind_response_challenge", "hardened_ntlm_bind_response_challenge",
-                           "legacy_ntlm_bind_response_anonymous_success",
-                           "hardened_ntlm_bind_response_anonymous_stronger_auth"}) {
+  for (const char* file :
+       {"legacy_ntlm_bind_response_challenge", "hardened_ntlm_bind_response_challenge",
+        "legacy_ntlm_bind_response_anonymous_success", "hardened_ntlm_bind_response_anonymous_stronger_auth"}) {
     const Bytes whole = golden(file);
     for (std::size_t n = 0; n < whole.size(); ++n) {
       EXPECT_FALSE(decode_ldap_message(ByteView(whole).first(n))) << file << " truncated to " << n;
@@ -109,7 +109,8 @@ TEST(LdapNtlm, ChallengeDecodesFromCapture) {
 TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
   ntlm::NtlmChallengeMessage c;
   c.ServerChallenge = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
-  c.TargetInfo = {{ntlm::MsvAvNbDomainName, utf8_to_utf16le("Domain")}, {ntlm::MsvAvNbComputerName, utf8_to_utf16le("Server")}};
+  c.TargetInfo = {{ntlm::MsvAvNbDomainName, utf8_to_utf16le("Domain")},
+                  {ntlm::MsvAvNbComputerName, utf8_to_utf16le("Server")}};
   const std::size_t av_pairs_size = 4 + 12 + 4 + 12 + 4;  // with MsvAvEOL
   ntlm::NtlmV2Logon logon;
   logon.user = "User";
@@ -141,13 +142,15 @@ TEST(LdapNtlm, NtlmV2MatchesTheSpecExample) {
   const Bytes bound = ntlm::encode_ntlm_authenticate_v2(c, logon);
   EXPECT_EQ(bound.size(), auth.size() + 20);
   const std::string hex = to_hex(bound);
-  EXPECT_NE(hex.find("0a001000" + to_hex(ByteView(logon.channel_bindings->data(), 16)) + "00000000"), std::string::npos);
+  EXPECT_NE(hex.find("0a001000" + to_hex(ByteView(logon.channel_bindings->data(), 16)) + "00000000"),
+            std::string::npos);
 }
 
 // RFC 5929 / RFC 4121: the binding is MD5 over four zero words, the length, then the application data.
 TEST(LdapNtlm, ChannelBindingHashIsMd5OfTheFlatStruct) {
   const auto b = ntlm::tls_server_end_point_bindings(Bytes(32, 0));
-  // python3 -c 'import hashlib;print(hashlib.md5(bytes(16)+(21+32).to_bytes(4,"little")+b"tls-server-end-point:"+bytes(32)).hexdigest())'
+  // python3 -c 'import
+  // hashlib;print(hashlib.md5(bytes(16)+(21+32).to_bytes(4,"little")+b"tls-server-end-point:"+bytes(32)).hexdigest())'
   EXPECT_EQ(to_hex(ByteView(b.data(), 16)), "c9ec5cb29e8f57f7ee6429cde733efeb");
   EXPECT_TRUE(ntlm::certificate_end_point_hash(Bytes{0x30, 0x00}).empty());  // not a certificate
 }

@@ -11,9 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 using test::kReportKeys;
 
-TEST(LdapResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("ldap", fields::read<LdapResult>);
-}
+TEST(LdapResultFields, LabResultsRoundTrip) { test::expect_round_trip("ldap", fields::read<LdapResult>); }
 
 TEST(LdapResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<LdapResult>("/$defs/ldap", kReportKeys);

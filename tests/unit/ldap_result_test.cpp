@@ -41,9 +41,9 @@ TEST(LdapResultJson, ContractKeys) {
   r.ports_open = {389, 636};
   const auto j = r.to_json();
   EXPECT_EQ(j["status"], "ok");
-  for (const char* k : {"status", "nt_version", "opcode", "dns_forest", "dns_domain", "dns_hostname", "netbios_domain",
-                        "netbios_hostname", "user", "server_site", "client_site", "domain_guid", "flags",
-                        "os_generation"})
+  for (const char* k :
+       {"status", "nt_version", "opcode", "dns_forest", "dns_domain", "dns_hostname", "netbios_domain",
+        "netbios_hostname", "user", "server_site", "client_site", "domain_guid", "flags", "os_generation"})
     EXPECT_TRUE(j["cldap"].contains(k)) << k;
   EXPECT_EQ(j["cldap"]["dns_hostname"], "dc1.legacy.test");
   EXPECT_EQ(j["cldap"]["domain_guid"], "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
@@ -100,12 +100,15 @@ std::string verdict(bool credentials, std::vector<ChannelBindingAttempt> attempt
 }
 
 TEST(LdapChannelBinding, Decisions) {
-  const std::string bad = "80090346: LdapErr: DSID-0C0906B5, comment: AcceptSecurityContext error, data 80090346, v4563";
-  const std::string wrong_pw = "8009030C: LdapErr: DSID-0C0904DC, comment: AcceptSecurityContext error, data 52e, v1db1";
+  const std::string bad =
+      "80090346: LdapErr: DSID-0C0906B5, comment: AcceptSecurityContext error, data 80090346, v4563";
+  const std::string wrong_pw =
+      "8009030C: LdapErr: DSID-0C0904DC, comment: AcceptSecurityContext error, data 52e, v1db1";
   std::string ev;
   // Enforced always: even the bind without a token is refused for its (missing) binding.
-  EXPECT_EQ(verdict(true, {bind_result("none", 49, bad), bind_result("wrong", 49, bad), bind_result("correct", 0)}, &ev),
-            "always");
+  EXPECT_EQ(
+      verdict(true, {bind_result("none", 49, bad), bind_result("wrong", 49, bad), bind_result("correct", 0)}, &ev),
+      "always");
   EXPECT_NE(ev.find("bind without a token: invalidCredentials (49)"), std::string::npos) << ev;
   // When supported: no token is fine, a wrong one is refused.
   EXPECT_EQ(verdict(true, {bind_result("none", 0), bind_result("wrong", 49, bad), bind_result("correct", 0)}),
@@ -119,8 +122,9 @@ TEST(LdapChannelBinding, Decisions) {
   // Unknown: the fake account fails everywhere; the account does not log on; nothing at all.
   EXPECT_EQ(verdict(false, {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, wrong_pw)}, &ev), "unknown");
   EXPECT_NE(ev.find("give --user and --password"), std::string::npos) << ev;
-  EXPECT_EQ(verdict(true, {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, wrong_pw),
-                           bind_result("correct", 49, wrong_pw)},
+  EXPECT_EQ(verdict(true,
+                    {bind_result("none", 49, wrong_pw), bind_result("wrong", 49, wrong_pw),
+                     bind_result("correct", 49, wrong_pw)},
                     &ev),
             "unknown");
   EXPECT_NE(ev.find("decide nothing"), std::string::npos) << ev;

@@ -28,10 +28,28 @@ TEST(MatrixProfiles, EveryFileOnDiskIsEmbeddedAndParses) {
 }
 
 TEST(MatrixProfiles, TheIssueListIsCovered) {
-  for (const char* id : {"windows-xp-sp3", "windows-xp-2010", "windows-server-2003", "windows-vista", "windows-7",
-                         "windows-7-tls12", "windows-8", "windows-8.1", "windows-10", "windows-11-24h2",
-                         "ie-8-10-windows-7", "android-4.3", "android-4.4", "firefox-26", "safari-6", "java-6", "java-7",
-                         "windows-phone-8", "linux-cifs-old", "samba-3.4", "smb1-appliance", "macos-10.8"})
+  for (const char* id : {"windows-xp-sp3",
+                         "windows-xp-2010",
+                         "windows-server-2003",
+                         "windows-vista",
+                         "windows-7",
+                         "windows-7-tls12",
+                         "windows-8",
+                         "windows-8.1",
+                         "windows-10",
+                         "windows-11-24h2",
+                         "ie-8-10-windows-7",
+                         "android-4.3",
+                         "android-4.4",
+                         "firefox-26",
+                         "safari-6",
+                         "java-6",
+                         "java-7",
+                         "windows-phone-8",
+                         "linux-cifs-old",
+                         "samba-3.4",
+                         "smb1-appliance",
+                         "macos-10.8"})
     EXPECT_NE(find_profile(id), nullptr) << id;
   const auto* xp = find_profile("windows-xp-sp3");
   ASSERT_TRUE(xp && xp->smb && xp->kerberos);

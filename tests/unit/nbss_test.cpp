@@ -13,7 +13,6 @@
 namespace legacyscan::smb {
 namespace {
 
-
 TEST(NbssName, Rfc1001FirstLevelEncodingExample) {
   // RFC 1001 14.1: "FRED" -> EGFCEFEECACACACACACACACACACACACA (space padding, suffix 0x20).
   auto e = netbios_first_level_encode({"FRED", 0x20});
@@ -58,8 +57,12 @@ TEST(NbssSessionRequest, EncodesByteForByte) {
   ASSERT_TRUE(encoded);
   EXPECT_EQ(to_hex(*encoded),
             "81000044"
-            "20" "434b4644454e4543464445464643464745464643434143414341434143414341" "00"
-            "20" "454d4546454845424544464a464445444542454f434143414341434143414141" "00");
+            "20"
+            "434b4644454e4543464445464643464745464643434143414341434143414341"
+            "00"
+            "20"
+            "454d4546454845424544464a464445444542454f434143414341434143414141"
+            "00");
   EXPECT_FALSE(encode_session_request({"THIS NAME IS TOO LONG", 0x20}, {"X", 0}));
 }
 
@@ -129,7 +132,9 @@ TEST(NbssFraming, DirectTcp445) {
   need = check_frame(H("00000005fe53"), Transport::DirectTcp445);
   EXPECT_EQ(need.kind, FrameCheck::Kind::NeedMore);
   EXPECT_EQ(need.need, 3u);
-  auto done = check_frame(H("00000002fe53" "0000"), Transport::DirectTcp445);
+  auto done = check_frame(H("00000002fe53"
+                            "0000"),
+                          Transport::DirectTcp445);
   EXPECT_EQ(done.kind, FrameCheck::Kind::Complete);
   EXPECT_EQ(done.payload_length, 2u);
   EXPECT_EQ(done.frame_length, 6u) << "the next frame's bytes are not part of this one";

@@ -81,9 +81,9 @@ TEST(NetbiosNameService, NodeStatusResponseLegacy) {
     bool group;
     std::uint16_t flags;
   };
-  const Want want[] = {{"DC1", 0x00, false, 0x4400},    {"DC1", 0x03, false, 0x4400},
-                       {"DC1", 0x20, false, 0x4400},    {"LEGACY", 0x1B, false, 0x4400},
-                       {"LEGACY", 0x1C, true, 0xC400},  {"LEGACY", 0x00, true, 0xC400},
+  const Want want[] = {{"DC1", 0x00, false, 0x4400},      {"DC1", 0x03, false, 0x4400},
+                       {"DC1", 0x20, false, 0x4400},      {"LEGACY", 0x1B, false, 0x4400},
+                       {"LEGACY", 0x1C, true, 0xC400},    {"LEGACY", 0x00, true, 0xC400},
                        {"__SAMBA__", 0x00, true, 0xC600}, {"__SAMBA__", 0x20, true, 0xC600}};
   for (std::size_t i = 0; i < 8; ++i) {
     const auto& n = r->NODE_NAME_ARRAY[i];
@@ -246,8 +246,9 @@ TEST(NetbiosTruncation, EveryPrefixOfEveryRealPacketFails) {
       prefixes_fail(resp, datagram, sc + " " + what + " datagram");
       auto d = decode_datagram(resp);
       ASSERT_TRUE(d && d->direct);
-      prefixes_fail(d->direct->USER_DATA, [](ByteView v) { return decode_mailslot_write(v).has_value(); },
-                    sc + " " + what + " mailslot write");
+      prefixes_fail(
+          d->direct->USER_DATA, [](ByteView v) { return decode_mailslot_write(v).has_value(); },
+          sc + " " + what + " mailslot write");
     }
   }
   prefixes_fail(golden("legacy_name_query_nosuch_response"), name_query, "negative name query");

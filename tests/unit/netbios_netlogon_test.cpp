@@ -103,7 +103,8 @@ TEST(NetlogonReplies, SamLogonV1AnyUser) {
 
 TEST(NetlogonReplies, SamLogonV1MachineAccountIsUnknown) {
   for (const auto& dc : kDcs) {
-    auto r = netlogon::decode_netlogon_reply(netlogon_message(std::string(dc.scenario) + "_sam_logon_v1_machine_response"));
+    auto r =
+        netlogon::decode_netlogon_reply(netlogon_message(std::string(dc.scenario) + "_sam_logon_v1_machine_response"));
     ASSERT_TRUE(r) << dc.scenario << ": " << r.error;
     EXPECT_EQ(r->opcode_name, "LOGON_SAM_USER_UNKNOWN");
     EXPECT_EQ(r->user_name, "LEGACYSCAN$");
@@ -163,7 +164,8 @@ TEST(NetlogonReplies, SamLogonV5Layout) {
   // decoder shared with the LDAP ping (netlogon_sam_logon) reads it as the little-endian integer the
   // DC wrote, which gives the DC's real address (docs/probes/netbios.md).
   EXPECT_EQ(r->dc_ip_address, "127.0.0.1");
-  for (std::size_t n = 0; n < msg.size(); ++n) EXPECT_FALSE(netlogon::decode_netlogon_reply(ByteView(msg.data(), n))) << n;
+  for (std::size_t n = 0; n < msg.size(); ++n)
+    EXPECT_FALSE(netlogon::decode_netlogon_reply(ByteView(msg.data(), n))) << n;
 }
 
 TEST(NetlogonReplies, PrimaryResponse) {
@@ -177,7 +179,10 @@ TEST(NetlogonReplies, PrimaryResponse) {
   }
   // STOCK: Samba aligns NtVersion to 4 bytes with two zero bytes the spec does not show.
   const Bytes stock = netlogon_message("stock_primary_query_response");
-  EXPECT_EQ(to_hex(ByteView(stock).last(10)), "0000" "01000000" "ffffffff");
+  EXPECT_EQ(to_hex(ByteView(stock).last(10)),
+            "0000"
+            "01000000"
+            "ffffffff");
   Bytes bad = stock;
   bad[bad.size() - 10] = 0x41;  // not padding any more
   EXPECT_FALSE(netlogon::decode_netlogon_reply(bad));

@@ -11,9 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 using test::kReportKeys;
 
-TEST(NetbiosResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("netbios", fields::read<NetbiosResult>);
-}
+TEST(NetbiosResultFields, LabResultsRoundTrip) { test::expect_round_trip("netbios", fields::read<NetbiosResult>); }
 
 TEST(NetbiosResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<NetbiosResult>("/$defs/netbios", kReportKeys);
@@ -23,7 +21,8 @@ TEST(NetbiosResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<NameEntry>("/$defs/netbios_name");
   expect_keys_match_schema<BroadcastInfo>("/$defs/netbios_broadcast");
   expect_keys_match_schema<BroadcastQuery>("/$defs/netbios_broadcast/properties/queries/items");
-  expect_keys_match_schema<BroadcastAnswer>("/$defs/netbios_broadcast/properties/queries/items/properties/answers/items");
+  expect_keys_match_schema<BroadcastAnswer>(
+      "/$defs/netbios_broadcast/properties/queries/items/properties/answers/items");
 }
 
 }  // namespace

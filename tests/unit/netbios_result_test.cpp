@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The NetBIOS result's JSON keys are a contract (docs/probes/netbios.md): check them on a result built from real replies.
+// The NetBIOS result's JSON keys are a contract (docs/probes/netbios.md): check them on a result built from real
+// replies.
 #include <gtest/gtest.h>
 
-#include "src/proto/netbios/netbios_codec.hpp"
 #include "probes/netbios/netbios_result.hpp"
+#include "src/proto/netbios/netbios_codec.hpp"
 #include "tests/unit/netbios_test_support.hpp"
 
 namespace legacyscan::netbios {
@@ -62,7 +63,8 @@ TEST(NetbiosResult, JsonKeysOfTheContract) {
   EXPECT_EQ(n["names"][0]["suffix"], "1C");
 
   const auto& s = j["sam_logon"];
-  for (const char* k : {"status", "nt_version_sent", "reply_opcode", "reply", "pdc_name", "domain", "user", "local_port"})
+  for (const char* k :
+       {"status", "nt_version_sent", "reply_opcode", "reply", "pdc_name", "domain", "user", "local_port"})
     EXPECT_TRUE(s.contains(k)) << k;
   EXPECT_EQ(s["reply"], "LOGON_SAM_LOGON_RESPONSE");
   EXPECT_EQ(s["reply_opcode"], 0x13);
@@ -88,7 +90,8 @@ TEST(NetbiosResult, JsonKeysOfTheContract) {
 TEST(NetbiosResult, OddNamesStayValidJson) {
   NetbiosResult res;
   NodeStatusInfo ns;
-  ns.names.push_back(NameEntry{printable(std::string("\x01\x02__MSBROWSE__\x02", 15)), "01", "master browser", true, "B", {}});
+  ns.names.push_back(
+      NameEntry{printable(std::string("\x01\x02__MSBROWSE__\x02", 15)), "01", "master browser", true, "B", {}});
   ns.names.push_back(NameEntry{printable("CAF\xc9"), "20", "file server service", false, "B", {}});
   res.node_status = ns;
   EXPECT_NO_THROW((void)res.to_json().dump());

@@ -17,7 +17,6 @@
 namespace legacyscan::smb {
 namespace {
 
-
 Bytes smb2_security_buffer(const std::string& name) {
   auto r = decode_smb2_session_setup_response(golden(name));
   EXPECT_TRUE(r && r->response) << name;
@@ -171,8 +170,13 @@ TEST(NtlmChallenge, OemTargetNameAndOptionalFields) {
 TEST(NtlmNegotiate, DefaultMessageBytes) {
   const Bytes m = ntlm::encode_ntlm_negotiate_message();
   // Signature, type 1, flags 0xE2888217, empty DomainName and Workstation at offset 40, version 10.0.19041/15.
-  EXPECT_EQ(to_hex(m), "4e544c4d53535000" "01000000" "178288e2" "0000000028000000" "0000000028000000"
-                       "0a00614a0000000f");
+  EXPECT_EQ(to_hex(m),
+            "4e544c4d53535000"
+            "01000000"
+            "178288e2"
+            "0000000028000000"
+            "0000000028000000"
+            "0a00614a0000000f");
   auto d = ntlm::decode_ntlm_negotiate_message(m);
   ASSERT_TRUE(d) << d.error;
   EXPECT_EQ(d->NegotiateFlags, ntlm::kNtlmClientNegotiateFlags);
@@ -183,8 +187,8 @@ TEST(NtlmNegotiate, DefaultMessageBytes) {
 }
 
 TEST(NtlmNegotiate, EncoderReproducesSmbclientToken) {
-  auto init = decode_spnego_init(decode_smb2_session_setup_request(golden("hardened_smb2_session_setup_request"))
-                                     ->SecurityBuffer);
+  auto init = decode_spnego_init(
+      decode_smb2_session_setup_request(golden("hardened_smb2_session_setup_request"))->SecurityBuffer);
   ASSERT_TRUE(init) << init.error;
   ASSERT_TRUE(init->mechToken);
   auto d = ntlm::decode_ntlm_negotiate_message(*init->mechToken);
@@ -204,8 +208,9 @@ TEST(NtlmNegotiate, EncoderReproducesSmbclientToken) {
 // ---- AUTHENTICATE_MESSAGE ---------------------------------------------------------------------
 
 TEST(NtlmAuthenticate, FromAnSmb3Capture) {
-  std::ifstream in(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_ntlm_authenticate/smb3_authenticate",
-                   std::ios::binary);
+  std::ifstream in(
+      std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_passive_ntlm_authenticate/smb3_authenticate",
+      std::ios::binary);
   const Bytes m((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto a = ntlm::decode_ntlm_authenticate_message(m);
   ASSERT_TRUE(a) << a.error;
@@ -288,14 +293,15 @@ TEST(SpnegoInit, EncoderReproducesSmbclientToken) {
   ASSERT_EQ(init->mechTypes.size(), 1u);
   EXPECT_EQ(init->mechTypes[0].name, "NTLMSSP");
   EXPECT_EQ(to_hex(encode_spnego_init_ntlmssp(*init->mechToken)), to_hex(real));
-  const Bytes smb1 = decode_smb1_session_setup_request(golden("legacy_smb1_session_setup_request_negotiate"))->SecurityBlob;
+  const Bytes smb1 =
+      decode_smb1_session_setup_request(golden("legacy_smb1_session_setup_request_negotiate"))->SecurityBlob;
   EXPECT_EQ(to_hex(smb1), to_hex(real)) << "smbclient sends the same token over SMB1";
   expect_every_truncation_fails(real, decode_spnego_init, "smbclient NegTokenInit");
 }
 
 TEST(SpnegoInit, GeneralEncoderAndFriendlyNames) {
-  auto token = encode_spnego_init({std::string(kOidKerberos5UserToUser), std::string(kOidNegoex), "1.2.3.4"},
-                                  std::nullopt);
+  auto token =
+      encode_spnego_init({std::string(kOidKerberos5UserToUser), std::string(kOidNegoex), "1.2.3.4"}, std::nullopt);
   ASSERT_TRUE(token) << token.error;
   auto d = decode_spnego_init(*token);
   ASSERT_TRUE(d) << d.error;
@@ -305,7 +311,13 @@ TEST(SpnegoInit, GeneralEncoderAndFriendlyNames) {
   EXPECT_EQ(d->mechTypes[2].name, "");
   EXPECT_FALSE(encode_spnego_init({"1.2.x"}, std::nullopt));
   // A bare NegTokenInit (no GSS framing), with reqFlags and an RFC 4178 mechListMIC in [3].
-  const Bytes bare = H("a01b3019" "a00c300a06082a864886f7120102" "a1030301" "00" "a3040402" "abcd");
+  const Bytes bare =
+      H("a01b3019"
+        "a00c300a06082a864886f7120102"
+        "a1030301"
+        "00"
+        "a3040402"
+        "abcd");
   auto b = decode_spnego_init(ByteView(bare));
   // reqFlags content "00" is a BIT STRING with only the unused-bits octet.
   ASSERT_TRUE(b) << b.error;
@@ -331,8 +343,9 @@ TEST(SpnegoInit, RejectsOtherMechanismsAndMalformedTokens) {
 }
 
 TEST(SpnegoResp, ChallengeFromTheLabAndReencoding) {
-  for (const char* name : {"hardened_smb2_session_setup_response_challenge", "legacy_smb2_session_setup_response_challenge",
-                           "stock_smb2_session_setup_response_challenge"}) {
+  for (const char* name :
+       {"hardened_smb2_session_setup_response_challenge", "legacy_smb2_session_setup_response_challenge",
+        "stock_smb2_session_setup_response_challenge"}) {
     const Bytes blob = smb2_security_buffer(name);
     auto r = decode_spnego_resp(blob);
     ASSERT_TRUE(r) << name << ": " << r.error;

@@ -39,9 +39,7 @@ std::vector<std::string> records(const std::string& file) {
   return out;
 }
 
-ByteView frame_of(const std::string& record) {
-  return as_bytes(record).subspan(16);
-}
+ByteView frame_of(const std::string& record) { return as_bytes(record).subspan(16); }
 
 TEST(PassiveCodecs, EthernetLoopbackFrameFromTheLab) {
   const auto recs = records(slurp(kDir + "smb3.pcap"));

@@ -102,12 +102,8 @@ void expect_kerberos(const std::string& name, bool rc4) {
   EXPECT_EQ(has_finding(c, "rc4"), rc4);
 }
 
-TEST(PassivePcap, KinitRc4OnlyIsAnRc4Client) {
-  expect_kerberos("kinit-rc4", true);
-}
-TEST(PassivePcap, KinitAesOnlyIsNot) {
-  expect_kerberos("kinit-aes", false);
-}
+TEST(PassivePcap, KinitRc4OnlyIsAnRc4Client) { expect_kerberos("kinit-rc4", true); }
+TEST(PassivePcap, KinitAesOnlyIsNot) { expect_kerberos("kinit-aes", false); }
 
 void expect_tls(const std::string& name, bool legacy) {
   const auto m = manifest()[name];
@@ -126,12 +122,8 @@ void expect_tls(const std::string& name, bool legacy) {
   EXPECT_EQ(has_finding(c, "tls1.0"), legacy);
 }
 
-TEST(PassivePcap, OpensslTls1IsATls10Client) {
-  expect_tls("tls10", true);
-}
-TEST(PassivePcap, OpensslTls12IsNot) {
-  expect_tls("tls12", false);
-}
+TEST(PassivePcap, OpensslTls1IsATls10Client) { expect_tls("tls10", true); }
+TEST(PassivePcap, OpensslTls12IsNot) { expect_tls("tls12", false); }
 
 TEST(PassivePcap, CleartextSimpleBindShowsTheDnNeverThePassword) {
   const auto m = manifest()["ldap-simple"];

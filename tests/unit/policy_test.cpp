@@ -12,9 +12,9 @@ using nlohmann::json;
 
 TEST(Policy, RulesParseAndBadOnesSayWhy) {
   std::string e;
-  for (const char* ok : {"smb1=off", "smb.signing=required", "smb.min=3.0", "tls.min=1.2", "tls.pfs=required",
-                         "kerberos.rc4=off", "kerberos.des=off", "ldap.cleartext-bind=off", "netbios.samlogon=off",
-                         "client:windows-xp-sp3=broken"})
+  for (const char* ok :
+       {"smb1=off", "smb.signing=required", "smb.min=3.0", "tls.min=1.2", "tls.pfs=required", "kerberos.rc4=off",
+        "kerberos.des=off", "ldap.cleartext-bind=off", "netbios.samlogon=off", "client:windows-xp-sp3=broken"})
     EXPECT_TRUE(parse_policy_rule(ok, e)) << ok << ": " << e;
   EXPECT_FALSE(parse_policy_rule("smb1", e));
   EXPECT_NE(e.find("KEY=VALUE"), std::string::npos);
@@ -66,9 +66,10 @@ TEST(Policy, SmbRulesOnHostJson) {
 }
 
 TEST(Policy, JunitAndSarifRenderFailures) {
-  std::vector<RuleResult> results{{"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1"},
-                                  {"tls.min=1.2", "dc<1>", true, "ok", "10.0.0.1"},
-                                  {"kerberos.rc4=off", "dc1.example.test (fd00::5)", false, "rc4-hmac accepted", "fd00::5"}};
+  std::vector<RuleResult> results{
+      {"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1"},
+      {"tls.min=1.2", "dc<1>", true, "ok", "10.0.0.1"},
+      {"kerberos.rc4=off", "dc1.example.test (fd00::5)", false, "rc4-hmac accepted", "fd00::5"}};
   const auto xml = policy_to_junit(results);
   EXPECT_NE(xml.find("tests=\"3\" failures=\"2\""), std::string::npos);
   // Jenkins splits classnames at dots: a host's dots must not become packages.
@@ -156,7 +157,8 @@ TEST(Policy, KerberosAnswersThatDecideNothingCannotPass) {
 TEST(Policy, LdapSigningRuleAndNoJsonInEvidence) {
   const json host = legacy_kerberos_host();
   std::string e;
-  auto rules = std::vector<PolicyRule>{*parse_policy_rule("ldap.signing=required", e), *parse_policy_rule("smb1=off", e)};
+  auto rules =
+      std::vector<PolicyRule>{*parse_policy_rule("ldap.signing=required", e), *parse_policy_rule("smb1=off", e)};
   const auto results = evaluate_policy(rules, host);
   EXPECT_EQ(host["probes"]["ldap"]["signing_required"], false);
   EXPECT_FALSE(results[0].passed);

@@ -72,7 +72,8 @@ std::vector<std::pair<std::string, std::string>> render_each(FormatUse use, Rend
 }
 
 TEST(ReportFormats, NamesKeepTheirListedOrder) {
-  EXPECT_EQ(format_names(FormatUse::scan), (std::vector<std::string>{"table", "json", "jsonl", "markdown", "csv", "html"}));
+  EXPECT_EQ(format_names(FormatUse::scan),
+            (std::vector<std::string>{"table", "json", "jsonl", "markdown", "csv", "html"}));
   EXPECT_EQ(format_names(FormatUse::saved), (std::vector<std::string>{"table", "html", "markdown", "csv"}));
   EXPECT_EQ(format_names(FormatUse::passive), (std::vector<std::string>{"table", "json", "csv"}));
   EXPECT_EQ(format_set(FormatUse::passive), "{table,json,csv}");
@@ -150,9 +151,8 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
 
 TEST(ReportFormats, EverySavedFormatRenders) {
   const auto model = saved_model();
-  for (const auto& [name, text] : render_each(FormatUse::saved, [&](const Format& f, std::ostream& out) {
-         f.saved(out, model, false);
-       }))
+  for (const auto& [name, text] :
+       render_each(FormatUse::saved, [&](const Format&f, std::ostream&out) { f.saved(out, model, false); }))
     EXPECT_NE(text.find(model.hosts.at(0).target), std::string::npos) << name;
   std::string err;
   std::ostringstream coloured, html;
@@ -167,7 +167,7 @@ TEST(ReportFormats, EverySavedFormatRenders) {
 TEST(ReportFormats, EveryPassiveFormatRenders) {
   const auto r = passive_report();
   for (const auto& [name, text] :
-       render_each(FormatUse::passive, [&](const Format& f, std::ostream& out) { f.passive(out, r); }))
+       render_each(FormatUse::passive, [&](const Format&f, std::ostream&out) { f.passive(out, r); }))
     EXPECT_NE(text.find("10.0.1.5"), std::string::npos) << name;
   std::string err;
   std::ostringstream json_out, csv_out, table_out;

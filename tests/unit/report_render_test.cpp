@@ -288,10 +288,14 @@ TEST(ReportTerminal, ManyTlsPortsFoldIntoOneColumn) {
 // `legacyscan events` and `pcap`: regression inputs tests/fuzz/regressions/fuzz_passive_*).
 TEST(JsonText, InvalidUtf8IsReplacedNotThrown) {
   nlohmann::json j;
-  j["name"] = std::string("DC\xff\xfe" "1");
+  j["name"] = std::string(
+      "DC\xff\xfe"
+      "1");
   EXPECT_THROW((void)j.dump(), nlohmann::json::type_error);
   std::string text;
   ASSERT_NO_THROW(text = legacyscan::json_text(j));
-  EXPECT_EQ(text, "{\"name\":\"DC\xEF\xBF\xBD\xEF\xBF\xBD" "1\"}");
+  EXPECT_EQ(text,
+            "{\"name\":\"DC\xEF\xBF\xBD\xEF\xBF\xBD"
+            "1\"}");
   EXPECT_EQ(legacyscan::json_text(nlohmann::json{{"a", "ok"}}, 2), "{\n  \"a\": \"ok\"\n}");
 }

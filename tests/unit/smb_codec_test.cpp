@@ -18,7 +18,6 @@
 namespace legacyscan::smb {
 namespace {
 
-
 void put_u16le(Bytes& b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::uint8_t>(v & 0xff);
   b[at + 1] = static_cast<std::uint8_t>(v >> 8);
@@ -28,10 +27,10 @@ void put_u32le(Bytes& b, std::size_t at, std::uint32_t v) {
 }
 
 const std::vector<std::string> kSmb2NegotiateResponses{
-    "hardened_smb2_negotiate_response_311",      "legacy_smb2_negotiate_response_311",
-    "stock_smb2_negotiate_response_311",         "legacy_smb2_negotiate_response_0202",
-    "stock_smb2_negotiate_response_0210",        "hardened_smb2_negotiate_response_wildcard",
-    "legacy_smb2_negotiate_response_wildcard",   "hardened_smb2_negotiate_response_not_supported"};
+    "hardened_smb2_negotiate_response_311",    "legacy_smb2_negotiate_response_311",
+    "stock_smb2_negotiate_response_311",       "legacy_smb2_negotiate_response_0202",
+    "stock_smb2_negotiate_response_0210",      "hardened_smb2_negotiate_response_wildcard",
+    "legacy_smb2_negotiate_response_wildcard", "hardened_smb2_negotiate_response_not_supported"};
 const std::vector<std::string> kSmb2SessionSetupResponses{
     "hardened_smb2_session_setup_response_challenge", "legacy_smb2_session_setup_response_challenge",
     "stock_smb2_session_setup_response_challenge", "hardened_smb2_session_setup_response_logon_failure"};
@@ -41,8 +40,8 @@ const std::vector<std::string> kSmb1NegotiateResponses{
     "hardened_smb1_negotiate_response_refused",      "stock_smb1_negotiate_response_refused",
     "files_nas_smb1_negotiate_response_lanman21",    "files_nas_smb1_negotiate_response_lanman10"};
 const std::vector<std::string> kSmb1SessionSetupResponses{"legacy_smb1_session_setup_response_challenge",
-                                                         "legacy_smb1_session_setup_response_logon_failure",
-                                                         "legacy_smb1_session_setup_response_success"};
+                                                          "legacy_smb1_session_setup_response_logon_failure",
+                                                          "legacy_smb1_session_setup_response_success"};
 
 // ---- shared -----------------------------------------------------------------------------------
 
@@ -109,8 +108,7 @@ TEST(Smb2Header, RejectsOtherProtocolsAndBadSizes) {
   bad = msg;
   bad[0] = 0xFD;
   EXPECT_NE(decode_smb2_header(bad).error.find("TRANSFORM"), std::string::npos);
-  EXPECT_NE(decode_smb2_header(golden("legacy_smb1_negotiate_response_extsec")).error.find("SMB1"),
-            std::string::npos);
+  EXPECT_NE(decode_smb2_header(golden("legacy_smb1_negotiate_response_extsec")).error.find("SMB1"), std::string::npos);
   EXPECT_FALSE(decode_smb2_header(ByteView(msg).first(63)));
 }
 
@@ -207,7 +205,10 @@ TEST(Smb2NegotiateRequest, EveryContextIsAlignedAndRoundTrips) {
     pos = (pos + 8 + c.DataLength + 7) / 8 * 8;
   }
   // The compression context's bytes ([MS-SMB2] 2.2.3.1.3).
-  EXPECT_EQ(to_hex(d->contexts.all[3].Data), "02000000" "01000000" "02000400");
+  EXPECT_EQ(to_hex(d->contexts.all[3].Data),
+            "02000000"
+            "01000000"
+            "02000400");
 }
 
 TEST(Smb2NegotiateRequest, WithoutSmb311NoContextsAreWritten) {
@@ -244,7 +245,8 @@ TEST(Smb2NegotiateResponse, Hardened311) {
   EXPECT_EQ(n.StructureSize, 65);
   EXPECT_EQ(n.DialectRevision, SMB2_DIALECT_311);
   EXPECT_EQ(smb2_dialect_name(n.DialectRevision), "3.1.1");
-  EXPECT_EQ(smb2_security_mode_names(n.SecurityMode), (std::vector<std::string>{"SIGNING_ENABLED", "SIGNING_REQUIRED"}));
+  EXPECT_EQ(smb2_security_mode_names(n.SecurityMode),
+            (std::vector<std::string>{"SIGNING_ENABLED", "SIGNING_REQUIRED"}));
   EXPECT_EQ(smb2_capability_names(n.Capabilities),
             (std::vector<std::string>{"DFS", "LEASING", "LARGE_MTU", "MULTI_CHANNEL"}));
   EXPECT_EQ(n.MaxTransactSize, 8388608u);
@@ -449,8 +451,9 @@ TEST(Smb2SessionSetup, EncoderReproducesSmbclientRequest) {
 }
 
 TEST(Smb2SessionSetup, ChallengeResponsesFromTheLab) {
-  for (const char* name : {"hardened_smb2_session_setup_response_challenge", "legacy_smb2_session_setup_response_challenge",
-                           "stock_smb2_session_setup_response_challenge"}) {
+  for (const char* name :
+       {"hardened_smb2_session_setup_response_challenge", "legacy_smb2_session_setup_response_challenge",
+        "stock_smb2_session_setup_response_challenge"}) {
     auto r = decode_smb2_session_setup_response(golden(name));
     ASSERT_TRUE(r) << name << ": " << r.error;
     EXPECT_FALSE(r->is_error());
@@ -514,8 +517,8 @@ TEST(Smb1Header, RoundTripsAndNamesStatuses) {
 }
 
 TEST(Smb1NegotiateRequest, EncoderReproducesSmbclientRequests) {
-  for (const char* name :
-       {"legacy_smb1_negotiate_request", "hardened_smb1_negotiate_request_multi", "legacy_smb1_negotiate_request_lanman"}) {
+  for (const char* name : {"legacy_smb1_negotiate_request", "hardened_smb1_negotiate_request_multi",
+                           "legacy_smb1_negotiate_request_lanman"}) {
     const Bytes real = golden(name);
     auto d = decode_smb1_negotiate_request(real);
     ASSERT_TRUE(d) << name << ": " << d.error;
@@ -539,7 +542,18 @@ TEST(Smb1NegotiateRequest, WindowsDefaults) {
   ASSERT_TRUE(encoded) << encoded.error;
   // Header as [MS-SMB2] 4.2 shows it: Flags 0x18, Flags2 0xC853, TID 0xFFFF, PID 0xFEFF, UID 0, MID 0.
   EXPECT_EQ(to_hex(ByteView(*encoded).first(32)),
-            "ff534d42" "72" "00000000" "18" "53c8" "0000" "0000000000000000" "0000" "ffff" "fffe" "0000" "0000");
+            "ff534d42"
+            "72"
+            "00000000"
+            "18"
+            "53c8"
+            "0000"
+            "0000000000000000"
+            "0000"
+            "ffff"
+            "fffe"
+            "0000"
+            "0000");
   auto d = decode_smb1_negotiate_request(*encoded);
   ASSERT_TRUE(d) << d.error;
   EXPECT_EQ(d->header.Flags, 0x18);
@@ -547,7 +561,11 @@ TEST(Smb1NegotiateRequest, WindowsDefaults) {
   EXPECT_EQ(d->header.TID, 0xFFFF);
   EXPECT_EQ(d->header.PIDLow, 0xFEFF);
   EXPECT_EQ(d->Dialects, kWindows7Dialects);
-  EXPECT_EQ(to_hex(ByteView(*encoded).subspan(32, 5)), "00" "7800" "0250") << "WordCount 0, ByteCount 120";
+  EXPECT_EQ(to_hex(ByteView(*encoded).subspan(32, 5)),
+            "00"
+            "7800"
+            "0250")
+      << "WordCount 0, ByteCount 120";
 
   o.Dialects = {std::string("bad\0dialect", 11)};
   EXPECT_FALSE(encode_smb1_negotiate_request(o));
@@ -600,8 +618,9 @@ TEST(Smb1NegotiateResponse, NtLmWithoutExtendedSecurity) {
 }
 
 TEST(Smb1NegotiateResponse, NoDialectChosenFromEveryDc) {
-  for (const char* name : {"legacy_smb1_negotiate_response_refused_lanman", "legacy_smb1_negotiate_response_refused_core",
-                           "hardened_smb1_negotiate_response_refused", "stock_smb1_negotiate_response_refused"}) {
+  for (const char* name :
+       {"legacy_smb1_negotiate_response_refused_lanman", "legacy_smb1_negotiate_response_refused_core",
+        "hardened_smb1_negotiate_response_refused", "stock_smb1_negotiate_response_refused"}) {
     auto r = decode_smb1_negotiate_response(golden(name));
     ASSERT_TRUE(r) << name << ": " << r.error;
     EXPECT_EQ(r->form, Smb1NegotiateResponse::Form::NoDialectChosen) << name;
@@ -633,12 +652,24 @@ TEST(Smb1NegotiateResponse, ReplyToAnSmb1OfferMayBeSmb2) {
 
 TEST(Smb1NegotiateResponse, LanmanAndCoreForms) {
   // A LANMAN2.1 reply ([MS-CIFS] 2.2.4.52.2, WordCount 13), written out field by field.
-  const Bytes lanman = H(
-      "ff534d4272000000008801c00000000000000000000000000000feff00000000"  // header (Flags2 0xC001)
-      "0d"                                                                     // WordCount 13
-      "0400" "0300" "0411" "3200" "0100" "0300" "78563412"                     // index 4, mode, sizes, raw, key
-      "5b8c" "ce5a" "c4ff" "0800" "0000"                                       // time, date, tz -60, keylen 8
-      "1200" "0102030405060708" "574f524b47524f555000");                       // ByteCount 18, key, "WORKGROUP"
+  const Bytes lanman =
+      H("ff534d4272000000008801c00000000000000000000000000000feff00000000"  // header (Flags2 0xC001)
+        "0d"                                                                // WordCount 13
+        "0400"
+        "0300"
+        "0411"
+        "3200"
+        "0100"
+        "0300"
+        "78563412"  // index 4, mode, sizes, raw, key
+        "5b8c"
+        "ce5a"
+        "c4ff"
+        "0800"
+        "0000"  // time, date, tz -60, keylen 8
+        "1200"
+        "0102030405060708"
+        "574f524b47524f555000");  // ByteCount 18, key, "WORKGROUP"
   auto r = decode_smb1_negotiate_response(lanman);
   ASSERT_TRUE(r) << r.error;
   EXPECT_EQ(r->form, Smb1NegotiateResponse::Form::Lanman);
@@ -659,13 +690,20 @@ TEST(Smb1NegotiateResponse, LanmanAndCoreForms) {
   EXPECT_EQ(to_hex(*encoded), to_hex(lanman));
   expect_every_truncation_fails(lanman, decode_smb1_negotiate_response, "lanman");
 
-  const Bytes core = H("ff534d4272000000008801c00000000000000000000000000000feff00000000" "01" "0000" "0000");
+  const Bytes core =
+      H("ff534d4272000000008801c00000000000000000000000000000feff00000000"
+        "01"
+        "0000"
+        "0000");
   auto c = decode_smb1_negotiate_response(core);
   ASSERT_TRUE(c) << c.error;
   EXPECT_EQ(c->form, Smb1NegotiateResponse::Form::Core);
   EXPECT_EQ(smb1_chosen_dialect(*c, kWindows7Dialects), "PC NETWORK PROGRAM 1.0");
 
-  const Bytes error = H("ff534d4272020000c08801c00000000000000000000000000000feff00000000" "00" "0000");
+  const Bytes error =
+      H("ff534d4272020000c08801c00000000000000000000000000000feff00000000"
+        "00"
+        "0000");
   auto e = decode_smb1_negotiate_response(error);
   ASSERT_TRUE(e) << e.error;
   EXPECT_EQ(e->form, Smb1NegotiateResponse::Form::Error);

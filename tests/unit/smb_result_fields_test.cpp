@@ -11,9 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 using test::kReportKeys;
 
-TEST(SmbResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("smb", fields::read<SmbResult>);
-}
+TEST(SmbResultFields, LabResultsRoundTrip) { test::expect_round_trip("smb", fields::read<SmbResult>); }
 
 TEST(SmbResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<SmbResult>("/$defs/smb", kReportKeys);
@@ -21,7 +19,8 @@ TEST(SmbResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<Smb1Info>("/$defs/smb_port/properties/smb1");
   expect_keys_match_schema<MultiProtocol>("/$defs/smb_port/properties/multiprotocol");
   expect_keys_match_schema<Smb2Info>("/$defs/smb_port/properties/smb2");
-  expect_keys_match_schema<Smb2DialectDetail>("/$defs/smb_port/properties/smb2/properties/details/additionalProperties");
+  expect_keys_match_schema<Smb2DialectDetail>(
+      "/$defs/smb_port/properties/smb2/properties/details/additionalProperties");
   expect_keys_match_schema<NtlmInfo>("/$defs/smb_port/properties/ntlm");
   expect_keys_match_schema<OfferCheck>("/$defs/offer_check");
   expect_keys_match_schema<Signing>("/$defs/signing");

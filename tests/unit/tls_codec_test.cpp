@@ -72,7 +72,8 @@ TEST(TlsClientHello, LengthsAreConsistent) {
     Reader r(split->messages[0].body);
     std::uint16_t version = 0;
     Reader sid, suites, comp, exts;
-    ASSERT_TRUE(r.u16be(version) && r.skip(32) && r.u8_prefixed(sid) && r.u16be_prefixed(suites) && r.u8_prefixed(comp));
+    ASSERT_TRUE(r.u16be(version) && r.skip(32) && r.u8_prefixed(sid) && r.u16be_prefixed(suites) &&
+                r.u8_prefixed(comp));
     EXPECT_EQ(version, std::min(v, TLS1_2_VERSION));
     if (v == SSL3_VERSION) {
       EXPECT_TRUE(r.empty()) << "SSL 3.0 hello carries no extensions";
@@ -159,9 +160,9 @@ TEST(TlsFlight, DcTls13ServerHello) {
 }
 
 TEST(TlsFlight, SilentCloseIsClosed) {
-  for (const char* name : {"legacy_dc_ldaps_ssl2_reply.hex", "legacy_dc_ldaps_ssl3_reply.hex",
-                           "hardened_dc_ldaps_ssl2_reply.hex", "hardened_dc_ldaps_ssl3_reply.hex",
-                           "hardened_dc_ldaps_tls10_reply.hex"}) {
+  for (const char* name :
+       {"legacy_dc_ldaps_ssl2_reply.hex", "legacy_dc_ldaps_ssl3_reply.hex", "hardened_dc_ldaps_ssl2_reply.hex",
+        "hardened_dc_ldaps_ssl3_reply.hex", "hardened_dc_ldaps_tls10_reply.hex"}) {
     auto f = flight_of(golden(name), std::string(name).find("ssl2") != std::string::npos);
     EXPECT_EQ(f.kind, ReplyKind::closed) << name;
   }
@@ -186,9 +187,10 @@ TEST(TlsFlight, Alerts) {
     bool ssl2;
     std::uint8_t description;
   };
-  for (const auto& c : {Case{"openssl_tls10only_ssl2_reply.hex", true, 70}, Case{"openssl_tls10only_ssl3_reply.hex", false, 40},
-                        Case{"openssl_tls13only_tls12_reply.hex", false, 70},
-                        Case{"openssl_tls11_fallback_scsv_reply.hex", false, 86}}) {
+  for (const auto& c :
+       {Case{"openssl_tls10only_ssl2_reply.hex", true, 70}, Case{"openssl_tls10only_ssl3_reply.hex", false, 40},
+        Case{"openssl_tls13only_tls12_reply.hex", false, 70},
+        Case{"openssl_tls11_fallback_scsv_reply.hex", false, 86}}) {
     auto f = flight_of(golden(c.file), c.ssl2);
     ASSERT_EQ(f.kind, ReplyKind::alert) << c.file << " " << f.detail;
     EXPECT_EQ(f.alert->level, 2);
@@ -337,7 +339,8 @@ TEST(TlsDecoders, CertificateEveryTruncationFails) {
   auto whole = decode_certificate(cert->body);
   ASSERT_TRUE(whole) << whole.error;
   EXPECT_EQ(whole->size(), 1u);
-  for (std::size_t n = 0; n < cert->body.size(); ++n) EXPECT_FALSE(decode_certificate(ByteView(cert->body.data(), n))) << n;
+  for (std::size_t n = 0; n < cert->body.size(); ++n)
+    EXPECT_FALSE(decode_certificate(ByteView(cert->body.data(), n))) << n;
   auto info = certificate_info(*whole, 0);
   ASSERT_TRUE(info) << info.error;
   EXPECT_EQ(info->subject, "CN=tls.lab.test");
@@ -400,9 +403,9 @@ Bytes ssl2_server_hello(std::uint16_t conn_id_len = 16) {
   Bytes cert = golden("openssl_tls10only_tls12_reply.hex");  // any bytes serve as the certificate blob
   cert.resize(64);
   Writer body;
-  body.u8(4);        // SERVER-HELLO
-  body.u8(0);        // SESSION-ID-HIT
-  body.u8(1);        // SSL_CT_X509_CERTIFICATE
+  body.u8(4);  // SERVER-HELLO
+  body.u8(0);  // SESSION-ID-HIT
+  body.u8(1);  // SSL_CT_X509_CERTIFICATE
   body.u16be(0x0002);
   body.u16be(static_cast<std::uint16_t>(cert.size()));
   body.u16be(6);

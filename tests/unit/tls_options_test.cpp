@@ -26,7 +26,8 @@ TEST(TlsOptions, StartTlsList) {
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[0], std::make_pair(StartTlsProto::smtp, std::uint16_t{25}));
   EXPECT_EQ(out[3], std::make_pair(StartTlsProto::rdp, std::uint16_t{3389}));
-  for (const char* bad : {"smtp", "smtp:", "gopher:70", "smtp:0", "smtp:65536", "smtp:25x", "smtp:25,", ":25", "SMTP:25"}) {
+  for (const char* bad :
+       {"smtp", "smtp:", "gopher:70", "smtp:0", "smtp:65536", "smtp:25x", "smtp:25,", ":25", "SMTP:25"}) {
     out.clear();
     EXPECT_FALSE(parse_starttls(bad, out, err)) << bad;
     EXPECT_EQ(err.rfind("--starttls: ", 0), 0u) << err;
@@ -40,7 +41,8 @@ TEST(TlsOptions, PortList) {
   std::string err;
   ASSERT_TRUE(parse_port_list("443,8443,1", out, err));
   EXPECT_EQ(out, (std::vector<std::uint16_t>{443, 8443, 1}));
-  for (const char* bad : {"443,,636", "0", "65536", "https", "443 ", "-1"}) EXPECT_FALSE(parse_port_list(bad, out, err)) << bad;
+  for (const char* bad : {"443,,636", "0", "65536", "https", "443 ", "-1"})
+    EXPECT_FALSE(parse_port_list(bad, out, err)) << bad;
   EXPECT_EQ(err, "--tls-ports: bad port '-1'");
 }
 
@@ -65,8 +67,8 @@ TEST(TlsOptions, CommandLineExitsTwoBeforeScanning) {
            {"--starttls pop:110", "--starttls: 'pop:110' is not PROTO:PORT"},
            {"--tls-ports 443,", "--tls-ports: bad port ''"},
            {"--tls-sni 192.0.2.7", "--tls-sni: '192.0.2.7' is not a DNS host name"}}) {
-    const std::string cmd = std::string(LEGACYSCAN_BINARY) + " scan 127.0.0.1 --probes tls --no-ping " + args +
-                            " 2>&1 >/dev/null";
+    const std::string cmd =
+        std::string(LEGACYSCAN_BINARY) + " scan 127.0.0.1 --probes tls --no-ping " + args + " 2>&1 >/dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     ASSERT_NE(p, nullptr);
     std::string out;

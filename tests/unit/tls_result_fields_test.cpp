@@ -11,9 +11,7 @@ namespace {
 using test::expect_keys_match_schema;
 using test::kReportKeys;
 
-TEST(TlsResultFields, LabResultsRoundTrip) {
-  test::expect_round_trip("tls", fields::read<TlsResult>);
-}
+TEST(TlsResultFields, LabResultsRoundTrip) { test::expect_round_trip("tls", fields::read<TlsResult>); }
 
 TEST(TlsResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<TlsResult>("/$defs/tls", kReportKeys);

@@ -2,8 +2,8 @@
 // The JSON key names of the TLS result are a contract (docs/probes/tls.md): check them on a typed result.
 #include <gtest/gtest.h>
 
-#include "src/proto/tls/tls_codec.hpp"
 #include "probes/tls/tls_result.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::tls {
 namespace {
@@ -13,7 +13,8 @@ TEST(TlsResult, JsonContract) {
   Endpoint e;
   e.port = 636;
   e.service = "ldaps";
-  e.versions = {{SSL2_VERSION, VersionVerdict::rejected, "closed"}, {TLS1_2_VERSION, VersionVerdict::accepted, "ServerHello TLS 1.2"}};
+  e.versions = {{SSL2_VERSION, VersionVerdict::rejected, "closed"},
+                {TLS1_2_VERSION, VersionVerdict::accepted, "ServerHello TLS 1.2"}};
   AcceptedSuite s;
   s.id = 0xC02F;
   s.name = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";

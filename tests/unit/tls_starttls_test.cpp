@@ -33,8 +33,8 @@ void expect_needs_final_line(PreludeReply (*parse)(ByteView), std::string_view r
 
 TEST(TlsStartTls, SmtpMultiLineRepliesSplitAnywhere) {
   expect_needs_final_line(parse_smtp_greeting, "220-mail.legacy.test ESMTP\r\n220-second line\r\n220 ready\r\n", true);
-  expect_needs_final_line(parse_smtp_ehlo,
-                          "250-mail.legacy.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n", true);
+  expect_needs_final_line(parse_smtp_ehlo, "250-mail.legacy.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n",
+                          true);
   expect_needs_final_line(parse_smtp_ehlo, "250-mail.legacy.test\r\n250 8BITMIME\r\n", false);  // no STARTTLS
   expect_needs_final_line(parse_smtp_starttls, "454 4.7.0 TLS not available\r\n", false);
   expect_needs_final_line(parse_ftp_auth_tls, "234 AUTH TLS OK.\r\n", true);
@@ -110,7 +110,8 @@ TEST(TlsStartTls, TdsRejectsWhatIsNotTds) {
   // A packet shorter than its own header, an option pointing outside, a 2-byte ENCRYPTION.
   EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x04, 0, 0, 1, 0}));
   EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x0E, 0, 0, 1, 0, 0x01, 0x00, 0x40, 0x00, 0x01, 0xFF}));
-  EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x10, 0, 0, 1, 0, 0x01, 0x00, 0x06, 0x00, 0x02, 0xFF, 1, 1}));
+  EXPECT_FALSE(
+      decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x10, 0, 0, 1, 0, 0x01, 0x00, 0x06, 0x00, 0x02, 0xFF, 1, 1}));
   EXPECT_FALSE(decode_tds_prelogin(Bytes{0x04, 0x01, 0x00, 0x09, 0, 0, 1, 0, 0xFF})) << "no ENCRYPTION option";
 }
 

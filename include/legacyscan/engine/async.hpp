@@ -8,13 +8,13 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <chrono>
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <vector>
 

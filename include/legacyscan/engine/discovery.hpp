@@ -27,9 +27,9 @@ struct DiscoveryResult {
 };
 
 struct DiscoveryOptions {
-  std::string domain;                 // example.test
-  std::string forest;                 // defaults to domain (for _gc._tcp)
-  std::string dns_server;             // "127.0.0.1" or "127.0.0.1:5353" or "[::1]:53"; "" = system resolver
+  std::string domain;      // example.test
+  std::string forest;      // defaults to domain (for _gc._tcp)
+  std::string dns_server;  // "127.0.0.1" or "127.0.0.1:5353" or "[::1]:53"; "" = system resolver
   std::chrono::milliseconds timeout{3000};
   int retries = 2;
   bool ipv6 = true;

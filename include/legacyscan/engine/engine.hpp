@@ -12,9 +12,9 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,11 +79,11 @@ struct ProbeRun {
 };
 
 struct HostResult {
-  std::size_t order = 0;      // position in the expanded target list (for stable output)
-  std::size_t sub_order = 0;  // position among the addresses of a name
-  std::string target;     // as given
-  std::string host_name;  // the name when the target was a name
-  std::string address;    // "" when the name did not resolve
+  std::size_t order = 0;         // position in the expanded target list (for stable output)
+  std::size_t sub_order = 0;     // position among the addresses of a name
+  std::string target;            // as given
+  std::string host_name;         // the name when the target was a name
+  std::string address;           // "" when the name did not resolve
   std::vector<ProbeRun> probes;  // in registry order
   std::string started;
   std::string finished;
@@ -93,8 +93,8 @@ struct HostResult {
 // default ports (or to every selected probe when none does); "probe:N" only to that probe; a
 // host:port target overrides both for that host.
 struct PortSelection {
-  std::vector<std::uint16_t> any;                                    // plain "445"
-  std::map<std::string, std::vector<std::uint16_t>> per_probe;      // "smb:4450"
+  std::vector<std::uint16_t> any;                               // plain "445"
+  std::map<std::string, std::vector<std::uint16_t>> per_probe;  // "smb:4450"
   [[nodiscard]] bool empty() const { return any.empty() && per_probe.empty(); }
 };
 
@@ -106,9 +106,9 @@ struct ScanPlan {
   bool ping = true;  // a TCP reachability check before the probes (--no-ping turns it off)
   EngineLimits limits;
   ScanSettings settings;
-  Shard shard;                        // scan only the hosts of shard K of N
-  std::set<std::size_t> skip;         // host indexes already done (--resume)
-  bool progress = false;              // a progress line on stderr
+  Shard shard;                 // scan only the hosts of shard K of N
+  std::set<std::size_t> skip;  // host indexes already done (--resume)
+  bool progress = false;       // a progress line on stderr
 };
 
 struct ScanSummary {
@@ -125,7 +125,8 @@ struct ScanSummary {
 // the host is up as soon as one connect is accepted or refused (the others are abandoned then). Down:
 // the failure of the first port (timeout when every connect timed out, unreachable for EHOSTUNREACH).
 // Takes one of the engine's ping sockets per port (not connection permits) for its duration.
-boost::asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine, const boost::asio::ip::address& address,
+boost::asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine,
+                                                                  const boost::asio::ip::address& address,
                                                                   std::vector<std::uint16_t> ports,
                                                                   std::chrono::milliseconds timeout);
 
@@ -133,7 +134,8 @@ boost::asio::awaitable<std::optional<Outcome>> reachability_check(Engine& engine
 std::uint64_t count_host_indexes(const std::vector<TargetSpec>& targets);
 
 // Ports a probe gets on one host given the plan (exposed for tests).
-std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel, std::optional<std::uint16_t> target_port,
+std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& sel,
+                                     std::optional<std::uint16_t> target_port,
                                      const std::vector<const Probe*>& selected);
 
 // Runs the whole scan on the calling thread. The sink is called once per host as it finishes.

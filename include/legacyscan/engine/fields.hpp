@@ -62,13 +62,17 @@ class KeyList;
 // A struct declares its fields as a member fields(v), or, when its header is to stay free of JSON, as a
 // free function declare_fields(v, t) beside the result that writes it (found by argument-dependent lookup).
 template <class T>
-concept Declared =
-    requires(T& t, KeyList& v) { t.fields(v); } || requires(T& t, KeyList& v) { declare_fields(v, t); };
+concept Declared = requires(T& t, KeyList& v) {
+  t.fields(v);
+}
+|| requires(T& t, KeyList& v) { declare_fields(v, t); };
 
 template <class V, class T>
 void visit(V& v, T& t) {
-  if constexpr (requires { t.fields(v); }) t.fields(v);
-  else declare_fields(v, t);
+  if constexpr (requires { t.fields(v); })
+    t.fields(v);
+  else
+    declare_fields(v, t);
 }
 
 template <class T>
@@ -82,9 +86,12 @@ struct is_vector<std::vector<T>> : std::true_type {};
 
 template <class T>
 bool is_empty(const T& v) {
-  if constexpr (is_optional<T>::value) return !v.has_value();
-  else if constexpr (requires { v.empty(); }) return v.empty();
-  else return v == T{};
+  if constexpr (is_optional<T>::value)
+    return !v.has_value();
+  else if constexpr (requires { v.empty(); })
+    return v.empty();
+  else
+    return v == T{};
 }
 
 class Writer;

@@ -15,8 +15,8 @@
 #include <optional>
 #include <string>
 
-#include "legacyscan/engine/async.hpp"
 #include "legacyscan/bytes.hpp"
+#include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/status.hpp"
 
 namespace legacyscan {
@@ -48,7 +48,9 @@ class TcpConnection {
   [[nodiscard]] std::chrono::milliseconds timeout() const;
 
   TcpConnection(boost::asio::ip::tcp::socket s, Permit p, const ProbeContext& ctx)
-      : socket_(std::move(s)), permit_(std::move(p)), ctx_(&ctx),
+      : socket_(std::move(s)),
+        permit_(std::move(p)),
+        ctx_(&ctx),
         answer_deadline_(std::chrono::steady_clock::now() + timeout()) {}
 
  private:
@@ -107,9 +109,9 @@ struct UdpReply {
   int attempts = 0;
   int ignored = 0;  // datagrams received that were not the answer (wrong sender, or rejected by accept)
   LocalPortUse local_port_use = LocalPortUse::not_asked;
-  std::string bind_error;                  // why the source port asked for could not be bound
-  boost::asio::ip::udp::endpoint local;    // the socket's address and port
-  bool port_unreachable = false;           // refused by an ICMP port unreachable
+  std::string bind_error;                // why the source port asked for could not be bound
+  boost::asio::ip::udp::endpoint local;  // the socket's address and port
+  bool port_unreachable = false;         // refused by an ICMP port unreachable
 };
 boost::asio::awaitable<UdpReply> udp_exchange(ProbeContext& ctx, ByteView request, const UdpExchange& how);
 

@@ -9,8 +9,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -42,10 +42,10 @@ enum class Verdict {
 // one line per finding (label in its CHECK column); JSON carries it as hosts[].findings[] with the keys
 // probe, port, check, verdict, value, evidence (the label is table text only).
 struct Finding {
-  std::string port;      // "445/tcp", or "" for a probe-wide finding
-  std::string check;     // stable id: "smb1", "smb.signing.3.1.1", "tls.version.1.0", "kerberos.etype.rc4-hmac"
-  std::string label;     // the table's text for the check: "SMB1", "Signing 3.1.1"
-  std::string value;     // the short text the table shows: "ENABLED: NT LM 0.12"
+  std::string port;   // "445/tcp", or "" for a probe-wide finding
+  std::string check;  // stable id: "smb1", "smb.signing.3.1.1", "tls.version.1.0", "kerberos.etype.rc4-hmac"
+  std::string label;  // the table's text for the check: "SMB1", "Signing 3.1.1"
+  std::string value;  // the short text the table shows: "ENABLED: NT LM 0.12"
   Verdict verdict = Verdict::info;
   std::string evidence;  // the longer detail behind the value, "" when there is none
   std::string probe;     // the probe that found it; set by the report, not by the result
@@ -113,10 +113,10 @@ struct Credentials {
 };
 
 struct ScanSettings {
-  std::chrono::milliseconds timeout{3000};  // every single network operation
+  std::chrono::milliseconds timeout{3000};                // every single network operation
   std::optional<std::chrono::milliseconds> host_timeout;  // whole host (all probes), when set
-  int retries = 2;                          // UDP retransmissions after the first try
-  std::map<std::string, std::string> probe_options;  // flag (without "--") -> value
+  int retries = 2;                                        // UDP retransmissions after the first try
+  std::map<std::string, std::string> probe_options;       // flag (without "--") -> value
   Credentials credentials;
 
   [[nodiscard]] std::optional<std::string> option(const std::string& flag) const;

@@ -16,11 +16,11 @@ namespace legacyscan {
 struct TargetSpec {
   enum class Kind { address, name, cidr, range };
   Kind kind = Kind::address;
-  std::string text;                     // exactly as given (JSON "target")
-  std::string name;                     // Kind::name: the host name to resolve
-  boost::asio::ip::address first;       // address, cidr, range: first address
-  std::uint64_t count = 1;              // how many addresses (1 for address/name)
-  std::optional<std::uint16_t> port;    // host:port override
+  std::string text;                   // exactly as given (JSON "target")
+  std::string name;                   // Kind::name: the host name to resolve
+  boost::asio::ip::address first;     // address, cidr, range: first address
+  std::uint64_t count = 1;            // how many addresses (1 for address/name)
+  std::optional<std::uint16_t> port;  // host:port override
 
   // The index-th address of an address/cidr/range spec (index < count).
   [[nodiscard]] boost::asio::ip::address address_at(std::uint64_t index) const;

@@ -9,18 +9,10 @@ namespace legacyscan::ber {
 std::string describe(const Tag& tag) {
   std::string s;
   switch (tag.cls) {
-    case Class::Universal:
-      s = "UNIVERSAL " + std::to_string(tag.number);
-      break;
-    case Class::Application:
-      s = "[APPLICATION " + std::to_string(tag.number) + "]";
-      break;
-    case Class::Context:
-      s = "[" + std::to_string(tag.number) + "]";
-      break;
-    case Class::Private:
-      s = "[PRIVATE " + std::to_string(tag.number) + "]";
-      break;
+    case Class::Universal: s = "UNIVERSAL " + std::to_string(tag.number); break;
+    case Class::Application: s = "[APPLICATION " + std::to_string(tag.number) + "]"; break;
+    case Class::Context: s = "[" + std::to_string(tag.number) + "]"; break;
+    case Class::Private: s = "[PRIVATE " + std::to_string(tag.number) + "]"; break;
   }
   s += tag.constructed ? " constructed" : " primitive";
   return s;
@@ -125,8 +117,8 @@ Bytes encode_integer(std::int64_t v) {
   // Drop redundant leading octets (X.690 8.3.2): 0x00 before a clear top bit, 0xFF before a set one.
   std::size_t start = 0;
   while (start + 1 < out.size()) {
-    const bool redundant = (out[start] == 0x00 && !(out[start + 1] & 0x80)) ||
-                           (out[start] == 0xff && (out[start + 1] & 0x80));
+    const bool redundant =
+        (out[start] == 0x00 && !(out[start + 1] & 0x80)) || (out[start] == 0xff && (out[start + 1] & 0x80));
     if (!redundant) break;
     ++start;
   }
@@ -138,7 +130,8 @@ bool encode_oid(std::string_view dotted, Bytes& out) {
   std::size_t pos = 0;
   while (true) {
     const std::size_t dot = dotted.find('.', pos);
-    const std::string_view part = dotted.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
+    const std::string_view part =
+        dotted.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
     if (part.empty() || part.size() > 20) return false;
     if (part.size() > 1 && part[0] == '0') return false;  // no leading zeros in arcs
     std::uint64_t v = 0;

@@ -42,7 +42,7 @@ inline constexpr std::uint32_t GeneralizedTime = 24;
 inline constexpr std::uint32_t GeneralString = 27;
 }  // namespace universal
 
-inline constexpr unsigned kMaxDepth = 32;           // nested constructed elements we will enter
+inline constexpr unsigned kMaxDepth = 32;                 // nested constructed elements we will enter
 inline constexpr std::uint32_t kMaxTagNumber = 0x1fffff;  // 3 high-tag-number octets at most
 inline constexpr std::size_t kMaxOidArcs = 64;
 
@@ -57,9 +57,7 @@ struct Tag {
 // Convenience tag builders.
 constexpr Tag universal_tag(std::uint32_t n, bool constructed = false) { return {Class::Universal, constructed, n}; }
 constexpr Tag context_tag(std::uint32_t n, bool constructed = true) { return {Class::Context, constructed, n}; }
-constexpr Tag application_tag(std::uint32_t n, bool constructed = true) {
-  return {Class::Application, constructed, n};
-}
+constexpr Tag application_tag(std::uint32_t n, bool constructed = true) { return {Class::Application, constructed, n}; }
 inline constexpr Tag kSequence = universal_tag(universal::Sequence, true);
 
 // "[APPLICATION 0] constructed", "UNIVERSAL 4", "[3] primitive" - for error messages.

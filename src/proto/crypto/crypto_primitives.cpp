@@ -26,7 +26,8 @@ Bytes md4(ByteView data) {
     std::uint32_t x[16];
     for (int i = 0; i < 16; ++i)
       x[i] = static_cast<std::uint32_t>(msg[off + 4 * i]) | static_cast<std::uint32_t>(msg[off + 4 * i + 1]) << 8 |
-             static_cast<std::uint32_t>(msg[off + 4 * i + 2]) << 16 | static_cast<std::uint32_t>(msg[off + 4 * i + 3]) << 24;
+             static_cast<std::uint32_t>(msg[off + 4 * i + 2]) << 16 |
+             static_cast<std::uint32_t>(msg[off + 4 * i + 3]) << 24;
     std::uint32_t a = a0, b = b0, c = c0, d = d0;
     auto f = [](std::uint32_t x1, std::uint32_t y, std::uint32_t z) { return (x1 & y) | (~x1 & z); };
     auto g = [](std::uint32_t x1, std::uint32_t y, std::uint32_t z) { return (x1 & y) | (x1 & z) | (y & z); };

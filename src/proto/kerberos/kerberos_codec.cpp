@@ -102,7 +102,8 @@ bool get_principal(ber::Reader& r, std::uint32_t n, PrincipalName& out, Ctx& cx,
   out.name_string.clear();
   while (!names.empty()) {
     if (out.name_string.size() >= kMaxNameComponents)
-      return cx.fail(std::string(field) + ".name-string", "more than " + std::to_string(kMaxNameComponents) + " components");
+      return cx.fail(std::string(field) + ".name-string",
+                     "more than " + std::to_string(kMaxNameComponents) + " components");
     std::string part;
     if (!names.read_string(part, universal_tag(ber::universal::GeneralString), 1024))
       return cx.fail(std::string(field) + ".name-string", names.error());
@@ -116,7 +117,8 @@ bool skip_extensions(ber::Reader& r, Ctx& cx, std::string_view what) {
   while (!r.empty()) {
     ber::Tlv t;
     if (!r.read(t)) return cx.fail(what, r.error());
-    if (t.tag.cls != Class::Context) return cx.fail(what, "unexpected " + ber::describe(t.tag) + " after the last field");
+    if (t.tag.cls != Class::Context)
+      return cx.fail(what, "unexpected " + ber::describe(t.tag) + " after the last field");
   }
   return true;
 }
@@ -163,7 +165,8 @@ bool valid_kerberos_time(std::string_view t) {
 
 bool get_time(ber::Reader& r, std::uint32_t n, std::string& out, Ctx& cx, std::string_view field) {
   if (!get_string(r, n, out, cx, field, kGeneralizedTime)) return false;
-  if (!valid_kerberos_time(out)) return cx.fail(field, "not a KerberosTime (YYYYMMDDHHMMSSZ): \"" + out.substr(0, 32) + "\"");
+  if (!valid_kerberos_time(out))
+    return cx.fail(field, "not a KerberosTime (YYYYMMDDHHMMSSZ): \"" + out.substr(0, 32) + "\"");
   return true;
 }
 
@@ -215,10 +218,9 @@ Decoded<Bytes> encode_as_req(const AsReqOptions& o) {
       req.context(4, [&](ber::Writer& c) {
         c.sequence([&](ber::Writer& body) {
           // kdc-options [0] KDCOptions (KerberosFlags: BIT STRING of at least 32 bits)
-          const std::uint8_t flags[4] = {static_cast<std::uint8_t>(o.kdc_options >> 24),
-                                         static_cast<std::uint8_t>(o.kdc_options >> 16),
-                                         static_cast<std::uint8_t>(o.kdc_options >> 8),
-                                         static_cast<std::uint8_t>(o.kdc_options)};
+          const std::uint8_t flags[4] = {
+              static_cast<std::uint8_t>(o.kdc_options >> 24), static_cast<std::uint8_t>(o.kdc_options >> 16),
+              static_cast<std::uint8_t>(o.kdc_options >> 8), static_cast<std::uint8_t>(o.kdc_options)};
           body.context(0, [&](ber::Writer& b) { b.bit_string(ByteView(flags, 4), 0); });
           put_principal(body, 1, o.cname);
           put_string(body, 2, o.realm);
@@ -363,7 +365,8 @@ Decoded<std::vector<EtypeInfo2Entry>> decode_etype_info2(ByteView der) {
   if (!top.enter_sequence(seq)) return R::fail("ETYPE-INFO2: " + top.error());
   if (!top.empty()) return R::fail("ETYPE-INFO2: bytes after the SEQUENCE");
   while (!seq.empty()) {
-    if (out.size() >= kMaxEtypeInfo2) return R::fail("ETYPE-INFO2: more than " + std::to_string(kMaxEtypeInfo2) + " entries");
+    if (out.size() >= kMaxEtypeInfo2)
+      return R::fail("ETYPE-INFO2: more than " + std::to_string(kMaxEtypeInfo2) + " entries");
     ber::Reader entry;
     if (!seq.enter_sequence(entry)) return R::fail("ETYPE-INFO2: " + seq.error());
     EtypeInfo2Entry e;

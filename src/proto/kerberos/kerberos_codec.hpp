@@ -69,10 +69,10 @@ inline constexpr std::uint32_t KDC_OPT_RENEWABLE_OK = 0x00000010;
 
 // What goes into one AS-REQ (RFC 4120 5.4.1 KDC-REQ / KDC-REQ-BODY).
 struct AsReqOptions {
-  std::string realm;                // KDC-REQ-BODY.realm
-  PrincipalName cname;              // KDC-REQ-BODY.cname
+  std::string realm;                   // KDC-REQ-BODY.realm
+  PrincipalName cname;                 // KDC-REQ-BODY.cname
   std::optional<PrincipalName> sname;  // default krbtgt/<realm>
-  std::vector<std::int32_t> etype;  // KDC-REQ-BODY.etype, in preference order
+  std::vector<std::int32_t> etype;     // KDC-REQ-BODY.etype, in preference order
   std::uint32_t nonce = 0;
   std::uint32_t kdc_options = KDC_OPT_FORWARDABLE | KDC_OPT_RENEWABLE | KDC_OPT_CANONICALIZE | KDC_OPT_RENEWABLE_OK;
   std::string till = "20370913024805Z";  // KerberosTime, as Windows sends it

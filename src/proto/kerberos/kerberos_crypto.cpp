@@ -20,8 +20,10 @@ namespace {
 Bytes usage_bytes(std::uint32_t usage) {
   // RFC 4757 3: the usage as 4 bytes little-endian, with Microsoft's mapping of a few numbers
   // (3, the AS-REP encrypted part, becomes 8; 9 becomes 8; 23 becomes 13).
-  if (usage == 3 || usage == 9) usage = 8;
-  else if (usage == 23) usage = 13;
+  if (usage == 3 || usage == 9)
+    usage = 8;
+  else if (usage == 23)
+    usage = 13;
   Writer w;
   w.u32le(usage);
   return w.take();
@@ -85,7 +87,8 @@ Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext) {
   if (!key.enter_context(0, kt_ctx)) return R::fail("EncryptionKey.keytype: " + key.error());
   std::int64_t v = 0;
   if (!kt_ctx.read_integer(v)) return R::fail("EncryptionKey.keytype: " + kt_ctx.error());
-  if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) return R::fail("EncryptionKey.keytype out of range");
+  if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
+    return R::fail("EncryptionKey.keytype out of range");
   return R::ok(static_cast<std::int32_t>(v));
 }
 

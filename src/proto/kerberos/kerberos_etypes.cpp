@@ -42,11 +42,12 @@ constexpr std::array<EtypeInfo, 17> kEtypes{{
 // TGS requests (AES came with Windows Vista / Server 2008). RFC 4757 defines 23 and 24; the
 // negative numbers are Microsoft's unregistered RC4 variants.
 constexpr std::array<std::int32_t, 7> kXpEtypes{23, -133, -128, 3, 1, 24, -135};
-const ClientOffer kXpOffer{"windows-xp-sp3",
-                           "Windows XP/2003 SP1 client etype list {23 -133 -128 3 1 24 -135} as logged by an MIT KDC in "
-                           "A. Tch, 'How to interpret encryption types definitions in krb5kdc.log on UNIX KDC...', "
-                           "MSDN blogs, 2006-07-18",
-                           kXpEtypes};
+const ClientOffer kXpOffer{
+    "windows-xp-sp3",
+    "Windows XP/2003 SP1 client etype list {23 -133 -128 3 1 24 -135} as logged by an MIT KDC in "
+    "A. Tch, 'How to interpret encryption types definitions in krb5kdc.log on UNIX KDC...', "
+    "MSDN blogs, 2006-07-18",
+    kXpEtypes};
 
 // MIT krb5.conf(5) "Encryption types": the other names of each etype, and the families.
 struct EtypeAlias {

@@ -40,8 +40,8 @@ inline constexpr std::int32_t kEtypeAes256CtsHmacSha196 = 18;  // the companion 
 
 // A client's AS-REQ etype list, exactly as the client sends it.
 struct ClientOffer {
-  std::string_view name;     // "windows-xp-sp3"
-  std::string_view source;   // where the list was taken from
+  std::string_view name;    // "windows-xp-sp3"
+  std::string_view source;  // where the list was taken from
   std::span<const std::int32_t> etypes;
 };
 const ClientOffer& windows_xp_offer();

@@ -36,7 +36,8 @@ Decoded<std::vector<KeytabEntry>> decode_keytab(ByteView file) {
   std::uint8_t magic = 0, version = 0;
   if (!r.u8(magic) || !r.u8(version)) return R::fail("not a keytab: shorter than its 2-byte version");
   if (magic != 5) return R::fail("not a keytab: first byte is " + std::to_string(magic) + ", a keytab starts with 5");
-  if (version == 1) return R::fail("keytab version 0x0501 (host byte order) is not supported; write it again with a current ktutil");
+  if (version == 1)
+    return R::fail("keytab version 0x0501 (host byte order) is not supported; write it again with a current ktutil");
   if (version != 2) {
     static constexpr char kHex[] = "0123456789abcdef";
     return R::fail(std::string("unknown keytab version 0x05") + kHex[version >> 4] + kHex[version & 15]);
@@ -51,13 +52,16 @@ Decoded<std::vector<KeytabEntry>> decode_keytab(ByteView file) {
     if (size == 0) break;  // the writer's end of data
     if (size < 0) {        // a hole left by a deleted entry
       const auto hole = static_cast<std::uint32_t>(-static_cast<std::int64_t>(size));
-      if (!r.skip(hole)) return R::fail("entry " + std::to_string(index) + ": hole of " + std::to_string(hole) + " bytes runs past the end");
+      if (!r.skip(hole))
+        return R::fail("entry " + std::to_string(index) + ": hole of " + std::to_string(hole) +
+                       " bytes runs past the end");
       continue;
     }
     const std::string at = "entry " + std::to_string(index) + ": ";
     Reader e;
     if (!r.sub(static_cast<std::size_t>(size), e))
-      return R::fail(at + "record of " + std::to_string(size) + " bytes runs past the end (" + std::to_string(r.remaining()) + " left)");
+      return R::fail(at + "record of " + std::to_string(size) + " bytes runs past the end (" +
+                     std::to_string(r.remaining()) + " left)");
     if (out.size() >= kMaxKeytabEntries) return R::fail("more than " + std::to_string(kMaxKeytabEntries) + " entries");
     KeytabEntry k;
     std::uint16_t count = 0;

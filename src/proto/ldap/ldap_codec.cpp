@@ -152,7 +152,8 @@ SearchRequest make_ldap_ping(const LdapPing& ping) {
   r.scope = 0;
   // NtVer first, as Windows' DsGetDcName does; the DC does not care about the order.
   r.and_equality.push_back({"NtVer", le32(ping.NtVer)});
-  if (!ping.DnsDomain.empty()) r.and_equality.push_back({"DnsDomain", Bytes(ping.DnsDomain.begin(), ping.DnsDomain.end())});
+  if (!ping.DnsDomain.empty())
+    r.and_equality.push_back({"DnsDomain", Bytes(ping.DnsDomain.begin(), ping.DnsDomain.end())});
   if (!ping.User.empty()) r.and_equality.push_back({"User", Bytes(ping.User.begin(), ping.User.end())});
   if (ping.AAC) r.and_equality.push_back({"AAC", le32(*ping.AAC)});
   r.attributes = {"Netlogon"};
@@ -397,7 +398,8 @@ Frame frame_ldap_message(ByteView buffered, std::size_t max_size) {
     const unsigned n = len0 & 0x7f;
     if (n == 0 || n > 4) {
       f.state = Frame::State::invalid;
-      f.error = n == 0 ? "LDAPMessage with an indefinite length" : "LDAPMessage length of " + std::to_string(n) + " octets";
+      f.error =
+          n == 0 ? "LDAPMessage with an indefinite length" : "LDAPMessage length of " + std::to_string(n) + " octets";
       return f;
     }
     length = 0;
@@ -447,9 +449,12 @@ Decoded<SearchResponse> collect_search_response(const std::vector<LDAPMessage>& 
       return D::fail("notice of disconnection: " + result_code_name(m.extendedResp->result.resultCode) + " " +
                      m.extendedResp->result.diagnosticMessage);
     if (m.messageID != messageID)
-      return D::fail("messageID " + std::to_string(m.messageID) + " where " + std::to_string(messageID) + " was expected");
-    if (m.searchResEntry) out.entries.push_back(*m.searchResEntry);
-    else if (m.searchResDone) out.done = *m.searchResDone;
+      return D::fail("messageID " + std::to_string(m.messageID) + " where " + std::to_string(messageID) +
+                     " was expected");
+    if (m.searchResEntry)
+      out.entries.push_back(*m.searchResEntry);
+    else if (m.searchResDone)
+      out.done = *m.searchResDone;
     else if (m.protocolOp == static_cast<std::uint32_t>(ProtocolOp::searchResRef))
       out.references.insert(out.references.end(), m.searchResRef.begin(), m.searchResRef.end());
     else

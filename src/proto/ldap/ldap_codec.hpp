@@ -71,9 +71,9 @@ Bytes encode_extended_request(std::int32_t messageID, std::string_view requestNa
 // (AAC=..)) with NtVer and AAC as 4-byte little-endian values, attribute Netlogon.
 struct LdapPing {
   std::uint32_t NtVer = netlogon::NETLOGON_NT_VERSION_5EX;
-  std::string DnsDomain;            // omitted when empty
-  std::string User;                 // omitted when empty
-  std::optional<std::uint32_t> AAC; // account control bits the User must match ([MS-ADTS] 6.3.3.2)
+  std::string DnsDomain;             // omitted when empty
+  std::string User;                  // omitted when empty
+  std::optional<std::uint32_t> AAC;  // account control bits the User must match ([MS-ADTS] 6.3.3.2)
 };
 SearchRequest make_ldap_ping(const LdapPing& ping);
 

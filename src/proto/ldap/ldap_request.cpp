@@ -12,9 +12,7 @@ namespace {
 
 using ber::Class;
 
-std::string as_string(ByteView v) {
-  return std::string(reinterpret_cast<const char*>(v.data()), v.size());
-}
+std::string as_string(ByteView v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size()); }
 
 // Walks a Filter (RFC 4511 4.5.1.7) for the equality items of an LDAP ping: and [0] SET OF Filter,
 // equalityMatch [3] AttributeValueAssertion. Other filter kinds are skipped.
@@ -86,9 +84,7 @@ Decoded<LdapRequest> decode_ldap_request(ByteView message) {
       }
       break;
     }
-    case 2:
-      q.op = LdapRequest::Op::unbind;
-      break;
+    case 2: q.op = LdapRequest::Op::unbind; break;
     case 3: {  // SearchRequest
       q.op = LdapRequest::Op::search;
       ByteView base;
@@ -119,8 +115,7 @@ Decoded<LdapRequest> decode_ldap_request(ByteView message) {
       q.request_name = as_string(name);
       break;
     }
-    default:
-      q.op = LdapRequest::Op::other;
+    default: q.op = LdapRequest::Op::other;
   }
   return R::ok(std::move(q));
 }

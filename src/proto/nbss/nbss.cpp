@@ -44,7 +44,8 @@ bool read_name(Reader& r, NetbiosName& out, const char* which, std::string& erro
     return false;
   }
   const ByteView letters = label.rest();
-  auto decoded = netbios_first_level_decode(std::string_view(reinterpret_cast<const char*>(letters.data()), letters.size()));
+  auto decoded =
+      netbios_first_level_decode(std::string_view(reinterpret_cast<const char*>(letters.data()), letters.size()));
   if (!decoded) {
     error = std::string("NBSS SESSION REQUEST: ") + which + " name: " + decoded.error;
     return false;
@@ -124,9 +125,7 @@ Decoded<Bytes> encode_session_request(const NetbiosName& called, const NetbiosNa
   w.u8(0x00);  // FLAGS
   std::string error;
   bool ok = true;
-  w.u16be_prefixed([&](Writer& body) {
-    ok = write_name(body, called, error) && write_name(body, calling, error);
-  });
+  w.u16be_prefixed([&](Writer& body) { ok = write_name(body, called, error) && write_name(body, calling, error); });
   if (!ok) return Decoded<Bytes>::fail("NBSS SESSION REQUEST: " + error);
   return Decoded<Bytes>::ok(w.take());
 }
@@ -177,8 +176,7 @@ Decoded<SessionPacket> decode_session_packet(ByteView packet) {
   Reader t(out.trailer);
   switch (static_cast<SessionPacketType>(out.type)) {
     case SessionPacketType::SessionMessage:
-    case SessionPacketType::SessionRequest:
-      break;
+    case SessionPacketType::SessionRequest: break;
     case SessionPacketType::PositiveSessionResponse:
     case SessionPacketType::SessionKeepAlive:
       if (out.length != 0) {
@@ -204,8 +202,7 @@ Decoded<SessionPacket> decode_session_packet(ByteView packet) {
       out.retarget_port = port;
       break;
     }
-    default:
-      return R::fail("NBSS: unknown packet type " + hex8(out.type));
+    default: return R::fail("NBSS: unknown packet type " + hex8(out.type));
   }
   return R::ok(std::move(out));
 }
@@ -218,8 +215,8 @@ FrameCheck check_frame(ByteView received, Transport transport, std::size_t max_p
   if (received.size() < kFrameHeaderLength) {
     // Reject garbage as early as the first byte allows.
     if (r.u8(first)) {
-      const bool known = transport == Transport::DirectTcp445 ? first == 0x00
-                                                              : session_packet_type_name(first) != "unknown";
+      const bool known =
+          transport == Transport::DirectTcp445 ? first == 0x00 : session_packet_type_name(first) != "unknown";
       if (!known) {
         out.kind = FrameCheck::Kind::Malformed;
         out.error = transport == Transport::DirectTcp445

@@ -80,8 +80,8 @@ bool read_name(ByteView whole, Reader& r, NetbiosName& out, std::string& scope, 
     error = "name label truncated";
     return false;
   }
-  auto decoded = smb::netbios_first_level_decode(
-      std::string_view(reinterpret_cast<const char*>(letters.data()), letters.size()));
+  auto decoded =
+      smb::netbios_first_level_decode(std::string_view(reinterpret_cast<const char*>(letters.data()), letters.size()));
   if (!decoded) {
     error = decoded.error;
     return false;
@@ -121,8 +121,8 @@ void strip_padding(std::string& s) {
 
 bool read_header(Reader& r, NameServiceHeader& h) {
   std::uint16_t flags = 0;
-  if (!r.u16be(h.NAME_TRN_ID) || !r.u16be(flags) || !r.u16be(h.QDCOUNT) || !r.u16be(h.ANCOUNT) ||
-      !r.u16be(h.NSCOUNT) || !r.u16be(h.ARCOUNT))
+  if (!r.u16be(h.NAME_TRN_ID) || !r.u16be(flags) || !r.u16be(h.QDCOUNT) || !r.u16be(h.ANCOUNT) || !r.u16be(h.NSCOUNT) ||
+      !r.u16be(h.ARCOUNT))
     return false;
   h.R = (flags & 0x8000) != 0;
   h.OPCODE = static_cast<std::uint8_t>((flags >> 11) & 0x0f);
@@ -331,7 +331,8 @@ Decoded<NodeStatusResponse> decode_node_status_response(ByteView packet) {
   if (a.header.RCODE != 0)
     return R::fail(std::string(what) + ": RCODE " + std::to_string(a.header.RCODE) + " " +
                    std::string(rcode_name(a.header.RCODE)));
-  if (a.type != RR_TYPE_NBSTAT) return R::fail(std::string(what) + ": RR_TYPE " + hex4(a.type) + " (want NBSTAT 0x0021)");
+  if (a.type != RR_TYPE_NBSTAT)
+    return R::fail(std::string(what) + ": RR_TYPE " + hex4(a.type) + " (want NBSTAT 0x0021)");
   NodeStatusResponse out;
   out.header = a.header;
   out.RR_NAME = a.name;
@@ -388,7 +389,8 @@ Decoded<NameQueryResponse> decode_name_query_response(ByteView packet) {
   while (!a.rdata.empty()) {
     AddressEntry e;
     ByteView ip;
-    if (!a.rdata.u16be(e.NB_FLAGS) || !a.rdata.bytes(4, ip)) return R::fail(std::string(what) + ": ADDR_ENTRY truncated");
+    if (!a.rdata.u16be(e.NB_FLAGS) || !a.rdata.bytes(4, ip))
+      return R::fail(std::string(what) + ": ADDR_ENTRY truncated");
     std::copy(ip.begin(), ip.end(), e.NB_ADDRESS.begin());
     out.ADDR_ENTRY.push_back(e);
   }
@@ -427,7 +429,8 @@ std::string Datagram::source() const {
 
 Decoded<Bytes> encode_direct_datagram(const DirectDatagram& d) {
   const auto type = static_cast<std::uint8_t>(d.MSG_TYPE);
-  if (type < 0x10 || type > 0x12) return Decoded<Bytes>::fail("datagram: MSG_TYPE " + hex2(type) + " is not a direct/broadcast datagram");
+  if (type < 0x10 || type > 0x12)
+    return Decoded<Bytes>::fail("datagram: MSG_TYPE " + hex2(type) + " is not a direct/broadcast datagram");
   Writer w;
   w.u8(type);
   w.u8(d.FLAGS);
@@ -442,7 +445,8 @@ Decoded<Bytes> encode_direct_datagram(const DirectDatagram& d) {
     return Decoded<Bytes>::fail("datagram: " + error);
   w.bytes(d.USER_DATA);
   const std::size_t counted = w.size() - counted_from;
-  if (counted > 0xffff) return Decoded<Bytes>::fail("datagram: " + std::to_string(counted) + " bytes do not fit DGM_LENGTH");
+  if (counted > 0xffff)
+    return Decoded<Bytes>::fail("datagram: " + std::to_string(counted) + " bytes do not fit DGM_LENGTH");
   w.patch(dgm_length, counted);
   return Decoded<Bytes>::ok(w.take());
 }
@@ -467,17 +471,19 @@ Decoded<Datagram> decode_datagram(ByteView packet) {
       d.SOURCE_IP = out.SOURCE_IP;
       d.SOURCE_PORT = out.SOURCE_PORT;
       std::uint16_t dgm_length = 0;
-      if (!r.u16be(dgm_length) || !r.u16be(d.PACKET_OFFSET)) return R::fail(type_name + ": DGM_LENGTH/PACKET_OFFSET truncated");
+      if (!r.u16be(dgm_length) || !r.u16be(d.PACKET_OFFSET))
+        return R::fail(type_name + ": DGM_LENGTH/PACKET_OFFSET truncated");
       Reader body;
       if (!r.sub(dgm_length, body))
-        return R::fail(type_name + ": DGM_LENGTH " + std::to_string(dgm_length) + " but " + std::to_string(r.remaining()) +
-                       " bytes follow");
+        return R::fail(type_name + ": DGM_LENGTH " + std::to_string(dgm_length) + " but " +
+                       std::to_string(r.remaining()) + " bytes follow");
       // Names are compressed relative to the datagram's start (RFC 1002 4.1).
       const ByteView whole = packet.first(packet.size() - r.remaining());
       Reader names(whole.subspan(whole.size() - dgm_length));
       std::string e, scope2;
       if (!read_name(whole, names, d.SOURCE_NAME, d.scope, e)) return R::fail(type_name + ": SOURCE_NAME: " + e);
-      if (!read_name(whole, names, d.DESTINATION_NAME, scope2, e)) return R::fail(type_name + ": DESTINATION_NAME: " + e);
+      if (!read_name(whole, names, d.DESTINATION_NAME, scope2, e))
+        return R::fail(type_name + ": DESTINATION_NAME: " + e);
       d.USER_DATA.assign(names.rest().begin(), names.rest().end());
       // Bytes after DGM_LENGTH are padding some stacks add; they are not part of the datagram.
       out.direct = std::move(d);
@@ -491,10 +497,8 @@ Decoded<Datagram> decode_datagram(ByteView packet) {
     }
     case 0x14:
     case 0x15:
-    case 0x16:
-      break;
-    default:
-      return R::fail("datagram: unknown MSG_TYPE " + hex2(out.MSG_TYPE));
+    case 0x16: break;
+    default: return R::fail("datagram: unknown MSG_TYPE " + hex2(out.MSG_TYPE));
   }
   return R::ok(std::move(out));
 }
@@ -527,9 +531,9 @@ Decoded<Bytes> encode_mailslot_write(const MailslotWrite& m) {
   w.u8(0);                                             // Reserved1
   w.u16le(0);                                          // Flags
   w.u32le(m.Timeout);
-  w.u16le(0);  // Reserved2
-  w.u16le(0);  // ParameterCount
-  w.u16le(0);  // ParameterOffset
+  w.u16le(0);                                          // Reserved2
+  w.u16le(0);                                          // ParameterCount
+  w.u16le(0);                                          // ParameterOffset
   w.u16le(static_cast<std::uint16_t>(m.data.size()));  // DataCount
   const auto data_offset = w.reserve_u16le();
   w.u8(3);  // SetupCount
@@ -553,14 +557,16 @@ Decoded<MailslotWrite> decode_mailslot_write(ByteView smb) {
   Reader r(smb);
   ByteView protocol;
   std::uint8_t command = 0;
-  if (!r.bytes(4, protocol) || !r.u8(command) || !r.skip(27)) return R::fail(std::string(what) + ": SMB header truncated");
+  if (!r.bytes(4, protocol) || !r.u8(command) || !r.skip(27))
+    return R::fail(std::string(what) + ": SMB header truncated");
   if (protocol[0] != 0xff || protocol[1] != 'S' || protocol[2] != 'M' || protocol[3] != 'B')
     return R::fail(std::string(what) + ": no \\xffSMB protocol identifier");
   if (command != SMB_COM_TRANSACTION) return R::fail(std::string(what) + ": command " + hex2(command) + " (want 0x25)");
   std::uint8_t word_count = 0;
   if (!r.u8(word_count)) return R::fail(std::string(what) + ": WordCount missing");
   Reader words;
-  if (!r.sub(static_cast<std::size_t>(word_count) * 2, words)) return R::fail(std::string(what) + ": parameter words truncated");
+  if (!r.sub(static_cast<std::size_t>(word_count) * 2, words))
+    return R::fail(std::string(what) + ": parameter words truncated");
   std::uint16_t total_param = 0, total_data = 0, param_count = 0, param_offset = 0, data_count = 0, data_offset = 0;
   std::uint8_t setup_count = 0;
   MailslotWrite out;
@@ -571,11 +577,15 @@ Decoded<MailslotWrite> decode_mailslot_write(ByteView smb) {
     return R::fail(std::string(what) + ": WordCount " + std::to_string(word_count) + " too small");
   if (setup_count < 3 || !words.u16le(opcode) || !words.u16le(out.Priority) || !words.u16le(out.Class))
     return R::fail(std::string(what) + ": fewer than 3 setup words");
-  if (opcode != MAILSLOT_WRITE) return R::fail(std::string(what) + ": setup Opcode " + hex4(opcode) + " is not a mailslot write");
-  if (data_count != total_data) return R::fail(std::string(what) + ": DataCount " + std::to_string(data_count) + " != TotalDataCount " + std::to_string(total_data) + " (a secondary transaction)");
+  if (opcode != MAILSLOT_WRITE)
+    return R::fail(std::string(what) + ": setup Opcode " + hex4(opcode) + " is not a mailslot write");
+  if (data_count != total_data)
+    return R::fail(std::string(what) + ": DataCount " + std::to_string(data_count) + " != TotalDataCount " +
+                   std::to_string(total_data) + " (a secondary transaction)");
   Reader bytes;
   if (!r.u16le_prefixed(bytes)) return R::fail(std::string(what) + ": ByteCount past the end of the message");
-  if (!bytes.cstring(out.mailslot_name, kMaxMailslotName)) return R::fail(std::string(what) + ": mailslot name not terminated");
+  if (!bytes.cstring(out.mailslot_name, kMaxMailslotName))
+    return R::fail(std::string(what) + ": mailslot name not terminated");
   ByteView data;
   if (!Reader::range(smb, data_offset, data_count, data))
     return R::fail(std::string(what) + ": DataOffset " + std::to_string(data_offset) + " + DataCount " +

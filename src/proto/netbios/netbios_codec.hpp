@@ -77,7 +77,8 @@ std::string_view rcode_name(std::uint8_t rcode);  // RFC 1002 4.2.6 etc.: FMT_ER
 Bytes encode_node_status_request(std::uint16_t trn_id);
 // RFC 1002 4.2.12 NAME QUERY REQUEST. Unicast to a server: rd=false asks the node itself (Samba then
 // answers for names it holds and says NAM_ERR otherwise); rd=true asks it as a WINS server.
-Decoded<Bytes> encode_name_query_request(std::uint16_t trn_id, const NetbiosName& name, bool rd, bool broadcast = false);
+Decoded<Bytes> encode_name_query_request(std::uint16_t trn_id, const NetbiosName& name, bool rd,
+                                         bool broadcast = false);
 
 // The request side, decoded (for tests and the round-trip fuzzer).
 struct NameServiceQuestion {

@@ -67,7 +67,8 @@ using Reply = Decoded<NetlogonReply>;
 Reply decode_primary_response(ByteView message, NetlogonReply out) {
   constexpr std::size_t kTail = 8;  // NtVersion, LmNtToken, Lm20Token
   if (message.size() < 2 + kTail)
-    return Reply::fail(out.opcode_name + ": " + std::to_string(message.size()) + " bytes, too short for NtVersion and the tokens");
+    return Reply::fail(out.opcode_name + ": " + std::to_string(message.size()) +
+                       " bytes, too short for NtVersion and the tokens");
   Reader tail(message.last(kTail));
   if (!tail.u32le(out.NtVersion) || !tail.u16le(out.LmNtToken) || !tail.u16le(out.Lm20Token))
     return Reply::fail(out.opcode_name + ": tail truncated");
@@ -154,7 +155,8 @@ Decoded<Bytes> encode_logon_primary_query(const LogonPrimaryQuery& q) {
 }
 
 Decoded<Bytes> encode_logon_sam_logon_request(const LogonSamLogonRequest& q) {
-  if (q.MailslotName.find('\0') != std::string::npos) return Decoded<Bytes>::fail("LOGON_SAM_LOGON_REQUEST: NUL in MailslotName");
+  if (q.MailslotName.find('\0') != std::string::npos)
+    return Decoded<Bytes>::fail("LOGON_SAM_LOGON_REQUEST: NUL in MailslotName");
   Writer w;
   w.u16le(LOGON_SAM_LOGON_REQUEST);
   w.u16le(q.RequestCount);
@@ -189,7 +191,8 @@ Decoded<NetlogonRequest> decode_netlogon_request(ByteView message) {
       return R::fail("LOGON_SAM_LOGON_REQUEST: names not terminated");
     if (!r.u32le(out.AllowableAccountControlBits) || !r.u32le(out.DomainSidSize))
       return R::fail("LOGON_SAM_LOGON_REQUEST: AllowableAccountControlBits/DomainSidSize truncated");
-    if (out.DomainSidSize > 68) return R::fail("LOGON_SAM_LOGON_REQUEST: DomainSidSize " + std::to_string(out.DomainSidSize) + " > 68");
+    if (out.DomainSidSize > 68)
+      return R::fail("LOGON_SAM_LOGON_REQUEST: DomainSidSize " + std::to_string(out.DomainSidSize) + " > 68");
     if (out.DomainSidSize > 0) {
       while ((message.size() - r.remaining()) % 4 != 0)
         if (!r.skip(1)) return R::fail("LOGON_SAM_LOGON_REQUEST: Pad truncated");
@@ -199,7 +202,8 @@ Decoded<NetlogonRequest> decode_netlogon_request(ByteView message) {
     return R::fail("NETLOGON request: Opcode " + hex4(out.Opcode) + " is not a query this codec knows");
   }
   std::uint16_t lmnt = 0, lm20 = 0;
-  if (!r.u32le(out.NtVersion) || !r.u16le(lmnt) || !r.u16le(lm20)) return R::fail("NETLOGON request: NtVersion/tokens truncated");
+  if (!r.u32le(out.NtVersion) || !r.u16le(lmnt) || !r.u16le(lm20))
+    return R::fail("NETLOGON request: NtVersion/tokens truncated");
   return R::ok(std::move(out));
 }
 

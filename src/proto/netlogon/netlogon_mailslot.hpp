@@ -63,7 +63,7 @@ struct NetlogonReply {
   std::string logon_server;  // PrimaryDCName / UnicodeLogonServer / NetbiosComputerName, without leading "\\"
   std::string logon_server_raw;
   std::string user_name;
-  std::string domain_name;  // UnicodeDomainName / NetbiosDomainName
+  std::string domain_name;             // UnicodeDomainName / NetbiosDomainName
   std::optional<std::uint32_t> Flags;  // DS_FLAG (V5, V5EX)
   std::string domain_guid;
   std::string dns_forest_name;

@@ -72,16 +72,26 @@ struct FlagName {
 };
 // [MS-ADTS] 6.3.1.2 DS_FLAG.
 constexpr FlagName kDsFlags[] = {
-    {0x00000001, "PDC"},           {0x00000004, "GC"},
-    {0x00000008, "LDAP"},          {0x00000010, "DS"},
-    {0x00000020, "KDC"},           {0x00000040, "TIMESERV"},
-    {0x00000080, "CLOSEST"},       {0x00000100, "WRITABLE"},
-    {0x00000200, "GOOD_TIMESERV"}, {0x00000400, "NDNC"},
-    {0x00000800, "SELECT_SECRET_DOMAIN_6"}, {0x00001000, "FULL_SECRET_DOMAIN_6"},
-    {0x00002000, "WS"},            {0x00004000, "DS_8"},
-    {0x00008000, "DS_9"},          {0x00010000, "DS_10"},
-    {0x00020000, "KEY_LIST"},      {0x00040000, "DS_13"},
-    {0x20000000, "DNS_CONTROLLER"}, {0x40000000, "DNS_DOMAIN"},
+    {0x00000001, "PDC"},
+    {0x00000004, "GC"},
+    {0x00000008, "LDAP"},
+    {0x00000010, "DS"},
+    {0x00000020, "KDC"},
+    {0x00000040, "TIMESERV"},
+    {0x00000080, "CLOSEST"},
+    {0x00000100, "WRITABLE"},
+    {0x00000200, "GOOD_TIMESERV"},
+    {0x00000400, "NDNC"},
+    {0x00000800, "SELECT_SECRET_DOMAIN_6"},
+    {0x00001000, "FULL_SECRET_DOMAIN_6"},
+    {0x00002000, "WS"},
+    {0x00004000, "DS_8"},
+    {0x00008000, "DS_9"},
+    {0x00010000, "DS_10"},
+    {0x00020000, "KEY_LIST"},
+    {0x00040000, "DS_13"},
+    {0x20000000, "DNS_CONTROLLER"},
+    {0x40000000, "DNS_DOMAIN"},
     {0x80000000, "DNS_FOREST"},
 };
 }  // namespace
@@ -118,8 +128,8 @@ std::string_view to_string(NetlogonVariant v) {
 
 std::string guid_to_string(const std::array<std::uint8_t, 16>& g) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
-                g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2],
+                g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
   return buf;
 }
 
@@ -280,10 +290,14 @@ Decoded<NETLOGON_SAM_LOGON_RESPONSE_ANY> decode_netlogon_response(ByteView blob)
   if (out.LmNtToken != 0xFFFF || out.Lm20Token != 0xFFFF)
     return D::fail("NETLOGON response: LmNtToken " + hex16(out.LmNtToken) + " / Lm20Token " + hex16(out.Lm20Token) +
                    " (both must be 0xffff): not a NETLOGON_SAM_LOGON_RESPONSE");
-  if (out.NtVersion & NETLOGON_NT_VERSION_5EX) out.variant = NetlogonVariant::V5EX;
-  else if (out.NtVersion & NETLOGON_NT_VERSION_5) out.variant = NetlogonVariant::V5;
-  else if (out.NtVersion & NETLOGON_NT_VERSION_1) out.variant = NetlogonVariant::NT40;
-  else return D::fail("NETLOGON response: NtVersion " + hex32(out.NtVersion) + " names no known structure");
+  if (out.NtVersion & NETLOGON_NT_VERSION_5EX)
+    out.variant = NetlogonVariant::V5EX;
+  else if (out.NtVersion & NETLOGON_NT_VERSION_5)
+    out.variant = NetlogonVariant::V5;
+  else if (out.NtVersion & NETLOGON_NT_VERSION_1)
+    out.variant = NetlogonVariant::NT40;
+  else
+    return D::fail("NETLOGON response: NtVersion " + hex32(out.NtVersion) + " names no known structure");
 
   // Everything before the 8 trailing bytes.
   NetlogonReader r(blob.first(blob.size() - 8));
@@ -310,7 +324,8 @@ Decoded<NETLOGON_SAM_LOGON_RESPONSE_ANY> decode_netlogon_response(ByteView blob)
       std::uint16_t family = 0, port = 0;
       std::uint32_t addr = 0;
       if (!sa.u16le(family) || !sa.u16be(port) || !sa.u32be(addr))
-        return D::fail(where + "DcSockAddr of " + std::to_string(DcSockAddrSize) + " bytes is too short for SOCKADDR_IN");
+        return D::fail(where + "DcSockAddr of " + std::to_string(DcSockAddrSize) +
+                       " bytes is too short for SOCKADDR_IN");
       if (family != 2)
         return D::fail(where + "DcSockAddr.sin_family " + std::to_string(family) + " is not AF_INET (2)");
       out.DcIpAddress = dotted(addr);

@@ -67,19 +67,19 @@ std::string_view to_string(NetlogonVariant v);
 struct NETLOGON_SAM_LOGON_RESPONSE_ANY {
   NetlogonVariant variant = NetlogonVariant::V5EX;
   std::uint16_t Opcode = 0;
-  std::uint32_t Flags = 0;       // V5, V5EX
+  std::uint32_t Flags = 0;                                 // V5, V5EX
   std::optional<std::array<std::uint8_t, 16>> DomainGuid;  // V5, V5EX
   std::string DnsForestName;
   std::string DnsDomainName;
   std::string DnsHostName;
-  std::string NetbiosDomainName;     // V5EX; V5/NT40: UnicodeDomainName
-  std::string NetbiosComputerName;   // V5EX; V5/NT40: UnicodeLogonServer without the leading "\\"
-  std::string UnicodeLogonServer;    // V5/NT40: as sent ("\\DC1")
-  std::string UserName;              // V5EX; V5/NT40: UnicodeUserName
-  std::string DcSiteName;            // V5EX
-  std::string ClientSiteName;        // V5EX
-  std::string NextClosestSiteName;   // V5EX with NETLOGON_NT_VERSION_WITH_CLOSEST_SITE
-  std::string DcIpAddress;           // V5 DcIpAddress, or V5EX DcSockAddr (5EX_WITH_IP), dotted
+  std::string NetbiosDomainName;    // V5EX; V5/NT40: UnicodeDomainName
+  std::string NetbiosComputerName;  // V5EX; V5/NT40: UnicodeLogonServer without the leading "\\"
+  std::string UnicodeLogonServer;   // V5/NT40: as sent ("\\DC1")
+  std::string UserName;             // V5EX; V5/NT40: UnicodeUserName
+  std::string DcSiteName;           // V5EX
+  std::string ClientSiteName;       // V5EX
+  std::string NextClosestSiteName;  // V5EX with NETLOGON_NT_VERSION_WITH_CLOSEST_SITE
+  std::string DcIpAddress;          // V5 DcIpAddress, or V5EX DcSockAddr (5EX_WITH_IP), dotted
   std::uint32_t NtVersion = 0;
   std::uint16_t LmNtToken = 0;
   std::uint16_t Lm20Token = 0;

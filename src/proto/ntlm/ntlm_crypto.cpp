@@ -87,8 +87,8 @@ Bytes certificate_end_point_hash(ByteView certificate_der) {
   if (!cert) return {};
   int md_nid = NID_undef, pk_nid = NID_undef;
   const EVP_MD* md = nullptr;
-  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, &pk_nid) && md_nid != NID_undef &&
-      md_nid != NID_md5 && md_nid != NID_sha1)
+  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, &pk_nid) && md_nid != NID_undef && md_nid != NID_md5 &&
+      md_nid != NID_sha1)
     md = EVP_get_digestbynid(md_nid);
   if (!md) md = EVP_sha256();
   Bytes out(EVP_MAX_MD_SIZE);

@@ -346,8 +346,8 @@ Bytes encode_ntlm_authenticate_message(const NtlmAuthenticateFields& f) {
   const Bytes user = encode_text(f.UserName, unicode);
   const Bytes workstation = encode_text(f.Workstation, unicode);
   // The six fields in wire order; their payloads follow NegotiateFlags in the same order.
-  const ByteView payloads[6] = {f.LmChallengeResponse, f.NtChallengeResponse, domain, user, workstation,
-                                f.EncryptedRandomSessionKey};
+  const ByteView payloads[6] = {f.LmChallengeResponse, f.NtChallengeResponse,      domain, user,
+                                workstation,           f.EncryptedRandomSessionKey};
   Writer w;
   w.bytes(ByteView(kSignature, 8));
   w.u32le(kAuthenticateMessageType);

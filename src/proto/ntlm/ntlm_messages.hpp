@@ -130,7 +130,7 @@ struct NtlmChallengeMessage {
   std::string DnsComputerName;
   std::string DnsDomainName;
   std::string DnsTreeName;
-  std::string AvTargetName;            // MsvAvTargetName
+  std::string AvTargetName;  // MsvAvTargetName
   std::optional<std::uint32_t> AvFlags;
   std::optional<std::uint64_t> Timestamp;  // FILETIME; see filetime_to_rfc3339()
 
@@ -158,7 +158,7 @@ struct NtlmAuthenticateFields {
 Bytes encode_ntlm_authenticate_message(const NtlmAuthenticateFields& fields);
 // An anonymous logon (3.2.5.1.2): LmChallengeResponse Z(1), every other field empty.
 Bytes encode_ntlm_authenticate_anonymous(std::uint32_t negotiate_flags = kNtlmUnsignedNegotiateFlags |
-                                                                          NTLMSSP_ANONYMOUS);
+                                                                         NTLMSSP_ANONYMOUS);
 
 // What a decoded AUTHENTICATE_MESSAGE keeps: never a challenge response, only its length, and the
 // clear-text names (Version and MIC are not read).

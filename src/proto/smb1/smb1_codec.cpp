@@ -44,8 +44,8 @@ bool parse_body(ByteView message, Body& out, std::string& error) {
   }
   out.bytes_offset = message.size() - r.remaining();
   if (!r.bytes(out.ByteCount, out.bytes)) {
-    error = "ByteCount " + std::to_string(out.ByteCount) + " but only " + std::to_string(r.remaining()) +
-            " bytes follow";
+    error =
+        "ByteCount " + std::to_string(out.ByteCount) + " but only " + std::to_string(r.remaining()) + " bytes follow";
     return false;
   }
   return true;  // bytes after SMB_Data (AndX chains, padding) are ignored
@@ -326,7 +326,7 @@ Decoded<Smb1NegotiateResponse> decode_smb1_negotiate_response(ByteView message) 
   switch (body.WordCount) {
     case 1:
       out.form = out.DialectIndex == kNoDialectAccepted ? Smb1NegotiateResponse::Form::NoDialectChosen
-                                                         : Smb1NegotiateResponse::Form::Core;
+                                                        : Smb1NegotiateResponse::Form::Core;
       return R::ok(std::move(out));
     case 13: {
       Smb1LanmanNegotiate l;
@@ -384,8 +384,7 @@ Decoded<Smb1NegotiateResponse> decode_smb1_negotiate_response(ByteView message) 
       out.nt_lm = std::move(n);
       return R::ok(std::move(out));
     }
-    default:
-      return R::fail(what + ": WordCount " + std::to_string(body.WordCount) + " is none of 0, 1, 13, 17");
+    default: return R::fail(what + ": WordCount " + std::to_string(body.WordCount) + " is none of 0, 1, 13, 17");
   }
 }
 

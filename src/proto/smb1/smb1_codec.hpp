@@ -44,9 +44,9 @@ inline constexpr std::uint16_t SMB_FLAGS2_UNICODE = 0x8000;
 
 // What a Windows client sends ([MS-SMB2] 4.1/4.2): Flags 0x18, Flags2 0xC853, TID 0xFFFF, PID 0xFEFF.
 inline constexpr std::uint8_t kWindowsFlags = SMB_FLAGS_CASE_INSENSITIVE | SMB_FLAGS_CANONICALIZED_PATHS;
-inline constexpr std::uint16_t kWindowsFlags2 = SMB_FLAGS2_UNICODE | SMB_FLAGS2_NT_STATUS | SMB_FLAGS2_EXTENDED_SECURITY |
-                                                SMB_FLAGS2_IS_LONG_NAME | SMB_FLAGS2_SMB_SECURITY_SIGNATURE_REQUIRED |
-                                                SMB_FLAGS2_EAS | SMB_FLAGS2_LONG_NAMES;
+inline constexpr std::uint16_t kWindowsFlags2 =
+    SMB_FLAGS2_UNICODE | SMB_FLAGS2_NT_STATUS | SMB_FLAGS2_EXTENDED_SECURITY | SMB_FLAGS2_IS_LONG_NAME |
+    SMB_FLAGS2_SMB_SECURITY_SIGNATURE_REQUIRED | SMB_FLAGS2_EAS | SMB_FLAGS2_LONG_NAMES;
 
 // [MS-CIFS] 2.2.4.52.2 SecurityMode
 inline constexpr std::uint16_t NEGOTIATE_USER_SECURITY = 0x01;
@@ -107,9 +107,14 @@ std::string smb1_status_string(const Smb1Header& h);
 // ---- SMB_COM_NEGOTIATE ([MS-CIFS] 2.2.4.52) ---------------------------------------------------
 
 // Dialect strings a Windows 7 client offers ([MS-SMB2] 4.2), in its order.
-inline const std::vector<std::string> kWindows7Dialects{
-    "PC NETWORK PROGRAM 1.0", "LANMAN1.0", "Windows for Workgroups 3.1a", "LM1.2X002", "LANMAN2.1",
-    "NT LM 0.12",             "SMB 2.002", "SMB 2.???"};
+inline const std::vector<std::string> kWindows7Dialects{"PC NETWORK PROGRAM 1.0",
+                                                        "LANMAN1.0",
+                                                        "Windows for Workgroups 3.1a",
+                                                        "LM1.2X002",
+                                                        "LANMAN2.1",
+                                                        "NT LM 0.12",
+                                                        "SMB 2.002",
+                                                        "SMB 2.???"};
 
 struct Smb1NegotiateRequestOptions {
   // Command is forced to SMB_COM_NEGOTIATE. Clear SMB_FLAGS2_EXTENDED_SECURITY or SMB_FLAGS2_UNICODE
@@ -141,8 +146,8 @@ struct Smb1NtLmNegotiate {
   std::uint32_t MaxRawSize = 0;
   std::uint32_t SessionKey = 0;
   std::uint32_t Capabilities = 0;
-  std::uint64_t SystemTime = 0;      // FILETIME, see filetime_to_rfc3339()
-  std::int16_t ServerTimeZone = 0;   // minutes from UTC
+  std::uint64_t SystemTime = 0;     // FILETIME, see filetime_to_rfc3339()
+  std::int16_t ServerTimeZone = 0;  // minutes from UTC
   std::uint8_t ChallengeLength = 0;
   // CAP_EXTENDED_SECURITY set:
   bool extended_security = false;
@@ -217,8 +222,8 @@ struct Smb1SessionSetupRequestOptions {
   std::uint32_t SessionKey = 0;  // the SessionKey from the negotiate response
   std::uint32_t Capabilities =
       CAP_EXTENDED_SECURITY | CAP_LARGE_FILES | CAP_NT_SMBS | CAP_STATUS32 | CAP_UNICODE | CAP_LEVEL_II_OPLOCKS;
-  Bytes SecurityBlob;  // SPNEGO NegTokenInit with the NTLMSSP NEGOTIATE_MESSAGE
-  std::string NativeOS;       // Unicode when header.Flags2 has SMB_FLAGS2_UNICODE, else OEM
+  Bytes SecurityBlob;    // SPNEGO NegTokenInit with the NTLMSSP NEGOTIATE_MESSAGE
+  std::string NativeOS;  // Unicode when header.Flags2 has SMB_FLAGS2_UNICODE, else OEM
   std::string NativeLanMan;
 };
 Decoded<Bytes> encode_smb1_session_setup_request(const Smb1SessionSetupRequestOptions& options);
@@ -244,7 +249,7 @@ inline constexpr std::uint16_t SMB_SETUP_GUEST = 0x0001;
 inline constexpr std::uint16_t SMB_SETUP_USE_LANMAN_KEY = 0x0002;
 
 struct Smb1SessionSetupResponse {
-  Smb1Header header;  // header.Status: STATUS_MORE_PROCESSING_REQUIRED with the CHALLENGE, errors...
+  Smb1Header header;           // header.Status: STATUS_MORE_PROCESSING_REQUIRED with the CHALLENGE, errors...
   std::uint8_t WordCount = 0;  // 4 (extended security), 3 (without), 0 (error)
   std::uint8_t AndXCommand = SMB_COM_NO_ANDX_COMMAND;
   std::uint16_t AndXOffset = 0;

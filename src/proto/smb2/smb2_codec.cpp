@@ -39,7 +39,8 @@ bool first_message(ByteView message, const Smb2Header& h, ByteView& out, std::st
 }
 
 // A u16 list preceded (somewhere) by its count: reads `count` values, capped.
-bool read_u16_list(Reader& r, std::size_t count, std::vector<std::uint16_t>& out, const char* what, std::string& error) {
+bool read_u16_list(Reader& r, std::size_t count, std::vector<std::uint16_t>& out, const char* what,
+                   std::string& error) {
   if (count > kMaxContextListEntries) {
     error = std::string(what) + " count " + std::to_string(count) + " exceeds the cap of " +
             std::to_string(kMaxContextListEntries);
@@ -118,8 +119,7 @@ bool decode_context_data(std::uint16_t type, ByteView data, Smb2NegotiateContext
       if (!read_u16_list(r, count, into.SigningAlgorithms, "SigningAlgorithm", error)) return false;
       break;
     }
-    default:
-      return true;  // unknown: kept raw only
+    default: return true;  // unknown: kept raw only
   }
   if (!r.empty()) {
     error = name + ": " + std::to_string(r.remaining()) + " trailing bytes inside the context";
@@ -139,8 +139,8 @@ bool decode_context_list(ByteView message, std::uint32_t offset, std::size_t cou
   }
   if (count == 0) return true;
   if (offset < kSmb2HeaderSize || offset > message.size()) {
-    error = "NegotiateContextOffset " + hex(offset, 8) + " outside the " + std::to_string(message.size()) +
-            "-byte message";
+    error =
+        "NegotiateContextOffset " + hex(offset, 8) + " outside the " + std::to_string(message.size()) + "-byte message";
     return false;
   }
   std::size_t pos = offset;
@@ -409,9 +409,9 @@ std::string smb2_dialect_name(std::uint16_t dialect) {
 }
 
 std::vector<std::string> smb2_security_mode_names(std::uint16_t mode) {
-  return bit_names(mode,
-                   {{SMB2_NEGOTIATE_SIGNING_ENABLED, "SIGNING_ENABLED"}, {SMB2_NEGOTIATE_SIGNING_REQUIRED, "SIGNING_REQUIRED"}},
-                   4);
+  return bit_names(
+      mode,
+      {{SMB2_NEGOTIATE_SIGNING_ENABLED, "SIGNING_ENABLED"}, {SMB2_NEGOTIATE_SIGNING_REQUIRED, "SIGNING_REQUIRED"}}, 4);
 }
 
 std::vector<std::string> smb2_capability_names(std::uint32_t caps) {
@@ -487,8 +487,7 @@ std::string smb2_compression_algorithm_name(std::uint16_t id) {
 Decoded<Bytes> encode_smb2_negotiate_request(const Smb2NegotiateRequestOptions& o) {
   using R = Decoded<Bytes>;
   if (o.Dialects.size() > kMaxDialects) return R::fail("SMB2 NEGOTIATE request: too many dialects");
-  const bool offers_311 =
-      std::find(o.Dialects.begin(), o.Dialects.end(), SMB2_DIALECT_311) != o.Dialects.end();
+  const bool offers_311 = std::find(o.Dialects.begin(), o.Dialects.end(), SMB2_DIALECT_311) != o.Dialects.end();
   Smb2Header h = o.header;
   h.Command = static_cast<std::uint16_t>(Smb2Command::NEGOTIATE);
   Writer w;
@@ -700,7 +699,8 @@ Decoded<Smb2Reply<Smb2NegotiateResponse>> decode_smb2_negotiate_response(ByteVie
 
 Decoded<Bytes> encode_smb2_negotiate_response(const Smb2Header& header, const Smb2NegotiateResponse& n) {
   using R = Decoded<Bytes>;
-  if (n.SecurityBuffer.size() > kMaxSecurityBuffer - 1) return R::fail("SMB2 NEGOTIATE response: SecurityBuffer too long");
+  if (n.SecurityBuffer.size() > kMaxSecurityBuffer - 1)
+    return R::fail("SMB2 NEGOTIATE response: SecurityBuffer too long");
   const bool contexts = n.DialectRevision == SMB2_DIALECT_311;
   if (n.contexts.all.size() > kMaxNegotiateContexts) return R::fail("SMB2 NEGOTIATE response: too many contexts");
   Writer w;

@@ -245,7 +245,7 @@ struct Smb2NegotiateRequest {
   std::array<std::uint8_t, 16> ClientGuid{};
   std::uint32_t NegotiateContextOffset = 0;  // when 0x0311 offered
   std::uint16_t NegotiateContextCount = 0;
-  std::uint64_t ClientStartTime = 0;         // otherwise
+  std::uint64_t ClientStartTime = 0;  // otherwise
   std::vector<std::uint16_t> Dialects;
   Smb2NegotiateContexts contexts;
 

@@ -35,7 +35,7 @@ struct SpnegoMech {
 // RFC 4178 4.2.1 NegTokenInit, plus [MS-SPNG] 2.2.1 NegTokenInit2's negHints.
 struct NegTokenInit {
   std::vector<SpnegoMech> mechTypes;
-  std::optional<Bytes> reqFlags;      // ContextFlags BIT STRING content, raw
+  std::optional<Bytes> reqFlags;  // ContextFlags BIT STRING content, raw
   std::optional<Bytes> mechToken;
   std::optional<std::string> hintName;  // negHints.hintName, e.g. "not_defined_in_RFC4178@please_ignore"
   std::optional<Bytes> hintAddress;

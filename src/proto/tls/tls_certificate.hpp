@@ -12,7 +12,7 @@ namespace legacyscan::tls {
 
 // What the leaf certificate says, and the subjects of the chain.
 struct CertificateFacts {
-  std::string subject;  // RFC 2253
+  std::string subject;           // RFC 2253
   std::vector<std::string> san;  // "DNS:dc1.legacy.lab", "IP:127.0.0.1"
   std::string issuer;
   bool self_signed = false;

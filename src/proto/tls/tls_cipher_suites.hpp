@@ -18,11 +18,11 @@ struct CipherSuiteInfo {
   std::string_view auth;    // "RSA", "DSS", "ECDSA", "anon", "PSK", "ANY" ...
   std::string_view cipher;  // "AES_128_GCM", "RC4_40", "3DES_EDE_CBC", "NULL"
   int cipher_bits;
-  std::string_view mac;     // "SHA1", "SHA256", "MD5", "AEAD"
-  bool pfs;                 // ephemeral key exchange
+  std::string_view mac;  // "SHA1", "SHA256", "MD5", "AEAD"
+  bool pfs;              // ephemeral key exchange
   bool export_grade;
-  bool anonymous;           // no server authentication (or NULL key exchange)
-  bool tls13;               // a TLS 1.3 suite (RFC 8446 B.4)
+  bool anonymous;  // no server authentication (or NULL key exchange)
+  bool tls13;      // a TLS 1.3 suite (RFC 8446 B.4)
 };
 
 std::span<const CipherSuiteInfo> cipher_suites();

@@ -6,9 +6,7 @@ namespace legacyscan::tls {
 namespace {
 
 // RFC 8701: GREASE values are reserved noise a client mixes into its lists; they offer nothing.
-bool is_grease(std::uint16_t v) {
-  return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
+bool is_grease(std::uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
 
 }  // namespace
 

@@ -59,18 +59,18 @@ struct GroupInfo {
 // RFC 8422 5.1.1 (incl. the deprecated RFC 4492 curves), RFC 7027, RFC 7919, RFC 8446 4.2.7,
 // draft-ietf-tls-ecdhe-mlkem.
 constexpr GroupInfo kGroups[] = {
-    {0x0001, "sect163k1", 163}, {0x0002, "sect163r1", 163}, {0x0003, "sect163r2", 163},
-    {0x0004, "sect193r1", 193}, {0x0005, "sect193r2", 193}, {0x0006, "sect233k1", 233},
-    {0x0007, "sect233r1", 233}, {0x0008, "sect239k1", 239}, {0x0009, "sect283k1", 283},
-    {0x000A, "sect283r1", 283}, {0x000B, "sect409k1", 409}, {0x000C, "sect409r1", 409},
-    {0x000D, "sect571k1", 571}, {0x000E, "sect571r1", 571}, {0x000F, "secp160k1", 160},
-    {0x0010, "secp160r1", 160}, {0x0011, "secp160r2", 160}, {0x0012, "secp192k1", 192},
-    {0x0013, "secp192r1", 192}, {0x0014, "secp224k1", 224}, {0x0015, "secp224r1", 224},
-    {0x0016, "secp256k1", 256}, {0x0017, "secp256r1", 256}, {0x0018, "secp384r1", 384},
-    {0x0019, "secp521r1", 521}, {0x001A, "brainpoolP256r1", 256}, {0x001B, "brainpoolP384r1", 384},
-    {0x001C, "brainpoolP512r1", 512}, {0x001D, "x25519", 253}, {0x001E, "x448", 448},
-    {0x0100, "ffdhe2048", 2048}, {0x0101, "ffdhe3072", 3072}, {0x0102, "ffdhe4096", 4096},
-    {0x0103, "ffdhe6144", 6144}, {0x0104, "ffdhe8192", 8192}, {0x11EC, "X25519MLKEM768", 253},
+    {0x0001, "sect163k1", 163},       {0x0002, "sect163r1", 163},       {0x0003, "sect163r2", 163},
+    {0x0004, "sect193r1", 193},       {0x0005, "sect193r2", 193},       {0x0006, "sect233k1", 233},
+    {0x0007, "sect233r1", 233},       {0x0008, "sect239k1", 239},       {0x0009, "sect283k1", 283},
+    {0x000A, "sect283r1", 283},       {0x000B, "sect409k1", 409},       {0x000C, "sect409r1", 409},
+    {0x000D, "sect571k1", 571},       {0x000E, "sect571r1", 571},       {0x000F, "secp160k1", 160},
+    {0x0010, "secp160r1", 160},       {0x0011, "secp160r2", 160},       {0x0012, "secp192k1", 192},
+    {0x0013, "secp192r1", 192},       {0x0014, "secp224k1", 224},       {0x0015, "secp224r1", 224},
+    {0x0016, "secp256k1", 256},       {0x0017, "secp256r1", 256},       {0x0018, "secp384r1", 384},
+    {0x0019, "secp521r1", 521},       {0x001A, "brainpoolP256r1", 256}, {0x001B, "brainpoolP384r1", 384},
+    {0x001C, "brainpoolP512r1", 512}, {0x001D, "x25519", 253},          {0x001E, "x448", 448},
+    {0x0100, "ffdhe2048", 2048},      {0x0101, "ffdhe3072", 3072},      {0x0102, "ffdhe4096", 4096},
+    {0x0103, "ffdhe6144", 6144},      {0x0104, "ffdhe8192", 8192},      {0x11EC, "X25519MLKEM768", 253},
 };
 }  // namespace
 
@@ -199,9 +199,7 @@ Decoded<Bytes> encode_client_hello(const ClientHelloOffer& o) {
             });
           });
         if (o.psk_dhe_ke)
-          ext(EXT_PSK_KEY_EXCHANGE_MODES, [&](Writer& e) {
-            e.u8_prefixed([&](Writer& l) { l.u8(1); });
-          });
+          ext(EXT_PSK_KEY_EXCHANGE_MODES, [&](Writer& e) { e.u8_prefixed([&](Writer& l) { l.u8(1); }); });
         if (o.key_shares)
           ext(EXT_KEY_SHARE, [&](Writer& e) {
             e.u16be_prefixed([&](Writer& l) {
@@ -284,8 +282,8 @@ std::vector<std::uint16_t> common_suites(std::uint16_t version) {
   std::vector<std::uint16_t> cbc{0xC013, 0xC014, 0xC009, 0xC00A, 0x0033, 0x0039, 0x002F, 0x0035, 0xC012, 0x0016,
                                  0x000A, 0xC011, 0x0005, 0x0004, 0x0015, 0x0009, 0x0003, 0x0008, 0x0014, 0x0006};
   if (version < TLS1_2_VERSION) return cbc;
-  std::vector<std::uint16_t> v{0xC02F, 0xC030, 0xC02B, 0xC02C, 0xCCA8, 0xCCA9, 0x009E, 0x009F, 0xCCAA,
-                               0x009C, 0x009D, 0xC027, 0xC028, 0xC023, 0xC024, 0x0067, 0x006B, 0x003C, 0x003D};
+  std::vector<std::uint16_t> v{0xC02F, 0xC030, 0xC02B, 0xC02C, 0xCCA8, 0xCCA9, 0x009E, 0x009F, 0xCCAA, 0x009C,
+                               0x009D, 0xC027, 0xC028, 0xC023, 0xC024, 0x0067, 0x006B, 0x003C, 0x003D};
   v.insert(v.end(), cbc.begin(), cbc.end());
   return v;
 }
@@ -312,17 +310,16 @@ ClientHelloOffer default_offer(std::uint16_t version, std::vector<std::uint16_t>
   o.renegotiation_info = true;
   if (version >= TLS1_2_VERSION) {
     // RFC 8446 4.2.3 SignatureScheme values, newest first, then the TLS 1.2 SHA-1/MD5 pairs.
-    o.signature_algorithms = std::vector<std::uint16_t>{
-        0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601,
-        0x0303, 0x0301, 0x0302, 0x0203, 0x0201, 0x0202, 0x0402, 0x0502, 0x0602, 0x0101};
+    o.signature_algorithms = std::vector<std::uint16_t>{0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805,
+                                                        0x0806, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0302,
+                                                        0x0203, 0x0201, 0x0202, 0x0402, 0x0502, 0x0602, 0x0101};
   }
   if (version == TLS1_3_VERSION) {
     o.session_id.assign(32, 0x5a);  // RFC 8446 D.4 middlebox compatibility
     o.supported_versions = std::vector<std::uint16_t>{TLS1_3_VERSION};
-    o.supported_groups = std::vector<std::uint16_t>{GROUP_X25519,    GROUP_SECP256R1, GROUP_SECP384R1,
-                                                    GROUP_SECP521R1, GROUP_X448,      0x0100,
-                                                    0x0101,          0x0102,          0x0103,
-                                                    0x0104};
+    o.supported_groups =
+        std::vector<std::uint16_t>{GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1, GROUP_SECP521R1, GROUP_X448,
+                                   0x0100,       0x0101,          0x0102,          0x0103,          0x0104};
     o.key_shares = std::vector<KeyShareEntry>{{GROUP_X25519, x25519_public_value()}};
     o.psk_dhe_ke = true;
     o.ec_point_formats = false;
@@ -390,7 +387,8 @@ Decoded<HandshakeSplit> split_handshake(ByteView payload) {
       Reader peek = copy;
       if (!peek.u24be(len)) break;  // header incomplete
     }
-    if (len > kMaxFlight) return Decoded<HandshakeSplit>::fail("handshake: message length " + std::to_string(len) + " too large");
+    if (len > kMaxFlight)
+      return Decoded<HandshakeSplit>::fail("handshake: message length " + std::to_string(len) + " too large");
     if (!copy.u24be_prefixed(body)) break;  // body incomplete
     out.messages.push_back({type, Bytes(body.rest().begin(), body.rest().end())});
     r = copy;
@@ -472,7 +470,8 @@ Decoded<ServerHello> decode_server_hello(ByteView body) {
     }
   }
   if (sh.selected_version && *sh.selected_version < TLS1_3_VERSION)
-    return D::fail("ServerHello: supported_versions selects " + version_name(*sh.selected_version) + " (RFC 8446 4.2.1)");
+    return D::fail("ServerHello: supported_versions selects " + version_name(*sh.selected_version) +
+                   " (RFC 8446 4.2.1)");
   return D::ok(std::move(sh));
 }
 
@@ -562,12 +561,9 @@ struct Ssl2Cipher {
 };
 // draft-hickman-netscape-ssl-00 appendix C.
 constexpr Ssl2Cipher kSsl2Ciphers[] = {
-    {0x010080, "SSL_CK_RC4_128_WITH_MD5"},
-    {0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5"},
-    {0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5"},
-    {0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5"},
-    {0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5"},
-    {0x060040, "SSL_CK_DES_64_CBC_WITH_MD5"},
+    {0x010080, "SSL_CK_RC4_128_WITH_MD5"},          {0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5"},
+    {0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5"},      {0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5"},
+    {0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5"},     {0x060040, "SSL_CK_DES_64_CBC_WITH_MD5"},
     {0x0700C0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5"},
 };
 }  // namespace
@@ -644,8 +640,10 @@ std::string printable_excerpt(ByteView data, std::size_t max) {
   for (std::size_t i = 0; i < data.size() && s.size() < max; ++i) {
     const auto c = data[i];
     if (c == '\r') continue;
-    if (c == '\n') s += "\\n";
-    else if (c >= 0x20 && c < 0x7f) s += static_cast<char>(c);
+    if (c == '\n')
+      s += "\\n";
+    else if (c >= 0x20 && c < 0x7f)
+      s += static_cast<char>(c);
     else {
       char buf[6];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -662,7 +660,8 @@ bool FlightReader::handle_handshake(const HandshakeMessage& m) {
     return true;
   };
   if (!flight_.server_hello) {
-    if (m.msg_type != SERVER_HELLO) return fail("first handshake message is type " + std::to_string(m.msg_type) + ", not ServerHello");
+    if (m.msg_type != SERVER_HELLO)
+      return fail("first handshake message is type " + std::to_string(m.msg_type) + ", not ServerHello");
     auto sh = decode_server_hello(m.body);
     if (!sh) return fail(sh.error);
     flight_.kind = ReplyKind::server_hello;
@@ -681,18 +680,19 @@ bool FlightReader::handle_handshake(const HandshakeMessage& m) {
       const auto* s = find_cipher_suite(flight_.server_hello->cipher_suite);
       if (!s) return false;
       std::optional<KexKind> kind;
-      if (s->kex == "ECDHE") kind = KexKind::ecdhe;
-      else if (s->kex == "DHE") kind = KexKind::dhe;
-      else if (s->kex == "RSA" && s->export_grade) kind = KexKind::rsa_export;
+      if (s->kex == "ECDHE")
+        kind = KexKind::ecdhe;
+      else if (s->kex == "DHE")
+        kind = KexKind::dhe;
+      else if (s->kex == "RSA" && s->export_grade)
+        kind = KexKind::rsa_export;
       if (!kind) return false;
       auto k = decode_server_key_exchange(m.body, *kind);
       if (!k) return fail(k.error);
       flight_.key_exchange = std::move(*k.value);
       return false;
     }
-    case SERVER_HELLO_DONE:
-      flight_.server_hello_done = true;
-      return true;
+    case SERVER_HELLO_DONE: flight_.server_hello_done = true; return true;
     default: return false;  // CertificateRequest, CertificateStatus...
   }
 }

@@ -94,7 +94,7 @@ struct Extension {
 // A structured offer: what a ClientHello says. Extensions are written in the order of the fields
 // below, then `extra`. Empty optional = extension not sent.
 struct ClientHelloOffer {
-  std::uint16_t record_version = TLS1_VERSION;  // TLSPlaintext.version of the record carrying the hello
+  std::uint16_t record_version = TLS1_VERSION;    // TLSPlaintext.version of the record carrying the hello
   std::uint16_t legacy_version = TLS1_2_VERSION;  // ClientHello.client_version
   std::array<std::uint8_t, 32> random{};
   Bytes session_id;
@@ -186,7 +186,7 @@ Decoded<HandshakeSplit> split_handshake(ByteView payload);
 bool is_hello_retry_random(ByteView random);
 
 struct ServerHello {
-  std::uint16_t legacy_version = 0;          // ServerHello.server_version
+  std::uint16_t legacy_version = 0;  // ServerHello.server_version
   std::array<std::uint8_t, 32> random{};
   Bytes session_id;
   std::uint16_t cipher_suite = 0;
@@ -194,11 +194,11 @@ struct ServerHello {
   bool has_extensions = false;
   std::vector<Extension> extensions;
   // Derived:
-  bool hello_retry_request = false;            // RFC 8446 4.1.3
+  bool hello_retry_request = false;               // RFC 8446 4.1.3
   std::optional<std::uint16_t> selected_version;  // supported_versions extension
   std::optional<std::uint16_t> key_share_group;   // key_share (HRR: selected_group)
-  bool renegotiation_info = false;             // RFC 5746 extension present
-  bool renegotiation_info_empty = false;       // ... with an empty renegotiated_connection
+  bool renegotiation_info = false;                // RFC 5746 extension present
+  bool renegotiation_info_empty = false;          // ... with an empty renegotiated_connection
   bool extended_master_secret = false;
 
   // The version the server chose: supported_versions when present, else legacy_version.
@@ -219,9 +219,9 @@ Decoded<std::vector<Bytes>> decode_certificate(ByteView body);
 
 // What a ServerKeyExchange tells about key exchange strength (RFC 5246 7.4.3, RFC 8422 5.4).
 struct ServerKeyExchangeInfo {
-  std::string kind;  // "ECDH", "DH", "RSA" (export RSA)
+  std::string kind;                          // "ECDH", "DH", "RSA" (export RSA)
   std::optional<std::uint16_t> named_group;  // ECDH named curve
-  int bits = 0;      // DH p size, RSA modulus size, curve strength
+  int bits = 0;                              // DH p size, RSA modulus size, curve strength
 };
 enum class KexKind { ecdhe, dhe, rsa_export };
 // Parses the parameters at the front of the body (the signature that follows is not checked).
@@ -266,7 +266,7 @@ struct ServerFlight {
   ReplyKind kind = ReplyKind::closed;
   std::optional<ServerHello> server_hello;
   std::optional<Ssl2ServerHello> ssl2;
-  std::optional<Alert> alert;  // the first alert (alone, or after a ServerHello)
+  std::optional<Alert> alert;       // the first alert (alone, or after a ServerHello)
   std::vector<Bytes> certificates;  // TLS <= 1.2 Certificate message
   std::optional<ServerKeyExchangeInfo> key_exchange;
   bool server_hello_done = false;

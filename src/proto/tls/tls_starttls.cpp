@@ -118,7 +118,9 @@ PreludeReply parse_pop3_stls(ByteView d) { return first_line(d, "+OK"); }
 std::vector<PreludeStep> text_prelude(StartTlsProto p) {
   switch (p) {
     case StartTlsProto::smtp:
-      return {{"", parse_smtp_greeting}, {"EHLO legacyscan.invalid\r\n", parse_smtp_ehlo}, {"STARTTLS\r\n", parse_smtp_starttls}};
+      return {{"", parse_smtp_greeting},
+              {"EHLO legacyscan.invalid\r\n", parse_smtp_ehlo},
+              {"STARTTLS\r\n", parse_smtp_starttls}};
     case StartTlsProto::ftp: return {{"", parse_ftp_greeting}, {"AUTH TLS\r\n", parse_ftp_auth_tls}};
     case StartTlsProto::imap: return {{"", parse_imap_greeting}, {"a1 STARTTLS\r\n", parse_imap_starttls}};
     case StartTlsProto::pop3: return {{"", parse_pop3_greeting}, {"STLS\r\n", parse_pop3_stls}};
@@ -196,7 +198,8 @@ Decoded<LdapRead> decode_ldap_extended_response(ByteView data) {
     case Tlv::bad: return D::fail("LDAP: bad BER header");
     case Tlv::ok: break;
   }
-  if (tag != 0x30) return D::fail("LDAP: LDAPMessage is not a SEQUENCE (not LDAP: " + printable_excerpt(data, 30) + ")");
+  if (tag != 0x30)
+    return D::fail("LDAP: LDAPMessage is not a SEQUENCE (not LDAP: " + printable_excerpt(data, 30) + ")");
   Reader id, op;
   LdapExtendedResponse resp;
   if (read_tlv(msg, tag, id) != Tlv::ok || tag != 0x02 || !small_int(id, resp.message_id))
@@ -353,9 +356,10 @@ Decoded<TdsPrelogin> decode_tds_prelogin(ByteView data) {
       return D::ok(out);
     }
     if (t != kTdsTabularResult && t != kTdsPrelogin)
-      return D::fail("TDS: packet type 0x" + to_hex(ByteView(&t, 1)) + " is not a PRELOGIN response (not TDS: " +
-                     printable_excerpt(data, 30) + ")");
-    if (length < kTdsHeader) return D::fail("TDS: packet length " + std::to_string(length) + " is shorter than its header");
+      return D::fail("TDS: packet type 0x" + to_hex(ByteView(&t, 1)) +
+                     " is not a PRELOGIN response (not TDS: " + printable_excerpt(data, 30) + ")");
+    if (length < kTdsHeader)
+      return D::fail("TDS: packet length " + std::to_string(length) + " is shorter than its header");
     if (type != 0 && t != type) return D::fail("TDS: packet types change within one message");
     type = t;
     Reader packet;
@@ -425,7 +429,8 @@ Decoded<Bytes> decode_tds_packets(ByteView data) {
     if (!copy.u8(t) || !copy.u8(status) || !copy.u16be(length)) break;
     if (t != kTdsPrelogin && t != kTdsTabularResult)
       return D::fail("not a TDS packet (type 0x" + to_hex(ByteView(&t, 1)) + "): " + printable_excerpt(data, 30));
-    if (length < kTdsHeader) return D::fail("TDS packet length " + std::to_string(length) + " is shorter than its header");
+    if (length < kTdsHeader)
+      return D::fail("TDS packet length " + std::to_string(length) + " is shorter than its header");
     Reader packet;
     if (!r.sub(length, packet)) break;  // incomplete: the payload so far
     if (!packet.skip(kTdsHeader)) return D::fail("TDS: truncated header");

@@ -41,15 +41,15 @@ std::vector<PreludeStep> text_prelude(StartTlsProto p);
 
 // SMTP/FTP-style reply (RFC 5321 4.2.1): complete when a line "NNN " (or "NNN" alone) ends with CRLF
 // or LF; ok when the code of that final line starts with the expected digit(s).
-PreludeReply parse_smtp_greeting(ByteView data);   // 220
-PreludeReply parse_smtp_ehlo(ByteView data);       // 250, and STARTTLS among the lines
-PreludeReply parse_smtp_starttls(ByteView data);   // 220
-PreludeReply parse_ftp_greeting(ByteView data);    // 220
-PreludeReply parse_ftp_auth_tls(ByteView data);    // 234
-PreludeReply parse_imap_greeting(ByteView data);   // "* OK"
-PreludeReply parse_imap_starttls(ByteView data);   // "a1 OK"
-PreludeReply parse_pop3_greeting(ByteView data);   // "+OK"
-PreludeReply parse_pop3_stls(ByteView data);       // "+OK"
+PreludeReply parse_smtp_greeting(ByteView data);  // 220
+PreludeReply parse_smtp_ehlo(ByteView data);      // 250, and STARTTLS among the lines
+PreludeReply parse_smtp_starttls(ByteView data);  // 220
+PreludeReply parse_ftp_greeting(ByteView data);   // 220
+PreludeReply parse_ftp_auth_tls(ByteView data);   // 234
+PreludeReply parse_imap_greeting(ByteView data);  // "* OK"
+PreludeReply parse_imap_starttls(ByteView data);  // "a1 OK"
+PreludeReply parse_pop3_greeting(ByteView data);  // "+OK"
+PreludeReply parse_pop3_stls(ByteView data);      // "+OK"
 
 // LDAP: the ExtendedRequest (messageID 1) and its ExtendedResponse resultCode.
 Bytes ldap_starttls_request();
@@ -89,7 +89,7 @@ Bytes tds_prelogin_request();
 struct TdsPrelogin {
   bool need_more = false;  // the message (packets up to the end-of-message status) is incomplete
   std::uint8_t packet_type = 0;
-  Bytes version;                          // VERSION option: 4-byte version, 2-byte sub-build
+  Bytes version;                           // VERSION option: 4-byte version, 2-byte sub-build
   std::optional<std::uint8_t> encryption;  // ENCRYPTION option
 };
 Decoded<TdsPrelogin> decode_tds_prelogin(ByteView data);
