@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "src/compat/hardening.hpp"
 #include "src/passive/findings.hpp"
 #include "src/passive/passive.hpp"
 
@@ -14,25 +15,29 @@ using nlohmann::json;
 std::optional<std::vector<CaptureWhatIfRow>> capture_whatif(const Report& r, const std::vector<std::string>& disable,
                                                             const std::vector<std::string>& require,
                                                             std::string& error) {
-  static const std::vector<std::string> kDisable{"smb1",   "smb2.0.2", "smb2.1",  "rc4",   "des",    "ssl3",
-                                                 "tls1.0", "tls1.1",   "netbios", "cldap", "ntlmv1", "ntlm"};
-  static const std::vector<std::string> kRequire{"smb-signing", "ldap-signing"};
-  for (const auto& d : disable)
-    if (std::find(kDisable.begin(), kDisable.end(), d) == kDisable.end()) {
-      error = "--disable " + d +
-              ": unknown (known: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap, ntlmv1, ntlm)";
-      return std::nullopt;
+  // The terms of the one hardening vocabulary that a what-if over a capture plays (any case), as the
+  // vocabulary spells them.
+  std::vector<std::string> off_terms, required_terms;
+  auto take = [&](const std::vector<std::string>& given, compat::TermKind kind, const char* option,
+                  std::vector<std::string>& into) {
+    for (const auto& g : given) {
+      const auto* term = compat::find_hardening_term(g, kind);
+      if (!term || !term->capture_whatif) {
+        error = std::string(option) + " " + g + ": unknown (known: " + compat::hardening_term_list(kind, true) + ")";
+        return false;
+      }
+      into.emplace_back(term->id);
     }
-  for (const auto& q : require)
-    if (std::find(kRequire.begin(), kRequire.end(), q) == kRequire.end()) {
-      error = "--require " + q + ": unknown (known: smb-signing, ldap-signing)";
-      return std::nullopt;
-    }
+    return true;
+  };
+  if (!take(disable, compat::TermKind::disable, "--disable", off_terms) ||
+      !take(require, compat::TermKind::require, "--require", required_terms))
+    return std::nullopt;
   if (disable.empty() && require.empty()) {
     error = "name at least one --disable or --require";
     return std::nullopt;
   }
-  auto off = [&](const std::string& x) { return std::find(disable.begin(), disable.end(), x) != disable.end(); };
+  auto off = [&](const std::string& x) { return std::find(off_terms.begin(), off_terms.end(), x) != off_terms.end(); };
   std::vector<CaptureWhatIfRow> rows;
   for (const auto& client : r.clients) {
     const auto& c = client.second;  // a named reference: clang 14 cannot capture structured bindings
@@ -101,7 +106,7 @@ std::optional<std::vector<CaptureWhatIfRow>> capture_whatif(const Report& r, con
     }
     if (off("ntlm") && c.ntlm)
       row("ntlm off", "breaks", "NTLM authentication (" + keys(c.ntlm->versions) + ") to " + keys(c.ntlm->servers, 3));
-    for (const auto& q : require) {
+    for (const auto& q : required_terms) {
       if (q == "smb-signing")
         if (auto f = find("smb-unsigned"))
           row("smb-signing required", "at-risk", f->evidence + " (the client must sign)");
