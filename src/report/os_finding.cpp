@@ -135,10 +135,14 @@ std::optional<Finding> reconciled_os(const HostResult& host) {
       why += std::string(why.empty() ? "" : " ") +
              "The NTLM version disagrees: it is whatever the server announces (Samba announces 6.1.0 on any system).";
   }
+  // Without a DC source the NTLM version alone cannot tell a server from the client of the same
+  // generation (6.1 is Windows 7 as well as Server 2008 R2).
+  const bool dc = claims.size() > 1 || lead.source.rfind("NTLM", 0) != 0;
   Finding f{"",
             "host.os",
             "OS",
-            "Windows Server " + name + " (" + sources + (agree || claims.size() < 2 ? ")" : "; they disagree)"),
+            (dc ? "Windows Server " + name : "Windows of the Server " + name + " generation, client or server") + " (" +
+                sources + (agree || claims.size() < 2 ? ")" : "; they disagree)"),
             Verdict::info,
             why};
   f.probe = "host";
