@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/kerberos/kerberos_result.hpp"
 
+#include "legacyscan/engine/port_state.hpp"
+
 namespace legacyscan::kerberos {
 
 using nlohmann::json;
@@ -27,11 +29,24 @@ int rank(EtypeVerdict v) {
   return 7;
 }
 
+// aes128/aes256-cts-hmac-sha1-96 (RFC 3962): the AES types every Windows since Vista/2008 uses.
+bool windows_aes(const std::string& name) {
+  const auto* info = find_etype(name);
+  return info && (info->number == 17 || info->number == 18);
+}
+
+// A principal without AES keys can only use RC4 (or DES): RC4 cannot be switched off for it.
+bool aes_missing(const std::string& name, EtypeVerdict alone, EtypeVerdict with_aes) {
+  return windows_aes(name) && alone != EtypeVerdict::accepted && with_aes != EtypeVerdict::accepted &&
+         (definitive(alone) || definitive(with_aes));
+}
+
 Verdict table_verdict(const std::string& name, EtypeVerdict alone, EtypeVerdict with_aes) {
   const auto* info = find_etype(name);
   const bool weak = info && (info->number == 1 || info->number == 3 || info->number == 23 || info->number == 24 ||
                              info->number == 16);
   if (alone == EtypeVerdict::accepted || with_aes == EtypeVerdict::accepted) return weak ? Verdict::bad : Verdict::info;
+  if (aes_missing(name, alone, with_aes)) return Verdict::bad;
   if (definitive(alone) || definitive(with_aes)) return weak ? Verdict::good : Verdict::info;
   return Verdict::warn;
 }
@@ -179,6 +194,11 @@ json KerberosResult::to_json() const { return fields::to_json(*this); }
 
 void KerberosResult::findings(std::vector<Finding>& out) const {
   const std::string udp_port = std::to_string(port) + "/udp", tcp_port = std::to_string(port) + "/tcp";
+  if (status != Status::ok && is_closed(udp.outcome) && is_closed(tcp.outcome)) {
+    out.push_back(closed_port(udp_port, "kerberos.kdc.udp", "KDC on UDP", udp.outcome));
+    out.push_back(closed_port(tcp_port, "kerberos.kdc.tcp", "KDC on TCP", tcp.outcome));
+    return;
+  }
   if (status != Status::ok) {
     out.push_back({"", "kerberos.probe", "Kerberos", std::string(legacyscan::to_string(status)) + ": " + reason,
                    Verdict::failure});
@@ -203,6 +223,8 @@ void KerberosResult::findings(std::vector<Finding>& out) const {
                         std::string(to_string(row.tcp_with_aes.verdict));
     if (row.tcp_alone.error_code && row.tcp_alone.verdict == EtypeVerdict::inconclusive)
       value += " (" + error_name(*row.tcp_alone.error_code) + ")";
+    if (aes_missing(row.name, alone, with_aes))
+      value += "; no AES key for the principal: RC4 cannot be switched off (accounts need AES keys first)";
     out.push_back({"", "kerberos.etype." + row.name, "etype " + row.name, value,
                    table_verdict(row.name, alone, with_aes), etype_evidence(row)});
   }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/ldap/ldap_result.hpp"
 
+#include <algorithm>
+
+#include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
 
 namespace legacyscan::ldap {
@@ -100,6 +103,10 @@ namespace {
 std::string port_label(const CldapPing& p) { return std::to_string(p.port) + "/" + p.transport; }
 
 void ping_row(std::vector<Finding>& out, const CldapPing& p, const std::string& id, const std::string& check) {
+  if (is_closed(p.outcome)) {
+    out.push_back(closed_port(port_label(p), id, check, p.outcome));
+    return;
+  }
   if (!p.outcome.ok()) {
     out.push_back({port_label(p), id, check,
                    std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason, Verdict::failure});
@@ -128,8 +135,22 @@ void ping_row(std::vector<Finding>& out, const CldapPing& p, const std::string& 
 
 void LdapResult::findings(std::vector<Finding>& out) const {
   if (status != Status::ok && !cldap && !rootdse) {
+    if (is_closed({status, reason})) {
+      out.push_back(closed_port("", "ldap.probe", "probe", {status, reason}));
+      return;
+    }
     out.push_back(
         {"", "ldap.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+    return;
+  }
+  const bool all_closed = !port_outcomes.empty() &&
+                          std::all_of(port_outcomes.begin(), port_outcomes.end(),
+                                      [](const std::pair<std::uint16_t, Outcome>& p) { return is_closed(p.second); });
+  if (all_closed && (!cldap || is_closed(cldap->outcome))) {
+    // Every LDAP port refused: the pings and binds that follow tell nothing more.
+    for (const auto& [p, o] : port_outcomes)
+      out.push_back(closed_port(std::to_string(p) + "/tcp", "ldap.ports_open", "LDAP ports open", o));
+    if (cldap) ping_row(out, *cldap, "ldap.ping.v5ex", "LDAP ping (V5EX)");
     return;
   }
   if (!port_outcomes.empty()) {
@@ -142,7 +163,9 @@ void LdapResult::findings(std::vector<Finding>& out) const {
   if (cldap_v1) ping_row(out, *cldap_v1, "ldap.ping.v1", "LDAP ping (V1, NT4-style)");
   if (cldap_tcp) ping_row(out, *cldap_tcp, "ldap.ping.tcp", "LDAP ping over TCP");
   if (gc_cldap_tcp) ping_row(out, *gc_cldap_tcp, "ldap.gc.ping", "LDAP ping on the Global Catalog");
-  if (gc_rootdse && !gc_rootdse->outcome.ok())
+  if (gc_rootdse && is_closed(gc_rootdse->outcome))
+    out.push_back(closed_port("3268/tcp", "ldap.gc.rootdse", "Global Catalog rootDSE", gc_rootdse->outcome));
+  else if (gc_rootdse && !gc_rootdse->outcome.ok())
     out.push_back({"3268/tcp", "ldap.gc.rootdse", "Global Catalog rootDSE",
                    std::string(legacyscan::to_string(gc_rootdse->outcome.status)) + ": " + gc_rootdse->outcome.reason,
                    Verdict::failure});
@@ -153,7 +176,9 @@ void LdapResult::findings(std::vector<Finding>& out) const {
                    Verdict::info});
   if (rootdse) {
     const std::string port = "389/tcp";
-    if (!rootdse->outcome.ok()) {
+    if (is_closed(rootdse->outcome)) {
+      out.push_back(closed_port(port, "ldap.rootdse", "rootDSE", rootdse->outcome));
+    } else if (!rootdse->outcome.ok()) {
       out.push_back({port, "ldap.rootdse", "rootDSE",
                      std::string(legacyscan::to_string(rootdse->outcome.status)) + ": " + rootdse->outcome.reason,
                      Verdict::failure});
@@ -170,7 +195,9 @@ void LdapResult::findings(std::vector<Finding>& out) const {
       out.push_back({port, "ldap.rootdse", "rootDSE", v, Verdict::info});
     }
   }
-  if (simple_bind) {
+  if (simple_bind && is_closed(simple_bind->outcome)) {
+    out.push_back(closed_port("389/tcp", "ldap.simple_bind_cleartext", "cleartext simple bind", simple_bind->outcome));
+  } else if (simple_bind) {
     std::string v = simple_bind_cleartext;
     Verdict verdict = Verdict::info;
     if (simple_bind->result_code)

@@ -54,9 +54,14 @@ class NetbiosProbe final : public Probe {
   }
   std::vector<std::uint16_t> default_ports() const override { return {kNameServicePort, kDatagramPort, kSessionPort}; }
   std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
+  // The NetBIOS domain for the mailslot pings, when node status gives none: smb learns it from NTLM,
+  // ldap from the LDAP ping.
+  std::vector<std::string_view> depends_on() const override { return {"smb", "ldap"}; }
   std::vector<ProbeOption> options() const override {
     return {
-        {"--netbios-domain", "NetBIOS domain for the mailslot requests (default: learnt from node status)", ""},
+        {"--netbios-domain",
+         "NetBIOS domain for the mailslot requests (default: learnt from node status, else from the smb/ldap probes)",
+         ""},
         {"--netbios-client-name", "NetBIOS name the probe calls itself (machine account: NAME$)",
          std::string(kDefaultClientName)},
         {"--netbios-local-port", "Local UDP port for the datagram service (0: ephemeral; 138 needs root)", "138"},
@@ -188,7 +193,9 @@ class NetbiosProbe final : public Probe {
     // 2. Datagram service: the NETLOGON mailslot pings, one after the other (they may share port 138).
     if (has_port(ctx, datagram_port)) {
       if (result->domain.empty()) {
-        const char* why = "NetBIOS domain unknown (node status gave none); give --netbios-domain";
+        const char* why =
+            "NetBIOS domain unknown (neither node status nor the smb/ldap probes gave one); give "
+            "--netbios-domain";
         result->sam_logon = not_run("LOGON_SAM_LOGON_REQUEST", Status::skipped, why);
         result->sam_logon_machine_account = not_run("LOGON_SAM_LOGON_REQUEST", Status::skipped, why);
         result->sam_logon_v5ex = not_run("LOGON_SAM_LOGON_REQUEST", Status::skipped, why);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/netbios/netbios_result.hpp"
 
+#include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
 
 namespace legacyscan::netbios {
@@ -19,7 +20,9 @@ void mailslot_row(std::vector<Finding>& out, const char* id, const char* check, 
     v += " [NtVersion " + join(netlogon::nt_version_names(r.NtVersion), "|") + ", local port " +
          std::to_string(m->local_port) + "]";
     out.push_back({"138/udp", id, check, v, Verdict::warn});
-  } else if (m->outcome.status == Status::refused || m->outcome.status == Status::timeout) {
+  } else if (is_closed(m->outcome)) {
+    out.push_back(closed_port("138/udp", id, check, m->outcome, Verdict::good));
+  } else if (m->outcome.status == Status::timeout) {
     out.push_back({"138/udp", id, check, "no answer: " + m->outcome.reason, Verdict::good});
   } else {
     out.push_back({"138/udp", id, check,
@@ -43,7 +46,9 @@ void NetbiosResult::findings(std::vector<Finding>& out) const {
                      n.workgroup + "\\" + n.computer + ": " + join(names), Verdict::warn});
       if (!n.unit_id.empty())
         out.push_back({"137/udp", "netbios.unit_id", "Unit ID (unreliable)", n.unit_id, Verdict::info});
-    } else if (n.outcome.status == Status::refused || n.outcome.status == Status::timeout) {
+    } else if (is_closed(n.outcome)) {
+      out.push_back(closed_port("137/udp", "netbios.node_status", "Node status", n.outcome, Verdict::good));
+    } else if (n.outcome.status == Status::timeout) {
       out.push_back({"137/udp", "netbios.node_status", "Node status", "no answer: " + n.outcome.reason, Verdict::good});
     } else {
       out.push_back({"137/udp", "netbios.node_status", "Node status",
@@ -75,8 +80,9 @@ void NetbiosResult::findings(std::vector<Finding>& out) const {
                      q.answers.empty() ? Verdict::info : Verdict::warn});
     }
   if (!session_port_139.empty())
-    out.push_back({"139/tcp", "netbios.session_139", "Session service", session_port_139,
-                   session_port_139 == "open" ? Verdict::warn : Verdict::info});
+    out.push_back(
+        {"139/tcp", "netbios.session_139", "Session service", session_port_139,
+         session_port_139 == "open" ? Verdict::warn : (session_port_139 == "closed" ? Verdict::good : Verdict::info)});
   if (out.size() == first)
     out.push_back(
         {"", "netbios.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
 
 namespace legacyscan::smb {
@@ -70,12 +71,22 @@ json SmbResult::to_json() const { return fields::to_json(*this); }
 
 void SmbResult::findings(std::vector<Finding>& out) const {
   if (ports.empty()) {
+    if (is_closed({status, reason})) {
+      out.push_back(closed_port("", "smb.probe", "probe", {status, reason}));
+      return;
+    }
     out.push_back(
         {"", "smb.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
     return;
   }
   for (const auto& p : ports) {
     const std::string port = std::to_string(p.port) + "/tcp";
+    // A refused connection is a closed port (a NetBIOS NEGATIVE SESSION RESPONSE is a refusal too, but
+    // from an open one). Port 139 closed is the hardening: no SMB over NetBIOS.
+    if (is_closed(p.outcome) && p.outcome.reason.find("NetBIOS session") == std::string::npos) {
+      out.push_back(closed_port(port, "smb.port", "port", p.outcome, p.port == 139 ? Verdict::good : Verdict::info));
+      continue;
+    }
     if (!p.outcome.ok()) {
       out.push_back({port, "smb.port", "port",
                      std::string(legacyscan::to_string(p.outcome.status)) + ": " + p.outcome.reason, Verdict::failure});

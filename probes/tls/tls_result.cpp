@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_codec.hpp"
@@ -155,6 +156,10 @@ void TlsResult::findings(std::vector<Finding>& out) const {
   for (const auto& e : endpoints) {
     const std::string port = std::to_string(e.port) + "/tcp";
     const std::string label = e.starttls ? " (STARTTLS " + *e.starttls + ")" : " (" + e.service + ")";
+    if (is_closed(e.outcome)) {
+      out.push_back(closed_port(port, "tls.endpoint", "TLS" + label, e.outcome));
+      continue;
+    }
     if (!e.outcome.ok()) {
       out.push_back({port, "tls.endpoint", "TLS" + label, e.outcome.reason, Verdict::failure});
       continue;

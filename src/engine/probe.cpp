@@ -4,6 +4,7 @@
 #include "legacyscan/engine/probe.hpp"
 
 #include "legacyscan/engine/fields.hpp"
+#include "legacyscan/engine/port_state.hpp"
 
 namespace legacyscan {
 
@@ -16,6 +17,10 @@ json BareResult::to_json() const {
 }
 
 void BareResult::findings(std::vector<Finding>& out) const {
+  if (is_closed({status, reason})) {
+    out.push_back(closed_port("", "probe.status", "probe", {status, reason}));
+    return;
+  }
   out.push_back({"", "probe.status", "probe",
                  std::string(legacyscan::to_string(status)) + (reason.empty() ? "" : ": " + reason),
                  status == Status::ok ? Verdict::info : Verdict::failure});

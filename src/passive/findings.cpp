@@ -108,9 +108,11 @@ std::vector<Finding> findings(const Client& c) {
         std::string ports;
         for (const auto& [port, p] : t.ports)
           if (p.negotiated.has(name)) ports += (ports.empty() ? "" : ", ") + std::to_string(port);
+        const auto suites = t.negotiated_suites.find(name);
         add(out, id, "tls",
-            std::string("negotiated ") + name + " (" + keys(t.cipher_suites, 3) + ") on port " + ports + " with " +
-                keys(t.servers, 3) + (max_offered ? std::string(", offers at most ") + name : ""),
+            std::string("negotiated ") + name + " (" +
+                (suites == t.negotiated_suites.end() ? std::string("?") : keys(suites->second, 3)) + ") on port " +
+                ports + " with " + keys(t.servers, 3) + (max_offered ? std::string(", offers at most ") + name : ""),
             negotiated);
       } else if (max_offered) {
         add(out, id, "tls", std::string("offers at most ") + name + " to " + keys(t.servers, 3), max_offered);

@@ -58,6 +58,9 @@ struct TlsPortFacts {
   Tally negotiated;     // "TLS 1.0"
   Tally cipher_suites;  // chosen suite
   Tally sni;
+  // Per negotiated version, the suites chosen on the connections that negotiated it: "TLS 1.0" ->
+  // {TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA}, never the TLS 1.3 suites of the client's other connections.
+  std::map<std::string, Tally> negotiated_suites;
 };
 struct TlsFacts {
   Seen handshakes;
@@ -67,7 +70,8 @@ struct TlsFacts {
   Tally cipher_suites;
   Tally sni;
   Tally servers;
-  std::map<std::uint16_t, TlsPortFacts> ports;  // per server port (636 LDAPS, 443 HTTPS ...)
+  std::map<std::string, Tally> negotiated_suites;  // as in TlsPortFacts
+  std::map<std::uint16_t, TlsPortFacts> ports;     // per server port (636 LDAPS, 443 HTTPS ...)
 };
 
 struct KerberosFacts {

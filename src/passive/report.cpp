@@ -35,6 +35,13 @@ void seen_json(json& o, const Seen& s) {
   o["last_seen"] = rfc3339_from_us(s.last_us);
 }
 
+// {"TLS 1.0": {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA": 1}}: the suites per negotiated version.
+json suites_json(const std::map<std::string, Tally>& by_version) {
+  json o = json::object();
+  for (const auto& [version, suites] : by_version) o[version] = tally_json(suites);
+  return o;
+}
+
 json tls_port_json(const TlsPortFacts& p) {
   json o;
   o["handshakes"] = p.handshakes.count;
@@ -42,6 +49,7 @@ json tls_port_json(const TlsPortFacts& p) {
   o["max_version_offered"] = tally_json(p.max_version_offered);
   o["negotiated"] = tally_json(p.negotiated);
   o["cipher_suites"] = tally_json(p.cipher_suites);
+  o["negotiated_suites"] = suites_json(p.negotiated_suites);
   o["sni"] = tally_json(p.sni);
   return o;
 }
@@ -76,6 +84,7 @@ json client_json(const Client& c) {
                      {"max_version_offered", tally_json(t.max_version_offered)},
                      {"negotiated", tally_json(t.negotiated)},
                      {"cipher_suites", tally_json(t.cipher_suites)},
+                     {"negotiated_suites", suites_json(t.negotiated_suites)},
                      {"sni", tally_json(t.sni)},
                      {"servers", tally_json(t.servers)},
                      {"ports", ports}};

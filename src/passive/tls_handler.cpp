@@ -120,6 +120,8 @@ class TlsHandler : public Handler {
     p.negotiated.hit(v, ts);
     f.cipher_suites.hit(suite, ts);
     p.cipher_suites.hit(suite, ts);
+    f.negotiated_suites[v].hit(suite, ts);
+    p.negotiated_suites[v].hit(suite, ts);
   }
 
   ConnInfo ci_;

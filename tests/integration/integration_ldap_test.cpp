@@ -143,7 +143,7 @@ void expect_v5ex_ping(const json& p, const DcFacts& f, const std::string& transp
   // Samba 4.17 sets FULL_SECRET_DOMAIN_6 from functional level 2008 on, and never DS_8 or later.
   const bool fsd6 = std::find(flags.begin(), flags.end(), "FULL_SECRET_DOMAIN_6") != flags.end();
   EXPECT_EQ(fsd6, f.domain_level >= 3);
-  EXPECT_EQ(p["os_generation"], f.domain_level >= 3 ? "2008+" : "2003 or earlier");
+  EXPECT_EQ(p["os_generation"], f.domain_level >= 3 ? "2008 or 2008 R2" : "2003 R2 or earlier");
 }
 
 void check_scenario(const std::string& scenario) {

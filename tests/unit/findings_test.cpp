@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/engine/probe.hpp"
 #include "src/report/report.hpp"
 #include "tests/unit/result_fields_support.hpp"
@@ -24,6 +25,22 @@ struct FixedResult final : ProbeResult {
 ProbeRun run_of(const std::string& probe, std::vector<Finding> fixed) {
   auto r = std::make_unique<FixedResult>();
   r->fixed = std::move(fixed);
+  ProbeRun run;
+  run.probe = probe;
+  run.result = std::move(r);
+  return run;
+}
+
+// A result that is only its JSON, as a probe's result would write it.
+struct JsonResult final : ProbeResult {
+  json j;
+  [[nodiscard]] json to_json() const override { return j; }
+  void findings(std::vector<Finding>&) const override {}
+};
+
+ProbeRun json_run(const std::string& probe, json j) {
+  auto r = std::make_unique<JsonResult>();
+  r->j = std::move(j);
   ProbeRun run;
   run.probe = probe;
   run.result = std::move(r);
@@ -77,6 +94,70 @@ TEST(Findings, TableIsRenderedFromTheFindings) {
   EXPECT_NE(text.find("smb       445/tcp  SMB1               BAD      ENABLED: NT LM 0.12"), std::string::npos) << text;
   EXPECT_NE(text.find("matrix             Windows XP         BAD      SMB fails"), std::string::npos) << text;
   EXPECT_NE(text.find("kerberos           Realm / principal  FAIL     LEGACY.TEST"), std::string::npos) << text;
+}
+
+TEST(Findings, RefusedPortIsClosedNotFailed) {
+  const Outcome refused = Outcome::failure(Status::refused, "connect: connection refused");
+  const Finding f = closed_port("443/tcp", "tls.endpoint", "TLS (https)", refused);
+  EXPECT_EQ(f.value, "closed (connect: connection refused)");
+  EXPECT_EQ(f.verdict, Verdict::info);
+  EXPECT_TRUE(is_closed_finding(f));
+  std::vector<Finding> out;
+  BareResult(Status::refused, "connect: connection refused").findings(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::info);
+  out.clear();
+  BareResult(Status::timeout, "no answer").findings(out);
+  EXPECT_EQ(out[0].verdict, Verdict::failure);
+}
+
+TEST(Findings, HostWithEveryPortClosedIsOneLine) {
+  const Outcome refused = Outcome::failure(Status::refused, "connect: connection refused");
+  HostResult h;
+  h.target = h.address = "127.0.0.9";
+  h.probes.push_back(run_of("smb", {closed_port("445/tcp", "smb.port", "port", refused),
+                                    closed_port("139/tcp", "smb.port", "port", refused, Verdict::good)}));
+  h.probes.push_back(run_of("tls", {closed_port("636/tcp", "tls.endpoint", "TLS (ldaps)", refused)}));
+  h.probes.push_back(run_of("netbios", {{"138/udp", "netbios.sam_logon.v1", "SAM LOGON V1",
+                                         "skipped: NetBIOS domain unknown", Verdict::info}}));
+  const auto lines = host_findings(h, true);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].check, "host.closed");
+  EXPECT_EQ(lines[0].probe, "host");
+  EXPECT_EQ(lines[0].value, "every probed port closed: 445/tcp 139/tcp 636/tcp");
+  // One open port keeps every line.
+  h.probes.push_back(run_of("ldap", {{"389/tcp", "ldap.rootdse", "rootDSE", "dc.example", Verdict::info}}));
+  EXPECT_EQ(host_findings(h, true).size(), 5u);
+}
+
+// The legacy lab DC: NTLM says 6.1.0, the rootDSE DC level 4 (2008 R2), but Samba at domain level 2003
+// leaves FULL_SECRET_DOMAIN_6 out of the LDAP ping flags (0x3fd).
+TEST(Findings, OneReconciledOsLineSaysWhichSourceSaysWhat) {
+  HostResult h;
+  h.target = h.address = "127.0.0.1";
+  h.probes.push_back(json_run(
+      "smb", json::parse(R"({"status": "ok", "ports": {"445": {"ntlm": {"status": "ok", "os_version": "6.1.0"}}}})")));
+  h.probes.push_back(json_run(
+      "ldap", {{"status", "ok"},
+               {"rootdse", {{"status", "ok"}, {"dc_functionality_level", 4}, {"domain_functionality_level", 2}}},
+               {"cldap", {{"status", "ok"}, {"flags_value", 0x3fd}, {"variant", "NETLOGON_SAM_LOGON_RESPONSE_EX"}}}}));
+  const auto lines = host_findings(h, false);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].check, "host.os");
+  EXPECT_EQ(lines[0].value,
+            "Windows Server 2008 R2 (rootDSE DC level 4: 2008 R2; NTLM 6.1.0: 2008 R2; LDAP ping flags: 2003 R2 or "
+            "earlier; they disagree)");
+  EXPECT_NE(lines[0].evidence.find("domain functional level (here 2003)"), std::string::npos) << lines[0].evidence;
+  // At domain level 2008 R2 the flags (0x13fd: FULL_SECRET_DOMAIN_6) agree.
+  h.probes[1] = json_run(
+      "ldap", {{"status", "ok"},
+               {"rootdse", {{"status", "ok"}, {"dc_functionality_level", 4}, {"domain_functionality_level", 4}}},
+               {"cldap", {{"status", "ok"}, {"flags_value", 0x13fd}, {"variant", "NETLOGON_SAM_LOGON_RESPONSE_EX"}}}});
+  const auto agreed = host_findings(h, false);
+  EXPECT_EQ(
+      agreed[0].value,
+      "Windows Server 2008 R2 (rootDSE DC level 4: 2008 R2; NTLM 6.1.0: 2008 R2; LDAP ping flags: 2008 or 2008 R2)");
+  EXPECT_EQ(agreed[0].evidence, "");
 }
 
 }  // namespace

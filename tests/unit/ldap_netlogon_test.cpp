@@ -40,7 +40,8 @@ TEST(LdapNetlogon, LegacyV5exIsLogonSamLogonResponseEx) {
   EXPECT_EQ(r.Flags, 0x000003fdu);
   EXPECT_EQ(netlogon::ds_flag_names(r.Flags), (std::vector<std::string>{"PDC", "GC", "LDAP", "DS", "KDC", "TIMESERV",
                                                                         "CLOSEST", "WRITABLE", "GOOD_TIMESERV"}));
-  EXPECT_EQ(netlogon::os_generation(r.Flags), "2003 or earlier");
+  // Samba at domain functional level 2003 leaves FULL_SECRET_DOMAIN_6 out, whatever its own level.
+  EXPECT_EQ(netlogon::os_generation(r.Flags), "2003 R2 or earlier");
   ASSERT_TRUE(r.DomainGuid);
   EXPECT_EQ(netlogon::guid_to_string(*r.DomainGuid), "76dc50b0-1b11-49af-aaef-5d10cb824e0e");
   EXPECT_EQ(r.DnsForestName, "legacy.test");
@@ -74,7 +75,7 @@ TEST(LdapNetlogon, HardenedAndStockNames) {
   EXPECT_EQ(netlogon::guid_to_string(*h.DomainGuid), "de85df63-9d98-4c77-b249-a91af053f0bd");
   // Functional level 2008 R2: Samba adds FULL_SECRET_DOMAIN_6.
   EXPECT_EQ(h.Flags, 0x000013fdu);
-  EXPECT_EQ(netlogon::os_generation(h.Flags), "2008+");
+  EXPECT_EQ(netlogon::os_generation(h.Flags), "2008 or 2008 R2");
   const auto s = decode_ok("stock_cldap_response_ntver4");
   EXPECT_EQ(s.DnsForestName, "stock.test");
   EXPECT_EQ(s.DnsHostName, "dc3.stock.test");
@@ -245,8 +246,15 @@ TEST(LdapNetlogon, FlagNamesAndGenerations) {
   EXPECT_EQ(netlogon::ds_flag_names(0x00100000 | 0x80000000), (std::vector<std::string>{"DNS_FOREST", "0x00100000"}));
   EXPECT_EQ(netlogon::os_generation(0x00004000), "2012");
   EXPECT_EQ(netlogon::os_generation(0x0000c000), "2012 R2");
-  EXPECT_EQ(netlogon::os_generation(0x0001c000), "2016+");
-  EXPECT_EQ(netlogon::os_generation(0x00000800), "2008+");
+  EXPECT_EQ(netlogon::os_generation(0x0001c000), "2016 to 2022");
+  EXPECT_EQ(netlogon::os_generation(0x0005c000), "2025");
+  // An RODC (SELECT_SECRET_DOMAIN_6) or a writable DC past 2003 R2 (FULL_SECRET_DOMAIN_6), without DS_8.
+  EXPECT_EQ(netlogon::os_generation(0x00000800), "2008 or 2008 R2");
+  EXPECT_EQ(netlogon::os_generation(0x00001100), "2008 or 2008 R2");
+  // WS is the AD Web Service, which a 2003 R2 DC can run too: it says nothing about the OS.
+  EXPECT_EQ(netlogon::os_generation(0x00002100), "2003 R2 or earlier");
+  EXPECT_EQ(netlogon::os_generation_levels(0x00001100).lowest, 3);
+  EXPECT_EQ(netlogon::os_generation_levels(0x00001100).highest, 4);
   EXPECT_EQ(netlogon::nt_version_names(0x20000016), (std::vector<std::string>{"V5", "V5EX", "VCS", "VIP"}));
 }
 

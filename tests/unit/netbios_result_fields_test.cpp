@@ -13,6 +13,22 @@ using test::kReportKeys;
 
 TEST(NetbiosResultFields, LabResultsRoundTrip) { test::expect_round_trip("netbios", fields::read<NetbiosResult>); }
 
+// The hardened lab DC has NetBIOS off: 137 and 139 closed is the hardening (GOOD).
+TEST(NetbiosResultFields, ClosedNetbiosPortsAreGood) {
+  std::vector<Finding> out;
+  fields::read<NetbiosResult>(test::golden_results("netbios").at("hardened/127.0.0.1")).findings(out);
+  int closed = 0;
+  for (const auto& f : out) {
+    EXPECT_NE(f.verdict, Verdict::failure) << f.check;
+    if (f.port == "137/udp" || f.port == "139/tcp") {
+      EXPECT_EQ(f.verdict, Verdict::good) << f.check << ": " << f.value;
+      EXPECT_EQ(f.value.rfind("closed", 0), 0u) << f.value;
+      ++closed;
+    }
+  }
+  EXPECT_EQ(closed, 2);
+}
+
 TEST(NetbiosResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<NetbiosResult>("/$defs/netbios", kReportKeys);
   expect_keys_match_schema<NodeStatusInfo>("/$defs/netbios_node_status");

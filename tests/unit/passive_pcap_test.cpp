@@ -119,7 +119,38 @@ void expect_tls(const std::string& name, bool legacy) {
   EXPECT_TRUE(p.negotiated.has(v));  // the legacy DC's "tls priority" allows 1.0 and 1.1
   EXPECT_TRUE(p.sni.has(m["sni"].get<std::string>()));
   EXPECT_EQ(p.cipher_suites.values.size(), 1u);
+  ASSERT_TRUE(p.negotiated_suites.count(v));
+  EXPECT_EQ(p.negotiated_suites.at(v).values.size(), 1u);
+  EXPECT_TRUE(p.negotiated_suites.at(v).has(p.cipher_suites.values.begin()->first));
   EXPECT_EQ(has_finding(c, "tls1.0"), legacy);
+}
+
+// A client with one TLS 1.0 and one TLS 1.3 connection: the TLS 1.0 finding names the suite of the
+// TLS 1.0 connection, never the TLS 1.3-only suite of the other.
+TEST(PassivePcap, Tls10FindingNamesTheSuiteOfTheTls10Connection) {
+  Client c;
+  TlsFacts& t = c.tls_facts();
+  const std::pair<const char*, const char*> connections[] = {{"TLS 1.0", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
+                                                             {"TLS 1.3", "TLS_AES_256_GCM_SHA384"}};
+  for (const auto& [version, suite] : connections) {
+    t.handshakes.hit(0);
+    t.max_version_offered.hit(version, 0);
+    t.negotiated.hit(version, 0);
+    t.cipher_suites.hit(suite, 0);
+    t.negotiated_suites[version].hit(suite, 0);
+    t.servers.hit("192.0.2.1:636", 0);
+    t.ports[636].negotiated.hit(version, 0);
+  }
+  bool seen = false;
+  for (const auto& f : findings(c))
+    if (f.id == "tls1.0") {
+      seen = true;
+      EXPECT_NE(f.evidence.find("negotiated TLS 1.0 (TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA) on port 636"),
+                std::string::npos)
+          << f.evidence;
+      EXPECT_EQ(f.evidence.find("TLS_AES_256_GCM_SHA384"), std::string::npos) << f.evidence;
+    }
+  EXPECT_TRUE(seen);
 }
 
 TEST(PassivePcap, OpensslTls1IsATls10Client) { expect_tls("tls10", true); }

@@ -64,7 +64,10 @@ TEST(TlsResult, JsonContract) {
   EXPECT_EQ(rows[0].check, "tls.version.ssl2");
   EXPECT_EQ(rows[0].verdict, Verdict::good);
   EXPECT_EQ(rows[1].value, "accepted (1 suites)");
-  EXPECT_EQ(rows.back().verdict, Verdict::failure);
+  // A refused connection is a closed port: a fact, not a failed check.
+  EXPECT_EQ(rows.back().verdict, Verdict::info);
+  EXPECT_EQ(rows.back().value, "closed (connect: connection refused)");
+  EXPECT_EQ(rows.back().check, "tls.endpoint");
 }
 
 AcceptedSuite suite(std::uint16_t id, const char* name, const char* kex, std::optional<int> bits, bool pfs,

@@ -108,13 +108,24 @@ std::vector<std::string> ds_flag_names(std::uint32_t flags) {
   return out;
 }
 
+DcLevelRange os_generation_levels(std::uint32_t flags) {
+  if (flags & 0x00040000) return {10, 10};               // DS_13
+  if (flags & 0x00010000) return {7, 7};                 // DS_10
+  if (flags & 0x00008000) return {6, 6};                 // DS_9
+  if (flags & 0x00004000) return {5, 5};                 // DS_8
+  if (flags & (0x00000800 | 0x00001000)) return {3, 4};  // SELECT_SECRET_DOMAIN_6, FULL_SECRET_DOMAIN_6
+  return {0, 2};
+}
+
 std::string os_generation(std::uint32_t flags) {
-  if (flags & 0x00040000) return "2025";
-  if (flags & 0x00010000) return "2016+";
-  if (flags & 0x00008000) return "2012 R2";
-  if (flags & 0x00004000) return "2012";
-  if (flags & (0x00000800 | 0x00001000 | 0x00002000)) return "2008+";
-  return "2003 or earlier";
+  switch (os_generation_levels(flags).lowest) {
+    case 10: return "2025";
+    case 7: return "2016 to 2022";
+    case 6: return "2012 R2";
+    case 5: return "2012";
+    case 3: return "2008 or 2008 R2";
+    default: return "2003 R2 or earlier";
+  }
 }
 
 std::string_view to_string(NetlogonVariant v) {

@@ -54,9 +54,22 @@ std::string netlogon_opcode_name(std::uint16_t opcode);
 // DS_FLAG bits ([MS-ADTS] 6.3.1.2) by name without the DS_ prefix and _FLAG suffix ("PDC", "GC",
 // "DS_8", "KEY_LIST"); unknown bits as "0x00100000".
 std::vector<std::string> ds_flag_names(std::uint32_t flags);
-// The Windows generation the newest DS_n flag implies: "2025", "2016+", "2012 R2", "2012",
-// "2008+" (RODC-era flags), else "2003 or earlier".
+// The Windows Server generation the DS_FLAG bits claim ([MS-ADTS] 6.3.1.2): DS_13 "2025", DS_10
+// "2016 to 2022", DS_9 "2012 R2", DS_8 "2012"; FULL_SECRET_DOMAIN_6 (a writable DC not running 2000
+// to 2003 R2) or SELECT_SECRET_DOMAIN_6 (an RODC, new in 2008) without DS_8 "2008 or 2008 R2"; neither
+// "2003 R2 or earlier". WS (the AD Web Service, which 2003 R2 can run too) says nothing about the OS.
+// Samba sets FULL_SECRET_DOMAIN_6 and DS_n from the domain functional level, not from its own level,
+// so a Samba DC in a domain at level 2003 claims "2003 R2 or earlier".
 std::string os_generation(std::uint32_t flags);
+
+// The same claim as a range of DC functional levels ([MS-ADTS] 6.1.4.2 msDS-Behavior-Version: 0 = 2000,
+// 2 = 2003, 3 = 2008, 4 = 2008 R2, 5 = 2012, 6 = 2012 R2, 7 = 2016 to 2022, 10 = 2025), to compare it
+// with a rootDSE domainControllerFunctionality.
+struct DcLevelRange {
+  int lowest = 0;
+  int highest = 0;
+};
+DcLevelRange os_generation_levels(std::uint32_t flags);
 
 // Which structure the reply was ([MS-ADTS] 6.3.1.7, 6.3.1.8, 6.3.1.9).
 enum class NetlogonVariant { NT40, V5, V5EX };
