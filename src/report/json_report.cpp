@@ -7,6 +7,17 @@ namespace legacyscan {
 
 using nlohmann::json;
 
+std::vector<Finding> host_findings(const HostResult& host, bool with_matrix) {
+  std::vector<Finding> all;
+  for (const auto& run : host.probes) {
+    if (!with_matrix && run.probe == "matrix") continue;
+    const std::size_t first = all.size();
+    if (run.result) run.result->findings(all);
+    for (std::size_t i = first; i < all.size(); ++i) all[i].probe = run.probe;
+  }
+  return all;
+}
+
 json host_to_json(const HostResult& host) {
   json probes = json::object();
   std::optional<json> matrix;
