@@ -139,6 +139,4 @@ std::string summarise(const std::string& value) {
   return out;
 }
 
-bool details_only(const FindingRow& f) { return f.check == "netbios.unit_id"; }
-
 }  // namespace legacyscan::report

@@ -48,7 +48,4 @@ std::size_t count_verdict(const Host& h, const std::string& verdict);
 // (later copies become "(same message)"), whitespace runs become one space.
 std::string summarise(const std::string& value);
 
-// A check only --details shows: values that mislead more than they tell.
-bool details_only(const FindingRow& f);
-
 }  // namespace legacyscan::report
