@@ -21,6 +21,8 @@ struct ReportArgs {
   std::string format = "table";
   std::string output;
   bool no_color = false;
+  bool details = false;
+  bool show_down = false;
 };
 
 int run_report_command(const ReportArgs& a) {
@@ -40,7 +42,8 @@ int run_report_command(const ReportArgs& a) {
   const auto* format = report::find_format(a.format, report::FormatUse::saved, err);
   if (!format) return usage_error("--format: " + err);  // the option's check stops unknown names before this
   std::ostringstream rendered;
-  format->saved(rendered, *model, use_colour(a.output, a.no_color));
+  format->saved(rendered, *model,
+                report::TextOptions{use_colour(a.output, a.no_color), a.details, a.show_down, text_width(a.output)});
   if (a.output.empty()) {
     std::cout << rendered.str();
     std::cout.flush();
@@ -60,6 +63,8 @@ Command add_report_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write to FILE instead of standard output");
   cmd->add_flag("--no-color", a->no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
+  cmd->add_flag("--details", a->details, "Every check row and the whole client matrix in the table");
+  cmd->add_flag("--show-down", a->show_down, "List the hosts without an answer in the table (default: counted)");
   return {cmd, [a] { return run_report_command(*a); }};
 }
 

@@ -58,6 +58,8 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--keytab", a.keytab, "Kerberos keytab holding the key of --user (instead of a password)");
   scan->add_flag("--first-address", a.first_address, "Scan only the first address a host name resolves to");
   scan->add_flag("--no-color", a.no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
+  scan->add_flag("--details", a.details, "Every check row and the whole client matrix in the table (also -v)");
+  scan->add_flag("--show-down", a.show_down, "List the hosts without an answer in the table (default: counted)");
   scan->add_flag("-v,--verbose", log.verbosity, "More log output on stderr (-vv for debug)");
   scan->add_flag("-q,--quiet", log.quiet, "Only errors on stderr");
   for (const auto& p : all_probes())
@@ -110,10 +112,11 @@ ScanResults run(const ScanJob& job, const report::Format& format, std::ostream& 
 
 // The document (unless streamed), the failed policy rules on stderr, --junit and --sarif; the exit code.
 int write_results(const ScanArgs& a, const ScanJob& job, const report::Format& format, const ScanResults& r,
-                  OutputFile& file, std::ostream& out) {
+                  OutputFile& file, std::ostream& out, bool verbose) {
   if (format.scan) {
-    const bool colour = use_colour(a.output, a.no_color);
-    format.scan(out, report::ScanOutput{r.summary, r.hosts, job.rules.empty() ? nullptr : &r.policy, colour});
+    const report::TextOptions text{use_colour(a.output, a.no_color), a.details || verbose, a.show_down,
+                                   text_width(a.output)};
+    format.scan(out, report::ScanOutput{r.summary, r.hosts, job.rules.empty() ? nullptr : &r.policy, text});
   }
   bool policy_failed = false;
   for (const auto& rule : r.policy)
@@ -141,7 +144,8 @@ int write_results(const ScanArgs& a, const ScanJob& job, const report::Format& f
   return policy_failed ? kExitPolicyFailed : kExitDone;
 }
 
-int run_scan_command(const ScanArgs& a, bool quiet) {
+int run_scan_command(const ScanArgs& a, const LogFlags& log) {
+  const bool quiet = log.quiet;
   auto planned = plan_scan(a);
   if (!planned.job) return planned.exit_code;
   ScanJob& job = *planned.job;
@@ -155,7 +159,7 @@ int run_scan_command(const ScanArgs& a, bool quiet) {
   job.plan.progress = !quiet && ::isatty(STDERR_FILENO) == 1;
   stop_on_interrupt();
   const auto results = run(job, *format, *out);
-  return write_results(a, job, *format, results, file, *out);
+  return write_results(a, job, *format, results, file, *out, log.verbosity > 0);
 }
 
 }  // namespace
@@ -166,7 +170,7 @@ Command add_scan_command(CLI::App& app, LogFlags& log) {
   add_scan_options(scan, *args, log);
   return {scan, [args, &log] {
             try {
-              return run_scan_command(*args, log.quiet);
+              return run_scan_command(*args, log);
             } catch (const std::exception& e) {
               spdlog::critical("internal error: {}", e.what());
               return kExitNothingScanned;

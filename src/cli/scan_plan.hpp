@@ -40,6 +40,8 @@ struct ScanArgs {
   std::string output;
   bool first_address = false;
   bool no_color = false;
+  bool details = false;
+  bool show_down = false;
   std::map<std::string, std::string> probe_options;
   std::string user;
   std::string password;

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "legacyscan/engine/net.hpp"
+#include "legacyscan/engine/progress.hpp"
 
 namespace legacyscan {
 
@@ -199,8 +200,25 @@ struct HostJob {
   const std::function<void(HostResult&&)>& sink;
   ScanSummary& summary;
   bool stopping = false;
-  std::size_t done = 0;      // host indexes finished (progress)
-  std::size_t failures = 0;  // hosts without any answer (progress)
+  std::size_t done = 0;                     // host indexes finished (progress)
+  std::size_t failures = 0;                 // hosts without any answer (progress)
+  std::vector<std::string> in_flight = {};  // the hosts holding a scan slot (progress)
+};
+
+// Keeps a host in HostJob::in_flight while it is scanned.
+class InFlight {
+ public:
+  InFlight(HostJob& job, std::string host) : job_(job), host_(std::move(host)) { job_.in_flight.push_back(host_); }
+  ~InFlight() {
+    auto it = std::find(job_.in_flight.begin(), job_.in_flight.end(), host_);
+    if (it != job_.in_flight.end()) job_.in_flight.erase(it);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  HostJob& job_;
+  std::string host_;
 };
 
 void emit(HostJob& job, HostResult&& hr) {
@@ -448,6 +466,7 @@ asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spe
   Permit slot(&pl.hosts, nullptr);
   ahead.reset();
   if (job.stopping) co_return;  // interrupted while waiting: not scanned, not in the output
+  InFlight shown(job, spec.kind == TargetSpec::Kind::name ? spec.text : spec.address_at(index).to_string());
   co_await scan_target(job, spec, index, order, job.plan.ping && !checked);
 }
 
@@ -489,6 +508,29 @@ asio::awaitable<void> produce(HostJob& job, bool& finished, asio::steady_timer& 
   watch_timer.cancel();  // the watcher's poll ends now, not up to 100 ms later
 }
 
+// "12/256 hosts  3.1 hosts/s  ETA 80s  5 without answer  scanning 10.0.0.5 10.0.0.9 +6"; at the end
+// the count and the time taken.
+std::string progress_text(const HostJob& job, std::uint64_t total, std::chrono::steady_clock::time_point t0,
+                          bool at_end) {
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double rate = secs > 0 ? static_cast<double>(job.done) / secs : 0;
+  const double left = total > job.done && rate > 0 ? static_cast<double>(total - job.done) / rate : 0;
+  char head[160];
+  if (at_end)
+    std::snprintf(head, sizeof head, "%zu/%llu hosts in %.1fs  %zu without answer", job.done,
+                  static_cast<unsigned long long>(total), secs, job.failures);
+  else
+    std::snprintf(head, sizeof head, "%zu/%llu hosts  %.1f hosts/s  ETA %.0fs  %zu without answer", job.done,
+                  static_cast<unsigned long long>(total), rate, left, job.failures);
+  std::string text = head;
+  if (at_end || job.in_flight.empty()) return text;
+  text += "  scanning";
+  constexpr std::size_t kNamed = 3;
+  for (std::size_t i = 0; i < job.in_flight.size() && i < kNamed; ++i) text += " " + job.in_flight[i];
+  if (job.in_flight.size() > kNamed) text += " +" + std::to_string(job.in_flight.size() - kNamed);
+  return text;
+}
+
 // Polls the interrupt flag: on the first interrupt no new host starts; hosts in flight get one second
 // to finish, then the io_context stops and the hosts finished so far are the (valid) output.
 asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const bool& finished, std::uint64_t total,
@@ -507,22 +549,13 @@ asio::awaitable<void> watch(HostJob& job, const std::atomic<bool>* stop, const b
       grace_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
     if (grace_end && std::chrono::steady_clock::now() >= *grace_end) {
+      if (job.plan.progress) ProgressLine::instance().finish(progress_text(job, total, t0, true));
       job.engine.io().stop();
       co_return;
     }
-    if (job.plan.progress) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const double rate = secs > 0 ? static_cast<double>(job.done) / secs : 0;
-      const double left = total > job.done && rate > 0 ? static_cast<double>(total - job.done) / rate : 0;
-      std::fprintf(stderr, "\r\x1b[K%zu/%llu hosts  %.1f hosts/s  ETA %.0fs  %zu without answer", job.done,
-                   static_cast<unsigned long long>(total), rate, left, job.failures);
-      std::fflush(stderr);
-    }
+    if (job.plan.progress) ProgressLine::instance().show(progress_text(job, total, t0, false));
   }
-  if (job.plan.progress) {
-    std::fprintf(stderr, "\r\x1b[K");
-    std::fflush(stderr);
-  }
+  if (job.plan.progress) ProgressLine::instance().finish(progress_text(job, total, t0, true));
 }
 
 }  // namespace

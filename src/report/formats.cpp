@@ -21,34 +21,8 @@ Report model_or_throw(const json& doc) {
   return std::move(*model);
 }
 
-// Per host: the coloured client x protocol matrix and its summary, then the probes' own rows; then the
-// scan's summary line and the policy results.
-void scan_table(std::ostream& out, const ScanOutput& s) {
-  TableStyle style{s.colour};
-  // The model without the policy: the table prints the policy results itself, below.
-  const auto model = model_or_throw(scan_to_json(s.summary, s.hosts));
-  for (std::size_t i = 0; i < s.hosts.size(); ++i) {
-    render_host_header(out, s.hosts[i], style);
-    const bool matrix = i < model.hosts.size() && !model.hosts[i].clients.empty();
-    if (matrix) {
-      render_terminal_matrix(out, model.hosts[i], s.colour);
-      render_terminal_summary(out, model.hosts[i], s.colour);
-      out << "\n";
-    }
-    TableStyle rows = style;
-    rows.header = false;
-    rows.matrix_rows = !matrix;
-    render_host_table(out, s.hosts[i], rows);
-  }
-  render_summary_line(out, s.summary, style);
-  if (s.policy) {
-    std::size_t failed = 0;
-    for (const auto& r : *s.policy) failed += r.passed ? 0 : 1;
-    out << "Policy: " << s.policy->size() - failed << " of " << s.policy->size() << " checks passed\n";
-    for (const auto& r : *s.policy)
-      out << "  " << (r.passed ? "PASS " : "FAIL ") << r.host << "  " << r.rule << ": " << r.evidence << "\n";
-  }
-}
+// The table of a scan is the table `legacyscan report` makes of the saved document.
+void scan_table(std::ostream& out, const ScanOutput& s) { render_terminal_report(out, s.model(), s.text); }
 
 // The formats of the report model render a scan the way `legacyscan report` renders the saved document.
 template <void (*render)(std::ostream&, const Report&)>
@@ -57,7 +31,7 @@ void scan_through_model(std::ostream& out, const ScanOutput& s) {
 }
 
 template <void (*render)(std::ostream&, const Report&)>
-void saved_without_colour(std::ostream& out, const Report& r, bool) {
+void saved_without_colour(std::ostream& out, const Report& r, const TextOptions&) {
   render(out, r);
 }
 

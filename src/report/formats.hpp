@@ -30,7 +30,7 @@ struct ScanOutput {
   const ScanSummary& summary;
   const std::vector<HostResult>& hosts;   // in input order
   const std::vector<RuleResult>* policy;  // null when no policy rule was given
-  bool colour = false;
+  TextOptions text = {};                  // the table's layout
 
   // The scan document (`scan --format json`), with "policy" when rules were given.
   [[nodiscard]] nlohmann::json document() const;
@@ -49,7 +49,7 @@ enum class FormatUse {
 struct Format {
   using HostRenderer = void (*)(std::ostream&, const HostResult&, const std::vector<RuleResult>* policy);
   using ScanRenderer = void (*)(std::ostream&, const ScanOutput&);
-  using SavedRenderer = void (*)(std::ostream&, const Report&, bool colour);
+  using SavedRenderer = void (*)(std::ostream&, const Report&, const TextOptions&);
   using PassiveRenderer = void (*)(std::ostream&, const passive::Report&);
 
   std::string_view name;

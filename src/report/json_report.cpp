@@ -1,11 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
+#include "legacyscan/engine/port_state.hpp"
+#include "src/report/os_finding.hpp"
 #include "src/report/report.hpp"
 
 namespace legacyscan {
 
 using nlohmann::json;
+
+std::vector<Finding> host_findings(const HostResult& host, bool with_matrix) {
+  std::vector<Finding> all;
+  if (auto os = reconciled_os(host)) all.push_back(std::move(*os));
+  for (const auto& run : host.probes) {
+    if (!with_matrix && run.probe == "matrix") continue;
+    const std::size_t first = all.size();
+    if (run.result) run.result->findings(all);
+    for (std::size_t i = first; i < all.size(); ++i) all[i].probe = run.probe;
+  }
+  collapse_closed_host(all);
+  return all;
+}
 
 json host_to_json(const HostResult& host) {
   json probes = json::object();

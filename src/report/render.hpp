@@ -55,6 +55,17 @@ struct Evidence {
   std::vector<Fact> facts;
 };
 
+// One finding of a probe, as hosts[].findings[] has it: the check rows of the table and the findings
+// every report lists first.
+struct FindingRow {
+  std::string probe;
+  std::string port;  // "445/tcp", "" for a probe-wide finding
+  std::string check;
+  std::string verdict;  // info, good, warn, bad, failed
+  std::string value;
+  std::string evidence;
+};
+
 struct PolicyLine {
   std::string rule;
   std::string host;
@@ -72,8 +83,11 @@ struct Host {
   std::vector<ClientRow> clients;
   std::optional<std::string> matrix_status;  // why the matrix could not be computed
   std::vector<Evidence> evidence;
+  std::vector<FindingRow> findings;
   std::vector<PolicyLine> policy;
   [[nodiscard]] std::string title() const;  // "dc1.example.test (10.0.0.5)"
+  // Down, as nmap says: no probe got an answer (a host without probes counts as up).
+  [[nodiscard]] bool down() const;
 };
 
 struct Report {
@@ -96,13 +110,26 @@ struct Tally {
 };
 Tally tally(const Host& h);
 
+// How the terminal report is laid out.
+struct TextOptions {
+  bool colour = false;
+  bool details = false;    // every check row and the whole matrix, not only what to fix
+  bool show_down = false;  // list the hosts without an answer (default: counted)
+  std::size_t width = 100;
+};
+
 // Terminal: the matrix (rows = clients, columns = protocols, a short word per cell and a legend),
 // then the host summary. Fits in `width` columns (TLS ports fold into one worst-of column when
 // needed). Colour only when asked.
 void render_terminal_matrix(std::ostream& out, const Host& host, bool colour, std::size_t width = 100);
-void render_terminal_summary(std::ostream& out, const Host& host, bool colour);
-// `report --format table`: matrix, summary, probe outcomes and policy of every host.
-void render_terminal_report(std::ostream& out, const Report& r, bool colour);
+// The clients' tally and the reason of each failing client; `brief` keeps each reason to one line and
+// leaves out the list of degraded clients.
+void render_terminal_summary(std::ostream& out, const Host& host, bool colour, std::size_t width = 100,
+                             bool brief = false);
+// The table of `scan` and `report` (render_screen.cpp): per host a summary line, the BAD/WARN findings and
+// the matrix summary; with details every check row and the whole matrix. The last line counts hosts and
+// BAD/WARN findings.
+void render_terminal_report(std::ostream& out, const Report& r, const TextOptions& options);
 
 void render_markdown(std::ostream& out, const Report& r);
 // One row per host x profile x protocol (x TLS port), RFC 4180 quoting, CRLF line ends.

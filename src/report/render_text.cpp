@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/report/render.hpp"
+#include "src/report/text_util.hpp"
 
 namespace legacyscan::report {
 
@@ -32,38 +33,6 @@ int rank(const std::string& verdict) {
   return 0;
 }
 
-// Display width of UTF-8 text (code points; the profile names are Latin text).
-std::size_t width_of(const std::string& s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\x1b') {  // our own colour sequences take no column
-      while (i < s.size() && s[i] != 'm') ++i;
-      continue;
-    }
-    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-  }
-  return n;
-}
-
-std::string fit(const std::string& s, std::size_t w) {
-  if (width_of(s) <= w) return s + std::string(w - width_of(s), ' ');
-  std::string out;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size() && n + 1 < w; ++i) {
-    out += s[i];
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
-    while (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) out += s[++i];
-  }
-  return out + "~" + std::string(w > n + 1 ? w - n - 1 : 0, ' ');
-}
-
-// Text from a server never carries terminal escapes into the user's terminal.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (char c : s) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
-  return out;
-}
-
 std::string md(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -84,31 +53,6 @@ std::string md(const std::string& s) {
       out += c;
   }
   return out;
-}
-
-// Words of `text` after `prefix`, wrapped at `width` display columns; continuation lines start with
-// `indent` spaces. A word longer than a line is cut.
-void wrap(std::ostream& out, const std::string& prefix, const std::string& text, std::size_t indent,
-          std::size_t width) {
-  std::string line = prefix;
-  std::size_t start = 0;
-  bool first_word = true;
-  while (start < text.size()) {
-    auto end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    start = end + 1;
-    if (!first_word && width_of(line) + 1 + width_of(word) > width) {
-      out << line << "\n";
-      line = std::string(indent, ' ');
-      first_word = true;
-    }
-    std::string piece = (first_word ? "" : " ") + word;
-    if (width_of(line) + width_of(piece) > width) piece = fit(piece, width - std::min(width, width_of(line)));
-    line += piece;
-    first_word = false;
-  }
-  out << line << "\n";
 }
 
 // A matrix column as the terminal shows it: either one real column, or every TLS port folded into
@@ -192,12 +136,13 @@ void render_terminal_matrix(std::ostream& out, const Host& host, bool colour, st
   }
   bool folded = false;
   for (const auto& c : cols) folded = folded || c.label == "TLS*";
-  out << "  legend: ok works, weak works with a weakness (degraded), FAIL fails, ? unknown, - not used by the client";
-  if (folded) out << "; TLS* the worst of every TLS port";
-  out << "\n";
+  wrap(out, "  legend: ",
+       std::string("ok works, weak works with a weakness (degraded), FAIL fails, ? unknown, - not used by the client") +
+           (folded ? "; TLS* the worst of every TLS port" : ""),
+       10, std::max<std::size_t>(width, 40));
 }
 
-void render_terminal_summary(std::ostream& out, const Host& host, bool colour) {
+void render_terminal_summary(std::ostream& out, const Host& host, bool colour, std::size_t width, bool brief) {
   if (host.clients.empty()) return;
   const auto t = tally(host);
   const char* bold = colour ? "\x1b[1m" : "";
@@ -211,10 +156,12 @@ void render_terminal_summary(std::ostream& out, const Host& host, bool colour) {
       if (cell.verdict != "fails") continue;
       std::string line = row.name + ": " + col.label() + ": " + cell.reason;
       if (!cell.stack.empty() && !cell.reason.starts_with(cell.stack)) line += " [" + cell.stack + "]";
-      wrap(out, std::string("  ") + (colour ? colour_of("fails") : "") + "FAIL" + reset + " ", printable(line), 7, 100);
+      wrap(out, std::string("  ") + (colour ? colour_of("fails") : "") + "FAIL" + reset + " ", printable(line), 7,
+           width, brief ? 1 : 0, " ...");
       break;
     }
   }
+  if (brief) return;
   // The degraded clients, wrapped to the width of the matrix.
   std::string line;
   for (const auto& row : host.clients) {
@@ -222,7 +169,7 @@ void render_terminal_summary(std::ostream& out, const Host& host, bool colour) {
     const std::string item = printable(row.name);
     if (line.empty()) {
       line = "  weak: " + item;
-    } else if (width_of(line) + 2 + width_of(item) + 1 > 100) {
+    } else if (width_of(line) + 2 + width_of(item) + 1 > width) {
       out << line << ",\n";
       line = "        " + item;
     } else {
@@ -230,23 +177,6 @@ void render_terminal_summary(std::ostream& out, const Host& host, bool colour) {
     }
   }
   if (!line.empty()) out << line << "\n";
-}
-
-void render_terminal_report(std::ostream& out, const Report& r, bool colour) {
-  const char* bold = colour ? "\x1b[1m" : "";
-  const char* reset = colour ? kReset : "";
-  for (const auto& h : r.hosts) {
-    out << bold << "Host " << printable(h.title()) << reset << "\n";
-    render_terminal_matrix(out, h, colour);
-    render_terminal_summary(out, h, colour);
-    for (const auto& e : h.evidence)
-      out << "  probe " << fit(e.probe, 9) << e.status << (e.reason.empty() ? "" : ": " + printable(e.reason)) << "\n";
-    for (const auto& p : h.policy)
-      out << "  " << (p.passed ? "PASS " : "FAIL ") << printable(p.rule) << ": " << printable(p.evidence) << "\n";
-    out << "\n";
-  }
-  out << r.hosts.size() << " host(s)" << (r.complete ? "" : " (interrupted: results are partial)") << "\n";
-  if (r.has_policy) out << "Policy: " << (r.policy_passed ? "passed" : "FAILED") << "\n";
 }
 
 void render_markdown(std::ostream& out, const Report& r) {

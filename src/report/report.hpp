@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Renderings of typed results: JSON document, JSON lines, and the human table.
+// Typed results as JSON (document, JSON lines), merged, compared and sorted.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,18 +17,9 @@ inline constexpr int kSchemaVersion = 1;
 nlohmann::json host_to_json(const HostResult& host);
 
 // The findings of a host's probes in table order, each with its probe's name. The compatibility
-// matrix's rows are findings of the table only (with_matrix): JSON has them typed in hosts[].matrix.
+// matrix's rows are findings only with_matrix: JSON has them typed in hosts[].matrix.
 std::vector<Finding> host_findings(const HostResult& host, bool with_matrix);
 nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
-
-struct TableStyle {
-  bool colour = false;
-  bool header = true;       // the "Host ..." line
-  bool matrix_rows = true;  // false when the client matrix is rendered above the probe rows
-};
-void render_host_header(std::ostream& out, const HostResult& host, const TableStyle& style);
-void render_host_table(std::ostream& out, const HostResult& host, const TableStyle& style);
-void render_summary_line(std::ostream& out, const ScanSummary& summary, const TableStyle& style);
 
 // Joins the results of several runs (shards): each part is a JSON document or JSON lines, given as
 // (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped.

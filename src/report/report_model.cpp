@@ -17,6 +17,7 @@ struct Bad {
 };
 
 const std::vector<std::string> kVerdicts{"works", "degraded", "fails", "unknown"};
+const std::vector<std::string> kFindingVerdicts{"info", "good", "warn", "bad", "failed"};
 const std::vector<std::string> kProtocolOrder{"smb", "kerberos", "tls", "ldap", "netbios"};
 
 std::string text(const json& obj, const char* key, const std::string& at, bool required) {
@@ -168,6 +169,19 @@ Host host_of(const json& h, const std::string& at) {
       host.evidence.push_back(std::move(e));
     }
   }
+  if (h.contains("findings")) {
+    if (!h.at("findings").is_array()) throw Bad{at + ".findings: must be an array"};
+    std::size_t i = 0;
+    for (const auto& f : h.at("findings")) {
+      const std::string fat = at + ".findings[" + std::to_string(i++) + "]";
+      if (!f.is_object()) throw Bad{fat + ": must be an object"};
+      FindingRow row{text(f, "probe", fat, true),   text(f, "port", fat, false),  text(f, "check", fat, true),
+                     text(f, "verdict", fat, true), text(f, "value", fat, false), text(f, "evidence", fat, false)};
+      if (std::find(kFindingVerdicts.begin(), kFindingVerdicts.end(), row.verdict) == kFindingVerdicts.end())
+        throw Bad{fat + ".verdict: \"" + row.verdict + "\" is not info, good, warn, bad or failed"};
+      host.findings.push_back(std::move(row));
+    }
+  }
   return host;
 }
 
@@ -204,6 +218,11 @@ const Cell* ClientRow::cell(const Column& c) const {
 std::string Host::title() const {
   if (address.empty() || address == target) return target.empty() ? address : target;
   return target + " (" + address + ")";
+}
+
+bool Host::down() const {
+  return !evidence.empty() &&
+         std::none_of(evidence.begin(), evidence.end(), [](const Evidence& e) { return e.status == "ok"; });
 }
 
 Tally tally(const Host& h) {

@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   render_html(html, *model);
   render_markdown(md, *model);
   render_csv(csv, *model);
-  render_terminal_report(term, *model, true);
+  render_terminal_report(term, *model, TextOptions{.colour = true});
+  render_terminal_report(term, *model, TextOptions{.details = true, .show_down = true, .width = 40});
   for (const auto& h : model->hosts) render_terminal_matrix(term, h, false, 60);
   // The renderer writes no script element of its own, so one in the output came from the input.
   check(html.str().find("<script") == std::string::npos);

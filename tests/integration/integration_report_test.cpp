@@ -144,13 +144,16 @@ TEST(IntegrationReport, ReportCommandRendersEveryFormatOfTheSavedScan) {
   EXPECT_NE(md.out.find("| Windows XP SP3 | works (NT LM 0.12) | works (rc4-hmac) |"), std::string::npos) << md.out;
   EXPECT_NE(md.out.find("| smb1=off | **FAILED** |"), std::string::npos);
 
-  // Table through a pipe: no colour; on a terminal (script gives one): colour unless NO_COLOR.
+  // Table through a pipe: no colour; on a terminal (script gives one): colour unless NO_COLOR. The whole
+  // matrix (and its legend) with --details only.
   auto table = legacyscan("report " + legacy_scan_file());
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_EQ(table.out.find('\x1b'), std::string::npos);
-  EXPECT_NE(table.out.find("legend:"), std::string::npos);
+  EXPECT_EQ(table.out.find("legend:"), std::string::npos);
   EXPECT_NE(table.out.find("Summary: " + std::to_string(host.at("matrix").size()) + " clients"), std::string::npos);
-  const std::string cmd = shell_quote(LEGACYSCAN_BINARY) + " report " + legacy_scan_file();
+  auto details = legacyscan("report " + legacy_scan_file() + " --details");
+  EXPECT_NE(details.out.find("legend:"), std::string::npos);
+  const std::string cmd = shell_quote(LEGACYSCAN_BINARY) + " report --details " + legacy_scan_file();
   auto tty = run_command("script -qec " + shell_quote(cmd) + " /dev/null");
   EXPECT_NE(tty.out.find("\x1b[32m"), std::string::npos) << "no colour on a terminal";
   auto no_color = run_command("NO_COLOR=1 script -qec " + shell_quote(cmd) + " /dev/null");
@@ -183,12 +186,13 @@ TEST(IntegrationReport, ScanWritesMarkdownCsvHtmlAndTheTerminalMatrix) {
   auto md = with({"--format", "markdown"});
   ASSERT_EQ(md.exit_code, 0) << md.err;
   EXPECT_NE(md.out.find("| Windows XP SP3 | fails | fails |"), std::string::npos) << md.out;
-  auto table = with({});
+  auto table = with({"--details"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  // The matrix first, then the summary, then the probes' own rows.
+  // With --details: the summary line and the BAD/WARN findings, the matrix, its summary, every check row.
+  EXPECT_TRUE(table.out.starts_with("127.0.0.1  SMB1:off signing:on")) << table.out;
   const auto matrix_at = table.out.find("CLIENT");
   const auto summary_at = table.out.find("Summary:");
-  const auto probes_at = table.out.find("PROBE");
+  const auto probes_at = table.out.find("Every check:");
   ASSERT_NE(matrix_at, std::string::npos) << table.out;
   EXPECT_LT(matrix_at, summary_at);
   EXPECT_LT(summary_at, probes_at);

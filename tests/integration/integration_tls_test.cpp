@@ -681,10 +681,12 @@ TEST_F(IntegrationTls, OutputValidatesAgainstTheSchema) {
 }
 
 TEST_F(IntegrationTls, TableShowsTheVersionGrid) {
-  auto r = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "tls", "--ports", "tls:636", "--no-color"});
+  auto r =
+      run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "tls", "--ports", "tls:636", "--no-color", "--details"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("TLS 1.0 (ldaps)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("BSI TR-02102-2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BAD   636/tcp  tls.version.{1.0,1.1}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OK    636/tcp  tls.version.1.2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tls.bsi_minimum"), std::string::npos) << r.out;
 }
 
 }  // namespace

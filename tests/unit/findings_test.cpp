@@ -7,6 +7,7 @@
 
 #include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/engine/probe.hpp"
+#include "src/report/render.hpp"
 #include "src/report/report.hpp"
 #include "tests/unit/result_fields_support.hpp"
 
@@ -87,13 +88,21 @@ TEST(Findings, HostJsonHasTheProtocolProbesFindingsInTableOrder) {
   EXPECT_EQ(j["findings"][2]["probe"], "kerberos");
 }
 
-TEST(Findings, TableIsRenderedFromTheFindings) {
-  std::ostringstream out;
-  render_host_table(out, sample_host(), TableStyle{});
-  const std::string text = out.str();
-  EXPECT_NE(text.find("smb       445/tcp  SMB1               BAD      ENABLED: NT LM 0.12"), std::string::npos) << text;
-  EXPECT_NE(text.find("matrix             Windows XP         BAD      SMB fails"), std::string::npos) << text;
-  EXPECT_NE(text.find("kerberos           Realm / principal  FAIL     LEGACY.TEST"), std::string::npos) << text;
+TEST(Findings, TableIsRenderedFromTheJsonFindings) {
+  std::vector<HostResult> hosts;
+  hosts.push_back(sample_host());
+  auto model = report::report_from_json(scan_to_json(ScanSummary{}, hosts));
+  ASSERT_TRUE(model) << model.error;
+  std::ostringstream brief, details;
+  report::render_terminal_report(brief, *model, report::TextOptions{});
+  report::render_terminal_report(details, *model, report::TextOptions{.details = true});
+  // By default only what to fix; the failed and good checks with --details.
+  EXPECT_NE(brief.str().find("  BAD   445/tcp  smb1  ENABLED: NT LM 0.12\n"), std::string::npos) << brief.str();
+  EXPECT_EQ(brief.str().find("smb.signing.3.1.1"), std::string::npos) << brief.str();
+  EXPECT_EQ(brief.str().find("matrix.winxp"), std::string::npos) << brief.str();
+  EXPECT_NE(details.str().find("  OK    445/tcp  smb.signing.3.1.1  required\n"), std::string::npos) << details.str();
+  EXPECT_NE(details.str().find("  n/a            kerberos.realm     LEGACY.TEST\n"), std::string::npos)
+      << details.str();
 }
 
 TEST(Findings, RefusedPortIsClosedNotFailed) {

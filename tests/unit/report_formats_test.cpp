@@ -52,7 +52,7 @@ struct ScanFixture {
     h.finished = summary.finished;
     return h;
   }
-  ScanOutput output(bool with_policy) const { return {summary, hosts, with_policy ? &policy : nullptr, false}; }
+  ScanOutput output(bool with_policy) const { return {summary, hosts, with_policy ? &policy : nullptr, {}}; }
 };
 
 // Each format listed for `use`, found by its name and rendered: (name, text).
@@ -135,10 +135,10 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
   EXPECT_EQ(json_out.str(), json_text(out.document(), 2) + "\n");
   EXPECT_TRUE(out.document().contains("policy"));
   // A scan rendered as markdown, csv or html is what `legacyscan report` makes of the saved document.
-  for (const char* name : {"markdown", "csv", "html"}) {
+  for (const char* name : {"table", "markdown", "csv", "html"}) {
     std::ostringstream direct, saved;
     find_format(name, FormatUse::scan, err)->scan(direct, out);
-    find_format(name, FormatUse::saved, err)->saved(saved, out.model(), false);
+    find_format(name, FormatUse::saved, err)->saved(saved, out.model(), TextOptions{});
     EXPECT_EQ(direct.str(), saved.str()) << name;
   }
   std::ostringstream line;
@@ -152,13 +152,13 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
 TEST(ReportFormats, EverySavedFormatRenders) {
   const auto model = saved_model();
   for (const auto& [name, text] :
-       render_each(FormatUse::saved, [&](const Format&f, std::ostream&out) { f.saved(out, model, false); }))
+       render_each(FormatUse::saved, [&](const Format&f, std::ostream&out) { f.saved(out, model, TextOptions{}); }))
     EXPECT_NE(text.find(model.hosts.at(0).target), std::string::npos) << name;
   std::string err;
   std::ostringstream coloured, html;
-  find_format("table", FormatUse::saved, err)->saved(coloured, model, true);
+  find_format("table", FormatUse::saved, err)->saved(coloured, model, TextOptions{.colour = true});
   EXPECT_NE(coloured.str().find("\x1b["), std::string::npos);
-  find_format("html", FormatUse::saved, err)->saved(html, model, true);
+  find_format("html", FormatUse::saved, err)->saved(html, model, TextOptions{.colour = true});
   std::ostringstream direct;
   render_html(direct, model);
   EXPECT_EQ(html.str(), direct.str());

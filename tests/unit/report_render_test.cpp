@@ -276,7 +276,7 @@ TEST(ReportTerminal, ManyTlsPortsFoldIntoOneColumn) {
   // Terminal escapes a server might send never reach the terminal.
   doc = hostile_doc("\x1b]0;owned\x07");
   std::ostringstream o2;
-  render_terminal_report(o2, model_of(doc), false);
+  render_terminal_report(o2, model_of(doc), TextOptions{});
   EXPECT_EQ(o2.str().find('\x1b'), std::string::npos);
 }
 
