@@ -5,8 +5,16 @@
 #include <cstdio>
 #include <utility>
 
+#include "legacyscan/engine/fields.hpp"
 #include "legacyscan/json_text.hpp"
 #include "legacyscan/strings.hpp"
+
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+#include "probes/kerberos/kerberos_result.hpp"
+#endif
+#ifdef LEGACYSCAN_PROBE_LDAP
+#include "probes/ldap/ldap_result.hpp"
+#endif
 
 namespace legacyscan::matrix {
 
@@ -55,10 +63,13 @@ ScanInputs read_scan_inputs(std::optional<json> smb, std::optional<json> kerbero
         in.tls_endpoint[in.tls_ports.back()] = e;
       }
 #ifdef LEGACYSCAN_PROBE_KERBEROS
-  in.realm = kerberos ? kerberos->value("realm", "") : "";
-  in.principal = kerberos ? kerberos->value("principal", "") : "";
+  if (kerberos) {
+    const auto k = fields::read<kerberos::KerberosResult>(*kerberos);
+    in.realm = k.realm;
+    in.principal = k.principal;
+    in.kerberos_port = k.port;
+  }
   in.kerberos_ready = kerberos && !in.realm.empty() && !in.principal.empty();
-  if (kerberos) in.kerberos_port = kerberos->value("port", std::uint16_t{88});
 #endif
   in.smb = std::move(smb);
   in.kerberos = std::move(kerberos);
@@ -129,13 +140,14 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
   return row;
 }
 
-std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
-  if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
-  if (ldap->value("status", "") != "ok")
-    return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
+std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap_json) {
+#ifdef LEGACYSCAN_PROBE_LDAP
+  if (!ldap_json) return make_cell(CellVerdict::unknown, "ldap probe not run");
+  const auto ldap = fields::read<ldap::LdapResult>(*ldap_json);
+  if (ldap.status != Status::ok) return make_cell(CellVerdict::unknown, "ldap probe: " + ldap.reason);
   // Cleartext simple binds: the probe's posture check made exactly that bind.
   if (client.cleartext_bind) {
-    const auto posture = ldap->value("simple_bind_cleartext", std::string());
+    const auto& posture = ldap.simple_bind_cleartext;
     if (posture == "rejected")
       return make_cell(CellVerdict::fails,
                        "server requires signing or TLS for binds (strongerAuthRequired); the client "
@@ -146,12 +158,17 @@ std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& 
                      "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
   }
   if (client.ldap_ping) {
-    if (!ldap->contains("cldap") || ldap->at("cldap").value("status", "") != "ok")
+    if (!ldap.cldap || !ldap.cldap->outcome.ok())
       return make_cell(CellVerdict::fails,
                        "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
     return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
   }
   return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");
+#else
+  (void)client;
+  (void)ldap_json;
+  return make_cell(CellVerdict::unknown, "ldap probe not run");  // not built: it never runs
+#endif
 }
 
 std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<json>& nb) {
