@@ -298,57 +298,30 @@ bool Reader::enter(const Tag& tag, Reader& child) {
   return true;
 }
 
-bool Reader::read_integer(std::int64_t& out, Tag tag) {
+template <class T>
+bool Reader::read_decoded(T& out, const Tag& tag, bool (*decode)(ByteView, T&, std::string&)) {
   legacyscan::Reader saved = in_;
   ByteView content;
   if (!expect(tag, content)) return false;
   std::string why;
-  if (!decode_integer(content, out, why)) {
+  if (!decode(content, out, why)) {
     in_ = saved;
     return fail("BER: " + why);
   }
   return true;
 }
+
+bool Reader::read_integer(std::int64_t& out, Tag tag) { return read_decoded(out, tag, decode_integer); }
 
 bool Reader::read_enumerated(std::int64_t& out, Tag tag) { return read_integer(out, tag); }
 
-bool Reader::read_boolean(bool& out, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_boolean(content, out, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_boolean(bool& out, Tag tag) { return read_decoded(out, tag, decode_boolean); }
 
 bool Reader::read_octet_string(ByteView& out, Tag tag) { return expect(tag, out); }
 
-bool Reader::read_oid(std::string& dotted, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_oid(content, dotted, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_oid(std::string& dotted, Tag tag) { return read_decoded(dotted, tag, decode_oid); }
 
-bool Reader::read_bit_string(BitString& out, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_bit_string(content, out, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_bit_string(BitString& out, Tag tag) { return read_decoded(out, tag, decode_bit_string); }
 
 bool Reader::read_null(Tag tag) {
   legacyscan::Reader saved = in_;
