@@ -6,6 +6,26 @@
 
 namespace legacyscan::ber {
 
+namespace {
+
+// X.690 8.1.2.4.2 and 8.19.2: a number in base 128, most significant group first, every octet but the
+// last with bit 8 set (high tag numbers and OID arcs).
+template <class Put>
+void put_base128(std::uint64_t v, Put put) {
+  std::uint8_t groups[10];
+  int n = 0;
+  do {
+    groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
+    v >>= 7;
+  } while (v != 0);
+  while (n > 0) {
+    --n;
+    put(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
+  }
+}
+
+}  // namespace
+
 std::string describe(const Tag& tag) {
   std::string s;
   switch (tag.cls) {
@@ -146,18 +166,7 @@ bool encode_oid(std::string_view dotted, Bytes& out) {
   if (arcs[0] < 2 && arcs[1] >= 40) return false;
   if (arcs[1] > std::numeric_limits<std::uint64_t>::max() - 80) return false;
   Bytes content;
-  auto put = [&content](std::uint64_t v) {
-    std::uint8_t groups[10];
-    int n = 0;
-    do {
-      groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
-      v >>= 7;
-    } while (v != 0);
-    while (n > 0) {
-      --n;
-      content.push_back(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
-    }
-  };
+  auto put = [&content](std::uint64_t v) { put_base128(v, [&content](std::uint8_t b) { content.push_back(b); }); };
   put(arcs[0] * 40 + arcs[1]);
   for (std::size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
   out = std::move(content);
@@ -356,17 +365,7 @@ void Writer::tlv(const Tag& tag, ByteView content) {
     out_.u8(static_cast<std::uint8_t>(cls_bits | cons | tag.number));
   } else {
     out_.u8(static_cast<std::uint8_t>(cls_bits | cons | 0x1f));
-    std::uint8_t groups[5];
-    int n = 0;
-    std::uint32_t v = tag.number;
-    do {
-      groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
-      v >>= 7;
-    } while (v != 0);
-    while (n > 0) {
-      --n;
-      out_.u8(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
-    }
+    put_base128(tag.number, [this](std::uint8_t b) { out_.u8(b); });
   }
   // DER length (X.690 10.1): short form below 128, otherwise the fewest big-endian octets.
   const std::uint64_t len = content.size();
