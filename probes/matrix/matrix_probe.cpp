@@ -5,7 +5,8 @@
 // with its etype list, over UDP first when the client starts there (TCP after RESPONSE_TOO_BIG). TLS:
 // its ClientHello (version window, suites, groups) to each direct-TLS endpoint the TLS probe found.
 // LDAP and NetBIOS cells use what the LDAP and NetBIOS probes measured, which is exactly the request
-// those clients send (the LDAP ping, the mailslot SAM LOGON).
+// those clients send (the LDAP ping, the mailslot SAM LOGON); those cells and the rows are assembled
+// in src/compat/matrix_cells.
 #include "probes/matrix/matrix_probe.hpp"
 
 #include <spdlog/spdlog.h>
@@ -20,6 +21,7 @@
 #include "legacyscan/strings.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/smb/smb_channel.hpp"
+#include "src/compat/matrix_cells.hpp"
 #include "src/compat/profiles.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
@@ -29,7 +31,6 @@
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
-#include "legacyscan/json_text.hpp"
 #include "probes/matrix/matrix_hello.hpp"
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_codec.hpp"
@@ -41,14 +42,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 namespace {
-
-Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {}) {
-  Cell c;
-  c.verdict = v;
-  c.reason = std::move(reason);
-  c.negotiated = std::move(negotiated);
-  return c;
-}
 
 // ---- SMB ---------------------------------------------------------------------------------------
 
@@ -357,96 +350,7 @@ asio::awaitable<Cell> simulate_tls(ProbeContext& ctx, const TlsStack& client, st
   co_return make_cell(CellVerdict::fails, "no ServerHello");
 }
 
-// Why a server refused a client's hello, from what the tls probe measured on that port: no version
-// in common, or no suite in common at the versions both speak. Empty when the probe's results say the
-// hello should have worked (then the refusal itself is all there is to say).
-std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) {
-  if (!endpoint.is_object() || !endpoint.contains("versions")) return {};
-  std::vector<std::string> accepted, common;
-  for (const auto& [v, verdict] : endpoint.at("versions").items())
-    if (verdict == "accepted") accepted.push_back(v);
-  for (const auto& v : client.versions)
-    if (std::find(accepted.begin(), accepted.end(), v) != accepted.end()) common.push_back(v);
-  if (accepted.empty()) return {};
-  if (common.empty()) return "the server accepts only " + join(accepted, "/") + " (tls probe)";
-  const json ciphers = endpoint.value("ciphers", json::object());
-  std::vector<std::string> server_suites;
-  for (const auto& v : common) {
-    for (const auto& s : ciphers.value(v, json::array())) {
-      const auto hex = s.value("hex", std::string());
-      for (auto suite : client.cipher_suites) {
-        char mine[8];
-        std::snprintf(mine, sizeof mine, "0x%04X", suite);
-        if (hex == mine) return {};
-      }
-    }
-  }
-  for (const auto& s : ciphers.value(common.back(), json::array()))
-    if (server_suites.size() < 4) server_suites.push_back(s.value("iana", s.value("hex", std::string())));
-  std::string out = "no cipher suite in common at " + join(common, "/");
-  if (!server_suites.empty())
-    out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";
-  return out;
-}
-
 #endif
-
-// ---- LDAP and NetBIOS: the probes already sent what these clients send ----------------------------
-
-std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap) {
-  if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
-  if (ldap->value("status", "") != "ok")
-    return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->value("reason", ""));
-  // Cleartext simple binds: the probe's posture check made exactly that bind.
-  if (client.cleartext_bind) {
-    const auto posture = ldap->value("simple_bind_cleartext", std::string());
-    if (posture == "rejected")
-      return make_cell(CellVerdict::fails,
-                       "server requires signing or TLS for binds (strongerAuthRequired); the client "
-                       "binds in cleartext");
-    if (posture == "allowed")
-      return make_cell(CellVerdict::degraded, "server accepts cleartext simple binds on 389 (passwords in the clear)");
-    return make_cell(CellVerdict::unknown,
-                     "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
-  }
-  if (client.ldap_ping) {
-    if (!ldap->contains("cldap") || ldap->at("cldap").value("status", "") != "ok")
-      return make_cell(CellVerdict::fails,
-                       "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
-    return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
-  }
-  return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");
-}
-
-std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<json>& nb) {
-  if (!client.sam_logon) return std::nullopt;
-  if (!nb) return make_cell(CellVerdict::unknown, "netbios probe not run");
-  if (nb->value("status", "") != "ok") return make_cell(CellVerdict::fails, "NetBIOS: " + nb->value("reason", ""));
-  const auto text = json_text(*nb);
-  if (text.find("LOGON_SAM_LOGON_RESPONSE") != std::string::npos || text.find("\"sam_logon\"") != std::string::npos)
-    return make_cell(CellVerdict::works, "DC answers the mailslot SAM LOGON");
-  return make_cell(CellVerdict::fails, "DC does not answer the mailslot SAM LOGON that this client sends");
-}
-
-// The SMB port a client would use: 445 when it answers, else 139.
-std::optional<std::uint16_t> smb_port(const std::optional<json>& smb) {
-  if (!smb || !smb->contains("ports")) return std::nullopt;
-  for (const char* p : {"445", "139"})
-    if (smb->at("ports").contains(p) && smb->at("ports").at(p).value("status", "") == "ok")
-      return static_cast<std::uint16_t>(std::stoi(p));
-  for (const auto& [port, v] : smb->at("ports").items())
-    if (v.value("status", "") == "ok") return static_cast<std::uint16_t>(std::stoi(port));
-  return std::nullopt;
-}
-
-// "https" or "https, ldaps": what a client's TLS stacks are for.
-std::string tls_services_of(const ClientProfile& p) {
-  std::vector<std::string> all;
-  for (const auto& s : p.tls)
-    for (const auto& svc : s.services)
-      if (std::find(all.begin(), all.end(), svc) == all.end()) all.push_back(svc);
-  return join(all);
-}
 
 // ---- distinct offers -----------------------------------------------------------------------------
 
@@ -518,33 +422,18 @@ class MatrixProbe final : public Probe {
     } else {
       for (const auto& p : all_profiles()) profiles.push_back(&p);
     }
-    const auto smb = ctx.finished_result ? ctx.finished_result("smb") : std::nullopt;
-    const auto krb = ctx.finished_result ? ctx.finished_result("kerberos") : std::nullopt;
-    const auto tls = ctx.finished_result ? ctx.finished_result("tls") : std::nullopt;
-    const auto ldap = ctx.finished_result ? ctx.finished_result("ldap") : std::nullopt;
-    const auto nb = ctx.finished_result ? ctx.finished_result("netbios") : std::nullopt;
-    const auto port445 = smb_port(smb);
-    std::vector<std::uint16_t> tls_ports;
-    std::map<std::uint16_t, json> tls_endpoint;
-    if (tls && tls->contains("endpoints"))
-      for (const auto& e : tls->at("endpoints"))
-        if (e.value("status", "") == "ok" && e.contains("starttls") && e.at("starttls").is_null()) {
-          tls_ports.push_back(e.value("port", std::uint16_t{0}));
-          tls_endpoint[tls_ports.back()] = e;
-        }
+    const auto finished = [&](const char* probe) {
+      return ctx.finished_result ? ctx.finished_result(probe) : std::nullopt;
+    };
+    const ScanInputs in =
+        read_scan_inputs(finished("smb"), finished("kerberos"), finished("tls"), finished("ldap"), finished("netbios"));
 
     // Every distinct offer once, all of them concurrently (under the connection caps): profiles that
     // send the same bytes (Windows 10 and 11, XP and Server 2003...) share one exchange.
-    const bool smb_ready = smb && port445;
-#ifdef LEGACYSCAN_PROBE_KERBEROS
-    const std::string realm = krb ? krb->value("realm", "") : "";
-    const std::string principal = krb ? krb->value("principal", "") : "";
-    const bool krb_ready = krb && !realm.empty() && !principal.empty();
-#else
-    const bool krb_ready = false;
-#endif
+    const bool smb_ready = in.smb && in.smb_port;
+    const bool krb_ready = in.kerberos_ready;
 #ifdef LEGACYSCAN_PROBE_TLS
-    const bool tls_ready = tls && !tls_ports.empty();
+    const bool tls_ready = in.tls && !in.tls_ports.empty();
 #else
     const bool tls_ready = false;
 #endif
@@ -553,17 +442,16 @@ class MatrixProbe final : public Probe {
       if (p->smb && smb_ready) jobs.add(smb_key(*p->smb), Job{&*p->smb, nullptr, nullptr, 0});
       if (p->kerberos && krb_ready) jobs.add(kerberos_key(*p->kerberos), Job{nullptr, &*p->kerberos, nullptr, 0});
       if (tls_ready)
-        for (auto port : tls_ports)
+        for (auto port : in.tls_ports)
           for (const auto* stack : stacks_for_service(*p, tls_service(port, "")))
             jobs.add(tls_key(*stack, port), Job{nullptr, nullptr, stack, port});
     }
     const auto& list = jobs.list;
     auto cells = co_await all_of<Cell>(list.size(), [&](std::size_t i) -> asio::awaitable<Cell> {
       const auto& j = list[i];
-      if (j.smb) return simulate_smb(ctx, *j.smb, *port445);
+      if (j.smb) return simulate_smb(ctx, *j.smb, *in.smb_port);
 #ifdef LEGACYSCAN_PROBE_KERBEROS
-      if (j.kerberos)
-        return simulate_kerberos(ctx, *j.kerberos, realm, principal, krb->value("port", std::uint16_t{88}));
+      if (j.kerberos) return simulate_kerberos(ctx, *j.kerberos, in.realm, in.principal, in.kerberos_port);
 #endif
 #ifdef LEGACYSCAN_PROBE_TLS
       if (j.tls) return simulate_tls(ctx, *j.tls, j.port);
@@ -571,66 +459,11 @@ class MatrixProbe final : public Probe {
       return [](Cell c) -> asio::awaitable<Cell> { co_return c; }(make_cell(CellVerdict::unknown, "probe not built"));
     });
 
-    for (const auto* p : profiles) {
-      Row row;
-      row.profile = p->id;
-      row.name = p->name;
-      if (p->smb) {
-        if (!smb)
-          row.smb = make_cell(CellVerdict::unknown, "smb probe not run");
-        else if (!port445)
-          row.smb = make_cell(CellVerdict::fails, "no SMB port answered (" + smb->value("reason", "") + ")");
-        else
-          row.smb = cells[jobs.index(smb_key(*p->smb))];
-      }
-      if (p->kerberos) {
-#ifdef LEGACYSCAN_PROBE_KERBEROS
-        if (!krb)
-          row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not run");
-        else if (!krb_ready)
-          row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe learned no realm/principal");
-        else
-          row.kerberos = cells[jobs.index(kerberos_key(*p->kerberos))];
-#else
-        row.kerberos = make_cell(CellVerdict::unknown, "kerberos probe not built");
-#endif
-      }
-      if (!p->tls.empty()) {
-#ifdef LEGACYSCAN_PROBE_TLS
-        if (!tls)
-          row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not run");
-        else if (tls_ports.empty())
-          row.tls_unknown = make_cell(CellVerdict::unknown, "no TLS endpoint found on this host");
-        else {
-          for (auto port : tls_ports) {
-            // Every TLS stack of the client that talks to this port's service (SChannel for LDAPS,
-            // a browser only for HTTPS...): the port's cell is the worst of them, named; each stack's
-            // own outcome is kept under "stacks". A port no stack of the client talks to has no cell.
-            std::vector<Cell> per_stack;
-            for (const auto* stack : stacks_for_service(*p, tls_service(port, ""))) {
-              auto c = cells[jobs.index(tls_key(*stack, port))];
-              c.stack = stack->stack;
-              if (c.verdict == CellVerdict::fails &&
-                  (c.reason.starts_with("server closed") || c.reason.starts_with("server refuses")))
-                if (auto why = tls_refusal_explained(*stack, tls_endpoint[port]); !why.empty()) c.reason += "; " + why;
-              per_stack.push_back(std::move(c));
-            }
-            if (!per_stack.empty()) row.tls[port] = worst_of_stacks(std::move(per_stack));
-          }
-          if (row.tls.empty())
-            row.tls_unknown = make_cell(CellVerdict::unknown, "the client's TLS is for " + tls_services_of(*p) +
-                                                                  " only; this host has no such TLS endpoint");
-        }
-#else
-        row.tls_unknown = make_cell(CellVerdict::unknown, "tls probe not built");
-#endif
-      }
-      if (p->ldap) row.ldap = ldap_cell(*p->ldap, ldap);
-      if (p->netbios) row.netbios = netbios_cell(*p->netbios, nb);
-      row.verdict = overall(row);
-      result->rows.push_back(std::move(row));
-    }
-    (void)krb;
+    Replayed replayed;
+    replayed.smb = [&](const SmbOffer& o) { return cells[jobs.index(smb_key(o))]; };
+    replayed.kerberos = [&](const KerberosOffer& o) { return cells[jobs.index(kerberos_key(o))]; };
+    replayed.tls = [&](const TlsStack& s, std::uint16_t port) { return cells[jobs.index(tls_key(s, port))]; };
+    for (const auto* p : profiles) result->rows.push_back(assemble_row(*p, in, replayed));
     co_return result;
   }
 };

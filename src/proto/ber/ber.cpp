@@ -6,6 +6,26 @@
 
 namespace legacyscan::ber {
 
+namespace {
+
+// X.690 8.1.2.4.2 and 8.19.2: a number in base 128, most significant group first, every octet but the
+// last with bit 8 set (high tag numbers and OID arcs).
+template <class Put>
+void put_base128(std::uint64_t v, Put put) {
+  std::uint8_t groups[10];
+  int n = 0;
+  do {
+    groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
+    v >>= 7;
+  } while (v != 0);
+  while (n > 0) {
+    --n;
+    put(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
+  }
+}
+
+}  // namespace
+
 std::string describe(const Tag& tag) {
   std::string s;
   switch (tag.cls) {
@@ -146,18 +166,7 @@ bool encode_oid(std::string_view dotted, Bytes& out) {
   if (arcs[0] < 2 && arcs[1] >= 40) return false;
   if (arcs[1] > std::numeric_limits<std::uint64_t>::max() - 80) return false;
   Bytes content;
-  auto put = [&content](std::uint64_t v) {
-    std::uint8_t groups[10];
-    int n = 0;
-    do {
-      groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
-      v >>= 7;
-    } while (v != 0);
-    while (n > 0) {
-      --n;
-      content.push_back(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
-    }
-  };
+  auto put = [&content](std::uint64_t v) { put_base128(v, [&content](std::uint8_t b) { content.push_back(b); }); };
   put(arcs[0] * 40 + arcs[1]);
   for (std::size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
   out = std::move(content);
@@ -298,57 +307,30 @@ bool Reader::enter(const Tag& tag, Reader& child) {
   return true;
 }
 
-bool Reader::read_integer(std::int64_t& out, Tag tag) {
+template <class T>
+bool Reader::read_decoded(T& out, const Tag& tag, bool (*decode)(ByteView, T&, std::string&)) {
   legacyscan::Reader saved = in_;
   ByteView content;
   if (!expect(tag, content)) return false;
   std::string why;
-  if (!decode_integer(content, out, why)) {
+  if (!decode(content, out, why)) {
     in_ = saved;
     return fail("BER: " + why);
   }
   return true;
 }
+
+bool Reader::read_integer(std::int64_t& out, Tag tag) { return read_decoded(out, tag, decode_integer); }
 
 bool Reader::read_enumerated(std::int64_t& out, Tag tag) { return read_integer(out, tag); }
 
-bool Reader::read_boolean(bool& out, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_boolean(content, out, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_boolean(bool& out, Tag tag) { return read_decoded(out, tag, decode_boolean); }
 
 bool Reader::read_octet_string(ByteView& out, Tag tag) { return expect(tag, out); }
 
-bool Reader::read_oid(std::string& dotted, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_oid(content, dotted, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_oid(std::string& dotted, Tag tag) { return read_decoded(dotted, tag, decode_oid); }
 
-bool Reader::read_bit_string(BitString& out, Tag tag) {
-  legacyscan::Reader saved = in_;
-  ByteView content;
-  if (!expect(tag, content)) return false;
-  std::string why;
-  if (!decode_bit_string(content, out, why)) {
-    in_ = saved;
-    return fail("BER: " + why);
-  }
-  return true;
-}
+bool Reader::read_bit_string(BitString& out, Tag tag) { return read_decoded(out, tag, decode_bit_string); }
 
 bool Reader::read_null(Tag tag) {
   legacyscan::Reader saved = in_;
@@ -383,17 +365,7 @@ void Writer::tlv(const Tag& tag, ByteView content) {
     out_.u8(static_cast<std::uint8_t>(cls_bits | cons | tag.number));
   } else {
     out_.u8(static_cast<std::uint8_t>(cls_bits | cons | 0x1f));
-    std::uint8_t groups[5];
-    int n = 0;
-    std::uint32_t v = tag.number;
-    do {
-      groups[n++] = static_cast<std::uint8_t>(v & 0x7f);
-      v >>= 7;
-    } while (v != 0);
-    while (n > 0) {
-      --n;
-      out_.u8(static_cast<std::uint8_t>(groups[n] | (n > 0 ? 0x80 : 0)));
-    }
+    put_base128(tag.number, [this](std::uint8_t b) { out_.u8(b); });
   }
   // DER length (X.690 10.1): short form below 128, otherwise the fewest big-endian octets.
   const std::uint64_t len = content.size();

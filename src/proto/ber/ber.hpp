@@ -131,6 +131,10 @@ class Reader {
 
  private:
   bool parse(legacyscan::Reader& in, Tlv& out, std::string& why) const;
+  // The element's content through `decode` (decode_integer, _boolean, _oid, _bit_string); when the
+  // content is malformed the reader stays before the element.
+  template <class T>
+  bool read_decoded(T& out, const Tag& tag, bool (*decode)(ByteView, T&, std::string&));
   bool fail(std::string why) {
     error_ = std::move(why);
     return false;

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Windows XP logon with the user's credentials (--user with --password, --password-env,
+// --password-file or --keytab): the rc4-hmac key and the AS exchange with PA-ENC-TIMESTAMP.
+#pragma once
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include <boost/asio/awaitable.hpp>
+#include "legacyscan/engine/probe.hpp"
+#include "probes/kerberos/kerberos_exchange.hpp"
+#include "probes/kerberos/kerberos_result.hpp"
+
+namespace legacyscan::kerberos {
+
+// Makes the logon of `creds` (whose user is set) and records it in result.xp_logon.
+boost::asio::awaitable<void> credentialed_logon(Scan& s, const Credentials& creds, KerberosResult& result);
+
+}  // namespace legacyscan::kerberos

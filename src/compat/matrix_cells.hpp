@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// The matrix's cells that need no exchange of their own: what the other probes' results say (the SMB
+// port a client would use, the TLS endpoints, the realm), the LDAP and NetBIOS cells (those probes
+// already sent what these clients send), why a TLS hello was refused, and a profile's row assembled
+// from its replayed offers (the matrix probe replays them) and these cells.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probes/matrix/matrix_result.hpp"
+#include "src/compat/profiles.hpp"
+
+namespace legacyscan::matrix {
+
+Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {});
+
+// The other probes' results (their JSON, as the engine hands them over) and what the matrix reads from them.
+struct ScanInputs {
+  std::optional<nlohmann::json> smb, kerberos, tls, ldap, netbios;
+  std::optional<std::uint16_t> smb_port;  // the SMB port a client would use: 445 when it answers, else 139
+  std::vector<std::uint16_t> tls_ports;   // the direct-TLS endpoints that answered
+  std::map<std::uint16_t, nlohmann::json> tls_endpoint;
+  std::string realm, principal;  // the kerberos probe's
+  std::uint16_t kerberos_port = 88;
+  bool kerberos_ready = false;  // a realm and a principal to replay AS-REQs with
+};
+ScanInputs read_scan_inputs(std::optional<nlohmann::json> smb, std::optional<nlohmann::json> kerberos,
+                            std::optional<nlohmann::json> tls, std::optional<nlohmann::json> ldap,
+                            std::optional<nlohmann::json> netbios);
+
+// The cell of one replayed offer (each distinct offer is replayed once, before the rows are assembled).
+struct Replayed {
+  std::function<Cell(const SmbOffer&)> smb;
+  std::function<Cell(const KerberosOffer&)> kerberos;
+  std::function<Cell(const TlsStack&, std::uint16_t port)> tls;
+};
+
+// A profile's row: its replayed cells, the LDAP and NetBIOS cells, and the overall verdict.
+Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& replayed);
+
+std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<nlohmann::json>& ldap);
+std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<nlohmann::json>& nb);
+
+// Why a server refused a client's hello, from what the tls probe measured on that port: no version
+// in common, or no suite in common at the versions both speak. Empty when the probe's results say the
+// hello should have worked (then the refusal itself is all there is to say).
+std::string tls_refusal_explained(const TlsStack& client, const nlohmann::json& endpoint);
+
+}  // namespace legacyscan::matrix
