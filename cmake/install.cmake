@@ -53,11 +53,13 @@ set(LEGACYSCAN_PACKAGE_CONTACT "legacyscan maintainers <legacyscan@example.org>"
     CACHE STRING "Maintainer of the Debian package (NAME <EMAIL>)")
 set(CPACK_PACKAGE_CONTACT "${LEGACYSCAN_PACKAGE_CONTACT}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "scanner for legacy Windows protocols a server still accepts")
+# Lines of at most 80 characters (lintian: extended-description-line-too-long).
 set(CPACK_PACKAGE_DESCRIPTION
-    "legacyscan finds the legacy protocols (SMB1, old SMB2 dialects, weak signing, RC4/DES Kerberos,\n\
-old TLS, LDAP without signing, NetBIOS) a Windows or Active Directory server still accepts, shows\n\
-which clients would break if they were switched off, and audits packet captures and event exports\n\
-for the clients that still use them.")
+    "legacyscan finds the legacy protocols (SMB1, old SMB2 dialects, weak signing,\n\
+RC4/DES Kerberos, old TLS, LDAP without signing, NetBIOS) a Windows or Active\n\
+Directory server still accepts, shows which clients would break if they were\n\
+switched off, and audits packet captures and event exports for the clients that\n\
+still use them.")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_GENERATOR DEB)
