@@ -189,7 +189,7 @@ void TlsResult::findings(std::vector<Finding>& out) const {
     for (const auto& w : weak) weak_text += (weak_text.empty() ? "" : ", ") + w;
     out.push_back({port, "tls.weak_ciphers", "weak cipher suites", weak.empty() ? "none" : weak_text,
                    weak.empty() ? Verdict::good : Verdict::bad});
-    out.push_back({port, "tls.pfs_only", "forward secrecy only", e.pfs_only ? "yes" : "no",
+    out.push_back({port, "tls.pfs_only", "every suite has forward secrecy", e.pfs_only ? "yes" : "no",
                    e.pfs_only ? Verdict::good : Verdict::warn});
     std::string bsi = e.bsi_minimum ? "met" : "not met";
     for (std::size_t i = 0; i < e.bsi_reasons.size() && i < 3; ++i) bsi += (i ? "; " : ": ") + e.bsi_reasons[i];

@@ -25,8 +25,11 @@ Command add_events_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_probes_command(CLI::App& app);
+Command add_rules_command(CLI::App& app);
 
 // The examples and exit codes under `legacyscan --help` and `legacyscan scan --help`.
 extern const char* const kExamples;
+// The exit codes line under every subcommand's examples.
+extern const char* const kExitCodes;
 
 }  // namespace legacyscan::cli

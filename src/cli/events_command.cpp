@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `legacyscan events`: passive audit of exported Windows events.
+#include <iostream>
 #include <memory>
 
 #include "src/cli/commands.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 struct EventsArgs {
   std::vector<std::string> files;
-  std::string format = "table";
+  std::string format;  // empty: from the extension of -o, else table
   std::string output;
 };
 
@@ -24,6 +25,10 @@ int run_events_command(const EventsArgs& a) {
     const std::string err = passive::read_events_file(f, report);
     if (!err.empty()) return usage_error("events: " + err);
   }
+  // Which events gave nothing, and why: an export of the wrong log or without the audit fields is seen
+  // here rather than as an audit that found no client.
+  for (const auto& [why, count] : report.source.events_skipped)
+    std::cerr << "legacyscan: events: skipped " << count << (count == 1 ? " event: " : " events: ") << why << "\n";
   return write_passive(report, a.format, a.output);
 }
 
@@ -33,7 +38,8 @@ Command add_events_command(CLI::App& app) {
   auto a = std::make_shared<EventsArgs>();
   auto* cmd = app.add_subcommand("events", "Passive audit from exported Windows events (Get-WinEvent JSON or CSV)");
   cmd->add_option("files", a->files, "Get-WinEvent ... | ConvertTo-Json or | Export-Csv files")->required();
-  cmd->add_option("--format", a->format, "Output format")->check(format_check(report::FormatUse::passive));
+  cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
+      ->check(format_check(report::FormatUse::passive));
   cmd->add_option("-o,--output", a->output, "Write the report to FILE");
   return {cmd, [a] { return run_events_command(*a); }};
 }

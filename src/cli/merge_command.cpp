@@ -2,6 +2,7 @@
 // `legacyscan merge`: the results of several runs (shards) as one document.
 #include <memory>
 
+#include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/output.hpp"
@@ -20,14 +21,16 @@ struct MergeArgs {
 
 int run_merge_command(const MergeArgs& a) {
   std::vector<std::pair<std::string, std::string>> parts;
+  std::string err;
   for (const auto& path : a.inputs) {
-    auto text = read_text_file(path);
-    if (!text) return usage_error("merge: cannot open " + path);
+    auto text = read_input_file(path, err);
+    if (!text) return usage_error("merge: " + err);
     parts.emplace_back(path, std::move(*text));
   }
-  std::string err;
-  auto merged = merge_results(parts, err);
+  std::vector<std::string> duplicates;
+  auto merged = merge_results(parts, err, &duplicates);
   if (!merged) return usage_error("merge: " + err);
+  print_merge_warnings("merge", duplicates);
   return write_output(a.output, json_text(*merged, 2) + "\n", "merge: ");
 }
 

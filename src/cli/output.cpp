@@ -46,8 +46,8 @@ int write_output(const std::string& output, const std::string& text, const std::
 
 int write_passive(const passive::Report& report, const std::string& format, const std::string& output) {
   std::string err;
-  const auto* f = report::find_format(format, report::FormatUse::passive, err);
-  if (!f) return usage_error("--format: " + err);  // the option's check stops unknown names before this
+  const auto* f = report::format_for_output(format, output, report::FormatUse::passive, "table", err);
+  if (!f) return usage_error(err);
   std::ostringstream text;
   f->passive(text, report);
   return write_output(output, text.str(), "");

@@ -22,7 +22,8 @@ std::size_t text_width(const std::string& output);
 // whole). kExitDone, or the usage error "<error_prefix>cannot write FILE".
 int write_output(const std::string& output, const std::string& text, const std::string& error_prefix);
 
-// A passive audit in `format` (table, json, csv), to standard output or -o FILE.
+// A passive audit in `format` (table, json, csv; empty: from the extension of `output`, else table), to
+// standard output or -o FILE.
 int write_passive(const passive::Report& report, const std::string& format, const std::string& output);
 
 }  // namespace legacyscan::cli

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `legacyscan pcap`: passive audit of capture files or a live interface.
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 
+#include "legacyscan/engine/input_file.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/format_check.hpp"
 #include "src/cli/output.hpp"
@@ -21,7 +20,7 @@ struct PcapArgs {
   std::string interface;
   std::string filter;
   std::uint64_t count = 0;
-  std::string format = "table";
+  std::string format;  // empty: from the extension of -o, else table
   std::string output;
 };
 
@@ -32,7 +31,8 @@ int run_pcap_command(const PcapArgs& a) {
     return usage_error("pcap: capture files and --interface exclude each other");
   if (!a.filter.empty() && a.interface.empty()) return usage_error("pcap: --filter applies to --interface only");
   for (const auto& f : a.files)
-    if (f != "-" && ::access(f.c_str(), R_OK) != 0) return usage_error("pcap: cannot read " + f);
+    if (auto reason = f == "-" ? "" : check_input_file(f); !reason.empty())
+      return usage_error("pcap: " + f + ": " + reason);
   passive::Analyzer analyzer;
   std::string err;
   const auto stop = [] { return stop_requested().load(); };
@@ -58,7 +58,8 @@ Command add_pcap_command(CLI::App& app) {
   cmd->add_option("--interface,-i", a->interface, "Capture live on this interface (needs CAP_NET_RAW) until Ctrl-C");
   cmd->add_option("--filter", a->filter, "BPF filter for --interface (default: the ports passive mode decodes)");
   cmd->add_option("--count", a->count, "With --interface: stop after this many packets");
-  cmd->add_option("--format", a->format, "Output format")->check(format_check(report::FormatUse::passive));
+  cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
+      ->check(format_check(report::FormatUse::passive));
   cmd->add_option("-o,--output", a->output, "Write the report to FILE");
   return {cmd, [a] { return run_pcap_command(*a); }};
 }

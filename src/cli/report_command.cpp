@@ -5,10 +5,10 @@
 #include <optional>
 #include <sstream>
 
+#include "legacyscan/engine/input_file.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/format_check.hpp"
 #include "src/cli/output.hpp"
-#include "src/cli/saved_scan.hpp"
 #include "src/cli/usage.hpp"
 #include "src/report/report.hpp"
 
@@ -18,7 +18,7 @@ namespace {
 
 struct ReportArgs {
   std::string file;
-  std::string format = "table";
+  std::string format;  // empty: from the extension of -o, else table
   std::string output;
   bool no_color = false;
   bool details = false;
@@ -27,8 +27,10 @@ struct ReportArgs {
 
 int run_report_command(const ReportArgs& a) {
   std::string err;
-  auto text = read_text_file(a.file);
-  if (!text) return usage_error("report: cannot open " + a.file);
+  const auto* format = report::format_for_output(a.format, a.output, report::FormatUse::saved, "table", err);
+  if (!format) return usage_error(err);
+  auto text = read_input_file(a.file, err);
+  if (!text) return usage_error("report: " + err);
   // A whole document is read as it is (its policy results included); JSON lines go through merge.
   auto whole = nlohmann::json::parse(*text, nullptr, false);
   std::optional<nlohmann::json> doc;
@@ -39,8 +41,6 @@ int run_report_command(const ReportArgs& a) {
   if (!doc) return usage_error("report: " + err);
   auto model = report::report_from_json(*doc);
   if (!model) return usage_error("report: " + a.file + ": " + model.error);
-  const auto* format = report::find_format(a.format, report::FormatUse::saved, err);
-  if (!format) return usage_error("--format: " + err);  // the option's check stops unknown names before this
   std::ostringstream rendered;
   format->saved(rendered, *model,
                 report::TextOptions{use_colour(a.output, a.no_color), a.details, a.show_down, text_width(a.output)});
@@ -58,9 +58,8 @@ Command add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   auto* cmd = app.add_subcommand("report", "Render a saved scan (JSON or JSON lines) as html, markdown, csv or table");
   cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output")->required();
-  cmd->add_option("--format", a->format, "Output format")
-      ->check(format_check(report::FormatUse::saved))
-      ->capture_default_str();
+  cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
+      ->check(format_check(report::FormatUse::saved));
   cmd->add_option("-o,--output", a->output, "Write to FILE instead of standard output");
   cmd->add_flag("--no-color", a->no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
   cmd->add_flag("--details", a->details, "Every check row and the whole client matrix in the table");

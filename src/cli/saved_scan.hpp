@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reading the files subcommands take: saved scans (JSON document or JSON lines) and other text.
+// Reading the saved scans subcommands take (JSON document or JSON lines).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace legacyscan::cli {
 
-// The whole file; nullopt when it cannot be opened.
-std::optional<std::string> read_text_file(const std::string& path);
-
 // A saved scan as one document, whether it was written as JSON or JSON lines (through merge_results).
-// The error is "cannot open PATH" or merge_results' own.
+// The error is read_input_file's ("PATH: is a directory", "PATH: empty file", ...) or merge_results' own.
 std::optional<nlohmann::json> load_scan(const std::string& path, std::string& err);
+
+// Prints merge_results' warnings (hosts given twice) on standard error, "legacyscan: COMMAND: warning: ...".
+void print_merge_warnings(const std::string& command, const std::vector<std::string>& warnings);
 
 }  // namespace legacyscan::cli

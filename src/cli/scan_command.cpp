@@ -47,7 +47,8 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--dns-server", a.dns_server, "Resolver for --domain: ADDRESS or ADDRESS:PORT (default: system)");
   scan->add_option("--shard", a.shard, "Scan only shard K of N of the expanded target list, e.g. 2/4");
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
-  scan->add_option("--format", a.format, "Output format")->check(format_check(report::FormatUse::scan));
+  scan->add_option("--format", a.format, "Output format (default: from the extension of -o, else table)")
+      ->check(format_check(report::FormatUse::scan));
   scan->add_option("-o,--output", a.output, "Write results to FILE instead of standard output");
   scan->add_option("--user", a.user,
                    "Account to authenticate as, where a probe can use one (NAME, NAME@REALM, DOMAIN\\NAME)");
@@ -150,8 +151,8 @@ int run_scan_command(const ScanArgs& a, const LogFlags& log) {
   if (!planned.job) return planned.exit_code;
   ScanJob& job = *planned.job;
   std::string err;
-  const auto* format = report::find_format(a.format.empty() ? "table" : a.format, report::FormatUse::scan, err);
-  if (!format) return usage_error("--format: " + err);  // the option's check stops unknown names before this
+  const auto* format = report::format_for_output(a.format, a.output, report::FormatUse::scan, "table", err);
+  if (!format) return usage_error(err);
   OutputFile file;
   std::ostream* out = open_output(a, *format, file);
   if (!out) return usage_error("-o " + a.output + ": cannot open for writing");

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/saved_scan.hpp"
@@ -36,11 +37,11 @@ std::string describe_change(const std::vector<std::string>& disable, const std::
 
 // A capture (pcap/pcapng) or an event export, told apart by the file's first bytes.
 std::optional<passive::Report> load_passive(const std::string& file, std::string& err) {
-  std::ifstream f(file, std::ios::binary);
-  if (!f) {
-    err = "cannot open " + file;
+  if (auto reason = check_input_file(file); !reason.empty()) {
+    err = file + ": " + reason;
     return std::nullopt;
   }
+  std::ifstream f(file, std::ios::binary);
   char head[4] = {0, 0, 0, 0};
   f.read(head, 4);
   if (passive::looks_like_capture(

@@ -5,7 +5,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <fstream>
+#include <sstream>
+
+#include "legacyscan/engine/input_file.hpp"
 
 namespace legacyscan {
 
@@ -45,6 +47,25 @@ bool valid_hostname(std::string_view s) {
     start = end + 1;
   }
   return !all_numeric;  // "10.0.0.256" is a bad address, not a name
+}
+
+// "::1:445" and "fd00::5:4450" read as an address with a port, the way a host:port is written, but they
+// are also valid addresses (the port as the last group), so neither reading is guessed: the error says how
+// to write each. A last group that cannot be one of an address ("::1:44500") is a port written without
+// brackets. "" when the text does not look like an address and a port.
+std::string ipv6_port_hint(std::string_view body, bool valid_address) {
+  const auto colon = body.rfind(':');
+  const auto head = body.substr(0, colon), last = body.substr(colon + 1);
+  std::uint64_t port = 0;
+  if (last.empty() || !std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      !parse_uint(last, 65535, port) || port == 0)
+    return {};
+  const auto a = parse_address(head);
+  if (!a || !a->is_v6()) return {};
+  const std::string bracketed = "[" + std::string(head) + "]:" + std::string(last);
+  if (!valid_address) return "not a valid IPv6 address; for port " + std::string(last) + " write " + bracketed;
+  return "ambiguous: write " + bracketed + " for port " + std::string(last) + " of " + std::string(head) + ", or [" +
+         std::string(body) + "] for that address";
 }
 
 TargetError bad(std::string_view text, std::string reason) {
@@ -99,6 +120,8 @@ std::variant<TargetSpec, TargetError> parse_target(std::string_view text) {
   if (std::count(body.begin(), body.end(), ':') >= 2) {
     const auto slash = body.find('/');
     auto a = parse_address(body.substr(0, slash));
+    if (slash == std::string_view::npos)
+      if (auto port_hint = ipv6_port_hint(body, a.has_value()); !port_hint.empty()) return bad(text, port_hint);
     if (!a || !a->is_v6()) return bad(text, "not a valid IPv6 address");
     spec.first = *a;
     if (slash == std::string_view::npos) return spec;
@@ -170,8 +193,10 @@ std::variant<TargetSpec, TargetError> parse_target(std::string_view text) {
 }
 
 std::variant<std::vector<TargetSpec>, TargetError> read_target_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return TargetError{path, "cannot open target file", "-iL"};
+  std::string error;
+  const auto text = read_input_file(path, error, true);
+  if (!text) return TargetError{path, error.substr(path.size() + 2), "-iL"};
+  std::istringstream in(*text);
   std::vector<TargetSpec> out;
   std::string line;
   std::size_t number = 0;
@@ -188,7 +213,10 @@ std::variant<std::vector<TargetSpec>, TargetError> read_target_file(const std::s
     }
     out.push_back(std::get<TargetSpec>(std::move(parsed)));
   }
-  if (in.bad()) return TargetError{path, "read error", "-iL"};
+  // An empty list is a mistake (a generator that failed, the wrong file), not a scan of nothing.
+  if (out.empty())
+    return TargetError{
+        path, text->empty() ? "the file is empty" : "no targets in the file (only comments and blank lines)", "-iL"};
   return out;
 }
 

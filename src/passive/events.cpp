@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/json_text.hpp"
 #include "src/passive/passive.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
@@ -414,6 +415,17 @@ bool handle(Report& r, const Event& e) {
   return false;
 }
 
+// Why handle() used nothing of an event: an id it reads but without the fields it needs, or an id it
+// does not read at all.
+std::string skip_reason(std::int32_t id) {
+  static const std::set<std::int32_t> kRead{3000, 4768, 4769, 4624, 2889, 2887, 8001, 8002, 8003, 8004,
+                                            5827, 5828, 5829, 5830, 5831, 5838, 5839, 5840, 5841};
+  const std::string event = "event " + std::to_string(id);
+  if (kRead.contains(id))
+    return event + " without the fields it needs (a client address, an NTLM package name, a known message)";
+  return event + " is not one legacyscan reads (see docs/passive.md)";
+}
+
 void use(Report& r, Event& e) {
   ++r.source.events;
   parse_fields(e);
@@ -421,7 +433,10 @@ void use(Report& r, Event& e) {
     if (r.source.first_us == 0 || e.ts < r.source.first_us) r.source.first_us = e.ts;
     r.source.last_us = std::max(r.source.last_us, e.ts);
   }
-  if (handle(r, e)) ++r.source.events_used;
+  if (handle(r, e))
+    ++r.source.events_used;
+  else
+    ++r.source.events_skipped[skip_reason(e.id)];
 }
 
 // ---- CSV (RFC 4180, fields may span lines) ----
@@ -540,11 +555,10 @@ std::string read_events_text(const std::string& input, const std::string& name, 
 }
 
 std::string read_events_file(const std::string& path, Report& report) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return "cannot open " + path;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return read_events_text(ss.str(), path, report);
+  std::string error;
+  const auto text = read_input_file(path, error);
+  if (!text) return error;
+  return read_events_text(*text, path, report);
 }
 
 }  // namespace legacyscan::passive

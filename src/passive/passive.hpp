@@ -171,6 +171,8 @@ struct SourceStats {
   std::uint64_t decode_errors = 0;  // protocol messages that did not decode
   std::uint64_t events = 0;         // events read
   std::uint64_t events_used = 0;    // events that gave a fact
+  // The events that gave none, counted by why: "event 4624 without the fields it needs (...)".
+  std::map<std::string, std::uint64_t> events_skipped;
   std::uint64_t peak_flows = 0;
   std::int64_t first_us = 0;
   std::int64_t last_us = 0;

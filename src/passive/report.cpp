@@ -199,18 +199,44 @@ std::string names_of(const Client& c) {
 
 std::string label(const Client& c) { return c.address.empty() ? names_of(c) : c.address; }
 
+// The NAMES cell of the tables: the names that fit in kNamesMax characters, then "+N" for the others, so
+// a client with many names neither runs into the next column nor makes the column as wide as all of them.
+constexpr std::size_t kNamesMax = 32;
+
+std::string names_cell(const Client& c) {
+  std::string out;
+  std::size_t shown = 0;
+  for (const auto& [k, v] : c.names.values) {
+    const std::size_t rest = c.names.values.size() - shown - 1;
+    const std::size_t reserve = rest == 0 ? 0 : 2 + std::to_string(rest).size();  // " +N"
+    if ((out.empty() ? 0 : out.size() + 1) + k.size() + reserve > kNamesMax && shown > 0) break;
+    out +=
+        (out.empty() ? "" : ",") + (k.size() + reserve > kNamesMax ? k.substr(0, kNamesMax - reserve - 3) + "..." : k);
+    ++shown;
+  }
+  if (shown < c.names.values.size()) out += " +" + std::to_string(c.names.values.size() - shown);
+  return out.empty() ? "-" : out;
+}
+
+// The NAMES column: 16 wide (15 and a space) unless a cell needs more.
+std::size_t names_width(const std::vector<const Client*>& clients) {
+  std::size_t w = 16;
+  for (const auto* c : clients) w = std::max(w, names_cell(*c).size() + 1);
+  return w;
+}
+
 }  // namespace
 
 std::string to_table(const Report& r, std::size_t top) {
   std::ostringstream out;
   const SourceStats& s = r.source;
   if (s.kind == "events")
-    out << "Passive audit of " << s.events << " events (" << s.events_used << " used)";
+    out << "Passive audit of " << plural(s.events, "event") << " (" << s.events_used << " used)";
   else
-    out << "Passive audit of " << s.packets << " packets, " << s.tcp_flows << " TCP flows (" << s.partial_flows
-        << " partial)";
+    out << "Passive audit of " << plural(s.packets, "packet") << ", " << plural(s.tcp_flows, "TCP flow") << " ("
+        << s.partial_flows << " partial)";
   if (s.first_us) out << ", " << rfc3339_from_us(s.first_us) << " .. " << rfc3339_from_us(s.last_us);
-  out << ", " << r.clients.size() << " clients\n";
+  out << ", " << plural(r.clients.size(), "client") << "\n";
   for (const auto& w : s.warnings) out << "warning: " << w << "\n";
   // Top clients per finding.
   std::map<std::string, std::vector<std::pair<const Client*, Finding>>> by_id;
@@ -223,22 +249,30 @@ std::string to_table(const Report& r, std::size_t top) {
     for (const auto& [id, v] : by_id) ids.push_back(id);
     std::sort(ids.begin(), ids.end(),
               [](const std::string& a, const std::string& b) { return severity(a) < severity(b); });
-    out << "\nLegacy use (top " << top << " clients each)\n";
-    out << "  " << pad("FINDING", 22) << pad("CLIENT", 18) << pad("NAMES", 16) << pad("COUNT", 7) << "EVIDENCE\n";
+    out << "\nLegacy use (top " << plural(top, "client") << " each)\n";
+    std::vector<const Client*> listed;  // every client of a finding (the widest may not make a top list)
+    for (const auto& [id, rows] : by_id)
+      for (const auto& row : rows) listed.push_back(row.first);
+    const std::size_t names_w = names_width(listed);
+    out << "  " << pad("FINDING", 22) << pad("CLIENT", 18) << pad("NAMES", names_w) << pad("COUNT", 7) << "EVIDENCE\n";
     for (const auto& id : ids) {
       auto& rows = by_id[id];
       std::stable_sort(rows.begin(), rows.end(),
                        [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
       for (std::size_t i = 0; i < rows.size() && i < top; ++i) {
         const auto& [c, f] = rows[i];
-        out << "  " << pad(f.id, 22) << pad(label(*c), 18) << pad(names_of(*c), 16) << pad(std::to_string(f.count), 7)
-            << f.evidence << "\n";
+        out << "  " << pad(f.id, 22) << pad(label(*c), 18) << pad(names_cell(*c), names_w)
+            << pad(std::to_string(f.count), 7) << f.evidence << "\n";
       }
-      if (rows.size() > top) out << "  " << pad("", 22) << "... and " << rows.size() - top << " more clients\n";
+      if (rows.size() > top)
+        out << "  " << pad("", 22) << "... and " << plural(rows.size() - top, "more client") << "\n";
     }
   }
   out << "\nClients\n";
-  out << "  " << pad("CLIENT", 18) << pad("NAMES", 16) << pad("LAST SEEN", 21) << "PROTOCOLS\n";
+  std::vector<const Client*> all;
+  for (const auto& [k, c] : r.clients) all.push_back(&c);
+  const std::size_t names_w = names_width(all);
+  out << "  " << pad("CLIENT", 18) << pad("NAMES", names_w) << pad("LAST SEEN", 21) << "PROTOCOLS\n";
   for (const auto& [k, c] : r.clients) {
     std::string protos;
     auto add_p = [&protos](bool has, const char* n) {
@@ -251,8 +285,8 @@ std::string to_table(const Report& r, std::size_t top) {
     add_p(c.netbios.has_value(), "netbios");
     add_p(c.ntlm.has_value(), "ntlm");
     add_p(c.netlogon.has_value(), "netlogon");
-    out << "  " << pad(label(c), 18) << pad(names_of(c), 16) << pad(rfc3339_from_us(c.seen.last_us), 21) << protos
-        << "\n";
+    out << "  " << pad(label(c), 18) << pad(names_cell(c), names_w) << pad(rfc3339_from_us(c.seen.last_us), 21)
+        << protos << "\n";
   }
   if (!r.servers.empty()) {
     out << "\nServer-side events (no client named)\n";

@@ -134,4 +134,20 @@ const Format* format_for_path(std::string_view path) {
   return nullptr;
 }
 
+const Format* format_for_output(std::string_view explicit_name, std::string_view output, FormatUse use,
+                                std::string_view fallback, std::string& error) {
+  if (!explicit_name.empty()) {
+    const auto* f = find_format(explicit_name, use, error);
+    if (!f) error = "--format: " + error;
+    return f;
+  }
+  if (const auto* by_extension = output.empty() ? nullptr : format_for_path(output)) {
+    if (by_extension->renders(use)) return by_extension;
+    error = "-o " + std::string(output) + ": " + std::string(by_extension->name) + " is not in " + format_set(use) +
+            " (give --format)";
+    return nullptr;
+  }
+  return find_format(fallback, use, error);
+}
+
 }  // namespace legacyscan::report

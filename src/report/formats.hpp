@@ -80,4 +80,11 @@ const Format* find_format(std::string_view name, FormatUse use, std::string& err
 // The format of a file name's extension (".html", ".md"; case-insensitive); null when none claims it.
 const Format* format_for_path(std::string_view path);
 
+// The format a command writes: `explicit_name` (--format) when given; else the one the extension of
+// `output` (-o) names; else `fallback`. An extension naming a format that cannot render `use` (`report
+// -o r.json`) is an error rather than a file whose contents contradict its name: null with `error` set
+// ("-o r.json: json is not in {html,table,markdown,csv} (give --format)").
+const Format* format_for_output(std::string_view explicit_name, std::string_view output, FormatUse use,
+                                std::string_view fallback, std::string& error);
+
 }  // namespace legacyscan::report

@@ -22,9 +22,11 @@ std::vector<Finding> host_findings(const HostResult& host, bool with_matrix);
 nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
 
 // Joins the results of several runs (shards): each part is a JSON document or JSON lines, given as
-// (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped.
+// (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped, each
+// named in `warnings`. A part that is not one of the two is an error naming the part and the line: a
+// truncated document or last line, invalid JSON (line:column), a line that is not a host.
 std::optional<nlohmann::json> merge_results(const std::vector<std::pair<std::string, std::string>>& parts,
-                                            std::string& error);
+                                            std::string& error, std::vector<std::string>* warnings = nullptr);
 
 // What changed between two scans (documents with "hosts"), per host (target and address): every compared
 // fact that differs, and the clients whose matrix verdict newly fails or newly works.

@@ -113,12 +113,38 @@ TEST(PassiveEvents, BadInputIsAClearError) {
             std::string::npos);
   EXPECT_NE(read_events_text("[{\"Message\": \"no id\"}]", "noid", r).find("no Id"), std::string::npos);
   EXPECT_NE(read_events_text("\"unterminated,1\n", "q.csv", r), "");
-  EXPECT_NE(read_events_file(kDir + "missing.json", r).find("cannot open"), std::string::npos);
+  EXPECT_EQ(read_events_file(kDir + "missing.json", r), kDir + "missing.json: No such file or directory");
+  EXPECT_EQ(read_events_file(kDir, r), kDir + ": is a directory");
   // Events the reader does not know are counted, not used.
   Report k;
   EXPECT_EQ(read_events_text("[{\"Id\": 1234, \"Message\": \"something\"}]", "other", k), "");
   EXPECT_EQ(k.source.events, 1u);
   EXPECT_EQ(k.source.events_used, 0u);
+  // ... and why they gave nothing, by id: unknown, or read but without what it needs.
+  EXPECT_EQ(read_events_text("[{\"Id\": 4624, \"Message\": \"no package\"}]", "known", k), "");
+  const std::map<std::string, std::uint64_t> skipped{
+      {"event 1234 is not one legacyscan reads (see docs/passive.md)", 1},
+      {"event 4624 without the fields it needs (a client address, an NTLM package name, a known message)", 1}};
+  EXPECT_EQ(k.source.events_skipped, skipped);
+}
+
+TEST(PassiveTable, ManyNamesStayInTheirColumnAndCountsAgree) {
+  Report r;
+  r.source.kind = "events";
+  r.source.events = 1;
+  Client& many = r.clients["10.0.0.5"];
+  many.address = "10.0.0.5";
+  for (const char* n : {"WORKSTATION-ALPHA", "WORKSTATION-BRAVO", "WORKSTATION-CHARLIE", "WS-D"}) many.names.hit(n, 0);
+  Client& one = r.clients["10.0.0.6"];
+  one.address = "10.0.0.6";
+  one.names.hit("PC1", 0);
+  const std::string t = to_table(r);
+  EXPECT_NE(t.find("Passive audit of 1 event (0 used), 2 clients\n"), std::string::npos) << t;
+  // The widest cell decides the column: both rows put LAST SEEN at the same place.
+  EXPECT_NE(t.find("  10.0.0.5          WORKSTATION-ALPHA +3 "), std::string::npos) << t;
+  EXPECT_NE(t.find("  10.0.0.6          PC1                  "), std::string::npos) << t;
+  EXPECT_EQ(t.find("WORKSTATION-CHARLIE"), std::string::npos) << t;
+  EXPECT_NE(t.find("  CLIENT            NAMES                LAST SEEN"), std::string::npos) << t;
 }
 
 }  // namespace

@@ -193,5 +193,23 @@ TEST(ReportFormats, FileExtensions) {
     for (const auto& e : f.extensions) EXPECT_EQ(format_for_path("x" + std::string(e)), &f) << e;
 }
 
+TEST(ReportFormats, OutputFormatFromTheExtensionUnlessGiven) {
+  std::string err;
+  EXPECT_EQ(format_for_output("", "r.json", FormatUse::scan, "table", err)->name, "json");
+  EXPECT_EQ(format_for_output("", "out/R.HTML", FormatUse::saved, "table", err)->name, "html");
+  EXPECT_EQ(format_for_output("", "r.csv", FormatUse::passive, "table", err)->name, "csv");
+  EXPECT_EQ(format_for_output("", "results", FormatUse::scan, "table", err)->name, "table");
+  EXPECT_EQ(format_for_output("", "", FormatUse::scan, "table", err)->name, "table");
+  // An explicit --format always wins, whatever the file is called.
+  EXPECT_EQ(format_for_output("csv", "r.json", FormatUse::scan, "table", err)->name, "csv");
+  EXPECT_EQ(format_for_output("table", "r.html", FormatUse::saved, "table", err)->name, "table");
+  // An extension naming a format the command cannot write is an error, never a table in r.json.
+  EXPECT_EQ(format_for_output("", "r.json", FormatUse::saved, "table", err), nullptr);
+  EXPECT_EQ(err, "-o r.json: json is not in " + format_set(FormatUse::saved) + " (give --format)");
+  EXPECT_EQ(format_for_output("", "r.html", FormatUse::passive, "table", err), nullptr);
+  EXPECT_EQ(format_for_output("pdf", "", FormatUse::scan, "table", err), nullptr);
+  EXPECT_EQ(err.rfind("--format: pdf not in {", 0), 0u) << err;
+}
+
 }  // namespace
 }  // namespace legacyscan::report

@@ -104,6 +104,33 @@ TEST(Target, FileWithCommentsAndLineNumbers) {
   EXPECT_EQ(std::get<TargetError>(bad).entry, "10.0.0.999");
   auto missing = read_target_file(path + ".does-not-exist");
   ASSERT_TRUE(std::holds_alternative<TargetError>(missing));
+  EXPECT_EQ(std::get<TargetError>(missing).reason, "No such file or directory");
+}
+
+TEST(Target, EmptyListOrDirectoryIsNamed) {
+  const std::string path = ::testing::TempDir() + "/targets-empty.txt";
+  std::ofstream(path).close();
+  auto empty = read_target_file(path);
+  ASSERT_TRUE(std::holds_alternative<TargetError>(empty));
+  EXPECT_EQ(std::get<TargetError>(empty).reason, "the file is empty");
+  std::ofstream(path) << "# nothing yet\n\n";
+  auto comments = read_target_file(path);
+  ASSERT_TRUE(std::holds_alternative<TargetError>(comments));
+  EXPECT_EQ(std::get<TargetError>(comments).reason, "no targets in the file (only comments and blank lines)");
+  auto dir = read_target_file(::testing::TempDir());
+  ASSERT_TRUE(std::holds_alternative<TargetError>(dir));
+  EXPECT_EQ(std::get<TargetError>(dir).reason, "is a directory");
+}
+
+TEST(Target, Ipv6WithAPortWithoutBracketsSaysHowToWriteIt) {
+  EXPECT_EQ(err("::1:445"), "ambiguous: write [::1]:445 for port 445 of ::1, or [::1:445] for that address");
+  EXPECT_EQ(err("fd00::5:44500"), "not a valid IPv6 address; for port 44500 write [fd00::5]:44500");
+  EXPECT_EQ(ok("[fd00::1:445]").address_at(0).to_string(), "fd00::1:445");
+  EXPECT_EQ(*ok("[::1]:445").port, 445);
+  // Not an address and a port: hex in the last group, or no address before it.
+  EXPECT_EQ(ok("fd00::5:abc").address_at(0).to_string(), "fd00::5:abc");
+  EXPECT_EQ(ok("1:2:3:4:5:6:7:8").address_at(0).to_string(), "1:2:3:4:5:6:7:8");
+  EXPECT_EQ(ok("fd00::445").address_at(0).to_string(), "fd00::445");
 }
 
 }  // namespace

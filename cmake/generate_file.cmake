@@ -1,0 +1,16 @@
+# Runs `legacyscan --generate KIND` and writes what it prints to OUT (gzip -9n when OUT ends in .gz, as
+# Debian wants manual pages). cmake -DBIN=... -DKIND=man|bash|zsh|fish -DOUT=... -P generate_file.cmake
+execute_process(COMMAND ${BIN} --generate ${KIND} OUTPUT_VARIABLE text RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${BIN} --generate ${KIND} failed (${rc})")
+endif()
+if(OUT MATCHES "\\.gz$")
+  string(REGEX REPLACE "\\.gz$" "" plain "${OUT}")
+  file(WRITE ${plain} "${text}")
+  execute_process(COMMAND gzip -9nf ${plain} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gzip ${plain} failed")
+  endif()
+else()
+  file(WRITE ${OUT} "${text}")
+endif()
