@@ -242,7 +242,7 @@ void KerberosResult::findings(std::vector<Finding>& out) const {
       v = "KDC answered " + xp_logon->error;
       verdict = xp_logon->error == "KDC_ERR_ETYPE_NOSUPP" ? Verdict::good : Verdict::info;
     } else if (xp_logon->outcome.ok()) {
-      v = "reply " + etype_name(xp_logon->reply_etype.value_or(0)) + ", ticket " +
+      v = "as " + xp_logon->user + ": reply " + etype_name(xp_logon->reply_etype.value_or(0)) + ", ticket " +
           etype_name(xp_logon->ticket_etype.value_or(0)) + ", session key " +
           etype_name(xp_logon->session_key_etype.value_or(0)) + " (over " + xp_logon->transport +
           (xp_logon->udp_response_too_big ? " after RESPONSE_TOO_BIG on UDP)" : ")");
@@ -252,7 +252,7 @@ void KerberosResult::findings(std::vector<Finding>& out) const {
       else
         verdict = Verdict::bad;  // RC4 logon works: RC4 is in use
     } else {
-      v = xp_logon->outcome.reason;
+      v = "as " + xp_logon->user + ": " + xp_logon->outcome.reason;
       verdict = Verdict::failure;
     }
     out.push_back({"", "kerberos.xp_logon", "Windows XP logon as " + xp_logon->user, v, verdict});

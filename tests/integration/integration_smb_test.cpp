@@ -190,8 +190,11 @@ TEST(IntegrationSmbCli, HostNamesIpv6JsonLinesAndTable) {
 
   auto table = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_NE(table.out.find("SMB2/3 dialects"), std::string::npos) << table.out;
-  EXPECT_NE(table.out.find("disabled"), std::string::npos) << table.out;
+  // The summary line: SMB1 off and signing required on the hardened DC; every row with --details.
+  EXPECT_NE(table.out.find("SMB1:off signing:on"), std::string::npos) << table.out;
+  auto details = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445", "--details"});
+  EXPECT_NE(details.out.find("smb2.dialects"), std::string::npos) << details.out;
+  EXPECT_NE(details.out.find("disabled"), std::string::npos) << details.out;
   EXPECT_EQ(table.out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
 }
 
