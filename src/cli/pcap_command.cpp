@@ -20,7 +20,7 @@ struct PcapArgs {
   std::vector<std::string> files;
   std::string interface;
   std::string filter;
-  std::uint64_t count = 0;
+  long long count = 0;  // signed: a negative count is a usage error, not a huge number
   std::string format = "table";
   std::string output;
 };
@@ -31,6 +31,7 @@ int run_pcap_command(const PcapArgs& a) {
   if (!a.files.empty() && !a.interface.empty())
     return usage_error("pcap: capture files and --interface exclude each other");
   if (!a.filter.empty() && a.interface.empty()) return usage_error("pcap: --filter applies to --interface only");
+  if (a.count < 0) return usage_error("pcap: --count must be 0 (no limit) or more");
   for (const auto& f : a.files)
     if (f != "-" && ::access(f.c_str(), R_OK) != 0) return usage_error("pcap: cannot read " + f);
   passive::Analyzer analyzer;
@@ -38,7 +39,7 @@ int run_pcap_command(const PcapArgs& a) {
   const auto stop = [] { return stop_requested().load(); };
   if (!a.interface.empty()) {
     stop_on_interrupt();
-    err = passive::read_live(a.interface, a.filter, a.count, analyzer, stop);
+    err = passive::read_live(a.interface, a.filter, static_cast<std::uint64_t>(a.count), analyzer, stop);
   } else {
     err = passive::read_capture_files(a.files, analyzer, stop);
   }

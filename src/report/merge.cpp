@@ -8,6 +8,8 @@ namespace legacyscan {
 
 using nlohmann::json;
 
+bool is_stream_end(const json& line) { return line.is_object() && line.contains("record") && line["record"] == "end"; }
+
 std::optional<json> merge_results(const std::vector<std::pair<std::string, std::string>>& parts, std::string& error) {
   json hosts = json::array();
   std::string started, finished;
@@ -42,6 +44,10 @@ std::optional<json> merge_results(const std::vector<std::pair<std::string, std::
         ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto h = json::parse(line, nullptr, false);
+        if (is_stream_end(h)) {
+          if (h.value("complete", true) == false) complete = false;
+          continue;
+        }
         if (h.is_discarded() || !h.is_object() || !h.contains("probes")) {
           error = name + ":" + std::to_string(line_no) + ": neither a legacyscan JSON document nor a host line";
           return std::nullopt;
