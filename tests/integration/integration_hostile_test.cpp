@@ -432,8 +432,13 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
   EXPECT_EQ(r.exit_code, 3) << "every port is closed, so nothing answered: " << r.err.substr(0, 2000);
   std::istringstream in(slurp(out));
   std::size_t lines = 0, local_errors = 0;
+  json end;
   for (std::string line; std::getline(in, line); ++lines) {
     const auto h = json::parse(line);
+    if (h.value("record", "") == "end") {  // the last line: the end record of the run
+      end = h;
+      continue;
+    }
     for (const auto& [name, p] : h.at("probes").items()) {
       const std::string s = p.at("status");
       if (s == "error") ++local_errors;
@@ -441,7 +446,9 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
           << h.at("address") << " " << name << ": " << p.dump().substr(0, 300);
     }
   }
-  EXPECT_EQ(lines, 1024u);
+  EXPECT_EQ(lines, 1025u);
+  EXPECT_TRUE(end.value("complete", false)) << end.dump();
+  EXPECT_EQ(end.value("hosts_done", 0), 1024);
   EXPECT_EQ(local_errors, 0u);
   EXPECT_EQ(r.err.find("Too many open files"), std::string::npos) << r.err.substr(0, 2000);
   std::remove(out.c_str());
