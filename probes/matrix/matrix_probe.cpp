@@ -403,7 +403,7 @@ class MatrixProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {}; }
   std::vector<ProbeOption> options() const override {
     return {{"--profiles",
-             "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')", ""}};
+             "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')", "", true}};
   }
   std::vector<std::string_view> depends_on() const override { return {"smb", "kerberos", "tls", "ldap", "netbios"}; }
 

@@ -124,9 +124,10 @@ class TlsProbe final : public Probe {
     return validate_options(settings).value_or("");
   }
   std::vector<ProbeOption> options() const override {
-    return {{"--tls-ports", "Ports to scan for TLS, replacing the port selection (comma list)", ""},
-            {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)", ""},
-            {"--tls-sni", "Server name to send in the TLS server_name extension (default: the target's name)", ""}};
+    return {
+        {"--tls-ports", "Ports to scan for TLS, replacing the port selection (comma list)", "", true},
+        {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)", "", true},
+        {"--tls-sni", "Server name to send in the TLS server_name extension (default: the target's name)", ""}};
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {

@@ -17,7 +17,39 @@ struct DiffArgs {
   std::string before;
   std::string after;
   std::string format = "table";
+  std::string fail_on;  // "", newly-broken, regression, any
 };
+
+// Whether the diff holds what --fail-on names: a client newly broken, a security regression, or any
+// change at all (a host changed, new or missing).
+bool diff_fails(const nlohmann::json& d, const std::string& fail_on) {
+  for (const auto& h : d["hosts"]) {
+    if (fail_on == "any" && h.value("change", "") != "unchanged") return true;
+    if (fail_on == "newly-broken" && !h.value("clients_newly_broken", nlohmann::json::array()).empty()) return true;
+    if (fail_on == "regression" && !h.value("security_regressions", nlohmann::json::array()).empty()) return true;
+  }
+  return false;
+}
+
+void print_diff(const nlohmann::json& d) {
+  for (const auto& h : d["hosts"]) {
+    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << "): " << h.value("change", "")
+              << "\n";
+    for (const auto& c : h.value("changes", nlohmann::json::array()))
+      std::cout << "  " << c.value("what", "") << ": " << c.value("before", "") << " -> " << c.value("after", "")
+                << "\n";
+    const auto regressions = h.value("security_regressions", nlohmann::json::array());
+    for (const auto& c : regressions)
+      std::cout << "  SECURITY REGRESSION: " << c.value("what", "") << ": " << c.value("before", "") << " -> "
+                << c.value("after", "") << " (accepts " << c.value("undoes", c.value("term", "")) << " again)\n";
+    for (const auto& c : h.value("clients_newly_broken", nlohmann::json::array()))
+      std::cout << "  NEWLY BROKEN: " << c.value("profile", "") << "\n";
+    // A client that works again because the server accepts more legacy is the regression, not a fix.
+    const char* working = regressions.empty() ? "  newly working: " : "  newly working through the regression: ";
+    for (const auto& c : h.value("clients_newly_working", nlohmann::json::array()))
+      std::cout << working << c.value("profile", "") << "\n";
+  }
+}
 
 int run_diff_command(const DiffArgs& a) {
   std::string err;
@@ -26,22 +58,11 @@ int run_diff_command(const DiffArgs& a) {
   auto after = load_scan(a.after, err);
   if (!after) return usage_error("diff: " + err);
   const auto d = diff_results(*before, *after);
-  if (a.format == "json") {
+  if (a.format == "json")
     std::cout << json_text(d, 2) << "\n";
-    return kExitDone;
-  }
-  for (const auto& h : d["hosts"]) {
-    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << "): " << h.value("change", "")
-              << "\n";
-    for (const auto& c : h.value("changes", nlohmann::json::array()))
-      std::cout << "  " << c.value("what", "") << ": " << c.value("before", "") << " -> " << c.value("after", "")
-                << "\n";
-    for (const auto& c : h.value("clients_newly_broken", nlohmann::json::array()))
-      std::cout << "  NEWLY BROKEN: " << c.value("profile", "") << "\n";
-    for (const auto& c : h.value("clients_newly_working", nlohmann::json::array()))
-      std::cout << "  newly working: " << c.value("profile", "") << "\n";
-  }
-  return kExitDone;
+  else
+    print_diff(d);
+  return !a.fail_on.empty() && diff_fails(d, a.fail_on) ? kExitPolicyFailed : kExitDone;
 }
 
 }  // namespace
@@ -52,6 +73,10 @@ Command add_diff_command(CLI::App& app) {
   cmd->add_option("before", a->before, "The earlier scan (JSON or JSON lines)")->required();
   cmd->add_option("after", a->after, "The later scan (JSON or JSON lines)")->required();
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--fail-on", a->fail_on,
+                  "Exit 1 when a client newly breaks, on a security regression (more legacy accepted), or on any "
+                  "change")
+      ->check(CLI::IsMember({"newly-broken", "regression", "any"}));
   return {cmd, [a] { return run_diff_command(*a); }};
 }
 

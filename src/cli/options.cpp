@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "src/report/report.hpp"
+
 namespace legacyscan::cli {
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, std::string& error) {
@@ -118,6 +120,7 @@ std::optional<std::set<std::size_t>> read_resume_file(const std::string& path, c
       // A line cut short by a crash or an interrupt is the end of what was finished.
       break;
     }
+    if (is_stream_end(j)) continue;  // the end record of a run (an earlier resume appended to the file)
     if (!j.is_object() || !j.contains("index") || !j.contains("target") || !j["index"].is_number_unsigned()) {
       error = path + ":" + std::to_string(number) + ": not a legacyscan host line (needs \"index\" and \"target\")";
       return std::nullopt;

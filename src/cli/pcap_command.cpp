@@ -19,8 +19,8 @@ struct PcapArgs {
   std::vector<std::string> files;
   std::string interface;
   std::string filter;
-  std::uint64_t count = 0;
-  std::string format;  // empty: from the extension of -o, else table
+  long long count = 0;  // signed: a negative count is a usage error, not a huge number
+  std::string format;   // empty: from the extension of -o, else table
   std::string output;
 };
 
@@ -30,6 +30,7 @@ int run_pcap_command(const PcapArgs& a) {
   if (!a.files.empty() && !a.interface.empty())
     return usage_error("pcap: capture files and --interface exclude each other");
   if (!a.filter.empty() && a.interface.empty()) return usage_error("pcap: --filter applies to --interface only");
+  if (a.count < 0) return usage_error("pcap: --count must be 0 (no limit) or more");
   for (const auto& f : a.files)
     if (auto reason = f == "-" ? "" : check_input_file(f); !reason.empty())
       return usage_error("pcap: " + f + ": " + reason);
@@ -38,7 +39,7 @@ int run_pcap_command(const PcapArgs& a) {
   const auto stop = [] { return stop_requested().load(); };
   if (!a.interface.empty()) {
     stop_on_interrupt();
-    err = passive::read_live(a.interface, a.filter, a.count, analyzer, stop);
+    err = passive::read_live(a.interface, a.filter, static_cast<std::uint64_t>(a.count), analyzer, stop);
   } else {
     err = passive::read_capture_files(a.files, analyzer, stop);
   }

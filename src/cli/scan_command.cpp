@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
@@ -19,8 +21,6 @@
 #include "src/report/report.hpp"
 
 namespace legacyscan::cli {
-
-namespace {
 
 void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("targets", a.targets, "IP, [IPv6], host name, CIDR, range a.b.c.d-e, with optional :PORT");
@@ -66,11 +66,17 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   for (const auto& p : all_probes())
     for (const auto& o : p->options()) {
       const std::string key = o.flag.substr(o.flag.find_first_not_of('-'));
-      auto* opt = scan->add_option(o.flag, a.probe_options[key], o.help + " [" + std::string(p->name()) + "]");
+      const auto help = o.help + " [" + std::string(p->name()) + "]";
+      auto* opt = o.list ? scan->add_option(o.flag, a.probe_list_options[key], help)->allow_extra_args(false)
+                         : scan->add_option(o.flag, a.probe_options[key], help);
       if (!o.default_value.empty()) opt->default_str(o.default_value);
     }
   scan->footer(kExamples);
+  // One value per occurrence: what follows is a target (as with nmap), not a second value.
+  for (auto* o : {"--input-list", "--probes", "--require"}) scan->get_option(o)->allow_extra_args(false);
 }
+
+namespace {
 
 // Streams (jsonl) are written as hosts finish, and kept; whole documents go to a temporary file renamed
 // into place at the end (OutputFile), so an interrupted or crashed scan never leaves half a file.
@@ -111,38 +117,75 @@ ScanResults run(const ScanJob& job, const report::Format& format, std::ostream& 
   return r;
 }
 
-// The document (unless streamed), the failed policy rules on stderr, --junit and --sarif; the exit code.
+// --junit and --sarif are opened before the scan, like -o, so a path that cannot be written stops the
+// run before anything is scanned.
+struct OutputFiles {
+  OutputFile output;  // -o
+  OutputFile junit;
+  OutputFile sarif;
+};
+
+std::optional<int> open_policy_files(const ScanArgs& a, OutputFiles& files) {
+  if (!a.junit.empty() && !files.junit.open(a.junit))
+    return usage_error("--junit " + a.junit + ": cannot open for writing");
+  if (!a.sarif.empty() && !files.sarif.open(a.sarif))
+    return usage_error("--sarif " + a.sarif + ": cannot open for writing");
+  return std::nullopt;
+}
+
+bool write_policy_file(OutputFile& file, const std::string& path, const std::string& text, const char* option) {
+  if (path.empty()) return true;
+  file.stream() << text;
+  if (file.commit()) return true;
+  spdlog::error("cannot write {} {}", option, path);
+  return false;
+}
+
+// Exit 3 when no probe got a protocol answer from any host, unless every policy rule was decided on
+// the evidence there was (a refused or unreachable port can settle a rule): then the policy decides.
+int scan_verdict(const ScanResults& r) {
+  const bool policy_failed =
+      std::any_of(r.policy.begin(), r.policy.end(), [](const RuleResult& rule) { return !rule.passed; });
+  if (r.summary.hosts_with_answer == 0) {
+    const bool policy_decided = !r.policy.empty() && std::all_of(r.policy.begin(), r.policy.end(),
+                                                                 [](const RuleResult& rule) { return rule.decided; });
+    if (!policy_decided) {
+      spdlog::warn("nothing could be scanned: no probe got a protocol answer from any host");
+      return kExitNothingScanned;
+    }
+  }
+  return policy_failed ? kExitPolicyFailed : kExitDone;
+}
+
+// The document (unless streamed, then the end record), the failed policy rules on stderr, --junit and
+// --sarif; the exit code (an interrupt's before all others but a failed write).
 int write_results(const ScanArgs& a, const ScanJob& job, const report::Format& format, const ScanResults& r,
-                  OutputFile& file, std::ostream& out, bool verbose) {
+                  OutputFiles& files, std::ostream& out, bool verbose) {
   if (format.scan) {
     const report::TextOptions text{use_colour(a.output, a.no_color), a.details || verbose, a.show_down,
                                    text_width(a.output)};
     format.scan(out, report::ScanOutput{r.summary, r.hosts, job.rules.empty() ? nullptr : &r.policy, text});
+  } else if (format.streams()) {
+    out << json_text(stream_end_to_json(r.summary)) << "\n";
   }
-  bool policy_failed = false;
   for (const auto& rule : r.policy)
-    if (!rule.passed) {
-      policy_failed = true;
+    if (!rule.passed)
       std::cerr << "legacyscan: policy failed: " << rule.host << ": " << rule.rule << ": " << rule.evidence << "\n";
-    }
-  if (!a.junit.empty() && !write_output_file(a.junit, policy_to_junit(r.policy)))
-    spdlog::error("cannot write --junit {}", a.junit);
-  if (!a.sarif.empty() && !write_output_file(a.sarif, json_text(policy_to_sarif(r.policy), 2) + "\n"))
-    spdlog::error("cannot write --sarif {}", a.sarif);
+  bool written = write_policy_file(files.junit, a.junit, policy_to_junit(r.policy), "--junit");
+  written =
+      write_policy_file(files.sarif, a.sarif, json_text(policy_to_sarif(r.policy), 2) + "\n", "--sarif") && written;
   out.flush();
   if (!out) {
     spdlog::error("writing the results failed");
     return kExitNothingScanned;  // file's destructor removes its temporary file
   }
-  if (!a.output.empty() && !file.commit()) {
-    spdlog::error("cannot write {} (through {})", a.output, file.writing_to());
+  if (!a.output.empty() && !files.output.commit()) {
+    spdlog::error("cannot write {} (through {})", a.output, files.output.writing_to());
     return kExitNothingScanned;
   }
-  if (r.summary.hosts_with_answer == 0) {
-    spdlog::warn("nothing could be scanned: no probe got an answer from any host");
-    return kExitNothingScanned;
-  }
-  return policy_failed ? kExitPolicyFailed : kExitDone;
+  if (!written) return kExitNothingScanned;
+  if (!r.summary.complete) return interrupted_exit_code();
+  return scan_verdict(r);
 }
 
 int run_scan_command(const ScanArgs& a, const LogFlags& log) {
@@ -153,14 +196,15 @@ int run_scan_command(const ScanArgs& a, const LogFlags& log) {
   std::string err;
   const auto* format = report::format_for_output(a.format, a.output, report::FormatUse::scan, "table", err);
   if (!format) return usage_error(err);
-  OutputFile file;
-  std::ostream* out = open_output(a, *format, file);
+  OutputFiles files;
+  std::ostream* out = open_output(a, *format, files.output);
   if (!out) return usage_error("-o " + a.output + ": cannot open for writing");
+  if (auto stop = open_policy_files(a, files)) return *stop;
 
   job.plan.progress = !quiet && ::isatty(STDERR_FILENO) == 1;
   stop_on_interrupt();
   const auto results = run(job, *format, *out);
-  return write_results(a, job, *format, results, file, *out, log.verbosity > 0);
+  return write_results(a, job, *format, results, files, *out, log.verbosity > 0);
 }
 
 }  // namespace

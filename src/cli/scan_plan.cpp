@@ -56,16 +56,24 @@ Stop add_targets(const ScanArgs& a, ScanPlan& plan) {
   return std::nullopt;
 }
 
+// The values of a repeated option as one comma list.
+std::string comma_list(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
+  return out;
+}
+
 Stop select_probes(const ScanArgs& a, ScanPlan& plan) {
-  if (a.probes.empty() || a.probes == "all") {
+  const auto probes = comma_list(a.probes);
+  if (probes.empty() || probes == "all") {
     for (const auto& p : all_probes()) plan.probes.push_back(p.get());
     return std::nullopt;
   }
   std::size_t start = 0;
-  while (start <= a.probes.size()) {
-    auto end = a.probes.find(',', start);
-    if (end == std::string::npos) end = a.probes.size();
-    const auto name = a.probes.substr(start, end - start);
+  while (start <= probes.size()) {
+    auto end = probes.find(',', start);
+    if (end == std::string::npos) end = probes.size();
+    const auto name = probes.substr(start, end - start);
     const auto* p = find_probe(name);
     if (!p) return usage_error("unknown probe '" + name + "' in --probes (see 'legacyscan probes')");
     if (std::find(plan.probes.begin(), plan.probes.end(), p) == plan.probes.end()) plan.probes.push_back(p);
@@ -92,10 +100,11 @@ Stop apply_limits(const ScanArgs& a, ScanPlan& plan) {
   plan.settings.timeout = *timeout;
   if (a.retries < 0 || a.retries > 10) return usage_error("--retries must be 0-10");
   plan.settings.retries = a.retries;
-  if (a.concurrency == 0 || a.per_host == 0 || a.max_connections == 0)
+  if (a.concurrency < 1 || a.per_host < 1 || a.max_connections < 1)
     return usage_error("--concurrency, --per-host and --max-connections must be at least 1");
   if (a.max_rate < 0) return usage_error("--max-rate must be 0 (no limit) or more");
-  plan.limits = EngineLimits{a.concurrency, a.max_connections, a.per_host, a.max_rate};
+  plan.limits = EngineLimits{static_cast<std::size_t>(a.concurrency), static_cast<std::size_t>(a.max_connections),
+                             static_cast<std::size_t>(a.per_host), a.max_rate};
   fit_fd_limit(plan.limits);
   if (!a.host_timeout.empty()) {
     auto ht = parse_duration(a.host_timeout, err);
@@ -120,6 +129,7 @@ Stop apply_limits(const ScanArgs& a, ScanPlan& plan) {
 // The probes' own options (checked by each selected probe) and the credentials.
 Stop apply_probe_settings(const ScanArgs& a, ScanPlan& plan) {
   for (const auto& [flag, value] : a.probe_options) plan.settings.probe_options[flag] = value;
+  for (const auto& [flag, values] : a.probe_list_options) plan.settings.probe_options[flag] = comma_list(values);
   for (const auto* p : plan.probes)
     if (auto why = p->check_options(plan.settings); !why.empty()) return usage_error(why);
   std::string err;

@@ -8,21 +8,26 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "legacyscan/engine/engine.hpp"
+#include "src/cli/logging.hpp"
 #include "src/compat/policy.hpp"
 
 namespace legacyscan::cli {
 
 // The options of `scan`, as CLI11 fills them (the help text is in scan_command.cpp).
+// Options that take several values are repeated, one value each (comma lists still work), so a target
+// may follow any of them; counts are signed so that a negative one is a usage error, not a huge number.
 struct ScanArgs {
   std::vector<std::string> targets;
   std::vector<std::string> input_lists;
-  std::string probes;
+  std::vector<std::string> probes;
   std::string ports;
   std::string timeout = "3s";
-  std::size_t concurrency = 32;
-  std::size_t per_host = 4;
-  std::size_t max_connections = 128;
+  long long concurrency = 32;
+  long long per_host = 4;
+  long long max_connections = 128;
   double max_rate = 0;
   std::string host_timeout;
   bool no_ping = false;
@@ -43,6 +48,7 @@ struct ScanArgs {
   bool details = false;
   bool show_down = false;
   std::map<std::string, std::string> probe_options;
+  std::map<std::string, std::vector<std::string>> probe_list_options;  // ProbeOption::list: every value given
   std::string user;
   std::string password;
   std::string password_env;
@@ -64,5 +70,8 @@ struct PlanOrExit {
   int exit_code = 0;
 };
 PlanOrExit plan_scan(const ScanArgs& a);
+
+// Declares the options of `scan` on `scan` (scan_command.cpp), filling `a` and `log` when parsed.
+void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log);
 
 }  // namespace legacyscan::cli

@@ -10,5 +10,7 @@ namespace legacyscan::cli {
 void stop_on_interrupt();
 // Set by the first SIGINT/SIGTERM once stop_on_interrupt() has been called.
 const std::atomic<bool>& stop_requested();
+// The shell's code for a run ended by that signal: 130 after SIGINT, 143 after SIGTERM.
+int interrupted_exit_code();
 
 }  // namespace legacyscan::cli

@@ -130,8 +130,11 @@ Command add_whatif_command(CLI::App& app) {
                   "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
   cmd->add_option("--disable", a->disable,
                   "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
-      ->delimiter(',');
-  cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);  // repeated, one value each: the saved scan may follow
+  cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   return {cmd, [a] { return run_whatif_command(*a); }};
 }

@@ -64,6 +64,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   std::string why;
   std::vector<std::string> bad;
   auto finish = [&](const std::string& ok_text) {
+    r.decided = true;
     r.passed = bad.empty();
     if (r.passed) {
       r.evidence = ok_text;
@@ -190,7 +191,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     if (!nb) {
       // A DC that does not speak NetBIOS at all does not answer SAM LOGON either.
       if (host.contains("probes") && host["probes"].contains("netbios")) {
-        r.passed = true;
+        r.passed = r.decided = true;
         r.evidence = why;
       } else {
         r.evidence = why;
@@ -215,6 +216,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       const bool broken = verdict == "fails";
       const bool working = verdict == "works" || verdict == "degraded";
       r.passed = rule.value == "broken" ? broken : (rule.value == "works" ? working : verdict == rule.value);
+      r.decided = verdict != "unknown";
       r.evidence = id + " " + verdict;
       return r;
     }

@@ -26,6 +26,9 @@ struct RuleResult {
   bool passed = false;
   std::string evidence;
   std::string address;  // the host's address ("" when unknown): the SARIF location
+  // The evidence settled the rule one way or the other; false for "cannot check" (the probe did not
+  // answer or its answer does not tell), which fails the rule without deciding it.
+  bool decided = false;
 };
 
 // The rules this version understands, with one line of help each (README, --help).

@@ -191,6 +191,14 @@ std::vector<std::uint16_t> ports_for(const Probe& probe, const PortSelection& se
   return unique;
 }
 
+bool got_protocol_answer(const HostResult& host, const std::vector<const Probe*>& probes) {
+  return std::any_of(host.probes.begin(), host.probes.end(), [&](const ProbeRun& r) {
+    if (!r.result || r.result->status != Status::ok) return false;
+    const auto p = std::find_if(probes.begin(), probes.end(), [&](const Probe* q) { return q->name() == r.probe; });
+    return p != probes.end() && !(*p)->transports().empty();
+  });
+}
+
 namespace {
 
 struct HostJob {
@@ -200,18 +208,20 @@ struct HostJob {
   const std::function<void(HostResult&&)>& sink;
   ScanSummary& summary;
   bool stopping = false;
-  std::size_t done = 0;                     // host indexes finished (progress)
-  std::size_t failures = 0;                 // hosts without any answer (progress)
-  std::vector<std::string> in_flight = {};  // the hosts holding a scan slot (progress)
+  std::size_t done = 0;                            // host indexes finished (progress)
+  std::size_t failures = 0;                        // hosts without any answer (progress)
+  std::uint64_t scanned = 0;                       // host indexes whose scan ran to its end
+  std::map<std::size_t, std::string> in_flight{};  // order -> target: started, not finished
+  std::vector<std::string> scanning = {};          // the hosts holding a scan slot (progress line)
 };
 
-// Keeps a host in HostJob::in_flight while it is scanned.
+// Keeps a host in HostJob::scanning (the progress line) while it is scanned.
 class InFlight {
  public:
-  InFlight(HostJob& job, std::string host) : job_(job), host_(std::move(host)) { job_.in_flight.push_back(host_); }
+  InFlight(HostJob& job, std::string host) : job_(job), host_(std::move(host)) { job_.scanning.push_back(host_); }
   ~InFlight() {
-    auto it = std::find(job_.in_flight.begin(), job_.in_flight.end(), host_);
-    if (it != job_.in_flight.end()) job_.in_flight.erase(it);
+    auto it = std::find(job_.scanning.begin(), job_.scanning.end(), host_);
+    if (it != job_.scanning.end()) job_.scanning.erase(it);
   }
   InFlight(const InFlight&) = delete;
   InFlight& operator=(const InFlight&) = delete;
@@ -224,9 +234,7 @@ class InFlight {
 void emit(HostJob& job, HostResult&& hr) {
   job.log.info("host {} ({}) finished", hr.target, hr.address);
   ++job.summary.hosts;
-  const bool answered = std::any_of(hr.probes.begin(), hr.probes.end(),
-                                    [](const ProbeRun& r) { return r.result && r.result->status == Status::ok; });
-  if (answered)
+  if (got_protocol_answer(hr, job.plan.probes))
     ++job.summary.hosts_with_answer;
   else
     ++job.failures;
@@ -444,8 +452,8 @@ struct Pipeline {
 
 // One host index: the reachability check in the wide phase (an address target; a name is resolved and
 // checked inside its scan slot), then the probes under a scan slot. A dead address never takes one.
-asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spec, std::uint64_t index,
-                               std::size_t order) {
+asio::awaitable<void> scan_host_index(HostJob& job, Pipeline& pl, const TargetSpec& spec, std::uint64_t index,
+                                      std::size_t order) {
   Permit ahead(&pl.ahead, nullptr);
   bool checked = false;
   if (job.plan.ping && spec.kind != TargetSpec::Kind::name) {
@@ -455,10 +463,12 @@ asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spe
       auto started = rfc3339_now();
       auto timeout = job.plan.settings.timeout;
       if (job.plan.settings.host_timeout) timeout = std::min(timeout, *job.plan.settings.host_timeout);
+      job.in_flight.emplace(order, spec.text);
       if (auto down = co_await reachability_check(job.engine, address, ports, timeout)) {
         emit_down(job, spec, address, order, *down, std::move(started));
         co_return;
       }
+      job.in_flight.erase(order);  // waiting for a scan slot is not scanning yet
       checked = true;
     }
   }
@@ -467,7 +477,16 @@ asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spe
   ahead.reset();
   if (job.stopping) co_return;  // interrupted while waiting: not scanned, not in the output
   InFlight shown(job, spec.kind == TargetSpec::Kind::name ? spec.text : spec.address_at(index).to_string());
+  job.in_flight.emplace(order, spec.text);
   co_await scan_target(job, spec, index, order, job.plan.ping && !checked);
+}
+
+// A host index is in flight during its reachability check and while its probes run; one that was
+// waiting for a scan slot at an interrupt counts as never started.
+asio::awaitable<void> run_host(HostJob& job, Pipeline& pl, const TargetSpec& spec, std::uint64_t index,
+                               std::size_t order) {
+  co_await scan_host_index(job, pl, spec, index, order);
+  if (job.in_flight.erase(order) != 0) ++job.scanned;
 }
 
 asio::awaitable<void> produce(HostJob& job, bool& finished, asio::steady_timer& watch_timer) {
@@ -523,11 +542,11 @@ std::string progress_text(const HostJob& job, std::uint64_t total, std::chrono::
     std::snprintf(head, sizeof head, "%zu/%llu hosts  %.1f hosts/s  ETA %.0fs  %zu without answer", job.done,
                   static_cast<unsigned long long>(total), rate, left, job.failures);
   std::string text = head;
-  if (at_end || job.in_flight.empty()) return text;
+  if (at_end || job.scanning.empty()) return text;
   text += "  scanning";
   constexpr std::size_t kNamed = 3;
-  for (std::size_t i = 0; i < job.in_flight.size() && i < kNamed; ++i) text += " " + job.in_flight[i];
-  if (job.in_flight.size() > kNamed) text += " +" + std::to_string(job.in_flight.size() - kNamed);
+  for (std::size_t i = 0; i < job.scanning.size() && i < kNamed; ++i) text += " " + job.scanning[i];
+  if (job.scanning.size() > kNamed) text += " +" + std::to_string(job.scanning.size() - kNamed);
   return text;
 }
 
@@ -594,6 +613,11 @@ ScanSummary run_scan(const ScanPlan& plan, spdlog::logger& log, const std::funct
   state->io.run();
   ScanSummary summary = state->summary;
   summary.finished = rfc3339_now();
+  if (!summary.complete) {
+    for (const auto& [order, target] : state->job.in_flight) summary.interrupted.push_back({order, target});
+    const std::uint64_t accounted = summary.skipped_resume + state->job.scanned + summary.interrupted.size();
+    summary.hosts_not_started = total > accounted ? total - accounted : 0;
+  }
   if (!state->finished) g_abandoned_scan = state.release();
   return summary;
 }

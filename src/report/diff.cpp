@@ -4,6 +4,8 @@
 #include <set>
 
 #include "legacyscan/json_text.hpp"
+#include "src/compat/hardening.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/report/report.hpp"
 
 namespace legacyscan {
@@ -57,6 +59,61 @@ std::map<std::string, std::string> facts_of(const json& host) {
 
 std::string key_of(const json& h) { return h.value("target", "") + "|" + h.value("address", ""); }
 
+// Fact paths are "protocol/port/what" or "protocol/what": the part after the last '/'.
+std::string last_part(const std::string& k) { return k.substr(k.rfind('/') + 1); }
+
+std::vector<std::string> dialects_of(const std::string& list) {
+  std::vector<std::string> out;
+  auto j = json::parse(list, nullptr, false);
+  if (j.is_array())
+    for (const auto& d : j)
+      if (d.is_string()) out.push_back(d.get<std::string>());
+  return out;
+}
+
+// The hardening term (compat/hardening.hpp) a changed fact undoes: the server now accepts more legacy
+// than before (SMB1 enabled again, an SMB dialect or TLS version below the old minimum, an RC4 or DES
+// etype accepted, signing no longer required). "" when the change is no security regression.
+std::string regression_term(const std::string& k, const std::string& before, const std::string& after) {
+  const auto what = last_part(k);
+  if (k.starts_with("smb/")) {
+    if (what == "smb1") return after.starts_with("enabled") && !before.starts_with("enabled") ? "smb1" : "";
+    if (what == "signing required") return before == "yes" && after == "no" ? "smb-signing" : "";
+    if (what == "smb2 dialects") {
+      const auto old_list = dialects_of(before), new_list = dialects_of(after);
+      if (old_list.empty()) return "";  // no earlier answer: nothing to fall below
+      const auto old_min = *std::min_element(old_list.begin(), old_list.end());
+      for (const auto& d : new_list)
+        if (d < old_min) return d == "2.0.2" ? "smb2.0.2" : "smb2.1";  // dialect strings sort as versions
+    }
+    return "";
+  }
+  if (k.starts_with("tls/")) {
+    if (after != "accepted" || before == "accepted") return "";
+    if (what == "ssl2" || what == "ssl3") return "ssl3";
+    if (what == "tls1.0" || what == "tls1.1") return what;
+    return "";
+  }
+  if (k.starts_with("kerberos/")) {
+    if (after != "accepted" || before == "accepted") return "";
+    const auto* etype = kerberos::find_etype(what);
+    for (const char* term : {"rc4", "des"})  // the etype families of the hardening terms
+      if (etype && std::ranges::count(kerberos::etypes_named(term), etype->number) > 0) return term;
+    return "";
+  }
+  if (k == "ldap/signing required") return before == "yes" && after == "no" ? "ldap-signing" : "";
+  if (k == "ldap/cleartext simple bind") return before == "rejected" && after == "allowed" ? "ldap-signing" : "";
+  return "";
+}
+
+json regression_entry(const std::string& k, const std::string& before, const std::string& after,
+                      const std::string& term) {
+  json e{{"what", k}, {"before", before}, {"after", after}, {"term", term}};
+  for (const auto kind : {compat::TermKind::disable, compat::TermKind::require})
+    if (const auto* t = compat::find_hardening_term(term, kind)) e["undoes"] = std::string(t->what);
+  return e;
+}
+
 }  // namespace
 
 json diff_results(const json& before, const json& after) {
@@ -88,7 +145,7 @@ json diff_results(const json& before, const json& after) {
     std::set<std::string> keys;
     for (const auto& [k, v] : a) keys.insert(k);
     for (const auto& [k, v] : b) keys.insert(k);
-    json changes = json::array(), newly_work = json::array(), newly_break = json::array();
+    json changes = json::array(), newly_work = json::array(), newly_break = json::array(), regressions = json::array();
     for (const auto& k : keys) {
       const auto va = a.count(k) ? a.at(k) : std::string("-");
       const auto vb = b.count(k) ? b.at(k) : std::string("-");
@@ -100,12 +157,15 @@ json diff_results(const json& before, const json& after) {
         else if (va == "fails" && (vb == "works" || vb == "degraded"))
           newly_work.push_back({{"profile", id}, {"before", va}, {"after", vb}});
       }
+      if (const auto term = regression_term(k, va, vb); !term.empty())
+        regressions.push_back(regression_entry(k, va, vb, term));
       changes.push_back({{"what", k}, {"before", va}, {"after", vb}});
     }
     entry["change"] = changes.empty() ? "unchanged" : "changed";
     entry["changes"] = changes;
     entry["clients_newly_broken"] = newly_break;
     entry["clients_newly_working"] = newly_work;
+    entry["security_regressions"] = regressions;
     hosts.push_back(entry);
   }
   return json{{"before", {{"started", before.value("started", "")}}},

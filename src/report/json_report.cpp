@@ -51,12 +51,39 @@ json host_to_json(const HostResult& host) {
   return h;
 }
 
+namespace {
+
+json interrupted_to_json(const ScanSummary& summary) {
+  json list = json::array();
+  for (const auto& h : summary.interrupted) list.push_back({{"index", h.index}, {"target", h.target}});
+  return list;
+}
+
+}  // namespace
+
 json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts) {
   json list = json::array();
   for (const auto& h : hosts) list.push_back(host_to_json(h));
-  return json{{"schema_version", kSchemaVersion}, {"tool", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}}},
-              {"started", summary.started},       {"finished", summary.finished},
-              {"complete", summary.complete},     {"hosts", std::move(list)}};
+  json doc{{"schema_version", kSchemaVersion}, {"tool", {{"name", "legacyscan"}, {"version", LEGACYSCAN_VERSION}}},
+           {"started", summary.started},       {"finished", summary.finished},
+           {"complete", summary.complete},     {"hosts", std::move(list)}};
+  if (!summary.complete) {
+    doc["hosts_interrupted"] = interrupted_to_json(summary);
+    doc["hosts_not_started"] = summary.hosts_not_started;
+  }
+  return doc;
+}
+
+json stream_end_to_json(const ScanSummary& summary) {
+  return json{{"record", "end"},
+              {"schema_version", kSchemaVersion},
+              {"started", summary.started},
+              {"finished", summary.finished},
+              {"complete", summary.complete},
+              {"hosts_done", summary.hosts},
+              {"hosts_interrupted", interrupted_to_json(summary)},
+              {"hosts_not_started", summary.hosts_not_started},
+              {"hosts_skipped_resume", summary.skipped_resume}};
 }
 
 void sort_hosts(std::vector<HostResult>& hosts) {

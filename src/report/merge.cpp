@@ -8,6 +8,8 @@ namespace legacyscan {
 
 using nlohmann::json;
 
+bool is_stream_end(const json& line) { return line.is_object() && line.contains("record") && line["record"] == "end"; }
+
 namespace {
 
 // Where and why `text` is not valid JSON; at_end when it stopped in the middle (a truncated file).
@@ -79,6 +81,10 @@ bool read_lines(const std::string& name, const std::string& text, Part& part, st
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto h = json::parse(line, nullptr, false);
+    if (is_stream_end(h)) {  // the end record of a --format jsonl run: was it cut?
+      if (h.value("complete", true) == false) part.complete = false;
+      continue;
+    }
     if (h.is_discarded() || !h.is_object() || !h.contains("probes")) {
       const bool last = text.find_first_not_of(" \t\r\n", std::min(start, text.size())) == std::string::npos;
       if (h.is_discarded() && last && json_problem(line).at_end)

@@ -20,6 +20,11 @@ nlohmann::json host_to_json(const HostResult& host);
 // matrix's rows are findings only with_matrix: JSON has them typed in hosts[].matrix.
 std::vector<Finding> host_findings(const HostResult& host, bool with_matrix);
 nlohmann::json scan_to_json(const ScanSummary& summary, const std::vector<HostResult>& hosts);
+// The last line of a JSON-lines scan ({"record": "end", "complete": ...}): a file without it was cut
+// short (a crash, a kill), one with "complete": false was interrupted.
+nlohmann::json stream_end_to_json(const ScanSummary& summary);
+// Whether a JSON line is that end record rather than a host.
+bool is_stream_end(const nlohmann::json& line);
 
 // Joins the results of several runs (shards): each part is a JSON document or JSON lines, given as
 // (name for errors, text). Hosts are put back into input order by "index"; duplicates are dropped, each

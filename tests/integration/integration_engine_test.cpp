@@ -15,11 +15,15 @@ std::string temp_file(const std::string& name) {
   return ::testing::TempDir() + "/legacyscan-engine-" + std::to_string(::getpid()) + "-" + name;
 }
 
-std::vector<json> json_lines(const std::string& text) {
+// The lines of a JSON-lines file: the hosts, or (ends) the end records of the runs that wrote it.
+std::vector<json> json_lines(const std::string& text, bool ends = false) {
   std::vector<json> out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(json::parse(line));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto j = json::parse(line);
+    if ((j.value("record", "") == "end") == ends) out.push_back(std::move(j));
+  }
   return out;
 }
 
@@ -70,6 +74,11 @@ TEST(IntegrationEngine, ResumeSkipsHostsAlreadyInTheFile) {
                        {"scan", "127.0.0.1:445", "127.0.0.1:4451", "--probes", "smb", "--format", "jsonl", "-o", out});
   EXPECT_EQ(r1.exit_code, 0) << r1.err;
   ASSERT_EQ(json_lines(slurp(out)).size(), 2u);
+  // A finished run ends its lines with the end record.
+  const auto ends = json_lines(slurp(out), true);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_TRUE(ends.at(0).at("complete").get<bool>());
+  EXPECT_EQ(ends.at(0).at("hosts_done"), 2);
   // The same list plus one more target: only the new one is scanned, appended to the same file.
   auto r2 = run_in_lab("stock", {"scan", "127.0.0.1:445", "127.0.0.1:4451", "127.0.0.1:139", "--probes", "smb",
                                  "--format", "jsonl", "-o", out, "--resume", out});
@@ -197,7 +206,26 @@ TEST(IntegrationEngine, InterruptLeavesValidPartialJson) {
   ASSERT_GE(doc.at("hosts").size(), 1u);
   EXPECT_EQ(doc.at("hosts").at(0).at("probes").at("smb").at("status"), "ok");
   EXPECT_LT(doc.at("hosts").size(), 4u);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The host in flight (one at a time: the second) is listed; the shell's code for SIGINT is the exit.
+  ASSERT_EQ(doc.at("hosts_interrupted").size(), 1u) << doc.dump();
+  EXPECT_EQ(doc.at("hosts_interrupted").at(0).at("index"), 1);
+  EXPECT_EQ(doc.at("hosts_not_started"), 2);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+}
+
+TEST(IntegrationEngine, NoProtocolAnswerIsExit3UnlessThePolicyWasDecided) {
+  const std::string closed = "127.0.0.1:4451";  // LAB_CLOSED_PORT: every probe's port refused
+  // Every probe is refused (NetBIOS by ICMP port unreachable); the client matrix is no answer.
+  auto none = run_in_lab("legacy", {"scan", closed, "--format", "json", "--timeout", "2s"});
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("nothing could be scanned"), std::string::npos) << none.err;
+  // A rule that closed ports decide holds: the policy gives the exit code.
+  auto held = run_in_lab("legacy", {"scan", "--require", "netbios.samlogon=off", closed, "--timeout", "2s"});
+  EXPECT_EQ(held.exit_code, 0) << held.err;
+  // A rule that needs an answer was not decided: still nothing scanned.
+  auto undecided = run_in_lab(
+      "legacy", {"scan", "--require", "netbios.samlogon=off", "--require", "smb1=off", closed, "--timeout", "2s"});
+  EXPECT_EQ(undecided.exit_code, 3) << undecided.err;
 }
 
 }  // namespace

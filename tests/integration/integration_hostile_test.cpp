@@ -367,7 +367,7 @@ TEST(IntegrationHostile, SigtermLeavesValidJsonMarkedIncompleteAndCompleteJsonLi
     const auto out = temp_file("term." + format), err = temp_file("term.err");
     std::remove(out.c_str());
     const int rc = run_and_signal(base + " --format " + format + " -o " + out, SIGTERM, "finished", err);
-    EXPECT_NE(rc, -1) << slurp(err);
+    EXPECT_EQ(rc, 143) << slurp(err);  // 128 + SIGTERM, as the shell reports a run it ended
     EXPECT_NE(slurp(err).find("interrupted"), std::string::npos) << slurp(err);
     const auto text = slurp(out);
     if (format == "json") {
@@ -383,9 +383,20 @@ TEST(IntegrationHostile, SigtermLeavesValidJsonMarkedIncompleteAndCompleteJsonLi
       EXPECT_EQ(text.back(), '\n') << "the last line is cut";
       std::istringstream in(text);
       std::size_t lines = 0;
-      for (std::string line; std::getline(in, line); ++lines)
-        EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << line;
-      EXPECT_GE(lines, 2u);
+      json last;
+      for (std::string line; std::getline(in, line); ++lines) {
+        last = json::parse(line, nullptr, false);
+        EXPECT_FALSE(last.is_discarded()) << line;
+      }
+      EXPECT_GE(lines, 3u);
+      // The end record tells a cut file from an interrupted one, and lists the hosts in flight.
+      EXPECT_EQ(last.value("record", ""), "end") << last.dump();
+      EXPECT_FALSE(last.value("complete", true));
+      EXPECT_GE(last.value("hosts_done", 0), 2);
+      EXPECT_FALSE(last.value("hosts_interrupted", json::array()).empty()) << last.dump();
+      auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) +
+                           "/scripts/validate-json --lines " + out);
+      EXPECT_EQ(v.exit_code, 0) << v.err << v.out;
     }
     // No temporary file is left next to the output.
     for (const auto& e : std::filesystem::directory_iterator(::testing::TempDir()))
@@ -421,8 +432,13 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
   EXPECT_EQ(r.exit_code, 3) << "every port is closed, so nothing answered: " << r.err.substr(0, 2000);
   std::istringstream in(slurp(out));
   std::size_t lines = 0, local_errors = 0;
+  json end;
   for (std::string line; std::getline(in, line); ++lines) {
     const auto h = json::parse(line);
+    if (h.value("record", "") == "end") {  // the last line: the end record of the run
+      end = h;
+      continue;
+    }
     for (const auto& [name, p] : h.at("probes").items()) {
       const std::string s = p.at("status");
       if (s == "error") ++local_errors;
@@ -430,7 +446,9 @@ TEST(IntegrationHostile, ThousandTargetsWithSixtyFourFileDescriptorsSlowDownButN
           << h.at("address") << " " << name << ": " << p.dump().substr(0, 300);
     }
   }
-  EXPECT_EQ(lines, 1024u);
+  EXPECT_EQ(lines, 1025u);
+  EXPECT_TRUE(end.value("complete", false)) << end.dump();
+  EXPECT_EQ(end.value("hosts_done", 0), 1024);
   EXPECT_EQ(local_errors, 0u);
   EXPECT_EQ(r.err.find("Too many open files"), std::string::npos) << r.err.substr(0, 2000);
   std::remove(out.c_str());

@@ -180,13 +180,19 @@ TEST(IntegrationSmbCli, HostNamesIpv6JsonLinesAndTable) {
   EXPECT_EQ(lines.exit_code, 0) << lines.err;
   std::size_t count = 0;
   std::istringstream in(lines.out);
+  json end;
   for (std::string line; std::getline(in, line);) {
     auto host = json::parse(line, nullptr, false);
     ASSERT_FALSE(host.is_discarded()) << line;
+    if (host.value("record", "") == "end") {  // the run's end record follows the hosts
+      end = host;
+      continue;
+    }
     EXPECT_TRUE(host.contains("probes"));
     ++count;
   }
   EXPECT_EQ(count, 2u);
+  EXPECT_TRUE(end.value("complete", false)) << end.dump();
 
   auto table = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb", "--ports", "445"});
   EXPECT_EQ(table.exit_code, 0) << table.err;

@@ -28,6 +28,26 @@ TEST(Engine, PortSelectionFollowsProbeDefaults) {
   EXPECT_EQ(ports_for(*smb, per, 4451, selected), (std::vector<std::uint16_t>{4451}));
 }
 
+TEST(Engine, OnlyANetworkProbesOkIsAProtocolAnswer) {
+  const Probe* smb = find_probe("smb");
+  const Probe* matrix = find_probe("matrix");
+  ASSERT_NE(smb, nullptr);
+  std::vector<const Probe*> selected{smb};
+  if (matrix) selected.push_back(matrix);
+  HostResult host;
+  host.probes.resize(2);
+  host.probes[0].probe = "smb";
+  host.probes[0].result = std::make_unique<BareResult>(Status::refused, "connect: connection refused");
+  host.probes[1].probe = "matrix";
+  host.probes[1].result = std::make_unique<BareResult>(Status::ok, "");
+  // Every port refused: the matrix's verdicts derive from that, they are no answer of the host.
+  EXPECT_FALSE(got_protocol_answer(host, selected));
+  host.probes[0].result = std::make_unique<BareResult>(Status::unreachable, "ICMP host unreachable");
+  EXPECT_FALSE(got_protocol_answer(host, selected));
+  host.probes[0].result = std::make_unique<BareResult>(Status::ok, "");
+  EXPECT_TRUE(got_protocol_answer(host, selected));
+}
+
 TEST(Engine, FdBudgetSplitsBetweenReachabilityAndProbes) {
   EngineLimits roomy;  // defaults: 128 probe connections, 4096 reachability sockets
   fit_fd_budget(roomy, 20000);

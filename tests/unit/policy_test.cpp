@@ -65,6 +65,29 @@ TEST(Policy, SmbRulesOnHostJson) {
   EXPECT_TRUE(policy_to_json(good).at("passed").get<bool>());
 }
 
+TEST(Policy, RulesSayWhetherTheEvidenceDecidedThem) {
+  std::string e;
+  // Every port refused or unreachable: no protocol answer anywhere.
+  const json silent{{"target", "dc1"},
+                    {"address", "10.0.0.1"},
+                    {"probes",
+                     {{"smb", {{"status", "refused"}, {"reason", "connect: connection refused"}}},
+                      {"netbios", {{"status", "refused"}, {"reason", "ICMP port unreachable"}}}}}};
+  auto r = evaluate_policy({*parse_policy_rule("netbios.samlogon=off", e), *parse_policy_rule("smb1=off", e)}, silent);
+  ASSERT_EQ(r.size(), 2u);
+  // A closed NetBIOS port does not answer the mailslot SAM LOGON: the rule holds, decided.
+  EXPECT_TRUE(r[0].passed);
+  EXPECT_TRUE(r[0].decided);
+  // A refused SMB port tells nothing about SMB1: failed, but not decided.
+  EXPECT_FALSE(r[1].passed);
+  EXPECT_FALSE(r[1].decided);
+  // Answers decide, whichever way.
+  const auto smb = evaluate_policy({*parse_policy_rule("smb1=off", e)}, host_with_smb(true, false));
+  EXPECT_FALSE(smb.at(0).passed);
+  EXPECT_TRUE(smb.at(0).decided);
+  EXPECT_TRUE(evaluate_policy({*parse_policy_rule("smb1=off", e)}, host_with_smb(false, true)).at(0).decided);
+}
+
 TEST(Policy, JunitAndSarifRenderFailures) {
   std::vector<RuleResult> results{
       {"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1"},

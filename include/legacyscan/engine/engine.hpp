@@ -111,15 +111,31 @@ struct ScanPlan {
   bool progress = false;       // a progress line on stderr
 };
 
+// A host index whose scan had started (reachability check or probes) when an interrupt stopped the scan.
+struct InterruptedHost {
+  std::size_t index = 0;  // position in the expanded target list
+  std::string target;     // as given
+};
+
 struct ScanSummary {
   std::string started;
   std::string finished;
   bool complete = true;  // false when interrupted
   std::size_t hosts = 0;
-  std::size_t hosts_with_answer = 0;  // hosts where at least one probe's status was ok
-  std::size_t hosts_down = 0;         // hosts that failed the reachability check
-  std::size_t skipped_resume = 0;     // hosts skipped because --resume had them
+  // Hosts where at least one network probe got a protocol answer (status ok). A refused port or an
+  // ICMP unreachable is no answer, and neither is a probe without transports (the matrix), which only
+  // derives its verdicts from the others.
+  std::size_t hosts_with_answer = 0;
+  std::size_t hosts_down = 0;      // hosts that failed the reachability check
+  std::size_t skipped_resume = 0;  // hosts skipped because --resume had them
+  // After an interrupt: the host indexes in flight (no result written), and those never started.
+  std::vector<InterruptedHost> interrupted{};
+  std::uint64_t hosts_not_started = 0;
 };
+
+// Whether a host's results hold a protocol answer (see ScanSummary::hosts_with_answer). `probes` are
+// the plan's probes, which tell the network probes from the derived ones.
+bool got_protocol_answer(const HostResult& host, const std::vector<const Probe*>& probes);
 
 // The TCP reachability check of one address: connects to up to kPingPortsPerHost of the ports at once;
 // the host is up as soon as one connect is accepted or refused (the others are abandoned then). Down:

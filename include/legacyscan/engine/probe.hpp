@@ -100,6 +100,7 @@ struct ProbeOption {
   std::string flag;           // "--smb-called-name"
   std::string help;           // one line
   std::string default_value;  // "" when none
+  bool list = false;          // a comma list: the option may be repeated, its values accumulate
 };
 
 // Credentials the user chose to give (--user, --password / --password-env / --password-file, --keytab).
