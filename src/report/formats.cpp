@@ -65,10 +65,16 @@ const std::vector<Format> kFormats{
      .saved = saved_without_colour<render_csv>,
      .passive = [](std::ostream& out, const passive::Report& r) { out << passive::to_csv(r); },
      .saved_rank = 3},
+    // The findings of csv: a file of its own, so that readers of the matrix rows keep their columns.
+    {.name = "csv-findings",
+     .extensions = {},  // .csv is the matrix
+     .scan = scan_through_model<render_csv_findings>,
+     .saved = saved_without_colour<render_csv_findings>,
+     .saved_rank = 4},
     {.name = "html",
      .extensions = {".html", ".htm"},
-     .scan = scan_through_model<render_html>,
-     .saved = saved_without_colour<render_html>,
+     .scan = [](std::ostream& out, const ScanOutput& s) { render_html(out, s.model(), s.text); },
+     .saved = render_html,
      .saved_rank = 1},
 };
 

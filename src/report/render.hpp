@@ -42,17 +42,11 @@ struct ClientRow {
   [[nodiscard]] const Cell* cell(const Column& c) const;
 };
 
-struct Fact {
-  std::string path;  // "ports.445.smb1.dialects"
-  std::string value;
-};
-
-// What one probe measured, flattened: the evidence behind the matrix and the policy.
+// How one probe ended; what it measured is in the host's findings of that probe.
 struct Evidence {
   std::string probe;
   std::string status;
   std::string reason;
-  std::vector<Fact> facts;
 };
 
 // One finding of a probe, as hosts[].findings[] has it: the check rows of the table and the findings
@@ -131,11 +125,17 @@ void render_terminal_summary(std::ostream& out, const Host& host, bool colour, s
 // BAD/WARN findings.
 void render_terminal_report(std::ostream& out, const Report& r, const TextOptions& options);
 
+// Per host the BAD then WARN findings ("Fix first"), then the matrix, the reasons, the probes and the policy.
 void render_markdown(std::ostream& out, const Report& r);
 // One row per host x profile x protocol (x TLS port), RFC 4180 quoting, CRLF line ends.
 void render_csv(std::ostream& out, const Report& r);
-// One self-contained HTML file: inline CSS, no scripts, a CSP that forbids every fetch.
-void render_html(std::ostream& out, const Report& r);
+// Format csv-findings: one row per finding (host, address, probe, port, check, verdict, value, evidence),
+// per host the bad ones, then the warn ones, then the rest in table order; every port, none folded.
+void render_csv_findings(std::ostream& out, const Report& r);
+// One self-contained HTML file: inline CSS, no scripts, a CSP that forbids every fetch. Per host the
+// BAD/WARN findings, the matrix, then each probe's findings; `details` adds the checks that mislead
+// more than they tell (the NetBIOS Unit ID).
+void render_html(std::ostream& out, const Report& r, const TextOptions& options = {});
 
 // RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
 std::string csv_field(const std::string& s);

@@ -2,6 +2,9 @@
 // The HTML report: one self-contained file. Inline CSS only, no script, no font, no image; a
 // Content-Security-Policy that forbids every fetch, so opening it never touches the network. Every
 // string that came from a server (reasons, names, evidence) goes through html_escape.
+#include <algorithm>
+
+#include "src/report/finding_view.hpp"
 #include "src/report/render.hpp"
 
 namespace legacyscan::report {
@@ -21,7 +24,10 @@ table.matrix td small{display:block;color:#333;font-size:.75em;max-width:16em;ma
 .v-works{background:#c8efc8}.v-degraded{background:#ffe9a8}.v-fails{background:#f7b4b4;font-weight:bold}
 .v-unknown{background:#e2e2e2;color:#555}.v-none{background:#fafafa;color:#999}
 .legend span{display:inline-block;padding:.1em .6em;margin-right:.5em;border:1px solid #bbb}
-table.facts td{font-family:ui-monospace,monospace;font-size:.85em;white-space:pre-wrap;word-break:break-all}
+table.findings td.value,table.findings td.evidence{white-space:pre-wrap;word-break:break-word;max-width:40em}
+table.findings td.check{font-family:ui-monospace,monospace;white-space:nowrap}
+.f-bad{background:#f7b4b4;font-weight:bold}.f-warn{background:#ffe9a8}.f-good{background:#c8efc8}
+.f-failed{background:#e2e2e2;color:#555}.note{color:#555;margin:.2em 0}
 .meta{color:#555}.fail{color:#a00;font-weight:bold}.pass{color:#070}
 details{margin:.3em 0}summary{cursor:pointer}
 )";
@@ -56,10 +62,74 @@ void cell_reason_lines(std::ostream& out, const Cell& cell) {
   }
 }
 
-void render_host(std::ostream& out, const Host& h, std::size_t index) {
+std::string verdict_word(const std::string& verdict) {
+  if (verdict == "bad") return "BAD";
+  if (verdict == "warn") return "WARN";
+  if (verdict == "good") return "OK";
+  if (verdict == "failed") return "n/a";
+  return html_escape(verdict);
+}
+
+std::string verdict_cell(const std::string& verdict) {
+  return "<td class=\"f-" + html_escape(verdict) + "\" data-verdict=\"" + html_escape(verdict) + "\">" +
+         verdict_word(verdict) + "</td>";
+}
+
+void notes(std::ostream& out, const FindingView& view, const std::vector<const FindingRow*>& shown) {
+  for (const auto& n : fold_notes(view, shown)) out << "<p class=\"note\">" << html_escape(n) << ".</p>\n";
+}
+
+// The BAD then WARN findings, as the terminal table lists them: what to act on before reading the matrix.
+void render_fix_first(std::ostream& out, const FindingView& view) {
+  const auto fix = to_fix(view);
+  if (fix.empty()) return;
+  out << "<h3>Fix first</h3>\n<table class=\"findings fix\"><thead><tr><th>Verdict</th><th>Port</th><th>Check</th>"
+         "<th>Value</th></tr></thead><tbody>\n";
+  for (const auto& l : merge_lines(fix))
+    out << "<tr>" << verdict_cell(l.first->verdict) << "<td>" << html_escape(l.first->port)
+        << "</td><td class=\"check\">" << html_escape(l.check) << "</td><td class=\"value\">"
+        << html_escape(summarise(l.first->value)) << "</td></tr>\n";
+  out << "</tbody></table>\n";
+  notes(out, view, fix);
+}
+
+// A finding that misleads more than it tells: the NetBIOS Unit ID is the MAC field of the node status
+// answer, which Samba fills with changing bytes.
+bool only_with_details(const FindingRow& f) { return f.check == "netbios.unit_id"; }
+
+// Each probe: how it ended, then its findings as rows (check, verdict, value, evidence).
+void render_evidence(std::ostream& out, const Host& h, const FindingView& view, const TextOptions& o) {
+  if (h.evidence.empty()) return;
+  out << "<h3>Evidence</h3>\n";
+  for (const auto& e : h.evidence) {
+    std::vector<const FindingRow*> rows;
+    for (const auto* f : view.rows)
+      if (f->probe == e.probe && (o.details || !only_with_details(*f))) rows.push_back(f);
+    const bool weak = std::any_of(rows.begin(), rows.end(),
+                                  [](const FindingRow* f) { return f->verdict == "bad" || f->verdict == "warn"; });
+    out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"" << (weak ? " open" : "")
+        << "><summary>" << html_escape(e.probe) << ": " << html_escape(e.status)
+        << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")") << "</summary>\n";
+    if (!rows.empty()) {
+      out << "<table class=\"findings\"><thead><tr><th>Port</th><th>Check</th><th>Verdict</th><th>Value</th>"
+             "<th>Evidence</th></tr></thead><tbody>\n";
+      for (const auto* f : rows)
+        out << "<tr><td>" << html_escape(f->port) << "</td><td class=\"check\">" << html_escape(f->check) << "</td>"
+            << verdict_cell(f->verdict) << "<td class=\"value\">" << html_escape(f->value)
+            << "</td><td class=\"evidence\">" << html_escape(f->evidence) << "</td></tr>\n";
+      out << "</tbody></table>\n";
+      notes(out, view, rows);
+    }
+    out << "</details>\n";
+  }
+}
+
+void render_host(std::ostream& out, const Host& h, std::size_t index, const TextOptions& o) {
   out << "<section class=\"host\" id=\"host-" << index << "\" data-target=\"" << html_escape(h.target)
       << "\" data-address=\"" << html_escape(h.address) << "\">\n";
   out << "<h2>" << html_escape(h.title()) << "</h2>\n";
+  const auto view = fold_ports(h);
+  render_fix_first(out, view);
   if (h.clients.empty()) {
     out << "<p>No compatibility matrix"
         << (h.matrix_status ? ": " + html_escape(*h.matrix_status) : std::string(" (the matrix probe did not run)"))
@@ -118,17 +188,7 @@ void render_host(std::ostream& out, const Host& h, std::size_t index) {
           << "\">" << (p.passed ? "passed" : "FAILED") << "</td><td>" << html_escape(p.evidence) << "</td></tr>\n";
     out << "</tbody></table>\n";
   }
-  if (!h.evidence.empty()) {
-    out << "<h3>Evidence</h3>\n";
-    for (const auto& e : h.evidence) {
-      out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"><summary>"
-          << html_escape(e.probe) << ": " << html_escape(e.status)
-          << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")") << "</summary>\n<table class=\"facts\">";
-      for (const auto& f : e.facts)
-        out << "<tr><td>" << html_escape(f.path) << "</td><td>" << html_escape(f.value) << "</td></tr>";
-      out << "</table></details>\n";
-    }
-  }
+  render_evidence(out, h, view, o);
   out << "</section>\n";
 }
 
@@ -154,7 +214,7 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-void render_html(std::ostream& out, const Report& r) {
+void render_html(std::ostream& out, const Report& r, const TextOptions& options) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -176,12 +236,16 @@ void render_html(std::ostream& out, const Report& r) {
     out << "<ul class=\"hosts\">";
     for (std::size_t i = 0; i < r.hosts.size(); ++i) {
       const auto t = tally(r.hosts[i]);
-      out << "<li><a href=\"#host-" << i << "\">" << html_escape(r.hosts[i].title()) << "</a>: " << t.fails
-          << " client(s) fail, " << t.degraded << " degraded</li>";
+      // Counted as the table counts them: a port folded into another is not counted again.
+      const auto fix = to_fix(fold_ports(r.hosts[i]));
+      const auto bad = std::count_if(fix.begin(), fix.end(), [](const FindingRow* f) { return f->verdict == "bad"; });
+      out << "<li><a href=\"#host-" << i << "\">" << html_escape(r.hosts[i].title()) << "</a>: " << bad << " BAD, "
+          << fix.size() - static_cast<std::size_t>(bad) << " WARN; " << t.fails << " client(s) fail, " << t.degraded
+          << " degraded</li>";
     }
     out << "</ul>\n";
   }
-  for (std::size_t i = 0; i < r.hosts.size(); ++i) render_host(out, r.hosts[i], i);
+  for (std::size_t i = 0; i < r.hosts.size(); ++i) render_host(out, r.hosts[i], i, options);
   out << "</body>\n</html>\n";
 }
 

@@ -2,6 +2,7 @@
 // Terminal matrix, Markdown and CSV renderings of the report model.
 #include <algorithm>
 
+#include "src/report/finding_view.hpp"
 #include "src/report/render.hpp"
 #include "src/report/text_util.hpp"
 
@@ -67,6 +68,20 @@ const Cell* worst(const ClientRow& row, const TermColumn& col) {
   for (const auto& c : col.parts)
     if (const auto* cell = row.cell(c); cell && (!w || rank(cell->verdict) > rank(w->verdict))) w = cell;
   return w;
+}
+
+// The BAD then WARN findings of a host, as the terminal table lists them: folded ports noted, rows that
+// differ only in the tail of their check id on one line.
+void markdown_fix_first(std::ostream& out, const Host& h) {
+  const auto view = fold_ports(h);
+  const auto fix = to_fix(view);
+  if (fix.empty()) return;
+  out << "### Fix first\n\n| Verdict | Port | Check | Value |\n|---|---|---|---|\n";
+  for (const auto& l : merge_lines(fix))
+    out << "| **" << (l.first->verdict == "bad" ? "BAD" : "WARN") << "** | " << md(l.first->port) << " | "
+        << md(l.check) << " | " << md(summarise(l.first->value)) << " |\n";
+  for (const auto& note : fold_notes(view, fix)) out << "\n" << md(note) << ".\n";
+  out << "\n";
 }
 
 }  // namespace
@@ -187,6 +202,7 @@ void render_markdown(std::ostream& out, const Report& r) {
          "empty: the client does not use that protocol.\n";
   for (const auto& h : r.hosts) {
     out << "\n## " << md(h.title()) << "\n\n";
+    markdown_fix_first(out, h);
     if (h.clients.empty()) {
       out << "No compatibility matrix" << (h.matrix_status ? ": " + md(*h.matrix_status) : std::string()) << ".\n";
     } else {
@@ -244,6 +260,23 @@ void render_csv(std::ostream& out, const Report& r) {
             << csv_field(row.name) << ',' << csv_field(col.protocol) << ',' << csv_field(col.port) << ','
             << csv_field(cell.verdict) << ',' << csv_field(cell.negotiated) << ',' << csv_field(cell.reason) << ','
             << csv_field(cell.stack) << eol;
+}
+
+void render_csv_findings(std::ostream& out, const Report& r) {
+  const char* eol = "\r\n";
+  out << "host,address,probe,port,check,verdict,value,evidence" << eol;
+  for (const auto& h : r.hosts) {
+    std::vector<const FindingRow*> rows;
+    for (const char* verdict : {"bad", "warn"})
+      for (const auto& f : h.findings)
+        if (f.verdict == verdict) rows.push_back(&f);
+    for (const auto& f : h.findings)
+      if (f.verdict != "bad" && f.verdict != "warn") rows.push_back(&f);
+    for (const auto* f : rows)
+      out << csv_field(h.target) << ',' << csv_field(h.address) << ',' << csv_field(f->probe) << ','
+          << csv_field(f->port) << ',' << csv_field(f->check) << ',' << csv_field(f->verdict) << ','
+          << csv_field(f->value) << ',' << csv_field(f->evidence) << eol;
+  }
 }
 
 }  // namespace legacyscan::report

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "legacyscan/json_text.hpp"
 #include "src/report/render.hpp"
 
 namespace legacyscan::report {
@@ -70,43 +69,6 @@ bool column_less(const Column& a, const Column& b) {
   return port_order(a.port) < port_order(b.port);
 }
 
-std::string scalar_text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return "null";
-  return json_text(v);
-}
-
-// Long values (certificates, cipher lists) stay readable: the head and how much was left out.
-std::string clip(std::string s) {
-  constexpr std::size_t kMax = 400;
-  if (s.size() <= kMax) return s;
-  const auto more = s.size() - kMax;
-  s.resize(kMax);
-  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // whole UTF-8
-  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
-  return s + " ... (" + std::to_string(more) + " more characters)";
-}
-
-void flatten(const json& v, const std::string& path, std::vector<Fact>& out) {
-  if (v.is_object()) {
-    if (v.empty()) out.push_back({path, "{}"});
-    for (const auto& [k, sub] : v.items()) flatten(sub, path.empty() ? k : path + "." + k, out);
-    return;
-  }
-  if (v.is_array()) {
-    const bool scalars = std::all_of(v.begin(), v.end(), [](const json& e) { return !e.is_structured(); });
-    if (scalars) {
-      std::string joined;
-      for (const auto& e : v) joined += (joined.empty() ? "" : ", ") + scalar_text(e);
-      out.push_back({path, clip(v.empty() ? "[]" : joined)});
-      return;
-    }
-    for (std::size_t i = 0; i < v.size(); ++i) flatten(v[i], path + "[" + std::to_string(i) + "]", out);
-    return;
-  }
-  out.push_back({path, clip(scalar_text(v))});
-}
-
 Host host_of(const json& h, const std::string& at) {
   if (!h.is_object()) throw Bad{at + ": must be an object"};
   Host host;
@@ -162,10 +124,6 @@ Host host_of(const json& h, const std::string& at) {
       e.probe = name;
       e.status = text(p, "status", pat, true);
       e.reason = text(p, "reason", pat, false);
-      json rest = p;
-      rest.erase("status");
-      rest.erase("reason");
-      flatten(rest, "", e.facts);
       host.evidence.push_back(std::move(e));
     }
   }

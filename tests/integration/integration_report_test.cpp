@@ -143,6 +143,37 @@ TEST(IntegrationReport, ReportCommandRendersEveryFormatOfTheSavedScan) {
   ASSERT_EQ(md.exit_code, 0) << md.err;
   EXPECT_NE(md.out.find("| Windows XP SP3 | works (NT LM 0.12) | works (rc4-hmac) |"), std::string::npos) << md.out;
   EXPECT_NE(md.out.find("| smb1=off | **FAILED** |"), std::string::npos);
+  // What to fix comes before the matrix: the legacy DC accepts SMB1.
+  const auto fix_at = md.out.find("### Fix first");
+  ASSERT_NE(fix_at, std::string::npos) << md.out;
+  EXPECT_LT(fix_at, md.out.find("| Client |"));
+  EXPECT_LT(md.out.find("| **BAD** | 445/tcp | smb1 |"), md.out.find("| Client |")) << md.out;
+
+  // csv-findings: one row per finding, the bad ones first; the csv rows above keep their ten columns.
+  auto findings = legacyscan("report " + legacy_scan_file() + " --format csv-findings");
+  ASSERT_EQ(findings.exit_code, 0) << findings.err;
+  {
+    std::ofstream f(csv_file);
+    f << findings.out;
+  }
+  rows = run_command("/usr/bin/python3 -c " +
+                     shell_quote("import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); "
+                                 "print(len(r)-1, set(len(x) for x in r), r[0][4], r[1][5], "
+                                 "any(x[4]=='smb1' and x[5]=='bad' for x in r))") +
+                     " " + csv_file);
+  EXPECT_EQ(rows.out, std::to_string(host.at("findings").size()) + " {8} check bad True\n") << rows.err;
+
+  // HTML: the findings, the matrix, then each probe's findings; the NetBIOS Unit ID with --details only.
+  auto html = legacyscan("report " + legacy_scan_file() + " --format html");
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const auto html_fix = html.out.find("<h3>Fix first</h3>");
+  ASSERT_NE(html_fix, std::string::npos);
+  EXPECT_LT(html_fix, html.out.find("<table class=\"matrix\">"));
+  EXPECT_LT(html.out.find("<table class=\"matrix\">"), html.out.find("<h3>Evidence</h3>"));
+  EXPECT_NE(html.out.find("<td class=\"check\">smb1</td>"), std::string::npos);
+  EXPECT_EQ(html.out.find("netbios.unit_id"), std::string::npos);
+  auto html_details = legacyscan("report " + legacy_scan_file() + " --format html --details");
+  EXPECT_NE(html_details.out.find("<td class=\"check\">netbios.unit_id</td>"), std::string::npos);
 
   // Table through a pipe: no colour; on a terminal (script gives one): colour unless NO_COLOR. The whole
   // matrix (and its legend) with --details only.

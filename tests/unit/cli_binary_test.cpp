@@ -43,7 +43,8 @@ TEST(CliBinary, OutputExtensionPicksTheFormat) {
   std::filesystem::remove(report_json);
   auto r = legacyscan("report " + kSaved + " -o " + report_json);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("json is not in {table,html,markdown,csv} (give --format)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("json is not in {table,html,markdown,csv,csv-findings} (give --format)"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(report_json));
 }
 
@@ -125,7 +126,7 @@ TEST(CliBinary, HelpPerCommandWithExamplesAndValueNames) {
   }
   const auto scan = legacyscan("help scan").out;
   for (const std::string shown : {"--timeout DURATION", "--require RULE", "--policy FILE", "-o,--output FILE",
-                                  "--shard K/N", "--format FORMAT:{table,json,jsonl,markdown,csv,html}"})
+                                  "--shard K/N", "--format FORMAT:{table,json,jsonl,markdown,csv,csv-findings,html}"})
     EXPECT_NE(scan.find(shown), std::string::npos) << shown << "\n" << scan;
   EXPECT_NE(legacyscan("help whatif").out.find("--disable TERM"), std::string::npos);
   EXPECT_EQ(legacyscan("--generate man").out.find("\\fB\\-\\-generate"), std::string::npos);  // hidden
@@ -164,7 +165,7 @@ TEST(CliBinary, ManPageAndCompletionsListEveryOption) {
                                                         "_legacyscan; echo \"${COMPREPLY[*]}\"; "
                                                         "COMP_WORDS=(legacyscan report x --format ''); COMP_CWORD=4; "
                                                         "_legacyscan; echo \"${COMPREPLY[*]}\""));
-  EXPECT_EQ(bash.out, "--format\ntable html markdown csv\n") << bash.err;
+  EXPECT_EQ(bash.out, "--format\ntable html markdown csv csv-findings\n") << bash.err;
 }
 
 }  // namespace

@@ -73,8 +73,9 @@ std::vector<std::pair<std::string, std::string>> render_each(FormatUse use, Rend
 
 TEST(ReportFormats, NamesKeepTheirListedOrder) {
   EXPECT_EQ(format_names(FormatUse::scan),
-            (std::vector<std::string>{"table", "json", "jsonl", "markdown", "csv", "html"}));
-  EXPECT_EQ(format_names(FormatUse::saved), (std::vector<std::string>{"table", "html", "markdown", "csv"}));
+            (std::vector<std::string>{"table", "json", "jsonl", "markdown", "csv", "csv-findings", "html"}));
+  EXPECT_EQ(format_names(FormatUse::saved),
+            (std::vector<std::string>{"table", "html", "markdown", "csv", "csv-findings"}));
   EXPECT_EQ(format_names(FormatUse::passive), (std::vector<std::string>{"table", "json", "csv"}));
   EXPECT_EQ(format_set(FormatUse::passive), "{table,json,csv}");
   std::set<std::string_view> names;
@@ -84,10 +85,10 @@ TEST(ReportFormats, NamesKeepTheirListedOrder) {
 TEST(ReportFormats, UnknownNamesGiveTheCommandLineError) {
   std::string err;
   EXPECT_EQ(find_format("bogus", FormatUse::scan, err), nullptr);
-  EXPECT_EQ(err, "bogus not in {table,json,jsonl,markdown,csv,html}");
+  EXPECT_EQ(err, "bogus not in {table,json,jsonl,markdown,csv,csv-findings,html}");
   // Known names that cannot render what is asked are just as unknown there.
   EXPECT_EQ(find_format("json", FormatUse::saved, err), nullptr);
-  EXPECT_EQ(err, "json not in {table,html,markdown,csv}");
+  EXPECT_EQ(err, "json not in {table,html,markdown,csv,csv-findings}");
   EXPECT_EQ(find_format("markdown", FormatUse::passive, err), nullptr);
   EXPECT_EQ(err, "markdown not in {table,json,csv}");
   EXPECT_EQ(find_format("", FormatUse::scan, err), nullptr);
@@ -96,11 +97,11 @@ TEST(ReportFormats, UnknownNamesGiveTheCommandLineError) {
 
 TEST(ReportFormats, CommandLineCheckIsTheRegistry) {
   auto check = cli::format_check(FormatUse::saved);
-  EXPECT_EQ(check.get_description(), "{table,html,markdown,csv}");
+  EXPECT_EQ(check.get_description(), "{table,html,markdown,csv,csv-findings}");
   std::string name = "html";
   EXPECT_EQ(check(name), "");
   name = "jsonl";
-  EXPECT_EQ(check(name), "jsonl not in {table,html,markdown,csv}");
+  EXPECT_EQ(check(name), "jsonl not in {table,html,markdown,csv,csv-findings}");
 }
 
 TEST(ReportFormats, EveryScanFormatRenders) {
@@ -119,7 +120,8 @@ TEST(ReportFormats, EveryScanFormatRenders) {
         f->scan(out, scan.output(with_policy));
       }
       EXPECT_FALSE(out.str().empty()) << name;
-      if (name == "csv") continue;  // one row per host and client profile: these hosts have no matrix
+      // One row per host and client profile, or per finding: these hosts have neither.
+      if (name == "csv" || name == "csv-findings") continue;
       EXPECT_NE(out.str().find("127.0.0.2"), std::string::npos) << name;
       EXPECT_EQ(out.str().find("smb1 accepted") != std::string::npos, with_policy) << name;
     }
@@ -135,7 +137,7 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
   EXPECT_EQ(json_out.str(), json_text(out.document(), 2) + "\n");
   EXPECT_TRUE(out.document().contains("policy"));
   // A scan rendered as markdown, csv or html is what `legacyscan report` makes of the saved document.
-  for (const char* name : {"table", "markdown", "csv", "html"}) {
+  for (const char* name : {"table", "markdown", "csv", "csv-findings", "html"}) {
     std::ostringstream direct, saved;
     find_format(name, FormatUse::scan, err)->scan(direct, out);
     find_format(name, FormatUse::saved, err)->saved(saved, out.model(), TextOptions{});
@@ -150,7 +152,8 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
 }
 
 TEST(ReportFormats, EverySavedFormatRenders) {
-  const auto model = saved_model();
+  auto model = saved_model();
+  model.hosts.at(0).findings.push_back({"smb", "445/tcp", "smb1", "bad", "NT LM 0.12 accepted", ""});
   for (const auto& [name, text] :
        render_each(FormatUse::saved, [&](const Format&f, std::ostream&out) { f.saved(out, model, TextOptions{}); }))
     EXPECT_NE(text.find(model.hosts.at(0).target), std::string::npos) << name;

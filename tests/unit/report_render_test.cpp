@@ -28,6 +28,20 @@ Report model_of(const json& doc) {
   return m ? *m : Report{};
 }
 
+// Findings in table order: a warn row before the bad one, two rows that merge, a NetBIOS Unit ID.
+json hostile_findings(const std::string& evil) {
+  auto row = [](const char* probe, const char* port, const char* check, const char* verdict, const std::string& value,
+                const std::string& evidence) {
+    return json{{"probe", probe},     {"port", port},   {"check", check},
+                {"verdict", verdict}, {"value", value}, {"evidence", evidence}};
+  };
+  return json::array({row("smb", "445/tcp", "smb.signing.3.0", "warn", "not required", evil),
+                      row("smb", "445/tcp", "smb.signing.3.1.1", "warn", "not required", evil),
+                      row("smb", "445/tcp", "smb1", "bad", evil, evil),
+                      row("smb", "445/tcp", "smb.dialect", "good", "3.1.1", ""),
+                      row("netbios", "137/udp", "netbios.unit_id", "info", "00:11:22:33:44:55", "")});
+}
+
 // A scan document with one host whose every server-controlled string is hostile.
 json hostile_doc(const std::string& evil) {
   json cell{{"verdict", "fails"}, {"reason", evil}, {"negotiated", evil}};
@@ -42,14 +56,16 @@ json hostile_doc(const std::string& evil) {
       {"finished", "2026-01-01T00:00:01Z"},
       {"complete", true},
       {"hosts",
-       json::array(
-           {{{"target", evil},
-             {"address", "127.0.0.1"},
-             {"probes", {{"smb", {{"status", "ok"}, {"reason", evil}, {"ports", {{"445", {{"banner", evil}}}}}}}}},
-             {"matrix", json::array({{{"profile", evil},
-                                      {"name", evil},
-                                      {"verdict", "fails"},
-                                      {"protocols", {{"smb", cell}, {"tls", {{"636", tls_cell}}}}}}})}}})},
+       json::array({{{"target", evil},
+                     {"address", "127.0.0.1"},
+                     {"probes",
+                      {{"smb", {{"status", "ok"}, {"reason", evil}, {"ports", {{"445", {{"banner", evil}}}}}}},
+                       {"netbios", {{"status", "ok"}, {"reason", ""}}}}},
+                     {"findings", hostile_findings(evil)},
+                     {"matrix", json::array({{{"profile", evil},
+                                              {"name", evil},
+                                              {"verdict", "fails"},
+                                              {"protocols", {{"smb", cell}, {"tls", {{"636", tls_cell}}}}}}})}}})},
       {"policy",
        {{"passed", false},
         {"rules",
@@ -146,6 +162,32 @@ TEST(ReportHtml, EscapesEverythingAServerSends) {
   EXPECT_EQ(std::count(html.begin(), html.end(), '"') % 2, 0);
 }
 
+// What to fix first, then the matrix, then each probe's findings as rows; the Unit ID only with details.
+TEST(ReportHtml, FindingsFirstThenMatrixThenEvidencePerProbe) {
+  const auto m = model_of(hostile_doc("evil"));
+  std::ostringstream plain, detailed;
+  render_html(plain, m);
+  render_html(detailed, m, TextOptions{.details = true});
+  const auto html = plain.str();
+  const auto fix = html.find("<h3>Fix first</h3>");
+  const auto matrix = html.find("<table class=\"matrix\">");
+  const auto evidence = html.find("<h3>Evidence</h3>");
+  ASSERT_NE(fix, std::string::npos) << html;
+  EXPECT_LT(fix, matrix);
+  EXPECT_LT(matrix, evidence);
+  const auto bad = html.find("data-verdict=\"bad\">BAD</td>", fix);
+  const auto warn = html.find("data-verdict=\"warn\">WARN</td>", fix);
+  EXPECT_LT(bad, warn);
+  EXPECT_LT(warn, matrix);
+  EXPECT_NE(html.find("smb.signing.{3.0,3.1.1}", fix), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"check\">smb.dialect</td>", evidence), std::string::npos);
+  EXPECT_NE(html.find("<details class=\"evidence\" data-probe=\"smb\" open>"), std::string::npos);
+  EXPECT_EQ(html.find("class=\"facts\""), std::string::npos);
+  EXPECT_EQ(html.find("banner"), std::string::npos);  // no flattened JSON keys
+  EXPECT_EQ(html.find("netbios.unit_id"), std::string::npos);
+  EXPECT_NE(detailed.str().find("<td class=\"check\">netbios.unit_id</td>"), std::string::npos);
+}
+
 TEST(ReportHtml, SelfContainedAndFetchesNothing) {
   const auto doc = saved_scan();
   std::ostringstream out;
@@ -185,6 +227,25 @@ TEST(ReportCsv, Rfc4180QuotingRoundTrips) {
   EXPECT_EQ(rows[2][9], evil);
 }
 
+TEST(ReportCsv, FindingsBadThenWarnThenTheRest) {
+  const std::string evil = "a,b \"quoted\"\r\nnext line";
+  std::ostringstream out;
+  render_csv_findings(out, model_of(hostile_doc(evil)));
+  const auto rows = parse_csv(out.str());
+  ASSERT_EQ(rows.size(), 6u);
+  for (const auto& r : rows) EXPECT_EQ(r.size(), 8u);
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"host", "address", "probe", "port", "check", "verdict", "value", "evidence"}));
+  EXPECT_EQ(rows[1][0], evil);
+  EXPECT_EQ(rows[1][4], "smb1");
+  EXPECT_EQ(rows[1][6], evil);
+  EXPECT_EQ(rows[1][7], evil);
+  EXPECT_EQ(rows[2][4], "smb.signing.3.0");
+  EXPECT_EQ(rows[3][4], "smb.signing.3.1.1");
+  EXPECT_EQ(rows[4][5], "good");
+  EXPECT_EQ(rows[5][4], "netbios.unit_id");
+}
+
 TEST(ReportCsv, OneRowPerHostProfileProtocolOfTheSavedScan) {
   const auto doc = saved_scan();
   std::ostringstream out;
@@ -203,6 +264,11 @@ TEST(ReportMarkdown, TablesKeepTheirColumns) {
   const auto md = out.str();
   EXPECT_NE(md.find("x\\|y&lt;b&gt;\\*z\\* w"), std::string::npos) << md;
   EXPECT_EQ(md.find("<b>"), std::string::npos);
+  // The BAD then WARN findings come before the matrix.
+  const auto fix = md.find("### Fix first\n\n| Verdict | Port | Check | Value |");
+  ASSERT_NE(fix, std::string::npos) << md;
+  EXPECT_LT(fix, md.find("| Client |"));
+  EXPECT_LT(md.find("| **BAD** | 445/tcp | smb1 |"), md.find("| **WARN** | 445/tcp | smb.signing.{3.0,3.1.1} |"));
   // Every table line has as many unescaped pipes as its header.
   std::istringstream lines(md);
   std::string line;
