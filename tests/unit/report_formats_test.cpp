@@ -143,6 +143,13 @@ TEST(ReportFormats, ScanDocumentsAreTheSavedDocument) {
     find_format(name, FormatUse::saved, err)->saved(saved, out.model(), TextOptions{});
     EXPECT_EQ(direct.str(), saved.str()) << name;
   }
+  // --details reaches the HTML of a scan as it reaches that of `legacyscan report`.
+  auto detailed = out;
+  detailed.text.details = true;
+  std::ostringstream direct, saved;
+  find_format("html", FormatUse::scan, err)->scan(direct, detailed);
+  find_format("html", FormatUse::saved, err)->saved(saved, out.model(), TextOptions{.details = true});
+  EXPECT_EQ(direct.str(), saved.str());
   std::ostringstream line;
   find_format("jsonl", FormatUse::scan, err)->scan_host(line, scan.hosts[0], &scan.policy);
   const auto j = json::parse(line.str());
