@@ -2,7 +2,8 @@
 #include "src/compat/policy.hpp"
 
 #include <algorithm>
-#include <fstream>
+#include <sstream>
+#include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
@@ -317,11 +318,13 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
 }
 
 std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "--policy " + path + ": cannot open";
+  // The same strict reading as every input file (a directory, an empty or unreadable file say why).
+  const auto text = read_input_file(path, error);
+  if (!text) {
+    error = "--policy " + error;
     return std::nullopt;
   }
+  std::istringstream in(*text);
   std::vector<PolicyRule> rules;
   std::string line;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
@@ -335,6 +338,11 @@ std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path,
       return std::nullopt;
     }
     rules.push_back(std::move(*rule));
+  }
+  if (rules.empty()) {
+    // A gate file without a rule would pass every scan.
+    error = "--policy " + path + ": no rules in the file (only comments and blank lines)";
+    return std::nullopt;
   }
   return rules;
 }

@@ -83,10 +83,7 @@ asio::awaitable<Outcome> TcpConnection::write(ByteView data) {
   const auto limit = timeout();
   answer_deadline_ = std::chrono::steady_clock::now() + limit;
   answer_bytes_ = 0;
-  Watchdog dog(socket_.get_executor(), limit, [this] {
-    boost::system::error_code ignored;
-    socket_.cancel(ignored);
-  });
+  Watchdog dog = cancel_after(socket_, limit);
   co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
                              asio::redirect_error(asio::use_awaitable, ec));
   if (dog.fired()) co_return timeout_outcome("write", limit);
@@ -102,10 +99,7 @@ asio::awaitable<Outcome> TcpConnection::read_some(Bytes& buf, std::size_t max) {
   boost::system::error_code ec;
   std::size_t n = 0;
   {
-    Watchdog dog(socket_.get_executor(), limit, [this] {
-      boost::system::error_code ignored;
-      socket_.cancel(ignored);
-    });
+    Watchdog dog = cancel_after(socket_, limit);
     n = co_await socket_.async_read_some(asio::buffer(buf.data() + old, max),
                                          asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + n);
@@ -126,10 +120,7 @@ asio::awaitable<Outcome> TcpConnection::read_exact(Bytes& buf, std::size_t n) {
   boost::system::error_code ec;
   std::size_t got = 0;
   {
-    Watchdog dog(socket_.get_executor(), limit, [this] {
-      boost::system::error_code ignored;
-      socket_.cancel(ignored);
-    });
+    Watchdog dog = cancel_after(socket_, limit);
     got = co_await asio::async_read(socket_, asio::buffer(buf.data() + old, n),
                                     asio::redirect_error(asio::use_awaitable, ec));
     buf.resize(old + got);

@@ -73,10 +73,7 @@ asio::awaitable<RoundsEnd> send_and_listen(udp::socket& sock, const Rounds& r) {
       std::size_t n = 0;
       bool fired = false;
       {
-        Watchdog dog(sock.get_executor(), left, [&sock] {
-          boost::system::error_code ignored;
-          sock.cancel(ignored);
-        });
+        Watchdog dog = cancel_after(sock, left);
         n = co_await sock.async_receive_from(asio::buffer(buf), sender, asio::redirect_error(asio::use_awaitable, ec));
         fired = dog.fired();
       }

@@ -224,3 +224,31 @@ TEST(Hardening, OneVocabularyForWhatifAndPolicy) {
 
 }  // namespace
 }  // namespace legacyscan
+
+namespace legacyscan {
+namespace {
+
+TEST(Policy, PolicyFilesAreReadStrictly) {
+  const std::string dir = ::testing::TempDir();
+  std::string e;
+  EXPECT_FALSE(read_policy_file(dir, e));
+  EXPECT_NE(e.find("directory"), std::string::npos) << e;
+  EXPECT_FALSE(read_policy_file(dir + "/no-such-legacyscan-policy", e));
+  EXPECT_NE(e.find("No such file"), std::string::npos) << e;
+  const std::string empty = dir + "/legacyscan-empty.rules", comments = dir + "/legacyscan-comments.rules",
+                    good = dir + "/legacyscan-good.rules";
+  { std::ofstream(empty) << ""; }
+  { std::ofstream(comments) << "# nothing yet\n\n"; }
+  { std::ofstream(good) << "# DCs\nsmb1=off\n  tls.min=1.2  # and TLS\n"; }
+  EXPECT_FALSE(read_policy_file(empty, e));
+  EXPECT_NE(e.find("empty"), std::string::npos) << e;
+  EXPECT_FALSE(read_policy_file(comments, e));
+  EXPECT_NE(e.find("no rules"), std::string::npos) << e;
+  auto rules = read_policy_file(good, e);
+  ASSERT_TRUE(rules) << e;
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ(rules->at(1).text, "tls.min=1.2");
+}
+
+}  // namespace
+}  // namespace legacyscan

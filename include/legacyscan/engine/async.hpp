@@ -102,6 +102,15 @@ class Watchdog {
   std::shared_ptr<State> state_;
 };
 
+// A Watchdog that cancels the pending operations of a socket when `after` has passed.
+template <class Socket>
+Watchdog cancel_after(Socket& socket, std::chrono::milliseconds after) {
+  return Watchdog(socket.get_executor(), after, [&socket] {
+    boost::system::error_code ignored;
+    socket.cancel(ignored);
+  });
+}
+
 // Runs fn(i) for i in [0, n) concurrently on the current executor and waits for all of them; the
 // results keep the index order. Connection caps still apply inside fn. Rethrows the first exception.
 template <class T, class F>
