@@ -5,6 +5,7 @@
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
+#include "src/cli/output.hpp"
 #include "src/cli/usage.hpp"
 #include "src/compat/rules_catalog.hpp"
 
@@ -19,7 +20,7 @@ Command add_rules_command(CLI::App& app) {
             if (*format == "json")
               std::cout << json_text(compat::rules_catalog_json(), 2) << "\n";
             else
-              std::cout << compat::rules_catalog_table();
+              std::cout << compat::rules_catalog_table(text_width(""));
             return kExitDone;
           }};
 }

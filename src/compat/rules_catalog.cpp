@@ -21,20 +21,39 @@ std::string joined(const std::vector<std::string_view>& items) {
   return out;
 }
 
-// Left-aligned columns, two spaces apart; the last column is not padded.
-std::string columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
+// Words of `text` on lines of at most `width` columns, each line starting with `indent` spaces.
+void wrap_words(std::ostringstream& out, const std::string& text, std::size_t indent, std::size_t width) {
+  std::istringstream words(text);
+  std::string word, line;
+  for (; words >> word;) {
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out << std::string(indent, ' ') << line << "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out << std::string(indent, ' ') << line << "\n";
+}
+
+// Left-aligned columns, two spaces apart; the last column is not padded. A row wider than `width` puts
+// its last column under the others, indented and wrapped on words.
+std::string columns(const std::vector<std::vector<std::string>>& rows, std::size_t width) {
+  std::vector<std::size_t> widths;
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], r[i].size());
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], r[i].size());
     }
   std::ostringstream out;
   for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i)
-      line += i + 1 == r.size() ? r[i] : r[i] + std::string(width[i] - r[i].size() + 2, ' ');
-    out << "  " << line << "\n";
+    std::string head;
+    for (std::size_t i = 0; i + 1 < r.size(); ++i) head += r[i] + std::string(widths[i] - r[i].size() + 2, ' ');
+    if (2 + head.size() + r.back().size() <= width) {
+      out << "  " << head << r.back() << "\n";
+    } else {
+      out << "  " << head.substr(0, head.find_last_not_of(' ') + 1) << "\n";
+      wrap_words(out, r.back(), 6, width);
+    }
   }
   return out.str();
 }
@@ -62,7 +81,7 @@ nlohmann::json rules_catalog_json() {
   return {{"policy_rules", rules}, {"whatif_terms", terms}};
 }
 
-std::string rules_catalog_table() {
+std::string rules_catalog_table(std::size_t width) {
   std::vector<std::vector<std::string>> rules{{"RULE", "WHATIF TERMS", "HOLDS WHEN"}};
   for (const auto& [rule, help] : policy_rule_help()) {
     const auto terms = joined(terms_for_rule(rule));
@@ -75,9 +94,8 @@ std::string rules_catalog_table() {
     terms.push_back({std::string(t.id), "--" + std::string(kind_name(t.kind)),
                      t.policy_rule.empty() ? "-" : std::string(t.policy_rule), over, std::string(t.what)});
   }
-  return "Policy rules (scan --require RULE, --policy FILE):\n" + columns(rules) +
-         "\nHardening terms (whatif --disable TERM, --require TERM), with the rule that holds once done:\n" +
-         columns(terms);
+  return "Policy rules (scan --require RULE, --policy FILE):\n" + columns(rules, width) +
+         "\nHardening terms (whatif --disable/--require TERM), each with its policy rule:\n" + columns(terms, width);
 }
 
 }  // namespace legacyscan::compat

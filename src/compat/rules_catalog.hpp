@@ -19,6 +19,7 @@ std::vector<std::string_view> terms_for_rule(std::string_view rule_pattern);
 nlohmann::json rules_catalog_json();
 
 // The same as two tables for people.
-std::string rules_catalog_table();
+// Lines of at most `width` columns (descriptions move under their entry and wrap when they do not fit).
+std::string rules_catalog_table(std::size_t width = 100);
 
 }  // namespace legacyscan::compat

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "src/compat/hardening.hpp"
 #include "src/compat/policy.hpp"
 
@@ -37,6 +39,11 @@ TEST(RulesCatalog, TableListsBoth) {
   EXPECT_NE(t.find("  tls.min=1.0|1.1|1.2|1.3"), std::string::npos);
   EXPECT_NE(t.find("ssl3,tls1.0,tls1.1"), std::string::npos) << t;
   EXPECT_NE(t.find("  ldap-signing  --require  ldap.signing=required"), std::string::npos) << t;
+  // On an 80-column terminal no line is wider, and every description is still there.
+  const auto narrow = rules_catalog_table(80);
+  std::istringstream lines(narrow);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
+  EXPECT_NE(narrow.find("      no SMB port accepts any SMB1 dialect"), std::string::npos) << narrow;
 }
 
 }  // namespace
