@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "probes/netbios/netbios_result.hpp"
 
+#include <algorithm>
+
 #include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
 
@@ -86,6 +88,19 @@ void NetbiosResult::findings(std::vector<Finding>& out) const {
   if (out.size() == first)
     out.push_back(
         {"", "netbios.probe", "probe", std::string(legacyscan::to_string(status)) + ": " + reason, Verdict::failure});
+}
+
+std::vector<std::string> NetbiosResult::sam_logon_replies() const {
+  std::vector<std::string> out;
+  for (const auto* m : {&sam_logon, &sam_logon_machine_account, &sam_logon_v5ex, &primary_query})
+    if (*m && (*m)->reply && (*m)->reply->opcode_name.starts_with("LOGON_SAM")) out.push_back((*m)->reply->opcode_name);
+  if (broadcast)
+    for (const auto& q : broadcast->queries)
+      for (const auto& a : q.answers)
+        if (a.reply.starts_with("LOGON_SAM")) out.push_back(a.reply);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace legacyscan::netbios

@@ -222,6 +222,9 @@ struct NetbiosResult final : ProbeResult {
 
   [[nodiscard]] nlohmann::json to_json() const override;
   void findings(std::vector<Finding>& out) const override;
+  // Every answer to a mailslot SAM LOGON (LOGON_SAM_LOGON_RESPONSE[_EX], LOGON_SAM_USER_UNKNOWN...),
+  // directed or broadcast, sorted and without repeats: what a client locating a DC this way gets.
+  [[nodiscard]] std::vector<std::string> sam_logon_replies() const;
 
   template <class V>
   void fields(V& v) {

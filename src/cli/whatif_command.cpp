@@ -88,14 +88,18 @@ int run_scan_whatif(const WhatIfArgs& a) {
   if (!w) return usage_error("whatif: " + err);
   auto doc = load_scan(a.file, err);  // accepts a document or JSON lines
   if (!doc) return usage_error("whatif: " + err);
-  std::vector<std::pair<nlohmann::json, std::vector<matrix::WhatIfRow>>> hosts;
-  for (const auto& h : (*doc)["hosts"]) hosts.emplace_back(h, matrix::whatif_host(h, *w));
+  std::vector<std::pair<HostView, std::vector<matrix::WhatIfRow>>> hosts;
+  for (const auto& h : (*doc)["hosts"]) {
+    auto view = read_host_view(h);
+    auto rows = matrix::whatif_host(view, *w);
+    hosts.emplace_back(std::move(view), std::move(rows));
+  }
   if (a.format == "json") {
     std::cout << json_text(matrix::whatif_to_json(hosts, *w), 2) << "\n";
     return kExitDone;
   }
   for (const auto& [h, rows] : hosts) {
-    std::cout << "Host " << h.value("target", "") << " (" << h.value("address", "") << ") if ";
+    std::cout << "Host " << h.target << " (" << h.address << ") if ";
     std::cout << describe_change(w->disable, w->require) << ":\n";
     for (const auto& r : rows) {
       std::string mark = std::string(matrix::to_string(r.verdict));

@@ -2,19 +2,12 @@
 #include "src/compat/matrix_cells.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
 #include "legacyscan/engine/fields.hpp"
-#include "legacyscan/json_text.hpp"
 #include "legacyscan/strings.hpp"
-
-#ifdef LEGACYSCAN_PROBE_KERBEROS
-#include "probes/kerberos/kerberos_result.hpp"
-#endif
-#ifdef LEGACYSCAN_PROBE_LDAP
-#include "probes/ldap/ldap_result.hpp"
-#endif
+#include "src/compat/host_view.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
 
@@ -22,15 +15,16 @@ using nlohmann::json;
 
 namespace {
 
-// The SMB port a client would use: 445 when it answers, else 139.
-std::optional<std::uint16_t> smb_port(const std::optional<json>& smb) {
-  if (!smb || !smb->contains("ports")) return std::nullopt;
-  for (const char* p : {"445", "139"})
-    if (smb->at("ports").contains(p) && smb->at("ports").at(p).value("status", "") == "ok")
-      return static_cast<std::uint16_t>(std::stoi(p));
-  for (const auto& [port, v] : smb->at("ports").items())
-    if (v.value("status", "") == "ok") return static_cast<std::uint16_t>(std::stoi(port));
-  return std::nullopt;
+// A probe's result read back from the JSON the engine handed over; none when it did not run (or,
+// never in practice, cannot be read).
+template <class T>
+std::optional<T> read_result(const std::optional<json>& j) {
+  if (!j) return std::nullopt;
+  try {
+    return fields::read<T>(*j);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 // "https" or "https, ldaps": what a client's TLS stacks are for.
@@ -52,30 +46,31 @@ Cell make_cell(CellVerdict v, std::string reason, std::string negotiated) {
   return c;
 }
 
-ScanInputs read_scan_inputs(std::optional<json> smb, std::optional<json> kerberos, std::optional<json> tls,
-                            std::optional<json> ldap, std::optional<json> netbios) {
+ScanInputs read_scan_inputs(const std::optional<json>& smb, const std::optional<json>& kerberos,
+                            const std::optional<json>& tls, const std::optional<json>& ldap,
+                            const std::optional<json>& netbios) {
   ScanInputs in;
-  in.smb_port = smb_port(smb);
-  if (tls && tls->contains("endpoints"))
-    for (const auto& e : tls->at("endpoints"))
-      if (e.value("status", "") == "ok" && e.contains("starttls") && e.at("starttls").is_null()) {
-        in.tls_ports.push_back(e.value("port", std::uint16_t{0}));
-        in.tls_endpoint[in.tls_ports.back()] = e;
+  in.smb = read_result<smb::SmbResult>(smb);
+  in.kerberos = read_result<kerberos::KerberosResult>(kerberos);
+  in.tls = read_result<tls::TlsResult>(tls);
+  in.ldap = read_result<ldap::LdapResult>(ldap);
+  in.netbios = read_result<netbios::NetbiosResult>(netbios);
+  if (in.smb)
+    if (const auto* port = client_smb_port(*in.smb)) in.smb_port = port->port;
+  if (in.tls)
+    for (const auto& e : in.tls->endpoints)
+      if (e.outcome.ok() && !e.starttls) {
+        in.tls_ports.push_back(e.port);
+        in.tls_endpoint[e.port] = e;
       }
-#ifdef LEGACYSCAN_PROBE_KERBEROS
-  if (kerberos) {
-    const auto k = fields::read<kerberos::KerberosResult>(*kerberos);
-    in.realm = k.realm;
-    in.principal = k.principal;
-    in.kerberos_port = k.port;
+  if (in.kerberos) {
+    in.realm = in.kerberos->realm;
+    in.principal = in.kerberos->principal;
+    in.kerberos_port = in.kerberos->port;
   }
-  in.kerberos_ready = kerberos && !in.realm.empty() && !in.principal.empty();
+#ifdef LEGACYSCAN_PROBE_KERBEROS
+  in.kerberos_ready = in.kerberos && !in.realm.empty() && !in.principal.empty();
 #endif
-  in.smb = std::move(smb);
-  in.kerberos = std::move(kerberos);
-  in.tls = std::move(tls);
-  in.ldap = std::move(ldap);
-  in.netbios = std::move(netbios);
   return in;
 }
 
@@ -87,7 +82,7 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
     if (!in.smb)
       row.smb = make_cell(CellVerdict::unknown, "smb probe not run");
     else if (!in.smb_port)
-      row.smb = make_cell(CellVerdict::fails, "no SMB port answered (" + in.smb->value("reason", "") + ")");
+      row.smb = make_cell(CellVerdict::fails, "no SMB port answered (" + in.smb->reason + ")");
     else
       row.smb = replayed.smb(*p.smb);
   }
@@ -140,14 +135,12 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
   return row;
 }
 
-std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& ldap_json) {
-#ifdef LEGACYSCAN_PROBE_LDAP
-  if (!ldap_json) return make_cell(CellVerdict::unknown, "ldap probe not run");
-  const auto ldap = fields::read<ldap::LdapResult>(*ldap_json);
-  if (ldap.status != Status::ok) return make_cell(CellVerdict::unknown, "ldap probe: " + ldap.reason);
+std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<ldap::LdapResult>& ldap) {
+  if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
+  if (ldap->status != Status::ok) return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->reason);
   // Cleartext simple binds: the probe's posture check made exactly that bind.
   if (client.cleartext_bind) {
-    const auto& posture = ldap.simple_bind_cleartext;
+    const auto& posture = ldap->simple_bind_cleartext;
     if (posture == "rejected")
       return make_cell(CellVerdict::fails,
                        "server requires signing or TLS for binds (strongerAuthRequired); the client "
@@ -158,52 +151,46 @@ std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<json>& 
                      "the ldap probe could not tell whether cleartext binds work (" + posture + ")");
   }
   if (client.ldap_ping) {
-    if (!ldap.cldap || !ldap.cldap->outcome.ok())
+    if (!ldap->cldap || !ldap->cldap->outcome.ok())
       return make_cell(CellVerdict::fails,
                        "the DC does not answer the LDAP ping (CLDAP) that this client uses to find it");
     return make_cell(CellVerdict::works, "answers the LDAP ping (CLDAP) and signed SASL binds");
   }
   return make_cell(CellVerdict::works, "signed SASL binds (no legacy LDAP need)");
-#else
-  (void)client;
-  (void)ldap_json;
-  return make_cell(CellVerdict::unknown, "ldap probe not run");  // not built: it never runs
-#endif
 }
 
-std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<json>& nb) {
+std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<netbios::NetbiosResult>& nb) {
   if (!client.sam_logon) return std::nullopt;
   if (!nb) return make_cell(CellVerdict::unknown, "netbios probe not run");
-  if (nb->value("status", "") != "ok") return make_cell(CellVerdict::fails, "NetBIOS: " + nb->value("reason", ""));
-  const auto text = json_text(*nb);
-  if (text.find("LOGON_SAM_LOGON_RESPONSE") != std::string::npos || text.find("\"sam_logon\"") != std::string::npos)
-    return make_cell(CellVerdict::works, "DC answers the mailslot SAM LOGON");
+  if (nb->status != Status::ok) return make_cell(CellVerdict::fails, "NetBIOS: " + nb->reason);
+  if (!nb->sam_logon_replies().empty()) return make_cell(CellVerdict::works, "DC answers the mailslot SAM LOGON");
   return make_cell(CellVerdict::fails, "DC does not answer the mailslot SAM LOGON that this client sends");
 }
 
-std::string tls_refusal_explained(const TlsStack& client, const json& endpoint) {
-  if (!endpoint.is_object() || !endpoint.contains("versions")) return {};
+std::string tls_refusal_explained(const TlsStack& client, const tls::Endpoint& endpoint) {
   std::vector<std::string> accepted, common;
-  for (const auto& [v, verdict] : endpoint.at("versions").items())
-    if (verdict == "accepted") accepted.push_back(v);
-  for (const auto& v : client.versions)
-    if (std::find(accepted.begin(), accepted.end(), v) != accepted.end()) common.push_back(v);
+  std::vector<std::uint16_t> common_versions;
+  for (const auto& v : endpoint.versions)
+    if (v.verdict == tls::VersionVerdict::accepted) accepted.push_back(tls::version_key(v.version));
+  for (const auto& name : client.versions)
+    for (const auto& v : endpoint.versions)
+      if (v.verdict == tls::VersionVerdict::accepted && tls::version_key(v.version) == name) {
+        common.push_back(name);
+        common_versions.push_back(v.version);
+      }
   if (accepted.empty()) return {};
   if (common.empty()) return "the server accepts only " + join(accepted, "/") + " (tls probe)";
-  const json ciphers = endpoint.value("ciphers", json::object());
+  auto suites_at = [&](std::uint16_t version) {
+    const auto it = endpoint.ciphers.find(version);
+    return it == endpoint.ciphers.end() ? std::vector<tls::AcceptedSuite>{} : it->second;
+  };
+  for (const auto version : common_versions)
+    for (const auto& s : suites_at(version))
+      for (auto suite : client.cipher_suites)
+        if (s.ssl2_kind == 0 && s.id == suite) return {};
   std::vector<std::string> server_suites;
-  for (const auto& v : common) {
-    for (const auto& s : ciphers.value(v, json::array())) {
-      const auto hex = s.value("hex", std::string());
-      for (auto suite : client.cipher_suites) {
-        char mine[8];
-        std::snprintf(mine, sizeof mine, "0x%04X", suite);
-        if (hex == mine) return {};
-      }
-    }
-  }
-  for (const auto& s : ciphers.value(common.back(), json::array()))
-    if (server_suites.size() < 4) server_suites.push_back(s.value("iana", s.value("hex", std::string())));
+  for (const auto& s : suites_at(common_versions.back()))
+    if (server_suites.size() < 4) server_suites.push_back(s.name.empty() ? s.hex() : s.name);
   std::string out = "no cipher suite in common at " + join(common, "/");
   if (!server_suites.empty())
     out += " (the server accepts " + join(server_suites) + (server_suites.size() == 4 ? ", ..." : "") + ")";

@@ -13,26 +13,36 @@
 #include <string>
 #include <vector>
 
+#include "probes/kerberos/kerberos_result.hpp"
+#include "probes/ldap/ldap_result.hpp"
 #include "probes/matrix/matrix_result.hpp"
+#include "probes/netbios/netbios_result.hpp"
+#include "probes/smb/smb_result.hpp"
+#include "probes/tls/tls_result.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
 
 Cell make_cell(CellVerdict v, std::string reason, std::string negotiated = {});
 
-// The other probes' results (their JSON, as the engine hands them over) and what the matrix reads from them.
+// The other probes' results (handed over as JSON by the engine, read back through their fields()) and
+// what the matrix reads from them.
 struct ScanInputs {
-  std::optional<nlohmann::json> smb, kerberos, tls, ldap, netbios;
+  std::optional<smb::SmbResult> smb;
+  std::optional<kerberos::KerberosResult> kerberos;
+  std::optional<tls::TlsResult> tls;
+  std::optional<ldap::LdapResult> ldap;
+  std::optional<netbios::NetbiosResult> netbios;
   std::optional<std::uint16_t> smb_port;  // the SMB port a client would use: 445 when it answers, else 139
   std::vector<std::uint16_t> tls_ports;   // the direct-TLS endpoints that answered
-  std::map<std::uint16_t, nlohmann::json> tls_endpoint;
+  std::map<std::uint16_t, tls::Endpoint> tls_endpoint;
   std::string realm, principal;  // the kerberos probe's
   std::uint16_t kerberos_port = 88;
   bool kerberos_ready = false;  // a realm and a principal to replay AS-REQs with
 };
-ScanInputs read_scan_inputs(std::optional<nlohmann::json> smb, std::optional<nlohmann::json> kerberos,
-                            std::optional<nlohmann::json> tls, std::optional<nlohmann::json> ldap,
-                            std::optional<nlohmann::json> netbios);
+ScanInputs read_scan_inputs(const std::optional<nlohmann::json>& smb, const std::optional<nlohmann::json>& kerberos,
+                            const std::optional<nlohmann::json>& tls, const std::optional<nlohmann::json>& ldap,
+                            const std::optional<nlohmann::json>& netbios);
 
 // The cell of one replayed offer (each distinct offer is replayed once, before the rows are assembled).
 struct Replayed {
@@ -44,12 +54,12 @@ struct Replayed {
 // A profile's row: its replayed cells, the LDAP and NetBIOS cells, and the overall verdict.
 Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& replayed);
 
-std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<nlohmann::json>& ldap);
-std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<nlohmann::json>& nb);
+std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<ldap::LdapResult>& ldap);
+std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<netbios::NetbiosResult>& nb);
 
 // Why a server refused a client's hello, from what the tls probe measured on that port: no version
 // in common, or no suite in common at the versions both speak. Empty when the probe's results say the
 // hello should have worked (then the refusal itself is all there is to say).
-std::string tls_refusal_explained(const TlsStack& client, const nlohmann::json& endpoint);
+std::string tls_refusal_explained(const TlsStack& client, const tls::Endpoint& endpoint);
 
 }  // namespace legacyscan::matrix

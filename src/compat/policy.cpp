@@ -5,7 +5,9 @@
 #include <sstream>
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
+#include "src/compat/host_view.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan {
 
@@ -16,52 +18,35 @@ namespace {
 const std::vector<std::string> kSmbDialects{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 const std::vector<std::string> kTlsVersions{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
 
-std::vector<std::string> string_list(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 int index_of(const std::vector<std::string>& v, const std::string& s) {
   auto it = std::find(v.begin(), v.end(), s);
   return it == v.end() ? -1 : static_cast<int>(it - v.begin());
 }
 
-std::string host_label(const json& host) {
-  const auto target = host.value("target", std::string());
-  const auto address = host.value("address", std::string());
-  return address.empty() || address == target ? target : target + " (" + address + ")";
+// The finding check ids a rule judges (hosts[].findings[].check): the findings its failures rest on.
+bool judged_by(const PolicyRule& rule, const std::string& check) {
+  if (rule.key == "smb1") return check == "smb1";
+  if (rule.key == "smb.signing") return check == "smb1.signing" || check.starts_with("smb.signing.");
+  if (rule.key == "smb.min") return check == "smb1" || check == "smb2.dialects";
+  if (rule.key == "tls.min") return check.starts_with("tls.version.");
+  if (rule.key == "tls.pfs") return check == "tls.pfs_only";
+  if (rule.key == "kerberos")
+    return std::ranges::any_of(rule.etypes,
+                               [&](std::int32_t e) { return check == "kerberos.etype." + kerberos::etype_name(e); });
+  if (rule.key == "ldap.signing") return check == "ldap.signing";
+  if (rule.key == "ldap.cleartext-bind") return check == "ldap.simple_bind_cleartext";
+  if (rule.key == "netbios.samlogon") return check.starts_with("netbios.sam_logon") || check == "netbios.primary_query";
+  if (rule.key.starts_with("client:")) return check == "matrix." + rule.key.substr(7);
+  return false;
 }
 
-// A probe's JSON when it ran with status ok, else the reason it cannot be judged.
-const json* probe_of(const json& host, const char* name, std::string& why) {
-  if (!host.contains("probes") || !host["probes"].contains(name)) {
-    why = std::string(name) + " probe not run: cannot check";
-    return nullptr;
-  }
-  const auto& p = host["probes"][name];
-  if (p.value("status", "") != "ok") {
-    why = std::string(name) + " probe " + p.value("status", "") + ": " + p.value("reason", "");
-    return nullptr;
-  }
-  return &p;
-}
+std::string port_label(std::uint16_t port) { return std::to_string(port); }
 
-// Visits every object in a JSON tree.
-template <class F>
-void each_object(const json& j, F&& f) {
-  if (j.is_object()) {
-    f(j);
-    for (const auto& [k, v] : j.items()) each_object(v, f);
-  } else if (j.is_array()) {
-    for (const auto& v : j) each_object(v, f);
-  }
-}
-
-RuleResult check(const PolicyRule& rule, const json& host) {
-  RuleResult r{rule.text, host_label(host), false, "", host.value("address", host.value("target", std::string()))};
+RuleResult check(const PolicyRule& rule, const HostView& host) {
+  RuleResult r;
+  r.rule = rule.text;
+  r.host = host.label();
+  r.address = host.address.empty() ? host.target : host.address;
   std::string why;
   std::vector<std::string> bad;
   auto finish = [&](const std::string& ok_text) {
@@ -76,31 +61,29 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   };
 
   if (rule.key.starts_with("smb")) {
-    const json* smb = probe_of(host, "smb", why);
+    const auto* smb = host.smb.ok("smb", why);
     if (!smb) return r.evidence = why, r;
     std::size_t ports = 0;
-    for (const auto& [port, p] : smb->at("ports").items()) {
-      if (p.value("status", "") != "ok") continue;
+    for (const auto& p : smb->ports) {
+      if (!p.outcome.ok()) continue;
       ++ports;
-      const bool smb1 = p.contains("smb1") && p["smb1"].value("enabled", false);
+      const auto port = port_label(p.port);
+      const bool smb1 = p.smb1 && p.smb1->enabled;
       if (rule.key == "smb1") {
         if (smb1 != (rule.value == "on"))
-          bad.push_back(port + ": SMB1 " +
-                        (smb1 ? "enabled (" + join(string_list(p["smb1"]["dialects"])) + ")" : "disabled"));
+          bad.push_back(port + ": SMB1 " + (smb1 ? "enabled (" + join(p.smb1->dialects) + ")" : "disabled"));
       } else if (rule.key == "smb.signing") {
-        if (p.contains("smb2") && p["smb2"].contains("details"))
-          for (const auto& [dialect, d] : p["smb2"]["details"].items())
-            if (!d["signing"].value("required", false))
-              bad.push_back(port + ": signing not required on SMB " + dialect);
-        if (smb1 && !(p["smb1"].contains("signing") && p["smb1"]["signing"].value("required", false)))
+        if (p.smb2)
+          for (const auto& d : p.smb2->details)
+            if (!d.signing.required) bad.push_back(port + ": signing not required on SMB " + d.dialect);
+        if (smb1 && !(p.smb1->signing && p.smb1->signing->required))
           bad.push_back(port + ": SMB1 signing not required");
       } else if (rule.key == "smb.min") {
         const int min = index_of(kSmbDialects, rule.value);
         if (smb1) bad.push_back(port + ": SMB1 accepted");
-        if (p.contains("smb2"))
-          for (const auto& d : p["smb2"]["dialects"])
-            if (index_of(kSmbDialects, d.get<std::string>()) < min)
-              bad.push_back(port + ": SMB " + d.get<std::string>() + " accepted");
+        if (p.smb2)
+          for (const auto& d : p.smb2->dialects)
+            if (index_of(kSmbDialects, d) < min) bad.push_back(port + ": SMB " + d + " accepted");
       }
     }
     if (ports == 0) return r.evidence = "no SMB port answered: cannot check", r;
@@ -108,22 +91,23 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   }
 
   if (rule.key.starts_with("tls")) {
-    const json* tls = probe_of(host, "tls", why);
+    const auto* tls = host.tls.ok("tls", why);
     if (!tls) return r.evidence = why, r;
     std::size_t endpoints = 0;
-    const json endpoint_list = tls->value("endpoints", json::array());
-    for (const auto& e : endpoint_list) {
-      if (e.value("status", "") != "ok") continue;
+    for (const auto& e : tls->endpoints) {
+      if (!e.outcome.ok()) continue;
       ++endpoints;
-      const std::string port = std::to_string(e.value("port", 0));
+      const auto port = port_label(e.port);
       if (rule.key == "tls.min") {
         const int min = index_of(kTlsVersions, "tls" + rule.value);
-        const json versions = e.value("versions", json::object());
-        for (const auto& [v, verdict] : versions.items())
-          if (verdict == "accepted" && index_of(kTlsVersions, v) >= 0 && index_of(kTlsVersions, v) < min)
-            bad.push_back(port + ": " + v + " accepted");
+        for (const auto& v : e.versions) {
+          const auto name = tls::version_key(v.version);
+          if (v.verdict == tls::VersionVerdict::accepted && index_of(kTlsVersions, name) >= 0 &&
+              index_of(kTlsVersions, name) < min)
+            bad.push_back(port + ": " + name + " accepted");
+        }
       } else if (rule.key == "tls.pfs") {
-        if (!e.value("pfs_only", false)) bad.push_back(port + ": suites without forward secrecy accepted");
+        if (!e.pfs_only) bad.push_back(port + ": suites without forward secrecy accepted");
       }
     }
     if (endpoints == 0) return r.evidence = "no TLS endpoint answered: cannot check", r;
@@ -131,7 +115,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   }
 
   if (rule.key == "kerberos") {
-    const json* krb = probe_of(host, "kerberos", why);
+    const auto* krb = host.kerberos.ok("kerberos", why);
     if (!krb) return r.evidence = why, r;
     // Only an answer to the one-etype request decides: accepted (alone or beside AES) breaks the
     // rule, rejected or no-key keeps it; anything else (no answer, an unexpected error) cannot pass.
@@ -144,13 +128,16 @@ RuleResult check(const PolicyRule& rule, const json& host) {
       }
       const std::string name(info->name);
       tested.push_back(name);
-      auto verdict = [&](const char* mode) {
-        return krb->contains(mode) && krb->at(mode).contains(name) && krb->at(mode).at(name).is_string()
-                   ? krb->at(mode).at(name).get<std::string>()
-                   : std::string("not tested");
+      const kerberos::EtypeRow* row = nullptr;
+      for (const auto& candidate : krb->etypes)
+        if (candidate.name == name) row = &candidate;
+      auto verdict = [&](bool with_aes) {
+        if (!row) return std::string("not tested");
+        return std::string(to_string(with_aes ? kerberos::KerberosResult::merge(row->udp_with_aes, row->tcp_with_aes)
+                                              : kerberos::KerberosResult::merge(row->udp_alone, row->tcp_alone)));
       };
-      const auto alone = verdict("etypes");
-      const auto with_aes = verdict("etypes_with_aes");
+      const auto alone = verdict(false);
+      const auto with_aes = verdict(true);
       if (alone == "accepted")
         bad.push_back(name + " accepted");
       else if (with_aes == "accepted")
@@ -167,19 +154,18 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   }
 
   if (rule.key == "ldap.signing") {
-    const json* ldap = probe_of(host, "ldap", why);
+    const auto* ldap = host.ldap.ok("ldap", why);
     if (!ldap) return r.evidence = why, r;
-    const auto& s = ldap->contains("signing_required") ? ldap->at("signing_required") : json();
-    if (!s.is_boolean())
+    if (!ldap->signing_required)
       return r.evidence = "the ldap probe could not tell whether signing is required: cannot check", r;
-    if (!s.get<bool>()) bad.push_back("an unsigned SASL bind on 389 is accepted (signing not required)");
+    if (!*ldap->signing_required) bad.push_back("an unsigned SASL bind on 389 is accepted (signing not required)");
     return finish("LDAP signing required (unsigned SASL bind refused)");
   }
 
   if (rule.key == "ldap.cleartext-bind") {
-    const json* ldap = probe_of(host, "ldap", why);
+    const auto* ldap = host.ldap.ok("ldap", why);
     if (!ldap) return r.evidence = why, r;
-    const auto posture = ldap->value("simple_bind_cleartext", std::string());
+    const auto& posture = ldap->simple_bind_cleartext;
     if (posture == "allowed")
       bad.push_back("a cleartext simple bind on 389 is processed (not strongerAuthRequired)");
     else if (posture != "rejected")
@@ -188,32 +174,23 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   }
 
   if (rule.key == "netbios.samlogon") {
-    const json* nb = probe_of(host, "netbios", why);
+    const auto* nb = host.netbios.ok("netbios", why);
     if (!nb) {
       // A DC that does not speak NetBIOS at all does not answer SAM LOGON either.
-      if (host.contains("probes") && host["probes"].contains("netbios")) {
-        r.passed = r.decided = true;
-        r.evidence = why;
-      } else {
-        r.evidence = why;
-      }
+      r.evidence = why;
+      if (host.netbios.result) r.passed = r.decided = true;
       return r;
     }
-    each_object(*nb, [&](const json& o) {
-      const auto reply = o.value("reply", std::string());
-      if (reply.starts_with("LOGON_SAM")) bad.push_back("answers the mailslot SAM LOGON (" + reply + ")");
-    });
-    std::sort(bad.begin(), bad.end());
-    bad.erase(std::unique(bad.begin(), bad.end()), bad.end());
+    for (const auto& reply : nb->sam_logon_replies()) bad.push_back("answers the mailslot SAM LOGON (" + reply + ")");
     return finish("no answer to the mailslot SAM LOGON");
   }
 
   if (rule.key.starts_with("client:")) {
     const auto id = rule.key.substr(7);
-    if (!host.contains("matrix")) return r.evidence = "matrix not computed (add the matrix probe): cannot check", r;
-    for (const auto& row : host["matrix"]) {
-      if (row.value("profile", "") != id) continue;
-      const auto verdict = row.value("verdict", "unknown");
+    if (!host.has_matrix) return r.evidence = "matrix not computed (add the matrix probe): cannot check", r;
+    for (const auto& row : host.matrix) {
+      if (row.profile != id) continue;
+      const std::string verdict(to_string(row.verdict));
       const bool broken = verdict == "fails";
       const bool working = verdict == "works" || verdict == "degraded";
       r.passed = rule.value == "broken" ? broken : (rule.value == "works" ? working : verdict == rule.value);
@@ -226,25 +203,6 @@ RuleResult check(const PolicyRule& rule, const json& host) {
   }
   r.evidence = "unknown rule";
   return r;
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -348,8 +306,18 @@ std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path,
 }
 
 std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const json& host) {
+  const auto view = read_host_view(host);
   std::vector<RuleResult> out;
-  for (const auto& r : rules) out.push_back(check(r, host));
+  for (const auto& rule : rules) {
+    auto r = check(rule, view);
+    // A failed rule names the findings it rests on: those it judges that read BAD, WARN or failed.
+    if (!r.passed)
+      for (const auto& f : view.findings)
+        if (judged_by(rule, f.check) &&
+            (rule.key.starts_with("client:") || (f.verdict != Verdict::info && f.verdict != Verdict::good)))
+          r.findings.push_back(f);
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
@@ -357,7 +325,11 @@ json policy_to_json(const std::vector<RuleResult>& results) {
   json rules = json::array();
   bool passed = true;
   for (const auto& r : results) {
-    rules.push_back({{"rule", r.rule}, {"host", r.host}, {"passed", r.passed}, {"evidence", r.evidence}});
+    json rule{{"rule", r.rule}, {"host", r.host}, {"passed", r.passed}, {"evidence", r.evidence}};
+    // The findings (hosts[].findings[], by probe, port and check) a failure rests on.
+    for (const auto& f : r.findings)
+      rule["findings"].push_back({{"probe", f.probe}, {"port", f.port}, {"check", f.check}});
+    rules.push_back(std::move(rule));
     passed = passed && r.passed;
   }
   return json{{"rules", std::move(rules)}, {"passed", passed}};
@@ -385,15 +357,48 @@ std::string rule_help(const std::string& rule_text) {
   return "a legacyscan policy rule";
 }
 
-// Where a rule's finding lives: the service the rule is about on that host.
-std::string rule_uri(const std::string& rule_text, const std::string& address) {
+// Where a rule's finding lives: the service the rule is about on that host, on the finding's port when
+// the rule rests on one ("445/tcp" -> smb://host:445/).
+std::string rule_uri(const std::string& rule_text, const std::string& address, const std::string& port = {}) {
   const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
-  if (rule_text.starts_with("smb")) return "smb://" + host + "/";
-  if (rule_text.starts_with("tls")) return "tls://" + host + "/";
-  if (rule_text.starts_with("kerberos")) return "krb5://" + host + ":88/";
-  if (rule_text.starts_with("ldap")) return "ldap://" + host + ":389/";
-  if (rule_text.starts_with("netbios")) return "netbios-dgm://" + host + ":138/";
+  const auto number = port.substr(0, port.find('/'));
+  auto at = [&](const char* scheme, const char* default_port) {
+    const std::string p = number.empty() ? default_port : ":" + number;
+    return std::string(scheme) + "://" + host + p + "/";
+  };
+  if (rule_text.starts_with("smb")) return at("smb", "");
+  if (rule_text.starts_with("tls")) return at("tls", "");
+  if (rule_text.starts_with("kerberos")) return at("krb5", ":88");
+  if (rule_text.starts_with("ldap")) return at("ldap", ":389");
+  if (rule_text.starts_with("netbios")) return at("netbios-dgm", ":138");
   return "legacyscan://" + host + "/matrix/" + rule_text.substr(7, rule_text.find('=') - 7);
+}
+
+// The failure text: the host and the rule's evidence, then each finding it rests on, as the table
+// shows it (check, port, verdict, value).
+std::string failure_text(const RuleResult& r) {
+  std::string text = r.host + ": " + r.evidence;
+  for (const auto& f : r.findings) {
+    text += "\n  " + f.check + (f.port.empty() ? "" : " " + f.port) + " [" + std::string(to_string(f.verdict)) + "] " +
+            f.value;
+  }
+  return text;
+}
+
+// One location per finding the failure rests on (the service on its port, the check as the logical
+// location), or the rule's service on the host when it rests on none.
+json sarif_locations(const RuleResult& r) {
+  auto location = [&](const std::string& port, const std::string& name) {
+    return json{{"physicalLocation", {{"artifactLocation", {{"uri", rule_uri(r.rule, r.address, port)}}}}},
+                {"logicalLocations", json::array({{{"name", name}, {"kind", "module"}}})}};
+  };
+  json out = json::array();
+  for (const auto& f : r.findings) {
+    const auto loc = location(f.port, r.host + "/" + f.check);
+    if (std::find(out.begin(), out.end(), loc) == out.end()) out.push_back(loc);
+  }
+  if (out.empty()) out.push_back(location("", r.host));
+  return out;
 }
 
 }  // namespace
@@ -407,11 +412,12 @@ std::string policy_to_junit(const std::vector<RuleResult>& results) {
   x += "  <testsuite name=\"legacyscan policy\" tests=\"" + std::to_string(results.size()) + "\" failures=\"" +
        std::to_string(failures) + "\">\n";
   for (const auto& r : results) {
-    x += "    <testcase classname=\"" + xml_escape(junit_classname(r.host)) + "\" name=\"" + xml_escape(r.rule) + "\"";
+    x += "    <testcase classname=\"" + markup_escape(junit_classname(r.host)) + "\" name=\"" + markup_escape(r.rule) +
+         "\"";
     if (r.passed) {
       x += "/>\n";
     } else {
-      x += ">\n      <failure message=\"" + xml_escape(r.evidence) + "\">" + xml_escape(r.host + ": " + r.evidence) +
+      x += ">\n      <failure message=\"" + markup_escape(r.evidence) + "\">" + markup_escape(failure_text(r)) +
            "</failure>\n";
       x += "    </testcase>\n";
     }
@@ -440,14 +446,11 @@ json policy_to_sarif(const std::vector<RuleResult>& results) {
     }
     if (r.passed) continue;
     const auto index = std::find(ids.begin(), ids.end(), r.rule) - ids.begin();
-    found.push_back(
-        {{"ruleId", r.rule},
-         {"ruleIndex", index},
-         {"level", "error"},
-         {"message", {{"text", r.host + ": " + r.evidence}}},
-         {"locations",
-          json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", rule_uri(r.rule, r.address)}}}}},
-                        {"logicalLocations", json::array({{{"name", r.host}, {"kind", "module"}}})}}})}});
+    found.push_back({{"ruleId", r.rule},
+                     {"ruleIndex", index},
+                     {"level", "error"},
+                     {"message", {{"text", failure_text(r)}}},
+                     {"locations", sarif_locations(r)}});
   }
   return json{
       {"version", "2.1.0"},

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Policy rules for CI ("smb1=off", "tls.min=1.2", "client:windows-xp-sp3=broken"), evaluated on the
-// JSON of each scanned host, so saved scans can be re-checked too.
+// typed results of each scanned host (read back from its JSON, so saved scans can be re-checked too).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "legacyscan/engine/probe.hpp"
 
 namespace legacyscan {
 
@@ -29,6 +31,9 @@ struct RuleResult {
   // The evidence settled the rule one way or the other; false for "cannot check" (the probe did not
   // answer or its answer does not tell), which fails the rule without deciding it.
   bool decided = false;
+  // When the rule failed: the host's findings (hosts[].findings[]) it judges that read BAD, WARN or
+  // failed (for a client rule, the matrix row's finding). JUnit and SARIF render them.
+  std::vector<Finding> findings;
 };
 
 // The rules this version understands, with one line of help each (README, --help).

@@ -10,6 +10,7 @@
 #include "legacyscan/strings.hpp"
 #include "src/compat/hardening.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
 
@@ -28,30 +29,17 @@ struct Cellish {
   std::string reason;
 };
 
-Cellish smb_after(const SmbOffer& client, const json& host, const WhatIf& w) {
-  if (!host.contains("probes") || !host["probes"].contains("smb"))
-    return {CellVerdict::unknown, "no SMB result in the scan"};
-  const auto& smb = host["probes"]["smb"];
-  const json* port = nullptr;
-  for (const char* p : {"445", "139"})
-    if (smb.contains("ports") && smb["ports"].contains(p) && smb["ports"][p].value("status", "") == "ok") {
-      port = &smb["ports"][p];
-      break;
-    }
+Cellish smb_after(const SmbOffer& client, const HostView& host, const WhatIf& w) {
+  if (!host.smb.result) return {CellVerdict::unknown, "no SMB result in the scan"};
+  const auto* port = client_smb_port(*host.smb.result);
   if (!port) return {CellVerdict::unknown, "no SMB port answered in the scan"};
   std::vector<std::string> s1, s2;
-  if (port->contains("smb1") && !has(w.disable, "smb1"))
-    for (const auto& d : (*port)["smb1"].value("dialects", json::array())) s1.push_back(d.get<std::string>());
+  if (port->smb1 && !has(w.disable, "smb1")) s1 = port->smb1->dialects;
   std::map<std::string, bool> required;
-  if (port->contains("smb2")) {
-    for (const auto& d : (*port)["smb2"].value("dialects", json::array())) {
-      const auto name = d.get<std::string>();
-      if (has(w.disable, "smb" + name)) continue;
-      s2.push_back(name);
-    }
-    const json details = (*port)["smb2"].value("details", json::object());  // items() needs a live object
-    for (const auto& [dialect, det] : details.items())
-      required[dialect] = det.contains("signing") && det["signing"].value("required", false);
+  if (port->smb2) {
+    for (const auto& name : port->smb2->dialects)
+      if (!has(w.disable, "smb" + name)) s2.push_back(name);
+    for (const auto& det : port->smb2->details) required[det.dialect] = det.signing.required;
   }
   const bool force_signing = has(w.require, "smb-signing");
   // SMB2: the highest dialect both sides have ([MS-SMB2] 3.3.5.4).
@@ -76,11 +64,16 @@ Cellish smb_after(const SmbOffer& client, const json& host, const WhatIf& w) {
   return {CellVerdict::fails, why};
 }
 
-Cellish kerberos_after(const KerberosOffer& client, const json& host, const WhatIf& w) {
-  if (!host.contains("probes") || !host["probes"].contains("kerberos") ||
-      host["probes"]["kerberos"].value("status", "") != "ok")
-    return {CellVerdict::unknown, "no Kerberos result in the scan"};
-  const auto accepted = host["probes"]["kerberos"].value("etypes", json::object());
+Cellish kerberos_after(const KerberosOffer& client, const HostView& host, const WhatIf& w) {
+  std::string why;
+  const auto* krb = host.kerberos.ok("kerberos", why);
+  if (!krb) return {CellVerdict::unknown, "no Kerberos result in the scan"};
+  auto accepted = [&](const std::string& name) {
+    for (const auto& row : krb->etypes)
+      if (row.name == name)
+        return kerberos::KerberosResult::merge(row.udp_alone, row.tcp_alone) == kerberos::EtypeVerdict::accepted;
+    return false;
+  };
   auto disabled = [&](std::int32_t e) {
     if (has(w.disable, "rc4") && (e == 23 || e == 24 || e < 0)) return true;  // negative: Microsoft's old RC4 variants
     if (has(w.disable, "des") && (e == 1 || e == 3)) return true;
@@ -88,7 +81,7 @@ Cellish kerberos_after(const KerberosOffer& client, const json& host, const What
   };
   for (auto e : client.etypes) {
     const auto name = kerberos::etype_name(e);
-    if (accepted.value(name, "") == "accepted" && !disabled(e))
+    if (accepted(name) && !disabled(e))
       return {e == 23 || e == 24 || e == 1 || e == 3
                   ? (e == client.etypes.front() ? CellVerdict::works : CellVerdict::degraded)
                   : CellVerdict::works,
@@ -97,24 +90,22 @@ Cellish kerberos_after(const KerberosOffer& client, const json& host, const What
   return {CellVerdict::fails, "the KDC would accept none of the client's etypes"};
 }
 
-const std::vector<std::string> kTlsOrder{"ssl2", "ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
+const std::vector<std::uint16_t> kTlsOrder{tls::SSL2_VERSION,   tls::SSL3_VERSION,   tls::TLS1_VERSION,
+                                           tls::TLS1_1_VERSION, tls::TLS1_2_VERSION, tls::TLS1_3_VERSION};
 
-Cellish tls_after(const TlsStack& client, const json& endpoint, const WhatIf& w) {
-  const auto versions = endpoint.value("versions", json::object());
-  const auto ciphers = endpoint.value("ciphers", json::object());
+Cellish tls_after(const TlsStack& client, const tls::Endpoint& endpoint, const WhatIf& w) {
   for (auto it = kTlsOrder.rbegin(); it != kTlsOrder.rend(); ++it) {
-    if (!has(client.versions, *it) || has(w.disable, *it) || versions.value(*it, "") != "accepted") continue;
+    const auto key = tls::version_key(*it);
+    if (!has(client.versions, key) || has(w.disable, key) || !endpoint.accepted(*it)) continue;
     // The first suite in the client's order that the server accepts at this version.
-    const auto list = ciphers.value(*it, json::array());
-    for (auto suite : client.cipher_suites) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%04X", suite);
-      for (const auto& s : list)
-        if (s.value("hex", "") == hex) {
-          const bool weak = s.value("weak", false) || !s.value("pfs", false) || *it < std::string("tls1.2");
-          return {weak ? CellVerdict::degraded : CellVerdict::works, *it + " " + s.value("iana", std::string(hex))};
+    const auto list = endpoint.ciphers.find(*it);
+    if (list == endpoint.ciphers.end()) continue;
+    for (auto suite : client.cipher_suites)
+      for (const auto& s : list->second)
+        if (s.ssl2_kind == 0 && s.id == suite) {
+          const bool weak = s.weak || !s.pfs || *it < tls::TLS1_2_VERSION;
+          return {weak ? CellVerdict::degraded : CellVerdict::works, key + " " + (s.name.empty() ? s.hex() : s.name)};
         }
-    }
   }
   return {CellVerdict::fails, "no TLS version and suite in common (client offers " + join(client.versions) + ")"};
 }
@@ -148,7 +139,7 @@ std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, cons
   return w;
 }
 
-std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
+std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
   std::vector<WhatIfRow> rows;
   for (const auto& p : all_profiles()) {
     Row row;
@@ -161,22 +152,20 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
     };
     if (p.smb) add(row.smb, "SMB", smb_after(*p.smb, host, w));
     if (p.kerberos) add(row.kerberos, "Kerberos", kerberos_after(*p.kerberos, host, w));
-    if (!p.tls.empty() && host.contains("probes") && host["probes"].contains("tls"))
-      for (const auto& e : host["probes"]["tls"].value("endpoints", json::array()))
-        if (e.value("status", "") == "ok") {
+    if (!p.tls.empty() && host.tls.result)
+      for (const auto& e : host.tls.result->endpoints)
+        if (e.outcome.ok()) {
           // Every TLS stack of the client that talks to this endpoint's service; the port's cell is
           // the worst, named (as in the matrix).
-          const auto starttls =
-              e.contains("starttls") && e["starttls"].is_string() ? e["starttls"].get<std::string>() : "";
           std::vector<Cell> stacks;
-          for (const auto* st : stacks_for_service(p, tls_service(e.value("port", std::uint16_t{0}), starttls))) {
+          for (const auto* st : stacks_for_service(p, tls_service(e.port, e.starttls.value_or("")))) {
             const auto c = tls_after(*st, e, w);
             stacks.push_back(Cell{c.verdict, c.reason, "", st->stack, {}});
           }
           if (stacks.empty()) continue;
           const auto cell = worst_of_stacks(std::move(stacks));
-          row.tls[e.value("port", std::uint16_t{0})] = cell;
-          reasons.push_back("TLS/" + std::to_string(e.value("port", 0)) + ": " + cell.reason);
+          row.tls[e.port] = cell;
+          reasons.push_back("TLS/" + std::to_string(e.port) + ": " + cell.reason);
         }
     if (p.ldap && has(w.require, "ldap-signing") && p.ldap->cleartext_bind)
       add(row.ldap, "LDAP", {CellVerdict::fails, "the client binds in cleartext; signing would be required"});
@@ -189,8 +178,8 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
     out.name = p.name;
     out.verdict = overall(row);
     // The verdict the saved matrix has now, when the scan computed one.
-    for (const auto& m : host.value("matrix", json::array()))
-      if (m.value("profile", "") == p.id) out.before = m.value("verdict", "");
+    for (const auto& m : host.matrix)
+      if (m.profile == p.id) out.before = std::string(to_string(m.verdict));
     out.reason = join(reasons);
     if (out.verdict == CellVerdict::unknown && reasons.empty()) out.reason = "no protocol of this client was scanned";
     rows.push_back(std::move(out));
@@ -198,7 +187,7 @@ std::vector<WhatIfRow> whatif_host(const json& host, const WhatIf& w) {
   return rows;
 }
 
-json whatif_to_json(const std::vector<std::pair<json, std::vector<WhatIfRow>>>& hosts, const WhatIf& w) {
+json whatif_to_json(const std::vector<std::pair<HostView, std::vector<WhatIfRow>>>& hosts, const WhatIf& w) {
   json out{{"disable", w.disable}, {"require", w.require}, {"hosts", json::array()}};
   for (const auto& [host, rows] : hosts) {
     json list = json::array();
@@ -207,8 +196,7 @@ json whatif_to_json(const std::vector<std::pair<json, std::vector<WhatIfRow>>>& 
       if (!r.before.empty()) j["verdict_now"] = r.before;
       list.push_back(std::move(j));
     }
-    out["hosts"].push_back(
-        {{"target", host.value("target", "")}, {"address", host.value("address", "")}, {"clients", list}});
+    out["hosts"].push_back({{"target", host.target}, {"address", host.address}, {"clients", list}});
   }
   return out;
 }

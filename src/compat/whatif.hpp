@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "probes/matrix/matrix_result.hpp"
+#include "src/compat/host_view.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
@@ -28,10 +29,9 @@ struct WhatIfRow {
 std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, const std::vector<std::string>& require,
                                    std::string& error);
 
-// One row per profile for one host object of a saved scan.
-std::vector<WhatIfRow> whatif_host(const nlohmann::json& host, const WhatIf& w);
+// One row per profile for one host of a saved scan.
+std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w);
 
-nlohmann::json whatif_to_json(const std::vector<std::pair<nlohmann::json, std::vector<WhatIfRow>>>& hosts,
-                              const WhatIf& w);
+nlohmann::json whatif_to_json(const std::vector<std::pair<HostView, std::vector<WhatIfRow>>>& hosts, const WhatIf& w);
 
 }  // namespace legacyscan::matrix

@@ -4,8 +4,11 @@
 #include <set>
 
 #include "legacyscan/json_text.hpp"
+#include "legacyscan/strings.hpp"
 #include "src/compat/hardening.hpp"
+#include "src/compat/host_view.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 #include "src/report/report.hpp"
 
 namespace legacyscan {
@@ -17,43 +20,36 @@ namespace {
 // The facts worth comparing, flattened to "protocol/what" -> value text.
 std::map<std::string, std::string> facts_of(const json& host) {
   std::map<std::string, std::string> f;
-  const json probes = host.value("probes", json::object());
-  for (const auto& [name, p] : probes.items()) f[name + "/status"] = p.value("status", "");
-  if (probes.contains("smb")) {
-    const json ports = probes["smb"].value("ports", json::object());
-    for (const auto& [port, p] : ports.items()) {
-      const std::string at = "smb/" + port + "/";
-      f[at + "status"] = p.value("status", "");
-      if (p.contains("smb1"))
-        f[at + "smb1"] = p["smb1"].value("enabled", false) ? "enabled " + json_text(p["smb1"]["dialects"]) : "disabled";
-      if (p.contains("smb2")) {
-        f[at + "smb2 dialects"] = json_text(p["smb2"].value("dialects", json::array()));
-        if (p["smb2"].contains("signing"))
-          f[at + "signing required"] = p["smb2"]["signing"].value("required", false) ? "yes" : "no";
-        f[at + "encryption ciphers"] = json_text(p["smb2"].value("encryption_ciphers", json::array()));
+  if (host.contains("probes") && host.at("probes").is_object())
+    for (const auto& [name, p] : host.at("probes").items())
+      f[name + "/status"] = p.is_object() ? p.value("status", "") : "";
+  const auto view = read_host_view(host);
+  if (view.smb.result)
+    for (const auto& p : view.smb.result->ports) {
+      const std::string at = "smb/" + std::to_string(p.port) + "/";
+      f[at + "status"] = std::string(to_string(p.outcome.status));
+      if (p.smb1) f[at + "smb1"] = p.smb1->enabled ? "enabled " + join(p.smb1->dialects) : "disabled";
+      if (p.smb2) {
+        f[at + "smb2 dialects"] = join(p.smb2->dialects);
+        if (p.smb2->signing) f[at + "signing required"] = p.smb2->signing->required ? "yes" : "no";
+        f[at + "encryption ciphers"] = join(p.smb2->encryption_ciphers);
       }
     }
-  }
-  if (probes.contains("tls"))
-    for (const auto& e : probes["tls"].value("endpoints", json::array())) {
-      const std::string at = "tls/" + std::to_string(e.value("port", 0)) + "/";
-      const json versions = e.value("versions", json::object());
-      for (const auto& [v, verdict] : versions.items())
-        f[at + v] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
-      f[at + "pfs only"] = e.value("pfs_only", false) ? "yes" : "no";
+  if (view.tls.result)
+    for (const auto& e : view.tls.result->endpoints) {
+      const std::string at = "tls/" + std::to_string(e.port) + "/";
+      for (const auto& v : e.versions) f[at + tls::version_key(v.version)] = std::string(to_string(v.verdict));
+      f[at + "pfs only"] = e.pfs_only ? "yes" : "no";
     }
-  if (probes.contains("kerberos")) {
-    const json etypes = probes["kerberos"].value("etypes", json::object());
-    for (const auto& [e, verdict] : etypes.items())
-      f["kerberos/" + e] = verdict.is_string() ? verdict.get<std::string>() : json_text(verdict);
+  if (view.kerberos.result)
+    for (const auto& row : view.kerberos.result->etypes)
+      f["kerberos/" + row.name] = std::string(to_string(kerberos::KerberosResult::merge(row.udp_alone, row.tcp_alone)));
+  if (view.ldap.result) {
+    const auto& l = *view.ldap.result;
+    f["ldap/cleartext simple bind"] = l.simple_bind_cleartext;
+    f["ldap/signing required"] = l.signing_required ? (*l.signing_required ? "yes" : "no") : "unknown";
   }
-  if (probes.contains("ldap")) {
-    f["ldap/cleartext simple bind"] = probes["ldap"].value("simple_bind_cleartext", "");
-    const auto& s = probes["ldap"]["signing_required"];
-    f["ldap/signing required"] = s.is_boolean() ? (s.get<bool>() ? "yes" : "no") : "unknown";
-  }
-  for (const auto& row : host.value("matrix", json::array()))
-    f["client/" + row.value("profile", "")] = row.value("verdict", "");
+  for (const auto& row : view.matrix) f["client/" + row.profile] = std::string(to_string(row.verdict));
   return f;
 }
 
@@ -64,10 +60,11 @@ std::string last_part(const std::string& k) { return k.substr(k.rfind('/') + 1);
 
 std::vector<std::string> dialects_of(const std::string& list) {
   std::vector<std::string> out;
-  auto j = json::parse(list, nullptr, false);
-  if (j.is_array())
-    for (const auto& d : j)
-      if (d.is_string()) out.push_back(d.get<std::string>());
+  for (std::size_t at = 0; at < list.size();) {
+    const auto comma = std::min(list.find(", ", at), list.size());
+    out.push_back(list.substr(at, comma - at));
+    at = comma + 2;
+  }
   return out;
 }
 

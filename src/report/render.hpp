@@ -139,7 +139,5 @@ void render_html(std::ostream& out, const Report& r, const TextOptions& options 
 
 // RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
 std::string csv_field(const std::string& s);
-// Text and attribute values for HTML: & < > " ' escaped, control characters dropped.
-std::string html_escape(const std::string& s);
 
 }  // namespace legacyscan::report

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTML report: one self-contained file. Inline CSS only, no script, no font, no image; a
 // Content-Security-Policy that forbids every fetch, so opening it never touches the network. Every
-// string that came from a server (reasons, names, evidence) goes through html_escape.
+// string that came from a server (reasons, names, evidence) goes through markup_escape.
 #include <algorithm>
 
+#include "legacyscan/strings.hpp"
 #include "src/report/finding_view.hpp"
 #include "src/report/render.hpp"
 
@@ -35,30 +36,31 @@ details{margin:.3em 0}summary{cursor:pointer}
 // Long suite names ("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA") may break after their underscores.
 std::string breakable(const std::string& s) {
   std::string out;
-  for (char c : html_escape(s)) {
+  for (char c : markup_escape(s)) {
     out += c;
     if (c == '_') out += "<wbr>";
   }
   return out;
 }
 
-std::string cls(const std::string& verdict) { return "v v-" + html_escape(verdict); }
+std::string cls(const std::string& verdict) { return "v v-" + markup_escape(verdict); }
 
 std::string anchor(std::size_t host, const std::string& profile) {
-  return "h" + std::to_string(host) + "-" + html_escape(profile);
+  return "h" + std::to_string(host) + "-" + markup_escape(profile);
 }
 
 void cell_reason_lines(std::ostream& out, const Cell& cell) {
-  out << html_escape(cell.reason);
-  if (!cell.negotiated.empty()) out << " <em>(negotiated: " << html_escape(cell.negotiated) << ")</em>";
+  out << markup_escape(cell.reason);
+  if (!cell.negotiated.empty()) out << " <em>(negotiated: " << markup_escape(cell.negotiated) << ")</em>";
   if (!cell.stacks.empty()) {
     out << "<ul class=\"stacks\">";
     for (const auto& s : cell.stacks)
-      out << "<li data-stack=\"" << html_escape(s.stack) << "\"><span class=\"" << cls(s.verdict) << "\">"
-          << html_escape(s.verdict) << "</span> " << html_escape(s.stack) << ": " << html_escape(s.reason) << "</li>";
+      out << "<li data-stack=\"" << markup_escape(s.stack) << "\"><span class=\"" << cls(s.verdict) << "\">"
+          << markup_escape(s.verdict) << "</span> " << markup_escape(s.stack) << ": " << markup_escape(s.reason)
+          << "</li>";
     out << "</ul>";
   } else if (!cell.stack.empty() && !cell.reason.starts_with(cell.stack)) {
-    out << " [" << html_escape(cell.stack) << "]";
+    out << " [" << markup_escape(cell.stack) << "]";
   }
 }
 
@@ -67,16 +69,16 @@ std::string verdict_word(const std::string& verdict) {
   if (verdict == "warn") return "WARN";
   if (verdict == "good") return "OK";
   if (verdict == "failed") return "n/a";
-  return html_escape(verdict);
+  return markup_escape(verdict);
 }
 
 std::string verdict_cell(const std::string& verdict) {
-  return "<td class=\"f-" + html_escape(verdict) + "\" data-verdict=\"" + html_escape(verdict) + "\">" +
+  return "<td class=\"f-" + markup_escape(verdict) + "\" data-verdict=\"" + markup_escape(verdict) + "\">" +
          verdict_word(verdict) + "</td>";
 }
 
 void notes(std::ostream& out, const FindingView& view, const std::vector<const FindingRow*>& shown) {
-  for (const auto& n : fold_notes(view, shown)) out << "<p class=\"note\">" << html_escape(n) << ".</p>\n";
+  for (const auto& n : fold_notes(view, shown)) out << "<p class=\"note\">" << markup_escape(n) << ".</p>\n";
 }
 
 // The BAD then WARN findings, as the terminal table lists them: what to act on before reading the matrix.
@@ -86,9 +88,9 @@ void render_fix_first(std::ostream& out, const FindingView& view) {
   out << "<h3>Fix first</h3>\n<table class=\"findings fix\"><thead><tr><th>Verdict</th><th>Port</th><th>Check</th>"
          "<th>Value</th></tr></thead><tbody>\n";
   for (const auto& l : merge_lines(fix))
-    out << "<tr>" << verdict_cell(l.first->verdict) << "<td>" << html_escape(l.first->port)
-        << "</td><td class=\"check\">" << html_escape(l.check) << "</td><td class=\"value\">"
-        << html_escape(summarise(l.first->value)) << "</td></tr>\n";
+    out << "<tr>" << verdict_cell(l.first->verdict) << "<td>" << markup_escape(l.first->port)
+        << "</td><td class=\"check\">" << markup_escape(l.check) << "</td><td class=\"value\">"
+        << markup_escape(summarise(l.first->value)) << "</td></tr>\n";
   out << "</tbody></table>\n";
   notes(out, view, fix);
 }
@@ -107,16 +109,16 @@ void render_evidence(std::ostream& out, const Host& h, const FindingView& view, 
       if (f->probe == e.probe && (o.details || !only_with_details(*f))) rows.push_back(f);
     const bool weak = std::any_of(rows.begin(), rows.end(),
                                   [](const FindingRow* f) { return f->verdict == "bad" || f->verdict == "warn"; });
-    out << "<details class=\"evidence\" data-probe=\"" << html_escape(e.probe) << "\"" << (weak ? " open" : "")
-        << "><summary>" << html_escape(e.probe) << ": " << html_escape(e.status)
-        << (e.reason.empty() ? "" : " (" + html_escape(e.reason) + ")") << "</summary>\n";
+    out << "<details class=\"evidence\" data-probe=\"" << markup_escape(e.probe) << "\"" << (weak ? " open" : "")
+        << "><summary>" << markup_escape(e.probe) << ": " << markup_escape(e.status)
+        << (e.reason.empty() ? "" : " (" + markup_escape(e.reason) + ")") << "</summary>\n";
     if (!rows.empty()) {
       out << "<table class=\"findings\"><thead><tr><th>Port</th><th>Check</th><th>Verdict</th><th>Value</th>"
              "<th>Evidence</th></tr></thead><tbody>\n";
       for (const auto* f : rows)
-        out << "<tr><td>" << html_escape(f->port) << "</td><td class=\"check\">" << html_escape(f->check) << "</td>"
-            << verdict_cell(f->verdict) << "<td class=\"value\">" << html_escape(f->value)
-            << "</td><td class=\"evidence\">" << html_escape(f->evidence) << "</td></tr>\n";
+        out << "<tr><td>" << markup_escape(f->port) << "</td><td class=\"check\">" << markup_escape(f->check) << "</td>"
+            << verdict_cell(f->verdict) << "<td class=\"value\">" << markup_escape(f->value)
+            << "</td><td class=\"evidence\">" << markup_escape(f->evidence) << "</td></tr>\n";
       out << "</tbody></table>\n";
       notes(out, view, rows);
     }
@@ -125,14 +127,14 @@ void render_evidence(std::ostream& out, const Host& h, const FindingView& view, 
 }
 
 void render_host(std::ostream& out, const Host& h, std::size_t index, const TextOptions& o) {
-  out << "<section class=\"host\" id=\"host-" << index << "\" data-target=\"" << html_escape(h.target)
-      << "\" data-address=\"" << html_escape(h.address) << "\">\n";
-  out << "<h2>" << html_escape(h.title()) << "</h2>\n";
+  out << "<section class=\"host\" id=\"host-" << index << "\" data-target=\"" << markup_escape(h.target)
+      << "\" data-address=\"" << markup_escape(h.address) << "\">\n";
+  out << "<h2>" << markup_escape(h.title()) << "</h2>\n";
   const auto view = fold_ports(h);
   render_fix_first(out, view);
   if (h.clients.empty()) {
     out << "<p>No compatibility matrix"
-        << (h.matrix_status ? ": " + html_escape(*h.matrix_status) : std::string(" (the matrix probe did not run)"))
+        << (h.matrix_status ? ": " + markup_escape(*h.matrix_status) : std::string(" (the matrix probe did not run)"))
         << ".</p>\n";
   } else {
     const auto t = tally(h);
@@ -140,40 +142,40 @@ void render_host(std::ostream& out, const Host& h, std::size_t index, const Text
         << " degraded, <span class=\"fail\">" << t.fails << " fail</span>, " << t.unknown << " unknown.</p>\n";
     out << "<table class=\"matrix\">\n<thead><tr><th>Client</th>";
     for (const auto& c : h.columns)
-      out << "<th data-protocol=\"" << html_escape(c.protocol) << "\" data-port=\"" << html_escape(c.port) << "\">"
-          << html_escape(c.label()) << "</th>";
+      out << "<th data-protocol=\"" << markup_escape(c.protocol) << "\" data-port=\"" << markup_escape(c.port) << "\">"
+          << markup_escape(c.label()) << "</th>";
     out << "<th>Overall</th></tr></thead>\n<tbody>\n";
     for (const auto& row : h.clients) {
-      out << "<tr data-profile=\"" << html_escape(row.profile) << "\"><th scope=\"row\"><a href=\"#"
-          << anchor(index, row.profile) << "\">" << html_escape(row.name) << "</a></th>";
+      out << "<tr data-profile=\"" << markup_escape(row.profile) << "\"><th scope=\"row\"><a href=\"#"
+          << anchor(index, row.profile) << "\">" << markup_escape(row.name) << "</a></th>";
       for (const auto& c : h.columns) {
         const auto* cell = row.cell(c);
         if (!cell) {
-          out << "<td class=\"v v-none\" data-protocol=\"" << html_escape(c.protocol) << "\" data-port=\""
-              << html_escape(c.port) << "\" title=\"the client does not use this protocol\">-</td>";
+          out << "<td class=\"v v-none\" data-protocol=\"" << markup_escape(c.protocol) << "\" data-port=\""
+              << markup_escape(c.port) << "\" title=\"the client does not use this protocol\">-</td>";
           continue;
         }
         std::string hover = cell->reason;
         if (!cell->stack.empty() && !cell->reason.starts_with(cell->stack)) hover += " [" + cell->stack + "]";
-        out << "<td class=\"" << cls(cell->verdict) << "\" data-protocol=\"" << html_escape(c.protocol)
-            << "\" data-port=\"" << html_escape(c.port) << "\" data-verdict=\"" << html_escape(cell->verdict)
-            << "\" title=\"" << html_escape(hover) << "\">" << html_escape(cell->verdict);
+        out << "<td class=\"" << cls(cell->verdict) << "\" data-protocol=\"" << markup_escape(c.protocol)
+            << "\" data-port=\"" << markup_escape(c.port) << "\" data-verdict=\"" << markup_escape(cell->verdict)
+            << "\" title=\"" << markup_escape(hover) << "\">" << markup_escape(cell->verdict);
         if (!cell->negotiated.empty()) out << "<small>" << breakable(cell->negotiated) << "</small>";
         out << "</td>";
       }
       out << "<td class=\"" << cls(row.verdict) << " overall\" data-protocol=\"overall\" data-verdict=\""
-          << html_escape(row.verdict) << "\">" << html_escape(row.verdict) << "</td></tr>\n";
+          << markup_escape(row.verdict) << "\">" << markup_escape(row.verdict) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";
     out << "<h3>Per client</h3>\n";
     for (const auto& row : h.clients) {
       const bool open = row.verdict == "fails" || row.verdict == "degraded";
       out << "<details class=\"client\" id=\"" << anchor(index, row.profile) << "\"" << (open ? " open" : "")
-          << "><summary><span class=\"" << cls(row.verdict) << "\">" << html_escape(row.verdict) << "</span> "
-          << html_escape(row.name) << " <code>" << html_escape(row.profile) << "</code></summary>\n<table>";
+          << "><summary><span class=\"" << cls(row.verdict) << "\">" << markup_escape(row.verdict) << "</span> "
+          << markup_escape(row.name) << " <code>" << markup_escape(row.profile) << "</code></summary>\n<table>";
       for (const auto& [col, cell] : row.cells) {
-        out << "<tr><th>" << html_escape(col.label()) << "</th><td class=\"" << cls(cell.verdict) << "\">"
-            << html_escape(cell.verdict) << "</td><td class=\"reason\">";
+        out << "<tr><th>" << markup_escape(col.label()) << "</th><td class=\"" << cls(cell.verdict) << "\">"
+            << markup_escape(cell.verdict) << "</td><td class=\"reason\">";
         cell_reason_lines(out, cell);
         out << "</td></tr>";
       }
@@ -184,8 +186,8 @@ void render_host(std::ostream& out, const Host& h, std::size_t index, const Text
     out << "<h3>Policy</h3>\n<table class=\"policy\"><thead><tr><th>Rule</th><th>Result</th><th>Evidence</th></tr>"
            "</thead><tbody>\n";
     for (const auto& p : h.policy)
-      out << "<tr><td><code>" << html_escape(p.rule) << "</code></td><td class=\"" << (p.passed ? "pass" : "fail")
-          << "\">" << (p.passed ? "passed" : "FAILED") << "</td><td>" << html_escape(p.evidence) << "</td></tr>\n";
+      out << "<tr><td><code>" << markup_escape(p.rule) << "</code></td><td class=\"" << (p.passed ? "pass" : "fail")
+          << "\">" << (p.passed ? "passed" : "FAILED") << "</td><td>" << markup_escape(p.evidence) << "</td></tr>\n";
     out << "</tbody></table>\n";
   }
   render_evidence(out, h, view, o);
@@ -194,34 +196,14 @@ void render_host(std::ostream& out, const Host& h, std::size_t index, const Text
 
 }  // namespace
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 void render_html(std::ostream& out, const Report& r, const TextOptions& options) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"generator\" content=\"legacyscan "
-      << html_escape(r.tool_version) << "\">\n<title>legacyscan report</title>\n<style>" << kStyle
+      << markup_escape(r.tool_version) << "\">\n<title>legacyscan report</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n<h1>legacyscan report</h1>\n";
-  out << "<p class=\"meta\">Scan " << html_escape(r.started) << " to " << html_escape(r.finished) << ", "
+  out << "<p class=\"meta\">Scan " << markup_escape(r.started) << " to " << markup_escape(r.finished) << ", "
       << r.hosts.size() << " host(s)" << (r.complete ? "" : ", <strong>interrupted: results are partial</strong>")
       << ".</p>\n";
   if (r.has_policy)
@@ -239,7 +221,7 @@ void render_html(std::ostream& out, const Report& r, const TextOptions& options)
       // Counted as the table counts them: a port folded into another is not counted again.
       const auto fix = to_fix(fold_ports(r.hosts[i]));
       const auto bad = std::count_if(fix.begin(), fix.end(), [](const FindingRow* f) { return f->verdict == "bad"; });
-      out << "<li><a href=\"#host-" << i << "\">" << html_escape(r.hosts[i].title()) << "</a>: " << bad << " BAD, "
+      out << "<li><a href=\"#host-" << i << "\">" << markup_escape(r.hosts[i].title()) << "</a>: " << bad << " BAD, "
           << fix.size() - static_cast<std::size_t>(bad) << " WARN; " << t.fails << " client(s) fail, " << t.degraded
           << " degraded</li>";
     }

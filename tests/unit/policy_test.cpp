@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "src/compat/policy.hpp"
@@ -90,9 +91,9 @@ TEST(Policy, RulesSayWhetherTheEvidenceDecidedThem) {
 
 TEST(Policy, JunitAndSarifRenderFailures) {
   std::vector<RuleResult> results{
-      {"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1"},
-      {"tls.min=1.2", "dc<1>", true, "ok", "10.0.0.1"},
-      {"kerberos.rc4=off", "dc1.example.test (fd00::5)", false, "rc4-hmac accepted", "fd00::5"}};
+      {"smb1=off", "dc<1>", false, "445: SMB1 enabled & \"on\"", "10.0.0.1", true, {}},
+      {"tls.min=1.2", "dc<1>", true, "ok", "10.0.0.1", true, {}},
+      {"kerberos.rc4=off", "dc1.example.test (fd00::5)", false, "rc4-hmac accepted", "fd00::5", true, {}}};
   const auto xml = policy_to_junit(results);
   EXPECT_NE(xml.find("tests=\"3\" failures=\"2\""), std::string::npos);
   // Jenkins splits classnames at dots: a host's dots must not become packages.
@@ -169,8 +170,9 @@ TEST(Policy, KerberosEtypeNamesAreOneClosedCaseInsensitiveList) {
 
 TEST(Policy, KerberosAnswersThatDecideNothingCannotPass) {
   json host = legacy_kerberos_host();
-  host["probes"]["kerberos"]["etypes"]["rc4-hmac"] = "no-answer";
-  host["probes"]["kerberos"]["etypes_with_aes"]["rc4-hmac"] = "no-answer";
+  // Every answer the verdicts are computed from (etype_details) says nothing came back.
+  for (const char* mode : {"udp", "tcp", "udp_with_aes", "tcp_with_aes"})
+    host["probes"]["kerberos"]["etype_details"]["rc4-hmac"]["answers"][mode] = {{"verdict", "no-answer"}};
   std::string e;
   const auto r = evaluate_policy({*parse_policy_rule("kerberos.rc4=off", e)}, host).at(0);
   EXPECT_FALSE(r.passed);
@@ -248,6 +250,51 @@ TEST(Policy, PolicyFilesAreReadStrictly) {
   ASSERT_TRUE(rules) << e;
   ASSERT_EQ(rules->size(), 2u);
   EXPECT_EQ(rules->at(1).text, "tls.min=1.2");
+}
+
+// A failed rule rests on the host's findings: the saved lab scan (written before findings were part
+// of the JSON, so they are derived from its typed results) gives smb1=off the smb1 findings of both
+// SMB ports, and JUnit and SARIF render those, each SARIF location on its port.
+TEST(Policy, FailedRulesRenderTheFindingsTheyRestOn) {
+  const json host = legacy_kerberos_host();
+  ASSERT_FALSE(host.contains("findings"));
+  std::string e;
+  const auto results = evaluate_policy({*parse_policy_rule("smb1=off", e), *parse_policy_rule("kerberos.rc4=off", e),
+                                        *parse_policy_rule("tls.min=1.0", e)},
+                                       host);
+  ASSERT_EQ(results.size(), 3u);
+  std::vector<std::string> smb_ports;
+  for (const auto& f : results[0].findings) {
+    EXPECT_EQ(f.check, "smb1");
+    EXPECT_EQ(f.probe, "smb");
+    EXPECT_EQ(f.verdict, Verdict::bad);
+    smb_ports.push_back(f.port);
+  }
+  std::vector<std::string> enabled_ports;
+  for (const auto& [port, p] : host["probes"]["smb"]["ports"].items())
+    if (p.contains("smb1") && p["smb1"].value("enabled", false)) enabled_ports.push_back(port + "/tcp");
+  std::sort(smb_ports.begin(), smb_ports.end());
+  std::sort(enabled_ports.begin(), enabled_ports.end());
+  ASSERT_FALSE(enabled_ports.empty());
+  EXPECT_EQ(smb_ports, enabled_ports);
+  ASSERT_EQ(results[1].findings.size(), 1u);
+  EXPECT_EQ(results[1].findings[0].check, "kerberos.etype.rc4-hmac");
+  EXPECT_TRUE(results[2].passed);
+  EXPECT_TRUE(results[2].findings.empty());
+
+  const auto xml = policy_to_junit(results);
+  EXPECT_NE(xml.find("smb1 " + enabled_ports[0] + " [bad] ENABLED"), std::string::npos) << xml;
+  const auto sarif = policy_to_sarif(results);
+  const auto& locations = sarif.at("runs").at(0).at("results").at(0).at("locations");
+  ASSERT_EQ(locations.size(), enabled_ports.size());
+  const std::string address = host.at("address");
+  for (std::size_t i = 0; i < locations.size(); ++i) {
+    const std::string uri = locations[i].at("physicalLocation").at("artifactLocation").at("uri");
+    EXPECT_TRUE(uri.starts_with("smb://" + address + ":")) << uri;
+  }
+  const auto j = policy_to_json(results);
+  EXPECT_EQ(j.at("rules").at(0).at("findings").size(), enabled_ports.size());
+  EXPECT_FALSE(j.at("rules").at(2).contains("findings"));
 }
 
 }  // namespace

@@ -10,12 +10,22 @@ namespace {
 
 using nlohmann::json;
 
+// The kerberos probe's etype_details (what its verdicts are computed from): each etype with the same
+// verdict in every mode.
+json etype_details(const json& verdicts) {
+  json out = json::object();
+  for (const auto& [name, verdict] : verdicts.items())
+    for (const char* mode : {"udp", "tcp", "udp_with_aes", "tcp_with_aes"})
+      out[name]["answers"][mode] = {{"verdict", verdict}};
+  return out;
+}
+
 json scan_of(const json& smb_port, const json& kerberos_etypes, const json& tls_versions) {
   json host{{"target", "dc1"},
             {"address", "10.0.0.1"},
             {"probes",
              {{"smb", {{"status", "ok"}, {"ports", {{"445", smb_port}}}}},
-              {"kerberos", {{"status", "ok"}, {"etypes", kerberos_etypes}}},
+              {"kerberos", {{"status", "ok"}, {"etype_details", etype_details(kerberos_etypes)}}},
               {"tls", {{"status", "ok"}, {"endpoints", json::array({{{"port", 636}, {"versions", tls_versions}}})}}}}}};
   return json{{"hosts", json::array({host})}};
 }

@@ -37,7 +37,8 @@ passive::Report passive_report() {
 struct ScanFixture {
   ScanSummary summary{"2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", true, 2, 1, 1, 0};
   std::vector<HostResult> hosts;
-  std::vector<RuleResult> policy{{"smb1=off", "dc1.example.test (127.0.0.1)", false, "smb1 accepted", "127.0.0.1"}};
+  std::vector<RuleResult> policy{
+      {"smb1=off", "dc1.example.test (127.0.0.1)", false, "smb1 accepted", "127.0.0.1", true, {}}};
   ScanFixture() {
     hosts.push_back(host(0, "dc1.example.test", "127.0.0.1"));
     hosts.push_back(host(1, "127.0.0.2", "127.0.0.2"));
