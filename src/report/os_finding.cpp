@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "probes/ldap/ldap_result.hpp"
+#include "probes/smb/smb_result.hpp"
 #include "src/proto/netlogon/netlogon_sam_logon.hpp"
 
 namespace legacyscan {
@@ -56,27 +58,21 @@ std::optional<Claim> ntlm_claim(const std::string& version) {
   return c;
 }
 
-using nlohmann::json;
-
-// The probes' JSON is the interface read here (as between probes), so one-probe builds need no probe.
-std::optional<json> result_of(const HostResult& host, const std::string& probe) {
+// A probe's typed result in the host's runs (every result vocabulary is built, so this holds in
+// one-probe builds too: a probe that is not built never runs).
+template <class T>
+const T* result_of(const HostResult& host, const std::string& probe) {
   for (const auto& run : host.probes)
-    if (run.probe == probe && run.result) return run.result->to_json();
-  return std::nullopt;
+    if (run.probe == probe && run.result) return dynamic_cast<const T*>(run.result.get());
+  return nullptr;
 }
 
-// j[key], or null when j is no object or lacks it (a result JSON may hold null for a part not run).
-json member(const json& j, const char* key) { return j.is_object() && j.contains(key) ? j[key] : json(); }
-
-bool ok(const json& j) { return member(j, "status") == "ok"; }
-
 // The DS_FLAG bits of the first LDAP ping that was not answered NT4-style.
-std::optional<std::uint32_t> ping_flags(const json& ldap) {
-  for (const char* key : {"cldap", "cldap_tcp", "gc"}) {
-    const json p = member(ldap, key);
-    if (ok(p) && p.contains("flags_value") && member(p, "variant") != "NETLOGON_SAM_LOGON_RESPONSE_NT40")
-      return p["flags_value"].get<std::uint32_t>();
-  }
+std::optional<std::uint32_t> ping_flags(const ldap::LdapResult& ldap) {
+  for (const auto* ping : {&ldap.cldap, &ldap.cldap_tcp, &ldap.gc_cldap_tcp})
+    if (*ping && (*ping)->outcome.ok() && (*ping)->response &&
+        (*ping)->response->variant != netlogon::NetlogonVariant::NT40)
+      return (*ping)->response->Flags;
   return std::nullopt;
 }
 
@@ -89,25 +85,19 @@ bool overlap(const netlogon::DcLevelRange& a, const netlogon::DcLevelRange& b) {
 std::optional<Finding> reconciled_os(const HostResult& host) {
   std::vector<Claim> claims;  // in order of trust: rootDSE, NTLM, LDAP ping flags
   std::optional<int> domain_level;
-  if (auto ldap = result_of(host, "ldap")) {
-    const json rootdse = member(*ldap, "rootdse");
-    if (ok(rootdse) && rootdse.contains("dc_functionality_level")) {
-      const int level = rootdse["dc_functionality_level"].get<int>();
-      claims.push_back({"rootDSE DC level " + std::to_string(level), level_name(level), {level, level}});
-      if (rootdse.contains("domain_functionality_level"))
-        domain_level = rootdse["domain_functionality_level"].get<int>();
-    }
+  const auto* ldap = result_of<ldap::LdapResult>(host, "ldap");
+  if (ldap && ldap->rootdse && ldap->rootdse->outcome.ok() && ldap->rootdse->dc_functionality) {
+    const int level = *ldap->rootdse->dc_functionality;
+    claims.push_back({"rootDSE DC level " + std::to_string(level), level_name(level), {level, level}});
+    domain_level = ldap->rootdse->domain_functionality;
   }
-  if (auto smb = result_of(host, "smb")) {
-    const json ports = member(*smb, "ports");
-    for (const auto& [port, p] : ports.items()) {
-      const json ntlm = member(p, "ntlm");
-      if (!ok(ntlm) || !member(ntlm, "os_version").is_string()) continue;
-      if (auto c = ntlm_claim(ntlm["os_version"].get<std::string>())) claims.push_back(*c);
+  if (const auto* smb = result_of<smb::SmbResult>(host, "smb"))
+    for (const auto& p : smb->ports) {
+      if (!p.ntlm || !p.ntlm->outcome.ok() || p.ntlm->os_version.empty()) continue;
+      if (auto c = ntlm_claim(p.ntlm->os_version)) claims.push_back(*c);
       break;
     }
-  }
-  if (auto ldap = result_of(host, "ldap"))
+  if (ldap)
     if (auto flags = ping_flags(*ldap))
       claims.push_back({"LDAP ping flags", netlogon::os_generation(*flags), netlogon::os_generation_levels(*flags)});
   if (claims.empty()) return std::nullopt;

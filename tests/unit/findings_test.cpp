@@ -7,6 +7,8 @@
 
 #include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/engine/probe.hpp"
+#include "probes/ldap/ldap_result.hpp"
+#include "probes/smb/smb_result.hpp"
 #include "src/report/render.hpp"
 #include "src/report/report.hpp"
 #include "tests/unit/result_fields_support.hpp"
@@ -26,22 +28,6 @@ struct FixedResult final : ProbeResult {
 ProbeRun run_of(const std::string& probe, std::vector<Finding> fixed) {
   auto r = std::make_unique<FixedResult>();
   r->fixed = std::move(fixed);
-  ProbeRun run;
-  run.probe = probe;
-  run.result = std::move(r);
-  return run;
-}
-
-// A result that is only its JSON, as a probe's result would write it.
-struct JsonResult final : ProbeResult {
-  json j;
-  [[nodiscard]] json to_json() const override { return j; }
-  void findings(std::vector<Finding>&) const override {}
-};
-
-ProbeRun json_run(const std::string& probe, json j) {
-  auto r = std::make_unique<JsonResult>();
-  r->j = std::move(j);
   ProbeRun run;
   run.probe = probe;
   run.result = std::move(r);
@@ -144,12 +130,24 @@ TEST(Findings, HostWithEveryPortClosedIsOneLine) {
 TEST(Findings, OneReconciledOsLineSaysWhichSourceSaysWhat) {
   HostResult h;
   h.target = h.address = "127.0.0.1";
-  h.probes.push_back(json_run(
-      "smb", json::parse(R"({"status": "ok", "ports": {"445": {"ntlm": {"status": "ok", "os_version": "6.1.0"}}}})")));
-  h.probes.push_back(json_run(
-      "ldap", {{"status", "ok"},
-               {"rootdse", {{"status", "ok"}, {"dc_functionality_level", 4}, {"domain_functionality_level", 2}}},
-               {"cldap", {{"status", "ok"}, {"flags_value", 0x3fd}, {"variant", "NETLOGON_SAM_LOGON_RESPONSE_EX"}}}}));
+  auto smb = std::make_unique<smb::SmbResult>();
+  smb->ports.emplace_back();
+  smb->ports[0].port = 445;
+  smb->ports[0].ntlm.emplace();
+  smb->ports[0].ntlm->os_version = "6.1.0";
+  h.probes.push_back(ProbeRun{"smb", {445}, std::move(smb), {}});
+  auto ldap_at = [](int domain_level, std::uint32_t flags) {
+    auto ldap = std::make_unique<ldap::LdapResult>();
+    ldap->rootdse.emplace();
+    ldap->rootdse->dc_functionality = 4;
+    ldap->rootdse->domain_functionality = domain_level;
+    ldap->cldap.emplace();
+    ldap->cldap->response.emplace();
+    ldap->cldap->response->variant = netlogon::NetlogonVariant::V5EX;
+    ldap->cldap->response->Flags = flags;
+    return ProbeRun{"ldap", {389}, std::move(ldap), {}};
+  };
+  h.probes.push_back(ldap_at(2, 0x3fd));
   const auto lines = host_findings(h, false);
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0].check, "host.os");
@@ -158,10 +156,7 @@ TEST(Findings, OneReconciledOsLineSaysWhichSourceSaysWhat) {
             "earlier; they disagree)");
   EXPECT_NE(lines[0].evidence.find("domain functional level (here 2003)"), std::string::npos) << lines[0].evidence;
   // At domain level 2008 R2 the flags (0x13fd: FULL_SECRET_DOMAIN_6) agree.
-  h.probes[1] = json_run(
-      "ldap", {{"status", "ok"},
-               {"rootdse", {{"status", "ok"}, {"dc_functionality_level", 4}, {"domain_functionality_level", 4}}},
-               {"cldap", {{"status", "ok"}, {"flags_value", 0x13fd}, {"variant", "NETLOGON_SAM_LOGON_RESPONSE_EX"}}}});
+  h.probes[1] = ldap_at(4, 0x13fd);
   const auto agreed = host_findings(h, false);
   EXPECT_EQ(
       agreed[0].value,
