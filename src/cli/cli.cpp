@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
       add_probes_command(app),    add_rules_command(app),
   };
   describe_values_and_examples(app);
+  wrap_help_lines(app);
   // Hidden (no group): the build writes the man page and the completions with it.
   std::string generate_kind;
   app.add_option("--generate", generate_kind, "Print the man page or a shell completion")

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "src/cli/help.hpp"
 
+#include <cstdlib>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "src/cli/commands.hpp"
+#include "src/cli/output.hpp"
+#include "src/report/text_util.hpp"
 
 namespace legacyscan::cli {
 
@@ -105,7 +112,69 @@ CLI::App* find_command(CLI::App& app, const std::string& path) {
   return cmd;
 }
 
+// How a help line wraps: the part kept as it is (an option's name column, or the indent) and where
+// continuation lines start (under an option's or subcommand's description, else two columns in).
+struct LineShape {
+  std::size_t head = 0;
+  std::size_t indent = 0;
+};
+LineShape shape_of(const std::string& line) {
+  const auto indent = line.find_first_not_of(' ');
+  if (indent == std::string::npos) return {};
+  if (indent > 0 && indent < 8) {
+    const auto gap = line.find("  ", indent);
+    if (gap != std::string::npos) {
+      const auto text = line.find_first_not_of(' ', gap);
+      if (text != std::string::npos && text <= 40) return {text, text};
+    }
+  }
+  return {indent, indent + 2};
+}
+
+// CLI11 pads and never wraps: each line wider than the terminal is wrapped on words here.
+class WrappingFormatter : public CLI::Formatter {
+ public:
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    return wrap_help(CLI::Formatter::make_help(app, std::move(name), mode), help_width());
+  }
+};
+
 }  // namespace
+
+std::size_t help_width() {
+  // A terminal's width (or COLUMNS); 80 into a pipe or file, as man pages are.
+  if (const char* columns = std::getenv("COLUMNS"); (columns && *columns) || ::isatty(STDOUT_FILENO))
+    return text_width("");
+  return 80;
+}
+
+std::string wrap_help(const std::string& help, std::size_t width) {
+  std::istringstream in(help);
+  std::ostringstream out;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (!first) out << "\n";
+    first = false;
+    if (report::width_of(line) <= width) {
+      out << line;
+      continue;
+    }
+    const auto shape = shape_of(line);
+    std::ostringstream wrapped;
+    report::wrap(wrapped, line.substr(0, shape.head), line.substr(shape.head), shape.indent, width);
+    auto text = wrapped.str();
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    out << text;
+  }
+  if (!help.empty() && help.back() == '\n') out << "\n";
+  return out.str();
+}
+
+void wrap_help_lines(CLI::App& app) {
+  app.formatter(std::make_shared<WrappingFormatter>());
+  for (auto* sub : app.get_subcommands({})) wrap_help_lines(*sub);
+}
 
 void describe_values_and_examples(CLI::App& app) {
   for (const auto& c : command_help()) {

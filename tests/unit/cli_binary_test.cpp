@@ -2,6 +2,7 @@
 // The real binary on files only (no network): how -o picks a format, how bad input files are named, the
 // rules list, help and the generated man page and completions.
 #include <filesystem>
+#include <sstream>
 
 #include "tests/integration/lab_support.hpp"
 
@@ -134,6 +135,34 @@ TEST(CliBinary, HelpPerCommandWithExamplesAndValueNames) {
   auto v = legacyscan("-V");
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out, std::string("legacyscan ") + LEGACYSCAN_VERSION + "\n");
+}
+
+// Help fits the terminal: no line wider than COLUMNS (80 into a pipe), an option's description wrapping
+// under itself, never mid-word.
+TEST(CliBinary, HelpWrapsAtTheTerminalWidth) {
+  for (const std::string columns : {"", "80", "60"}) {
+    const std::size_t width = columns.empty() ? 80 : std::stoul(columns);
+    const std::string env = columns.empty() ? "env -u COLUMNS " : "env COLUMNS=" + columns + " ";
+    for (const std::string cmd :
+         {"", "scan", "merge", "profiles", "whatif", "pcap", "events", "diff", "report", "probes", "rules"}) {
+      const auto h = run_command(env + shell_quote(LEGACYSCAN_BINARY) + " " + cmd + " --help");
+      ASSERT_EQ(h.exit_code, 0) << cmd;
+      std::istringstream in(h.out);
+      for (std::string line; std::getline(in, line);) EXPECT_LE(line.size(), width) << cmd << ": " << line;
+    }
+  }
+  const auto scan = run_command("env COLUMNS=80 " + shell_quote(LEGACYSCAN_BINARY) + " scan --help").out;
+  const auto at = scan.find("  --max-rate N=0");
+  ASSERT_NE(at, std::string::npos) << scan;
+  const auto line_end = scan.find('\n', at);
+  const auto next_end = scan.find('\n', line_end + 1);
+  const auto first = scan.substr(at, line_end - at);
+  const auto second = scan.substr(line_end + 1, next_end - line_end - 1);
+  // The continuation starts in the description's column, with a whole word.
+  const auto column = first.find("New connections");
+  ASSERT_NE(column, std::string::npos) << first;
+  EXPECT_EQ(second.find_first_not_of(' '), column) << first << "\n" << second;
+  EXPECT_NE(std::string("(0: no limit)").find(second.substr(column)), std::string::npos) << second;
 }
 
 // The generated files are read from the same app tree as --help: every subcommand and option is in each.
