@@ -23,6 +23,7 @@
 #include "probes/smb/smb_ntlm.hpp"
 #include "probes/smb/smb_offer.hpp"
 #include "probes/smb/smb_result.hpp"
+#include "probes/smb/smb_session.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 
@@ -157,6 +158,13 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
     pr.ntlm = co_await ntlm_over_smb2(ps, highest->DialectRevision);
   else if (s1.enabled && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end())
     pr.ntlm = co_await ntlm_over_smb1(ps);
+
+  // What the port grants after the negotiate, over the highest dialect (and SMB1 when it also speaks it).
+  const bool smb1_ntlmssp =
+      s1.extended_security && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end();
+  std::optional<std::uint16_t> best;
+  if (highest) best = highest->DialectRevision;
+  pr.sessions = co_await scan_sessions(ps, best, smb1_ntlmssp, s2.signing && s2.signing->required, pr.shares);
 
   pr.smb1 = std::move(s1);
   pr.smb2 = std::move(s2);
