@@ -5,6 +5,7 @@
 #include <sstream>
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
+#include "src/compat/policy_sessions.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan {
@@ -75,12 +76,16 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     return r;
   };
 
-  if (rule.key.starts_with("smb")) {
+  if (rule.key.starts_with("smb") || rule.key.starts_with("ntlm.")) {
     const json* smb = probe_of(host, "smb", why);
     if (!smb) return r.evidence = why, r;
     std::size_t ports = 0;
     for (const auto& [port, p] : smb->at("ports").items()) {
       if (p.value("status", "") != "ok") continue;
+      if (is_session_rule(rule.key)) {
+        if (check_session_rule(rule.key, port, p, bad)) ++ports;  // false: not tested on this port
+        continue;
+      }
       ++ports;
       const bool smb1 = p.contains("smb1") && p["smb1"].value("enabled", false);
       if (rule.key == "smb1") {
@@ -103,7 +108,10 @@ RuleResult check(const PolicyRule& rule, const json& host) {
               bad.push_back(port + ": SMB " + d.get<std::string>() + " accepted");
       }
     }
-    if (ports == 0) return r.evidence = "no SMB port answered: cannot check", r;
+    if (ports == 0)
+      return r.evidence = is_session_rule(rule.key) ? "no SMB port tested it: cannot check"
+                                                    : "no SMB port answered: cannot check",
+             r;
     return finish("every SMB port complies");
   }
 
@@ -254,6 +262,11 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"smb1=off|on", "no SMB port accepts any SMB1 dialect (or: SMB1 must be on)"},
       {"smb.signing=required", "signing required on every accepted SMB2/3 dialect (and SMB1 if on)"},
       {"smb.min=2.0.2|2.1|3.0|3.0.2|3.1.1", "no SMB1 and no SMB2/3 dialect below this"},
+      {"smb.guest=off", "no SMB port grants a session to a made-up user (guest mapping)"},
+      {"smb.anonymous=off", "no anonymous SMB session reaches IPC$"},
+      {"smb.encryption=required", "every SMB port refuses unencrypted requests"},
+      {"ntlm.v1=off", "the SMB logons with NTLMv1 (with and without ESS) are refused (needs --user)"},
+      {"ntlm.lm=off", "the SMB logon with an LM response alone is refused (needs --user)"},
       {"tls.min=1.0|1.1|1.2|1.3", "no TLS endpoint accepts a version below this (SSL counts as below)"},
       {"tls.pfs=required", "every accepted suite of every TLS endpoint has forward secrecy"},
       {"kerberos.rc4=off", "the KDC refuses rc4-hmac and rc4-hmac-exp (alone and with AES)"},
@@ -288,6 +301,10 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
   bool ok = false;
   if (r.key == "smb1")
     ok = need({"off", "on"});
+  else if (r.key == "smb.guest" || r.key == "smb.anonymous" || r.key == "ntlm.v1" || r.key == "ntlm.lm")
+    ok = need({"off"});
+  else if (r.key == "smb.encryption")
+    ok = need({"required"});
   else if (r.key == "smb.signing" || r.key == "tls.pfs")
     ok = need({"required"});
   else if (r.key == "smb.min")

@@ -181,5 +181,17 @@ TEST_F(IntegrationSmbSessions, EncryptionRequiredLocksOutSmb21Clients) {
   }
 }
 
+TEST_F(IntegrationSmbSessions, PolicyRulesFailWhereTheConfigurationAllowsIt) {
+  for (const auto& name : kServers) {
+    SCOPED_TRACE(name);
+    const Expect e = expect(name);
+    auto r = run_in_lab("sessions", {"scan", e.address, "--probes", "smb", "--ports", "445", "--no-ping", "--require",
+                                     "smb.guest=off", "--require", "ntlm.v1=off", "--user", "labuser",
+                                     "--password-file", sessions_dir() + "/labuser.password"});
+    EXPECT_EQ(r.exit_code, e.guest || e.ntlmv1 ? 1 : 0) << r.err;
+    EXPECT_EQ(r.err.find("smb.guest=off") != std::string::npos, e.guest) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace legacyscan::testing
