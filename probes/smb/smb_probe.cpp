@@ -162,9 +162,15 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   // What the port grants after the negotiate, over the highest dialect (and SMB1 when it also speaks it).
   const bool smb1_ntlmssp =
       s1.extended_security && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end();
-  std::optional<std::uint16_t> best;
-  if (highest) best = highest->DialectRevision;
-  pr.sessions = co_await scan_sessions(ps, best, smb1_ntlmssp, s2.signing && s2.signing->required, pr.shares);
+  SessionPlan plan;
+  if (highest) plan.smb2_dialect = highest->DialectRevision;
+  for (std::size_t i = 0; i < kSmb2Dialects.size(); ++i)
+    if (kSmb2Dialects[i] < SMB2_DIALECT_300 &&
+        std::find(s2.dialects.begin(), s2.dialects.end(), smb2_dialect_name(kSmb2Dialects[i])) != s2.dialects.end())
+      plan.smb2_legacy = kSmb2Dialects[i];
+  plan.smb1 = smb1_ntlmssp;
+  plan.signing_required = s2.signing && s2.signing->required;
+  pr.sessions = co_await scan_sessions(ps, plan, pr.shares);
 
   pr.smb1 = std::move(s1);
   pr.smb2 = std::move(s2);

@@ -302,10 +302,38 @@ EncryptionRequired encryption_from(const std::vector<const Attempt*>& attempts) 
   return e;
 }
 
+// With credentials, when nothing else told: the user's NTLMv2 logon again over a dialect below 3.0,
+// which cannot encrypt. Samba refuses it with STATUS_ACCESS_DENIED when it requires encryption
+// (source3/smbd/smb2_sesssetup.c) while the same logon over the highest dialect was granted.
+asio::awaitable<void> encryption_by_legacy_dialect(PortScan& ps, std::uint16_t dialect, EncryptionRequired& e) {
+  Attempt at = co_await smb2_attempt(ps, dialect, Logon::v2, true);
+  const std::string what = "the user's logon over SMB " + smb2_dialect_name(dialect);
+  if (!at.a.outcome.ok()) {
+    e.outcome.reason += "; " + what + ": " + at.a.outcome.reason;
+    co_return;
+  }
+  if (!at.a.accepted && at.a.answer.starts_with("STATUS_ACCESS_DENIED")) {
+    e = EncryptionRequired{};
+    e.required = true;
+    e.evidence = what + ", which cannot encrypt, was refused (" + at.a.answer +
+                 ") while the same logon over the highest dialect was granted";
+    co_return;
+  }
+  if (at.a.accepted && at.ipc && at.ipc->outcome.ok() && at.ipc->connected) {
+    e = EncryptionRequired{};
+    e.evidence = what + ", which cannot encrypt, was granted and connected IPC$ unencrypted";
+    co_return;
+  }
+  e.outcome.reason += "; " + what + " was answered " + at.a.answer +
+                      (at.ipc && at.ipc->outcome.ok() ? ", IPC$ " + at.ipc->answer : std::string());
+}
+
 }  // namespace
 
-asio::awaitable<Sessions> scan_sessions(PortScan& ps, std::optional<std::uint16_t> smb2_dialect, bool smb1,
-                                        bool signing_required, std::vector<ShareAccess>& shares) {
+asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares) {
+  const std::optional<std::uint16_t>& smb2_dialect = plan.smb2_dialect;
+  const bool smb1 = plan.smb1;
+  const bool signing_required = plan.signing_required;
   Sessions s;
   const Credentials& creds = ps.ctx.settings.credentials;
   const bool with_user = creds.has_user() && !creds.password.empty();
@@ -319,9 +347,11 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, std::optional<std::uint16_
     s.encryption_required.outcome = s.user.outcome;
     co_return s;
   }
-  // Guest and anonymous sessions never sign; the user's would have to when the server requires it.
+  // Guest and anonymous sessions never sign; the user's would have to when the server requires it, and
+  // over 3.1.1 (Samba, like Windows, wants an authenticated 3.1.1 session signed).
   auto tree = [&](Logon l) {
-    return l == Logon::anonymous || l == Logon::guest || (l == Logon::v2 && !signing_required);
+    return l == Logon::anonymous || l == Logon::guest ||
+           (l == Logon::v2 && !signing_required && *smb2_dialect < SMB2_DIALECT_311);
   };
   // The port's best family first; SMB1 on its own when the port speaks both.
   std::vector<Attempt> main;
@@ -339,9 +369,12 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, std::optional<std::uint16_
   s.ntlm = {main[2].a, main[3].a, main[4].a, main[5].a};
   for (const auto& at : main)
     if (at.ipc) shares.push_back(*at.ipc);
-  if (smb2_dialect)
+  if (smb2_dialect) {
     s.encryption_required = encryption_from({&main[2], &main[1], &main[0]});
-  else
+    if (!s.encryption_required.outcome.ok() && with_user && s.user.accepted && plan.smb2_legacy &&
+        *plan.smb2_legacy != *smb2_dialect)
+      co_await encryption_by_legacy_dialect(ps, *plan.smb2_legacy, s.encryption_required);
+  } else
     s.encryption_required.outcome = Outcome::failure(Status::skipped, "SMB1 has no encryption");
   if (smb2_dialect && smb1) {
     auto one = co_await all_of<SessionAttempt>(2, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });

@@ -17,10 +17,15 @@
 
 namespace legacyscan::smb {
 
-// `smb2_dialect`: the highest SMB2/3 dialect the port accepted, when any; `smb1`: whether it accepted
-// NT LM 0.12 with extended security; `signing_required`: whether that dialect requires signing (then
-// the user's session, which would have to sign, connects no tree). The trees connected go to `shares`.
-boost::asio::awaitable<Sessions> scan_sessions(PortScan& ps, std::optional<std::uint16_t> smb2_dialect, bool smb1,
-                                               bool signing_required, std::vector<ShareAccess>& shares);
+// What the negotiate found that the sessions depend on.
+struct SessionPlan {
+  std::optional<std::uint16_t> smb2_dialect;  // the highest SMB2/3 dialect accepted, when any
+  std::optional<std::uint16_t> smb2_legacy;   // the highest one below 3.0 (it cannot encrypt), when any
+  bool smb1 = false;                          // NT LM 0.12 with extended security accepted
+  bool signing_required = false;  // the highest dialect requires signing: the user's session connects no tree
+};
+
+// The trees connected go to `shares`.
+boost::asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares);
 
 }  // namespace legacyscan::smb
