@@ -109,7 +109,7 @@ Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChalle
       l == Logon::v1 ? ntlm::NtlmV1Kind::v1 : (l == Logon::v1_ess ? ntlm::NtlmV1Kind::v1_ess : ntlm::NtlmV1Kind::lm);
   ntlm::NtlmV1Logon logon{w.user, w.domain, w.password, random8()};
   Bytes out = ntlm::encode_ntlm_authenticate_v1(c, logon, kind);
-  if (out.empty()) why = "the password is longer than 14 characters: it has no LM hash";
+  if (out.empty()) why = "password over 14 characters (no LM hash)";
   return out;
 }
 

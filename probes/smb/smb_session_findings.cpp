@@ -41,7 +41,7 @@ void anonymous_finding(const std::string& port, const std::string& check, const 
     out.push_back({port, check, label, refused(a), Verdict::good, a.via});
     return;
   }
-  std::string value = "GRANTED (" + a.granted + " session)";
+  std::string value = "GRANTED (" + a.granted + ")";
   Verdict v = Verdict::info;
   if (ipc && ipc->outcome.ok()) {
     value += ipc->connected ? ", IPC$ connected" : ", IPC$ refused";
@@ -112,7 +112,8 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
                    Verdict::info, e.evidence});
   for (const auto& t : p.shares) {
     if (!t.outcome.ok() || (t.name == "IPC$" && t.session == "anonymous")) continue;
-    std::string value = t.connected ? "connected: " + t.share_type + ", " + t.access : "refused (" + t.answer + ")";
+    std::string value = t.session + ": " +
+                        (t.connected ? "connected, " + t.share_type + ", " + t.access : "refused (" + t.answer + ")");
     if (t.connected && has(t.share_flags, "ENCRYPT_DATA")) value += ", encrypted";
     out.push_back({port, "smb.share." + t.name, "Share " + t.name + " (" + t.session + ")", value, Verdict::info,
                    join(t.share_flags)});
