@@ -15,6 +15,7 @@
 #include "src/proto/ntlm/ntlm_crypto.hpp"
 #include "src/proto/ntlm/ntlm_v1.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
+#include "src/proto/smb1/smb1_tree.hpp"
 #include "src/proto/smb2/smb2_tree.hpp"
 #include "src/proto/spnego/spnego.hpp"
 
@@ -124,45 +125,54 @@ std::string tree_path(const PortScan& ps, std::string_view share) {
   return "\\\\" + ps.ctx.address.to_string() + "\\" + std::string(share);
 }
 
-// An unencrypted TREE_CONNECT in a granted SMB2 session.
-asio::awaitable<ShareAccess> smb2_tree_connect(SmbChannel& ch, const PortScan& ps, const NtlmLeg& leg,
-                                               std::string session, std::string share) {
+// One tree connect: `request` is the family's encoded TREE_CONNECT; `read` fills t from the reply.
+template <class Read>
+asio::awaitable<ShareAccess> tree_connect(SmbChannel& ch, std::string session, std::string share,
+                                          Decoded<Bytes> request, Read read) {
   ShareAccess t;
   t.name = std::move(share);
   t.session = std::move(session);
+  if (!request) {
+    t.outcome = Outcome::failure(Status::error, request.error);
+    co_return t;
+  }
+  Bytes reply;
+  t.outcome = co_await ch.request(*request.value, reply);
+  if (t.outcome.ok()) read(reply, t);
+  co_return t;
+}
+
+// An unencrypted TREE_CONNECT in a granted SMB2 session.
+asio::awaitable<ShareAccess> smb2_tree_connect(SmbChannel& ch, const PortScan& ps, const NtlmLeg& leg,
+                                               std::string session, std::string share) {
   Smb2TreeConnectRequestOptions o;
   o.header.MessageId = leg.next_message_id + 1;
   o.header.SessionId = leg.session_id;
   o.header.CreditRequest = 31;
-  o.Path = tree_path(ps, t.name);
-  auto req = encode_smb2_tree_connect_request(o);
-  if (!req) {
-    t.outcome = Outcome::failure(Status::error, req.error);
-    co_return t;
-  }
-  Bytes reply;
-  t.outcome = co_await ch.request(*req.value, reply);
-  if (!t.outcome.ok()) co_return t;
-  if (detect_smb_protocol(reply) == SmbProtocol::Smb2Transform) {
-    // Samba encrypts its answers in a session it flagged ENCRYPT_DATA; without the session's keys the
-    // answer cannot be read, but that the server encrypts it is the fact.
-    t.answer = "an encrypted answer (SMB2 TRANSFORM_HEADER)";
-    co_return t;
-  }
-  auto r = decode_smb2_tree_connect_response(reply);
-  if (!r) {
-    t.outcome = Outcome::failure(Status::protocol_error, "malformed TREE_CONNECT response: " + r.error);
-    co_return t;
-  }
-  t.answer = ntstatus_string(r->status());
-  t.connected = r->response.has_value();
-  if (t.connected) {
-    t.share_type = smb2_share_type_name(r->response->ShareType);
-    t.share_flags = smb2_share_flag_names(r->response->ShareFlags);
-    t.maximal_access = r->response->MaximalAccess;
-    t.access = smb2_access_summary(r->response->MaximalAccess);
-  }
-  co_return t;
+  o.Path = tree_path(ps, share);
+  co_return co_await tree_connect(ch, std::move(session), std::move(share), encode_smb2_tree_connect_request(o),
+                                  [](ByteView reply, ShareAccess& t) {
+                                    if (detect_smb_protocol(reply) == SmbProtocol::Smb2Transform) {
+                                      // Samba encrypts its answers in a session it flagged ENCRYPT_DATA; without the
+                                      // session's keys the answer cannot be read, but that the server encrypts it is
+                                      // the fact.
+                                      t.answer = "an encrypted answer (SMB2 TRANSFORM_HEADER)";
+                                      return;
+                                    }
+                                    auto r = decode_smb2_tree_connect_response(reply);
+                                    if (!r) {
+                                      t.outcome = Outcome::failure(Status::protocol_error,
+                                                                   "malformed TREE_CONNECT response: " + r.error);
+                                      return;
+                                    }
+                                    t.answer = ntstatus_string(r->status());
+                                    t.connected = r->response.has_value();
+                                    if (!t.connected) return;
+                                    t.share_type = smb2_share_type_name(r->response->ShareType);
+                                    t.share_flags = smb2_share_flag_names(r->response->ShareFlags);
+                                    t.maximal_access = r->response->MaximalAccess;
+                                    t.access = smb2_access_summary(r->response->MaximalAccess);
+                                  });
 }
 
 const char* session_name(Logon l) {
@@ -235,12 +245,47 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
   const std::uint16_t flags = r->response ? r->response->SessionFlags : 0;
   a.session_flags = smb2_session_flag_names(flags);
   a.granted = granted_from(l, (flags & SMB2_SESSION_FLAG_IS_GUEST) != 0, (flags & SMB2_SESSION_FLAG_IS_NULL) != 0);
-  if (tree) out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, session_name(l), "IPC$");
+  if (tree) {
+    out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, session_name(l), "IPC$");
+    out.ipc->via = a.via;
+  }
   co_return out;
 }
 
-asio::awaitable<SessionAttempt> smb1_attempt(PortScan& ps, Logon l) {
-  SessionAttempt a;
+// A TREE_CONNECT_ANDX in a granted SMB1 session (`uid`).
+asio::awaitable<ShareAccess> smb1_tree_connect(SmbChannel& ch, const PortScan& ps, std::uint16_t uid,
+                                               std::string session, std::string share) {
+  Smb1TreeConnectRequestOptions o;
+  o.header.UID = uid;
+  o.header.MID = 2;
+  o.Path = tree_path(ps, share);
+  co_return co_await tree_connect(ch, std::move(session), std::move(share), encode_smb1_tree_connect_request(o),
+                                  [](ByteView reply, ShareAccess& t) {
+                                    auto r = decode_smb1_tree_connect_response(reply);
+                                    if (!r) {
+                                      t.outcome = Outcome::failure(Status::protocol_error,
+                                                                   "malformed TREE_CONNECT_ANDX response: " + r.error);
+                                      return;
+                                    }
+                                    t.answer = smb1_status_string(r->header);
+                                    t.connected = !r->is_error() && r->header.Status == STATUS_SUCCESS;
+                                    if (!t.connected) return;
+                                    // [MS-CIFS] 2.2.4.55.2 Service: "A:" disk, "LPT1:" printer, "IPC" named pipe,
+                                    // "COMM" device.
+                                    t.share_type = r->Service == "IPC"     ? "pipe"
+                                                   : r->Service == "A:"    ? "disk"
+                                                   : r->Service == "LPT1:" ? "print"
+                                                                           : r->Service;
+                                    if (r->OptionalSupport & 0x0002)
+                                      t.share_flags.emplace_back("DFS");  // SMB_SHARE_IS_IN_DFS
+                                    t.maximal_access = r->MaximalShareAccessRights;
+                                    if (t.maximal_access) t.access = smb2_access_summary(*t.maximal_access);
+                                  });
+}
+
+asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l) {
+  Attempt out;
+  SessionAttempt& a = out.a;
   NtlmSession s = co_await ntlm_start_smb1(ps, negotiate_flags_for(l));
   Bytes reply;
   auto build = [&](Bytes token) {
@@ -251,19 +296,24 @@ asio::awaitable<SessionAttempt> smb1_attempt(PortScan& ps, Logon l) {
     ss.SecurityBlob = std::move(token);
     return encode_smb1_session_setup_request(ss);
   };
-  if (!co_await authenticate(ps, s, l, a, build, reply)) co_return a;
+  if (!co_await authenticate(ps, s, l, a, build, reply)) co_return out;
   auto r = decode_smb1_session_setup_response(reply);
   if (!r) {
     a.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP_ANDX response: " + r.error);
-    co_return a;
+    co_return out;
   }
   a.answer = smb1_status_string(r->header);
   a.accepted = r->header.Status == STATUS_SUCCESS && !r->is_error();
-  if (!a.accepted) co_return a;
+  if (!a.accepted) co_return out;
   const bool guest = (r->Action & SMB_SETUP_GUEST) != 0;
   if (guest) a.session_flags.emplace_back("SMB_SETUP_GUEST");
   a.granted = granted_from(l, guest, false);
-  co_return a;
+  // SMB1 signing starts with the session key of a user's session; null and guest sessions do not sign.
+  if (l == Logon::anonymous || l == Logon::guest) {
+    out.ipc = co_await smb1_tree_connect(*s.ch, ps, r->header.UID, session_name(l), "IPC$");
+    out.ipc->via = a.via;
+  }
+  co_return out;
 }
 
 SessionAttempt not_tried(std::string why) {
@@ -359,8 +409,7 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
     main = co_await all_of<Attempt>(
         n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i])); });
   } else {
-    auto one = co_await all_of<SessionAttempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
-    for (auto& a : one) main.push_back({std::move(a), std::nullopt});
+    main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
   }
   if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt});
   s.anonymous = main[0].a;
@@ -377,8 +426,10 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
   } else
     s.encryption_required.outcome = Outcome::failure(Status::skipped, "SMB1 has no encryption");
   if (smb2_dialect && smb1) {
-    auto one = co_await all_of<SessionAttempt>(2, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
-    s.smb1 = Smb1Sessions{std::move(one[0]), std::move(one[1])};
+    auto one = co_await all_of<Attempt>(2, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
+    s.smb1 = Smb1Sessions{one[0].a, one[1].a};
+    for (const auto& at : one)
+      if (at.ipc) shares.push_back(*at.ipc);
   }
   co_return s;
 }

@@ -28,9 +28,10 @@ bool unanswered(const std::string& port, const std::string& check, const std::st
 
 std::string refused(const SessionAttempt& a) { return "refused (" + a.answer + ")"; }
 
-const ShareAccess* ipc_of(const std::vector<ShareAccess>& shares, std::string_view session) {
+// The IPC$ tree connect of a session over `family` ("smb1", "smb2").
+const ShareAccess* ipc_of(const std::vector<ShareAccess>& shares, std::string_view session, std::string_view family) {
   for (const auto& s : shares)
-    if (s.session == session && s.name == "IPC$") return &s;
+    if (s.session == session && s.name == "IPC$" && s.via.starts_with(family)) return &s;
   return nullptr;
 }
 
@@ -95,11 +96,12 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
   if (p.ntlm) challenge_finding(port, *p.ntlm, out);
   if (!p.sessions) return;
   const Sessions& s = *p.sessions;
-  anonymous_finding(port, "smb.session.anonymous", "Anonymous session", s.anonymous, ipc_of(p.shares, "anonymous"),
-                    out);
+  anonymous_finding(port, "smb.session.anonymous", "Anonymous session", s.anonymous,
+                    ipc_of(p.shares, "anonymous", s.anonymous.via.substr(0, 4)), out);
   guest_finding(port, "smb.session.guest", "Guest logon", s.guest, out);
   if (s.smb1) {
-    anonymous_finding(port, "smb1.session.anonymous", "SMB1 anonymous", s.smb1->anonymous, nullptr, out);
+    anonymous_finding(port, "smb1.session.anonymous", "SMB1 anonymous", s.smb1->anonymous,
+                      ipc_of(p.shares, "anonymous", "smb1"), out);
     guest_finding(port, "smb1.session.guest", "SMB1 guest logon", s.smb1->guest, out);
   }
   ntlm_finding(port, "v2", "NTLMv2 logon", s.ntlm.v2, out);
@@ -112,11 +114,11 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
                    Verdict::info, e.evidence});
   for (const auto& t : p.shares) {
     if (!t.outcome.ok() || (t.name == "IPC$" && t.session == "anonymous")) continue;
+    const std::string check = (t.via.starts_with("smb1") ? "smb1.share." : "smb.share.") + t.name;
     std::string value = t.session + ": " +
                         (t.connected ? "connected, " + t.share_type + ", " + t.access : "refused (" + t.answer + ")");
     if (t.connected && has(t.share_flags, "ENCRYPT_DATA")) value += ", encrypted";
-    out.push_back({port, "smb.share." + t.name, "Share " + t.name + " (" + t.session + ")", value, Verdict::info,
-                   join(t.share_flags)});
+    out.push_back({port, check, "Share " + t.name + " (" + t.session + ")", value, Verdict::info, join(t.share_flags)});
   }
 }
 

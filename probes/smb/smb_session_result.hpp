@@ -20,6 +20,7 @@ struct ShareAccess {
   Outcome outcome;
   std::string name;     // "IPC$"
   std::string session;  // the session it was tried in: "anonymous", "guest", "user"
+  std::string via;      // "smb2 3.1.1", "smb1 NT LM 0.12"
   bool connected = false;
   std::string answer;      // the NTSTATUS of the answer: "STATUS_SUCCESS", "STATUS_ACCESS_DENIED (0xc0000022)"
   std::string share_type;  // "disk", "pipe", "print"
@@ -32,6 +33,7 @@ struct ShareAccess {
     v.outcome(outcome);
     v("name", name);
     v("session", session);
+    v.optional("via", via);
     if (!v.when(outcome.ok())) return;
     v("connected", connected);
     v("answer", answer);

@@ -140,6 +140,26 @@ TEST_F(IntegrationSmbSessions, AnonymousAndGuestAgreeWithTestparmAndSmbclient) {
   }
 }
 
+TEST_F(IntegrationSmbSessions, Smb1SessionsWhereTheServerSpeaksSmb1) {
+  for (const auto& name : kServers) {
+    SCOPED_TRACE(name);
+    const Expect e = expect(name);
+    const bool smb1 = testparm(name, "server min protocol") == "NT1";
+    const bool client_anonymous = smbclient(e.address, "IPC$", "-N", "-m NT1 --option='client min protocol=NT1'");
+    const auto& p = port(e.address, "445");
+    ASSERT_EQ(p.at("sessions").contains("smb1"), smb1);
+    bool ipc = false;
+    for (const auto& t : p.value("shares", json::array()))
+      if (t.at("via") == "smb1 NT LM 0.12" && t.at("session") == "anonymous") ipc = t.at("connected").get<bool>();
+    EXPECT_EQ(ipc, client_anonymous);
+    if (!smb1) continue;
+    const auto& s1 = p.at("sessions").at("smb1");
+    EXPECT_EQ(s1.at("guest").at("accepted").get<bool>(), e.guest);
+    EXPECT_EQ(ipc, e.anonymous_ipc);
+    EXPECT_EQ(verdict(e.address, "smb1.session.anonymous"), e.anonymous_ipc ? "warn" : "info");
+  }
+}
+
 TEST_F(IntegrationSmbSessions, NtlmResponseTypesAgreeWithTestparmAndSmbclient) {
   for (const auto& name : kServers) {
     SCOPED_TRACE(name);
