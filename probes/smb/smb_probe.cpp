@@ -170,6 +170,8 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
       plan.smb2_legacy = kSmb2Dialects[i];
   plan.smb1 = smb1_ntlmssp;
   plan.signing_required = s2.signing && s2.signing->required;
+  std::string unused;
+  plan.shares = smb_share_names(ctx.settings.option("smb-shares").value_or(""), unused);
   pr.sessions = co_await scan_sessions(ps, plan, pr.shares);
 
   pr.smb1 = std::move(s1);
@@ -187,7 +189,13 @@ class SmbProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"tcp"}; }
   std::vector<ProbeOption> options() const override {
     return {
-        {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"}};
+        {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"},
+        {"--smb-shares", "shares to tree-connect after IPC$ in each session that connects trees (NAME,...)", "", true}};
+  }
+  std::string check_options(const ScanSettings& settings) const override {
+    std::string error;
+    if (auto v = settings.option("smb-shares"); v && !v->empty()) (void)smb_share_names(*v, error);
+    return error;
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {

@@ -144,9 +144,9 @@ asio::awaitable<ShareAccess> tree_connect(SmbChannel& ch, std::string session, s
 
 // An unencrypted TREE_CONNECT in a granted SMB2 session.
 asio::awaitable<ShareAccess> smb2_tree_connect(SmbChannel& ch, const PortScan& ps, const NtlmLeg& leg,
-                                               std::string session, std::string share) {
+                                               std::uint64_t message_id, std::string session, std::string share) {
   Smb2TreeConnectRequestOptions o;
-  o.header.MessageId = leg.next_message_id + 1;
+  o.header.MessageId = message_id;
   o.header.SessionId = leg.session_id;
   o.header.CreditRequest = 31;
   o.Path = tree_path(ps, share);
@@ -183,10 +183,12 @@ const char* session_name(Logon l) {
   }
 }
 
-// One attempt and, when granted (and `tree`), the IPC$ tree connect in that session.
+// One attempt and, when granted (and `tree`), the IPC$ tree connect in that session and those of the
+// shares asked for.
 struct Attempt {
   SessionAttempt a;
   std::optional<ShareAccess> ipc;
+  std::vector<ShareAccess> more;
 };
 
 std::string granted_from(Logon l, bool is_guest, bool is_null) {
@@ -220,7 +222,8 @@ asio::awaitable<bool> authenticate(PortScan& ps, NtlmSession& s, Logon l, Sessio
   co_return a.outcome.ok();
 }
 
-asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon l, bool tree) {
+asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon l, bool tree,
+                                      const std::vector<std::string>& shares = {}) {
   Attempt out;
   SessionAttempt& a = out.a;
   NtlmSession s = co_await ntlm_start_smb2(ps, dialect, negotiate_flags_for(l));
@@ -245,9 +248,14 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
   const std::uint16_t flags = r->response ? r->response->SessionFlags : 0;
   a.session_flags = smb2_session_flag_names(flags);
   a.granted = granted_from(l, (flags & SMB2_SESSION_FLAG_IS_GUEST) != 0, (flags & SMB2_SESSION_FLAG_IS_NULL) != 0);
-  if (tree) {
-    out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, session_name(l), "IPC$");
-    out.ipc->via = a.via;
+  if (!tree) co_return out;
+  std::uint64_t mid = s.leg.next_message_id + 1;
+  out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), "IPC$");
+  out.ipc->via = a.via;
+  for (const auto& name : shares) {
+    if (!out.ipc->outcome.ok() || (!out.more.empty() && !out.more.back().outcome.ok())) break;  // connection gone
+    out.more.push_back(co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), name));
+    out.more.back().via = a.via;
   }
   co_return out;
 }
@@ -380,6 +388,29 @@ asio::awaitable<void> encryption_by_legacy_dialect(PortScan& ps, std::uint16_t d
 
 }  // namespace
 
+std::vector<std::string> smb_share_names(const std::string& option, std::string& error) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= option.size()) {
+    const std::size_t comma = std::min(option.find(',', start), option.size());
+    const std::string name = option.substr(start, comma - start);
+    start = comma + 1;
+    // [MS-SRVS] 2.2.4.23 shi1_netname: at most 80 characters; the path separators cannot be in one.
+    const bool bad = name.empty() || name.size() > 80 || name.find_first_of("\\/:") != std::string::npos ||
+                     std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; });
+    if (bad) {
+      error = "--smb-shares: '" + name + "' is not a share name (1 to 80 characters, no \\ / : or control)";
+      return {};
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    if (out.size() > 64) {
+      error = "--smb-shares: more than 64 shares";
+      return {};
+    }
+  }
+  return out;
+}
+
 asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares) {
   const std::optional<std::uint16_t>& smb2_dialect = plan.smb2_dialect;
   const bool smb1 = plan.smb1;
@@ -407,17 +438,19 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
   std::vector<Attempt> main;
   if (smb2_dialect) {
     main = co_await all_of<Attempt>(
-        n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i])); });
+        n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i]), plan.shares); });
   } else {
     main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
   }
-  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt});
+  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, {}});
   s.anonymous = main[0].a;
   s.guest = main[1].a;
   s.user = main[2].a;
   s.ntlm = {main[2].a, main[3].a, main[4].a, main[5].a};
-  for (const auto& at : main)
+  for (const auto& at : main) {
     if (at.ipc) shares.push_back(*at.ipc);
+    shares.insert(shares.end(), at.more.begin(), at.more.end());
+  }
   if (smb2_dialect) {
     s.encryption_required = encryption_from({&main[2], &main[1], &main[0]});
     if (!s.encryption_required.outcome.ok() && with_user && s.user.accepted && plan.smb2_legacy &&

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "probes/smb/smb_offer.hpp"
@@ -22,8 +23,12 @@ struct SessionPlan {
   std::optional<std::uint16_t> smb2_dialect;  // the highest SMB2/3 dialect accepted, when any
   std::optional<std::uint16_t> smb2_legacy;   // the highest one below 3.0 (it cannot encrypt), when any
   bool smb1 = false;                          // NT LM 0.12 with extended security accepted
-  bool signing_required = false;  // the highest dialect requires signing: the user's session connects no tree
+  bool signing_required = false;    // the highest dialect requires signing: the user's session connects no tree
+  std::vector<std::string> shares;  // --smb-shares: connected after IPC$ in every session that connects trees
 };
+
+// --smb-shares NAME,...: the names, or (empty, with `error`) why they are not share names.
+std::vector<std::string> smb_share_names(const std::string& option, std::string& error);
 
 // The trees connected go to `shares`.
 boost::asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares);

@@ -30,6 +30,16 @@ std::string testparm(const std::string& name, const std::string& parameter) {
   return v;
 }
 
+std::string share_parameter(const std::string& name, const std::string& share, const std::string& parameter) {
+  auto r =
+      run_command("testparm -s --section-name=" + shell_quote(share) + " --parameter-name=" + shell_quote(parameter) +
+                  " " + shell_quote(sessions_dir() + "/" + name + "/smb.conf") + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << share << " " << parameter;
+  std::string v = r.out;
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+  return v;
+}
+
 std::string password() {
   std::string p = slurp(sessions_dir() + "/labuser.password");
   while (!p.empty() && p.back() == '\n') p.pop_back();
@@ -199,6 +209,38 @@ TEST_F(IntegrationSmbSessions, EncryptionRequiredLocksOutSmb21Clients) {
     ASSERT_EQ(er.at("status"), "ok") << er.dump();
     EXPECT_EQ(er.at("required").get<bool>(), e.encrypt_required);
     EXPECT_EQ(verdict(e.address, "smb.encryption_required"), "info");
+  }
+}
+
+TEST_F(IntegrationSmbSessions, NamedSharesInTheGuestSessionAgreeWithTestparmAndSmbclient) {
+  const std::string name = "opennas";
+  const Expect e = expect(name);
+  ASSERT_TRUE(e.guest) << "opennas maps unknown users to guest";
+  const std::vector<std::string> shares{"public", "secret", "legacyscan-nosuch"};
+  const json doc = scan_json("sessions", {e.address, "--probes", "smb", "--ports", "445", "--no-ping", "--smb-shares",
+                                          "public,secret,legacyscan-nosuch"});
+  const auto& p = doc.at("hosts").at(0).at("probes").at("smb").at("ports").at("445");
+  for (const auto& share : shares) {
+    SCOPED_TRACE(share);
+    // A share exists when testparm knows it; a guest reaches it when it says `guest ok`.
+    const bool exists = run_command("testparm -s --section-name=" + shell_quote(share) + " " +
+                                    shell_quote(sessions_dir() + "/" + name + "/smb.conf") + " >/dev/null 2>&1")
+                            .exit_code == 0;
+    const bool guest_ok = exists && share_parameter(name, share, "guest ok") == "Yes";
+    const bool client = smbclient(e.address, share, "-U " + shell_quote("legacyscan-nobody%not-a-password"), "-m SMB3");
+    const json* found = nullptr;
+    for (const auto& t : p.at("shares"))
+      if (t.at("session") == "guest" && t.at("name") == share) found = &t;
+    ASSERT_NE(found, nullptr);
+    EXPECT_EQ(found->at("connected").get<bool>(), guest_ok);
+    EXPECT_EQ(found->at("connected").get<bool>(), client);
+    if (!exists) {
+      EXPECT_EQ(found->at("answer"), "STATUS_BAD_NETWORK_NAME (0xc00000cc)");
+    }
+    if (guest_ok) {
+      EXPECT_EQ(found->at("share_type"), "disk");
+      EXPECT_EQ(found->at("access"), share_parameter(name, share, "read only") == "Yes" ? "read" : "read, write");
+    }
   }
 }
 
