@@ -23,6 +23,7 @@
 #include "probes/smb/smb_ntlm.hpp"
 #include "probes/smb/smb_offer.hpp"
 #include "probes/smb/smb_result.hpp"
+#include "probes/smb/smb_session.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb2/smb2_codec.hpp"
 
@@ -158,6 +159,21 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   else if (s1.enabled && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end())
     pr.ntlm = co_await ntlm_over_smb1(ps);
 
+  // What the port grants after the negotiate, over the highest dialect (and SMB1 when it also speaks it).
+  const bool smb1_ntlmssp =
+      s1.extended_security && std::find(s1.dialects.begin(), s1.dialects.end(), "NT LM 0.12") != s1.dialects.end();
+  SessionPlan plan;
+  if (highest) plan.smb2_dialect = highest->DialectRevision;
+  for (std::size_t i = 0; i < kSmb2Dialects.size(); ++i)
+    if (kSmb2Dialects[i] < SMB2_DIALECT_300 &&
+        std::find(s2.dialects.begin(), s2.dialects.end(), smb2_dialect_name(kSmb2Dialects[i])) != s2.dialects.end())
+      plan.smb2_legacy = kSmb2Dialects[i];
+  plan.smb1 = smb1_ntlmssp;
+  plan.signing_required = s2.signing && s2.signing->required;
+  std::string unused;
+  plan.shares = smb_share_names(ctx.settings.option("smb-shares").value_or(""), unused);
+  pr.sessions = co_await scan_sessions(ps, plan, pr.shares);
+
   pr.smb1 = std::move(s1);
   pr.smb2 = std::move(s2);
   co_return pr;
@@ -173,7 +189,13 @@ class SmbProbe final : public Probe {
   std::vector<std::string_view> transports() const override { return {"tcp"}; }
   std::vector<ProbeOption> options() const override {
     return {
-        {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"}};
+        {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"},
+        {"--smb-shares", "shares to tree-connect after IPC$ in each session that connects trees (NAME,...)", "", true}};
+  }
+  std::string check_options(const ScanSettings& settings) const override {
+    std::string error;
+    if (auto v = settings.option("smb-shares"); v && !v->empty()) (void)smb_share_names(*v, error);
+    return error;
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {

@@ -149,6 +149,7 @@ void SmbResult::findings(std::vector<Finding>& out) const {
       else
         out.push_back({port, "smb.ntlm", "NTLM target info", n.outcome.reason, Verdict::failure});
     }
+    session_findings(port, p, out);
   }
 }
 

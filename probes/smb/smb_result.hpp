@@ -10,6 +10,7 @@
 
 #include "legacyscan/engine/fields.hpp"
 #include "legacyscan/engine/probe.hpp"
+#include "probes/smb/smb_session_result.hpp"
 
 namespace legacyscan::smb {
 
@@ -210,6 +211,8 @@ struct PortResult {
   std::optional<MultiProtocol> multiprotocol;
   std::optional<Smb2Info> smb2;
   std::optional<NtlmInfo> ntlm;
+  std::optional<Sessions> sessions;  // what the server grants after the negotiate
+  std::vector<ShareAccess> shares;   // the trees connected, in the session each was tried in
 
   // The port is the key of its object in "ports" (SmbResult::ports_to_json).
   template <class V>
@@ -221,8 +224,13 @@ struct PortResult {
     v.optional("multiprotocol", multiprotocol);
     v.optional("smb2", smb2);
     v.optional("ntlm", ntlm);
+    v.optional("sessions", sessions);
+    v.optional("shares", shares);
   }
 };
+
+// The findings of a port's sessions and trees (smb_session_findings.cpp); `port` is "445/tcp".
+void session_findings(const std::string& port, const PortResult& p, std::vector<Finding>& out);
 
 struct SmbResult final : ProbeResult {
   std::vector<PortResult> ports;

@@ -20,7 +20,7 @@ constexpr std::array<HardeningTerm, 14> kTerms{{
     {"netbios", TermKind::disable, "NetBIOS name and datagram services (and the mailslot SAM LOGON)",
      "netbios.samlogon=off", true, true},
     {"cldap", TermKind::disable, "the LDAP ping over UDP (CLDAP)", "", true, true},
-    {"ntlmv1", TermKind::disable, "NTLMv1 and LM responses", "", false, true},
+    {"ntlmv1", TermKind::disable, "NTLMv1 and LM responses", "ntlm.v1=off", false, true},
     {"ntlm", TermKind::disable, "NTLM altogether", "", false, true},
     {"smb-signing", TermKind::require, "SMB signing required by the server", "smb.signing=required", true, true},
     {"ldap-signing", TermKind::require, "LDAP signing required (no cleartext or unsigned SASL bind)",

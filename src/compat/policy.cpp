@@ -6,6 +6,7 @@
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/compat/host_view.hpp"
+#include "src/compat/policy_sessions.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
@@ -28,6 +29,11 @@ bool judged_by(const PolicyRule& rule, const std::string& check) {
   if (rule.key == "smb1") return check == "smb1";
   if (rule.key == "smb.signing") return check == "smb1.signing" || check.starts_with("smb.signing.");
   if (rule.key == "smb.min") return check == "smb1" || check == "smb2.dialects";
+  if (rule.key == "smb.guest") return check == "smb.session.guest" || check == "smb1.session.guest";
+  if (rule.key == "smb.anonymous") return check == "smb.session.anonymous" || check == "smb1.session.anonymous";
+  if (rule.key == "smb.encryption") return check == "smb.encryption_required";
+  if (rule.key == "ntlm.v1") return check == "smb.ntlm.v1" || check == "smb.ntlm.v1_ess";
+  if (rule.key == "ntlm.lm") return check == "smb.ntlm.lm";
   if (rule.key == "tls.min") return check.starts_with("tls.version.");
   if (rule.key == "tls.pfs") return check == "tls.pfs_only";
   if (rule.key == "kerberos")
@@ -60,12 +66,16 @@ RuleResult check(const PolicyRule& rule, const HostView& host) {
     return r;
   };
 
-  if (rule.key.starts_with("smb")) {
+  if (rule.key.starts_with("smb") || rule.key.starts_with("ntlm.")) {
     const auto* smb = host.smb.ok("smb", why);
     if (!smb) return r.evidence = why, r;
     std::size_t ports = 0;
     for (const auto& p : smb->ports) {
       if (!p.outcome.ok()) continue;
+      if (is_session_rule(rule.key)) {
+        if (check_session_rule(rule.key, port_label(p.port), p, bad)) ++ports;  // false: not tested on this port
+        continue;
+      }
       ++ports;
       const auto port = port_label(p.port);
       const bool smb1 = p.smb1 && p.smb1->enabled;
@@ -86,7 +96,10 @@ RuleResult check(const PolicyRule& rule, const HostView& host) {
             if (index_of(kSmbDialects, d) < min) bad.push_back(port + ": SMB " + d + " accepted");
       }
     }
-    if (ports == 0) return r.evidence = "no SMB port answered: cannot check", r;
+    if (ports == 0)
+      return r.evidence = is_session_rule(rule.key) ? "no SMB port tested it: cannot check"
+                                                    : "no SMB port answered: cannot check",
+             r;
     return finish("every SMB port complies");
   }
 
@@ -212,6 +225,11 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"smb1=off|on", "no SMB port accepts any SMB1 dialect (or: SMB1 must be on)"},
       {"smb.signing=required", "signing required on every accepted SMB2/3 dialect (and SMB1 if on)"},
       {"smb.min=2.0.2|2.1|3.0|3.0.2|3.1.1", "no SMB1 and no SMB2/3 dialect below this"},
+      {"smb.guest=off", "no SMB port grants a session to a made-up user (guest mapping)"},
+      {"smb.anonymous=off", "no anonymous SMB session reaches IPC$"},
+      {"smb.encryption=required", "every SMB port refuses unencrypted requests"},
+      {"ntlm.v1=off", "the SMB logons with NTLMv1 (with and without ESS) are refused (needs --user)"},
+      {"ntlm.lm=off", "the SMB logon with an LM response alone is refused (needs --user)"},
       {"tls.min=1.0|1.1|1.2|1.3", "no TLS endpoint accepts a version below this (SSL counts as below)"},
       {"tls.pfs=required", "every accepted suite of every TLS endpoint has forward secrecy"},
       {"kerberos.rc4=off", "the KDC refuses rc4-hmac and rc4-hmac-exp (alone and with AES)"},
@@ -246,6 +264,10 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
   bool ok = false;
   if (r.key == "smb1")
     ok = need({"off", "on"});
+  else if (r.key == "smb.guest" || r.key == "smb.anonymous" || r.key == "ntlm.v1" || r.key == "ntlm.lm")
+    ok = need({"off"});
+  else if (r.key == "smb.encryption")
+    ok = need({"required"});
   else if (r.key == "smb.signing" || r.key == "tls.pfs")
     ok = need({"required"});
   else if (r.key == "smb.min")

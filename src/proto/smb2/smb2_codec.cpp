@@ -304,6 +304,7 @@ std::string_view ntstatus_name(std::uint32_t status) {
     case 0xC0000234: return "STATUS_ACCOUNT_LOCKED_OUT";
     case 0xC000035C: return "STATUS_NETWORK_SESSION_EXPIRED";
     case 0xC0000388: return "STATUS_DOWNGRADE_DETECTED";
+    case 0xC0000418: return "STATUS_NTLM_BLOCKED";  // [MS-ERREF] 2.3.1: NTLM is disabled on the server
     default: return {};
   }
 }
