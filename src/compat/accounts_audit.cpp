@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "src/compat/accounts_audit.hpp"
+
+#include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+
+#include "legacyscan/engine/async.hpp"
+#include "legacyscan/engine/engine.hpp"
+#include "probes/kerberos/kerberos_exchange.hpp"
+#include "probes/kerberos/kerberos_identity.hpp"
+#include "src/compat/accounts_result.hpp"
+#include "src/proto/kerberos/kerberos_etypes.hpp"
+
+namespace legacyscan::accounts {
+
+namespace asio = boost::asio;
+using kerberos::Scan;
+using kerberos::Transport;
+
+namespace {
+
+constexpr std::int32_t kClientRevoked = 18;  // RFC 4120 7.5.9 KDC_ERR_CLIENT_REVOKED
+constexpr std::size_t kMaxWorkers = 64;
+
+// One exchange's answer in the audit's words (the Kerberos probe's classification is per etype; here
+// what matters is which error came back and which keys the KDC named).
+AsRequest to_request(const kerberos::EtypeAnswer& e, std::optional<std::string>& salt) {
+  AsRequest r;
+  r.detail = e.detail;
+  if (e.as_rep && e.chosen) {
+    r.answer = AsAnswer::as_rep;
+    r.keys.push_back(kerberos::etype_name(*e.chosen));
+    return r;
+  }
+  if (!e.error_code) {
+    r.answer = e.verdict == kerberos::EtypeVerdict::no_answer ? AsAnswer::no_answer : AsAnswer::protocol_error;
+    return r;
+  }
+  r.error = kerberos::error_name(*e.error_code);
+  switch (*e.error_code) {
+    case kerberos::KDC_ERR_PREAUTH_REQUIRED: r.answer = AsAnswer::preauth_required; break;
+    case kerberos::KDC_ERR_ETYPE_NOSUPP: r.answer = AsAnswer::etype_nosupp; break;
+    case kerberos::KDC_ERR_C_PRINCIPAL_UNKNOWN: r.answer = AsAnswer::principal_unknown; break;
+    case kClientRevoked: r.answer = AsAnswer::client_revoked; break;
+    default: r.answer = AsAnswer::other_error; break;
+  }
+  if (e.verdict == kerberos::EtypeVerdict::protocol_error) r.answer = AsAnswer::protocol_error;
+  for (const auto& entry : e.etype_info2) {
+    r.keys.push_back(kerberos::etype_name(entry.etype));
+    if (entry.salt && !salt) salt = *entry.salt;
+  }
+  return r;
+}
+
+// "name@REALM" -> the name and its realm (the DC's when none is written).
+std::pair<std::string, std::string> split_realm(const std::string& principal, const std::string& realm) {
+  const auto at = principal.rfind('@');
+  if (at == std::string::npos) return {principal, realm};
+  return {principal.substr(0, at), kerberos::upper(principal.substr(at + 1))};
+}
+
+asio::awaitable<AsRequest> ask(Scan& s, Transport t, const std::vector<std::int32_t>& offer,
+                               std::optional<std::string>& salt) {
+  auto answer = co_await kerberos::check(s, t, offer, std::nullopt);
+  // A reply too big for a datagram is asked again over TCP (RFC 4120 7.2.1).
+  if (t == Transport::udp && answer.error_code == kerberos::KRB_ERR_RESPONSE_TOO_BIG)
+    answer = co_await kerberos::check(s, Transport::tcp, offer, std::nullopt);
+  co_return to_request(answer, salt);
+}
+
+asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& principal, AccountResult& out) {
+  const std::string dc_realm = s.realm;
+  auto [name, realm] = split_realm(principal, dc_realm);
+  s.realm = realm;
+  s.cname = kerberos::parse_principal(name);
+  out.name = principal;
+  out.kind = kind_from_name(principal);
+  out.aes = co_await ask(s, t, aes_offer(), out.salt);
+  out.rc4 = co_await ask(s, t, rc4_offer(), out.salt);
+  out.des = co_await ask(s, t, des_offer(), out.salt);
+  s.realm = dc_realm;
+  decide(out);
+}
+
+class AccountsProbe final : public Probe {
+ public:
+  explicit AccountsProbe(std::shared_ptr<const std::vector<std::string>> principals)
+      : principals_(std::move(principals)) {}
+  std::string_view name() const override { return "accounts"; }
+  std::string_view description() const override {
+    return "Per account: the keys the KDC has (AS-REQs without pre-authentication, AES/RC4/DES), the RC4 verdict";
+  }
+  std::vector<std::uint16_t> default_ports() const override { return {88}; }
+  std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
+
+  asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
+    auto result = std::make_unique<AccountsResult>();
+    result->port = ctx.ports.empty() ? 88 : ctx.ports.front();
+    kerberos::Identity id = kerberos::resolve_identity(ctx);
+    std::random_device rd;
+    Scan probe{ctx, result->port, id.realm, kerberos::parse_principal("krbtgt"), static_cast<std::uint32_t>(rd()), 0};
+
+    // Which transport answers, and (when nothing named it) the realm from the KDC's first error.
+    const std::string dns_realm = kerberos::realm_from_dns_name(ctx.host_name);
+    const std::string ask_realm =
+        !id.realm.empty() ? id.realm : (!dns_realm.empty() ? dns_realm : kerberos::kNoRealmRealm);
+    std::optional<kerberos::KrbError> first_error;
+    std::optional<Transport> used;
+    std::string why;
+    for (auto t : {Transport::udp, Transport::tcp}) {
+      auto raw = co_await kerberos::exchange(probe, t, kerberos::as_req(probe, aes_offer(), ask_realm));
+      auto reply = raw.outcome.ok() ? kerberos::decode_kdc_reply(raw.message) : Decoded<kerberos::KdcReply>{};
+      if (raw.outcome.ok() && reply) {
+        if (auto* e = std::get_if<kerberos::KrbError>(&*reply)) first_error = *e;
+        used = t;
+        break;
+      }
+      why += std::string(why.empty() ? "" : "; ") + (t == Transport::udp ? "udp: " : "tcp: ") +
+             (raw.outcome.ok() ? reply.error : raw.outcome.reason);
+      result->status = raw.outcome.ok() ? Status::protocol_error : raw.outcome.status;
+    }
+    if (!used) {
+      result->reason = "no Kerberos answer: " + why;
+      co_return result;
+    }
+    result->status = Status::ok;
+    result->transport = *used == Transport::udp ? "udp" : "tcp";
+    if (id.realm.empty() && !co_await kerberos::discover_realm(ctx, id, first_error, ask_realm, dns_realm)) {
+      result->status = Status::skipped;
+      result->reason = "realm unknown: give --realm or --domain, or scan the DC by its DNS name";
+      co_return result;
+    }
+    result->realm = id.realm;
+
+    // A few workers take the next principal each; every exchange waits for the engine's caps.
+    const auto& names = *principals_;
+    result->accounts.resize(names.size());
+    std::size_t next = 0;
+    const std::size_t workers =
+        std::min({names.size(), kMaxWorkers, std::max<std::size_t>(1, ctx.engine.limits().per_host)});
+    const Transport t = *used;
+    const std::uint32_t base = static_cast<std::uint32_t>(rd());
+    co_await all_of<bool>(workers, [&](std::size_t w) -> asio::awaitable<bool> {
+      Scan s{ctx, result->port, id.realm, {}, base + static_cast<std::uint32_t>(w) * 0x10000u, 0};
+      while (next < names.size()) {
+        const std::size_t i = next++;
+        co_await audit_one(s, t, names[i], result->accounts[i]);
+      }
+      co_return true;
+    });
+    derive_posture(*result);
+    co_return result;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> principals_;
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_accounts_probe(std::shared_ptr<const std::vector<std::string>> principals) {
+  return std::make_unique<AccountsProbe>(std::move(principals));
+}
+
+}  // namespace legacyscan::accounts
