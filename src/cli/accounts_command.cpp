@@ -4,6 +4,7 @@
 // --principal and --principals FILE; the audit itself is the accounts probe (src/compat/accounts_audit),
 // run by the scan engine over the DCs.
 #include <spdlog/spdlog.h>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -95,8 +96,17 @@ int run_accounts(AccountsArgs& a) {
 
   stop_on_interrupt();
   std::vector<HostResult> hosts;
+  std::vector<RuleResult> policy;
+  const auto& rules = planned.job->rules;
   const auto summary = run_scan(
-      planned.job->plan, *spdlog::default_logger(), [&](HostResult&& h) { hosts.push_back(std::move(h)); },
+      planned.job->plan, *spdlog::default_logger(),
+      [&](HostResult&& h) {
+        if (!rules.empty()) {
+          auto mine = evaluate_policy(rules, host_to_json(h));
+          policy.insert(policy.end(), mine.begin(), mine.end());
+        }
+        hosts.push_back(std::move(h));
+      },
       &stop_requested());
   sort_hosts(hosts);
   const auto audits = report::accounts_audits(hosts);
@@ -116,7 +126,13 @@ int run_accounts(AccountsArgs& a) {
     spdlog::warn("nothing could be audited: no KDC answered");
     return kExitNothingScanned;
   }
-  return kExitDone;
+  bool failed = false;
+  for (const auto& rule : policy)
+    if (!rule.passed) {
+      failed = true;
+      std::cerr << "legacyscan: policy failed: " << rule.host << ": " << rule.rule << ": " << rule.evidence << "\n";
+    }
+  return failed ? kExitPolicyFailed : kExitDone;
 }
 
 }  // namespace
@@ -139,6 +155,9 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--max-rate", s.max_rate, "Requests per second to the KDCs, all together (0: no limit)")
       ->capture_default_str();
   cmd->add_option("--per-host", s.per_host, "Requests in flight to one DC")->capture_default_str();
+  cmd->add_option("--require", s.require, "Policy rule, e.g. accounts.breaks=none (repeatable; exit 1 if one fails)")
+      ->allow_extra_args(false);
+  cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");
   cmd->add_option("--format", s.format, "table, json or csv (default: from the extension of -o, else table)");
   cmd->add_option("-o,--output", s.output, "Write the audit to FILE instead of standard output");
   cmd->footer(
@@ -146,7 +165,8 @@ Command add_accounts_command(CLI::App& app) {
       "  legacyscan accounts dc1.example.test --principals accounts.txt\n"
       "  legacyscan accounts --domain example.test --principal svc_sql --principal web01$ -o audit.json\n"
       "Without credentials: three AS-REQs without pre-authentication per principal (AES, RC4, DES); no\n"
-      "password is tried. Exit codes: 0 done, 2 usage error, 3 no KDC answered.");
+      "password is tried. Exit codes: 0 done, 1 a --require rule failed, 2 usage error, 3 no KDC\n"
+      "answered.");
   return {cmd, [args] {
             try {
               return run_accounts(*args);

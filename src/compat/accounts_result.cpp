@@ -67,6 +67,10 @@ std::string kind_from_name(std::string_view name) {
 
 namespace {
 
+constexpr const char* kDesRemedy =
+    "clear USE_DES_KEY_ONLY, reset the password twice so the DC makes AES keys, and set "
+    "msDS-SupportedEncryptionTypes to 0x18";
+
 bool has_prefix(const std::vector<std::string>& keys, std::string_view prefix) {
   return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return k.rfind(prefix, 0) == 0; });
 }
@@ -137,16 +141,22 @@ void decide(AccountResult& a) {
   const std::string keys = a.keys.empty() ? std::string("none") : joined(a.keys);
   if (!aes && des && !rc4) {
     set(a, AccountVerdict::des, "DES keys only (" + keys + "): DES is off since Windows 7 and Server 2008 R2",
-        "clear USE_DES_KEY_ONLY, reset the password twice so the DC makes AES keys, and set "
-        "msDS-SupportedEncryptionTypes to 0x18");
+        kDesRemedy);
   } else if (!aes && rc4) {
     set(a, AccountVerdict::breaks, "no AES key: the KDC has only " + keys + " for it; AES-only tickets need an AES key",
         "reset the password twice (the domain functional level must be 2008 or later so the DC makes AES "
         "keys); for an appliance, export a new keytab with AES keys");
-  } else if (!aes) {
+  } else if (!aes && std::any_of(all.begin(), all.end(), [](const AsRequest* r) {
+               return r->answer == AsAnswer::preauth_required && r->keys.empty();
+             })) {
+    // Samba answers so both for an account without a password and for USE_DES_KEY_ONLY (whose DES
+    // keys it no longer uses): only the account's attributes tell which.
     set(a, AccountVerdict::unknown,
-        "no key of AES, RC4 or DES (KDC_ERR_ETYPE_NOSUPP to all three): it cannot use Kerberos now",
-        "check USE_DES_KEY_ONLY and msDS-SupportedEncryptionTypes; reset the password twice");
+        "the KDC names no AES or RC4 key (PREAUTH_REQUIRED without ETYPE-INFO2): no password, or USE_DES_KEY_ONLY",
+        "set a password if it has none; else clear USE_DES_KEY_ONLY and reset the password twice");
+  } else if (!aes) {
+    set(a, AccountVerdict::unknown, "no key of AES, RC4 or DES (the KDC refuses every etype)",
+        "set a password if it has none; reset the password twice");
   } else if (allows_rc4(a.supported_etypes)) {
     set(a, AccountVerdict::rc4_exception,
         "msDS-SupportedEncryptionTypes allows RC4 explicitly: works after the update, still Kerberoastable",
