@@ -211,6 +211,21 @@ TEST(IntegrationAccounts, MitPrincipalsWithChosenKeys) {
   }
 }
 
+// accounts.breaks=none fails exactly when an audited account has an RC4 key and no AES key in sam.ldb.
+TEST(IntegrationAccounts, PolicyRuleFollowsTheStoredKeys) {
+  const json stored = samba_accounts();
+  const auto realm = lab_info("accounts").at("LAB_REALM");
+  for (const char* name : {"old_user", "reset_twice"}) {
+    const bool breaks = expected_verdict(stored.at(name)) == "breaks";
+    auto r = run_in_lab("accounts", {"accounts", "127.0.0.1", "--realm", realm, "--principal", name, "--require",
+                                     "accounts.breaks=none"});
+    EXPECT_EQ(r.exit_code, breaks ? 1 : 0) << name << ": " << r.err;
+    EXPECT_EQ(r.err.find("policy failed") != std::string::npos, breaks) << name << ": " << r.err;
+  }
+  auto bad = run_in_lab("accounts", {"accounts", "127.0.0.1", "--principal", "x", "--require", "accounts.breaks=few"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 TEST(IntegrationAccounts, KdcThatDoesNotAnswer) {
   const auto info = lab_info("accounts");
   for (const std::string& target : {"127.0.0.1:" + info.at("LAB_DROP_PORT"), info.at("LAB_UNROUTABLE_ADDR")}) {
