@@ -57,8 +57,8 @@ std::optional<std::vector<std::string>> collect_principals(const AccountsArgs& a
     }
     out.insert(out.end(), names->begin(), names->end());
   }
-  if (out.empty()) {
-    exit_code = usage_error("no principals: give --principal NAME or --principals FILE");
+  if (out.empty() && a.scan.user.empty()) {
+    exit_code = usage_error("no principals: give --principal NAME, --principals FILE or --user (the directory)");
     return std::nullopt;
   }
   return out;
@@ -155,6 +155,10 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--max-rate", s.max_rate, "Requests per second to the KDCs, all together (0: no limit)")
       ->capture_default_str();
   cmd->add_option("--per-host", s.per_host, "Requests in flight to one DC")->capture_default_str();
+  cmd->add_option("--user", s.user, "Account for the directory (LDAPS simple bind): NAME, NAME@REALM, DOMAIN\\NAME");
+  cmd->add_option("--password", s.password, "Password for --user (visible in ps: prefer --password-env/-file)");
+  cmd->add_option("--password-env", s.password_env, "Read the password for --user from this environment variable");
+  cmd->add_option("--password-file", s.password_file, "Read the password for --user from the first line of FILE");
   cmd->add_option("--require", s.require, "Policy rule, e.g. accounts.breaks=none (repeatable; exit 1 if one fails)")
       ->allow_extra_args(false);
   cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");

@@ -3,12 +3,17 @@
 
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
 #include <random>
+#include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/engine.hpp"
 #include "probes/kerberos/kerberos_exchange.hpp"
 #include "probes/kerberos/kerberos_identity.hpp"
+#include "src/compat/accounts_ldap.hpp"
 #include "src/compat/accounts_result.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
@@ -69,13 +74,31 @@ asio::awaitable<AsRequest> ask(Scan& s, Transport t, const std::vector<std::int3
   co_return to_request(answer, salt);
 }
 
-asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& principal, AccountResult& out) {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// What the directory says of the account, beside what the KDC will answer.
+void fill_from_directory(const DirectoryAccount& d, AccountResult& out) {
+  out.kind = d.kind;
+  out.spns = d.spns;
+  out.supported_etypes.raw = d.supported_etypes;
+  if (d.supported_etypes) out.supported_etypes.names = supported_etype_names(*d.supported_etypes);
+  out.pwd_last_set = d.pwd_last_set;
+  out.account_control = account_control_names(d.uac);
+  out.when_created = d.when_created;
+}
+
+asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& principal, const DirectoryAccount* d,
+                                AccountResult& out) {
   const std::string dc_realm = s.realm;
   auto [name, realm] = split_realm(principal, dc_realm);
   s.realm = realm;
   s.cname = kerberos::parse_principal(name);
   out.name = principal;
   out.kind = kind_from_name(principal);
+  if (d) fill_from_directory(*d, out);
   out.aes = co_await ask(s, t, aes_offer(), out.salt);
   out.rc4 = co_await ask(s, t, rc4_offer(), out.salt);
   out.des = co_await ask(s, t, des_offer(), out.salt);
@@ -133,8 +156,25 @@ class AccountsProbe final : public Probe {
     }
     result->realm = id.realm;
 
+    // With --user: every account of the directory too, after the principals given.
+    std::vector<std::string> names = *principals_;
+    std::map<std::string, DirectoryAccount> directory;
+    if (ctx.settings.credentials.has_user()) {
+      auto d = co_await read_directory(ctx, ctx.settings.credentials, id.realm);
+      result->directory.status = d.outcome.status;
+      result->directory.reason = d.outcome.reason;
+      result->directory.accounts = d.accounts.size();
+      if (!d.outcome.ok()) ctx.log.error("accounts: directory of {}: {}", id.realm, d.outcome.reason);
+      std::set<std::string> given;
+      for (const auto& n : names) given.insert(lower(n));
+      for (auto& a : d.accounts) {
+        const auto key = lower(a.sam);
+        if (given.insert(key).second) names.push_back(a.sam);
+        directory.emplace(key, std::move(a));
+      }
+    }
+
     // A few workers take the next principal each; every exchange waits for the engine's caps.
-    const auto& names = *principals_;
     result->accounts.resize(names.size());
     std::size_t next = 0;
     const std::size_t workers =
@@ -145,7 +185,8 @@ class AccountsProbe final : public Probe {
       Scan s{ctx, result->port, id.realm, {}, base + static_cast<std::uint32_t>(w) * 0x10000u, 0};
       while (next < names.size()) {
         const std::size_t i = next++;
-        co_await audit_one(s, t, names[i], result->accounts[i]);
+        const auto it = directory.find(lower(names[i]));
+        co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, result->accounts[i]);
       }
       co_return true;
     });

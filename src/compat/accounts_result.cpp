@@ -139,7 +139,13 @@ void decide(AccountResult& a) {
   const bool rc4 = has_prefix(a.keys, "rc4");
   const bool des = has_prefix(a.keys, "des-");
   const std::string keys = a.keys.empty() ? std::string("none") : joined(a.keys);
-  if (!aes && des && !rc4) {
+  const auto flagged = [&](const char* f) {
+    return std::find(a.account_control.begin(), a.account_control.end(), f) != a.account_control.end();
+  };
+  if (!aes && flagged("USE_DES_KEY_ONLY")) {
+    set(a, AccountVerdict::des, "USE_DES_KEY_ONLY: the KDC uses no AES or RC4 key for it (keys shown: " + keys + ")",
+        kDesRemedy);
+  } else if (!aes && des && !rc4) {
     set(a, AccountVerdict::des, "DES keys only (" + keys + "): DES is off since Windows 7 and Server 2008 R2",
         kDesRemedy);
   } else if (!aes && rc4) {
@@ -164,8 +170,13 @@ void decide(AccountResult& a) {
   } else {
     set(a, AccountVerdict::ok, "AES keys (" + keys + ")", "nothing");
   }
-  if (!a.preauth_required) {
-    a.reason += "; no pre-authentication required (AS-REP roastable)";
+  // Where the attribute and the KDC's behaviour disagree, both are shown.
+  if (a.supported_etypes.raw && (*a.supported_etypes.raw & 0x18u) != 0 && !aes && a.exists)
+    a.reason += "; msDS-SupportedEncryptionTypes asks for AES, but the KDC has no AES key";
+  if (flagged("ACCOUNTDISABLE")) a.reason += "; disabled";
+  if (!a.preauth_required || flagged("DONT_REQ_PREAUTH")) {
+    a.reason += a.preauth_required ? "; DONT_REQ_PREAUTH set (the KDC still asked for pre-authentication)"
+                                   : "; no pre-authentication required (AS-REP roastable)";
     a.remedy = (a.remedy == "nothing" ? std::string() : a.remedy + "; ") +
                "require Kerberos pre-authentication (clear DONT_REQ_PREAUTH)";
   }

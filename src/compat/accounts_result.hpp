@@ -97,6 +97,8 @@ struct AccountResult {
   bool exists = false;
   bool preauth_required = true;  // false: an AS-REP came back without pre-authentication
   AsRequest aes, rc4, des;
+  std::vector<std::string> account_control;  // userAccountControl flags named (directory)
+  std::string when_created;                  // whenCreated (directory)
 
   template <class V>
   void fields(V& v) {
@@ -118,6 +120,21 @@ struct AccountResult {
       n("rc4", rc4);
       n("des", des);
     });
+    v.optional("account_control", account_control);
+    v.optional("when_created", when_created);
+  }
+};
+
+// Whether the directory was read (with --user) and how many accounts it named.
+struct DirectoryStatus {
+  Status status = Status::skipped;
+  std::string reason = "no --user: the principals given only";
+  std::size_t accounts = 0;
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(status, reason);
+    v("accounts", accounts);
   }
 };
 
@@ -158,6 +175,7 @@ struct AccountsResult final : ProbeResult {
   std::string realm;
   std::string transport;  // "udp" or "tcp": the one the principals were asked over
   Posture posture;
+  DirectoryStatus directory;
   std::vector<AccountResult> accounts;  // in input order
 
   template <class V>
@@ -167,6 +185,7 @@ struct AccountsResult final : ProbeResult {
     v("realm", realm);
     v("transport", transport);
     v("posture", posture);
+    v("directory", directory);
     v("accounts", accounts);
   }
   [[nodiscard]] nlohmann::json to_json() const override;

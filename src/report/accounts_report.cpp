@@ -85,6 +85,7 @@ json accounts_to_json(const ScanSummary& summary, const std::vector<AccountsAudi
       dc["realm"] = a.result->realm;
       dc["transport"] = a.result->transport;
       dc["posture"] = fields::to_json(a.result->posture);
+      dc["directory"] = fields::to_json(a.result->directory);
       for (const auto& acc : a.result->accounts) {
         json j = fields::to_json(acc);
         j["dc"] = dc_name(a);
@@ -119,6 +120,9 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
     line += printable(a.result->realm) + " over " + a.result->transport + ", " +
             std::to_string(a.result->accounts.size()) + " principals; RC4 AS exchange " +
             a.result->posture.rc4_as_exchange + "; RC4 service tickets " + a.result->posture.rc4_service_tickets;
+    const auto& d = a.result->directory;
+    line += d.status == Status::ok ? "; directory: " + std::to_string(d.accounts) + " accounts"
+                                   : "; directory " + std::string(to_string(d.status)) + ": " + printable(d.reason);
     wrap(out, "", line, 4, width);
   }
   const auto rows = sorted_rows(audits);

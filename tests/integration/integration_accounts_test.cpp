@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -209,6 +210,66 @@ TEST(IntegrationAccounts, MitPrincipalsWithChosenKeys) {
     for (const auto& k : a.at("keys"))
       EXPECT_NE(std::find(p.keys.begin(), p.keys.end(), k.get<std::string>()), p.keys.end()) << n << ": " << k;
   }
+}
+
+// With the directory: msDS-SupportedEncryptionTypes with RC4 beside AES keys is an rc4-exception and
+// USE_DES_KEY_ONLY is des, as the attributes in sam.ldb say.
+std::string expected_with_directory(const json& stored) {
+  const auto types = stored.at("key_types").get<std::vector<int>>();
+  const bool aes = std::find(types.begin(), types.end(), 18) != types.end() ||
+                   std::find(types.begin(), types.end(), 17) != types.end();
+  if (stored.at("uac").get<std::uint32_t>() & kUseDesKeyOnly) return "des";
+  if (aes && !stored.at("supported_etypes").is_null() && (stored.at("supported_etypes").get<std::uint32_t>() & 0x4))
+    return "rc4-exception";
+  return expected_verdict(stored);
+}
+
+TEST(IntegrationAccounts, DirectoryWithCredentials) {
+  const json stored = samba_accounts();
+  const auto info = lab_info("accounts");
+  const auto pw = write_temp("accounts-pw", info.at("LAB_ADMIN_PASSWORD") + "\n");
+  const auto doc = audit("accounts", {"127.0.0.1", "--realm", info.at("LAB_REALM"), "--user", info.at("LAB_ADMIN_USER"),
+                                      "--password-file", pw});
+  std::remove(pw.c_str());
+  ASSERT_EQ(doc.at("dcs").size(), 1u);
+  EXPECT_EQ(doc["dcs"][0]["directory"]["status"], "ok") << doc["dcs"][0].dump();
+  EXPECT_EQ(doc["dcs"][0]["directory"]["accounts"], stored.size());
+  const auto got = by_name(doc);
+  std::set<std::string> verdicts;
+  for (const auto& [name, s] : stored.items()) {
+    ASSERT_TRUE(got.count(name)) << name;
+    const auto& a = got.at(name);
+    EXPECT_EQ(a.at("verdict"), expected_with_directory(s)) << name << ": " << a.dump();
+    verdicts.insert(a.at("verdict").get<std::string>());
+    EXPECT_EQ(a.at("supported_etypes").at("raw"), s.at("supported_etypes")) << name;
+    auto spns = a.at("spns").get<std::vector<std::string>>();
+    auto want = s.at("spns").get<std::vector<std::string>>();
+    std::sort(spns.begin(), spns.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(spns, want) << name;
+    const auto control = a.value("account_control", std::vector<std::string>{});
+    const bool disabled = std::find(control.begin(), control.end(), "ACCOUNTDISABLE") != control.end();
+    EXPECT_EQ(disabled, (s.at("uac").get<std::uint32_t>() & 0x2) != 0) << name;
+  }
+  for (const char* v : {"ok", "breaks", "des", "rc4-exception", "unknown"}) EXPECT_TRUE(verdicts.count(v)) << v;
+}
+
+// A refused bind is a clear error in the DC's directory status; the principals given are still audited.
+TEST(IntegrationAccounts, RefusedBindStillAuditsThePrincipals) {
+  const auto info = lab_info("accounts");
+  const auto pw = write_temp("accounts-badpw", "not-the-password\n");
+  auto r = run_in_lab("accounts",
+                      {"accounts", "127.0.0.1", "--realm", info.at("LAB_REALM"), "--user", info.at("LAB_ADMIN_USER"),
+                       "--password-file", pw, "--principal", "old_user", "--format", "json"});
+  std::remove(pw.c_str());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("invalidCredentials"), std::string::npos) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["dcs"][0]["directory"]["status"], "refused");
+  EXPECT_NE(doc["dcs"][0]["directory"]["reason"].get<std::string>().find("invalidCredentials"), std::string::npos);
+  const auto got = by_name(doc);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got.at("old_user").at("verdict"), expected_verdict(samba_accounts().at("old_user")));
 }
 
 // accounts.breaks=none fails exactly when an audited account has an RC4 key and no AES key in sam.ldb.

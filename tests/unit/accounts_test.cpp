@@ -8,6 +8,7 @@
 #include <set>
 
 #include "src/cli/principal_list.hpp"
+#include "src/compat/accounts_ldap.hpp"
 #include "src/compat/accounts_result.hpp"
 #include "src/compat/policy.hpp"
 #include "tests/unit/result_fields_support.hpp"
@@ -155,6 +156,7 @@ TEST(AccountsResultFields, KeysAreTheSchemas) {
   expect_keys<AccountResult>("/$defs/account", {"dc"});
   expect_keys<AsRequest>("/$defs/as_request");
   expect_keys<Posture>("/$defs/posture");
+  expect_keys<DirectoryStatus>("/$defs/directory");
   expect_keys<SupportedEtypes>("/$defs/account/properties/supported_etypes");
   expect_keys<Tickets>("/$defs/account/properties/tickets");
 }
@@ -201,6 +203,44 @@ TEST(AccountsPolicy, RulesNameTheAccounts) {
   EXPECT_TRUE(passed[0].passed);
   auto undecided = evaluate_policy({*rule}, nlohmann::json{{"target", "dc1"}, {"probes", nlohmann::json::object()}});
   EXPECT_FALSE(undecided[0].decided);
+}
+
+}  // namespace
+}  // namespace legacyscan::accounts
+
+namespace legacyscan::accounts {
+namespace {
+
+TEST(AccountsDirectory, KindsAndBits) {
+  EXPECT_EQ(kind_of({"top", "person", "user", "computer"}, 0x1000, "WEB01$", false), "computer");
+  EXPECT_EQ(kind_of({"top", "user"}, 0x200, "krbtgt", true), "krbtgt");
+  EXPECT_EQ(kind_of({"top", "user"}, 0x200, "svc_sql", true), "service");
+  EXPECT_EQ(kind_of({"top", "user"}, 0x800, "OTHER$", false), "trust");
+  EXPECT_EQ(kind_of({"top", "user", "computer", "msDS-GroupManagedServiceAccount"}, 0x1000, "gmsa$", true), "service");
+  EXPECT_EQ(kind_of({"top", "user"}, 0x200, "alice", false), "user");
+  EXPECT_EQ(supported_etype_names(0x24), (std::vector<std::string>{"rc4-hmac", "aes256-sk"}));
+  EXPECT_EQ(supported_etype_names(0x18),
+            (std::vector<std::string>{"aes128-cts-hmac-sha1-96", "aes256-cts-hmac-sha1-96"}));
+  EXPECT_EQ(supported_etype_names(0x80000000u), (std::vector<std::string>{"bit-0x80000000"}));
+  EXPECT_EQ(account_control_names(0x200000 | 0x2), (std::vector<std::string>{"ACCOUNTDISABLE", "USE_DES_KEY_ONLY"}));
+}
+
+TEST(AccountsDirectory, AttributesRefineTheVerdict) {
+  AccountResult des;
+  des.aes = preauth({});
+  des.rc4 = preauth({});
+  des.des = kNoSupp;
+  des.account_control = {"USE_DES_KEY_ONLY"};
+  decide(des);
+  EXPECT_EQ(des.verdict, AccountVerdict::des);
+  AccountResult mismatch;
+  mismatch.aes = kNoSupp;
+  mismatch.rc4 = preauth({"rc4-hmac"});
+  mismatch.des = kNoSupp;
+  mismatch.supported_etypes.raw = 0x18;
+  decide(mismatch);
+  EXPECT_EQ(mismatch.verdict, AccountVerdict::breaks);
+  EXPECT_NE(mismatch.reason.find("asks for AES"), std::string::npos) << mismatch.reason;
 }
 
 }  // namespace
