@@ -15,6 +15,7 @@
 #include "probes/kerberos/kerberos_identity.hpp"
 #include "src/compat/accounts_ldap.hpp"
 #include "src/compat/accounts_result.hpp"
+#include "src/compat/accounts_tickets.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan::accounts {
@@ -91,7 +92,7 @@ void fill_from_directory(const DirectoryAccount& d, AccountResult& out) {
 }
 
 asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& principal, const DirectoryAccount* d,
-                                AccountResult& out) {
+                                const Tgt* tgt, AccountResult& out) {
   const std::string dc_realm = s.realm;
   auto [name, realm] = split_realm(principal, dc_realm);
   s.realm = realm;
@@ -103,6 +104,8 @@ asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& princip
   out.rc4 = co_await ask(s, t, rc4_offer(), out.salt);
   out.des = co_await ask(s, t, des_offer(), out.salt);
   s.realm = dc_realm;
+  if (tgt && tgt->outcome.ok() && (!out.spns.empty() || name.find('/') != std::string::npos))
+    co_await ask_tickets(s, t, *tgt, out.spns.empty() ? name : out.spns.front(), out);
   decide(out);
 }
 
@@ -174,6 +177,17 @@ class AccountsProbe final : public Probe {
       }
     }
 
+    // With --user: one TGT for the service tickets of every account with an SPN.
+    Tgt tgt;
+    const bool tickets = ctx.settings.credentials.has_user();
+    if (tickets) {
+      co_await get_tgt(probe, *used, ctx.settings.credentials, tgt);
+      if (!tgt.outcome.ok()) {
+        ctx.log.error("accounts: no TGT for the service tickets: {}", tgt.outcome.reason);
+        result->posture.evidence = "no TGT for the service tickets: " + tgt.outcome.reason;
+      }
+    }
+
     // A few workers take the next principal each; every exchange waits for the engine's caps.
     result->accounts.resize(names.size());
     std::size_t next = 0;
@@ -186,7 +200,8 @@ class AccountsProbe final : public Probe {
       while (next < names.size()) {
         const std::size_t i = next++;
         const auto it = directory.find(lower(names[i]));
-        co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, result->accounts[i]);
+        co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, tickets ? &tgt : nullptr,
+                           result->accounts[i]);
       }
       co_return true;
     });

@@ -182,7 +182,26 @@ void decide(AccountResult& a) {
   }
 }
 
+namespace {
+
+// Whether the KDC still issues RC4 service tickets to accounts without msDS-SupportedEncryptionTypes:
+// the answer to an RC4-only TGS-REQ for the first such account asked.
+void derive_ticket_posture(AccountsResult& r) {
+  for (const auto& a : r.accounts) {
+    if ((a.supported_etypes.raw && *a.supported_etypes.raw != 0) || !a.tickets.rc4_only) continue;
+    const auto& got = *a.tickets.rc4_only;
+    if (got.rfind("no answer", 0) == 0 || got.rfind("not asked", 0) == 0) continue;
+    r.posture.rc4_service_tickets = got == "rc4-hmac" ? "issued" : "refused";
+    r.posture.evidence += std::string(r.posture.evidence.empty() ? "" : "; ") + "RC4-only TGS-REQ for " + a.name +
+                          " (no msDS-SupportedEncryptionTypes): " + got;
+    return;
+  }
+}
+
+}  // namespace
+
 void derive_posture(AccountsResult& r) {
+  derive_ticket_posture(r);
   for (const auto& a : r.accounts) {
     if (!has_prefix(a.aes.keys, "aes")) continue;
     if (a.rc4.answer == AsAnswer::preauth_required || a.rc4.answer == AsAnswer::as_rep) {
@@ -195,7 +214,8 @@ void derive_posture(AccountsResult& r) {
     }
     if (a.rc4.answer == AsAnswer::etype_nosupp) {
       r.posture.rc4_as_exchange = "refused";
-      r.posture.evidence = "RC4-only AS-REQ for " + a.name + " (which has AES keys): KDC_ERR_ETYPE_NOSUPP";
+      r.posture.evidence += std::string(r.posture.evidence.empty() ? "" : "; ") + "RC4-only AS-REQ for " + a.name +
+                            " (which has AES keys): KDC_ERR_ETYPE_NOSUPP";
       return;
     }
   }

@@ -68,7 +68,8 @@ struct SupportedEtypes {
   }
 };
 
-// The etype of the service ticket for each TGS-REQ offer (etype names); null when not asked.
+// The etype of the service ticket for each TGS-REQ offer (etype names, or the KRB-ERROR's name); null
+// when not asked.
 struct Tickets {
   std::optional<std::string> default_offer;  // AES and RC4 offered
   std::optional<std::string> rc4_only;
@@ -90,6 +91,7 @@ struct AccountResult {
   std::vector<std::string> keys;  // etype names the KDC showed for the account's own keys
   std::optional<std::string> salt;
   Tickets tickets;
+  Tickets session_keys;  // the session key etype of each ticket
   std::optional<std::string> pwd_last_set;
   AccountVerdict verdict = AccountVerdict::unknown;
   std::string reason;
@@ -109,6 +111,7 @@ struct AccountResult {
     v("keys", keys);
     v.optional("salt", salt);
     v("tickets", tickets);
+    v("session_keys", session_keys);
     v("pwd_last_set", pwd_last_set);
     v("verdict", verdict);
     v("reason", reason);

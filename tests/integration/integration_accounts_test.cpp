@@ -254,6 +254,66 @@ TEST(IntegrationAccounts, DirectoryWithCredentials) {
   for (const char* v : {"ok", "breaks", "des", "rc4-exception", "unknown"}) EXPECT_TRUE(verdicts.count(v)) << v;
 }
 
+// MIT's kvno, from a TGT of the same user, gets tickets of the same etypes, with session keys of the
+// same etypes, as legacyscan's TGS-REQ offering AES and RC4 (klist -e shows both).
+TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
+  const auto info = lab_info("accounts");
+  const std::string dir = ::testing::TempDir() + "/accounts-kvno-" + std::to_string(::getpid());
+  ASSERT_EQ(run_command("mkdir -p " + shell_quote(dir)).exit_code, 0);
+  const std::string realm = info.at("LAB_REALM");
+  std::ofstream(dir + "/krb5.conf") << "[libdefaults]\n default_realm = " << realm
+                                    << "\n dns_lookup_kdc = false\n dns_lookup_realm = false\n rdns = false\n"
+                                       " allow_weak_crypto = true\n"
+                                       " default_tkt_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 "
+                                       "arcfour-hmac\n"
+                                       " default_tgs_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 "
+                                       "arcfour-hmac\n"
+                                       " permitted_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 "
+                                       "arcfour-hmac\n[realms]\n "
+                                    << realm << " = {\n  kdc = 127.0.0.1\n }\n";
+  std::ofstream(dir + "/pw") << info.at("LAB_ADMIN_PASSWORD") << "\n";
+  const auto doc = audit(
+      "accounts", {"127.0.0.1", "--realm", realm, "--user", info.at("LAB_ADMIN_USER"), "--password-file", dir + "/pw"});
+  EXPECT_NE(doc["dcs"][0]["posture"]["rc4_service_tickets"], "not-tested") << doc["dcs"][0].dump();
+  std::map<std::string, json> by_spn;
+  std::string spns;
+  for (const auto& a : doc.at("accounts"))
+    if (!a.at("spns").empty() && a.at("name") != "krbtgt") {
+      const auto spn = a["spns"][0].get<std::string>();
+      by_spn[spn + "@" + realm] = a;
+      spns += " " + shell_quote(spn);
+    }
+  ASSERT_GE(by_spn.size(), 6u);
+  auto k = run_command("ip netns exec ls-accounts env KRB5_CONFIG=" + shell_quote(dir + "/krb5.conf") +
+                       " KRB5CCNAME=" + shell_quote("FILE:" + dir + "/cc") + " sh -c " +
+                       shell_quote("kinit " + info.at("LAB_ADMIN_USER") + "@" + realm + " < " + dir +
+                                   "/pw >/dev/null && kvno" + spns + " >/dev/null && klist -e"));
+  run_command("rm -rf " + shell_quote(dir));
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  // "... HTTP/aes-app.accounts.test@ACCOUNTS.TEST" then "... Etype (skey, tkt): A, B".
+  auto mit_name = [](std::string e) {
+    if (auto colon = e.find(':'); colon != std::string::npos) e = e.substr(colon + 1);
+    while (!e.empty() && (e.back() == ' ' || e.back() == ',')) e.pop_back();
+    return e == "arcfour-hmac" ? std::string("rc4-hmac") : e;
+  };
+  std::istringstream in(k.out);
+  std::string line, server;
+  std::size_t compared = 0;
+  while (std::getline(in, line)) {
+    if (auto etype = line.find("Etype (skey, tkt): "); etype != std::string::npos && by_spn.count(server)) {
+      const auto pair = line.substr(etype + 19);
+      const auto comma = pair.find(", ");
+      const auto& a = by_spn.at(server);
+      EXPECT_EQ(a["session_keys"]["default"], mit_name(pair.substr(0, comma))) << server;
+      EXPECT_EQ(a["tickets"]["default"], mit_name(pair.substr(comma + 2))) << server;
+      ++compared;
+    } else if (auto sp = line.rfind(' '); sp != std::string::npos && line.find('@') != std::string::npos) {
+      server = line.substr(sp + 1);
+    }
+  }
+  EXPECT_EQ(compared, by_spn.size()) << k.out;
+}
+
 // A refused bind is a clear error in the DC's directory status; the principals given are still audited.
 TEST(IntegrationAccounts, RefusedBindStillAuditsThePrincipals) {
   const auto info = lab_info("accounts");
