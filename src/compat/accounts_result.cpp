@@ -145,6 +145,14 @@ void decide(AccountResult& a) {
   if (!aes && flagged("USE_DES_KEY_ONLY")) {
     set(a, AccountVerdict::des, "USE_DES_KEY_ONLY: the KDC uses no AES or RC4 key for it (keys shown: " + keys + ")",
         kDesRemedy);
+  } else if (allows_rc4(a.supported_etypes) && rc4) {
+    // RC4 named in the attribute keeps working after the update, with or without AES keys.
+    set(a, AccountVerdict::rc4_exception,
+        "msDS-SupportedEncryptionTypes allows RC4 explicitly: works after the update, still Kerberoastable" +
+            std::string(aes ? "" : "; no AES key either"),
+        aes ? "once every client of it does AES, set msDS-SupportedEncryptionTypes to 0x18 (AES only)"
+            : "reset the password twice so the DC makes AES keys, then set msDS-SupportedEncryptionTypes to 0x18 "
+              "once every client of it does AES");
   } else if (!aes && des && !rc4) {
     set(a, AccountVerdict::des, "DES keys only (" + keys + "): DES is off since Windows 7 and Server 2008 R2",
         kDesRemedy);
@@ -163,10 +171,6 @@ void decide(AccountResult& a) {
   } else if (!aes) {
     set(a, AccountVerdict::unknown, "no key of AES, RC4 or DES (the KDC refuses every etype)",
         "set a password if it has none; reset the password twice");
-  } else if (allows_rc4(a.supported_etypes)) {
-    set(a, AccountVerdict::rc4_exception,
-        "msDS-SupportedEncryptionTypes allows RC4 explicitly: works after the update, still Kerberoastable",
-        "once every client of it does AES, set msDS-SupportedEncryptionTypes to 0x18 (AES only)");
   } else {
     set(a, AccountVerdict::ok, "AES keys (" + keys + ")", "nothing");
   }

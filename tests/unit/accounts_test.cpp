@@ -76,6 +76,12 @@ TEST(AccountsVerdict, ExplicitRc4IsAnException) {
   a.supported_etypes.raw = 0x1C;
   decide(a);
   EXPECT_EQ(a.verdict, AccountVerdict::rc4_exception);
+  // RC4 allowed explicitly keeps working without AES keys too; the remedy starts with the resets.
+  a.aes = kNoSupp;
+  a.supported_etypes.raw = 0x4;
+  decide(a);
+  EXPECT_EQ(a.verdict, AccountVerdict::rc4_exception);
+  EXPECT_EQ(a.remedy.rfind("reset the password twice", 0), 0u) << a.remedy;
 }
 
 TEST(AccountsVerdict, UnknownRevokedAndSilent) {
