@@ -19,9 +19,6 @@ namespace legacyscan::kerberos {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// Our clock as KerberosTime ("YYYYMMDDHHMMSSZ") and the microseconds, for PA-ENC-TIMESTAMP.
 std::pair<std::string, std::uint32_t> kerberos_now() {
   const auto now = std::chrono::system_clock::now();
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
@@ -33,6 +30,8 @@ std::pair<std::string, std::uint32_t> kerberos_now() {
   std::strftime(buf, sizeof buf, "%Y%m%d%H%M%SZ", &tm);
   return {buf, static_cast<std::uint32_t>(usec)};
 }
+
+namespace {
 
 // The credentialed AS exchange of a Windows XP client: its etype offer with PA-ENC-TIMESTAMP in the
 // rc4-hmac key (from the password or the keytab), on UDP first and on TCP after KRB_ERR_RESPONSE_TOO_BIG,

@@ -6,11 +6,17 @@
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
 #include "legacyscan/engine/probe.hpp"
 #include "probes/kerberos/kerberos_exchange.hpp"
 #include "probes/kerberos/kerberos_result.hpp"
 
 namespace legacyscan::kerberos {
+
+// Our clock as KerberosTime ("YYYYMMDDHHMMSSZ") and the microseconds, for PA-ENC-TIMESTAMP and
+// authenticators.
+std::pair<std::string, std::uint32_t> kerberos_now();
 
 // Makes the logon of `creds` (whose user is set) and records it in result.xp_logon.
 boost::asio::awaitable<void> credentialed_logon(Scan& s, const Credentials& creds, KerberosResult& result);

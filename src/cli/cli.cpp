@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{
       add_scan_command(app, log), add_merge_command(app),  add_profiles_command(app), add_whatif_command(app),
       add_pcap_command(app),      add_events_command(app), add_diff_command(app),     add_report_command(app),
-      add_probes_command(app),    add_rules_command(app),
+      add_probes_command(app),    add_rules_command(app),  add_accounts_command(app),
   };
   describe_values_and_examples(app);
   wrap_help_lines(app);

@@ -26,6 +26,7 @@ Command add_diff_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_probes_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
+Command add_accounts_command(CLI::App& app);
 
 // The examples and exit codes under `legacyscan --help` and `legacyscan scan --help`.
 extern const char* const kExamples;

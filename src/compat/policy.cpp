@@ -198,6 +198,15 @@ RuleResult check(const PolicyRule& rule, const HostView& host) {
     return finish("no answer to the mailslot SAM LOGON");
   }
 
+  if (rule.key.starts_with("accounts.")) {
+    const json* audit = probe_of(host, "accounts", why);
+    if (!audit) return r.evidence = why, r;
+    const auto verdict = rule.key.substr(9);
+    for (const auto& a : audit->at("accounts"))
+      if (a.value("verdict", "") == verdict) bad.push_back(a.value("name", "") + ": " + a.value("reason", ""));
+    return finish("no audited account is " + verdict);
+  }
+
   if (rule.key.starts_with("client:")) {
     const auto id = rule.key.substr(7);
     if (!host.has_matrix) return r.evidence = "matrix not computed (add the matrix probe): cannot check", r;
@@ -239,6 +248,9 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"ldap.cleartext-bind=off", "a cleartext simple bind on 389 gets strongerAuthRequired"},
       {"ldap.signing=required", "an unsigned SASL bind on 389 gets strongerAuthRequired"},
       {"netbios.samlogon=off", "the DC does not answer the NETLOGON mailslot SAM LOGON"},
+      {"accounts.breaks=none", "legacyscan accounts: no audited account lacks AES keys"},
+      {"accounts.des=none", "legacyscan accounts: no audited account is DES only"},
+      {"accounts.rc4-exception=none", "legacyscan accounts: no audited account allows RC4 explicitly"},
       {"client:PROFILE=broken|works|degraded|fails", "the matrix verdict of that client profile"},
   };
   return help;
@@ -289,6 +301,8 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
     ok = need({"off"});
   else if (r.key == "ldap.signing")
     ok = need({"required"});
+  else if (r.key == "accounts.breaks" || r.key == "accounts.des" || r.key == "accounts.rc4-exception")
+    ok = need({"none"});
   else if (r.key.starts_with("client:") && r.key.size() > 7)
     ok = need({"broken", "works", "degraded", "fails", "unknown"});
   else

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: decode_kdc_rep (RFC 4120 5.4.2, clear-text fields only) and decode_as_rep_cipher.
+// libFuzzer target: decode_kdc_rep (RFC 4120 5.4.2, clear-text fields only), decode_as_rep_cipher and
+// decode_kdc_rep_ticket.
 #include <cstddef>
 #include <cstdint>
 
@@ -11,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace legacyscan::kerberos;
   const ByteView in(data, size);
   (void)decode_as_rep_cipher(in);
+  (void)decode_kdc_rep_ticket(in);
   auto a = decode_kdc_rep(in);
   if (a)
     for (const auto& pa : a->padata)

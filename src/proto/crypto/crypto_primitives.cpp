@@ -87,4 +87,12 @@ Bytes hmac_md5(ByteView key, ByteView data) {
   return out;
 }
 
+Bytes md5(ByteView data) {
+  Bytes out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (!EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_md5(), nullptr)) return {};
+  out.resize(len);
+  return out;
+}
+
 }  // namespace legacyscan::crypto

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "src/proto/ber/ber.hpp"
+#include "src/proto/kerberos/kerberos_der.hpp"
 
 namespace legacyscan::kerberos {
 
@@ -13,39 +14,11 @@ using ber::Class;
 using ber::context_tag;
 using ber::universal_tag;
 
-constexpr ber::Tag kGeneralizedTime = universal_tag(ber::universal::GeneralizedTime);
-
-// ---- encoding ---------------------------------------------------------------------------------
-
-void put_int(ber::Writer& w, std::uint32_t ctx, std::int64_t v) {
-  w.context(ctx, [&](ber::Writer& c) { c.integer(v); });
-}
-
-void put_string(ber::Writer& w, std::uint32_t ctx, std::string_view s) {
-  w.context(ctx, [&](ber::Writer& c) { c.general_string(s); });
-}
-
-// RFC 4120 5.2.2 PrincipalName ::= SEQUENCE { name-type [0] Int32, name-string [1] SEQUENCE OF KerberosString }
-void put_principal(ber::Writer& w, std::uint32_t ctx, const PrincipalName& p) {
-  w.context(ctx, [&](ber::Writer& c) {
-    c.sequence([&](ber::Writer& s) {
-      put_int(s, 0, p.name_type);
-      s.context(1, [&](ber::Writer& n) {
-        n.sequence([&](ber::Writer& q) {
-          for (const auto& part : p.name_string) q.general_string(part);
-        });
-      });
-    });
-  });
-}
-
-// RFC 4120 5.2.7 PA-DATA ::= SEQUENCE { padata-type [1] Int32, padata-value [2] OCTET STRING }
-void put_padata(ber::Writer& w, const PaData& pa) {
-  w.sequence([&](ber::Writer& s) {
-    put_int(s, 1, pa.padata_type);
-    s.context(2, [&](ber::Writer& c) { c.octet_string(pa.padata_value); });
-  });
-}
+using der::kGeneralizedTime;
+using der::put_int;
+using der::put_padata;
+using der::put_principal;
+using der::put_string;
 
 // ---- decoding ---------------------------------------------------------------------------------
 
@@ -217,11 +190,7 @@ Decoded<Bytes> encode_as_req(const AsReqOptions& o) {
       }
       req.context(4, [&](ber::Writer& c) {
         c.sequence([&](ber::Writer& body) {
-          // kdc-options [0] KDCOptions (KerberosFlags: BIT STRING of at least 32 bits)
-          const std::uint8_t flags[4] = {
-              static_cast<std::uint8_t>(o.kdc_options >> 24), static_cast<std::uint8_t>(o.kdc_options >> 16),
-              static_cast<std::uint8_t>(o.kdc_options >> 8), static_cast<std::uint8_t>(o.kdc_options)};
-          body.context(0, [&](ber::Writer& b) { b.bit_string(ByteView(flags, 4), 0); });
+          der::put_flags(body, 0, o.kdc_options);  // kdc-options [0] KDCOptions
           put_principal(body, 1, o.cname);
           put_string(body, 2, o.realm);
           put_principal(body, 3, sname);
@@ -330,21 +299,46 @@ Decoded<KdcRep> decode_kdc_rep(ByteView msg) {
   return Decoded<KdcRep>::ok(std::move(a));
 }
 
-Decoded<ByteView> decode_as_rep_cipher(ByteView msg) {
-  using R = Decoded<ByteView>;
-  if (auto a = decode_kdc_rep(msg); !a) return R::fail(a.error);
+namespace {
+
+// The KDC-REP field [n] of an AS-REP or TGS-REP that decode_kdc_rep accepts, as a reader on its content.
+bool kdc_rep_field(ByteView msg, std::uint32_t n, ber::Reader& out, std::string& name, std::string& error) {
+  auto a = decode_kdc_rep(msg);
+  if (!a) return error = a.error, false;
+  name = a->msg_type == KRB_TGS_REP ? "TGS-REP" : "AS-REP";
   Ctx cx;
   ber::Reader seq;
-  if (!enter_message(msg, 11, seq, cx, "outer")) return R::fail("AS-REP: " + cx.error);
-  while (!seq.empty() && !seq.next_is(Class::Context, 6))
-    if (!seq.skip()) return R::fail("AS-REP: " + seq.error());
+  if (!enter_message(msg, static_cast<std::uint32_t>(a->msg_type), seq, cx, "outer")) return error = cx.error, false;
+  while (!seq.empty() && !seq.next_is(Class::Context, n))
+    if (!seq.skip()) return error = name + ": " + seq.error(), false;
+  if (!seq.enter_context(n, out)) return error = name + ": no field [" + std::to_string(n) + "]", false;
+  return true;
+}
+
+}  // namespace
+
+Decoded<ByteView> decode_as_rep_cipher(ByteView msg) {
+  using R = Decoded<ByteView>;
+  std::string name, error;
   ber::Reader c, ed;
-  if (!seq.enter_context(6, c) || !c.enter_sequence(ed)) return R::fail("AS-REP: no enc-part");
+  if (!kdc_rep_field(msg, 6, c, name, error)) return R::fail(error);
+  if (!c.enter_sequence(ed)) return R::fail(name + ": no enc-part");
   while (!ed.empty() && !ed.next_is(Class::Context, 2))
-    if (!ed.skip()) return R::fail("AS-REP enc-part: " + ed.error());
+    if (!ed.skip()) return R::fail(name + " enc-part: " + ed.error());
+  Ctx cx;
   ByteView cipher;
-  if (!get_octets(ed, 2, cipher, cx, "enc-part.cipher")) return R::fail("AS-REP: " + cx.error);
+  if (!get_octets(ed, 2, cipher, cx, "enc-part.cipher")) return R::fail(name + ": " + cx.error);
   return R::ok(cipher);
+}
+
+Decoded<ByteView> decode_kdc_rep_ticket(ByteView msg) {
+  using R = Decoded<ByteView>;
+  std::string name, error;
+  ber::Reader c;
+  if (!kdc_rep_field(msg, 5, c, name, error)) return R::fail(error);
+  ber::Tlv t;
+  if (!c.read(t)) return R::fail(name + " ticket: " + c.error());
+  return R::ok(t.whole);
 }
 
 Decoded<std::vector<PaData>> decode_method_data(ByteView der) {

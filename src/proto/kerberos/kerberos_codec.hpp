@@ -124,9 +124,12 @@ struct KdcRep {
 };
 // AS-REP ([APPLICATION 11]) or TGS-REP ([APPLICATION 13]); errors name the message ("AS-REP: ...").
 Decoded<KdcRep> decode_kdc_rep(ByteView msg);
-// The cipher text of an AS-REP's enc-part, as a view into `msg` (for the credentialed exchange only,
-// which decrypts it to read the session key's etype and then drops it).
+// The cipher text of an AS-REP's (or TGS-REP's) enc-part, as a view into `msg` (for the credentialed
+// exchanges only, which decrypt it to read the session key and then drop it).
 Decoded<ByteView> decode_as_rep_cipher(ByteView msg);
+// The Ticket of an AS-REP or TGS-REP as its whole DER ([APPLICATION 1]), a view into `msg`: what a
+// TGS-REQ's AP-REQ carries back to the KDC unchanged (RFC 4120 5.5.1).
+Decoded<ByteView> decode_kdc_rep_ticket(ByteView msg);
 
 // RFC 4120 5.2.7 METHOD-DATA (SEQUENCE OF PA-DATA), as carried in KRB-ERROR e-data.
 Decoded<std::vector<PaData>> decode_method_data(ByteView der);

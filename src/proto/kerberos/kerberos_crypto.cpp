@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "src/proto/kerberos/kerberos_crypto.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
 #include "src/proto/ber/ber.hpp"
 #include "src/proto/crypto/crypto_primitives.hpp"
+#include "src/proto/kerberos/kerberos_der.hpp"
 
 namespace legacyscan::kerberos {
 
 using crypto::hmac_md5;
 using crypto::md4;
 using crypto::rc4;
+
+constexpr std::size_t kMaxSessionKey = 64;
 
 Bytes rc4_hmac_string_to_key(std::string_view password) { return md4(utf8_to_utf16le(password)); }
 
@@ -73,7 +77,14 @@ Decoded<Bytes> encode_pa_enc_timestamp_rc4(ByteView key, std::string_view kerber
 }
 
 Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext) {
-  using R = Decoded<std::int32_t>;
+  auto k = decode_enc_kdc_rep_part_key(plaintext);
+  if (!k) return Decoded<std::int32_t>::fail(k.error);
+  std::fill(k->value.begin(), k->value.end(), 0);
+  return Decoded<std::int32_t>::ok(k->keytype);
+}
+
+Decoded<SessionKey> decode_enc_kdc_rep_part_key(ByteView plaintext) {
+  using R = Decoded<SessionKey>;
   ber::Reader top(plaintext), app, seq, key_ctx, key, kt_ctx;
   ber::Tlv t;
   if (!top.peek(t)) return R::fail("EncASRepPart: not BER");
@@ -89,7 +100,97 @@ Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext) {
   if (!kt_ctx.read_integer(v)) return R::fail("EncryptionKey.keytype: " + kt_ctx.error());
   if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
     return R::fail("EncryptionKey.keytype out of range");
-  return R::ok(static_cast<std::int32_t>(v));
+  ber::Reader kv_ctx;
+  ByteView value;
+  if (!key.enter_context(1, kv_ctx) || !kv_ctx.read_octet_string(value))
+    return R::fail("EncryptionKey.keyvalue: " + (key.error().empty() ? kv_ctx.error() : key.error()));
+  if (value.size() > kMaxSessionKey) return R::fail("EncryptionKey.keyvalue longer than 64 bytes");
+  return R::ok(SessionKey{static_cast<std::int32_t>(v), Bytes(value.begin(), value.end())});
+}
+
+namespace {
+
+// RFC 4757 4: the keyed checksum HMAC-MD5 (-138): Ksign = HMAC(K, "signaturekey\0"),
+// HMAC(Ksign, MD5(usage LE32 | data)).
+Bytes hmac_md5_checksum(ByteView key, std::uint32_t usage, ByteView data) {
+  static const char kSign[] = "signaturekey";
+  const Bytes ksign = hmac_md5(key, ByteView(reinterpret_cast<const std::uint8_t*>(kSign), sizeof kSign));
+  Writer w;
+  w.u32le(usage);
+  Bytes input = w.take();
+  input.insert(input.end(), data.begin(), data.end());
+  return hmac_md5(ksign, crypto::md5(input));
+}
+
+}  // namespace
+
+Decoded<Bytes> encode_tgs_req_rc4(const TgsReqRc4& o) {
+  using R = Decoded<Bytes>;
+  if (o.session_key.size() != 16) return R::fail("TGS-REQ: the rc4-hmac session key is not 16 bytes");
+  if (o.confounder8.size() != 8) return R::fail("TGS-REQ: confounder is not 8 bytes");
+  if (o.etype.empty() || o.sname.name_string.empty()) return R::fail("TGS-REQ: no etype or no sname");
+  ber::Writer body;  // KDC-REQ-BODY, checksummed as sent
+  body.sequence([&](ber::Writer& b) {
+    der::put_flags(b, 0, KDC_OPT_FORWARDABLE | KDC_OPT_RENEWABLE | KDC_OPT_CANONICALIZE);
+    der::put_string(b, 2, o.realm);
+    der::put_principal(b, 3, o.sname);
+    b.context(5, [&](ber::Writer& t) { t.string("20370913024805Z", der::kGeneralizedTime); });
+    der::put_int(b, 7, o.nonce);
+    b.context(8, [&](ber::Writer& c) {
+      c.sequence([&](ber::Writer& list) {
+        for (auto e : o.etype) list.integer(e);
+      });
+    });
+  });
+  if (!body.ok()) return R::fail("KDC-REQ-BODY: " + body.error());
+  const Bytes body_der = body.take();
+  ber::Writer auth;  // Authenticator ::= [APPLICATION 2] SEQUENCE
+  auth.application(2, [&](ber::Writer& app) {
+    app.sequence([&](ber::Writer& a) {
+      der::put_int(a, 0, 5);
+      der::put_string(a, 1, o.crealm);
+      der::put_principal(a, 2, o.cname);
+      a.context(3, [&](ber::Writer& c) {
+        c.sequence([&](ber::Writer& ck) {
+          der::put_int(ck, 0, -138);
+          ck.context(1, [&](ber::Writer& v) { v.octet_string(hmac_md5_checksum(o.session_key, 6, body_der)); });
+        });
+      });
+      der::put_int(a, 4, o.cusec);
+      a.context(5, [&](ber::Writer& t) { t.string(o.ctime, der::kGeneralizedTime); });
+    });
+  });
+  if (!auth.ok()) return R::fail("Authenticator: " + auth.error());
+  const Bytes sealed = rc4_hmac_encrypt(o.session_key, 7, o.confounder8, auth.view());
+  ber::Writer ap;  // AP-REQ ::= [APPLICATION 14] SEQUENCE
+  ap.application(14, [&](ber::Writer& app) {
+    app.sequence([&](ber::Writer& a) {
+      der::put_int(a, 0, 5);
+      der::put_int(a, 1, 14);
+      der::put_flags(a, 2, 0);
+      a.context(3, [&](ber::Writer& t) { t.raw(o.ticket); });
+      a.context(4, [&](ber::Writer& e) {
+        e.sequence([&](ber::Writer& ed) {
+          der::put_int(ed, 0, 23);
+          ed.context(2, [&](ber::Writer& c) { c.octet_string(sealed); });
+        });
+      });
+    });
+  });
+  if (!ap.ok()) return R::fail("AP-REQ: " + ap.error());
+  ber::Writer w;
+  w.application(12, [&](ber::Writer& app) {
+    app.sequence([&](ber::Writer& req) {
+      der::put_int(req, 1, 5);
+      der::put_int(req, 2, KRB_TGS_REQ);
+      req.context(3, [&](ber::Writer& c) {
+        c.sequence([&](ber::Writer& list) { der::put_padata(list, PaData{1, ap.take()}); });  // PA-TGS-REQ
+      });
+      req.context(4, [&](ber::Writer& c) { c.raw(body_der); });
+    });
+  });
+  if (!w.ok()) return R::fail("TGS-REQ: " + w.error());
+  return R::ok(w.take());
 }
 
 }  // namespace legacyscan::kerberos

@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "legacyscan/bytes.hpp"
+#include "src/proto/kerberos/kerberos_codec.hpp"
 
 namespace legacyscan::kerberos {
 
@@ -28,5 +30,31 @@ Decoded<Bytes> encode_pa_enc_timestamp_rc4(ByteView key, std::string_view kerber
 // RFC 4120 5.4.2 EncASRepPart ([APPLICATION 25], Windows also sends [APPLICATION 26]): only the
 // session key's etype is read; the key value itself is never copied.
 Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext);
+
+// The session key of an EncASRepPart / EncTGSRepPart, for the one TGS exchange that needs it; the
+// caller wipes `value` when done.
+struct SessionKey {
+  std::int32_t keytype = 0;
+  Bytes value;
+};
+Decoded<SessionKey> decode_enc_kdc_rep_part_key(ByteView plaintext);
+
+// A TGS-REQ (RFC 4120 5.4.1, [APPLICATION 12]) for `sname` with a TGT whose session key is rc4-hmac:
+// PA-TGS-REQ carries the AP-REQ (5.5.1) with the ticket as given and an Authenticator (5.5.1) holding
+// the RFC 4757 HMAC-MD5 checksum (-138, key usage 6) of the KDC-REQ-BODY, encrypted with key usage 7.
+struct TgsReqRc4 {
+  std::string realm;
+  PrincipalName sname;
+  std::vector<std::int32_t> etype;
+  std::uint32_t nonce = 0;
+  ByteView ticket;       // the TGT's Ticket DER
+  ByteView session_key;  // the TGT's rc4-hmac session key (16 bytes)
+  std::string crealm;
+  PrincipalName cname;
+  std::string ctime;  // KerberosTime
+  std::uint32_t cusec = 0;
+  ByteView confounder8;
+};
+Decoded<Bytes> encode_tgs_req_rc4(const TgsReqRc4& o);
 
 }  // namespace legacyscan::kerberos

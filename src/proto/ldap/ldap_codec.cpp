@@ -112,6 +112,19 @@ Bytes encode_search_request(std::int32_t messageID, const SearchRequest& req) {
         for (const auto& attr : req.attributes) a.octet_string(as_bytes(attr));
       });
     });
+    if (!req.paged) return;
+    m.context(0, [&](ber::Writer& controls) {  // controls [0] Controls (RFC 4511 4.1.11)
+      controls.sequence([&](ber::Writer& c) {
+        c.octet_string(as_bytes(std::string_view(kPagedResultsOid)));
+        c.boolean(true);
+        ber::Writer value;  // realSearchControlValue (RFC 2696 2)
+        value.sequence([&](ber::Writer& v) {
+          v.integer(req.paged->size);
+          v.octet_string(req.paged->cookie);
+        });
+        c.octet_string(value.take());
+      });
+    });
   });
 }
 
@@ -287,6 +300,37 @@ bool read_entry(ber::Reader& r, SearchResultEntry& out, std::string& error) {
   return skip_extensions(r, "SearchResultEntry", error);
 }
 
+// Controls ::= SEQUENCE OF Control { controlType LDAPOID, criticality BOOLEAN DEFAULT FALSE,
+// controlValue OCTET STRING OPTIONAL } (RFC 4511 4.1.11); of them only the paged results control.
+bool read_controls(ber::Reader& m, LDAPMessage& out, std::string& error) {
+  ber::Reader controls;
+  if (!m.enter(context_tag(0, true), controls)) return error = "LDAPMessage.controls: " + m.error(), false;
+  for (std::size_t n = 0; !controls.empty(); ++n) {
+    if (n >= kMaxAttributes) return error = "LDAPMessage.controls: too many controls", false;
+    ber::Reader c;
+    ByteView type;
+    if (!controls.enter_sequence(c) || !c.read_octet_string(type))
+      return error = "LDAPMessage.controls: " + (controls.error().empty() ? c.error() : controls.error()), false;
+    if (c.next_is(ber::Class::Universal, 1)) {
+      bool critical = false;
+      if (!c.read_boolean(critical)) return error = "Control.criticality: " + c.error(), false;
+    }
+    ByteView value;
+    const bool has_value = !c.empty();
+    if (has_value && !c.read_octet_string(value)) return error = "Control.controlValue: " + c.error(), false;
+    if (text(type) != kPagedResultsOid || !has_value) continue;
+    ber::Reader top(value), v;
+    std::int64_t size = 0;
+    ByteView cookie;
+    if (!top.enter_sequence(v) || !v.read_integer(size) || !v.read_octet_string(cookie))
+      return error = "paged results control: " + (top.error().empty() ? v.error() : top.error()), false;
+    if (cookie.size() > kMaxPagedCookie) return error = "paged results control: cookie too long", false;
+    out.paged = PagedResults{static_cast<std::int32_t>(std::clamp<std::int64_t>(size, 0, 0x7fffffff)),
+                             Bytes(cookie.begin(), cookie.end())};
+  }
+  return true;
+}
+
 }  // namespace
 
 Decoded<LDAPMessage> decode_ldap_message(ByteView message) {
@@ -374,7 +418,8 @@ Decoded<LDAPMessage> decode_ldap_message(ByteView message) {
       return D::fail("LDAPMessage.protocolOp [APPLICATION " + std::to_string(op.tag.number) +
                      "] is not a response this client expects");
   }
-  // controls [0] OPTIONAL: not used by this probe, but must be well-formed.
+  // controls [0] OPTIONAL: the paged results control is read, any other must be well-formed.
+  if (m.next_is(ber::Class::Context, 0) && !read_controls(m, out, error)) return D::fail(error);
   if (!skip_extensions(m, "LDAPMessage", error)) return D::fail(error);
   return D::ok(std::move(out));
 }

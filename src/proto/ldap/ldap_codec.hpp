@@ -36,6 +36,15 @@ struct AttributeValueAssertion {
   Bytes assertionValue;
 };
 
+// The simple paged results control (RFC 2696, OID 1.2.840.113556.1.4.319): the page size asked, or
+// (in a SearchResultDone) the cookie that fetches the next page; an empty cookie ends the search.
+inline constexpr const char* kPagedResultsOid = "1.2.840.113556.1.4.319";
+inline constexpr std::size_t kMaxPagedCookie = 4096;
+struct PagedResults {
+  std::int32_t size = 0;
+  Bytes cookie;
+};
+
 // SearchRequest (RFC 4511 4.5.1). The filter is what this probe needs: an AND of equality matches
 // (the LDAP ping, [MS-ADTS] 6.3.3) or, when `and_equality` is empty, a present filter.
 struct SearchRequest {
@@ -48,6 +57,7 @@ struct SearchRequest {
   std::vector<AttributeValueAssertion> and_equality;
   std::string present = "objectClass";
   std::vector<std::string> attributes;
+  std::optional<PagedResults> paged;  // sent as a critical control when set
 };
 
 // BindRequest (RFC 4511 4.2): simple when `sasl_mechanism` is empty, else SaslCredentials.
@@ -130,6 +140,7 @@ struct LDAPMessage {
   std::optional<LDAPResult> searchResDone;
   std::vector<std::string> searchResRef;
   std::optional<ExtendedResponse> extendedResp;
+  std::optional<PagedResults> paged;  // the paged results control, when the message carries one
 };
 
 // Caps on what one message may hold.
