@@ -44,6 +44,7 @@ template struct ProbeView<tls::TlsResult>;
 template struct ProbeView<kerberos::KerberosResult>;
 template struct ProbeView<ldap::LdapResult>;
 template struct ProbeView<netbios::NetbiosResult>;
+template struct ProbeView<accounts::AccountsResult>;
 
 std::string HostView::label() const {
   return address.empty() || address == target ? target : target + " (" + address + ")";
@@ -63,6 +64,7 @@ HostView read_host_view(const json& host) {
   read_probe(probes, "kerberos", v.kerberos);
   read_probe(probes, "ldap", v.ldap);
   read_probe(probes, "netbios", v.netbios);
+  read_probe(probes, "accounts", v.accounts);
   if (host.contains("findings") && host.at("findings").is_array())
     for (const auto& f : host.at("findings")) try {
         v.findings.push_back(fields::read<Finding>(f));
@@ -89,6 +91,7 @@ HostView read_host_view(const json& host) {
     add("tls", v.tls);
     add("ldap", v.ldap);
     add("netbios", v.netbios);
+    add("accounts", v.accounts);
     if (v.has_matrix) {
       matrix::MatrixResult m;
       m.rows = v.matrix;

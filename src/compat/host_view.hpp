@@ -17,6 +17,7 @@
 #include "probes/netbios/netbios_result.hpp"
 #include "probes/smb/smb_result.hpp"
 #include "probes/tls/tls_result.hpp"
+#include "src/compat/accounts_result.hpp"
 
 namespace legacyscan {
 
@@ -40,7 +41,8 @@ struct HostView {
   ProbeView<kerberos::KerberosResult> kerberos;
   ProbeView<ldap::LdapResult> ldap;
   ProbeView<netbios::NetbiosResult> netbios;
-  std::vector<Finding> findings;  // hosts[].findings[] (derived from the results for older files)
+  ProbeView<accounts::AccountsResult> accounts;  // `legacyscan accounts`, under probes.accounts
+  std::vector<Finding> findings;                 // hosts[].findings[] (derived from the results for older files)
   bool has_matrix = false;
   std::vector<matrix::Row> matrix;
 

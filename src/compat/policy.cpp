@@ -43,6 +43,7 @@ bool judged_by(const PolicyRule& rule, const std::string& check) {
   if (rule.key == "ldap.cleartext-bind") return check == "ldap.simple_bind_cleartext";
   if (rule.key == "netbios.samlogon") return check.starts_with("netbios.sam_logon") || check == "netbios.primary_query";
   if (rule.key.starts_with("client:")) return check == "matrix." + rule.key.substr(7);
+  if (rule.key.starts_with("accounts.")) return check == rule.key;
   return false;
 }
 
@@ -199,11 +200,11 @@ RuleResult check(const PolicyRule& rule, const HostView& host) {
   }
 
   if (rule.key.starts_with("accounts.")) {
-    const json* audit = probe_of(host, "accounts", why);
+    const auto* audit = host.accounts.ok("accounts", why);
     if (!audit) return r.evidence = why, r;
     const auto verdict = rule.key.substr(9);
-    for (const auto& a : audit->at("accounts"))
-      if (a.value("verdict", "") == verdict) bad.push_back(a.value("name", "") + ": " + a.value("reason", ""));
+    for (const auto& a : audit->accounts)
+      if (to_string(a.verdict) == verdict) bad.push_back(a.name + ": " + a.reason);
     return finish("no audited account is " + verdict);
   }
 
