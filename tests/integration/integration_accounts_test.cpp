@@ -373,6 +373,18 @@ TEST(IntegrationAccounts, PolicyRuleFollowsTheStoredKeys) {
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
+// --domain finds the DC through the DC's own DNS (SRV records) and names the realm.
+TEST(IntegrationAccounts, DomainFindsTheDcAndTheRealm) {
+  const auto info = lab_info("accounts");
+  const auto fqdn = info.at("LAB_FQDN");
+  const auto domain = fqdn.substr(fqdn.find('.') + 1);
+  const auto doc = audit("accounts", {"--domain", domain, "--dns-server", "127.0.0.1", "--principal", "old_user"});
+  ASSERT_EQ(doc.at("dcs").size(), 1u) << doc.dump();
+  EXPECT_EQ(doc["dcs"][0]["status"], "ok");
+  EXPECT_EQ(doc["dcs"][0]["realm"], info.at("LAB_REALM"));
+  EXPECT_EQ(doc["accounts"][0]["exists"], true);
+}
+
 TEST(IntegrationAccounts, KdcThatDoesNotAnswer) {
   const auto info = lab_info("accounts");
   for (const std::string& target : {"127.0.0.1:" + info.at("LAB_DROP_PORT"), info.at("LAB_UNROUTABLE_ADDR")}) {
