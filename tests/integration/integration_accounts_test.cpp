@@ -356,6 +356,13 @@ TEST(IntegrationAccounts, RefusedBindStillAuditsThePrincipals) {
   const auto got = by_name(doc);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got.at("old_user").at("verdict"), expected_verdict(samba_accounts().at("old_user")));
+  // Without principals a refused bind leaves nothing to audit.
+  const auto pw2 = write_temp("accounts-badpw2", "not-the-password\n");
+  auto none = run_in_lab("accounts", {"accounts", "127.0.0.1", "--realm", info.at("LAB_REALM"), "--user",
+                                      info.at("LAB_ADMIN_USER"), "--password-file", pw2});
+  std::remove(pw2.c_str());
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("nothing could be audited"), std::string::npos) << none.err;
 }
 
 // accounts.breaks=none fails exactly when an audited account has an RC4 key and no AES key in sam.ldb.
