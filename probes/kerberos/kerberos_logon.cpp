@@ -136,16 +136,10 @@ std::pair<PrincipalName, std::string> user_principal(const std::string& user, co
   return {parse_principal(name), realm};
 }
 
-struct PreparedLogon {
-  XpLogon x;  // user and key_source filled in; outcome set when no key could be had
-  PrincipalName cname;
-  std::string realm;
-  Bytes key;  // the rc4-hmac key; empty when x.outcome says why not
-};
+}  // namespace
 
-// The rc4-hmac key of --user: MD4 of the password, or the keytab's entry of etype 23 for the principal.
-PreparedLogon prepare_logon(const Credentials& creds, const std::string& scan_realm) {
-  PreparedLogon p;
+UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm) {
+  UserKey p;
   std::tie(p.cname, p.realm) = user_principal(creds.user, scan_realm);
   p.x.user = p.cname.to_string() + "@" + p.realm;
   if (!creds.password.empty()) {
@@ -201,10 +195,8 @@ PreparedLogon prepare_logon(const Credentials& creds, const std::string& scan_re
   return p;
 }
 
-}  // namespace
-
 asio::awaitable<void> credentialed_logon(Scan& s, const Credentials& creds, KerberosResult& result) {
-  auto logon = prepare_logon(creds, s.realm);
+  auto logon = rc4_user_key(creds, s.realm);
   if (logon.key.empty()) {
     result.xp_logon = std::move(logon.x);
   } else {

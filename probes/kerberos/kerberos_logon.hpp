@@ -18,6 +18,16 @@ namespace legacyscan::kerberos {
 // authenticators.
 std::pair<std::string, std::uint32_t> kerberos_now();
 
+// The rc4-hmac key of --user: MD4 of the password, or the keytab's entry of etype 23 for the principal.
+// x holds the user ("name@REALM") and key source; when `key` is empty, x.outcome says why.
+struct UserKey {
+  XpLogon x;
+  PrincipalName cname;
+  std::string realm;
+  Bytes key;
+};
+UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm);
+
 // Makes the logon of `creds` (whose user is set) and records it in result.xp_logon.
 boost::asio::awaitable<void> credentialed_logon(Scan& s, const Credentials& creds, KerberosResult& result);
 

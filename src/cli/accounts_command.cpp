@@ -119,11 +119,17 @@ int run_accounts(AccountsArgs& a) {
     report::render_accounts_table(text, audits, text_width(a.scan.output));
   if (int rc = write_output(a.scan.output, text.str(), "-o "); rc != kExitDone) return rc;
   if (!summary.complete) return interrupted_exit_code();
-  const bool audited =
+  const bool answered =
       std::any_of(audits.begin(), audits.end(), [](const auto& x) { return x.result && x.status == Status::ok; });
-  if (!audited) {
+  if (!answered) {
     for (const auto& x : audits) spdlog::error("{}: {}", x.target, x.reason);
     spdlog::warn("nothing could be audited: no KDC answered");
+    return kExitNothingScanned;
+  }
+  const bool audited =
+      std::any_of(audits.begin(), audits.end(), [](const auto& x) { return x.result && !x.result->accounts.empty(); });
+  if (!audited) {
+    spdlog::warn("nothing could be audited: no principal given and no account read from the directory");
     return kExitNothingScanned;
   }
   bool failed = false;
@@ -159,6 +165,7 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--password", s.password, "Password for --user (visible in ps: prefer --password-env/-file)");
   cmd->add_option("--password-env", s.password_env, "Read the password for --user from this environment variable");
   cmd->add_option("--password-file", s.password_file, "Read the password for --user from the first line of FILE");
+  cmd->add_option("--keytab", s.keytab, "Keytab with the rc4-hmac key of --user (service tickets only, no directory)");
   cmd->add_option("--require", s.require, "Policy rule, e.g. accounts.breaks=none (repeatable; exit 1 if one fails)")
       ->allow_extra_args(false);
   cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");
@@ -170,7 +177,7 @@ Command add_accounts_command(CLI::App& app) {
       "  legacyscan accounts --domain example.test --principal svc_sql --principal web01$ -o audit.json\n"
       "Without credentials: three AS-REQs without pre-authentication per principal (AES, RC4, DES); no\n"
       "password is tried. Exit codes: 0 done, 1 a --require rule failed, 2 usage error, 3 no KDC\n"
-      "answered.");
+      "answered or nothing to audit.");
   return {cmd, [args] {
             try {
               return run_accounts(*args);

@@ -158,6 +158,7 @@ class AccountsProbe final : public Probe {
       co_return result;
     }
     result->realm = id.realm;
+    probe.realm = id.realm;
 
     // With --user: every account of the directory too, after the principals given.
     std::vector<std::string> names = *principals_;

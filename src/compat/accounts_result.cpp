@@ -194,7 +194,10 @@ void derive_ticket_posture(AccountsResult& r) {
   for (const auto& a : r.accounts) {
     if ((a.supported_etypes.raw && *a.supported_etypes.raw != 0) || !a.tickets.rc4_only) continue;
     const auto& got = *a.tickets.rc4_only;
-    if (got.rfind("no answer", 0) == 0 || got.rfind("not asked", 0) == 0) continue;
+    // A ticket (its etype's name) or ETYPE_NOSUPP answers the question; other errors do not.
+    const bool error = got.rfind("KDC_", 0) == 0 || got.rfind("KRB_", 0) == 0;
+    if ((error && got != "KDC_ERR_ETYPE_NOSUPP") || got.rfind("no answer", 0) == 0 || got.rfind("not asked", 0) == 0)
+      continue;
     r.posture.rc4_service_tickets = got == "rc4-hmac" ? "issued" : "refused";
     r.posture.evidence += std::string(r.posture.evidence.empty() ? "" : "; ") + "RC4-only TGS-REQ for " + a.name +
                           " (no msDS-SupportedEncryptionTypes): " + got;

@@ -86,20 +86,15 @@ Tgt::~Tgt() {
 }
 
 asio::awaitable<void> get_tgt(Scan& s, Transport t, const Credentials& creds, Tgt& out) {
-  if (creds.password.empty()) {
-    out.outcome = Outcome::failure(Status::skipped, "service tickets need --user with a password");
+  // The Kerberos probe's own key of --user: the password's, or the keytab's rc4-hmac entry.
+  auto user = rc4_user_key(creds, s.realm);
+  out.cname = user.cname;
+  out.crealm = user.realm;
+  Bytes key = std::move(user.key);
+  if (key.empty()) {
+    out.outcome = user.x.outcome;
     co_return;
   }
-  std::string name = creds.user;
-  out.crealm = s.realm;
-  if (auto at = name.rfind('@'); at != std::string::npos) {
-    out.crealm = upper(name.substr(at + 1));
-    name.resize(at);
-  } else if (auto bs = name.find('\\'); bs != std::string::npos) {
-    name = name.substr(bs + 1);
-  }
-  out.cname = parse_principal(name);
-  Bytes key = rc4_hmac_string_to_key(creds.password);
   const auto [now, usec] = kerberos_now();
   const Bytes c = confounder();
   auto pa = encode_pa_enc_timestamp_rc4(key, now, usec, c);

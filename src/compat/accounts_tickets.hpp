@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The service tickets of the account audit (with --user and a password): one TGT of the user from an
-// rc4-hmac AS exchange with PA-ENC-TIMESTAMP, then per account with an SPN three TGS-REQs (AES and RC4
-// offered, RC4 only, AES only), each answer read for the ticket's etype (Ticket.enc-part.etype, in the
-// clear) and the session key's etype (the TGS-REP's enc-part, decrypted with the TGT's session key and
-// dropped). Keys live in memory only for the exchanges and are wiped; nothing of a ticket is kept.
+// The service tickets of the account audit (with --user and a password or a keytab with an rc4-hmac
+// key): one TGT of the user from an rc4-hmac AS exchange with PA-ENC-TIMESTAMP, then per account with an SPN three
+// TGS-REQs (AES and RC4 offered, RC4 only, AES only), each answer read for the ticket's etype (Ticket.enc-part.etype,
+// in the clear) and the session key's etype (the TGS-REP's enc-part, decrypted with the TGT's session key and dropped).
+// Keys live in memory only for the exchanges and are wiped; nothing of a ticket is kept.
 #pragma once
 
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it

@@ -121,8 +121,10 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
             std::to_string(a.result->accounts.size()) + " principals; RC4 AS exchange " +
             a.result->posture.rc4_as_exchange + "; RC4 service tickets " + a.result->posture.rc4_service_tickets;
     const auto& d = a.result->directory;
-    line += d.status == Status::ok ? "; directory: " + std::to_string(d.accounts) + " accounts"
-                                   : "; directory " + std::string(to_string(d.status)) + ": " + printable(d.reason);
+    if (d.status == Status::ok)
+      line += "; directory: " + std::to_string(d.accounts) + " accounts";
+    else if (d.reason != accounts::DirectoryStatus{}.reason)  // not just "no --user"
+      line += "; directory " + std::string(to_string(d.status)) + ": " + printable(d.reason);
     wrap(out, "", line, 4, width);
   }
   const auto rows = sorted_rows(audits);

@@ -316,6 +316,30 @@ TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
   EXPECT_EQ(compared, by_spn.size()) << k.out;
 }
 
+// --keytab: the TGT comes from the keytab's rc4-hmac key (MIT-ALL.TEST's xpuser), the directory is
+// skipped, and a TGS-REQ for an SPN the KDC does not know is answered as MIT's kvno is answered.
+TEST(IntegrationAccounts, KeytabTgtOnMit) {
+  std::map<std::string, std::string> info;
+  auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab.d/mit info");
+  std::istringstream lines(r.out);
+  for (std::string l; std::getline(lines, l);)
+    if (auto eq = l.find('='); eq != std::string::npos) info[l.substr(0, eq)] = l.substr(eq + 1);
+  const std::string spn = "nosuch-service/host.mit-all.test";
+  const auto got = by_name(audit("mit", {info["MIT_ALL_ADDR"], "--realm", info["MIT_ALL_REALM"], "--user",
+                                         info["MIT_XP_USER"], "--keytab", info["MIT_ALL_KEYTAB"], "--principal", spn}));
+  const auto& a = got.at(spn);
+  const std::string cache = ::testing::TempDir() + "/accounts-kvno-cc-" + std::to_string(::getpid());
+  auto kvno =
+      run_command("ip netns exec " + info["MIT_NS"] + " env KRB5_CONFIG=" + shell_quote(info["MIT_ALL_KRB5_CONFIG"]) +
+                  " KRB5CCNAME=" + shell_quote("FILE:" + cache) + " sh -c " +
+                  shell_quote("kinit -k -t " + info["MIT_ALL_KEYTAB"] + " " + info["MIT_XP_USER"] + " && kvno " + spn));
+  std::remove(cache.c_str());
+  ASSERT_NE(kvno.exit_code, 0);
+  ASSERT_NE(kvno.err.find("not found in Kerberos database"), std::string::npos) << kvno.err;
+  for (const char* offer : {"default", "rc4_only", "aes_only"})
+    EXPECT_EQ(a.at("tickets").at(offer), "KDC_ERR_S_PRINCIPAL_UNKNOWN") << offer << ": " << a.dump();
+}
+
 // A refused bind is a clear error in the DC's directory status; the principals given are still audited.
 TEST(IntegrationAccounts, RefusedBindStillAuditsThePrincipals) {
   const auto info = lab_info("accounts");
@@ -332,6 +356,13 @@ TEST(IntegrationAccounts, RefusedBindStillAuditsThePrincipals) {
   const auto got = by_name(doc);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got.at("old_user").at("verdict"), expected_verdict(samba_accounts().at("old_user")));
+  // Without principals a refused bind leaves nothing to audit.
+  const auto pw2 = write_temp("accounts-badpw2", "not-the-password\n");
+  auto none = run_in_lab("accounts", {"accounts", "127.0.0.1", "--realm", info.at("LAB_REALM"), "--user",
+                                      info.at("LAB_ADMIN_USER"), "--password-file", pw2});
+  std::remove(pw2.c_str());
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("nothing could be audited"), std::string::npos) << none.err;
 }
 
 // accounts.breaks=none fails exactly when an audited account has an RC4 key and no AES key in sam.ldb.
@@ -347,6 +378,18 @@ TEST(IntegrationAccounts, PolicyRuleFollowsTheStoredKeys) {
   }
   auto bad = run_in_lab("accounts", {"accounts", "127.0.0.1", "--principal", "x", "--require", "accounts.breaks=few"});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
+// --domain finds the DC through the DC's own DNS (SRV records) and names the realm.
+TEST(IntegrationAccounts, DomainFindsTheDcAndTheRealm) {
+  const auto info = lab_info("accounts");
+  const auto fqdn = info.at("LAB_FQDN");
+  const auto domain = fqdn.substr(fqdn.find('.') + 1);
+  const auto doc = audit("accounts", {"--domain", domain, "--dns-server", "127.0.0.1", "--principal", "old_user"});
+  ASSERT_EQ(doc.at("dcs").size(), 1u) << doc.dump();
+  EXPECT_EQ(doc["dcs"][0]["status"], "ok");
+  EXPECT_EQ(doc["dcs"][0]["realm"], info.at("LAB_REALM"));
+  EXPECT_EQ(doc["accounts"][0]["exists"], true);
 }
 
 TEST(IntegrationAccounts, KdcThatDoesNotAnswer) {

@@ -251,3 +251,34 @@ TEST(AccountsDirectory, AttributesRefineTheVerdict) {
 
 }  // namespace
 }  // namespace legacyscan::accounts
+
+namespace legacyscan::accounts {
+namespace {
+
+AccountResult with_rc4_only_ticket(const char* name, const char* got) {
+  AccountResult a;
+  a.name = name;
+  a.spns = {"HTTP/x"};
+  a.tickets.rc4_only = got;
+  return a;
+}
+
+TEST(AccountsPosture, Rc4ServiceTicketsFromTheFirstAnsweringAccount) {
+  AccountsResult r;
+  r.accounts = {with_rc4_only_ticket("policy", "KDC_ERR_POLICY"), with_rc4_only_ticket("svc", "rc4-hmac")};
+  derive_posture(r);
+  EXPECT_EQ(r.posture.rc4_service_tickets, "issued");
+  EXPECT_NE(r.posture.evidence.find("svc"), std::string::npos);
+  AccountsResult refused;
+  refused.accounts = {with_rc4_only_ticket("svc", "KDC_ERR_ETYPE_NOSUPP")};
+  derive_posture(refused);
+  EXPECT_EQ(refused.posture.rc4_service_tickets, "refused");
+  AccountsResult explicit_etypes;
+  explicit_etypes.accounts = {with_rc4_only_ticket("svc", "rc4-hmac")};
+  explicit_etypes.accounts[0].supported_etypes.raw = 0x4;
+  derive_posture(explicit_etypes);
+  EXPECT_EQ(explicit_etypes.posture.rc4_service_tickets, "not-tested");
+}
+
+}  // namespace
+}  // namespace legacyscan::accounts
