@@ -7,8 +7,9 @@
 // offer the rest again until it chooses none; the 3.1.1 dialect check is the first round of the
 // context elimination and also carries the compression offer and the NTLMSSP session setup. So a
 // server costs one connection per accepted item plus one, not one per item (Samba forks an smbd
-// for each connection). This file is the order of the checks on one port and the probe; the checks
-// are in smb1_checks.cpp, smb2_checks.cpp and smb_ntlm.cpp.
+// for each connection). Then the sessions: anonymous and guest logons, and with --user one per NTLM
+// response type. This file is the order of the checks on one port and the probe; the checks are in
+// smb1_checks.cpp, smb2_checks.cpp, smb_ntlm.cpp and smb_session.cpp.
 #include "probes/smb/smb_probe.hpp"
 
 #include <spdlog/spdlog.h>
@@ -183,7 +184,8 @@ class SmbProbe final : public Probe {
  public:
   std::string_view name() const override { return "smb"; }
   std::string_view description() const override {
-    return "SMB1 dialects, SMB2/3 dialects and signing, SMB 3.1.1 contexts, NTLM target info (445 direct, 139 NBSS)";
+    return "SMB1 and SMB2/3 dialects, signing, 3.1.1 contexts, NTLM target info, anonymous/guest sessions, "
+           "NTLM response types with --user (445 direct, 139 NBSS)";
   }
   std::vector<std::uint16_t> default_ports() const override { return {445, 139}; }
   std::vector<std::string_view> transports() const override { return {"tcp"}; }

@@ -113,8 +113,15 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
     out.push_back({port, "smb.encryption_required", "Encryption", e.required ? "required" : "not required",
                    Verdict::info, e.evidence});
   for (const auto& t : p.shares) {
-    if (!t.outcome.ok() || (t.name == "IPC$" && t.session == "anonymous")) continue;
     const std::string check = (t.via.starts_with("smb1") ? "smb1.share." : "smb.share.") + t.name;
+    if (!t.outcome.ok()) {
+      // A server that grants the session and then drops the tree connect: the check could not finish.
+      out.push_back({port, check, "Share " + t.name + " (" + t.session + ")",
+                     t.session + ": " + std::string(to_string(t.outcome.status)) + ": " + t.outcome.reason,
+                     Verdict::failure, t.via});
+      continue;
+    }
+    if (t.name == "IPC$" && t.session == "anonymous") continue;  // in the anonymous session's row
     std::string value = t.session + ": " +
                         (t.connected ? "connected, " + t.share_type + ", " + t.access : "refused (" + t.answer + ")");
     if (t.connected && has(t.share_flags, "ENCRYPT_DATA")) value += ", encrypted";
