@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// Real clients agree with the matrix: for every profile whose offer a Debian client can be configured to
+// send — smbclient (its SMB2 dialect range, signing and SMB 3.1.1 ciphers), MIT kinit (the profile's
+// etypes in a private krb5.conf, UDP first or TCP as the profile starts) — that client runs inside each
+// lab DC's namespace, and what it negotiated must be what the matrix cell of a scan of that DC says.
+// Which profiles qualify is decided from the profiles themselves, and each profile's verified_by must
+// name the client exactly when it qualifies ("cell by offer replay only" otherwise).
+#include <optional>
+#include <regex>
+
+#include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "tests/integration/lab_support.hpp"
+
+namespace legacyscan::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kScenarios{"legacy", "hardened", "stock"};
+
+json profiles() {
+  static const json all = [] {
+    auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles --format json");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+  }();
+  return all;
+}
+
+const json& scan(const std::string& scenario) {
+  static std::map<std::string, json> cache;
+  auto it = cache.find(scenario);
+  if (it == cache.end())
+    it = cache
+             .emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports",
+                                                     "445,88", "--timeout", "10s"}))
+             .first;
+  return it->second;
+}
+
+const json& cell(const std::string& scenario, const std::string& profile, const std::string& protocol) {
+  for (const auto& r : scan(scenario).at("hosts").at(0).at("matrix"))
+    if (r.at("profile") == profile) return r.at("protocols").at(protocol);
+  static const json none = json::object();
+  ADD_FAILURE() << "no matrix row for " << profile << " on " << scenario;
+  return none;
+}
+
+// ---- SMB: smbclient -------------------------------------------------------------------------------
+
+const std::vector<std::pair<std::string, std::string>> kSmbclientDialects{
+    {"2.0.2", "SMB2_02"}, {"2.1", "SMB2_10"}, {"3.0", "SMB3_00"}, {"3.0.2", "SMB3_02"}, {"3.1.1", "SMB3_11"}};
+
+// smbclient's options that make it send this SMB offer, or none when it cannot: it lists SMB1 dialects
+// of its own (not any Windows client's), always a contiguous range of SMB2 dialects, and its SMB2 client
+// signs whenever the server requires it ([MS-SMB2] 3.2.4.1.1), so "cannot sign" has no equivalent.
+std::optional<std::vector<std::string>> smbclient_options(const json& smb) {
+  if (!smb.at("smb1_dialects").empty() || smb.at("smb2_dialects").empty() || smb.at("signing") == "disabled")
+    return std::nullopt;
+  std::vector<std::size_t> at;
+  for (const auto& d : smb.at("smb2_dialects")) {
+    std::size_t i = 0;
+    while (i < kSmbclientDialects.size() && kSmbclientDialects[i].first != d) ++i;
+    if (i == kSmbclientDialects.size() || (!at.empty() && i != at.back() + 1)) return std::nullopt;
+    at.push_back(i);
+  }
+  std::vector<std::string> o{
+      "client min protocol=" + kSmbclientDialects[at.front()].second,
+      "client max protocol=" + kSmbclientDialects[at.back()].second,
+      std::string("client signing=") + (smb.at("signing") == "required" ? "required" : "if_required")};
+  if (smb.contains("encryption_ciphers") && !smb.at("encryption_ciphers").empty()) {
+    std::string list;
+    for (const auto& c : smb.at("encryption_ciphers")) list += (list.empty() ? "" : ", ") + c.get<std::string>();
+    o.push_back("client smb3 encryption algorithms=" + list);
+  }
+  return o;
+}
+
+// What smbclient negotiated ("SMB 3.1.1"), or "" when its negotiation failed.
+std::string smbclient_dialect(const std::string& scenario, const std::vector<std::string>& options) {
+  std::string cmd = std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab exec " + scenario +
+                    " -- timeout 30 smbclient -L //127.0.0.1 -N -d 4";
+  for (const auto& o : options) cmd += " --option=" + shell_quote(o);
+  const auto r = run_command(cmd);
+  std::smatch m;
+  const std::string all = r.out + r.err;
+  if (std::regex_search(all, m, std::regex(R"(negotiated dialect\[(\w+)\])"))) {
+    for (const auto& [name, option] : kSmbclientDialects)
+      if (option == m[1]) return "SMB " + name;
+    ADD_FAILURE() << "smbclient negotiated an unknown dialect " << m[1];
+  }
+  EXPECT_NE(all.find("protocol negotiation failed"), std::string::npos)
+      << "smbclient neither negotiated nor failed to negotiate:\n"
+      << all.substr(0, 800);
+  return "";
+}
+
+// ---- Kerberos: kinit ------------------------------------------------------------------------------
+
+// MIT's names for the etypes it can send; a profile with any other (DES, Microsoft's negative RC4
+// variants) cannot be emulated.
+const std::map<int, std::string> kMitEtypes{{18, "aes256-cts-hmac-sha1-96"},
+                                            {17, "aes128-cts-hmac-sha1-96"},
+                                            {20, "aes256-cts-hmac-sha384-192"},
+                                            {19, "aes128-cts-hmac-sha256-128"},
+                                            {23, "arcfour-hmac"},
+                                            {24, "arcfour-hmac-exp"}};
+// The short names kinit's trace prints for the etype the KDC selected.
+const std::map<std::string, int> kMitTraceNames{{"aes256-cts", 18},  {"aes128-cts", 17}, {"aes256-sha2", 20},
+                                                {"aes128-sha2", 19}, {"rc4-hmac", 23},   {"rc4-hmac-exp", 24}};
+
+std::optional<std::string> mit_enctypes(const json& krb) {
+  std::string list;
+  for (const auto& e : krb.at("etypes")) {
+    const auto it = kMitEtypes.find(e.get<int>());
+    if (it == kMitEtypes.end()) return std::nullopt;
+    list += (list.empty() ? "" : " ") + it->second;
+  }
+  return list;
+}
+
+// The etype the KDC selected for the client's AS-REQ (from its PA-ETYPE-INFO2, as kinit's trace says),
+// 0 when the KDC supports none of them, -1 when kinit said neither.
+int kinit_etype(const std::string& scenario, const json& krb, const std::string& principal) {
+  const auto info = lab_info(scenario);
+  const std::string conf = ::testing::TempDir() + "/legacyscan-krb5-" + scenario + ".conf";
+  {
+    std::ofstream f(conf);
+    f << "[libdefaults]\n  default_realm = " << info.at("LAB_REALM") << "\n  dns_lookup_kdc = false\n"
+      << "  permitted_enctypes = " << *mit_enctypes(krb) << "\n  default_tkt_enctypes = " << *mit_enctypes(krb)
+      << "\n  allow_weak_crypto = true\n"
+      // TCP first for clients that start there; MIT's default tries UDP first, as XP/2003 do.
+      << (krb.at("starts_on") == "tcp" ? "  udp_preference_limit = 1\n" : "") << "[realms]\n  " << info.at("LAB_REALM")
+      << " = {\n    kdc = 127.0.0.1:88\n  }\n";
+  }
+  // No password is given: the KDC's PREAUTH_REQUIRED names the etype, then kinit stops.
+  const auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab exec " + scenario +
+                             " -- env KRB5_CONFIG=" + shell_quote(conf) +
+                             " KRB5_TRACE=/dev/stderr KRB5CCNAME=MEMORY: timeout 30 kinit " + shell_quote(principal));
+  std::remove(conf.c_str());
+  std::smatch m;
+  if (std::regex_search(r.err, m, std::regex(R"(Selected etype info: etype ([\w-]+))"))) {
+    const auto it = kMitTraceNames.find(m[1]);
+    EXPECT_NE(it, kMitTraceNames.end()) << "kinit names an etype this test does not know: " << m[1];
+    return it == kMitTraceNames.end() ? -1 : it->second;
+  }
+  if (r.err.find("KDC has no support for encryption type") != std::string::npos) return 0;
+  ADD_FAILURE() << "kinit neither selected an etype nor was refused";
+  return -1;
+}
+
+int etype_number(const std::string& name) {
+  for (int e : {1, 3, 16, 17, 18, 19, 20, 23, 24})
+    if (kerberos::etype_name(e) == name) return e;
+  return -1;
+}
+
+// ---- the tests ------------------------------------------------------------------------------------
+
+TEST(IntegrationRealClients, ProfilesNameTheRealClientExactlyWhenOneCanSendTheirOffer) {
+  for (const auto& p : profiles()) {
+    const auto& v = p.at("verified_by");
+    if (p.contains("smb")) {
+      EXPECT_EQ(v.at("smb").at("client").get<std::string>().starts_with("smbclient"),
+                smbclient_options(p.at("smb")).has_value())
+          << p.at("id");
+    }
+    if (p.contains("kerberos")) {
+      EXPECT_EQ(v.at("kerberos").at("client").get<std::string>().starts_with("kinit"),
+                mit_enctypes(p.at("kerberos")).has_value())
+          << p.at("id");
+    }
+    for (const char* proto : {"tls", "ldap", "netbios"}) {
+      if (p.contains(proto)) {
+        EXPECT_EQ(v.at(proto).at("client"), "cell by offer replay only") << p.at("id");
+      }
+    }
+  }
+}
+
+TEST(IntegrationRealClients, SmbclientAgreesWithTheSmbCells) {
+  int agreed = 0, compared = 0;
+  for (const auto& scenario : kScenarios)
+    for (const auto& p : profiles()) {
+      if (!p.contains("smb")) continue;
+      const auto options = smbclient_options(p.at("smb"));
+      if (!options) continue;
+      const std::string id = p.at("id");
+      const auto real = smbclient_dialect(scenario, *options);
+      const auto& c = cell(scenario, id, "smb");
+      ++compared;
+      const bool same =
+          real.empty() ? c.at("verdict") == "fails" : c.at("verdict") != "fails" && c.value("negotiated", "") == real;
+      EXPECT_TRUE(same) << id << " on " << scenario << ": smbclient "
+                        << (real.empty() ? "failed to negotiate" : "negotiated " + real) << ", the cell says "
+                        << c.dump();
+      agreed += same ? 1 : 0;
+    }
+  std::cout << "[ smbclient ] " << agreed << " of " << compared << " SMB cells agree\n";
+  EXPECT_GT(compared, 0);
+}
+
+TEST(IntegrationRealClients, KinitAgreesWithTheKerberosCells) {
+  int agreed = 0, compared = 0;
+  for (const auto& scenario : kScenarios) {
+    const std::string principal =
+        scan(scenario).at("hosts").at(0).at("probes").at("kerberos").at("principal").get<std::string>();
+    ASSERT_FALSE(principal.empty()) << scenario;
+    for (const auto& p : profiles()) {
+      if (!p.contains("kerberos") || !mit_enctypes(p.at("kerberos"))) continue;
+      const std::string id = p.at("id");
+      const int real = kinit_etype(scenario, p.at("kerberos"), principal);
+      const auto& c = cell(scenario, id, "kerberos");
+      ++compared;
+      const bool same = real == 0 ? c.at("verdict") == "fails"
+                                  : c.at("verdict") != "fails" && etype_number(c.value("negotiated", "")) == real;
+      EXPECT_TRUE(same) << id << " on " << scenario << ": kinit's KDC selected etype " << real << ", the cell says "
+                        << c.dump();
+      agreed += same ? 1 : 0;
+    }
+  }
+  std::cout << "[ kinit ] " << agreed << " of " << compared << " Kerberos cells agree\n";
+  EXPECT_GT(compared, 0);
+}
+
+}  // namespace
+}  // namespace legacyscan::testing
