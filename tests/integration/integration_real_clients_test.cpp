@@ -5,8 +5,10 @@
 // lab DC's namespace, and what it negotiated must be what the matrix cell of a scan of that DC says.
 // Which profiles qualify is decided from the profiles themselves, and each profile's verified_by must
 // name the client exactly when it qualifies ("cell by offer replay only" otherwise).
+#include <cctype>
 #include <optional>
 #include <regex>
+#include <sstream>
 
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "tests/integration/lab_support.hpp"
@@ -155,6 +157,105 @@ int etype_number(const std::string& name) {
   return -1;
 }
 
+// ---- TLS: openssl s_client ----------------------------------------------------------------------
+
+// The local OpenSSL's suites: IANA code ("0xC02F") -> its OpenSSL name and IANA name, read from
+// `openssl ciphers -stdname -V` (what this build of OpenSSL can send at security level 0).
+struct OpensslSuite {
+  std::string openssl, iana;
+  bool tls13 = false;
+};
+const std::map<std::string, OpensslSuite>& openssl_suites() {
+  static const auto table = [] {
+    std::map<std::string, OpensslSuite> t;
+    auto r = run_command("openssl ciphers -stdname -V " + shell_quote("ALL:COMPLEMENTOFALL:@SECLEVEL=0"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::regex row(R"re(0x([0-9A-Fa-f]{2}),0x([0-9A-Fa-f]{2}) - (\S+)\s+- (\S+)\s+(\S+))re");
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, row)) continue;
+      std::string hex = "0x" + m[1].str() + m[2].str();
+      for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      hex[1] = 'x';
+      t[hex] = OpensslSuite{m[4], m[3], m[5] == "TLSv1.3"};
+    }
+    return t;
+  }();
+  return table;
+}
+
+const std::map<std::string, std::string> kOpensslVersions{
+    {"tls1.0", "TLSv1"}, {"tls1.1", "TLSv1.1"}, {"tls1.2", "TLSv1.2"}, {"tls1.3", "TLSv1.3"}};
+const std::map<std::string, std::string> kOpensslGroups{
+    {"x25519", "X25519"}, {"secp256r1", "P-256"}, {"secp384r1", "P-384"}, {"secp521r1", "P-521"}, {"x448", "X448"}};
+
+// s_client's arguments that send this stack's hello (versions, suites in order, groups), or none when it
+// cannot: no SSL 2.0-format hello and no SSL 3.0 in Debian's OpenSSL, only the suites and groups it
+// has, and its TLS 1.3 suites always come first.
+std::optional<std::vector<std::string>> s_client_options(const json& stack) {
+  if (stack.value("sslv2_hello", false)) return std::nullopt;
+  std::vector<std::string> versions;
+  for (const auto& v : stack.at("versions")) {
+    const auto it = kOpensslVersions.find(v.get<std::string>());
+    if (it == kOpensslVersions.end()) return std::nullopt;
+    versions.push_back(it->second);
+  }
+  std::string tls13, tls12;
+  bool seen12 = false;
+  for (const auto& c : stack.at("cipher_suites")) {
+    std::string hex = c.get<std::string>();
+    hex[1] = 'x';
+    for (std::size_t i = 2; i < hex.size(); ++i)
+      hex[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+    const auto it = openssl_suites().find(hex);
+    if (it == openssl_suites().end() || (it->second.tls13 && seen12)) return std::nullopt;
+    seen12 = seen12 || !it->second.tls13;
+    auto& list = it->second.tls13 ? tls13 : tls12;
+    list += (list.empty() ? "" : ":") + it->second.openssl;
+  }
+  std::string groups;
+  for (const auto& g : stack.value("groups", json::array())) {
+    const auto it = kOpensslGroups.find(g.get<std::string>());
+    if (it == kOpensslGroups.end()) return std::nullopt;
+    groups += (groups.empty() ? "" : ":") + it->second;
+  }
+  std::vector<std::string> o{"-min_protocol", versions.front(), "-max_protocol", versions.back(), "-brief"};
+  // An empty list turns that kind of suite off, as the client has none of them.
+  o.insert(o.end(), {"-ciphersuites", tls13, "-cipher", (tls12.empty() ? "" : tls12 + ":") + "@SECLEVEL=0"});
+  if (!groups.empty()) o.insert(o.end(), {"-groups", groups});
+  return o;
+}
+
+// What s_client negotiated ("TLS 1.3 TLS_AES_256_GCM_SHA384", as the matrix names it), or "".
+std::string s_client_negotiated(const std::string& scenario, int port, const std::vector<std::string>& options) {
+  std::string cmd = std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab exec " + scenario +
+                    " -- timeout 30 openssl s_client -connect 127.0.0.1:" + std::to_string(port);
+  for (const auto& o : options) cmd += " " + shell_quote(o);
+  const auto r = run_command(cmd);
+  const std::string all = r.out + r.err;
+  std::smatch v, c;
+  if (all.find("CONNECTION ESTABLISHED") == std::string::npos ||
+      !std::regex_search(all, v, std::regex(R"re(Protocol version: TLSv(1(\.\d)?))re")) ||
+      !std::regex_search(all, c, std::regex(R"re(Ciphersuite: (\S+))re")))
+    return "";
+  std::string version = v[1];
+  if (version == "1") version = "1.0";
+  for (const auto& [hex, suite] : openssl_suites())
+    if (suite.openssl == c[1]) return "TLS " + version + " " + suite.iana;
+  ADD_FAILURE() << "s_client negotiated a suite this OpenSSL does not list: " << c[1];
+  return "";
+}
+
+const json& tls_scan(const std::string& scenario) {
+  static std::map<std::string, json> cache;
+  auto it = cache.find(scenario);
+  if (it == cache.end())
+    it =
+        cache.emplace(scenario, scan_json(scenario, {"127.0.0.1", "--probes", "tls,matrix", "--timeout", "10s"})).first;
+  return it->second;
+}
+
 // ---- the tests ------------------------------------------------------------------------------------
 
 TEST(IntegrationRealClients, ProfilesNameTheRealClientExactlyWhenOneCanSendTheirOffer) {
@@ -170,7 +271,12 @@ TEST(IntegrationRealClients, ProfilesNameTheRealClientExactlyWhenOneCanSendTheir
                 mit_enctypes(p.at("kerberos")).has_value())
           << p.at("id");
     }
-    for (const char* proto : {"tls", "ldap", "netbios"}) {
+    if (p.contains("tls")) {
+      bool emulated = false;
+      for (const auto& stack : p.at("tls")) emulated = emulated || s_client_options(stack).has_value();
+      EXPECT_EQ(v.at("tls").at("client").get<std::string>().starts_with("openssl s_client"), emulated) << p.at("id");
+    }
+    for (const char* proto : {"ldap", "netbios"}) {
       if (p.contains(proto)) {
         EXPECT_EQ(v.at(proto).at("client"), "cell by offer replay only") << p.at("id");
       }
@@ -220,6 +326,41 @@ TEST(IntegrationRealClients, KinitAgreesWithTheKerberosCells) {
     }
   }
   std::cout << "[ kinit ] " << agreed << " of " << compared << " Kerberos cells agree\n";
+  EXPECT_GT(compared, 0);
+}
+
+TEST(IntegrationRealClients, OpensslSClientAgreesWithTheTlsCells) {
+  int agreed = 0, compared = 0;
+  for (const auto& scenario : kScenarios) {
+    const auto& host = tls_scan(scenario).at("hosts").at(0);
+    for (const auto& p : profiles()) {
+      if (!p.contains("tls")) continue;
+      for (const auto& row : host.at("matrix")) {
+        if (row.at("profile") != p.at("id") || !row.at("protocols").contains("tls")) continue;
+        for (const auto& [port, c] : row.at("protocols").at("tls").items()) {
+          if (port == "any") continue;
+          // Each stack the matrix tried on that port: its own outcome (under "stacks" when several).
+          const auto outcomes = c.contains("stacks") ? c.at("stacks") : json::array({c});
+          for (const auto& outcome : outcomes)
+            for (const auto& stack : p.at("tls")) {
+              if (stack.at("stack") != outcome.at("stack")) continue;
+              const auto options = s_client_options(stack);
+              if (!options) continue;
+              const auto real = s_client_negotiated(scenario, std::stoi(port), *options);
+              ++compared;
+              const bool same = real.empty()
+                                    ? outcome.at("verdict") == "fails"
+                                    : outcome.at("verdict") != "fails" && outcome.value("negotiated", "") == real;
+              EXPECT_TRUE(same) << p.at("id") << " on " << scenario << ":" << port << ": s_client "
+                                << (real.empty() ? "failed" : "negotiated " + real) << ", the cell says "
+                                << outcome.dump();
+              agreed += same ? 1 : 0;
+            }
+        }
+      }
+    }
+  }
+  std::cout << "[ openssl s_client ] " << agreed << " of " << compared << " TLS cells agree\n";
   EXPECT_GT(compared, 0);
 }
 
