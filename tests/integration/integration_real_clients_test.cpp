@@ -6,6 +6,7 @@
 // Which profiles qualify is decided from the profiles themselves, and each profile's verified_by must
 // name the client exactly when it qualifies ("cell by offer replay only" otherwise).
 #include <cctype>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <regex>
@@ -56,12 +57,53 @@ const json& cell(const std::string& scenario, const std::string& profile, const 
 const std::vector<std::pair<std::string, std::string>> kSmbclientDialects{
     {"2.0.2", "SMB2_02"}, {"2.1", "SMB2_10"}, {"3.0", "SMB3_00"}, {"3.0.2", "SMB3_02"}, {"3.1.1", "SMB3_11"}};
 
-// smbclient's options that make it send this SMB offer, or none when it cannot: it lists SMB1 dialects
-// of its own (not any Windows client's), always a contiguous range of SMB2 dialects, and its SMB2 client
-// signs whenever the server requires it ([MS-SMB2] 3.2.4.1.1), so "cannot sign" has no equivalent.
+// A command inside a scenario's namespace, captured (scripts/lab capture), and the tshark fields of the
+// packets the display filter keeps; the capture is deleted at once (it may hold NTLM exchanges).
+std::string captured_fields(const std::string& scenario, const std::string& command, const std::string& filter,
+                            const std::string& fields) {
+  static int n = 0;
+  const std::string pcap = ::testing::TempDir() + "/legacyscan-real-client-" + std::to_string(n++) + ".pcap";
+  const auto run = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab capture " + scenario + " " +
+                               shell_quote(pcap) + " -- " + command);
+  const auto read =
+      run_command("tshark -r " + shell_quote(pcap) + " -Y " + shell_quote(filter) + " -T fields " + fields);
+  std::remove(pcap.c_str());
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  return read.out;
+}
+
+// The SMB1 dialects smbclient sends from CORE to NT1, read from its NEGOTIATE on the wire (Samba's own
+// list, which no Windows client sends).
+const std::string& smbclient_smb1_dialects() {
+  static const std::string list = [] {
+    auto out = captured_fields("legacy",
+                               "timeout 30 smbclient -L //127.0.0.1 -N --option='client min protocol=CORE' "
+                               "--option='client max protocol=NT1'",
+                               "smb.cmd == 0x72 && smb.flags.response == 0", "-e smb.dialect");
+    out = out.substr(0, out.find('\n'));
+    EXPECT_FALSE(out.empty()) << "no SMB1 NEGOTIATE from smbclient";
+    return out;
+  }();
+  return list;
+}
+
+// smbclient's options that make it send this SMB offer, or none when it cannot. SMB1: only Samba's own
+// dialect list, signing "desired" for a client that enables it (it then signs when the server enables
+// signing, as [MS-CIFS] 3.2.4.2.4 says such a client does). SMB2: a contiguous range of dialects, signing
+// "if_required" (SMB2 signs only when a side requires it); its SMB2 client signs whenever the server
+// requires it ([MS-SMB2] 3.2.4.1.1), so "cannot sign" has no equivalent.
 std::optional<std::vector<std::string>> smbclient_options(const json& smb) {
-  if (!smb.at("smb1_dialects").empty() || smb.at("smb2_dialects").empty() || smb.at("signing") == "disabled")
-    return std::nullopt;
+  const auto& smb1 = smb.at("smb1_dialects");
+  if (smb.at("signing") == "disabled" || (!smb1.empty() && !smb.at("smb2_dialects").empty())) return std::nullopt;
+  const std::string signing = "client signing=" + std::string(smb.at("signing") == "required" ? "required"
+                                                              : !smb1.empty()                 ? "desired"
+                                                                                              : "if_required");
+  if (!smb1.empty()) {
+    std::string list;
+    for (const auto& d : smb1) list += (list.empty() ? "" : ",") + d.get<std::string>();
+    if (list != smbclient_smb1_dialects()) return std::nullopt;
+    return std::vector<std::string>{"client min protocol=CORE", "client max protocol=NT1", signing};
+  }
   std::vector<std::size_t> at;
   for (const auto& d : smb.at("smb2_dialects")) {
     std::size_t i = 0;
@@ -69,10 +111,8 @@ std::optional<std::vector<std::string>> smbclient_options(const json& smb) {
     if (i == kSmbclientDialects.size() || (!at.empty() && i != at.back() + 1)) return std::nullopt;
     at.push_back(i);
   }
-  std::vector<std::string> o{
-      "client min protocol=" + kSmbclientDialects[at.front()].second,
-      "client max protocol=" + kSmbclientDialects[at.back()].second,
-      std::string("client signing=") + (smb.at("signing") == "required" ? "required" : "if_required")};
+  std::vector<std::string> o{"client min protocol=" + kSmbclientDialects[at.front()].second,
+                             "client max protocol=" + kSmbclientDialects[at.back()].second, signing};
   if (smb.contains("encryption_ciphers") && !smb.at("encryption_ciphers").empty()) {
     std::string list;
     for (const auto& c : smb.at("encryption_ciphers")) list += (list.empty() ? "" : ", ") + c.get<std::string>();
@@ -92,7 +132,18 @@ std::string smbclient_dialect(const std::string& scenario, const std::vector<std
   if (std::regex_search(all, m, std::regex(R"(negotiated dialect\[(\w+)\])"))) {
     for (const auto& [name, option] : kSmbclientDialects)
       if (option == m[1]) return "SMB " + name;
-    ADD_FAILURE() << "smbclient negotiated an unknown dialect " << m[1];
+    // SMB1: smbclient logs its protocol level (NT1 stands for "NT LANMAN 1.0" and "NT LM 0.12" alike);
+    // the dialect the server chose is the DialectIndex of its answer on the wire.
+    std::string again = "timeout 30 smbclient -L //127.0.0.1 -N";
+    for (const auto& o : options) again += " --option=" + shell_quote(o);
+    const auto index =
+        captured_fields(scenario, again, "smb.cmd == 0x72 && smb.flags.response == 1", "-e smb.dialect.index");
+    std::vector<std::string> offered;
+    std::istringstream list(smbclient_smb1_dialects());
+    for (std::string d; std::getline(list, d, ',');) offered.push_back(d);
+    const auto i = static_cast<std::size_t>(std::atoi(index.c_str()));
+    if (!index.empty() && i < offered.size()) return offered[i];
+    ADD_FAILURE() << "smbclient negotiated " << m[1] << ", but its NEGOTIATE answer has no dialect index";
   }
   EXPECT_NE(all.find("protocol negotiation failed"), std::string::npos)
       << "smbclient neither negotiated nor failed to negotiate:\n"
@@ -306,6 +357,50 @@ TEST(IntegrationRealClients, SmbclientAgreesWithTheSmbCells) {
     if (!options) return std::nullopt;
     return smbclient_dialect(scenario, *options);
   });
+}
+
+// Whether smbclient's session is signed, as the wire shows: after the NEGOTIATE, SMB1 packets carry
+// FLAGS2_SMB_SECURITY_SIGNATURE and a signature ([MS-CIFS] 2.2.3.1, 3.1.5.1). It logs on as the lab's
+// administrator from an authentication file that is deleted at once; the capture is deleted too.
+bool smbclient_signs_smb1(const std::string& scenario, const std::vector<std::string>& options) {
+  const auto info = lab_info(scenario);
+  const std::string auth = ::testing::TempDir() + "/legacyscan-auth-" + scenario;
+  {
+    std::ofstream f(auth);
+    f << "username = " << info.at("LAB_ADMIN_USER") << "\npassword = " << info.at("LAB_ADMIN_PASSWORD")
+      << "\ndomain = " << info.at("LAB_DOMAIN") << "\n";
+  }
+  std::string cmd = "timeout 30 smbclient //127.0.0.1/netlogon -A " + shell_quote(auth) + " -c ls";
+  for (const auto& o : options) cmd += " --option=" + shell_quote(o);
+  const auto signatures =
+      captured_fields(scenario, cmd, "smb && smb.cmd != 0x72 && smb.flags2.sec_sig == 1", "-e smb.signature");
+  std::remove(auth.c_str());
+  std::istringstream in(signatures);
+  // "BSRSPYL " is the placeholder a client that means to sign puts in its SESSION_SETUP before it has a
+  // key ([MS-CIFS] 3.2.4.2.4); only real signatures after it count.
+  for (std::string line; std::getline(in, line);)
+    if (line.find_first_not_of('0') != std::string::npos && line != "4253525350594c20") return true;
+  return false;
+}
+
+TEST(IntegrationRealClients, Smb1SessionsAreSignedAsTheCellsSay) {
+  int compared = 0;
+  for (const auto& scenario : kScenarios)
+    for (const auto& p : profiles()) {
+      if (!p.contains("smb") || p.at("smb").at("smb1_dialects").empty()) continue;
+      const auto options = smbclient_options(p.at("smb"));
+      const auto& c = cell(scenario, p.at("id"), "smb");
+      if (!options || c.at("verdict") == "fails") continue;
+      const std::string reason = c.at("reason");
+      const bool cell_signed =
+          reason.find("unsigned") == std::string::npos &&
+          (reason.find("signed session") != std::string::npos || reason.find("requires signing") != std::string::npos);
+      ++compared;
+      EXPECT_EQ(smbclient_signs_smb1(scenario, *options), cell_signed)
+          << p.at("id") << " on " << scenario << ": the cell says " << reason;
+    }
+  std::cout << "[ smbclient ] " << compared << " SMB1 sessions compared for signing\n";
+  EXPECT_GT(compared, 0) << "no lab DC negotiates SMB1 with a profile smbclient can emulate";
 }
 
 TEST(IntegrationRealClients, KinitAgreesWithTheKerberosCells) {
