@@ -114,7 +114,12 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
   for (const auto& p : all_profiles())
     for (const auto& proto : p.protocols) {
       ASSERT_TRUE(p.verified_by.contains(proto)) << p.id << " " << proto;
-      EXPECT_FALSE(p.verified_by.at(proto).source.empty()) << p.id << " " << proto;
+      const auto& v = p.verified_by.at(proto);
+      EXPECT_FALSE(v.source.empty()) << p.id << " " << proto;
+      // A real client the integration tests run (IntegrationRealClients checks which), or none.
+      EXPECT_TRUE(v.client == kReplayOnly || v.client.starts_with("smbclient ") || v.client.starts_with("kinit ") ||
+                  v.client.starts_with("openssl s_client "))
+          << p.id << " " << proto << ": " << v.client;
     }
   json bad = find_profile("windows-7")->raw;
   bad["verified_by"].erase("netbios");
