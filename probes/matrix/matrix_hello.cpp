@@ -18,16 +18,6 @@ std::uint16_t tls_version_code(const std::string& v) {
   return 0x0002;
 }
 
-namespace {
-std::uint16_t group_code(const std::string& g) {
-  if (g == "x25519") return 0x001d;
-  if (g == "secp384r1") return 0x0018;
-  if (g == "secp521r1") return 0x0019;
-  return 0x0017;  // secp256r1
-}
-
-}  // namespace
-
 TlsWindow tls_window(const TlsStack& client) {
   TlsWindow w;
   for (const auto& v : client.versions) {
@@ -76,7 +66,7 @@ Decoded<Bytes> client_hello_of(const TlsStack& client) {
     offer.renegotiation_info = true;
     if (ecc && !client.groups.empty()) {
       std::vector<std::uint16_t> groups;
-      for (const auto& g : client.groups) groups.push_back(group_code(g));
+      for (const auto& g : client.groups) groups.push_back(tls_group_code(g));
       offer.supported_groups = groups;
       offer.ec_point_formats = true;
     }

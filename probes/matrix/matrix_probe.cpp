@@ -60,21 +60,6 @@ std::uint16_t cipher_code(const std::string& name) {
   return smb::SMB2_ENCRYPTION_AES256_GCM;
 }
 
-// What signing means for this session, from the client's policy and the server's SecurityMode.
-Cell signing_cell(const SmbOffer& client, bool server_enabled, bool server_required, std::string negotiated,
-                  bool smb1) {
-  if (server_required && client.signing == "disabled")
-    return make_cell(CellVerdict::fails, "server requires signing, client cannot sign", negotiated);
-  if (client.signing == "required" && !server_enabled)
-    return make_cell(CellVerdict::fails, "client requires signing, server does not sign", negotiated);
-  std::string how = server_required                ? "server requires signing, client can sign"
-                    : client.signing == "required" ? "client requires signing, server signs"
-                                                   : "signing not required by either side: unsigned session";
-  const bool unsigned_session = !server_required && client.signing != "required";
-  if (smb1) return make_cell(CellVerdict::works, negotiated + " (SMB1); " + how, negotiated);
-  return make_cell(unsigned_session ? CellVerdict::degraded : CellVerdict::works, negotiated + "; " + how, negotiated);
-}
-
 smb::Smb2NegotiateRequestOptions smb2_offer_of(const SmbOffer& client, std::uint64_t message_id) {
   smb::Smb2NegotiateRequestOptions o;
   o.Dialects.clear();  // the client's own list, in its order
@@ -107,8 +92,8 @@ Cell smb2_answer(const SmbOffer& client, const Bytes& reply) {
                                              "): " + r->status_string());
   const auto& resp = *r->response;
   const std::string negotiated = "SMB " + smb::smb2_dialect_name(resp.DialectRevision);
-  return signing_cell(client, (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_ENABLED) != 0,
-                      (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_REQUIRED) != 0, negotiated, false);
+  return smb_signing_cell(client, (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_ENABLED) != 0,
+                          (resp.SecurityMode & smb::SMB2_NEGOTIATE_SIGNING_REQUIRED) != 0, negotiated, false);
 }
 
 asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, std::uint16_t port) {
@@ -164,8 +149,8 @@ asio::awaitable<Cell> simulate_smb(ProbeContext& ctx, const SmbOffer& client, st
                                                 : "server refuses every offered dialect");
   const std::string dialect = client.smb1_dialects[r->DialectIndex];
   const std::uint16_t mode = r->nt_lm ? r->nt_lm->SecurityMode : (r->lanman ? r->lanman->SecurityMode : 0);
-  co_return signing_cell(client, (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_ENABLED) != 0,
-                         (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_REQUIRED) != 0, dialect, true);
+  co_return smb_signing_cell(client, (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_ENABLED) != 0,
+                             (mode & smb::NEGOTIATE_SECURITY_SIGNATURES_REQUIRED) != 0, dialect, true);
 }
 
 // ---- Kerberos ----------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
+#include "src/cli/output.hpp"
 #include "src/cli/usage.hpp"
+#include "src/report/text_util.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "src/compat/profiles.hpp"
 #endif
@@ -34,11 +36,13 @@ int run_profiles_command(const std::string& format, const std::string& show) {
     std::cout << json_text(a, 2) << "\n";
     return kExitDone;
   }
+  // One row per profile, the name and protocols wrapped under the name column at the terminal's width.
+  const std::size_t width = text_width("");
   for (const auto& p : list) {
     std::string protocols;
     for (const auto& x : p.protocols) protocols += (protocols.empty() ? "" : ",") + x;
-    std::cout << p.id << std::string(p.id.size() < 20 ? 20 - p.id.size() : 1, ' ') << p.name << "  [" << protocols
-              << "]\n";
+    const std::string id = p.id + std::string(p.id.size() < 20 ? 20 - p.id.size() : 1, ' ');
+    report::wrap(std::cout, id, p.name + "  [" + protocols + "]", 20, width);
   }
   return kExitDone;
 #else

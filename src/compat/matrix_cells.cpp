@@ -135,6 +135,28 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
   return row;
 }
 
+Cell smb_signing_cell(const SmbOffer& client, bool server_enabled, bool server_required, const std::string& negotiated,
+                      bool smb1) {
+  if (server_required && client.signing == "disabled")
+    return make_cell(CellVerdict::fails, "server requires signing, client cannot sign", negotiated);
+  if (client.signing == "required" && !server_enabled)
+    return make_cell(CellVerdict::fails, "client requires signing, server does not sign", negotiated);
+  if (smb1) {
+    const bool signs = client.signing != "disabled" && server_enabled;
+    const std::string how = !signs            ? (client.signing == "disabled" ? "client does not sign: unsigned session"
+                                                                              : "server does not enable signing: unsigned session")
+                            : server_required ? "server requires signing, client can sign"
+                            : client.signing == "required" ? "client requires signing, server signs"
+                                                           : "both enable signing: signed session";
+    return make_cell(CellVerdict::works, negotiated + " (SMB1); " + how, negotiated);
+  }
+  const std::string how = server_required                ? "server requires signing, client can sign"
+                          : client.signing == "required" ? "client requires signing, server signs"
+                                                         : "signing not required by either side: unsigned session";
+  const bool unsigned_session = !server_required && client.signing != "required";
+  return make_cell(unsigned_session ? CellVerdict::degraded : CellVerdict::works, negotiated + "; " + how, negotiated);
+}
+
 std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<ldap::LdapResult>& ldap) {
   if (!ldap) return make_cell(CellVerdict::unknown, "ldap probe not run");
   if (ldap->status != Status::ok) return make_cell(CellVerdict::unknown, "ldap probe: " + ldap->reason);

@@ -54,6 +54,13 @@ struct Replayed {
 // A profile's row: its replayed cells, the LDAP and NetBIOS cells, and the overall verdict.
 Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& replayed);
 
+// What signing means for a negotiated SMB session, from the client's policy and the server's
+// SecurityMode. SMB2+ signs only when one side requires it ([MS-SMB2] 3.2.4.1.1, 3.3.5.2.4); SMB1 signs
+// whenever both sides enable it ([MS-CIFS] 3.2.4.2.4: a client with signing enabled signs when the
+// server's SecurityMode enables it).
+Cell smb_signing_cell(const SmbOffer& client, bool server_enabled, bool server_required, const std::string& negotiated,
+                      bool smb1);
+
 std::optional<Cell> ldap_cell(const LdapUse& client, const std::optional<ldap::LdapResult>& ldap);
 std::optional<Cell> netbios_cell(const NetbiosUse& client, const std::optional<netbios::NetbiosResult>& nb);
 

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "src/proto/tls/tls_codec.hpp"
+
 namespace legacyscan::matrix {
 
 using nlohmann::json;
@@ -53,7 +55,37 @@ bool boolean(const json& obj, const char* key, const std::string& where, bool fa
   return obj.at(key).get<bool>();
 }
 
+bool known_group(const std::string& name) {
+  const auto& all = tls::all_groups();
+  return std::any_of(all.begin(), all.end(), [&](std::uint16_t g) { return tls::group_name(g) == name; });
+}
+
+TlsCapture capture_of(const json& c, const std::string& where) {
+  static const std::vector<std::string> kAspects{"versions", "cipher_suites", "groups", "ssl2_cipher_kinds"};
+  TlsCapture out;
+  out.client = str(c, "client", where);
+  out.source = str(c, "source", where);
+  if (c.contains("differs")) {
+    const auto& d = c.at("differs");
+    if (!d.is_object()) throw Bad{where + ".differs: an object of aspect: why"};
+    for (const auto& [aspect, why] : d.items()) {
+      if (std::find(kAspects.begin(), kAspects.end(), aspect) == kAspects.end())
+        throw Bad{where + ".differs: unknown aspect \"" + aspect + "\""};
+      if (!why.is_string() || why.get<std::string>().empty())
+        throw Bad{where + ".differs." + aspect + ": must say why"};
+      out.differs[aspect] = why.get<std::string>();
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::uint16_t tls_group_code(const std::string& name) {
+  for (auto g : tls::all_groups())
+    if (tls::group_name(g) == name) return g;
+  return 0;
+}
 
 Decoded<ClientProfile> parse_profile(const json& doc) {
   ClientProfile p;
@@ -127,6 +159,8 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         }
         if (s.cipher_suites.empty()) throw Bad{w + ".cipher_suites: empty"};
         if (st.contains("groups")) s.groups = strings(st, "groups", w);
+        for (const auto& g : s.groups)
+          if (!known_group(g)) throw Bad{w + ".groups: unknown group \"" + g + "\""};
         s.sslv2_hello = boolean(st, "sslv2_hello", w, false);
         if (st.contains("ssl2_cipher_kinds")) {
           for (const auto& hex : strings(st, "ssl2_cipher_kinds", w)) {
@@ -141,8 +175,10 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         const bool ssl2 = std::find(s.versions.begin(), s.versions.end(), "ssl2") != s.versions.end();
         if (ssl2 && !s.sslv2_hello)
           throw Bad{w + ": a client that speaks SSL 2.0 sends an SSL 2.0-format hello (sslv2_hello)"};
-        if (ssl2 != !s.ssl2_cipher_kinds.empty())
-          throw Bad{w + ": ssl2_cipher_kinds go with version ssl2, and ssl2 needs them"};
+        if (ssl2 && s.ssl2_cipher_kinds.empty()) throw Bad{w + ": version ssl2 needs ssl2_cipher_kinds"};
+        if (!s.sslv2_hello && !s.ssl2_cipher_kinds.empty())
+          throw Bad{w + ": ssl2_cipher_kinds are sent only in an SSL 2.0-format hello (sslv2_hello)"};
+        if (st.contains("capture")) s.capture = capture_of(st.at("capture"), w + ".capture");
         s.source = str(st, "source", w);
         p.tls.push_back(std::move(s));
       }
@@ -156,6 +192,16 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
       const auto& n = doc.at("netbios");
       p.netbios = NetbiosUse{boolean(n, "sam_logon", at + ".netbios", false), str(n, "source", at + ".netbios")};
     }
+    const auto& v = field(doc, "verified_by", at);
+    if (!v.is_object()) throw Bad{at + ".verified_by: an object keyed by protocol"};
+    for (const auto& [proto, entry] : v.items()) {
+      if (std::find(p.protocols.begin(), p.protocols.end(), proto) == p.protocols.end())
+        throw Bad{at + ".verified_by: " + proto + " is not one of the profile's protocols"};
+      p.verified_by[proto] = Verification{str(entry, "client", at + ".verified_by." + proto),
+                                          str(entry, "source", at + ".verified_by." + proto)};
+    }
+    for (const auto& proto : p.protocols)
+      if (!p.verified_by.contains(proto)) throw Bad{at + ".verified_by: says nothing about " + proto};
   } catch (const Bad& b) {
     return Decoded<ClientProfile>::fail(b.what);
   } catch (const json::exception& e) {

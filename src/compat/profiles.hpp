@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,17 @@ struct KerberosOffer {
   std::string source;
 };
 
+// A real capture of this stack's ClientHello that the profile's offer is compared with (a unit test
+// reads the capture at test time): SSL Labs' client hellos, as Debian's testssl.sh package ships them
+// in /etc/testssl/client-simulation.txt, by their "names" entry.
+struct TlsCapture {
+  std::string client;  // the capture's name ("IE 8-10 Win 7")
+  std::string source;
+  // What the profile deliberately offers otherwise ("versions", "cipher_suites", "groups",
+  // "ssl2_cipher_kinds"), each with why.
+  std::map<std::string, std::string> differs;
+};
+
 struct TlsStack {
   std::string stack;
   // The services this stack is the client of ("ldaps", "https", ...; "any" for a system TLS that every
@@ -39,8 +51,10 @@ struct TlsStack {
   std::vector<std::string> versions;  // "ssl2" "ssl3" "tls1.0" "tls1.1" "tls1.2" "tls1.3"
   std::vector<std::uint16_t> cipher_suites;
   std::vector<std::string> groups;
-  bool sslv2_hello = false;                      // sends its hello in SSL 2.0 format (draft-hickman B.1, RFC 5246 E.2)
-  std::vector<std::uint32_t> ssl2_cipher_kinds;  // SSL 2.0 CIPHER-KINDs in that hello (when it speaks SSL 2.0)
+  bool sslv2_hello = false;  // sends its hello in SSL 2.0 format (draft-hickman B.1, RFC 5246 E.2)
+  // SSL 2.0 CIPHER-KINDs in that hello: needed to speak SSL 2.0, also sent by some that cannot (Java 6).
+  std::vector<std::uint32_t> ssl2_cipher_kinds;
+  std::optional<TlsCapture> capture;
   std::string source;
 };
 
@@ -55,6 +69,14 @@ struct NetbiosUse {
   std::string source;
 };
 
+// Which real client checks a protocol's cells against the lab in the tests ("smbclient ..."), or
+// "cell by offer replay only" when no Debian client can be configured to send this client's offer.
+struct Verification {
+  std::string client;
+  std::string source;
+};
+inline constexpr const char* kReplayOnly = "cell by offer replay only";
+
 struct ClientProfile {
   std::string id;
   std::string name;
@@ -65,7 +87,8 @@ struct ClientProfile {
   std::vector<TlsStack> tls;
   std::optional<LdapUse> ldap;
   std::optional<NetbiosUse> netbios;
-  nlohmann::json raw;  // the profile as written, for `legacyscan profiles show`
+  std::map<std::string, Verification> verified_by;  // one per protocol the profile lists
+  nlohmann::json raw;                               // the profile as written, for `legacyscan profiles show`
 };
 
 // The TLS service of an endpoint, by its STARTTLS protocol or else its port: "ldaps" (636, 3269, LDAP
@@ -74,6 +97,9 @@ struct ClientProfile {
 std::string tls_service(std::uint16_t port, std::string_view starttls);
 // The stacks of a client that talk to that service, in the profile's order.
 std::vector<const TlsStack*> stacks_for_service(const ClientProfile& profile, std::string_view service);
+
+// A NamedGroup's code by its name ("secp256r1" -> 0x0017); 0 for a name the tls codec does not know.
+std::uint16_t tls_group_code(const std::string& name);
 
 // Checks and converts one profile document; the error names the profile and the field.
 Decoded<ClientProfile> parse_profile(const nlohmann::json& doc);

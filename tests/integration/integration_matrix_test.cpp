@@ -225,7 +225,7 @@ TEST(IntegrationMatrix, ProfilesCommandListsAndShows) {
   auto list = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles --format json");
   ASSERT_EQ(list.exit_code, 0) << list.err;
   const auto profiles = json::parse(list.out);
-  EXPECT_GE(profiles.size(), 22u);
+  EXPECT_GE(profiles.size(), 32u);
   auto show = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show windows-xp-sp3");
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_EQ(json::parse(show.out).at("id"), "windows-xp-sp3");

@@ -137,6 +137,21 @@ TEST(CliBinary, HelpPerCommandWithExamplesAndValueNames) {
   EXPECT_EQ(v.out, std::string("legacyscan ") + LEGACYSCAN_VERSION + "\n");
 }
 
+// The profile list fits the terminal: each row's name wraps under the name column.
+TEST(CliBinary, ProfileListWrapsAtTheTerminalWidth) {
+  for (const std::string columns : {"80", "60"}) {
+    const auto r = run_command("env COLUMNS=" + columns + " " + shell_quote(LEGACYSCAN_BINARY) + " profiles");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    std::size_t rows = 0;
+    for (std::string line; std::getline(in, line);) {
+      EXPECT_LE(line.size(), std::stoul(columns)) << line;
+      rows += line.starts_with(" ") ? 0 : 1;
+    }
+    EXPECT_GE(rows, 32u) << r.out;
+  }
+}
+
 // Help fits the terminal: no line wider than COLUMNS (80 into a pipe), an option's description wrapping
 // under itself, never mid-word.
 TEST(CliBinary, HelpWrapsAtTheTerminalWidth) {

@@ -24,7 +24,7 @@ TEST(MatrixProfiles, EveryFileOnDiskIsEmbeddedAndParses) {
       EXPECT_EQ(p->id + ".json", e.path().filename().string()) << "file name must be the profile id";
     }
   EXPECT_EQ(all_profiles().size(), on_disk);
-  EXPECT_GE(all_profiles().size(), 22u);
+  EXPECT_GE(all_profiles().size(), 32u);
 }
 
 TEST(MatrixProfiles, TheIssueListIsCovered) {
@@ -49,7 +49,25 @@ TEST(MatrixProfiles, TheIssueListIsCovered) {
                          "linux-cifs-old",
                          "samba-3.4",
                          "smb1-appliance",
-                         "macos-10.8"})
+                         "macos-10.8",
+                         "dotnet-3.5",
+                         "dotnet-4.0-4.5",
+                         "winhttp-windows-7",
+                         "winhttp-windows-7-dsp",
+                         "sqlncli-2008r2",
+                         "sqlncli-2012",
+                         "exchange-2010-smtp",
+                         "exchange-2013-smtp",
+                         "azure-ad-connect",
+                         "office-2010-windows-7",
+                         "powershell-5.1-web",
+                         "java-8",
+                         "python-2.7-openssl-1.0.1",
+                         "linux-cifs-modern",
+                         "samba-client-4",
+                         "macos-11",
+                         "scan-to-smb-printer",
+                         "nas-guest"})
     EXPECT_NE(find_profile(id), nullptr) << id;
   const auto* xp = find_profile("windows-xp-sp3");
   ASSERT_TRUE(xp && xp->smb && xp->kerberos);
@@ -80,6 +98,37 @@ TEST(MatrixProfiles, BadProfilesNameTheField) {
   bad["tls"][0]["cipher_suites"] = {"0xZZ"};
   EXPECT_FALSE(parse_profile(bad));
   EXPECT_FALSE(parse_profile(json::array()));
+  bad = ok;
+  bad["tls"][0]["groups"] = {"secp256r1", "curve-nobody-knows"};
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("groups"), std::string::npos) << r.error;
+  bad = ok;
+  bad["tls"][0]["capture"] = {{"client", "IE 8-10 Win 7"}, {"source", "a capture"}, {"differs", {{"colour", "why"}}}};
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("colour"), std::string::npos) << r.error;
+}
+
+TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
+  for (const auto& p : all_profiles())
+    for (const auto& proto : p.protocols) {
+      ASSERT_TRUE(p.verified_by.contains(proto)) << p.id << " " << proto;
+      const auto& v = p.verified_by.at(proto);
+      EXPECT_FALSE(v.source.empty()) << p.id << " " << proto;
+      // A real client the integration tests run (IntegrationRealClients checks which), or none.
+      EXPECT_TRUE(v.client == kReplayOnly || v.client.starts_with("smbclient ") || v.client.starts_with("kinit ") ||
+                  v.client.starts_with("openssl s_client "))
+          << p.id << " " << proto << ": " << v.client;
+    }
+  json bad = find_profile("windows-7")->raw;
+  bad["verified_by"].erase("netbios");
+  auto r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("netbios"), std::string::npos) << r.error;
+  bad = find_profile("java-6")->raw;
+  bad["verified_by"]["smb"] = {{"client", "smbclient"}, {"source", "a test"}};
+  EXPECT_FALSE(parse_profile(bad)) << "a protocol the profile does not list";
 }
 
 TEST(MatrixResult, OverallVerdictIsTheWorstKnownCell) {

@@ -49,6 +49,16 @@ Decoded<ClientHello> decode_client_hello(ByteView body) {
           h.server_name = std::string(reinterpret_cast<const char*>(v.data()), v.size());
         }
       }
+    } else if (type == 10) {  // supported_groups (RFC 8422 5.1.1)
+      Reader list;
+      if (!data.u16be_prefixed(list) || list.remaining() % 2 != 0) return R::fail("ClientHello: bad supported_groups");
+      std::vector<std::uint16_t> gs;
+      while (!list.empty()) {
+        std::uint16_t g = 0;
+        if (!list.u16be(g)) return R::fail("ClientHello: bad supported_groups");
+        if (!is_grease(g) && gs.size() < 256) gs.push_back(g);
+      }
+      h.supported_groups = std::move(gs);
     } else if (type == 43) {  // supported_versions
       Reader list;
       if (!data.u8_prefixed(list) || list.remaining() % 2 != 0) return R::fail("ClientHello: bad supported_versions");
@@ -86,7 +96,10 @@ Decoded<ClientHello> decode_ssl2_client_hello(ByteView record) {
     std::uint8_t hi = 0;
     std::uint16_t lo = 0;
     if (!specs.u8(hi) || !specs.u16be(lo)) break;
-    if (hi == 0) h.cipher_suites.push_back(lo);
+    if (hi == 0)
+      h.cipher_suites.push_back(lo);
+    else
+      h.ssl2_cipher_kinds.push_back(static_cast<std::uint32_t>(hi) << 16 | lo);
   }
   return R::ok(std::move(h));
 }

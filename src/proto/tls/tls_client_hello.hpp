@@ -19,8 +19,10 @@ struct ClientHello {
   std::vector<std::uint16_t> cipher_suites;
   std::optional<std::vector<std::uint16_t>> supported_versions;  // RFC 8446 4.2.1, GREASE removed
   std::optional<std::string> server_name;                        // RFC 6066 3 host_name
+  std::optional<std::vector<std::uint16_t>> supported_groups;    // RFC 8422 5.1.1, GREASE removed
   std::vector<std::uint16_t> extensions;                         // types in wire order
   bool ssl2_format = false;                                      // an SSL 2.0-compatible CLIENT-HELLO
+  std::vector<std::uint32_t> ssl2_cipher_kinds;                  // its SSL 2.0 CIPHER-KINDs, in order
   // The versions the client can speak as it told the server: supported_versions when present,
   // otherwise legacy_version alone.
   [[nodiscard]] std::vector<std::uint16_t> offered_versions() const;
