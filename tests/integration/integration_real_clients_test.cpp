@@ -5,6 +5,7 @@
 // lab DC's namespace, and what it negotiated must be what the matrix cell of a scan of that DC says.
 // Which profiles qualify is decided from the profiles themselves, and each profile's verified_by must
 // name the client exactly when it qualifies ("cell by offer replay only" otherwise).
+#include <unistd.h>
 #include <cctype>
 #include <fstream>
 #include <functional>
@@ -62,7 +63,9 @@ const std::vector<std::pair<std::string, std::string>> kSmbclientDialects{
 std::string captured_fields(const std::string& scenario, const std::string& command, const std::string& filter,
                             const std::string& fields) {
   static int n = 0;
-  const std::string pcap = ::testing::TempDir() + "/legacyscan-real-client-" + std::to_string(n++) + ".pcap";
+  // The process id keeps two test runs on one machine (CI stages, developers) from sharing a file.
+  const std::string pcap = ::testing::TempDir() + "/legacyscan-real-client-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(n++) + ".pcap";
   const auto run = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab capture " + scenario + " " +
                                shell_quote(pcap) + " -- " + command);
   const auto read =
