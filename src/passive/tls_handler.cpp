@@ -22,6 +22,8 @@ std::string hex16(std::uint16_t v) {
 
 std::string tls_version_name(std::uint16_t v) { return tls::version_name(v); }
 
+constexpr std::uint8_t kAlertWarning = 1;  // AlertLevel, RFC 5246 7.2
+
 class TlsHandler : public Handler {
  public:
   explicit TlsHandler(ConnInfo ci) : ci_(std::move(ci)) {}
@@ -51,7 +53,14 @@ class TlsHandler : public Handler {
     if (rec->need_more) return c.need_more = true, c;
     c.consumed = rec->consumed;
     if (rec->record->type != tls::HANDSHAKE) {
-      // Anything but handshake before the hello (alerts, CCS, application data): stop here.
+      // Before the ServerHello a server may send a warning alert (unrecognized_name, RFC 6066 3) and
+      // carry on, or a ChangeCipherSpec after a HelloRetryRequest (RFC 8446 D.4): read on.
+      const ByteView frag = rec->record->fragment;
+      if (dir == 1 && !server_hello_seen_) {
+        if (rec->record->type == tls::ALERT && frag.size() >= 2 && frag[0] == kAlertWarning) return alert_ = true, c;
+        if (rec->record->type == tls::CHANGE_CIPHER_SPEC && hello_retry_) return c;
+      }
+      // Anything else before the hello (a fatal alert, application data): stop here.
       if (rec->record->type == tls::ALERT && dir == 1 && !server_hello_seen_) alert_ = true;
       done_[dir] = true;
       c.stop = true;
@@ -74,7 +83,14 @@ class TlsHandler : public Handler {
       else
         ++ci_.stats->decode_errors;
     } else if (dir == 1 && buf[0] == tls::SERVER_HELLO) {
-      if (auto s = tls::decode_server_hello(body))
+      auto s = tls::decode_server_hello(body);
+      if (s && s->hello_retry_request && !hello_retry_) {
+        // RFC 8446 4.1.4: the client sends a second ClientHello, and the real ServerHello follows.
+        hello_retry_ = true;
+        buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(4 + mlen));
+        return c;
+      }
+      if (s)
         server_hello(*s, ts);
       else
         ++ci_.stats->decode_errors;
@@ -130,6 +146,7 @@ class TlsHandler : public Handler {
   bool hello_seen_ = false;
   bool server_hello_seen_ = false;
   bool alert_ = false;
+  bool hello_retry_ = false;
 };
 
 // ---- STARTTLS in text protocols (SMTP RFC 3207, POP3 STLS RFC 2595, IMAP RFC 3501, FTP AUTH TLS
