@@ -50,6 +50,7 @@ struct ConnInfo {
 std::unique_ptr<Handler> make_smb_handler(ConnInfo ci);                  // smb_handler.cpp
 std::unique_ptr<Handler> make_tls_handler(ConnInfo ci);                  // tls_handler.cpp
 std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci);        // tls_handler.cpp
+std::unique_ptr<Handler> make_rdp_handler(ConnInfo ci);                  // tls_handler.cpp
 std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);         // kerberos_handler.cpp
 std::unique_ptr<Handler> make_ldap_handler(ConnInfo ci, bool tls_port);  // ldap_handler.cpp
 std::unique_ptr<Handler> make_dcerpc_handler(ConnInfo ci);               // dcerpc_handler.cpp

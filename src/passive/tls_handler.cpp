@@ -8,6 +8,7 @@
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_client_hello.hpp"
 #include "src/proto/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace legacyscan::passive {
 
@@ -149,13 +150,60 @@ class TlsHandler : public Handler {
   bool hello_retry_ = false;
 };
 
+// A protocol that upgrades its connection to TLS: once handover_ is set, the TLS handler takes over.
+class TlsUpgradeHandler : public Handler {
+ public:
+  explicit TlsUpgradeHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+  std::unique_ptr<Handler> replacement() override {
+    if (!handover_) return nullptr;
+    handover_ = false;
+    return std::make_unique<TlsHandler>(ci_);
+  }
+
+ protected:
+  ConnInfo ci_;
+  bool handover_ = false;
+};
+
+// ---- RDP (3389): the X.224 Connection Request / Confirm ([MS-RDPBCGR] 2.2.1.1, 2.2.1.2) in TPKT
+// framing (RFC 1006); when the server selects PROTOCOL_SSL, HYBRID (CredSSP) or HYBRID_EX, a TLS
+// handshake follows on the same connection and the stream goes to the TLS handler. ----
+
+class RdpHandler : public TlsUpgradeHandler {
+ public:
+  explicit RdpHandler(ConnInfo ci) : TlsUpgradeHandler(std::move(ci)) {}
+
+  Consume consume(int dir, ByteView data, std::int64_t) override {
+    Consume c;
+    if (data.size() < 4) return c.need_more = true, c;
+    if (data[0] != 3) return c.stop = true, c;  // not TPKT: standard RDP security or another protocol
+    const std::size_t len = (static_cast<std::size_t>(data[2]) << 8) | data[3];
+    if (len < 4) return c.stop = true, c;
+    if (data.size() < len) return c.need_more = true, c;
+    c.consumed = len;
+    if (dir == 1) {
+      auto n = tls::decode_rdp_x224_confirm(data.first(len));
+      const std::uint32_t p = n ? n->selected_protocol : 0;
+      if (p == 1 || p == 2 || p == 8)
+        handover_ = true;
+      else
+        c.stop = true;  // RDP_NEG_FAILURE, or standard RDP security: no TLS on this connection
+    }
+    if (++pdus_ > 8) c.stop = true;
+    return c;
+  }
+
+ private:
+  int pdus_ = 0;
+};
+
 // ---- STARTTLS in text protocols (SMTP RFC 3207, POP3 STLS RFC 2595, IMAP RFC 3501, FTP AUTH TLS
 // RFC 4217): follow the command lines until the server accepts the upgrade, then hand the stream to
 // the TLS handler. ----
 
-class StartTlsTextHandler : public Handler {
+class StartTlsTextHandler : public TlsUpgradeHandler {
  public:
-  explicit StartTlsTextHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+  explicit StartTlsTextHandler(ConnInfo ci) : TlsUpgradeHandler(std::move(ci)) {}
 
   Consume consume(int dir, ByteView data, std::int64_t) override {
     Consume c;
@@ -185,22 +233,17 @@ class StartTlsTextHandler : public Handler {
     if (++lines_ > 200) c.stop = true;
     return c;
   }
-  std::unique_ptr<Handler> replacement() override {
-    if (!handover_) return nullptr;
-    handover_ = false;
-    return std::make_unique<TlsHandler>(ci_);
-  }
 
  private:
-  ConnInfo ci_;
   bool pending_ = false;
-  bool handover_ = false;
   int lines_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Handler> make_tls_handler(ConnInfo ci) { return std::make_unique<TlsHandler>(std::move(ci)); }
+
+std::unique_ptr<Handler> make_rdp_handler(ConnInfo ci) { return std::make_unique<RdpHandler>(std::move(ci)); }
 
 std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci) {
   return std::make_unique<StartTlsTextHandler>(std::move(ci));

@@ -29,9 +29,11 @@ inline std::string read_binary(const std::string& path) {
 
 // tshark -r FILE -Y FILTER -T fields -e F1 -e F2 ...: one row per packet, one string per field
 // (several occurrences of a field come comma-separated). The test fails when tshark does.
+// `options` go before the filter (e.g. "-d tcp.port==3389,tls").
 inline std::vector<std::vector<std::string>> tshark_fields(const std::string& file, const std::string& filter,
-                                                           const std::vector<std::string>& fields) {
-  std::string cmd = "tshark -n -r '" + file + "' -Y '" + filter + "' -T fields -E separator=/t";
+                                                           const std::vector<std::string>& fields,
+                                                           const std::string& options = "") {
+  std::string cmd = "tshark -n " + options + " -r '" + file + "' -Y '" + filter + "' -T fields -E separator=/t";
   for (const auto& f : fields) cmd += " -e " + f;
   cmd += " 2>/dev/null";
   std::vector<std::vector<std::string>> rows;

@@ -180,15 +180,39 @@ TEST(PassiveRealTraffic, NodeStatusResponsesAreNotDecodeErrors) {
 
 // ---- TLS: HelloRetryRequest, warning alert before the ServerHello ---------------------------------
 
-TEST(PassiveRealTraffic, TlsReadsTheServerHelloAfterARetryOrAWarning) {
-  const std::string file = kPcapDir + "tls-hrr-alert.pcap";
-  // tshark: the last ServerHello of each connection is the one that counts.
-  std::map<std::string, std::pair<std::string, std::string>> chosen;  // stream -> version, suite
+// tshark: the last ServerHello of each connection is the one that counts. Stream -> version, suite.
+std::map<std::string, std::pair<std::string, std::string>> tshark_server_hellos(const std::string& file,
+                                                                                const std::string& options = "") {
+  std::map<std::string, std::pair<std::string, std::string>> chosen;
+  // RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random; it chooses nothing.
+  const std::string hrr = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
   for (const auto& row : tshark_fields(file, "tls.handshake.type == 2",
                                        {"tcp.stream", "tls.handshake.extensions.supported_version",
-                                        "tls.handshake.version", "tls.handshake.ciphersuite"}))
-    chosen[row[0]] = {tls::version_name(first_hex16(row[1].empty() ? row[2] : row[1])),
-                      tls::cipher_suite_name(first_hex16(row[3]))};
+                                        "tls.handshake.version", "tls.handshake.ciphersuite", "tls.handshake.random"},
+                                       options))
+    if (row[4] != hrr)
+      chosen[row[0]] = {tls::version_name(first_hex16(row[1].empty() ? row[2] : row[1])),
+                        tls::cipher_suite_name(first_hex16(row[3]))};
+  return chosen;
+}
+
+// Per version and per suite, how many connections chose it.
+std::pair<std::map<std::string, std::uint64_t>, std::map<std::string, std::uint64_t>> count_choices(
+    const std::map<std::string, std::pair<std::string, std::string>>& chosen) {
+  std::map<std::string, std::uint64_t> versions, suites;
+  for (const auto& [stream, vs] : chosen) ++versions[vs.first], ++suites[vs.second];
+  return {versions, suites};
+}
+
+std::map<std::string, std::uint64_t> counts(const Tally& t) {
+  std::map<std::string, std::uint64_t> out;
+  for (const auto& [k, s] : t.values) out[k] = s.count;
+  return out;
+}
+
+TEST(PassiveRealTraffic, TlsReadsTheServerHelloAfterARetryOrAWarning) {
+  const std::string file = kPcapDir + "tls-hrr-alert.pcap";
+  const auto chosen = tshark_server_hellos(file);
   ASSERT_EQ(tshark_fields(file, "tls.handshake.type == 1", {"tcp.stream"}).size(), chosen.size() + 1)
       << "one connection has a HelloRetryRequest (two ClientHellos)";
   ASSERT_FALSE(tshark_fields(file, "tls.alert_message.level == 1", {"tcp.stream"}).empty());
@@ -196,17 +220,41 @@ TEST(PassiveRealTraffic, TlsReadsTheServerHelloAfterARetryOrAWarning) {
   const Report r = analyze_bytes(read_binary(file));
   EXPECT_EQ(r.source.partial_flows, 0u);
   EXPECT_EQ(r.source.decode_errors, 0u);
-  std::map<std::string, std::uint64_t> versions, suites;
-  for (const auto& [stream, vs] : chosen) ++versions[vs.first], ++suites[vs.second];
   ASSERT_EQ(r.clients.size(), 1u);
   const Client& c = r.clients.begin()->second;
   ASSERT_TRUE(c.tls);
   EXPECT_EQ(c.tls->handshakes.count, chosen.size());
-  std::map<std::string, std::uint64_t> got_versions, got_suites;
-  for (const auto& [v, s] : c.tls->negotiated.values) got_versions[v] = s.count;
-  for (const auto& [v, s] : c.tls->cipher_suites.values) got_suites[v] = s.count;
-  EXPECT_EQ(got_versions, versions);
-  EXPECT_EQ(got_suites, suites);
+  const auto [versions, suites] = count_choices(chosen);
+  EXPECT_EQ(counts(c.tls->negotiated), versions);
+  EXPECT_EQ(counts(c.tls->cipher_suites), suites);
+}
+
+TEST(PassiveRealTraffic, TlsAfterTheRdpNegotiationIsRead) {
+  // legacyscan's TLS probe against xrdp (services scenario): X.224 with RDP_NEG_REQ, then TLS. tshark
+  // reads the negotiation as RDP (RDP_NEG_RSP, type 2; its field is named negReq.selectedProtocol),
+  // and the handshake when told that port 3389 carries TLS.
+  const std::string file = kPcapDir + "rdp-tls.pcap";
+  const std::string as_tls = "-d tcp.port==3389,tls";
+  std::set<std::string> tls_streams;
+  for (const auto& row : tshark_fields(file, "rdp.neg_type == 2", {"tcp.stream", "rdp.negReq.selectedProtocol"}))
+    if (const auto p = std::stoul(row[1], nullptr, 0); p == 1 || p == 2 || p == 8) tls_streams.insert(row[0]);
+  ASSERT_FALSE(tls_streams.empty());
+  std::set<std::string> hellos;
+  for (const auto& row : tshark_fields(file, "tls.handshake.type == 1", {"tcp.stream"}, as_tls))
+    if (tls_streams.count(row[0])) hellos.insert(row[0]);
+  auto chosen = tshark_server_hellos(file, as_tls);
+  std::erase_if(chosen, [&](const auto& kv) { return !tls_streams.count(kv.first); });
+
+  const Report r = analyze_bytes(read_binary(file));
+  ASSERT_EQ(r.clients.size(), 1u);
+  const Client& c = r.clients.begin()->second;
+  ASSERT_TRUE(c.tls);
+  ASSERT_TRUE(c.tls->ports.count(3389));
+  const TlsPortFacts& p = c.tls->ports.at(3389);
+  EXPECT_EQ(p.handshakes.count, hellos.size());
+  const auto [versions, suites] = count_choices(chosen);
+  EXPECT_EQ(counts(p.negotiated), versions);
+  EXPECT_EQ(counts(p.cipher_suites), suites);
 }
 
 // ---- LDAP Sicily NTLM binds ----------------------------------------------------------------------

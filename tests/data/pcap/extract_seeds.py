@@ -78,7 +78,7 @@ def cap(name):
 def main():
     # Whole captures for the pcap path, and single frames (link type 1 prefix byte 0) for the packet decoder.
     for name in ("smb1", "smb3", "kinit-rc4", "kinit-udp", "tls10", "ldap-simple", "ldap-sasl", "netbios", "cldap", "starttls",
-                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos"):
+                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos", "rdp-tls"):
         write("fuzz_passive_pcap", name + ".pcap", open(cap(name), "rb").read())
         for i, frame in enumerate(list(packets(cap(name)))[:4]):
             write("fuzz_passive_packet", f"{name}_{i}", b"\x00" + frame)
