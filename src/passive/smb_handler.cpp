@@ -63,9 +63,11 @@ class SmbHandler : public Handler {
     // The header first; the body only of the messages that carry what is read.
     std::size_t want = std::min(len, kHeaderPeek);
     if (data.size() < 4 + want) return c.need_more = true, c;
-    if (data[0] != 0 || wants_body(data.subspan(4, want), len)) want = std::min(len, kMaxBody);
+    const bool body = data[0] != 0 || wants_body(data.subspan(4, want), len);
+    if (body) want = std::min(len, kMaxBody);
     if (data.size() < 4 + want) return c.need_more = true, c;
-    message(dir, data[0], data.subspan(4, want), ts);
+    // Of the server's messages only NEGOTIATE and SESSION_SETUP responses (and SMB1's) are read.
+    if (dir == 0 || body || want < 4 || data[4] != 0xFE) message(dir, data[0], data.subspan(4, want), ts);
     c.consumed = 4 + want;
     c.skip = len - want;
     return c;
@@ -242,6 +244,15 @@ class SmbHandler : public Handler {
   }
 
   void smb2(int dir, ByteView m, std::int64_t ts) {
+    // Most messages are neither NEGOTIATE nor SESSION_SETUP: three header fields ([MS-SMB2] 2.2.1.2:
+    // Command at 12, Flags at 16, SessionId at 40) are all they are read for, without a full decode.
+    if (m.size() >= 64 && m[0] == 0xFE && (m[12] > 1 || m[13] != 0)) {
+      const std::uint32_t flags = le32(m, 16);
+      if (dir != 0 || (flags & smb::SMB2_FLAGS_SERVER_TO_REDIR)) return;
+      const std::uint64_t id = le32(m, 40) | (static_cast<std::uint64_t>(le32(m, 44)) << 32);
+      if (id != 0) smb2_request(static_cast<smb::Smb2Command>(m[12] | (m[13] << 8)), flags, id, m, ts);
+      return;
+    }
     auto h = smb::decode_smb2_header(m);
     if (!h) return void(++ci_.stats->decode_errors);
     const auto cmd = static_cast<smb::Smb2Command>(h->Command);
@@ -255,9 +266,11 @@ class SmbHandler : public Handler {
         const bool null = s && s->response && (s->response->SessionFlags & smb::SMB2_SESSION_FLAG_IS_NULL);
         setup_done(h->SessionId, h->MessageId, null ? "anonymous" : "", ts);
       }
-      return;
     }
-    if (dir != 0 || h->SessionId == 0) return;
+  }
+
+  // A request of a session (not NEGOTIATE or SESSION_SETUP).
+  void smb2_request(smb::Smb2Command cmd, std::uint32_t flags, std::uint64_t id, ByteView m, std::int64_t ts) {
     if (cmd == kSmb2Write || cmd == smb::Smb2Command::IOCTL) pipe_message(cmd, m, ts);
     // Every SMB 3.x client signs these whatever the session's signing ([MS-SMB2] 3.2.4.1.1 for
     // TREE_CONNECT in 3.1.1, 3.2.5.14.12 for VALIDATE_NEGOTIATE_INFO in 3.0/3.0.2): they say nothing
@@ -265,8 +278,8 @@ class SmbHandler : public Handler {
     const bool smb3 = dialect_ == 0 || dialect_ >= 0x0300;
     if (cmd == smb::Smb2Command::TREE_CONNECT && smb3) return;
     if (cmd == smb::Smb2Command::IOCTL && m.size() >= 72 && le32(m, 68) == kFsctlValidateNegotiateInfo) return;
-    judge(h->SessionId, (h->Flags & smb::SMB2_FLAGS_SIGNED) != 0, ts);
-    if (cmd == smb::Smb2Command::LOGOFF) logoff(h->SessionId);
+    judge(id, (flags & smb::SMB2_FLAGS_SIGNED) != 0, ts);
+    if (cmd == smb::Smb2Command::LOGOFF) logoff(id);
   }
 
   // A DCE-RPC bind, alter_context or rpc_auth_3 written to a named pipe: a WRITE's data ([MS-SMB2]
