@@ -22,8 +22,10 @@ void record_ntlm(ConnInfo& ci, const ntlm::NtlmAuthenticateMessage& a, const cha
   n.servers.hit(ci.server, ts);
 }
 
-void record_ap_req(ConnInfo& ci, ByteView gss_token, const char* via, std::int64_t ts) {
-  auto a = kerberos::decode_gss_krb5_ap_req(gss_token);
+void record_ap_req(ConnInfo& ci, ByteView token, const char* via, std::int64_t ts) {
+  // A bare AP-REQ ([APPLICATION 14], as DCE-RPC's auth_type 16 carries it) or a GSS-API token.
+  auto a =
+      !token.empty() && token[0] == 0x6e ? kerberos::decode_ap_req(token) : kerberos::decode_gss_krb5_ap_req(token);
   if (!a) return;  // a Kerberos mechanism token that is not an AP-REQ (a KRB-ERROR, a user-to-user request)
   KerberosFacts& k = ci.cl(ts).kerberos_facts();
   k.ap_req_ticket_etypes.hit(a->sname + ": " + kerberos::etype_name(a->ticket_etype), ts);

@@ -50,9 +50,10 @@ void dcerpc_auth(ConnInfo& ci, ByteView pdu, std::int64_t ts) {
   auto p = dcerpc::decode_dcerpc_pdu(pdu);
   if (!p) return void(++ci.stats->decode_errors);
   if (p->auth_length == 0) return;
-  if (p->auth_type == dcerpc::kAuthnWinnt || p->auth_type == dcerpc::kAuthnGssNegotiate ||
-      p->auth_type == dcerpc::kAuthnGssKerberos)
+  if (p->auth_type == dcerpc::kAuthnWinnt || p->auth_type == dcerpc::kAuthnGssNegotiate)
     (void)auth_from_blob(ci, p->auth_value, "dcerpc", ts);
+  else if (p->auth_type == dcerpc::kAuthnGssKerberos)
+    record_ap_req(ci, p->auth_value, "dcerpc", ts);
 }
 
 std::unique_ptr<Handler> make_dcerpc_handler(ConnInfo ci) { return std::make_unique<DceRpcHandler>(std::move(ci)); }

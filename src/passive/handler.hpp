@@ -71,6 +71,8 @@ void netbios_name_response(Report& report, const std::string& responder, ByteVie
 // ---- security tokens shared by SMB and LDAP (auth.cpp) ----
 
 void record_ntlm(ConnInfo& ci, const ntlm::NtlmAuthenticateMessage& a, const char* via, std::int64_t ts);
+// The service ticket and authenticator etypes of a Kerberos AP-REQ, bare or in a GSS-API token.
+void record_ap_req(ConnInfo& ci, ByteView token, const char* via, std::int64_t ts);
 // "kerberos", an NTLM version, or "" from a security blob (SPNEGO init/resp or raw NTLMSSP).
 std::string auth_from_blob(ConnInfo& ci, ByteView blob, const char* via, std::int64_t ts);
 

@@ -362,13 +362,16 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
-TEST(PassiveRealTraffic, ApReqInSmbAndLdapShowsTheServiceTicketEtype) {
-  // smbclient --use-kerberos=required after an RC4-only kinit (legacy DC); ldapsearch -Y GSSAPI (stock).
-  for (const auto& [name, port, via] :
-       {std::tuple<const char*, int, const char*>{"smb-kerberos", 445, "smb"}, {"ldap-sasl", 389, "ldap"}}) {
+TEST(PassiveRealTraffic, ApReqInSmbLdapAndDceRpcShowsTheServiceTicketEtype) {
+  // smbclient --use-kerberos=required after an RC4-only kinit (legacy DC); ldapsearch -Y GSSAPI (stock);
+  // rpcclient [sign,krb5] over TCP (a DCE-RPC bind with auth_type 16) after an RC4-only kinit.
+  for (const auto& [name, filter, via] :
+       {std::tuple<const char*, const char*, const char*>{"smb-kerberos", "tcp.dstport == 445", "smb"},
+        {"ldap-sasl", "tcp.dstport == 389", "ldap"},
+        {"rpc-kerberos", "dcerpc", "dcerpc"}}) {
     SCOPED_TRACE(name);
     const std::string file = kPcapDir + name + ".pcap";
-    const auto rows = tshark_fields(file, "kerberos.msg_type == 14 && tcp.dstport == " + std::to_string(port),
+    const auto rows = tshark_fields(file, std::string("kerberos.msg_type == 14 && ") + filter,
                                     {"ip.src", "kerberos.etype", "kerberos.SNameString"});
     ASSERT_FALSE(rows.empty());
     const Report r = analyze_bytes(read_binary(file));

@@ -60,6 +60,26 @@ def streams(path, server_port):
     return list(flows.values()), datagrams
 
 
+def streams_any(path):
+    """(client->server bytes, server->client bytes) of every TCP flow, the client being the SYN sender."""
+    flows, clients = {}, set()
+    for frame in packets(path):
+        p = l4(frame)
+        if not p or p[0] != "tcp":
+            continue
+        _, sport, dport, payload = p
+        ip = frame[14:]
+        flags = ip[(ip[0] & 15) * 4 + 13]
+        if flags & 0x12 == 0x02:
+            clients.add(sport)
+        if not payload:
+            continue
+        client = sport if sport in clients else dport
+        f = flows.setdefault((client, sport ^ dport), [b"", b""])
+        f[0 if sport == client else 1] += payload
+    return list(flows.values())
+
+
 def ber_len(n):
     return bytes([n]) if n < 0x80 else b"\x82" + n.to_bytes(2, "big")
 
@@ -78,7 +98,7 @@ def cap(name):
 def main():
     # Whole captures for the pcap path, and single frames (link type 1 prefix byte 0) for the packet decoder.
     for name in ("smb1", "smb3", "kinit-rc4", "kinit-udp", "tls10", "ldap-simple", "ldap-sasl", "netbios", "cldap", "starttls",
-                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos", "rdp-tls"):
+                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos", "rdp-tls", "rpc-kerberos"):
         write("fuzz_passive_pcap", name + ".pcap", open(cap(name), "rb").read())
         for i, frame in enumerate(list(packets(cap(name)))[:4]):
             write("fuzz_passive_packet", f"{name}_{i}", b"\x00" + frame)
@@ -152,17 +172,19 @@ def main():
                 continue
             write("fuzz_passive_gss_ap_req", f"{name}_{i}", c2s[start:start + n])
     # DCE-RPC bind / alter_context / rpc_auth_3 PDUs of rpcclient, over TCP and inside SMB pipe writes.
-    n = 0
-    for frame in packets(cap("rpc-ntlm")):
-        p = l4(frame)
-        if not p or p[0] != "tcp":
-            continue
-        payload = p[3]
-        for at in range(len(payload) - 10):
-            if payload[at:at + 2] == b"\x05\x00" and payload[at + 2] in (11, 14, 16) and payload[at + 4] == 0x10:
-                frag = int.from_bytes(payload[at + 8:at + 10], "little")
-                if 16 <= frag <= len(payload) - at:
-                    write("fuzz_passive_dcerpc_pdu", f"rpc-ntlm_{n}", payload[at:at + frag])
+    # A bind with auth_type 16 carries a bare AP-REQ: a seed of the AP-REQ decoder too.
+    for name in ("rpc-ntlm", "rpc-kerberos"):
+        n = 0
+        c2s = b"".join(f[0] for f in streams_any(cap(name)))
+        for at in range(len(c2s) - 10):
+            if c2s[at:at + 2] == b"\x05\x00" and c2s[at + 2] in (11, 14, 16) and c2s[at + 4] == 0x10:
+                frag = int.from_bytes(c2s[at + 8:at + 10], "little")
+                auth = int.from_bytes(c2s[at + 10:at + 12], "little")
+                if 16 <= frag <= len(c2s) - at:
+                    pdu = c2s[at:at + frag]
+                    write("fuzz_passive_dcerpc_pdu", f"{name}_{n}", pdu)
+                    if auth and pdu[frag - auth - 8] == 16:
+                        write("fuzz_passive_gss_ap_req", f"{name}_ap_req_{n}", pdu[frag - auth:])
                     n += 1
     # SMB1 SESSION_SETUP_ANDX without extended security (WordCount 13), as pre-NTLMSSP clients send
     # it ([MS-CIFS] 2.2.4.53.1): built here, since no lab client sends one by default.
