@@ -46,6 +46,8 @@ class TlsHandler : public Handler {
       c.stop = true;
       return c;
     }
+    if (dir == 1 && hs_[1].empty() && !server_hello_seen_ && tls::classify_reply(data) == tls::Framing::ssl2)
+      return ssl2_server_hello(data, ts);
     auto rec = tls::read_record(data);
     if (!rec) {
       done_[dir] = true;
@@ -103,6 +105,24 @@ class TlsHandler : public Handler {
   bool complete() const override { return !hello_seen_ || server_hello_seen_ || alert_; }
 
  private:
+  // An SSL 2.0 SERVER-HELLO (draft-hickman B.2) answering an SSLv2-compatible hello: SSL 2.0 was
+  // chosen, with the first CIPHER-KIND the server lists; or an SSL 2.0 ERROR (a refusal).
+  Consume ssl2_server_hello(ByteView data, std::int64_t ts) {
+    Consume c;
+    auto r = tls::read_ssl2_server_hello(data);
+    if (r && r->need_more) return c.need_more = true, c;
+    done_[1] = true;
+    c.stop = true;
+    if (!r) return ++ci_.stats->decode_errors, c;
+    c.consumed = r->consumed;
+    if (!r->hello) return alert_ = true, c;
+    server_hello_seen_ = true;
+    const std::string suite =
+        r->hello->cipher_specs.empty() ? std::string("(none)") : tls::ssl2_cipher_name(r->hello->cipher_specs.front());
+    record_choice(tls_version_name(r->hello->server_version), suite, ts);
+    return c;
+  }
+
   void client_hello(const tls::ClientHello& h, std::int64_t ts) {
     hello_seen_ = true;
     Client& c = ci_.cl(ts);
@@ -127,12 +147,14 @@ class TlsHandler : public Handler {
   void server_hello(const tls::ServerHello& s, std::int64_t ts) {
     server_hello_seen_ = true;
     if (s.hello_retry_request) return;
+    std::string suite = tls::cipher_suite_name(s.cipher_suite);
+    if (suite.empty()) suite = hex16(s.cipher_suite);
+    record_choice(tls_version_name(s.version()), suite, ts);
+  }
+  void record_choice(const std::string& v, const std::string& suite, std::int64_t ts) {
     Client& c = ci_.cl(ts);
     TlsFacts& f = c.tls_facts();
     TlsPortFacts& p = f.ports[ci_.server_port];
-    const std::string v = tls_version_name(s.version());
-    std::string suite = tls::cipher_suite_name(s.cipher_suite);
-    if (suite.empty()) suite = hex16(s.cipher_suite);
     f.negotiated.hit(v, ts);
     p.negotiated.hit(v, ts);
     f.cipher_suites.hit(suite, ts);

@@ -442,5 +442,82 @@ TEST(PassiveRealTraffic, PcapngWithInterfacesOfDifferentLinkTypesIsRead) {
   EXPECT_EQ(half.source.warnings.size(), 1u);
 }
 
+// ---- SSL 2.0 SERVER-HELLO -------------------------------------------------------------------------
+
+// Nothing in Debian serves SSL 2.0: a connection to 636 is built around the probe's real
+// SSLv2-compatible hello (tests/data/tls) and a SERVER-HELLO in the draft's layout (B.2), as the
+// TLS codec tests do, then read by tshark and by the analyzer.
+std::string frame(bool from_client, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, const Bytes& payload) {
+  Writer w;
+  w.zeros(12);
+  w.u16be(0x0800);
+  w.u8(0x45);
+  w.u8(0);
+  w.u16be(static_cast<std::uint16_t>(40 + payload.size()));
+  w.zeros(4);
+  w.u8(64);
+  w.u8(6);
+  w.zeros(2);
+  w.bytes(Bytes{127, 0, 0, static_cast<std::uint8_t>(from_client ? 2 : 1)});
+  w.bytes(Bytes{127, 0, 0, static_cast<std::uint8_t>(from_client ? 1 : 2)});
+  w.u16be(from_client ? 40000 : 636);
+  w.u16be(from_client ? 636 : 40000);
+  w.u32be(seq);
+  w.u32be(ack);
+  w.u8(0x50);
+  w.u8(flags);
+  w.u16be(65535);
+  w.zeros(4);
+  w.bytes(payload);
+  const Bytes f = w.take();
+  std::string rec(16, '\0');
+  for (int i = 0; i < 4; ++i) rec[8 + i] = rec[12 + i] = static_cast<char>((f.size() >> (8 * i)) & 0xff);
+  return rec + std::string(f.begin(), f.end());
+}
+
+TEST(PassiveRealTraffic, Ssl2ServerHelloIsDecoded) {
+  const std::string hex = read_binary(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/tls/ssl2_client_hello.hex");
+  const Bytes hello = hex_bytes(hex.substr(0, hex.find_first_of("\r\n")));
+  Writer body;
+  body.u8(4);      // SERVER-HELLO
+  body.u8(0);      // SESSION-ID-HIT
+  body.u8(1);      // SSL_CT_X509_CERTIFICATE
+  body.u16be(2);   // SERVER-VERSION
+  body.u16be(32);  // CERTIFICATE-LENGTH (any bytes: nothing reads them)
+  body.u16be(6);   // CIPHER-SPECS-LENGTH
+  body.u16be(16);  // CONNECTION-ID-LENGTH
+  body.zeros(32);
+  body.u24be(0x010080);  // SSL_CK_RC4_128_WITH_MD5
+  body.u24be(0x0700c0);  // SSL_CK_DES_192_EDE3_CBC_WITH_MD5
+  body.zeros(16);
+  Writer rec;
+  rec.u16be(static_cast<std::uint16_t>(0x8000 | body.size()));
+  rec.bytes(body.view());
+  const Bytes server_hello = rec.take();
+  std::string pcap("\xd4\xc3\xb2\xa1\x02\x00\x04\x00", 8);
+  pcap += std::string(8, '\0') + std::string("\xff\xff\x00\x00\x01\x00\x00\x00", 8);
+  pcap += frame(true, 0x02, 100, 0, {});
+  pcap += frame(false, 0x12, 500, 101, {});
+  pcap += frame(true, 0x18, 101, 501, hello);
+  pcap += frame(false, 0x18, 501, static_cast<std::uint32_t>(101 + hello.size()), server_hello);
+  TempCapture file(pcap, "ssl2");
+  const auto rows =
+      tshark_fields(file.path, "tls.handshake.type == 4", {"ip.dst", "tls.record.version", "tls.handshake.cipherspec"});
+  ASSERT_EQ(rows.size(), 1u);
+  const std::string version = tls::version_name(first_hex16(rows[0][1]));
+  const std::string suite = tls::ssl2_cipher_name(
+      static_cast<std::uint32_t>(std::stoul(rows[0][2].substr(0, rows[0][2].find(',')), nullptr, 16)));
+  const Report r = analyze_bytes(pcap);
+  EXPECT_EQ(r.source.decode_errors, 0u);
+  ASSERT_TRUE(r.clients.count(rows[0][0]));
+  const Client& c = r.clients.at(rows[0][0]);
+  ASSERT_TRUE(c.tls);
+  EXPECT_TRUE(c.tls->negotiated.has(version)) << version;
+  EXPECT_TRUE(c.tls->cipher_suites.has(suite)) << suite;
+  bool finding = false;
+  for (const auto& f : findings(c)) finding |= f.id == "ssl2";
+  EXPECT_EQ(finding, version == "SSL 2.0");
+}
+
 }  // namespace
 }  // namespace legacyscan::passive
