@@ -74,6 +74,7 @@ struct Analyzer::Impl {
       ++st.undecodable_packets;
       return;
     }
+    if (p->tso) ++st.tso_packets;
     if (p->fragment) {
       ++st.ip_fragments;
       return;
@@ -102,6 +103,9 @@ struct Analyzer::Impl {
     } else if (port == 389 && dir == 0) {
       ConnInfo ci = conn_info(report, client, server, p.ipv6);
       cldap_request(ci, p.payload, ts);
+    } else if (port == 137 && p.payload.size() >= 3 && (p.payload[2] & 0x80)) {
+      // The R bit (RFC 1002 4.2.1.1): a response, whichever ports it uses (Windows answers 137 to 137).
+      netbios_name_response(report, address_string(p.src, p.ipv6), p.payload, ts);
     } else if (port == 137 && dir == 0) {
       ConnInfo ci = conn_info(report, client, server, p.ipv6);
       netbios_name_service(ci, p.payload, ts);

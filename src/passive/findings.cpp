@@ -136,8 +136,12 @@ std::vector<Finding> findings(const Client& c) {
       if (!aes && !rc4 && des) des_only += seen.count, des_offer = offer;
     }
     std::uint64_t rc4_used = 0, des_used = 0;
-    for (const Tally* t : {&k.ticket_etypes, &k.session_key_etypes, &k.reply_key_etypes})
-      for (const auto& [e, seen] : t->values) {
+    for (const Tally* t : {&k.ticket_etypes, &k.session_key_etypes, &k.reply_key_etypes, &k.ap_req_ticket_etypes,
+                           &k.ap_req_authenticator_etypes})
+      for (const auto& [key, seen] : t->values) {
+        // AP-REQ ticket etypes are keyed "service: etype".
+        const auto colon = key.rfind(": ");
+        const std::string e = colon == std::string::npos ? key : key.substr(colon + 2);
         if (is_etype_rc4(e)) rc4_used += seen.count;
         if (is_etype_des(e)) des_used += seen.count;
       }
@@ -148,9 +152,10 @@ std::vector<Finding> findings(const Client& c) {
       std::string where;
       for (const auto& [label, t] : {std::pair<const char*, const Tally*>{"ticket ", &k.ticket_etypes},
                                      {"session key ", &k.session_key_etypes},
-                                     {"reply key ", &k.reply_key_etypes}})
+                                     {"reply key ", &k.reply_key_etypes},
+                                     {"service ticket ", &k.ap_req_ticket_etypes}})
         if (!t->empty()) where += (where.empty() ? "" : ", ") + std::string(label) + keys(*t);
-      add(out, "rc4", "kerberos", "RC4 keys in replies: " + where, rc4_used);
+      add(out, "rc4", "kerberos", "RC4 keys in tickets and replies: " + where, rc4_used);
     }
     if (des_only)
       add(out, "des", "kerberos", "offers only DES: " + des_offer + " (" + plural(des_only, "request") + ")", des_only);

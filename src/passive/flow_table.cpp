@@ -27,6 +27,8 @@ Proto proto_for_port(std::uint16_t port) {
     case 110:
     case 143:
     case 21: return Proto::starttls;
+    case 135: return Proto::dcerpc;
+    case 3389: return Proto::rdp;
     case 636:
     case 3269:
     case 443:
@@ -128,6 +130,10 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
   if (proto == Proto::unknown && first_client_bytes.size() >= 3 && first_client_bytes[0] == 0x16 &&
       first_client_bytes[1] == 0x03)
     proto = Proto::tls;
+  // A DCE-RPC bind on a port the endpoint mapper handed out (C706 12.6.3: version 5, PTYPE bind).
+  if (proto == Proto::unknown && first_client_bytes.size() >= 3 && first_client_bytes[0] == 5 &&
+      first_client_bytes[1] <= 1 && first_client_bytes[2] == 11)
+    proto = Proto::dcerpc;
   f.proto = proto;
   switch (proto) {
     case Proto::smb: f.handler = make_smb_handler(ci); break;
@@ -135,6 +141,8 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
     case Proto::kerberos: f.handler = make_kerberos_tcp_handler(ci); break;
     case Proto::ldap: f.handler = make_ldap_handler(ci, false); break;
     case Proto::starttls: f.handler = make_starttls_text_handler(ci); break;
+    case Proto::dcerpc: f.handler = make_dcerpc_handler(ci); break;
+    case Proto::rdp: f.handler = make_rdp_handler(ci); break;
     default: f.proto = Proto::ignore; break;
   }
 }
@@ -145,6 +153,7 @@ void FlowTable::close(Flow& f) {
     if (!D.ooo.empty() || (!D.buf.empty() && !D.stopped)) partial = true;
   }
   if (f.handler && !f.handler->complete()) partial = true;
+  if (f.handler) f.handler->finish();
   if (partial && f.proto != Proto::ignore && f.proto != Proto::unknown) ++report_.source.partial_flows;
 }
 

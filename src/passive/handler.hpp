@@ -31,6 +31,8 @@ class Handler {
   // A handler that wants to hand the stream over (LDAP StartTLS -> TLS).
   virtual std::unique_ptr<Handler> replacement() { return nullptr; }
   virtual bool complete() const { return true; }  // false: the flow ended before the handler saw what it waited for
+  // The flow is closing (FIN/RST, idle, evicted, end of input): report what was kept per connection.
+  virtual void finish() {}
 };
 
 // Per-connection facts shared by handlers.
@@ -48,8 +50,10 @@ struct ConnInfo {
 std::unique_ptr<Handler> make_smb_handler(ConnInfo ci);                  // smb_handler.cpp
 std::unique_ptr<Handler> make_tls_handler(ConnInfo ci);                  // tls_handler.cpp
 std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci);        // tls_handler.cpp
+std::unique_ptr<Handler> make_rdp_handler(ConnInfo ci);                  // tls_handler.cpp
 std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);         // kerberos_handler.cpp
 std::unique_ptr<Handler> make_ldap_handler(ConnInfo ci, bool tls_port);  // ldap_handler.cpp
+std::unique_ptr<Handler> make_dcerpc_handler(ConnInfo ci);               // dcerpc_handler.cpp
 
 // ---- datagrams ----
 
@@ -60,11 +64,23 @@ void cldap_request(ConnInfo& ci, ByteView datagram, std::int64_t ts);
 // NetBIOS name service (port 137) and datagram service (port 138) requests.
 void netbios_name_service(ConnInfo& ci, ByteView payload, std::int64_t ts);
 void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts);
+// A name service response: a node status response names its sender, which is kept when that
+// address is a client of the report already (a responder alone does not make a client).
+void netbios_name_response(Report& report, const std::string& responder, ByteView payload, std::int64_t ts);
 
 // ---- security tokens shared by SMB and LDAP (auth.cpp) ----
 
 void record_ntlm(ConnInfo& ci, const ntlm::NtlmAuthenticateMessage& a, const char* via, std::int64_t ts);
+// The service ticket and authenticator etypes of a Kerberos AP-REQ, bare or in a GSS-API token.
+void record_ap_req(ConnInfo& ci, ByteView token, const char* via, std::int64_t ts);
 // "kerberos", an NTLM version, or "" from a security blob (SPNEGO init/resp or raw NTLMSSP).
 std::string auth_from_blob(ConnInfo& ci, ByteView blob, const char* via, std::int64_t ts);
+
+// ---- DCE-RPC authentication (dcerpc_handler.cpp), over TCP and inside SMB named pipes ----
+
+// A bind, alter_context or rpc_auth_3 PDU: the ones that carry the client's security token.
+bool is_auth_pdu(ByteView pdu);
+// The NTLM (or SPNEGO) token of such a PDU, recorded with via "dcerpc".
+void dcerpc_auth(ConnInfo& ci, ByteView pdu, std::int64_t ts);
 
 }  // namespace legacyscan::passive

@@ -129,12 +129,15 @@ class LdapHandler : public Handler {
       sasl_mech_.clear();
       return;
     }
-    if (sasl_mech_ != q.sasl_mechanism || !pending_sasl_) {
+    // A Sicily package discovery only asks which packages the server has; the NEGOTIATE that
+    // follows starts the bind, and its answer comes back as a success before the AUTHENTICATE.
+    if (q.sicily == 9) return;
+    const bool sicily_continues = q.sicily == 11 && sicily_negotiated_;
+    sicily_negotiated_ = q.sicily == 10;
+    if (!pending_sasl_ && !sicily_continues) {
       // The first message of a SASL exchange (later ones carry the same mechanism).
-      if (!pending_sasl_) {
-        l.binds.hit(ts);
-        l.sasl_binds.hit(q.sasl_mechanism, ts);
-      }
+      l.binds.hit(ts);
+      l.sasl_binds.hit(q.sasl_mechanism, ts);
     }
     pending_sasl_ = true;
     sasl_done_ = false;
@@ -151,6 +154,7 @@ class LdapHandler : public Handler {
   bool pending_sasl_ = false;
   bool sasl_done_ = false;
   bool layer_decided_ = false;
+  bool sicily_negotiated_ = false;
   bool wrapped_[2] = {false, false};
   std::string sasl_mech_;
 };

@@ -32,6 +32,20 @@ void netbios_name_service(ConnInfo& ci, ByteView payload, std::int64_t ts) {
   }
 }
 
+void netbios_name_response(Report& report, const std::string& responder, ByteView payload, std::int64_t ts) {
+  auto node_status = netbios::decode_node_status_response(payload);
+  if (!node_status) {
+    // Query answers (OPCODE 0) are read; registration, release and WACK answers are left alone.
+    const bool query = payload.size() >= 3 && ((payload[2] >> 3) & 0x0f) == 0;
+    if (query && !netbios::decode_name_query_response(payload)) ++report.source.decode_errors;
+    return;
+  }
+  auto it = report.clients.find(responder);
+  if (it == report.clients.end()) return;
+  for (const auto& n : node_status->NODE_NAME_ARRAY)
+    if (!n.group() && (n.suffix == 0x00 || n.suffix == 0x20) && !n.name.empty()) it->second.names.hit(n.name, ts);
+}
+
 void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts) {
   auto d = netbios::decode_datagram(payload);
   if (!d) return void(++ci.stats->decode_errors);

@@ -27,9 +27,14 @@ Decoded<Packet> decode_ip(ByteView data) {
       return R::fail("IPv4 header truncated");
     const std::size_t ihl = static_cast<std::size_t>(vihl & 0x0f) * 4;
     if (ihl < 20) return R::fail("IPv4 header length below 20");
-    if (total < ihl) return R::fail("IPv4 total length below header length");
+    // A sending host that offloads segmentation to its NIC hands the capture one large segment with
+    // total length 0 (the NIC fills it in per segment): as Wireshark and Zeek do, take the captured
+    // length instead.
+    p.tso = total == 0;
+    const std::size_t length = p.tso ? data.size() : total;
+    if (length < ihl) return R::fail("IPv4 total length below header length");
     // Captures may hold less than total (snaplen) or more (Ethernet padding).
-    const std::size_t end = std::min<std::size_t>(total, data.size());
+    const std::size_t end = std::min<std::size_t>(length, data.size());
     if (end < ihl) return R::fail("IPv4 options truncated");
     l4 = data.subspan(ihl, end - ihl);
     std::copy(src.begin(), src.end(), p.src.begin());

@@ -36,6 +36,7 @@ struct Packet {
   std::uint32_t ack = 0;
   std::uint8_t tcp_flags = 0;  // FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10
   bool fragment = false;       // an IPv4/IPv6 fragment: payload not usable
+  bool tso = false;            // IPv4 total length 0: a segment captured before segmentation offload
   ByteView payload;            // view into the frame
 };
 inline constexpr std::uint8_t kTcpFin = 0x01;

@@ -39,16 +39,33 @@ struct Tally {
   [[nodiscard]] bool empty() const { return values.empty(); }
 };
 
+// One SMB session (SMB2 SessionId, SMB1 UID) as judged at its LOGOFF or the end of its connection:
+// the requests after its SESSION_SETUP that were signed (or encrypted) and those that were not. The
+// requests every SMB 3.x client signs whatever the session does (TREE_CONNECT, [MS-SMB2] 3.2.4.1.1;
+// FSCTL_VALIDATE_NEGOTIATE_INFO, 3.2.5.14.12) are not counted.
+struct SmbSession {
+  std::string server;  // "10.0.0.1:445"
+  std::string id;      // "0x000000004f16ba81"
+  std::string auth;    // as in SmbFacts::auth ("" when the SESSION_SETUP was not seen)
+  std::uint64_t signed_requests = 0;
+  std::uint64_t unsigned_requests = 0;
+};
+inline constexpr std::size_t kMaxSessionList = 64;  // per client; the counts below include the rest
+
 struct SmbFacts {
   Seen connections;        // TCP connections that carried an SMB NEGOTIATE
   Tally dialects_offered;  // "NT LM 0.12", "SMB 2.002", "2.0.2" ... "3.1.1"
   Tally negotiated;        // the dialect each connection settled on
   Seen smb1_sessions;      // connections that negotiated SMB1
   Tally ports;             // "445", "139"
-  Seen signed_sessions;    // a message after SESSION_SETUP was signed (or encrypted)
-  Seen unsigned_sessions;  // the first message after SESSION_SETUP was not signed
-  Tally auth;              // "NTLMv2", "NTLMv1", "LM", "kerberos", "anonymous", "plaintext"
-  Tally servers;           // "10.0.0.1:445"
+  Seen sessions;           // sessions established (every SessionId/UID of a connection)
+  Seen signed_sessions;    // sessions whose counted requests were all signed (or encrypted)
+  Seen unsigned_sessions;  // sessions with at least one unsigned counted request
+  Seen signed_requests;    // the counted requests of all sessions (SmbSession)
+  Seen unsigned_requests;
+  std::vector<SmbSession> session_list;
+  Tally auth;     // "NTLMv2", "NTLMv1", "LM", "kerberos", "anonymous", "plaintext"
+  Tally servers;  // "10.0.0.1:445"
 };
 
 struct TlsPortFacts {
@@ -86,6 +103,12 @@ struct KerberosFacts {
   Tally errors;              // KRB-ERROR codes by name
   Tally principals;          // cname@realm of AS-REQs
   Tally services;            // sname of TGS-REQs
+  // AP-REQs inside application protocols (SMB SESSION_SETUP, LDAP SASL binds, DCE-RPC binds): the
+  // service ticket's etype per service ("cifs/dc1.example.test: rc4-hmac"), the authenticator's
+  // etype (the ticket's session key), and the protocol that carried it. Seen even when port 88 was not.
+  Tally ap_req_ticket_etypes;
+  Tally ap_req_authenticator_etypes;
+  Tally ap_req_via;
   Tally servers;
 };
 
@@ -118,7 +141,7 @@ struct NtlmFacts {
   Tally versions;  // "NTLMv2", "NTLMv1", "LM", "anonymous"
   Tally users;     // "DOMAIN\user"
   Tally workstations;
-  Tally via;      // "smb", "ldap", "event"
+  Tally via;      // "smb", "ldap", "dcerpc", "event"
   Tally servers;  // the server the client authenticated to (when known)
 };
 
@@ -164,6 +187,7 @@ struct SourceStats {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
   std::uint64_t undecodable_packets = 0;  // not IP/TCP/UDP, or malformed headers
+  std::uint64_t tso_packets = 0;          // IPv4 total length 0 (segmentation offload): captured length used
   std::uint64_t ip_fragments = 0;         // skipped (not reassembled)
   std::uint64_t tcp_flows = 0;
   std::uint64_t partial_flows = 0;  // gaps, missing segments, or data left undecoded at the end

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// Packet input through libpcap: pcap and pcapng files (and standard input), memory buffers, and
-// live capture. libpcap is used rather than a hand-written reader because it handles both file
-// formats, their byte orders and timestamp resolutions, and live capture with BPF filters.
+// Packet input: classic pcap files (and standard input) and memory buffers through libpcap, which
+// handles their byte orders and timestamp resolutions, and live capture with BPF filters. pcapng is
+// walked block by block here (pcapng.hpp): libpcap refuses a file whose interfaces differ in link
+// type or snapshot length, and such files are common (multi-interface hosts, capture appliances).
 #include <pcap/pcap.h>
 
 #include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "src/passive/passive.hpp"
+#include "src/passive/pcapng.hpp"
 
 namespace legacyscan::passive {
 
@@ -64,6 +69,76 @@ std::string drain(pcap_t* p, const std::string& name, Analyzer& analyzer, const 
   }
 }
 
+// A FILE* that yields `prefix` and then the rest of `inner` (closed with it, unless it is stdin):
+// the first bytes of a stream, read to tell pcapng from pcap, handed back to libpcap.
+struct PrefixCookie {
+  FILE* inner = nullptr;
+  std::uint8_t prefix[4] = {0, 0, 0, 0};
+  std::size_t size = 0, pos = 0;
+};
+
+ssize_t prefix_read(void* c, char* buf, std::size_t n) {
+  auto* k = static_cast<PrefixCookie*>(c);
+  std::size_t done = 0;
+  while (done < n && k->pos < k->size) buf[done++] = static_cast<char>(k->prefix[k->pos++]);
+  if (done < n) done += std::fread(buf + done, 1, n - done, k->inner);
+  return static_cast<ssize_t>(done);
+}
+
+int prefix_close(void* c) {
+  auto* k = static_cast<PrefixCookie*>(c);
+  if (k->inner != stdin) std::fclose(k->inner);
+  delete k;
+  return 0;
+}
+
+FILE* with_prefix(FILE* inner, ByteView prefix) {
+  auto* k = new PrefixCookie;
+  k->inner = inner;
+  k->size = std::min<std::size_t>(prefix.size(), sizeof k->prefix);
+  std::copy_n(prefix.begin(), k->size, k->prefix);
+  cookie_io_functions_t io{prefix_read, nullptr, nullptr, prefix_close};
+  FILE* f = fopencookie(k, "rb", io);
+  if (!f) delete k;
+  return f;
+}
+
+// A pcapng stream: each block read whole (at most kPcapngMaxBlock) and decoded by PcapngSection.
+std::string read_pcapng_stream(FILE* f, ByteView head, const std::string& shown, Analyzer& analyzer,
+                               const std::function<bool()>& stop) {
+  PcapngSection section;
+  Bytes block(head.begin(), head.end());
+  std::uint64_t packets = 0;
+  for (;;) {
+    if (stop && stop()) return {};
+    if (block.size() < 12) {
+      const std::size_t have = block.size();
+      block.resize(12);
+      const std::size_t got = std::fread(block.data() + have, 1, 12 - have, f);
+      block.resize(have + got);
+      if (block.empty()) return {};
+      if (block.size() < 12) break;
+    }
+    const std::size_t len = pcapng_block_length(block, section.big_endian());
+    if (len == 0) return shown + ": not a valid pcapng block after " + std::to_string(packets) + " packets";
+    const std::size_t have = block.size();
+    block.resize(len);
+    if (std::fread(block.data() + have, 1, len - have, f) != len - have) break;
+    auto p = section.decode_pcapng_block(block);
+    if (!p) return shown + ": " + p.error;
+    if (*p) {
+      const PcapngPacket& pk = **p;
+      analyzer.packet(pk.link_type, pk.ts_us, pk.data, pk.wire_length);
+      ++packets;
+    }
+    block.clear();
+  }
+  // A file cut short (as in drain): what was read is reported, with a warning.
+  analyzer.warn(shown + ": truncated pcapng block (after " + std::to_string(packets) +
+                " packets; the rest is missing)");
+  return {};
+}
+
 }  // namespace
 
 bool looks_like_capture(ByteView head) {
@@ -78,10 +153,31 @@ bool looks_like_capture(ByteView head) {
 std::string read_capture_files(const std::vector<std::string>& files, Analyzer& analyzer,
                                const std::function<bool()>& stop) {
   for (const auto& file : files) {
+    const std::string shown = file == "-" ? std::string("standard input") : file;
+    // pcapng is read block by block here (libpcap refuses files whose interfaces differ in link type
+    // or snapshot length); classic pcap goes to libpcap, with the bytes looked at handed back.
+    FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+    if (!f) return shown + ": " + std::strerror(errno);
+    std::uint8_t head[4] = {0, 0, 0, 0};
+    const std::size_t got = std::fread(head, 1, sizeof head, f);
+    if (got == 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D && head[3] == 0x0A) {
+      auto e = read_pcapng_stream(f, ByteView(head, got), shown, analyzer, stop);
+      if (f != stdin) std::fclose(f);
+      if (!e.empty()) return e;
+      continue;
+    }
+    FILE* replay = with_prefix(f, ByteView(head, got));
+    if (!replay) {
+      if (f != stdin) std::fclose(f);
+      return shown + ": cannot read";
+    }
     char err[PCAP_ERRBUF_SIZE] = {0};
     // Microsecond or nanosecond files alike: ask for nanoseconds and convert.
-    PcapPtr p(pcap_open_offline_with_tstamp_precision(file.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
-    if (!p) return (file == "-" ? std::string("standard input") : file) + ": " + err;
+    PcapPtr p(pcap_fopen_offline_with_tstamp_precision(replay, PCAP_TSTAMP_PRECISION_NANO, err));
+    if (!p) {
+      std::fclose(replay);
+      return shown + ": " + err;
+    }
     if (auto e = drain(p.get(), file, analyzer, stop); !e.empty()) return e;
   }
   return {};
@@ -92,6 +188,11 @@ std::string read_capture_buffer(ByteView data, Analyzer& analyzer) {
   // fmemopen needs a non-const buffer pointer; it only reads ("rb").
   FILE* f = fmemopen(const_cast<std::uint8_t*>(data.data()), data.size(), "rb");
   if (!f) return "fmemopen failed";
+  if (data.size() >= 4 && data[0] == 0x0A && data[1] == 0x0D && data[2] == 0x0D && data[3] == 0x0A) {
+    auto e = read_pcapng_stream(f, {}, "buffer", analyzer, {});
+    std::fclose(f);
+    return e;
+  }
   char err[PCAP_ERRBUF_SIZE] = {0};
   PcapPtr p(pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err));
   if (!p) {
@@ -104,6 +205,7 @@ std::string read_capture_buffer(ByteView data, Analyzer& analyzer) {
 std::string default_capture_filter() {
   return "port 445 or port 139 or port 88 or port 464 or port 389 or port 3268 or port 636 or port 3269 or "
          "port 443 or port 137 or port 138 or port 465 or port 993 or port 995 or port 5986 or port 8443 or "
+         "port 3389 or port 135 or "
          "(tcp[((tcp[12] & 0xf0) >> 2)] = 0x16)";
 }
 

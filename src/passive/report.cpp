@@ -70,10 +70,20 @@ json client_json(const Client& c) {
                      {"negotiated", tally_json(s.negotiated)},
                      {"smb1_sessions", s.smb1_sessions.count},
                      {"ports", tally_json(s.ports)},
+                     {"sessions", s.sessions.count},
                      {"signed_sessions", s.signed_sessions.count},
                      {"unsigned_sessions", s.unsigned_sessions.count},
+                     {"signed_requests", s.signed_requests.count},
+                     {"unsigned_requests", s.unsigned_requests.count},
+                     {"session_list", json::array()},
                      {"auth", tally_json(s.auth)},
                      {"servers", tally_json(s.servers)}};
+    for (const auto& x : s.session_list)
+      protos["smb"]["session_list"].push_back({{"server", x.server},
+                                               {"session_id", x.id},
+                                               {"auth", x.auth},
+                                               {"signed_requests", x.signed_requests},
+                                               {"unsigned_requests", x.unsigned_requests}});
   }
   if (c.tls) {
     const TlsFacts& t = *c.tls;
@@ -102,6 +112,9 @@ json client_json(const Client& c) {
                           {"errors", tally_json(k.errors)},
                           {"principals", tally_json(k.principals)},
                           {"services", tally_json(k.services)},
+                          {"ap_req_ticket_etypes", tally_json(k.ap_req_ticket_etypes)},
+                          {"ap_req_authenticator_etypes", tally_json(k.ap_req_authenticator_etypes)},
+                          {"ap_req_via", tally_json(k.ap_req_via)},
                           {"servers", tally_json(k.servers)}};
   }
   if (c.ldap) {
@@ -166,6 +179,7 @@ nlohmann::json to_json(const Report& r) {
     src["packets"] = s.packets;
     src["bytes"] = s.bytes;
     src["undecodable_packets"] = s.undecodable_packets;
+    src["tso_packets"] = s.tso_packets;
     src["ip_fragments"] = s.ip_fragments;
     src["tcp_flows"] = s.tcp_flows;
     src["partial_flows"] = s.partial_flows;
@@ -334,6 +348,8 @@ std::string to_csv(const Report& r) {
       row("smb", "smb1_sessions", "", c.smb->smb1_sessions);
       row("smb", "signed_sessions", "", c.smb->signed_sessions);
       row("smb", "unsigned_sessions", "", c.smb->unsigned_sessions);
+      row("smb", "signed_requests", "", c.smb->signed_requests);
+      row("smb", "unsigned_requests", "", c.smb->unsigned_requests);
       tally("smb", "auth", c.smb->auth);
       tally("smb", "server", c.smb->servers);
     }
@@ -353,6 +369,8 @@ std::string to_csv(const Report& r) {
       tally("kerberos", "ticket_etype", c.kerberos->ticket_etypes);
       tally("kerberos", "session_key_etype", c.kerberos->session_key_etypes);
       tally("kerberos", "reply_key_etype", c.kerberos->reply_key_etypes);
+      tally("kerberos", "ap_req_ticket_etype", c.kerberos->ap_req_ticket_etypes);
+      tally("kerberos", "ap_req_authenticator_etype", c.kerberos->ap_req_authenticator_etypes);
       tally("kerberos", "transport", c.kerberos->transports);
       row("kerberos", "response_too_big", "", c.kerberos->response_too_big);
       tally("kerberos", "principal", c.kerberos->principals);

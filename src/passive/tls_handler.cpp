@@ -8,6 +8,7 @@
 #include "src/proto/tls/tls_cipher_suites.hpp"
 #include "src/proto/tls/tls_client_hello.hpp"
 #include "src/proto/tls/tls_codec.hpp"
+#include "src/proto/tls/tls_starttls.hpp"
 
 namespace legacyscan::passive {
 
@@ -21,6 +22,8 @@ std::string hex16(std::uint16_t v) {
 }
 
 std::string tls_version_name(std::uint16_t v) { return tls::version_name(v); }
+
+constexpr std::uint8_t kAlertWarning = 1;  // AlertLevel, RFC 5246 7.2
 
 class TlsHandler : public Handler {
  public:
@@ -43,6 +46,8 @@ class TlsHandler : public Handler {
       c.stop = true;
       return c;
     }
+    if (dir == 1 && hs_[1].empty() && !server_hello_seen_ && tls::classify_reply(data) == tls::Framing::ssl2)
+      return ssl2_server_hello(data, ts);
     auto rec = tls::read_record(data);
     if (!rec) {
       done_[dir] = true;
@@ -51,7 +56,14 @@ class TlsHandler : public Handler {
     if (rec->need_more) return c.need_more = true, c;
     c.consumed = rec->consumed;
     if (rec->record->type != tls::HANDSHAKE) {
-      // Anything but handshake before the hello (alerts, CCS, application data): stop here.
+      // Before the ServerHello a server may send a warning alert (unrecognized_name, RFC 6066 3) and
+      // carry on, or a ChangeCipherSpec after a HelloRetryRequest (RFC 8446 D.4): read on.
+      const ByteView frag = rec->record->fragment;
+      if (dir == 1 && !server_hello_seen_) {
+        if (rec->record->type == tls::ALERT && frag.size() >= 2 && frag[0] == kAlertWarning) return alert_ = true, c;
+        if (rec->record->type == tls::CHANGE_CIPHER_SPEC && hello_retry_) return c;
+      }
+      // Anything else before the hello (a fatal alert, application data): stop here.
       if (rec->record->type == tls::ALERT && dir == 1 && !server_hello_seen_) alert_ = true;
       done_[dir] = true;
       c.stop = true;
@@ -74,7 +86,14 @@ class TlsHandler : public Handler {
       else
         ++ci_.stats->decode_errors;
     } else if (dir == 1 && buf[0] == tls::SERVER_HELLO) {
-      if (auto s = tls::decode_server_hello(body))
+      auto s = tls::decode_server_hello(body);
+      if (s && s->hello_retry_request && !hello_retry_) {
+        // RFC 8446 4.1.4: the client sends a second ClientHello, and the real ServerHello follows.
+        hello_retry_ = true;
+        buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(4 + mlen));
+        return c;
+      }
+      if (s)
         server_hello(*s, ts);
       else
         ++ci_.stats->decode_errors;
@@ -86,6 +105,24 @@ class TlsHandler : public Handler {
   bool complete() const override { return !hello_seen_ || server_hello_seen_ || alert_; }
 
  private:
+  // An SSL 2.0 SERVER-HELLO (draft-hickman B.2) answering an SSLv2-compatible hello: SSL 2.0 was
+  // chosen, with the first CIPHER-KIND the server lists; or an SSL 2.0 ERROR (a refusal).
+  Consume ssl2_server_hello(ByteView data, std::int64_t ts) {
+    Consume c;
+    auto r = tls::read_ssl2_server_hello(data);
+    if (r && r->need_more) return c.need_more = true, c;
+    done_[1] = true;
+    c.stop = true;
+    if (!r) return ++ci_.stats->decode_errors, c;
+    c.consumed = r->consumed;
+    if (!r->hello) return alert_ = true, c;
+    server_hello_seen_ = true;
+    const std::string suite =
+        r->hello->cipher_specs.empty() ? std::string("(none)") : tls::ssl2_cipher_name(r->hello->cipher_specs.front());
+    record_choice(tls_version_name(r->hello->server_version), suite, ts);
+    return c;
+  }
+
   void client_hello(const tls::ClientHello& h, std::int64_t ts) {
     hello_seen_ = true;
     Client& c = ci_.cl(ts);
@@ -110,12 +147,14 @@ class TlsHandler : public Handler {
   void server_hello(const tls::ServerHello& s, std::int64_t ts) {
     server_hello_seen_ = true;
     if (s.hello_retry_request) return;
+    std::string suite = tls::cipher_suite_name(s.cipher_suite);
+    if (suite.empty()) suite = hex16(s.cipher_suite);
+    record_choice(tls_version_name(s.version()), suite, ts);
+  }
+  void record_choice(const std::string& v, const std::string& suite, std::int64_t ts) {
     Client& c = ci_.cl(ts);
     TlsFacts& f = c.tls_facts();
     TlsPortFacts& p = f.ports[ci_.server_port];
-    const std::string v = tls_version_name(s.version());
-    std::string suite = tls::cipher_suite_name(s.cipher_suite);
-    if (suite.empty()) suite = hex16(s.cipher_suite);
     f.negotiated.hit(v, ts);
     p.negotiated.hit(v, ts);
     f.cipher_suites.hit(suite, ts);
@@ -130,15 +169,63 @@ class TlsHandler : public Handler {
   bool hello_seen_ = false;
   bool server_hello_seen_ = false;
   bool alert_ = false;
+  bool hello_retry_ = false;
+};
+
+// A protocol that upgrades its connection to TLS: once handover_ is set, the TLS handler takes over.
+class TlsUpgradeHandler : public Handler {
+ public:
+  explicit TlsUpgradeHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+  std::unique_ptr<Handler> replacement() override {
+    if (!handover_) return nullptr;
+    handover_ = false;
+    return std::make_unique<TlsHandler>(ci_);
+  }
+
+ protected:
+  ConnInfo ci_;
+  bool handover_ = false;
+};
+
+// ---- RDP (3389): the X.224 Connection Request / Confirm ([MS-RDPBCGR] 2.2.1.1, 2.2.1.2) in TPKT
+// framing (RFC 1006); when the server selects PROTOCOL_SSL, HYBRID (CredSSP) or HYBRID_EX, a TLS
+// handshake follows on the same connection and the stream goes to the TLS handler. ----
+
+class RdpHandler : public TlsUpgradeHandler {
+ public:
+  explicit RdpHandler(ConnInfo ci) : TlsUpgradeHandler(std::move(ci)) {}
+
+  Consume consume(int dir, ByteView data, std::int64_t) override {
+    Consume c;
+    if (data.size() < 4) return c.need_more = true, c;
+    if (data[0] != 3) return c.stop = true, c;  // not TPKT: standard RDP security or another protocol
+    const std::size_t len = (static_cast<std::size_t>(data[2]) << 8) | data[3];
+    if (len < 4) return c.stop = true, c;
+    if (data.size() < len) return c.need_more = true, c;
+    c.consumed = len;
+    if (dir == 1) {
+      auto n = tls::decode_rdp_x224_confirm(data.first(len));
+      const std::uint32_t p = n ? n->selected_protocol : 0;
+      if (p == 1 || p == 2 || p == 8)
+        handover_ = true;
+      else
+        c.stop = true;  // RDP_NEG_FAILURE, or standard RDP security: no TLS on this connection
+    }
+    if (++pdus_ > 8) c.stop = true;
+    return c;
+  }
+
+ private:
+  int pdus_ = 0;
 };
 
 // ---- STARTTLS in text protocols (SMTP RFC 3207, POP3 STLS RFC 2595, IMAP RFC 3501, FTP AUTH TLS
 // RFC 4217): follow the command lines until the server accepts the upgrade, then hand the stream to
 // the TLS handler. ----
 
-class StartTlsTextHandler : public Handler {
+class StartTlsTextHandler : public TlsUpgradeHandler {
  public:
-  explicit StartTlsTextHandler(ConnInfo ci) : ci_(std::move(ci)) {}
+  explicit StartTlsTextHandler(ConnInfo ci) : TlsUpgradeHandler(std::move(ci)) {}
 
   Consume consume(int dir, ByteView data, std::int64_t) override {
     Consume c;
@@ -168,22 +255,17 @@ class StartTlsTextHandler : public Handler {
     if (++lines_ > 200) c.stop = true;
     return c;
   }
-  std::unique_ptr<Handler> replacement() override {
-    if (!handover_) return nullptr;
-    handover_ = false;
-    return std::make_unique<TlsHandler>(ci_);
-  }
 
  private:
-  ConnInfo ci_;
   bool pending_ = false;
-  bool handover_ = false;
   int lines_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Handler> make_tls_handler(ConnInfo ci) { return std::make_unique<TlsHandler>(std::move(ci)); }
+
+std::unique_ptr<Handler> make_rdp_handler(ConnInfo ci) { return std::make_unique<RdpHandler>(std::move(ci)); }
 
 std::unique_ptr<Handler> make_starttls_text_handler(ConnInfo ci) {
   return std::make_unique<StartTlsTextHandler>(std::move(ci));

@@ -107,4 +107,52 @@ Decoded<KdcReq> decode_kdc_req(ByteView msg) {
   return R::ok(std::move(q));
 }
 
+namespace {
+
+// EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }:
+// the etype only.
+bool read_encrypted_data_etype(ber::Reader& parent, std::uint32_t n, std::int32_t& etype) {
+  ber::Reader c, seq, f;
+  std::int64_t e = 0;
+  if (!parent.enter_context(n, c) || !c.enter_sequence(seq) || !seq.enter_context(0, f) || !f.read_integer(e))
+    return false;
+  etype = static_cast<std::int32_t>(e);
+  return true;
+}
+
+}  // namespace
+
+Decoded<ApReq> decode_ap_req(ByteView msg) {
+  using R = Decoded<ApReq>;
+  ber::Reader top(msg), app, seq, c, tkt_app, tkt;
+  if (!top.enter(ber::application_tag(14), app) || !app.enter_sequence(seq))
+    return R::fail("AP-REQ: not [APPLICATION 14]");
+  std::int64_t pvno = 0, type = 0;
+  if (!seq.enter_context(0, c) || !c.read_integer(pvno) || pvno != 5) return R::fail("AP-REQ: pvno is not 5");
+  if (!seq.enter_context(1, c) || !c.read_integer(type) || type != 14) return R::fail("AP-REQ: msg-type is not 14");
+  if (!seek(seq, 3) || !seq.enter_context(3, c) || !c.enter(ber::application_tag(1), tkt_app) ||
+      !tkt_app.enter_sequence(tkt))
+    return R::fail("AP-REQ: ticket missing");
+  ApReq a;
+  std::string err;
+  if (!seek(tkt, 1) || !read_realm(tkt, 1, a.realm, err)) return R::fail("AP-REQ ticket realm: " + err);
+  if (!read_principal(tkt, 2, a.sname, err)) return R::fail("AP-REQ ticket sname: " + err);
+  if (!read_encrypted_data_etype(tkt, 3, a.ticket_etype)) return R::fail("AP-REQ: ticket enc-part missing");
+  if (!read_encrypted_data_etype(seq, 4, a.authenticator_etype)) return R::fail("AP-REQ: authenticator missing");
+  return R::ok(std::move(a));
+}
+
+Decoded<ApReq> decode_gss_krb5_ap_req(ByteView token) {
+  using R = Decoded<ApReq>;
+  ber::Reader top(token), inner;
+  if (!top.enter(ber::application_tag(0), inner)) return R::fail("GSS-API token: not [APPLICATION 0]");
+  std::string oid;
+  if (!inner.read_oid(oid)) return R::fail("GSS-API token: mechanism OID missing");
+  if (oid != "1.2.840.113554.1.2.2" && oid != "1.2.840.48018.1.2.2")
+    return R::fail("GSS-API token: mechanism " + oid + " is not Kerberos");
+  const ByteView rest = inner.rest();
+  if (rest.size() < 2 || rest[0] != 0x01 || rest[1] != 0x00) return R::fail("GSS-API token: TOK_ID is not AP-REQ");
+  return decode_ap_req(rest.subspan(2));
+}
+
 }  // namespace legacyscan::kerberos

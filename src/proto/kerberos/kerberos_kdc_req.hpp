@@ -25,4 +25,19 @@ struct KdcReq {
 // AS-REQ ([APPLICATION 10]) or TGS-REQ ([APPLICATION 12]).
 Decoded<KdcReq> decode_kdc_req(ByteView msg);
 
+// KRB_AP_REQ (RFC 4120 5.5.1) as a client presents it to a service (SMB SESSION_SETUP, LDAP SASL
+// binds, HTTP Negotiate, DCE-RPC): the clear-text parts only. The service ticket's enc-part etype is
+// the key of the service account, the authenticator's the session key.
+struct ApReq {
+  std::string realm;  // Ticket.realm
+  std::string sname;  // Ticket.sname: "cifs/dc1.example.test"
+  std::int32_t ticket_etype = 0;
+  std::int32_t authenticator_etype = 0;
+};
+// [APPLICATION 14] AP-REQ.
+Decoded<ApReq> decode_ap_req(ByteView msg);
+// The RFC 2743 3.1 InitialContextToken of the Kerberos mechanism (RFC 4121 4.1: OID
+// 1.2.840.113554.1.2.2, or Microsoft's 1.2.840.48018.1.2.2, then TOK_ID 01 00 and the AP-REQ).
+Decoded<ApReq> decode_gss_krb5_ap_req(ByteView token);
+
 }  // namespace legacyscan::kerberos

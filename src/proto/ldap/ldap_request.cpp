@@ -79,6 +79,12 @@ Decoded<LdapRequest> decode_ldap_request(ByteView message) {
             return R::fail("BindRequest: SaslCredentials.credentials: " + sasl.error());
           q.sasl_credentials = Bytes(creds.begin(), creds.end());
         }
+      } else if (auth.tag.number >= 9 && auth.tag.number <= 11) {
+        // [MS-ADTS] 5.1.1.1.3 "Sicily" NTLM binds (ADSI, ldp): sicilyPackageDiscovery [9] (empty),
+        // sicilyNegotiate [10] and sicilyResponse [11], each an OCTET STRING holding an NTLM message.
+        q.sicily = static_cast<std::uint8_t>(auth.tag.number);
+        q.sasl_mechanism = "SICILY";
+        if (auth.tag.number != 9) q.sasl_credentials = Bytes(auth.content.begin(), auth.content.end());
       } else {
         return R::fail("BindRequest: authentication choice [" + std::to_string(auth.tag.number) + "]");
       }

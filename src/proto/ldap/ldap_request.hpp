@@ -26,6 +26,9 @@ struct LdapRequest {
   bool simple_password_empty = true;  // the password itself is never kept
   std::string sasl_mechanism;
   std::optional<Bytes> sasl_credentials;  // e.g. an NTLMSSP or SPNEGO token (no secret in clear)
+  // A "Sicily" NTLM bind ([MS-ADTS] 5.1.1.1.3): the choice 9 (package discovery), 10 (NTLM
+  // NEGOTIATE) or 11 (NTLM AUTHENTICATE, in sasl_credentials); sasl_mechanism is then "SICILY".
+  std::uint8_t sicily = 0;
   // search
   std::string base;
   std::vector<std::string> attributes;

@@ -281,6 +281,7 @@ Decoded<RdpNegotiation> decode_rdp_x224_confirm(ByteView data) {
     return D::fail("RDP: malformed RDP_NEG_RSP/RDP_NEG_FAILURE");
   if (type == 0x02) {
     out.ssl_selected = (value == 1);
+    out.selected_protocol = value;
     out.text = "selectedProtocol " + std::to_string(value);
   } else if (type == 0x03) {
     out.text = "RDP_NEG_FAILURE code " + std::to_string(value);

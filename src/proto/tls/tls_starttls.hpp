@@ -73,7 +73,8 @@ Bytes rdp_x224_ssl_request();
 struct RdpNegotiation {
   bool need_more = false;
   bool ssl_selected = false;
-  std::string text;  // "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER", "selected PROTOCOL_SSL"
+  std::uint32_t selected_protocol = 0;  // RDP_NEG_RSP ([MS-RDPBCGR] 2.2.1.2.1): 1 SSL, 2 HYBRID, 8 HYBRID_EX
+  std::string text;                     // "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER", "selected PROTOCOL_SSL"
 };
 Decoded<RdpNegotiation> decode_rdp_x224_confirm(ByteView data);
 

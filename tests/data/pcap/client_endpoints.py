@@ -6,7 +6,7 @@ capture that other lab users' traffic to the same DC got into."""
 import struct
 import sys
 
-SERVER_PORTS = {88, 464, 445, 139, 389, 636, 137, 138, 3268, 3269, 25, 587, 110, 143, 21}
+SERVER_PORTS = {88, 464, 445, 139, 389, 636, 137, 138, 3268, 3269, 25, 587, 110, 143, 21, 8443, 135}
 
 
 def endpoints(path):
