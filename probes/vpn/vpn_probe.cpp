@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// The vpn probe: PPTP's control connection (1723/tcp), IKEv1 and IKEv2 on 500/udp, IKEv1 NAT-T on
+// 4500/udp. This file is the probe's options, the PPTP exchange and the order of steps; the IKE
+// exchanges are in vpn_ike.cpp and vpn_ike_v2.cpp.
+#include "probes/vpn/vpn_probe.hpp"
+
+#include <algorithm>
+
+#include "legacyscan/engine/net.hpp"
+#include "probes/vpn/vpn_ike.hpp"
+#include "probes/vpn/vpn_result.hpp"
+#include "src/proto/pptp/pptp_codec.hpp"
+
+namespace legacyscan {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint16_t kPptpPort = 1723, kIkePort = 500, kNatTPort = 4500;
+constexpr std::string_view kDefaultAggressiveId = "legacyscan.invalid";
+
+bool has_port(const ProbeContext& ctx, std::uint16_t port) {
+  return std::find(ctx.ports.begin(), ctx.ports.end(), port) != ctx.ports.end();
+}
+
+// RFC 2637 2.1/2.2: one SCCRQ, one SCCRP. The connection is closed right after: no call is set up.
+asio::awaitable<vpn::PptpInfo> scan_pptp(ProbeContext& ctx, std::uint16_t port) {
+  vpn::PptpInfo info;
+  info.port = port;
+  std::unique_ptr<TcpConnection> conn;
+  info.outcome = co_await TcpConnection::open(ctx, port, conn);
+  if (!info.outcome.ok()) co_return info;
+  const Bytes request = pptp::encode_sccrq("legacyscan");
+  info.outcome = co_await conn->write(request);
+  if (!info.outcome.ok()) co_return info;
+  Bytes buf;
+  // The Length field says how much to read, kept between the header (12) and 156 bytes, the only
+  // valid size of a reply: a lying length can neither make the read wait for more nor grow it.
+  const auto want = [&] {
+    return buf.size() < 2 ? std::size_t{2}
+                          : std::clamp(pptp::message_length(buf), std::size_t{12}, pptp::kControlMessageSize);
+  };
+  while (buf.size() < want()) {
+    info.outcome = co_await conn->read_some(buf, want() - buf.size());
+    if (!info.outcome.ok()) co_return info;
+  }
+  conn->close();
+  auto r = pptp::decode_sccrp(buf);
+  if (!r) {
+    info.outcome = Outcome::failure(Status::protocol_error, r.error);
+    co_return info;
+  }
+  info.protocol_version = std::to_string(r->protocol_version >> 8) + "." + std::to_string(r->protocol_version & 0xff);
+  info.result_code = r->result_code;
+  info.result = pptp::result_code_name(r->result_code);
+  info.error_code = r->error_code;
+  info.framing = pptp::framing_names(r->framing_capabilities);
+  info.bearer = pptp::bearer_names(r->bearer_capabilities);
+  info.maximum_channels = r->maximum_channels;
+  info.firmware_revision = r->firmware_revision;
+  info.host_name = r->host_name;
+  info.vendor = r->vendor;
+  co_return info;
+}
+
+class VpnProbe final : public Probe {
+ public:
+  std::string_view name() const override { return "vpn"; }
+  std::string_view description() const override {
+    return "PPTP control connection, IKEv1 Main/Aggressive Mode transforms and NAT-T, IKEv2 IKE_SA_INIT proposals";
+  }
+  std::vector<std::uint16_t> default_ports() const override { return {kPptpPort, kIkePort, kNatTPort}; }
+  std::vector<std::string_view> transports() const override { return {"tcp", "udp"}; }
+  std::vector<ProbeOption> options() const override {
+    return {
+        {"--vpn-aggressive-id",
+         "FQDN sent as the ID of the IKEv1 Aggressive Mode try (\"none\": do not try Aggressive Mode)",
+         std::string(kDefaultAggressiveId)},
+    };
+  }
+  std::string check_options(const ScanSettings& settings) const override {
+    if (auto id = settings.option("vpn-aggressive-id"); id && (id->empty() || id->size() > 255))
+      return "--vpn-aggressive-id must be 1 to 255 characters";
+    return {};
+  }
+
+  asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
+    auto result = std::make_unique<vpn::VpnResult>();
+    std::string id = ctx.settings.option("vpn-aggressive-id").value_or(std::string(kDefaultAggressiveId));
+    if (id == "none") id.clear();
+    if (has_port(ctx, kPptpPort)) result->pptp = co_await scan_pptp(ctx, kPptpPort);
+    if (has_port(ctx, kIkePort) || has_port(ctx, kNatTPort)) {
+      vpn::IkeInfo ike;
+      std::optional<std::uint16_t> nat_t;
+      if (has_port(ctx, kNatTPort)) nat_t = kNatTPort;
+      if (has_port(ctx, kIkePort)) {
+        ike.v1 = co_await vpn::scan_ike_v1(ctx, kIkePort, nat_t, id);
+        ike.v2 = co_await vpn::scan_ike_v2(ctx, kIkePort);
+      } else {
+        const std::string no_aggressive_mode;
+        ike.v1 = co_await vpn::scan_ike_v1(ctx, kNatTPort, std::nullopt, no_aggressive_mode);
+        ike.v1->port = kNatTPort;
+      }
+      result->ike = std::move(ike);
+    }
+    // ok when any part answered; otherwise the first part's outcome.
+    std::vector<const Outcome*> parts;
+    if (result->pptp) parts.push_back(&result->pptp->outcome);
+    if (result->ike && result->ike->v1) parts.push_back(&result->ike->v1->outcome);
+    if (result->ike && result->ike->v2) parts.push_back(&result->ike->v2->outcome);
+    if (parts.empty()) {
+      result->status = Status::skipped;
+      result->reason = "none of the vpn ports (1723, 500, 4500) was chosen";
+    } else if (std::none_of(parts.begin(), parts.end(), [](const Outcome* o) { return o->ok(); })) {
+      result->status = parts.front()->status;
+      result->reason = parts.front()->reason;
+    }
+    co_return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_vpn_probe() { return std::make_unique<VpnProbe>(); }
+
+}  // namespace legacyscan

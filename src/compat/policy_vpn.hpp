@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// The policy rules over the vpn probe's result: vpn.pptp=off, ike.v1=off, ike.aggressive=off,
+// ike.min-group=N. policy.cpp hands them here by key.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "src/compat/policy.hpp"
+
+namespace legacyscan {
+
+[[nodiscard]] bool is_vpn_policy_rule(const std::string& key);
+// False with `error` set when the value is not one the rule takes.
+[[nodiscard]] bool vpn_policy_value_ok(const PolicyRule& rule, std::string& error);
+// `r` comes with the rule and host filled in.
+RuleResult check_vpn_policy_rule(const PolicyRule& rule, const nlohmann::json& host, RuleResult r);
+
+}  // namespace legacyscan
