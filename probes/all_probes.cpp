@@ -19,6 +19,9 @@
 #ifdef LEGACYSCAN_PROBE_NETBIOS
 #include "probes/netbios/netbios_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_RDP
+#include "probes/rdp/rdp_probe.hpp"
+#endif
 #ifdef LEGACYSCAN_PROBE_VPN
 #include "probes/vpn/vpn_probe.hpp"
 #endif
@@ -45,6 +48,9 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
 #endif
 #ifdef LEGACYSCAN_PROBE_NETBIOS
     v.push_back(make_netbios_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_RDP
+    v.push_back(make_rdp_probe());
 #endif
 #ifdef LEGACYSCAN_PROBE_VPN
     v.push_back(make_vpn_probe());

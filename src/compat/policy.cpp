@@ -5,7 +5,7 @@
 #include <sstream>
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
-#include "src/compat/policy_vpn.hpp"
+#include "src/compat/policy_remote.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
 namespace legacyscan {
@@ -209,7 +209,7 @@ RuleResult check(const PolicyRule& rule, const json& host) {
     return finish("no answer to the mailslot SAM LOGON");
   }
 
-  if (is_vpn_policy_rule(rule.key)) return check_vpn_policy_rule(rule, host, r);
+  if (is_remote_policy_rule(rule.key)) return check_remote_policy_rule(rule, host, r);
 
   if (rule.key.starts_with("client:")) {
     const auto id = rule.key.substr(7);
@@ -270,6 +270,8 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"ike.v1=off", "the IKEv1 responder accepts no Main Mode transform"},
       {"ike.aggressive=off", "the IKEv1 responder refuses Aggressive Mode with a PSK"},
       {"ike.min-group=N", "no IKEv1 or IKEv2 DH group weaker than group N is accepted (14: 2048 bits)"},
+      {"rdp.nla=required", "every RDP endpoint refuses connections without CredSSP (NLA)"},
+      {"rdp.standard-security=off", "every RDP endpoint refuses standard RDP security (RC4)"},
       {"client:PROFILE=broken|works|degraded|fails", "the matrix verdict of that client profile"},
   };
   return help;
@@ -316,8 +318,8 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
     ok = need({"off"});
   else if (r.key == "ldap.signing")
     ok = need({"required"});
-  else if (is_vpn_policy_rule(r.key))
-    ok = vpn_policy_value_ok(r, error);
+  else if (is_remote_policy_rule(r.key))
+    ok = remote_policy_value_ok(r, error);
   else if (r.key.starts_with("client:") && r.key.size() > 7)
     ok = need({"broken", "works", "degraded", "fails", "unknown"});
   else

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "src/compat/policy_vpn.hpp"
+#include "src/compat/policy_remote.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include "legacyscan/strings.hpp"
 
@@ -35,11 +36,12 @@ int parse_group(const std::string& text) {
 
 }  // namespace
 
-bool is_vpn_policy_rule(const std::string& key) {
-  return key == "vpn.pptp" || key == "ike.v1" || key == "ike.aggressive" || key == "ike.min-group";
+bool is_remote_policy_rule(const std::string& key) {
+  return key == "vpn.pptp" || key == "ike.v1" || key == "ike.aggressive" || key == "ike.min-group" ||
+         key == "rdp.nla" || key == "rdp.standard-security";
 }
 
-bool vpn_policy_value_ok(const PolicyRule& rule, std::string& error) {
+bool remote_policy_value_ok(const PolicyRule& rule, std::string& error) {
   if (rule.key == "ike.min-group") {
     if (group_bits(parse_group(rule.value)) == 0) {
       error = "policy rule '" + rule.text + "': value must be a DH group number: 1, 2, 5, 14, 15, 16, 19, 20 or 21";
@@ -47,14 +49,50 @@ bool vpn_policy_value_ok(const PolicyRule& rule, std::string& error) {
     }
     return true;
   }
-  if (rule.value != "off") {
-    error = "policy rule '" + rule.text + "': value must be one of off";
+  const char* want = rule.key == "rdp.nla" ? "required" : "off";
+  if (rule.value != want) {
+    error = "policy rule '" + rule.text + "': value must be one of " + want;
     return false;
   }
   return true;
 }
 
-RuleResult check_vpn_policy_rule(const PolicyRule& rule, const json& host, RuleResult r) {
+namespace {
+
+// rdp.nla=required, rdp.standard-security=off: every RDP endpoint that answered.
+RuleResult check_rdp_rule(const PolicyRule& rule, const json& host, RuleResult r) {
+  if (!host.contains("probes") || !host["probes"].contains("rdp")) {
+    r.evidence = "rdp probe not run: cannot check";
+    return r;
+  }
+  std::vector<std::string> bad;
+  std::size_t decided = 0;
+  for (const auto& e : host["probes"]["rdp"].value("endpoints", json::array())) {
+    const auto status = e.value("status", "");
+    if (status == "refused" || status == "timeout") ++decided;  // nothing offered there
+    if (status != "ok") continue;
+    ++decided;
+    const auto port = std::to_string(e.value("port", 0)) + "/tcp";
+    if (rule.key == "rdp.nla" && !e.value("nla_required", false))
+      bad.push_back(port + ": NLA not required (accepts " + join(e.value("accepted", std::vector<std::string>{})) +
+                    ")");
+    if (rule.key == "rdp.standard-security" && e.value("standard_security_accepted", false))
+      bad.push_back(port + ": standard RDP security accepted");
+  }
+  if (decided == 0) {
+    r.evidence = "no RDP endpoint answered: cannot check";
+    return r;
+  }
+  r.decided = true;
+  r.passed = bad.empty();
+  r.evidence = r.passed ? "every RDP endpoint complies" : join(bad, "; ");
+  return r;
+}
+
+}  // namespace
+
+RuleResult check_remote_policy_rule(const PolicyRule& rule, const json& host, RuleResult r) {
+  if (rule.key.starts_with("rdp.")) return check_rdp_rule(rule, host, std::move(r));
   if (!host.contains("probes") || !host["probes"].contains("vpn")) {
     r.evidence = "vpn probe not run: cannot check";
     return r;

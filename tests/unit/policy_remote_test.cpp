@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The vpn policy rules over the lab scan's vpn result (tests/data/results/vpn.json: strongSwan with an
+// The remote-access policy rules over the lab scan's vpn result (tests/data/results/vpn.json: strongSwan with an
 // IKEv1 modp1024 connection and Aggressive Mode, an IKEv2 ecp256/modp2048 one, and pptpd).
 #include <gtest/gtest.h>
 
@@ -58,6 +58,28 @@ TEST(PolicyVpn, ClosedPortsPassAndMissingProbeCannotDecide) {
   const auto r = one("vpn.pptp=off", host);
   EXPECT_FALSE(r.decided);
   EXPECT_FALSE(r.passed);
+}
+
+// tests/data/results/rdp.json: xrdp per security setting; none requires NLA, 3393 (tls) refuses
+// standard security and the others accept it.
+TEST(PolicyRdp, XrdpFailsBothRulesAndOneTlsEndpointPasses) {
+  json host{{"target", "127.0.0.1"}, {"probes", {{"rdp", test::golden_results("rdp").at("rdp/127.0.0.1")}}}};
+  const auto nla = one("rdp.nla=required", host);
+  EXPECT_TRUE(nla.decided);
+  EXPECT_FALSE(nla.passed);
+  const auto standard = one("rdp.standard-security=off", host);
+  EXPECT_FALSE(standard.passed);
+  EXPECT_NE(standard.evidence.find("3390/tcp"), std::string::npos);
+  EXPECT_EQ(standard.evidence.find("3393/tcp"), std::string::npos);
+  auto& endpoints = host["probes"]["rdp"]["endpoints"];
+  json tls_only = json::array();
+  for (const auto& e : endpoints)
+    if (e["port"] == 3393) tls_only.push_back(e);
+  endpoints = tls_only;
+  EXPECT_TRUE(one("rdp.standard-security=off", host).passed);
+  std::string e;
+  EXPECT_FALSE(parse_policy_rule("rdp.nla=off", e));
+  EXPECT_NE(e.find("required"), std::string::npos);
 }
 
 }  // namespace
