@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vpn probe: PPTP's control connection (1723/tcp), IKEv1 and IKEv2 on 500/udp, IKEv1 NAT-T on
-// 4500/udp. This file is the probe's options, the PPTP exchange and the order of steps; the IKE
+// 4500/udp, L2TP without IPsec on 1701/udp. This file is the probe's options, the PPTP and L2TP
+// exchanges and the order of steps; the IKE
 // exchanges are in vpn_ike.cpp and vpn_ike_v2.cpp.
 #include "probes/vpn/vpn_probe.hpp"
 
@@ -9,6 +10,7 @@
 #include "legacyscan/engine/net.hpp"
 #include "probes/vpn/vpn_ike.hpp"
 #include "probes/vpn/vpn_result.hpp"
+#include "src/proto/l2tp/l2tp_codec.hpp"
 #include "src/proto/pptp/pptp_codec.hpp"
 
 namespace legacyscan {
@@ -17,7 +19,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::uint16_t kPptpPort = 1723, kIkePort = 500, kNatTPort = 4500;
+constexpr std::uint16_t kPptpPort = 1723, kIkePort = 500, kNatTPort = 4500, kL2tpPort = 1701;
 constexpr std::string_view kDefaultAggressiveId = "legacyscan.invalid";
 
 bool has_port(const ProbeContext& ctx, std::uint16_t port) {
@@ -64,13 +66,48 @@ asio::awaitable<vpn::PptpInfo> scan_pptp(ProbeContext& ctx, std::uint16_t port) 
   co_return info;
 }
 
+// RFC 2661 6.1: one SCCRQ; the answer is an SCCRP (or a StopCCN) addressed to our tunnel id. A ZLB
+// acknowledgement is passed over. No SCCCN follows: the peer drops the half-open tunnel on its own.
+asio::awaitable<vpn::L2tpInfo> scan_l2tp(ProbeContext& ctx, std::uint16_t port) {
+  vpn::L2tpInfo info;
+  info.port = port;
+  // A fresh tunnel id each time: a peer still holding the half-open tunnel of an earlier scan under
+  // the same id would only acknowledge (ZLB) instead of answering.
+  const Bytes spi = vpn::random_spi();
+  const std::uint16_t tunnel = static_cast<std::uint16_t>(spi[0] << 8 | spi[1]) | 1;
+  const Bytes request = l2tp::encode_sccrq("legacyscan", tunnel);
+  UdpExchange how;
+  how.port = port;
+  how.accept = [tunnel](ByteView d) {
+    auto m = l2tp::decode_control_message(d);
+    return m && !m->zlb && m->tunnel_id == tunnel;
+  };
+  auto reply = co_await udp_exchange(ctx, request, how);
+  info.outcome = reply.outcome;
+  if (!reply.outcome.ok()) co_return info;
+  const auto m = *l2tp::decode_control_message(reply.datagram);
+  info.message = l2tp::message_type_name(m.message_type);
+  if (m.protocol_version != 0)
+    info.protocol_version = std::to_string(m.protocol_version >> 8) + "." + std::to_string(m.protocol_version & 0xff);
+  info.host_name = m.host_name;
+  info.vendor = m.vendor;
+  info.firmware_revision = m.firmware_revision;
+  info.framing_capabilities = static_cast<int>(m.framing_capabilities);
+  info.bearer_capabilities = static_cast<int>(m.bearer_capabilities);
+  info.challenge = m.challenge;
+  info.result_code = m.result_code;
+  info.hidden_avps = m.hidden_avps;
+  co_return info;
+}
+
 class VpnProbe final : public Probe {
  public:
   std::string_view name() const override { return "vpn"; }
   std::string_view description() const override {
-    return "PPTP control connection, IKEv1 Main/Aggressive Mode transforms and NAT-T, IKEv2 IKE_SA_INIT proposals";
+    return "PPTP control connection, IKEv1 Main/Aggressive Mode transforms and NAT-T, IKEv2 IKE_SA_INIT proposals, "
+           "L2TP without IPsec";
   }
-  std::vector<std::uint16_t> default_ports() const override { return {kPptpPort, kIkePort, kNatTPort}; }
+  std::vector<std::uint16_t> default_ports() const override { return {kPptpPort, kIkePort, kNatTPort, kL2tpPort}; }
   std::vector<std::string_view> transports() const override { return {"tcp", "udp"}; }
   std::vector<ProbeOption> options() const override {
     return {
@@ -104,14 +141,16 @@ class VpnProbe final : public Probe {
       }
       result->ike = std::move(ike);
     }
+    if (has_port(ctx, kL2tpPort)) result->l2tp = co_await scan_l2tp(ctx, kL2tpPort);
     // ok when any part answered; otherwise the first part's outcome.
     std::vector<const Outcome*> parts;
     if (result->pptp) parts.push_back(&result->pptp->outcome);
     if (result->ike && result->ike->v1) parts.push_back(&result->ike->v1->outcome);
     if (result->ike && result->ike->v2) parts.push_back(&result->ike->v2->outcome);
+    if (result->l2tp) parts.push_back(&result->l2tp->outcome);
     if (parts.empty()) {
       result->status = Status::skipped;
-      result->reason = "none of the vpn ports (1723, 500, 4500) was chosen";
+      result->reason = "none of the vpn ports (1723, 500, 4500, 1701) was chosen";
     } else if (std::none_of(parts.begin(), parts.end(), [](const Outcome* o) { return o->ok(); })) {
       result->status = parts.front()->status;
       result->reason = parts.front()->reason;

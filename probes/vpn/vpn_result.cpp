@@ -126,6 +126,21 @@ void VpnResult::findings(std::vector<Finding>& out) const {
   }
   if (ike && ike->v1) v1_findings(*ike->v1, out);
   if (ike && ike->v2) v2_findings(*ike->v2, out);
+  if (l2tp) {
+    const auto port = port_name(l2tp->port, "udp");
+    if (!l2tp->outcome.ok())
+      out.push_back(unanswered(port, "vpn.l2tp", "L2TP without IPsec", l2tp->outcome));
+    else if (l2tp->message == "SCCRP")
+      out.push_back({port, "vpn.l2tp", "L2TP without IPsec",
+                     "ANSWERS in the clear: SCCRP" + (l2tp->host_name.empty() ? "" : " from " + l2tp->host_name) +
+                         (l2tp->vendor.empty() ? "" : " (" + l2tp->vendor + ")"),
+                     Verdict::bad, l2tp->challenge ? "asks for tunnel authentication" : "no tunnel authentication"});
+    else
+      out.push_back(
+          {port, "vpn.l2tp", "L2TP without IPsec",
+           "speaks L2TP in the clear, refused: " + l2tp->message + " result " + std::to_string(l2tp->result_code),
+           Verdict::warn});
+  }
   if (out.size() == first)
     out.push_back({"", "vpn.probe", "probe", std::string(to_string(status)) + ": " + reason, Verdict::failure});
 }

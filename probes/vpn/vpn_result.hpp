@@ -46,6 +46,39 @@ struct PptpInfo {
   }
 };
 
+// L2TP without IPsec: the answer to a Start-Control-Connection-Request (RFC 2661 6.1-6.4).
+struct L2tpInfo {
+  Outcome outcome;
+  std::uint16_t port = 1701;
+  std::string message;  // "SCCRP", or "StopCCN" when it refused
+  std::string protocol_version;
+  std::string host_name;
+  std::string vendor;
+  int firmware_revision = 0;
+  int framing_capabilities = 0;
+  int bearer_capabilities = 0;
+  bool challenge = false;    // it asks for tunnel authentication (a shared secret)
+  int result_code = 0;       // StopCCN
+  bool hidden_avps = false;  // some values are hidden with the tunnel secret
+
+  template <class V>
+  void fields(V& v) {
+    v.outcome(outcome);
+    v("port", port);
+    if (!v.when(outcome.ok())) return;
+    v("message", message);
+    v.optional("protocol_version", protocol_version);
+    v.optional("host_name", host_name);
+    v.optional("vendor", vendor);
+    v.optional("firmware_revision", firmware_revision);
+    v.optional("framing_capabilities", framing_capabilities);
+    v.optional("bearer_capabilities", bearer_capabilities);
+    v("challenge", challenge);
+    v.optional("result_code", result_code);
+    v.optional("hidden_avps", hidden_avps);
+  }
+};
+
 // One IKEv1 transform the responder accepted in Main Mode.
 struct IkeTransform {
   std::string enc;    // "3DES-CBC", "AES-128-CBC"
@@ -190,6 +223,7 @@ struct IkeInfo {
 struct VpnResult final : ProbeResult {
   std::optional<PptpInfo> pptp;
   std::optional<IkeInfo> ike;
+  std::optional<L2tpInfo> l2tp;
 
   [[nodiscard]] nlohmann::json to_json() const override;
   void findings(std::vector<Finding>& out) const override;
@@ -199,6 +233,7 @@ struct VpnResult final : ProbeResult {
     v.outcome(status, reason);
     v.optional("pptp", pptp);
     v.optional("ike", ike);
+    v.optional("l2tp", l2tp);
   }
 };
 

@@ -189,6 +189,24 @@ TEST_F(IntegrationVpn, IkeV2MatchesSwanctlConf) {
   EXPECT_TRUE(v2.value("anomaly", "").empty()) << v2["anomaly"];
 }
 
+// xl2tpd.conf: listen-addr 127.0.0.1, port 1701, hostname vpn.lab.test, no tunnel challenge; it answers
+// an SCCRQ in the clear, which is BAD.
+TEST_F(IntegrationVpn, L2tpWithoutIpsecAnswersAsXl2tpdIsConfigured) {
+  const std::string conf = slurp(vpn_dir() + "/xl2tpd/xl2tpd.conf");
+  std::smatch host;
+  ASSERT_TRUE(std::regex_search(conf, host, std::regex("\\nhostname = ([^\\n]+)")));
+  const auto& l = vpn_["l2tp"];
+  ASSERT_EQ(l["status"], "ok") << l.dump();
+  EXPECT_EQ(l["message"], "SCCRP");
+  EXPECT_EQ(l["host_name"], host[1].str());
+  EXPECT_EQ(l["protocol_version"], "1.0");
+  EXPECT_EQ(l["challenge"], conf.find("challenge = yes") != std::string::npos);
+  bool bad = false;
+  for (const auto& f : doc_["hosts"][0]["findings"])
+    if (f["check"] == "vpn.l2tp") bad = f["verdict"] == "bad";
+  EXPECT_TRUE(bad);
+}
+
 // 127.0.0.2: pptpd listens on 127.0.0.1 only, and swanctl.conf's connections have local_addrs =
 // 127.0.0.1, so charon does not answer there. A refusal and silence are findings (GOOD: the legacy
 // service is not offered), not errors; with nothing answering the scan exits 3.

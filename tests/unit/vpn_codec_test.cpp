@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "src/proto/ike/ike_codec.hpp"
+#include "src/proto/l2tp/l2tp_codec.hpp"
 #include "src/proto/pptp/pptp_codec.hpp"
 #include "tests/unit/golden_hex.hpp"
 
@@ -237,6 +238,43 @@ TEST(IkeCodec, Names) {
   Bytes win7;
   ASSERT_TRUE(from_hex("1e2b516905991c7d7c96fcbfb587e46100000008", win7));
   EXPECT_EQ(ike::vendor_id_name(win7), "Microsoft Windows 7/Server 2008 R2");
+}
+
+// The SCCRQ legacyscan sent (tunnel id 0xdcb3) and xl2tpd's SCCRP (hostname = vpn.lab.test in the lab's
+// xl2tpd.conf; xl2tpd's own vendor name and firmware revision 0x0690).
+TEST(L2tpCodec, RequestAndXl2tpdReply) {
+  EXPECT_EQ(l2tp::encode_sccrq("legacyscan", 0xdcb3), golden("l2tp_sccrq"));
+  auto m = l2tp::decode_control_message(golden("l2tp_sccrp"));
+  ASSERT_TRUE(m) << m.error;
+  EXPECT_EQ(m->tunnel_id, 0xdcb3);
+  EXPECT_EQ(l2tp::message_type_name(m->message_type), "SCCRP");
+  EXPECT_EQ(m->protocol_version, 0x0100);
+  EXPECT_EQ(m->host_name, "vpn.lab.test");
+  EXPECT_EQ(m->vendor, "xelerance.com");
+  EXPECT_EQ(m->firmware_revision, 0x0690);
+  EXPECT_FALSE(m->challenge);
+  EXPECT_NE(m->assigned_tunnel_id, 0);
+  auto request = l2tp::decode_control_message(golden("l2tp_sccrq"));
+  ASSERT_TRUE(request) << request.error;
+  EXPECT_EQ(request->assigned_tunnel_id, 0xdcb3);
+}
+
+TEST(L2tpCodec, ZlbAndHostileMessages) {
+  auto reply = golden("l2tp_sccrp");
+  Bytes zlb(reply.begin(), reply.begin() + 12);
+  zlb[3] = 12;  // length: header only
+  auto z = l2tp::decode_control_message(zlb);
+  ASSERT_TRUE(z) << z.error;
+  EXPECT_TRUE(z->zlb);
+  auto lying = reply;
+  lying[3] = 0xff;  // length past the datagram
+  EXPECT_FALSE(l2tp::decode_control_message(lying));
+  auto avp = reply;
+  avp[13] = 0xff;  // first AVP's length past the message
+  EXPECT_FALSE(l2tp::decode_control_message(avp));
+  auto data = reply;
+  data[0] = 0x40;  // a data message (T clear)
+  EXPECT_FALSE(l2tp::decode_control_message(data));
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ TEST(VpnResultFields, KeysAreTheSchemas) {
   expect_keys_match_schema<AggressiveMode>("/$defs/vpn_ike_v1/properties/aggressive_mode");
   expect_keys_match_schema<NatT>("/$defs/vpn_ike_v1/properties/nat_t");
   expect_keys_match_schema<IkeInfo>("/$defs/vpn/properties/ike");
+  expect_keys_match_schema<L2tpInfo>("/$defs/vpn_l2tp");
 }
 
 // The lab's legacy responder: PPTP answering and Aggressive Mode with PSK are BAD; its transforms
@@ -40,6 +41,7 @@ TEST(VpnResultFields, LegacyResponderFindings) {
   EXPECT_EQ(by_check.at("ike.v1"), Verdict::warn);
   EXPECT_EQ(by_check.at("ike.v1.transform"), Verdict::warn);
   EXPECT_EQ(by_check.at("ike.v2"), Verdict::good);
+  EXPECT_EQ(by_check.at("vpn.l2tp"), Verdict::bad);
 }
 
 TEST(VpnResultFields, TransformVerdicts) {

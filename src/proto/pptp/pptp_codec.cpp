@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "src/proto/netbios/netbios_codec.hpp"
+
 namespace legacyscan::pptp {
 
 namespace {
@@ -21,17 +23,7 @@ std::string text_field(ByteView v) {
   std::size_t n = 0;
   while (n < v.size() && v[n] != 0) ++n;
   // The field may hold any byte: printable ASCII is kept, the rest shown as \xNN.
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = v[i];
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
+  return netbios::printable(std::string_view(reinterpret_cast<const char*>(v.data()), n));
 }
 
 std::string bits(std::uint32_t v, const char* first, const char* second) {
