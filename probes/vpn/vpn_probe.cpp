@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vpn probe: PPTP's control connection (1723/tcp), IKEv1 and IKEv2 on 500/udp, IKEv1 NAT-T on
 // 4500/udp, L2TP without IPsec on 1701/udp. This file is the probe's options, the PPTP and L2TP
-// exchanges and the order of steps; the IKE
-// exchanges are in vpn_ike.cpp and vpn_ike_v2.cpp.
+// exchanges and how the parts run; the IKE exchanges are in vpn_ike.cpp and vpn_ike_v2.cpp.
 #include "probes/vpn/vpn_probe.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <exception>
 
+#include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/net.hpp"
 #include "probes/vpn/vpn_ike.hpp"
 #include "probes/vpn/vpn_result.hpp"
@@ -100,6 +103,19 @@ asio::awaitable<vpn::L2tpInfo> scan_l2tp(ProbeContext& ctx, std::uint16_t port) 
   co_return info;
 }
 
+// The parts as coroutines of their own (pointers and values only: they outlive no caller frame, the
+// probe waits for all of them).
+asio::awaitable<void> run_pptp(ProbeContext* ctx, vpn::VpnResult* r) { r->pptp = co_await scan_pptp(*ctx, kPptpPort); }
+asio::awaitable<void> run_l2tp(ProbeContext* ctx, vpn::VpnResult* r) { r->l2tp = co_await scan_l2tp(*ctx, kL2tpPort); }
+asio::awaitable<void> run_ike_v2(ProbeContext* ctx, vpn::VpnResult* r) {
+  r->ike->v2 = co_await vpn::scan_ike_v2(*ctx, kIkePort);
+}
+asio::awaitable<void> run_ike_v1(ProbeContext* ctx, vpn::VpnResult* r, std::uint16_t port,
+                                 std::optional<std::uint16_t> nat_t, std::string aggressive_id) {
+  r->ike->v1 = co_await vpn::scan_ike_v1(*ctx, port, nat_t, aggressive_id);
+  r->ike->v1->port = port;
+}
+
 class VpnProbe final : public Probe {
  public:
   std::string_view name() const override { return "vpn"; }
@@ -126,22 +142,36 @@ class VpnProbe final : public Probe {
     auto result = std::make_unique<vpn::VpnResult>();
     std::string id = ctx.settings.option("vpn-aggressive-id").value_or(std::string(kDefaultAggressiveId));
     if (id == "none") id.clear();
-    if (has_port(ctx, kPptpPort)) result->pptp = co_await scan_pptp(ctx, kPptpPort);
+    // The parts run side by side: each waits on its own port, so a host that drops them all costs one
+    // UDP wait (or one connect timeout), not the sum of them.
+    auto ex = co_await asio::this_coro::executor;
+    WaitGroup wg(ex);
+    bool crashed = false;
+    const auto spawn = [&](asio::awaitable<void> part) {
+      wg.add();
+      asio::co_spawn(ex, std::move(part), [&](std::exception_ptr ep) {
+        if (ep) crashed = true;
+        wg.done();
+      });
+    };
+    vpn::VpnResult* r = result.get();
+    if (has_port(ctx, kPptpPort)) spawn(run_pptp(&ctx, r));
     if (has_port(ctx, kIkePort) || has_port(ctx, kNatTPort)) {
-      vpn::IkeInfo ike;
-      std::optional<std::uint16_t> nat_t;
-      if (has_port(ctx, kNatTPort)) nat_t = kNatTPort;
+      r->ike.emplace();
       if (has_port(ctx, kIkePort)) {
-        ike.v1 = co_await vpn::scan_ike_v1(ctx, kIkePort, nat_t, id);
-        ike.v2 = co_await vpn::scan_ike_v2(ctx, kIkePort);
+        spawn(run_ike_v1(&ctx, r, kIkePort, has_port(ctx, kNatTPort) ? std::optional(kNatTPort) : std::nullopt, id));
+        spawn(run_ike_v2(&ctx, r));
       } else {
-        const std::string no_aggressive_mode;
-        ike.v1 = co_await vpn::scan_ike_v1(ctx, kNatTPort, std::nullopt, no_aggressive_mode);
-        ike.v1->port = kNatTPort;
+        spawn(run_ike_v1(&ctx, r, kNatTPort, std::nullopt, std::string()));
       }
-      result->ike = std::move(ike);
     }
-    if (has_port(ctx, kL2tpPort)) result->l2tp = co_await scan_l2tp(ctx, kL2tpPort);
+    if (has_port(ctx, kL2tpPort)) spawn(run_l2tp(&ctx, r));
+    co_await wg.wait();
+    if (crashed) {
+      result->status = Status::error;
+      result->reason = "a vpn check failed unexpectedly";
+      co_return result;
+    }
     // ok when any part answered; otherwise the first part's outcome.
     std::vector<const Outcome*> parts;
     if (result->pptp) parts.push_back(&result->pptp->outcome);
