@@ -101,9 +101,15 @@ asio::awaitable<Answer> exchange(ProbeContext& ctx, std::uint16_t port, const By
   co_return a;
 }
 
+// The distinct notify names of an answer, in order (a flood of one notify reads as one name).
 std::string notify_list(const ike::Message& m) {
+  std::vector<std::string> names;
+  for (const auto& n : m.notifies) {
+    auto name = ike::notify_name(m.major_version, n.type);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
   std::string out;
-  for (const auto& n : m.notifies) out += (out.empty() ? "" : ", ") + ike::notify_name(m.major_version, n.type);
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 

@@ -48,6 +48,10 @@ asio::awaitable<vpn::PptpInfo> scan_pptp(ProbeContext& ctx, std::uint16_t port) 
   };
   while (buf.size() < want()) {
     info.outcome = co_await conn->read_some(buf, want() - buf.size());
+    // Something accepted the connection but sent no reply in time: not a silent port, not PPTP either.
+    if (info.outcome.status == Status::timeout)
+      info.outcome =
+          Outcome::failure(Status::protocol_error, "no Start-Control-Connection-Reply: " + info.outcome.reason);
     if (!info.outcome.ok()) co_return info;
   }
   conn->close();

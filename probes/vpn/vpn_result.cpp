@@ -42,9 +42,26 @@ void v1_findings(const IkeV1Info& v1, std::vector<Finding>& out) {
                                        : "ACCEPTED: " + std::to_string(v1.transforms.size()) + " of " +
                                              std::to_string(v1.offered) + " transforms",
                  worst});
-  for (const auto& t : v1.transforms) {
-    const std::string text = t.enc + "/" + t.hash + "/" + t.auth + "/" + t.group;
-    out.push_back({port, "ike.v1.transform", "IKEv1 transform", text, t.verdict});
+  // One line per accepted transform; a responder that accepts many gets one line per verdict instead
+  // (the JSON keeps every transform).
+  constexpr std::size_t kTransformLines = 12;
+  if (v1.transforms.size() <= kTransformLines) {
+    for (const auto& t : v1.transforms)
+      out.push_back({port, "ike.v1.transform", "IKEv1 transform", t.enc + "/" + t.hash + "/" + t.auth + "/" + t.group,
+                     t.verdict});
+  } else {
+    for (const Verdict verdict : {Verdict::bad, Verdict::warn, Verdict::good}) {
+      std::vector<std::string> texts;
+      for (const auto& t : v1.transforms)
+        if (t.verdict == verdict) texts.push_back(t.enc + "/" + t.hash + "/" + t.auth + "/" + t.group);
+      if (texts.empty()) continue;
+      const std::size_t shown = std::min<std::size_t>(texts.size(), 2);
+      out.push_back(
+          {port, "ike.v1.transform", "IKEv1 transforms",
+           std::to_string(texts.size()) + " such as " +
+               join(std::vector<std::string>(texts.begin(), texts.begin() + static_cast<std::ptrdiff_t>(shown))),
+           verdict, join(texts)});
+    }
   }
   if (v1.aggressive_mode && v1.aggressive_mode->outcome.ok()) {
     const auto& a = *v1.aggressive_mode;
