@@ -19,6 +19,12 @@
 #ifdef LEGACYSCAN_PROBE_NETBIOS
 #include "probes/netbios/netbios_probe.hpp"
 #endif
+#ifdef LEGACYSCAN_PROBE_RDP
+#include "probes/rdp/rdp_probe.hpp"
+#endif
+#ifdef LEGACYSCAN_PROBE_VPN
+#include "probes/vpn/vpn_probe.hpp"
+#endif
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "probes/matrix/matrix_probe.hpp"
 #endif
@@ -42,6 +48,12 @@ const std::vector<std::unique_ptr<Probe>>& all_probes() {
 #endif
 #ifdef LEGACYSCAN_PROBE_NETBIOS
     v.push_back(make_netbios_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_RDP
+    v.push_back(make_rdp_probe());
+#endif
+#ifdef LEGACYSCAN_PROBE_VPN
+    v.push_back(make_vpn_probe());
 #endif
     // Last: the compatibility matrix reads every protocol probe's result.
 #ifdef LEGACYSCAN_PROBE_MATRIX

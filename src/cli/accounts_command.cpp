@@ -16,7 +16,9 @@
 #include "src/cli/scan_plan.hpp"
 #include "src/cli/signals.hpp"
 #include "src/cli/usage.hpp"
+#if defined(LEGACYSCAN_PROBE_KERBEROS) && defined(LEGACYSCAN_PROBE_LDAP)
 #include "src/compat/accounts_audit.hpp"
+#endif
 #include "src/report/accounts_report.hpp"
 #include "src/report/report.hpp"
 
@@ -91,7 +93,12 @@ int run_accounts(AccountsArgs& a) {
     a.scan.probe_options["realm"] = a.scan.domain;
   auto planned = plan_scan(a.scan);
   if (!planned.job) return planned.exit_code;
+#if defined(LEGACYSCAN_PROBE_KERBEROS) && defined(LEGACYSCAN_PROBE_LDAP)
   const auto probe = accounts::make_accounts_probe(std::make_shared<const std::vector<std::string>>(std::move(*names)));
+#else
+  return usage_error("accounts: this build has no kerberos and ldap probes (-DLEGACYSCAN_PROBES)");
+  const std::unique_ptr<Probe> probe;
+#endif
   planned.job->plan.probes = {probe.get()};
 
   stop_on_interrupt();

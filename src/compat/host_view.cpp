@@ -44,6 +44,8 @@ template struct ProbeView<tls::TlsResult>;
 template struct ProbeView<kerberos::KerberosResult>;
 template struct ProbeView<ldap::LdapResult>;
 template struct ProbeView<netbios::NetbiosResult>;
+template struct ProbeView<vpn::VpnResult>;
+template struct ProbeView<rdp::RdpResult>;
 template struct ProbeView<accounts::AccountsResult>;
 
 std::string HostView::label() const {
@@ -64,6 +66,8 @@ HostView read_host_view(const json& host) {
   read_probe(probes, "kerberos", v.kerberos);
   read_probe(probes, "ldap", v.ldap);
   read_probe(probes, "netbios", v.netbios);
+  read_probe(probes, "vpn", v.vpn);
+  read_probe(probes, "rdp", v.rdp);
   read_probe(probes, "accounts", v.accounts);
   if (host.contains("findings") && host.at("findings").is_array())
     for (const auto& f : host.at("findings")) try {
@@ -91,6 +95,8 @@ HostView read_host_view(const json& host) {
     add("tls", v.tls);
     add("ldap", v.ldap);
     add("netbios", v.netbios);
+    add("vpn", v.vpn);
+    add("rdp", v.rdp);
     add("accounts", v.accounts);
     if (v.has_matrix) {
       matrix::MatrixResult m;

@@ -15,8 +15,10 @@
 #include "probes/ldap/ldap_result.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/netbios/netbios_result.hpp"
+#include "probes/rdp/rdp_result.hpp"
 #include "probes/smb/smb_result.hpp"
 #include "probes/tls/tls_result.hpp"
+#include "probes/vpn/vpn_result.hpp"
 #include "src/compat/accounts_result.hpp"
 
 namespace legacyscan {
@@ -41,6 +43,8 @@ struct HostView {
   ProbeView<kerberos::KerberosResult> kerberos;
   ProbeView<ldap::LdapResult> ldap;
   ProbeView<netbios::NetbiosResult> netbios;
+  ProbeView<vpn::VpnResult> vpn;
+  ProbeView<rdp::RdpResult> rdp;
   ProbeView<accounts::AccountsResult> accounts;  // `legacyscan accounts`, under probes.accounts
   std::vector<Finding> findings;                 // hosts[].findings[] (derived from the results for older files)
   bool has_matrix = false;

@@ -6,6 +6,7 @@
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/compat/host_view.hpp"
+#include "src/compat/policy_remote.hpp"
 #include "src/compat/policy_sessions.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/tls/tls_codec.hpp"
@@ -44,6 +45,11 @@ bool judged_by(const PolicyRule& rule, const std::string& check) {
   if (rule.key == "netbios.samlogon") return check.starts_with("netbios.sam_logon") || check == "netbios.primary_query";
   if (rule.key.starts_with("client:")) return check == "matrix." + rule.key.substr(7);
   if (rule.key.starts_with("accounts.")) return check == rule.key;
+  if (rule.key == "vpn.pptp") return check == "vpn.pptp";
+  if (rule.key == "ike.v1" || rule.key == "ike.min-group") return check == "ike.v1.transform" || check == "ike.v2";
+  if (rule.key == "ike.aggressive") return check == "ike.v1.aggressive";
+  if (rule.key == "rdp.nla") return check == "rdp.nla";
+  if (rule.key == "rdp.standard-security") return check == "rdp.standard_security";
   return false;
 }
 
@@ -207,6 +213,7 @@ RuleResult check(const PolicyRule& rule, const HostView& host) {
       if (to_string(a.verdict) == verdict) bad.push_back(a.name + ": " + a.reason);
     return finish("no audited account is " + verdict);
   }
+  if (is_remote_policy_rule(rule.key)) return check_remote_policy_rule(rule, host, std::move(r));
 
   if (rule.key.starts_with("client:")) {
     const auto id = rule.key.substr(7);
@@ -252,6 +259,12 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"accounts.breaks=none", "legacyscan accounts: no audited account lacks AES keys"},
       {"accounts.des=none", "legacyscan accounts: no audited account is DES only"},
       {"accounts.rc4-exception=none", "legacyscan accounts: no audited account allows RC4 explicitly"},
+      {"vpn.pptp=off", "nothing answers the PPTP Start-Control-Connection-Request on 1723"},
+      {"ike.v1=off", "the IKEv1 responder accepts no Main Mode transform"},
+      {"ike.aggressive=off", "the IKEv1 responder refuses Aggressive Mode with a PSK"},
+      {"ike.min-group=N", "no IKEv1 or IKEv2 DH group weaker than group N is accepted (14: 2048 bits)"},
+      {"rdp.nla=required", "every RDP endpoint refuses connections without CredSSP (NLA)"},
+      {"rdp.standard-security=off", "every RDP endpoint refuses standard RDP security (RC4)"},
       {"client:PROFILE=broken|works|degraded|fails", "the matrix verdict of that client profile"},
   };
   return help;
@@ -304,6 +317,8 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
     ok = need({"required"});
   else if (r.key == "accounts.breaks" || r.key == "accounts.des" || r.key == "accounts.rc4-exception")
     ok = need({"none"});
+  else if (is_remote_policy_rule(r.key))
+    ok = remote_policy_value_ok(r, error);
   else if (r.key.starts_with("client:") && r.key.size() > 7)
     ok = need({"broken", "works", "degraded", "fails", "unknown"});
   else

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// The rdp probe: RDP's security layer on 3389/tcp. One X.224 Connection Request per security protocol
+// (standard RDP security, TLS, CredSSP/NLA, CredSSP with Early User Authorization, RDSTLS), each on
+// its own connection, and where standard RDP security is accepted the MCS Connect Initial that makes
+// the server name its encryption level and method. Nothing after that is sent: no TLS handshake, no
+// credential, no licensing.
+#include "probes/rdp/rdp_probe.hpp"
+
+#include <algorithm>
+
+#include "legacyscan/engine/net.hpp"
+#include "probes/rdp/rdp_result.hpp"
+#include "src/proto/rdp/rdp_codec.hpp"
+
+namespace legacyscan {
+
+namespace asio = boost::asio;
+
+namespace {
+
+using namespace rdp;
+
+// What an XP/2003 client (RDP 5.x) offers: every standard security method.
+constexpr std::uint32_t kOfferedMethods = kEncryption40 | kEncryption56 | kEncryption128 | kEncryptionFips;
+
+// The requests, from the oldest client to the newest ([MS-RDPBCGR] 2.2.1.1.1: HYBRID implies SSL).
+constexpr std::uint32_t kRequests[] = {kProtocolRdp, kProtocolSsl, kProtocolSsl | kProtocolHybrid,
+                                       kProtocolSsl | kProtocolHybrid | kProtocolHybridEx, kProtocolRdstls};
+
+// Reads one TPKT PDU (RFC 1006 6) into buf, at most kMaxPdu bytes whatever its header says.
+asio::awaitable<Outcome> read_pdu(TcpConnection& c, Bytes& buf) {
+  buf.clear();
+  for (;;) {
+    const std::size_t want = buf.size() < 4 ? 4 : std::clamp(tpkt_length(buf), std::size_t{4}, kMaxPdu);
+    if (buf.size() >= 4 && tpkt_length(buf) == 0)
+      co_return Outcome::failure(Status::protocol_error, "not a TPKT header: " + to_hex(ByteView(buf).first(4)));
+    if (buf.size() >= want) co_return Outcome::success();
+    auto o = co_await c.read_some(buf, want - buf.size());
+    if (!o.ok()) co_return o;
+  }
+}
+
+std::string version_name(std::uint32_t v) {
+  if (v == 0x00080001) return "4.0";
+  if (v >= 0x00080004) return "5.0+";
+  return to_hex(Bytes{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+}
+
+asio::awaitable<StandardSecurity> standard_security(TcpConnection& c) {
+  StandardSecurity s;
+  s.offered_methods = encryption_method_names(kOfferedMethods);
+  const Bytes request = encode_mcs_connect_initial(kProtocolRdp, kOfferedMethods);
+  s.outcome = co_await c.write(request);
+  if (!s.outcome.ok()) co_return s;
+  Bytes buf;
+  s.outcome = co_await read_pdu(c, buf);
+  if (!s.outcome.ok()) co_return s;
+  auto d = decode_mcs_connect_response(buf);
+  if (!d) {
+    s.outcome = Outcome::failure(Status::protocol_error, d.error);
+    co_return s;
+  }
+  if (!d->has_security) {
+    s.outcome = Outcome::failure(Status::protocol_error, "MCS Connect Response without server security data");
+    co_return s;
+  }
+  const auto methods = encryption_method_names(d->encryption_method);
+  s.encryption_method = methods.empty() ? "NONE" : methods.front();
+  s.encryption_level = encryption_level_name(d->encryption_level);
+  if (d->certificate_version == 1) s.server_certificate = "proprietary";
+  if (d->certificate_version == 2) s.server_certificate = "x509";
+  s.certificate_temporary = d->certificate_temporary;
+  s.rdp_version = version_name(d->version);
+  co_return s;
+}
+
+asio::awaitable<Endpoint> scan_port(ProbeContext& ctx, std::uint16_t port) {
+  Endpoint e;
+  e.port = port;
+  bool any = false;
+  bool rdp_or_ssl_accepted = false;
+  for (const std::uint32_t requested : kRequests) {
+    Negotiation n;
+    n.requested = protocols_name(requested);
+    n.requested_protocols = requested;
+    std::unique_ptr<TcpConnection> conn;
+    n.outcome = co_await TcpConnection::open(ctx, port, conn);
+    if (n.outcome.ok()) {
+      const Bytes request = encode_connection_request(requested);
+      n.outcome = co_await conn->write(request);
+    }
+    Bytes buf;
+    if (n.outcome.ok()) n.outcome = co_await read_pdu(*conn, buf);
+    std::optional<ConnectionConfirm> cc;
+    if (n.outcome.ok()) {
+      auto d = decode_connection_confirm(buf);
+      if (d)
+        cc = *d;
+      else
+        n.outcome = Outcome::failure(Status::protocol_error, d.error);
+    }
+    if (!n.outcome.ok()) {
+      // A closed port stops the endpoint: the other requests would be refused the same way.
+      if (!any && (n.outcome.status == Status::refused || n.outcome.status == Status::timeout ||
+                   n.outcome.status == Status::unreachable)) {
+        e.outcome = n.outcome;
+        co_return e;
+      }
+      e.negotiations.push_back(n);
+      continue;
+    }
+    any = true;
+    bool rdp_selected = false;
+    switch (cc->kind) {
+      case ConnectionConfirm::Kind::none:
+        n.answer = "none";
+        n.selected = protocol_name(kProtocolRdp);
+        rdp_selected = true;
+        break;
+      case ConnectionConfirm::Kind::response:
+        n.answer = "response";
+        n.selected = protocol_name(cc->selected_protocol);
+        rdp_selected = cc->selected_protocol == kProtocolRdp;
+        break;
+      case ConnectionConfirm::Kind::failure:
+        n.answer = "failure";
+        n.failure = failure_name(cc->failure_code);
+        break;
+    }
+    if (!n.selected.empty() && std::find(e.accepted.begin(), e.accepted.end(), n.selected) == e.accepted.end())
+      e.accepted.push_back(n.selected);
+    if (!n.selected.empty() && (requested == kProtocolRdp || requested == kProtocolSsl)) rdp_or_ssl_accepted = true;
+    if (requested == kProtocolRdp && rdp_selected) {
+      e.standard_security_accepted = true;
+      e.standard_security = co_await standard_security(*conn);
+    }
+    conn->close();
+    e.negotiations.push_back(n);
+  }
+  if (!any) {
+    e.outcome =
+        e.negotiations.empty() ? Outcome::failure(Status::error, "no request sent") : e.negotiations.front().outcome;
+    co_return e;
+  }
+  e.nla_required = !rdp_or_ssl_accepted;
+  co_return e;
+}
+
+class RdpProbe final : public Probe {
+ public:
+  std::string_view name() const override { return "rdp"; }
+  std::string_view description() const override {
+    return "RDP security layer: which of standard RDP security, TLS, CredSSP (NLA), HYBRID_EX and RDSTLS the server "
+           "accepts, and the standard security encryption level and method";
+  }
+  std::vector<std::uint16_t> default_ports() const override { return {3389}; }
+  std::vector<std::string_view> transports() const override { return {"tcp"}; }
+
+  asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
+    auto result = std::make_unique<RdpResult>();
+    for (auto port : ctx.ports) result->endpoints.push_back(co_await scan_port(ctx, port));
+    if (result->endpoints.empty()) {
+      result->status = Status::skipped;
+      result->reason = "no port chosen";
+    } else if (std::none_of(result->endpoints.begin(), result->endpoints.end(),
+                            [](const Endpoint& e) { return e.outcome.ok(); })) {
+      result->status = result->endpoints.front().outcome.status;
+      result->reason = result->endpoints.front().outcome.reason;
+    }
+    co_return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_rdp_probe() { return std::make_unique<RdpProbe>(); }
+
+}  // namespace legacyscan
