@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// --store URL of `scan` and `import`: opens the store before anything is scanned (a bad URL is a usage
+// error), writes each host as it finishes and the run's end. A store error never costs the scan its own
+// output: it is logged once, writing to the store stops, and the command reports it at the end.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "src/store/store.hpp"
+
+namespace legacyscan::cli {
+
+// The command line as given (main() records it), for the run's row (secrets removed there).
+void record_command_line(const std::vector<std::string>& args);
+const std::vector<std::string>& recorded_command_line();
+
+class StoreSink {
+ public:
+  // Opens the store and starts a run; false with `error` when it cannot.
+  bool open(const std::string& url, const std::string& started, const std::string& shard, std::string& error);
+  [[nodiscard]] bool active() const { return store_ != nullptr; }
+  void add_host(const nlohmann::json& host);
+  // Marks the run complete or interrupted; false when the store failed at any point (logged).
+  bool finish(const nlohmann::json& summary);
+  [[nodiscard]] std::int64_t run_id() const { return run_; }
+
+ private:
+  void failed(const std::string& what);
+  std::unique_ptr<store::Store> store_;
+  std::string url_;
+  std::int64_t run_ = 0;
+  std::string error_;
+  std::size_t lost_ = 0;  // hosts not written after the error
+};
+
+}  // namespace legacyscan::cli
