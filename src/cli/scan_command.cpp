@@ -106,7 +106,7 @@ struct ScanResults {
 ScanResults run(const ScanJob& job, const report::Format& format, std::ostream& out, StoreSink& store) {
   ScanResults r;
   auto sink = [&](HostResult&& h) {
-    if (store.active()) store.add_host(host_to_json(h));
+    if (store.used()) store.add_host(host_to_json(h));
     std::vector<RuleResult> mine;
     if (!job.rules.empty()) {
       mine = evaluate_policy(job.rules, host_to_json(h));

@@ -27,7 +27,6 @@ void record_command_line(const std::vector<std::string>& args) { command_line() 
 const std::vector<std::string>& recorded_command_line() { return command_line(); }
 
 bool StoreSink::open(const std::string& url, const std::string& started, const std::string& shard, std::string& error) {
-  url_ = url;
   try {
     store_ = std::make_unique<store::Store>(url);
     run_ = store_->begin_run(
@@ -37,6 +36,7 @@ bool StoreSink::open(const std::string& url, const std::string& started, const s
     error = "--store " + url + ": " + e.what();
     return false;
   }
+  url_ = url;
   return true;
 }
 
@@ -48,7 +48,7 @@ void StoreSink::failed(const std::string& what) {
 
 void StoreSink::add_host(const nlohmann::json& host) {
   if (!store_) {
-    if (!error_.empty()) ++lost_;
+    lost_ += error_.empty() ? 0 : 1;
     return;
   }
   try {

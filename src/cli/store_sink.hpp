@@ -21,7 +21,9 @@ class StoreSink {
  public:
   // Opens the store and starts a run; false with `error` when it cannot.
   bool open(const std::string& url, const std::string& started, const std::string& shard, std::string& error);
-  [[nodiscard]] bool active() const { return store_ != nullptr; }
+  // Writes one host, or counts it as lost once the store has failed.
+  // A store was opened for this run (it may have failed since: add_host then counts the hosts lost).
+  [[nodiscard]] bool used() const { return !url_.empty(); }
   void add_host(const nlohmann::json& host);
   // Marks the run complete or interrupted; false when the store failed at any point (logged).
   bool finish(const nlohmann::json& summary);
