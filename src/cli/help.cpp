@@ -107,6 +107,7 @@ const std::vector<CommandHelp>& command_help() {
        {{"--store", "URL"},
         {"--since", "DATE"},
         {"--scope", "CIDR"},
+        {"--domain", "DOMAIN"},
         {"--by", "run|week"},
         {"--format", "FORMAT"},
         {"--output", "FILE"}},

@@ -17,6 +17,7 @@ struct HistoryArgs {
   std::string store;
   std::string since;
   std::string scope;
+  std::string domain;
   std::string by = "run";
   std::string format = "table";
   std::string output;
@@ -42,7 +43,7 @@ int run_history_command(const HistoryArgs& a) {
   } catch (const store::StoreError& e) {
     return usage_error("history: --store " + a.store + ": " + e.what());
   }
-  const auto h = store::build_history(rows, {a.scope, a.by == "week"});
+  const auto h = store::build_history(rows, {a.scope, a.domain, a.by == "week"});
   std::ostringstream text;
   if (a.format == "json")
     text << json_text(store::history_to_json(h), 2) << "\n";
@@ -63,6 +64,7 @@ Command add_history_command(CLI::App& app) {
   cmd->add_option("--store", a->store, "The result store: FILE or sqlite:FILE (docs/fleet.md)")->required();
   cmd->add_option("--since", a->since, "Only runs started on or after this date (YYYY-MM-DD)");
   cmd->add_option("--scope", a->scope, "Only hosts whose address is in this CIDR, e.g. 10.1.0.0/16");
+  cmd->add_option("--domain", a->domain, "Only hosts scanned by a name in this DNS domain, e.g. corp.example");
   cmd->add_option("--by", a->by, "One column per run, or per week (Monday first; a host's latest run counts)")
       ->check(CLI::IsMember({"run", "week"}))
       ->capture_default_str();

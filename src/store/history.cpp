@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -85,6 +86,18 @@ std::string week_of(const std::string& started) {
   return text.data();
 }
 
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// dc1.corp.example.test is in corp.example.test and in example.test; a trailing dot is the same name.
+bool in_domain(std::string target, std::string domain) {
+  target = lower(target.ends_with('.') ? target.substr(0, target.size() - 1) : target);
+  domain = lower(domain.ends_with('.') ? domain.substr(0, domain.size() - 1) : domain);
+  return target == domain || target.ends_with("." + domain);
+}
+
 std::string host_label(const TermRow& r) {
   if (r.address.empty() || r.address == r.target) return r.target;
   return r.target + " (" + r.address + ")";
@@ -112,6 +125,7 @@ History build_history(const std::vector<TermRow>& rows, const HistoryOptions& op
   std::vector<std::map<std::string, std::map<std::string, std::string>>> states;
   for (const auto& r : rows) {
     if (scope && !in_prefix(r.address, *scope)) continue;
+    if (!options.domain.empty() && !in_domain(r.target, options.domain)) continue;
     const auto key = options.by_week ? week_of(r.run_started) : "run " + std::to_string(r.run);
     auto [it, added] = bucket_of.try_emplace(key, h.buckets.size());
     if (added) {

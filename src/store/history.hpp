@@ -17,6 +17,7 @@ namespace legacyscan::store {
 
 struct HistoryOptions {
   std::string scope;     // CIDR (IPv4 or IPv6) the hosts' addresses must be in; "" for all
+  std::string domain;    // DNS domain the hosts' target names must be in (the name or under it); "" for all
   bool by_week = false;  // buckets are ISO weeks (Monday first) instead of runs
 };
 

@@ -3,8 +3,8 @@
 // whose regressions are those the scans' own JSON shows; a stored run renders as its file did; eight
 // scanners write one store at once; a killed scan and a store broken mid-scan lose nothing they should
 // keep; passwords never reach the store.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -86,9 +86,7 @@ bool smb1_enabled(const json& host) {
   return false;
 }
 
-bool rc4_accepted(const json& host) {
-  return host["probes"]["kerberos"]["etypes"].value("rc4-hmac", "") == "accepted";
-}
+bool rc4_accepted(const json& host) { return host["probes"]["kerberos"]["etypes"].value("rc4-hmac", "") == "accepted"; }
 
 json last_host(const std::string& jsonl) {
   json host;
@@ -153,8 +151,8 @@ TEST_F(IntegrationStore, HistoryShowsWhatChangedBetweenTwoRealScans) {
 TEST_F(IntegrationStore, EightScannersWriteOneStoreAtOnce) {
   std::string cmd = "ip netns exec ls-hardened sh -c '";
   for (int i = 0; i < 8; ++i)
-    cmd += LEGACYSCAN_BINARY + std::string(" scan 127.0.0.1 --probes smb,kerberos,ldap -q --store ") + db_ +
-           " -o " + dir_ + "/out" + std::to_string(i) + ".json & ";
+    cmd += LEGACYSCAN_BINARY + std::string(" scan 127.0.0.1 --probes smb,kerberos,ldap -q --store ") + db_ + " -o " +
+           dir_ + "/out" + std::to_string(i) + ".json & ";
   cmd += "wait'";
   const auto r = run_command(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.err;

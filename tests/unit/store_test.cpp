@@ -268,15 +268,18 @@ TEST_F(StoreTest, HistoryListsRegressedHostsFirst) {
   EXPECT_EQ(h.hosts[0].before, "run " + std::to_string(first));
 
   // Per week: both runs fall in different ISO weeks (Mondays 2026-11-30 and 2026-12-07).
-  const auto weekly = build_history(s.term_rows(""), {"", true});
+  const auto weekly = build_history(s.term_rows(""), {"", "", true});
   ASSERT_EQ(weekly.buckets.size(), 2U);
   EXPECT_EQ(weekly.buckets[1].label, "2026-12-07");
   // --since drops the first run; --scope keeps only the other host, which never fails smb1.
   EXPECT_EQ(build_history(s.term_rows("2026-12-01"), {}).buckets.size(), 1U);
-  const auto scoped = build_history(s.term_rows(""), {"127.0.0.2/32", false});
+  const auto scoped = build_history(s.term_rows(""), {"127.0.0.2/32", "", false});
   const auto scoped_smb1 =
       std::find_if(scoped.terms.begin(), scoped.terms.end(), [](const auto& t) { return t.term == "smb1"; });
   EXPECT_EQ(scoped_smb1->failing, (std::vector<std::size_t>{0, 0}));
+
+  // --domain: the hosts were scanned by address, so no host is in a DNS domain.
+  EXPECT_TRUE(build_history(s.term_rows(""), {"", "example.test", false}).hosts.empty());
 
   std::ostringstream table, html;
   render_history_table(table, h, 80);
@@ -287,6 +290,16 @@ TEST_F(StoreTest, HistoryListsRegressedHostsFirst) {
   EXPECT_NE(html.str().find("<svg"), std::string::npos);
   EXPECT_EQ(html.str().find("<script"), std::string::npos);
   EXPECT_EQ(html.str().find("src="), std::string::npos);
+}
+
+TEST(StoreHistory, DomainTakesTheNameAndWhatIsUnderIt) {
+  std::vector<TermRow> rows;
+  for (const char* target : {"dc1.corp.example.test", "CORP.example.test.", "dc2.other.test", "xcorp.example.test"})
+    rows.push_back({1, "2026-12-07T09:00:00Z", target, "10.0.0.1", "smb1", "fail", "smb1"});
+  const auto h = build_history(rows, {"", "corp.example.test", false});
+  std::set<std::string> hosts;
+  for (const auto& x : h.hosts) hosts.insert(x.host);
+  EXPECT_EQ(hosts, (std::set<std::string>{"dc1.corp.example.test (10.0.0.1)", "CORP.example.test. (10.0.0.1)"}));
 }
 
 TEST(StoreHistory, ScopeMustBeAnAddressOrCidr) {
