@@ -37,7 +37,45 @@ bool StoreSink::open(const std::string& url, const std::string& started, const s
     return false;
   }
   url_ = url;
+  writer_ = std::thread([this] { write_queued(); });
   return true;
+}
+
+StoreSink::~StoreSink() { stop_writer(); }
+
+void StoreSink::stop_writer() {
+  if (!writer_.joinable()) return;
+  {
+    const std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
+}
+
+void StoreSink::write_queued() {
+  for (;;) {
+    nlohmann::json host;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything written
+      host = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    changed_.notify_all();
+    write(host);
+  }
+}
+
+void StoreSink::add_host(nlohmann::json host) {
+  if (!used()) return;
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return queue_.size() < kQueuedHosts; });
+    queue_.push_back(std::move(host));
+  }
+  changed_.notify_all();
 }
 
 void StoreSink::failed(const std::string& what) {
@@ -46,7 +84,7 @@ void StoreSink::failed(const std::string& what) {
   spdlog::error("--store {}: {}; the rest of the run is not stored (the output has every host)", url_, what);
 }
 
-void StoreSink::add_host(const nlohmann::json& host) {
+void StoreSink::write(const nlohmann::json& host) {
   if (!store_) {
     lost_ += error_.empty() ? 0 : 1;
     return;
@@ -60,6 +98,7 @@ void StoreSink::add_host(const nlohmann::json& host) {
 }
 
 bool StoreSink::finish(const nlohmann::json& summary) {
+  stop_writer();
   if (store_) {
     try {
       store_->finish_run(run_, summary);
