@@ -12,6 +12,7 @@
 #include "src/cli/generate.hpp"
 #include "src/cli/help.hpp"
 #include "src/cli/logging.hpp"
+#include "src/cli/store_sink.hpp"
 
 namespace legacyscan::cli {
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin() + 1);
     args.push_back("--help");
   }
+  record_command_line(args);
   std::vector<char*> argp;
   for (auto& s : args) argp.push_back(s.data());
 
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{
       add_scan_command(app, log), add_merge_command(app),  add_profiles_command(app), add_whatif_command(app),
       add_pcap_command(app),      add_events_command(app), add_diff_command(app),     add_report_command(app),
-      add_probes_command(app),    add_rules_command(app),  add_accounts_command(app),
+      add_probes_command(app),    add_rules_command(app),  add_accounts_command(app), add_import_command(app),
+      add_history_command(app),   add_store_command(app),
   };
   describe_values_and_examples(app);
   wrap_help_lines(app);

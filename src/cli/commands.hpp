@@ -27,6 +27,9 @@ Command add_report_command(CLI::App& app);
 Command add_probes_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
 Command add_accounts_command(CLI::App& app);
+Command add_import_command(CLI::App& app);
+Command add_history_command(CLI::App& app);
+Command add_store_command(CLI::App& app);  // `store runs`, `store prune`
 
 // The examples and exit codes under `legacyscan --help` and `legacyscan scan --help`.
 extern const char* const kExamples;

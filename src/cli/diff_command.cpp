@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `legacyscan diff`: what changed between two saved scans.
+#include <charconv>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
@@ -18,7 +20,20 @@ struct DiffArgs {
   std::string after;
   std::string format = "table";
   std::string fail_on;  // "", newly-broken, regression, any
+  std::string store;    // before and after are run ids of this store
 };
+
+// A saved scan, or with --store a stored run given by its id.
+std::optional<nlohmann::json> load_side(const DiffArgs& a, const std::string& which, std::string& err) {
+  if (a.store.empty()) return load_scan(which, err);
+  long long run = 0;
+  const auto [end, ec] = std::from_chars(which.data(), which.data() + which.size(), run);
+  if (ec != std::errc() || end != which.data() + which.size() || run <= 0) {
+    err = "with --store, give two run ids (got '" + which + "')";
+    return std::nullopt;
+  }
+  return load_stored_run(a.store, run, err);
+}
 
 // Whether the diff holds what --fail-on names: a client newly broken, a security regression, or any
 // change at all (a host changed, new or missing).
@@ -53,9 +68,9 @@ void print_diff(const nlohmann::json& d) {
 
 int run_diff_command(const DiffArgs& a) {
   std::string err;
-  auto before = load_scan(a.before, err);
+  auto before = load_side(a, a.before, err);
   if (!before) return usage_error("diff: " + err);
-  auto after = load_scan(a.after, err);
+  auto after = load_side(a, a.after, err);
   if (!after) return usage_error("diff: " + err);
   const auto d = diff_results(*before, *after);
   if (a.format == "json")
@@ -70,8 +85,9 @@ int run_diff_command(const DiffArgs& a) {
 Command add_diff_command(CLI::App& app) {
   auto a = std::make_shared<DiffArgs>();
   auto* cmd = app.add_subcommand("diff", "What changed between two saved scans, and which clients newly break or work");
-  cmd->add_option("before", a->before, "The earlier scan (JSON or JSON lines)")->required();
-  cmd->add_option("after", a->after, "The later scan (JSON or JSON lines)")->required();
+  cmd->add_option("before", a->before, "The earlier scan (JSON or JSON lines), or a run id with --store")->required();
+  cmd->add_option("after", a->after, "The later scan (JSON or JSON lines), or a run id with --store")->required();
+  cmd->add_option("--store", a->store, "Compare two runs of this result store (FILE or sqlite:FILE)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("--fail-on", a->fail_on,
                   "Exit 1 when a client newly breaks, on a security regression (more legacy accepted), or on any "

@@ -27,15 +27,16 @@ struct CommandHelp {
 const std::vector<CommandHelp>& command_help() {
   static const std::vector<CommandHelp> help{
       {"scan",
-       {{"targets", "TARGET"},     {"--input-list", "FILE"},    {"--probes", "PROBE,..."},
-        {"--ports", "PORTS"},      {"--timeout", "DURATION"},   {"--host-timeout", "DURATION"},
-        {"--concurrency", "N"},    {"--per-host", "N"},         {"--max-connections", "N"},
-        {"--retries", "N"},        {"--max-rate", "N"},         {"--require", "RULE"},
-        {"--policy", "FILE"},      {"--junit", "FILE"},         {"--sarif", "FILE"},
-        {"--domain", "DOMAIN"},    {"--forest", "DOMAIN"},      {"--dns-server", "ADDRESS[:PORT]"},
-        {"--shard", "K/N"},        {"--resume", "FILE"},        {"--format", "FORMAT"},
-        {"--output", "FILE"},      {"--user", "NAME"},          {"--password", "PASSWORD"},
-        {"--password-env", "VAR"}, {"--password-file", "FILE"}, {"--keytab", "FILE"}},
+       {{"targets", "TARGET"},       {"--input-list", "FILE"},   {"--probes", "PROBE,..."},
+        {"--ports", "PORTS"},        {"--timeout", "DURATION"},  {"--host-timeout", "DURATION"},
+        {"--concurrency", "N"},      {"--per-host", "N"},        {"--max-connections", "N"},
+        {"--retries", "N"},          {"--max-rate", "N"},        {"--require", "RULE"},
+        {"--policy", "FILE"},        {"--junit", "FILE"},        {"--sarif", "FILE"},
+        {"--domain", "DOMAIN"},      {"--forest", "DOMAIN"},     {"--dns-server", "ADDRESS[:PORT]"},
+        {"--shard", "K/N|auto"},     {"--shard-count", "N"},     {"--store", "URL"},
+        {"--resume", "FILE"},        {"--format", "FORMAT"},     {"--output", "FILE"},
+        {"--user", "NAME"},          {"--password", "PASSWORD"}, {"--password-env", "VAR"},
+        {"--password-file", "FILE"}, {"--keytab", "FILE"}},
        nullptr},
       {"merge",
        {{"files", "FILE"}, {"--output", "FILE"}},
@@ -76,14 +77,16 @@ const std::vector<CommandHelp>& command_help() {
   legacyscan events security.json smb1-audit.csv            Get-WinEvent ... | ConvertTo-Json / Export-Csv
   legacyscan events security.json -o clients.csv            CSV from the extension)"},
       {"diff",
-       {{"before", "FILE"}, {"after", "FILE"}, {"--format", "FORMAT"}},
+       {{"before", "FILE|RUN"}, {"after", "FILE|RUN"}, {"--format", "FORMAT"}, {"--store", "URL"}},
        R"(Examples:
   legacyscan diff monday.json friday.json               what changed, and which clients newly break
-  legacyscan diff monday.json friday.jsonl --format json)"},
+  legacyscan diff monday.json friday.jsonl --format json
+  legacyscan diff --store fleet.db 12 19                two runs of a result store)"},
       {"report",
-       {{"results", "FILE"}, {"--format", "FORMAT"}, {"--output", "FILE"}},
+       {{"results", "FILE"}, {"--format", "FORMAT"}, {"--output", "FILE"}, {"--store", "URL"}, {"--run", "ID"}},
        R"(Examples:
   legacyscan report dcs.json -o dcs.html           one self-contained page (format from the extension)
+  legacyscan report --store fleet.db --run 12      a stored run, as its scan rendered it
   legacyscan report dcs.jsonl --format markdown    e.g. >> "$GITHUB_STEP_SUMMARY"
   legacyscan report dcs.json --format csv -o dcs.csv)"},
       {"probes",
@@ -96,6 +99,27 @@ const std::vector<CommandHelp>& command_help() {
        R"(Examples:
   legacyscan rules                  policy rules (scan --require) and whatif terms, each with the other
   legacyscan rules --format json)"},
+      {"import",
+       {{"results", "FILE"}, {"--store", "URL"}},
+       R"(Examples:
+  legacyscan import monday.json tuesday.jsonl --store fleet.db    one run per file)"},
+      {"history",
+       {{"--store", "URL"},
+        {"--since", "DATE"},
+        {"--scope", "CIDR"},
+        {"--domain", "DOMAIN"},
+        {"--by", "run|week"},
+        {"--format", "FORMAT"},
+        {"--output", "FILE"}},
+       R"(Examples:
+  legacyscan history --store fleet.db               hosts failing each term, per run
+  legacyscan history --store fleet.db --by week --since 2026-01-01 -o progress.html --format html
+  legacyscan history --store fleet.db --scope 10.1.0.0/16 --format csv)"},
+      {"store", {}, R"(Examples:
+  legacyscan store runs --store fleet.db            the stored runs
+  legacyscan store prune --store fleet.db --keep 52w)"},
+      {"store runs", {{"--store", "URL"}}, nullptr},
+      {"store prune", {{"--store", "URL"}, {"--keep", "AGE"}}, nullptr},
   };
   return help;
 }

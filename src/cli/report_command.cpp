@@ -9,6 +9,7 @@
 #include "src/cli/commands.hpp"
 #include "src/cli/format_check.hpp"
 #include "src/cli/output.hpp"
+#include "src/cli/saved_scan.hpp"
 #include "src/cli/usage.hpp"
 #include "src/report/report.hpp"
 
@@ -18,6 +19,8 @@ namespace {
 
 struct ReportArgs {
   std::string file;
+  std::string store;  // --store URL --run ID instead of a file
+  long long run = 0;
   std::string format;  // empty: from the extension of -o, else table
   std::string output;
   bool no_color = false;
@@ -29,18 +32,26 @@ int run_report_command(const ReportArgs& a) {
   std::string err;
   const auto* format = report::format_for_output(a.format, a.output, report::FormatUse::saved, "table", err);
   if (!format) return usage_error(err);
-  auto text = read_input_file(a.file, err);
-  if (!text) return usage_error("report: " + err);
-  // A whole document is read as it is (its policy results included); JSON lines go through merge.
-  auto whole = nlohmann::json::parse(*text, nullptr, false);
+  if (a.file.empty() == a.store.empty() || a.store.empty() != (a.run == 0))
+    return usage_error("report: give a saved scan, or --store URL with --run ID");
   std::optional<nlohmann::json> doc;
-  if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts"))
-    doc = std::move(whole);
-  else
-    doc = merge_results({{a.file, *text}}, err);
-  if (!doc) return usage_error("report: " + err);
+  if (!a.store.empty()) {
+    doc = load_stored_run(a.store, a.run, err);
+    if (!doc) return usage_error("report: " + err);
+  } else {
+    auto text = read_input_file(a.file, err);
+    if (!text) return usage_error("report: " + err);
+    // A whole document is read as it is (its policy results included); JSON lines go through merge.
+    auto whole = nlohmann::json::parse(*text, nullptr, false);
+    if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts"))
+      doc = std::move(whole);
+    else
+      doc = merge_results({{a.file, *text}}, err);
+    if (!doc) return usage_error("report: " + err);
+  }
   auto model = report::report_from_json(*doc);
-  if (!model) return usage_error("report: " + a.file + ": " + model.error);
+  if (!model)
+    return usage_error("report: " + (a.file.empty() ? "run " + std::to_string(a.run) : a.file) + ": " + model.error);
   std::ostringstream rendered;
   format->saved(rendered, *model,
                 report::TextOptions{use_colour(a.output, a.no_color), a.details, a.show_down, text_width(a.output)});
@@ -57,7 +68,9 @@ int run_report_command(const ReportArgs& a) {
 Command add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   auto* cmd = app.add_subcommand("report", "Render a saved scan (JSON or JSON lines) as html, markdown, csv or table");
-  cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output")->required();
+  cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output");
+  cmd->add_option("--store", a->store, "Read the run from this result store instead (with --run)");
+  cmd->add_option("--run", a->run, "The stored run to render (legacyscan store runs lists them)");
   cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::saved));
   cmd->add_option("-o,--output", a->output, "Write to FILE instead of standard output");

@@ -5,6 +5,7 @@
 
 #include "legacyscan/engine/input_file.hpp"
 #include "src/report/report.hpp"
+#include "src/store/store.hpp"
 
 namespace legacyscan::cli {
 
@@ -12,6 +13,17 @@ std::optional<nlohmann::json> load_scan(const std::string& path, std::string& er
   auto text = read_input_file(path, err);
   if (!text) return std::nullopt;
   return merge_results({{path, *text}}, err);
+}
+
+std::optional<nlohmann::json> load_stored_run(const std::string& store, long long run, std::string& err) {
+  try {
+    store::Store s(store, false);
+    if (auto doc = s.run_document(run)) return doc;
+    err = "--store " + store + ": no run " + std::to_string(run) + " (legacyscan store runs lists them)";
+  } catch (const store::StoreError& e) {
+    err = "--store " + store + ": " + e.what();
+  }
+  return std::nullopt;
 }
 
 void print_merge_warnings(const std::string& command, const std::vector<std::string>& warnings) {

@@ -16,6 +16,7 @@
 #include "src/cli/output_file.hpp"
 #include "src/cli/scan_plan.hpp"
 #include "src/cli/signals.hpp"
+#include "src/cli/store_sink.hpp"
 #include "src/cli/usage.hpp"
 #include "src/report/formats.hpp"
 #include "src/report/report.hpp"
@@ -45,7 +46,12 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--domain", a.domain, "Find the domain's DCs via DNS SRV records and scan them");
   scan->add_option("--forest", a.forest, "Forest root for the _gc._tcp lookup (default: --domain)");
   scan->add_option("--dns-server", a.dns_server, "Resolver for --domain: ADDRESS or ADDRESS:PORT (default: system)");
-  scan->add_option("--shard", a.shard, "Scan only shard K of N of the expanded target list, e.g. 2/4");
+  scan->add_option("--shard", a.shard,
+                   "Scan only shard K of N of the expanded target list, e.g. 2/4; auto: from GitLab, Kubernetes or "
+                   "Slurm job variables");
+  scan->add_option("--shard-count", a.shard_count, "N for --shard auto in a Kubernetes Indexed Job (its completions)");
+  scan->add_option("--store", a.store,
+                   "Also write the run into this result store: FILE or sqlite:FILE (docs/fleet.md)");
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::scan));
@@ -97,9 +103,10 @@ struct ScanResults {
 };
 
 // Runs the plan; a streaming format writes each host to `out` as it finishes.
-ScanResults run(const ScanJob& job, const report::Format& format, std::ostream& out) {
+ScanResults run(const ScanJob& job, const report::Format& format, std::ostream& out, StoreSink& store) {
   ScanResults r;
   auto sink = [&](HostResult&& h) {
+    if (store.used()) store.add_host(host_to_json(h));
     std::vector<RuleResult> mine;
     if (!job.rules.empty()) {
       mine = evaluate_policy(job.rules, host_to_json(h));
@@ -200,11 +207,18 @@ int run_scan_command(const ScanArgs& a, const LogFlags& log) {
   std::ostream* out = open_output(a, *format, files.output);
   if (!out) return usage_error("-o " + a.output + ": cannot open for writing");
   if (auto stop = open_policy_files(a, files)) return *stop;
+  StoreSink store;
+  const auto& shard = job.plan.shard;
+  const auto shard_text = shard.count > 1 ? std::to_string(shard.index) + "/" + std::to_string(shard.count) : "";
+  if (!a.store.empty() && !store.open(a.store, rfc3339_now(), shard_text, err)) return usage_error(err);
 
   job.plan.progress = !quiet && ::isatty(STDERR_FILENO) == 1;
   stop_on_interrupt();
-  const auto results = run(job, *format, *out);
-  return write_results(a, job, *format, results, files, *out, log.verbosity > 0);
+  const auto results = run(job, *format, *out, store);
+  const bool stored = store.finish(scan_to_json(results.summary, {}));
+  const int code = write_results(a, job, *format, results, files, *out, log.verbosity > 0);
+  // The output is whole either way; a store that lost hosts fails the run like an unwritten -o.
+  return !stored && (code == kExitDone || code == kExitPolicyFailed) ? kExitNothingScanned : code;
 }
 
 }  // namespace

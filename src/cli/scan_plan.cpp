@@ -9,6 +9,7 @@
 #include "legacyscan/engine/discovery.hpp"
 #include "src/cli/fd_limit.hpp"
 #include "src/cli/options.hpp"
+#include "src/cli/shard_auto.hpp"
 #include "src/cli/usage.hpp"
 
 namespace legacyscan::cli {
@@ -112,9 +113,12 @@ Stop apply_limits(const ScanArgs& a, ScanPlan& plan) {
     plan.settings.host_timeout = *ht;
   }
   plan.ping = !a.no_ping;
+  if (!a.shard_count.empty() && a.shard != "auto") return usage_error("--shard-count goes with --shard auto");
   if (!a.shard.empty()) {
-    auto sh = parse_shard(a.shard, err);
-    if (!sh) return usage_error("--shard: " + err);
+    auto text = a.shard == "auto" ? auto_shard(process_env, a.shard_count, err) : std::optional<std::string>(a.shard);
+    if (!text) return usage_error("--shard auto: " + err);
+    auto sh = parse_shard(*text, err);
+    if (!sh) return usage_error("--shard" + std::string(a.shard == "auto" ? " auto" : "") + ": " + err);
     plan.shard = *sh;
   }
   if (!a.resume.empty()) {

@@ -32,7 +32,9 @@ struct ScanArgs {
   std::string host_timeout;
   bool no_ping = false;
   std::string shard;
+  std::string shard_count;  // --shard auto: N when the runner gives only K (Kubernetes Indexed Jobs)
   std::string resume;
+  std::string store;  // --store URL: write the run into the result store as it goes
   std::vector<std::string> require;
   std::string policy_file;
   std::string junit;

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// --store URL of `scan` and `import`: opens the store before anything is scanned (a bad URL is a usage
+// error), writes each host as it finishes and the run's end. The writes run on a thread of their own, in
+// order, so the scan's one network thread never waits on the database (unless the store falls
+// kQueuedHosts behind). A store error never costs the scan its own output: it is logged once, writing to
+// the store stops, and the command reports it at the end.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "src/store/store.hpp"
+
+namespace legacyscan::cli {
+
+// The command line as given (main() records it), for the run's row (secrets removed there).
+void record_command_line(const std::vector<std::string>& args);
+const std::vector<std::string>& recorded_command_line();
+
+class StoreSink {
+ public:
+  StoreSink() = default;
+  StoreSink(const StoreSink&) = delete;
+  StoreSink& operator=(const StoreSink&) = delete;
+  ~StoreSink();
+
+  // Opens the store and starts a run; false with `error` when it cannot.
+  bool open(const std::string& url, const std::string& started, const std::string& shard, std::string& error);
+  // Writes one host, or counts it as lost once the store has failed.
+  // A store was opened for this run (it may have failed since: its hosts are then counted as lost).
+  [[nodiscard]] bool used() const { return !url_.empty(); }
+  // Queues one host for the writer (waits while kQueuedHosts are queued).
+  void add_host(nlohmann::json host);
+  // Writes what is queued, then marks the run complete or interrupted; false when the store failed at
+  // any point (logged).
+  bool finish(const nlohmann::json& summary);
+  [[nodiscard]] std::int64_t run_id() const { return run_; }
+
+ private:
+  static constexpr std::size_t kQueuedHosts = 256;
+  void write_queued();
+  void write(const nlohmann::json& host);
+  void stop_writer();
+  void failed(const std::string& what);
+  std::unique_ptr<store::Store> store_;
+  std::string url_;
+  std::int64_t run_ = 0;
+  std::string error_;
+  std::size_t lost_ = 0;  // hosts not written after the error
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<nlohmann::json> queue_;
+  bool closing_ = false;
+  std::thread writer_;
+};
+
+}  // namespace legacyscan::cli
