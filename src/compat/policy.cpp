@@ -358,7 +358,10 @@ std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path,
 }
 
 std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const json& host) {
-  const auto view = read_host_view(host);
+  return evaluate_policy(rules, read_host_view(host));
+}
+
+std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const HostView& view) {
   std::vector<RuleResult> out;
   for (const auto& rule : rules) {
     auto r = check(rule, view);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "legacyscan/engine/probe.hpp"
+#include "src/compat/host_view.hpp"
 
 namespace legacyscan {
 
@@ -44,6 +45,8 @@ std::optional<PolicyRule> parse_policy_rule(std::string_view text, std::string& 
 std::optional<std::vector<PolicyRule>> read_policy_file(const std::string& path, std::string& error);
 
 std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const nlohmann::json& host);
+// The same over a host already read (src/compat/host_view).
+std::vector<RuleResult> evaluate_policy(const std::vector<PolicyRule>& rules, const HostView& host);
 
 nlohmann::json policy_to_json(const std::vector<RuleResult>& results);
 std::string policy_to_junit(const std::vector<RuleResult>& results);

@@ -192,7 +192,7 @@ void Store::add_host(std::int64_t run, const json& host) {
   const auto view = read_host_view(host);
   std::vector<PolicyRule> rules;
   for (const auto& t : term_rules()) rules.push_back(t.rule);
-  const auto judged = evaluate_policy(rules, host);
+  const auto judged = evaluate_policy(rules, view);
 
   Transaction t(db_);
   Statement(db_.handle(),
