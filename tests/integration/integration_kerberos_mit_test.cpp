@@ -242,9 +242,9 @@ TEST_P(IntegrationKerberosMit, AsRepRoastableAndNothingOfTheEncryptedPartIsShown
                      " --kerberos-principal " + principal;
   std::string script = "dumpcap -q -P -i lo -f 'port 88' -w " + pcap + " 2>" + dlog + " & p=$!; " +
                        "n=0; until grep -q 'Capturing on' " + dlog +
-                       " || [ $n -gt 100 ]; do sleep 0.1; n=$((n+1)); done; " + scan + " --format json -vv >" + out +
-                       " 2>" + err + "; rc=$?; " + scan + " --format table >" + table + " 2>>" + err +
-                       "; sleep 0.5; kill -INT $p; wait $p; exit $rc";
+                       " || [ $n -gt 100 ]; do sleep 0.1; n=$((n+1)); done; sleep 0.3; " + scan +
+                       " --format json -vv >" + out + " 2>" + err + "; rc=$?; " + scan + " --format table >" + table +
+                       " 2>>" + err + "; sleep 0.5; kill -INT $p; wait $p; exit $rc";
   auto r = run_command("ip netns exec " + mit_info()["MIT_NS"] + " sh -c " + shell_quote(script));
   ASSERT_EQ(r.exit_code, 0) << r.err << legacyscan::testing::slurp(err);
   const std::string json_text = legacyscan::testing::slurp(out), table_text = legacyscan::testing::slurp(table),
