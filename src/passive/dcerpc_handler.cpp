@@ -29,7 +29,8 @@ class DceRpcHandler : public Handler {
       c.consumed = frag;
       return c;
     }
-    // Requests (and their stub data) are skipped unread.
+    // Requests and responses carry no authentication of interest here (only bind, alter-context and
+    // AUTH3 do): their stub data is skipped without being read.
     c.consumed = std::min(frag, data.size());
     c.skip = frag - c.consumed;
     return c;
