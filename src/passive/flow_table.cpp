@@ -2,6 +2,7 @@
 #include "src/passive/flow_table.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace legacyscan::passive {
 
@@ -10,6 +11,23 @@ namespace {
 bool endpoint_less(const Endpoint& x, const Endpoint& y) {
   if (x.addr != y.addr) return x.addr < y.addr;
   return x.port < y.port;
+}
+
+// Between two ports neither of which tells the server (DCOM and other RPC on dynamic ports, a
+// capture that began after the SYN), the first payload may: a DCE-RPC request, bind, alter_context
+// or rpc_auth_3 (C706 12.6.4: PTYPE 0, 11, 14, 16) or a TLS ClientHello comes from the client, a
+// DCE-RPC response, bind_ack or alter_context_resp (2, 12, 15) or a ServerHello from the server.
+std::optional<bool> sent_by_client(ByteView payload) {
+  if (payload.size() >= 3 && payload[0] == 5 && payload[1] <= 1) {
+    const std::uint8_t ptype = payload[2];
+    if (ptype == 0 || ptype == 11 || ptype == 14 || ptype == 16) return true;
+    if (ptype == 2 || ptype == 12 || ptype == 15) return false;
+  }
+  if (payload.size() >= 6 && payload[0] == 0x16 && payload[1] == 3) {
+    if (payload[5] == 1) return true;
+    if (payload[5] == 2) return false;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -29,6 +47,9 @@ Proto proto_for_port(std::uint16_t port) {
     case 21: return Proto::starttls;
     case 135: return Proto::dcerpc;
     case 3389: return Proto::rdp;
+    case 80:
+    case 8080:
+    case 5985: return Proto::http;
     case 636:
     case 3269:
     case 443:
@@ -78,6 +99,8 @@ void FlowTable::tcp(const Packet& p, std::int64_t ts) {
       src_is_client = false;
     else if (well_known(p.dst_port) != well_known(p.src_port))
       src_is_client = well_known(p.dst_port);
+    else if (auto by_content = sent_by_client(p.payload))
+      src_is_client = *by_content;
     else
       src_is_client = p.dst_port < p.src_port;
     f.client = src_is_client ? s : d;
@@ -143,6 +166,7 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
     case Proto::starttls: f.handler = make_starttls_text_handler(ci); break;
     case Proto::dcerpc: f.handler = make_dcerpc_handler(ci); break;
     case Proto::rdp: f.handler = make_rdp_handler(ci); break;
+    case Proto::http: f.handler = make_http_handler(ci); break;
     default: f.proto = Proto::ignore; break;
   }
 }

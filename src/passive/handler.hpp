@@ -54,6 +54,7 @@ std::unique_ptr<Handler> make_rdp_handler(ConnInfo ci);                  // tls_
 std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);         // kerberos_handler.cpp
 std::unique_ptr<Handler> make_ldap_handler(ConnInfo ci, bool tls_port);  // ldap_handler.cpp
 std::unique_ptr<Handler> make_dcerpc_handler(ConnInfo ci);               // dcerpc_handler.cpp
+std::unique_ptr<Handler> make_http_handler(ConnInfo ci);                 // http_handler.cpp
 
 // ---- datagrams ----
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <utility>
 
 #include "src/passive/handler.hpp"
 #include "src/proto/nbss/nbss.hpp"
@@ -16,28 +17,70 @@ namespace legacyscan::passive {
 namespace {
 
 constexpr std::size_t kHeaderPeek = 72;
+constexpr std::size_t kPipePeek = 160;  // a pipe write's header, fixed part and DCE-RPC header start
 constexpr std::size_t kMaxPipeMessage = 8192;
 constexpr std::size_t kMaxBody = 64 * 1024;
 constexpr std::size_t kMaxSessions = 256;  // per connection
 constexpr std::uint32_t kFsctlValidateNegotiateInfo = 0x00140204;
 constexpr std::uint32_t kFsctlPipeTransceive = 0x0011C017;
 constexpr auto kSmb2Write = static_cast<smb::Smb2Command>(0x0009);  // [MS-SMB2] 2.2.1
+constexpr std::uint8_t kSmb1Transaction = 0x25;                     // [MS-CIFS] 2.2.2.1
+constexpr std::uint8_t kSmb1WriteAndx = 0x2F;
+constexpr std::uint8_t kSmb1LogoffAndx = 0x74;
 // SMB1 MIDs among the pending SESSION_SETUP keys, apart from UIDs and SMB2 message ids.
 constexpr std::uint64_t kSmb1Message = 1ull << 63;
 
-// A message whose whole body is read: NEGOTIATE and SESSION_SETUP (their security blobs, Kerberos
-// tickets included, can be tens of KiB). Of every other message the header is enough, plus the IOCTL
-// CtlCode ([MS-SMB2] 2.2.31: 4 bytes after StructureSize and Reserved).
-// Small WRITE and IOCTL requests are read whole too: on a named pipe they carry DCE-RPC binds.
-bool wants_body(ByteView m, std::size_t len) {
-  if (m.size() >= 5 && m[0] == 0xFF && m[1] == 'S')
-    return m[4] == smb::SMB_COM_NEGOTIATE || m[4] == smb::SMB_COM_SESSION_SETUP_ANDX;
-  if (m.size() < 14 || m[0] != 0xFE || m[1] != 'S' || m[13] != 0) return false;
-  return m[12] <= 1 || ((m[12] == 9 || m[12] == 11) && len <= kMaxPipeMessage);
-}
-
 std::uint32_t le32(ByteView m, std::size_t at) {
   return m[at] | (m[at + 1] << 8) | (m[at + 2] << 16) | (static_cast<std::uint32_t>(m[at + 3]) << 24);
+}
+
+std::uint16_t le16(ByteView m, std::size_t at) { return static_cast<std::uint16_t>(m[at] | (m[at + 1] << 8)); }
+
+bool is_smb1(ByteView m) { return m.size() >= 5 && m[0] == 0xFF && m[1] == 'S'; }
+bool is_smb2(ByteView m) { return m.size() >= 14 && m[0] == 0xFE && m[1] == 'S'; }
+
+// The requests that may write a DCE-RPC PDU to a named pipe: SMB2 WRITE and IOCTL, SMB1
+// TRANSACTION (TransactNmPipe on \PIPE\) and WRITE_ANDX.
+bool pipe_candidate(ByteView m) {
+  if (is_smb1(m)) return m[4] == kSmb1Transaction || m[4] == kSmb1WriteAndx;
+  return is_smb2(m) && m[13] == 0 && (m[12] == 9 || m[12] == 11);
+}
+
+// The data a pipe candidate carries, as an offset and a count from the start of the SMB header;
+// {0, 0} when `m` is too short to say. SMB2 WRITE ([MS-SMB2] 2.2.21: DataOffset at 66, Length at
+// 68); SMB2 IOCTL with FSCTL_PIPE_TRANSCEIVE (2.2.31: CtlCode at 68, InputOffset at 88, InputCount at
+// 92); SMB1 TRANSACTION ([MS-CIFS] 2.2.4.33.1: DataCount at 55, DataOffset at 57) and WRITE_ANDX
+// (2.2.4.43.1: DataLength at 53, DataOffset at 55), the SMB1 words starting at 33.
+std::pair<std::size_t, std::size_t> pipe_data(ByteView m) {
+  if (is_smb1(m)) {
+    if (m[4] == kSmb1Transaction && m.size() >= 59 && m[32] >= 14) return {le16(m, 57), le16(m, 55)};
+    if (m[4] == kSmb1WriteAndx && m.size() >= 57 && m[32] >= 12) return {le16(m, 55), le16(m, 53)};
+    return {0, 0};
+  }
+  if (!is_smb2(m) || m[13] != 0) return {0, 0};
+  if (m[12] == 9 && m.size() >= 72) return {le16(m, 66), le32(m, 68)};
+  if (m[12] == 11 && m.size() >= 96 && le32(m, 68) == kFsctlPipeTransceive) return {le32(m, 88), le32(m, 92)};
+  return {0, 0};
+}
+
+// A message whose whole body is read: NEGOTIATE and SESSION_SETUP (their security blobs, Kerberos
+// tickets included, can be tens of KiB), and a small pipe write whose data starts with a DCE-RPC
+// bind, alter_context or rpc_auth_3. Of every other message the first bytes are enough (`peek`: at
+// least the header, and for a pipe candidate up to kPipePeek): READ and WRITE payloads, file data and
+// RPC requests are skipped without being buffered.
+bool wants_body(ByteView peek, std::size_t len) {
+  if (is_smb1(peek)) {
+    if (peek[4] == smb::SMB_COM_NEGOTIATE || peek[4] == smb::SMB_COM_SESSION_SETUP_ANDX) return true;
+  } else if (!is_smb2(peek) || peek[13] != 0) {
+    return false;
+  } else if (peek[12] <= 1) {
+    return true;
+  }
+  if (len > kMaxPipeMessage || !pipe_candidate(peek)) return false;
+  const auto [off, count] = pipe_data(peek);
+  if (off == 0 || count == 0 || off >= len) return false;
+  if (off + 3 > peek.size()) return true;  // data beyond the peek (an unusual layout): read it
+  return is_auth_pdu(peek.subspan(off));
 }
 
 std::string session_id_text(std::uint64_t id) {
@@ -63,6 +106,10 @@ class SmbHandler : public Handler {
     // The header first; the body only of the messages that carry what is read.
     std::size_t want = std::min(len, kHeaderPeek);
     if (data.size() < 4 + want) return c.need_more = true, c;
+    if (len <= kMaxPipeMessage && data[0] == 0 && pipe_candidate(data.subspan(4, want))) {
+      want = std::min(len, kPipePeek);
+      if (data.size() < 4 + want) return c.need_more = true, c;
+    }
     const bool body = data[0] != 0 || wants_body(data.subspan(4, want), len);
     if (body) want = std::min(len, kMaxBody);
     if (data.size() < 4 + want) return c.need_more = true, c;
@@ -187,6 +234,12 @@ class SmbHandler : public Handler {
   }
 
   void smb1(int dir, ByteView m, std::int64_t ts) {
+    // Most messages are neither NEGOTIATE nor SESSION_SETUP: of a server's nothing is read, of a
+    // client's three header fields ([MS-CIFS] 2.2.3.1: Command at 4, Flags2 at 10, UID at 28).
+    if (m.size() >= 32 && m[4] != smb::SMB_COM_NEGOTIATE && m[4] != smb::SMB_COM_SESSION_SETUP_ANDX) {
+      if (dir == 0) smb1_request(m[4], le16(m, 10), le16(m, 28), m, ts);
+      return;
+    }
     auto h = smb::decode_smb1_header(m);
     if (!h) return;
     if (dir == 0 && h->Command == smb::SMB_COM_NEGOTIATE) {
@@ -220,8 +273,13 @@ class SmbHandler : public Handler {
         setup_done(h->UID, mid, "", ts);
       return;
     }
-    if (dir == 0 && h->UID != 0) judge(h->UID, (h->Flags2 & smb::SMB_FLAGS2_SMB_SECURITY_SIGNATURE) != 0, ts);
-    if (dir == 0 && h->Command == 0x74) logoff(h->UID);  // SMB_COM_LOGOFF_ANDX
+  }
+
+  // A request of an SMB1 session (not NEGOTIATE or SESSION_SETUP_ANDX).
+  void smb1_request(std::uint8_t cmd, std::uint16_t flags2, std::uint16_t uid, ByteView m, std::int64_t ts) {
+    if (cmd == kSmb1Transaction || cmd == kSmb1WriteAndx) pipe_message(m, ts);
+    if (uid != 0) judge(uid, (flags2 & smb::SMB_FLAGS2_SMB_SECURITY_SIGNATURE) != 0, ts);
+    if (cmd == kSmb1LogoffAndx) logoff(uid);
   }
 
   // The authentication of an SMB1 SESSION_SETUP_ANDX request ("" when it does not say).
@@ -271,7 +329,7 @@ class SmbHandler : public Handler {
 
   // A request of a session (not NEGOTIATE or SESSION_SETUP).
   void smb2_request(smb::Smb2Command cmd, std::uint32_t flags, std::uint64_t id, ByteView m, std::int64_t ts) {
-    if (cmd == kSmb2Write || cmd == smb::Smb2Command::IOCTL) pipe_message(cmd, m, ts);
+    if (cmd == kSmb2Write || cmd == smb::Smb2Command::IOCTL) pipe_message(m, ts);
     // Every SMB 3.x client signs these whatever the session's signing ([MS-SMB2] 3.2.4.1.1 for
     // TREE_CONNECT in 3.1.1, 3.2.5.14.12 for VALIDATE_NEGOTIATE_INFO in 3.0/3.0.2): they say nothing
     // about the session.
@@ -282,18 +340,9 @@ class SmbHandler : public Handler {
     if (cmd == smb::Smb2Command::LOGOFF) logoff(id);
   }
 
-  // A DCE-RPC bind, alter_context or rpc_auth_3 written to a named pipe: a WRITE's data ([MS-SMB2]
-  // 2.2.21: DataOffset, Length) or the input of an FSCTL_PIPE_TRANSCEIVE IOCTL (2.2.31: InputOffset,
-  // InputCount), both offsets from the start of the SMB2 header.
-  void pipe_message(smb::Smb2Command cmd, ByteView m, std::int64_t ts) {
-    std::size_t off = 0, count = 0;
-    if (cmd == kSmb2Write && m.size() >= 72) {
-      off = m[66] | (m[67] << 8);
-      count = le32(m, 68);
-    } else if (cmd == smb::Smb2Command::IOCTL && m.size() >= 96 && le32(m, 68) == kFsctlPipeTransceive) {
-      off = le32(m, 88);
-      count = le32(m, 92);
-    }
+  // A DCE-RPC bind, alter_context or rpc_auth_3 written to a named pipe (pipe_data says where).
+  void pipe_message(ByteView m, std::int64_t ts) {
+    const auto [off, count] = pipe_data(m);
     if (off == 0 || off > m.size() || count > m.size() - off) return;
     const ByteView pdu = m.subspan(off, count);
     if (is_auth_pdu(pdu)) dcerpc_auth(ci_, pdu, ts);

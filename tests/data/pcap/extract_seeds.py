@@ -98,7 +98,8 @@ def cap(name):
 def main():
     # Whole captures for the pcap path, and single frames (link type 1 prefix byte 0) for the packet decoder.
     for name in ("smb1", "smb3", "kinit-rc4", "kinit-udp", "tls10", "ldap-simple", "ldap-sasl", "netbios", "cldap", "starttls",
-                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos", "rdp-tls", "rpc-kerberos"):
+                 "smb311-unsigned", "smb300-unsigned", "nbstat", "tls-hrr-alert", "ldap-sicily", "rpc-ntlm", "smb-kerberos", "rdp-tls", "rpc-kerberos",
+                 "rpc-smb1", "http-auth", "ldap-sicily-ntlm"):
         write("fuzz_passive_pcap", name + ".pcap", open(cap(name), "rb").read())
         for i, frame in enumerate(list(packets(cap(name)))[:4]):
             write("fuzz_passive_packet", f"{name}_{i}", b"\x00" + frame)
@@ -130,7 +131,7 @@ def main():
                     n = int.from_bytes(stream[:4], "big")
                     write("fuzz_passive_kerberos", f"{name}_{i}_{d}", stream[4:4 + n])
     # LDAP requests: the first client message of each flow, and the CLDAP pings.
-    for name, port in (("ldap-simple", 389), ("ldap-sasl", 389), ("ldap-sicily", 389)):
+    for name, port in (("ldap-simple", 389), ("ldap-sasl", 389), ("ldap-sicily", 389), ("ldap-sicily-ntlm", 389)):
         flows, _ = streams(cap(name), port)
         for i, (c2s, _) in enumerate(flows):
             if c2s[:1] == b"\x30":
