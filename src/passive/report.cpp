@@ -303,7 +303,7 @@ std::string to_table(const Report& r, std::size_t top) {
         << protos << "\n";
   }
   if (!r.servers.empty()) {
-    out << "\nServer-side events (no client named)\n";
+    out << "\nServer-side facts: events, HTTP challenges (no client named)\n";
     for (const auto& [k, sv] : r.servers)
       for (const auto& [fact, seen] : sv.facts.values)
         out << "  " << pad(sv.name.empty() ? "-" : sv.name, 18) << pad(std::to_string(seen.count), 7) << fact << "\n";
