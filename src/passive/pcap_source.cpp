@@ -205,7 +205,7 @@ std::string read_capture_buffer(ByteView data, Analyzer& analyzer) {
 std::string default_capture_filter() {
   return "port 445 or port 139 or port 88 or port 464 or port 389 or port 3268 or port 636 or port 3269 or "
          "port 443 or port 137 or port 138 or port 465 or port 993 or port 995 or port 5986 or port 8443 or "
-         "port 3389 or port 135 or "
+         "port 3389 or port 135 or port 5985 or "
          "(tcp[((tcp[12] & 0xf0) >> 2)] = 0x16)";
 }
 
