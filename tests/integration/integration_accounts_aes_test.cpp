@@ -162,7 +162,11 @@ TEST(IntegrationAccountsAes, SambaKeytabWithoutRc4GetsServiceTickets) {
                        " -s " + shell_quote(info.at("LAB_SMB_CONF")));
   ASSERT_EQ(x.exit_code, 0) << x.err;
   // ktutil numbers the entries from 1; deleting the rc4-hmac ones from the highest slot down.
-  auto list = run_command("printf " + shell_quote("rkt " + all + "\\nlist -e\\n") + " | ktutil");
+  // run_command gives the command line </dev/null: ktutil reads its script through sh -c.
+  auto ktutil = [](const std::string& script) {
+    return run_command("sh -c " + shell_quote("printf " + shell_quote(script) + " | ktutil"));
+  };
+  auto list = ktutil("rkt " + all + "\\nlist -e\\n");
   std::vector<int> rc4_slots;  // "   3    1   Administrator@STOCK.TEST (DEPRECATED:arcfour-hmac)"
   std::istringstream in(list.out);
   for (std::string l; std::getline(in, l);)
@@ -170,7 +174,7 @@ TEST(IntegrationAccountsAes, SambaKeytabWithoutRc4GetsServiceTickets) {
   std::string script = "rkt " + all + "\\n";
   for (int slot : rc4_slots) script += "delent " + std::to_string(slot) + "\\n";
   script += "wkt " + aes + "\\n";
-  ASSERT_EQ(run_command("printf " + shell_quote(script) + " | ktutil").exit_code, 0);
+  ASSERT_EQ(ktutil(script).exit_code, 0);
   const auto held = keytab_etypes(aes);
   ASSERT_EQ(held.find("arcfour"), std::string::npos) << held;
   ASSERT_NE(held.find("aes256"), std::string::npos) << "no AES key to test with: " << held;
