@@ -203,47 +203,33 @@ UserKeys user_keys(const Credentials& creds, const std::string& scan_realm) {
   p.x.key_source = "keytab";
   auto entries = read_keytab(creds, p.x);
   if (!entries) return p;
+  p.keytab_held = keytab_contents(*entries);
   for (std::int32_t etype : {18, 17, 23}) {
+    // A key of the wrong length is left out, as if it were not there.
     const auto* e = find_keytab_key(*entries, p.cname.to_string(), p.realm, etype);
     if (e && e->key.size() == (etype == 18 ? 32u : 16u)) p.keys.emplace_back(etype, e->key);
   }
   if (p.keys.empty())
     p.x.outcome =
         Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no aes256, aes128 or rc4-hmac key for " +
-                                            p.x.user + "; it holds: " + keytab_contents(*entries));
+                                            p.x.user + "; it holds: " + p.keytab_held);
   wipe_entries(*entries);
   return p;
 }
 
 UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm) {
-  UserKey p;
-  std::tie(p.cname, p.realm) = user_principal(creds.user, scan_realm);
-  p.x.user = p.cname.to_string() + "@" + p.realm;
-  if (!creds.password.empty()) {
-    p.x.key_source = "password";
+  const UserKeys all = user_keys(creds, scan_realm);
+  UserKey p{all.x, all.cname, all.realm, {}};
+  if (all.from_password) {
     p.key = rc4_hmac_string_to_key(creds.password);
     return p;
   }
-  if (creds.keytab.empty()) {
+  for (const auto& [etype, key] : all.keys)
+    if (etype == 23) p.key = key;
+  if (p.key.empty() && !all.keytab_held.empty())
     p.x.outcome =
-        Outcome::failure(Status::skipped, "--user without --password, --password-env, --password-file or --keytab");
-    return p;
-  }
-  p.x.key_source = "keytab";
-  auto entries = read_keytab(creds, p.x);
-  if (!entries) return p;
-  const auto* e = find_keytab_key(*entries, p.cname.to_string(), p.realm, 23);
-  if (!e) {
-    p.x.outcome = Outcome::failure(Status::error,
-                                   "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
-                                       " (the Windows XP offer needs one); it holds: " + keytab_contents(*entries));
-  } else if (e->key.size() != 16) {
-    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": the rc4-hmac key of " + p.x.user +
-                                                      " has " + std::to_string(e->key.size()) + " bytes, not 16");
-  } else {
-    p.key = e->key;
-  }
-  wipe_entries(*entries);
+        Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
+                                            " (the Windows XP offer needs one); it holds: " + all.keytab_held);
   return p;
 }
 

@@ -39,6 +39,7 @@ struct UserKeys {
   std::string realm;
   bool from_password = false;
   std::vector<std::pair<std::int32_t, Bytes>> keys;
+  std::string keytab_held;  // what the keytab holds, per principal (for error messages)
   UserKeys() = default;
   UserKeys(const UserKeys&) = delete;
   UserKeys& operator=(const UserKeys&) = delete;

@@ -20,10 +20,7 @@
 
 namespace {
 
-using legacyscan::testing::lab_info;
-using legacyscan::testing::run_command;
-using legacyscan::testing::run_in_lab;
-using legacyscan::testing::shell_quote;
+using namespace legacyscan::testing;  // lab_info, run_command, run_in_lab, shell_quote
 using nlohmann::json;
 
 std::map<std::string, std::string> mit_info() {

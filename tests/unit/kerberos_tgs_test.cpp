@@ -37,9 +37,8 @@ TEST(KerberosTgs, SessionKeyOfTheEncPart) {
   EXPECT_EQ(*decode_enc_kdc_rep_part_keytype(golden("legacy_enc_as_rep_part_rc4_key_zeroed")), 23);
 }
 
-TEST(KerberosTgs, TgsReqReadsBack) {
-  const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
-  const Bytes key(16, 0x11), confounder(8, 0x22);
+// A TGS-REQ for HTTP/web.legacy.test with the ticket of a lab AS-REP (which must outlive it).
+TgsReq request(const Bytes& rep, ByteView key, ByteView confounder) {
   TgsReq o;
   o.realm = "LEGACY.TEST";
   o.sname = PrincipalName{KRB_NT_SRV_INST, {"HTTP", "web.legacy.test"}};
@@ -51,6 +50,13 @@ TEST(KerberosTgs, TgsReqReadsBack) {
   o.cname = PrincipalName{KRB_NT_PRINCIPAL, {"Administrator"}};
   o.ctime = "20261207120000Z";
   o.confounder = confounder;
+  return o;
+}
+
+TEST(KerberosTgs, TgsReqReadsBack) {
+  const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
+  const Bytes key(16, 0x11), confounder(8, 0x22);
+  TgsReq o = request(rep, key, confounder);
   auto req = encode_tgs_req(o);
   ASSERT_TRUE(req) << req.error;
   auto back = decode_kdc_req(*req);
@@ -67,17 +73,9 @@ TEST(KerberosTgs, TgsReqReadsBack) {
 TEST(KerberosTgs, AesTgsReqReadsBackAndChecksKeyLengths) {
   const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
   const Bytes key(32, 0x11), confounder(16, 0x22);
-  TgsReq o;
-  o.realm = "LEGACY.TEST";
-  o.sname = PrincipalName{KRB_NT_SRV_INST, {"HTTP", "web.legacy.test"}};
+  TgsReq o = request(rep, key, confounder);
   o.etype = {18, 17};
-  o.ticket = *decode_kdc_rep_ticket(rep);
   o.session_etype = 18;
-  o.session_key = key;
-  o.crealm = "LEGACY.TEST";
-  o.cname = PrincipalName{KRB_NT_PRINCIPAL, {"Administrator"}};
-  o.ctime = "20261207120000Z";
-  o.confounder = confounder;
   auto req = encode_tgs_req(o);
   ASSERT_TRUE(req) << req.error;
   auto back = decode_kdc_req(*req);
