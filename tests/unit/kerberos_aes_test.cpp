@@ -147,6 +147,12 @@ TEST(KerberosAes, EncryptDecryptChecksTheMac) {
       EXPECT_FALSE(aes_decrypt(key, 3, bad)) << "a flipped bit";
     }
     EXPECT_FALSE(aes_decrypt(key, 3, Bytes(27, 0)));
+    // Whatever a KDC sends as cipher text: no crash, no plaintext without the right MAC.
+    for (std::size_t n = 0; n < 70; ++n) {
+      Bytes junk(n);
+      for (std::size_t i = 0; i < n; ++i) junk[i] = static_cast<std::uint8_t>(i * 37 + n);
+      EXPECT_FALSE(aes_decrypt(key, 3, junk)) << n;
+    }
     EXPECT_TRUE(aes_encrypt(key, 3, Bytes(8, 0), text("x")).empty()) << "confounder of 8 bytes";
     EXPECT_EQ(aes_checksum(key, 6, text("body")).size(), 12u);
     EXPECT_NE(aes_checksum(key, 6, text("body")), aes_checksum(key, 7, text("body")));
