@@ -138,13 +138,61 @@ std::pair<PrincipalName, std::string> user_principal(const std::string& user, co
 
 }  // namespace
 
-UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm) {
-  UserKey p;
+namespace {
+
+// The entries of --keytab, or why there are none (in x.outcome).
+std::optional<std::vector<KeytabEntry>> read_keytab(const Credentials& creds, XpLogon& x) {
+  std::ifstream f(creds.keytab, std::ios::binary);
+  if (!f) {
+    x.outcome = Outcome::failure(Status::error, "--keytab: cannot read " + creds.keytab);
+    return std::nullopt;
+  }
+  Bytes file(kMaxKeytabFile + 1);
+  f.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
+  file.resize(static_cast<std::size_t>(f.gcount()));
+  if (file.size() > kMaxKeytabFile) {
+    x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": larger than 1 MiB, not a keytab");
+    return std::nullopt;
+  }
+  auto entries = decode_keytab(file);
+  std::fill(file.begin(), file.end(), 0);
+  if (!entries) {
+    x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": " + entries.error);
+    return std::nullopt;
+  }
+  return std::move(*entries.value);
+}
+
+// What a keytab holds, per principal: "xpuser@OTHER.TEST (aes256-cts-hmac-sha1-96, rc4-hmac)".
+std::string keytab_contents(const std::vector<KeytabEntry>& entries) {
+  std::vector<std::pair<std::string, std::string>> held;
+  for (const auto& k : entries) {
+    auto it = std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == k.principal(); });
+    if (it == held.end()) it = held.insert(held.end(), {k.principal(), ""});
+    it->second += (it->second.empty() ? "" : ", ") + etype_name(k.enctype);
+  }
+  std::string have;
+  for (const auto& [who, types] : held) have += (have.empty() ? "" : "; ") + who + " (" + types + ")";
+  return have.empty() ? "nothing" : have;
+}
+
+void wipe_entries(std::vector<KeytabEntry>& entries) {
+  for (auto& k : entries) std::fill(k.key.begin(), k.key.end(), 0);
+}
+
+}  // namespace
+
+UserKeys::~UserKeys() {
+  for (auto& [etype, key] : keys) std::fill(key.begin(), key.end(), 0);
+}
+
+UserKeys user_keys(const Credentials& creds, const std::string& scan_realm) {
+  UserKeys p;
   std::tie(p.cname, p.realm) = user_principal(creds.user, scan_realm);
   p.x.user = p.cname.to_string() + "@" + p.realm;
   if (!creds.password.empty()) {
     p.x.key_source = "password";
-    p.key = rc4_hmac_string_to_key(creds.password);
+    p.from_password = true;
     return p;
   }
   if (creds.keytab.empty()) {
@@ -153,45 +201,35 @@ UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm) {
     return p;
   }
   p.x.key_source = "keytab";
-  std::ifstream f(creds.keytab, std::ios::binary);
-  if (!f) {
-    p.x.outcome = Outcome::failure(Status::error, "--keytab: cannot read " + creds.keytab);
+  auto entries = read_keytab(creds, p.x);
+  if (!entries) return p;
+  p.keytab_held = keytab_contents(*entries);
+  for (std::int32_t etype : {18, 17, 23}) {
+    // A key of the wrong length is left out, as if it were not there.
+    const auto* e = find_keytab_key(*entries, p.cname.to_string(), p.realm, etype);
+    if (e && e->key.size() == (etype == 18 ? 32u : 16u)) p.keys.emplace_back(etype, e->key);
+  }
+  if (p.keys.empty())
+    p.x.outcome =
+        Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no aes256, aes128 or rc4-hmac key for " +
+                                            p.x.user + "; it holds: " + p.keytab_held);
+  wipe_entries(*entries);
+  return p;
+}
+
+UserKey rc4_user_key(const Credentials& creds, const std::string& scan_realm) {
+  const UserKeys all = user_keys(creds, scan_realm);
+  UserKey p{all.x, all.cname, all.realm, {}};
+  if (all.from_password) {
+    p.key = rc4_hmac_string_to_key(creds.password);
     return p;
   }
-  Bytes file(kMaxKeytabFile + 1);
-  f.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
-  file.resize(static_cast<std::size_t>(f.gcount()));
-  if (file.size() > kMaxKeytabFile) {
-    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": larger than 1 MiB, not a keytab");
-    return p;
-  }
-  auto entries = decode_keytab(file);
-  std::fill(file.begin(), file.end(), 0);
-  if (!entries) {
-    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": " + entries.error);
-    return p;
-  }
-  const auto* e = find_keytab_key(*entries, p.cname.to_string(), p.realm, 23);
-  if (!e) {
-    // What it holds instead, per principal: "xpuser@OTHER.TEST (aes256-cts-hmac-sha1-96, rc4-hmac)".
-    std::vector<std::pair<std::string, std::string>> held;
-    for (const auto& k : *entries) {
-      auto it = std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == k.principal(); });
-      if (it == held.end()) it = held.insert(held.end(), {k.principal(), ""});
-      it->second += (it->second.empty() ? "" : ", ") + etype_name(k.enctype);
-    }
-    std::string have;
-    for (const auto& [who, types] : held) have += (have.empty() ? "" : "; ") + who + " (" + types + ")";
-    p.x.outcome = Outcome::failure(
-        Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
-                           " (the Windows XP offer needs one); it holds: " + (have.empty() ? "nothing" : have));
-  } else if (e->key.size() != 16) {
-    p.x.outcome = Outcome::failure(Status::error, "--keytab " + creds.keytab + ": the rc4-hmac key of " + p.x.user +
-                                                      " has " + std::to_string(e->key.size()) + " bytes, not 16");
-  } else {
-    p.key = e->key;
-  }
-  for (auto& k : *entries) std::fill(k.key.begin(), k.key.end(), 0);
+  for (const auto& [etype, key] : all.keys)
+    if (etype == 23) p.key = key;
+  if (p.key.empty() && !all.keytab_held.empty())
+    p.x.outcome =
+        Outcome::failure(Status::error, "--keytab " + creds.keytab + " has no rc4-hmac key for " + p.x.user +
+                                            " (the Windows XP offer needs one); it holds: " + all.keytab_held);
   return p;
 }
 

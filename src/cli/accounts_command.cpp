@@ -172,7 +172,8 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--password", s.password, "Password for --user (visible in ps: prefer --password-env/-file)");
   cmd->add_option("--password-env", s.password_env, "Read the password for --user from this environment variable");
   cmd->add_option("--password-file", s.password_file, "Read the password for --user from the first line of FILE");
-  cmd->add_option("--keytab", s.keytab, "Keytab with the rc4-hmac key of --user (service tickets only, no directory)");
+  cmd->add_option("--keytab", s.keytab,
+                  "Keytab with the keys of --user (AES or rc4-hmac; service tickets only, no directory)");
   cmd->add_option("--require", s.require, "Policy rule, e.g. accounts.breaks=none (repeatable; exit 1 if one fails)")
       ->allow_extra_args(false);
   cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");

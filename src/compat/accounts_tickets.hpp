@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The service tickets of the account audit (with --user and a password or a keytab with an rc4-hmac
-// key): one TGT of the user from an rc4-hmac AS exchange with PA-ENC-TIMESTAMP, then per account with an SPN three
-// TGS-REQs (AES and RC4 offered, RC4 only, AES only), each answer read for the ticket's etype (Ticket.enc-part.etype,
-// in the clear) and the session key's etype (the TGS-REP's enc-part, decrypted with the TGT's session key and dropped).
-// Keys live in memory only for the exchanges and are wiped; nothing of a ticket is kept.
+// The service tickets of the account audit (with --user and a password or a keytab): one TGT of the
+// user from an AS exchange offering aes256, aes128 and rc4-hmac, with PA-ENC-TIMESTAMP in the etype
+// and salt the KDC's PREAUTH_REQUIRED names (ETYPE-INFO2), so a user the KDC refuses RC4 for still
+// gets one; then per account with an SPN three TGS-REQs (AES and RC4 offered, RC4 only, AES only),
+// authenticated with the TGT's session key whatever its etype, each answer read for the ticket's
+// etype (Ticket.enc-part.etype, in the clear) and the session key's etype (the TGS-REP's enc-part,
+// decrypted with the TGT's session key and dropped). Keys live in memory only for the exchanges and
+// are wiped; nothing of a ticket is kept.
 #pragma once
 
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
@@ -19,8 +22,10 @@
 namespace legacyscan::accounts {
 
 struct Tgt {
-  Outcome outcome;  // ok, or why there is no TGT (no password, refused, the KDC will not use RC4)
+  Outcome outcome;  // ok, or why there is no TGT (no password, refused, no key of an etype the KDC takes)
   Bytes ticket;
+  std::int32_t reply_etype = 0;    // the AS-REP's enc-part: the user's key that was used
+  std::int32_t session_etype = 0;  // the TGT's session key: what the TGS-REQs are authenticated with
   Bytes session_key;
   kerberos::PrincipalName cname;
   std::string crealm;

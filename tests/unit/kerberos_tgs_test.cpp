@@ -37,10 +37,9 @@ TEST(KerberosTgs, SessionKeyOfTheEncPart) {
   EXPECT_EQ(*decode_enc_kdc_rep_part_keytype(golden("legacy_enc_as_rep_part_rc4_key_zeroed")), 23);
 }
 
-TEST(KerberosTgs, TgsReqReadsBack) {
-  const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
-  const Bytes key(16, 0x11), confounder(8, 0x22);
-  TgsReqRc4 o;
+// A TGS-REQ for HTTP/web.legacy.test with the ticket of a lab AS-REP (which must outlive it).
+TgsReq request(const Bytes& rep, ByteView key, ByteView confounder) {
+  TgsReq o;
   o.realm = "LEGACY.TEST";
   o.sname = PrincipalName{KRB_NT_SRV_INST, {"HTTP", "web.legacy.test"}};
   o.etype = {18, 17, 23};
@@ -50,8 +49,15 @@ TEST(KerberosTgs, TgsReqReadsBack) {
   o.crealm = "LEGACY.TEST";
   o.cname = PrincipalName{KRB_NT_PRINCIPAL, {"Administrator"}};
   o.ctime = "20261207120000Z";
-  o.confounder8 = confounder;
-  auto req = encode_tgs_req_rc4(o);
+  o.confounder = confounder;
+  return o;
+}
+
+TEST(KerberosTgs, TgsReqReadsBack) {
+  const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
+  const Bytes key(16, 0x11), confounder(8, 0x22);
+  TgsReq o = request(rep, key, confounder);
+  auto req = encode_tgs_req(o);
   ASSERT_TRUE(req) << req.error;
   auto back = decode_kdc_req(*req);
   ASSERT_TRUE(back) << back.error;
@@ -61,7 +67,28 @@ TEST(KerberosTgs, TgsReqReadsBack) {
   EXPECT_EQ(back->sname, "HTTP/web.legacy.test");
   EXPECT_EQ(back->etypes, (std::vector<std::int32_t>{18, 17, 23}));
   o.session_key = ByteView(key).first(8);
-  EXPECT_FALSE(encode_tgs_req_rc4(o));
+  EXPECT_FALSE(encode_tgs_req(o));
+}
+
+TEST(KerberosTgs, AesTgsReqReadsBackAndChecksKeyLengths) {
+  const Bytes rep = unframed("legacy_as_rep_admin_rc4_tcp_framed");
+  const Bytes key(32, 0x11), confounder(16, 0x22);
+  TgsReq o = request(rep, key, confounder);
+  o.etype = {18, 17};
+  o.session_etype = 18;
+  auto req = encode_tgs_req(o);
+  ASSERT_TRUE(req) << req.error;
+  auto back = decode_kdc_req(*req);
+  ASSERT_TRUE(back) << back.error;
+  EXPECT_EQ(back->etypes, (std::vector<std::int32_t>{18, 17}));
+  o.session_etype = 17;  // a 32-byte key is not an aes128 key
+  EXPECT_FALSE(encode_tgs_req(o));
+  o.session_key = ByteView(key).first(16);
+  EXPECT_TRUE(encode_tgs_req(o));
+  o.confounder = ByteView(confounder).first(8);  // AES needs 16
+  EXPECT_FALSE(encode_tgs_req(o));
+  o.session_etype = 3;
+  EXPECT_FALSE(encode_tgs_req(o));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "src/proto/ber/ber.hpp"
 #include "src/proto/crypto/crypto_primitives.hpp"
+#include "src/proto/kerberos/kerberos_aes.hpp"
 #include "src/proto/kerberos/kerberos_der.hpp"
 
 namespace legacyscan::kerberos {
@@ -16,6 +17,7 @@ using crypto::md4;
 using crypto::rc4;
 
 constexpr std::size_t kMaxSessionKey = 64;
+constexpr std::int32_t kEtypeRc4 = 23;
 
 Bytes rc4_hmac_string_to_key(std::string_view password) { return md4(utf8_to_utf16le(password)); }
 
@@ -58,22 +60,60 @@ std::optional<Bytes> rc4_hmac_decrypt(ByteView key, std::uint32_t usage, ByteVie
   return Bytes(data.begin() + 8, data.end());
 }
 
-Decoded<Bytes> encode_pa_enc_timestamp_rc4(ByteView key, std::string_view kerberos_time, std::uint32_t usec,
-                                           ByteView confounder8) {
+bool etype_supported(std::int32_t etype) {
+  return etype == kEtypeRc4 || etype == kEtypeAes128 || etype == kEtypeAes256;
+}
+
+Bytes encrypt(std::int32_t etype, ByteView key, std::uint32_t usage, ByteView confounder16, ByteView plaintext) {
+  if (etype == kEtypeRc4) {
+    if (key.size() != 16 || confounder16.size() < 8) return {};
+    return rc4_hmac_encrypt(key, usage, confounder16.first(8), plaintext);
+  }
+  if (aes_key_length(etype) == 0 || key.size() != aes_key_length(etype)) return {};
+  return aes_encrypt(key, usage, confounder16, plaintext);
+}
+
+std::optional<Bytes> decrypt(std::int32_t etype, ByteView key, std::uint32_t usage, ByteView ciphertext) {
+  if (etype == kEtypeRc4) return key.size() == 16 ? rc4_hmac_decrypt(key, usage, ciphertext) : std::nullopt;
+  if (aes_key_length(etype) == 0 || key.size() != aes_key_length(etype)) return std::nullopt;
+  return aes_decrypt(key, usage, ciphertext);
+}
+
+Decoded<Bytes> string_to_key(std::int32_t etype, std::string_view password, std::string_view salt,
+                             const std::optional<Bytes>& s2kparams) {
+  using R = Decoded<Bytes>;
+  if (etype == kEtypeRc4) return R::ok(rc4_hmac_string_to_key(password));
+  if (aes_key_length(etype) == 0) return R::fail("no string-to-key for " + std::to_string(etype));
+  auto n = aes_iterations(s2kparams);
+  if (!n) return R::fail(n.error);
+  Bytes key =
+      aes_string_to_key(etype, password, ByteView(reinterpret_cast<const std::uint8_t*>(salt.data()), salt.size()), *n);
+  if (key.empty()) return R::fail("PBKDF2 failed");
+  return R::ok(std::move(key));
+}
+
+Decoded<Bytes> encode_pa_enc_timestamp(std::int32_t etype, ByteView key, std::string_view kerberos_time,
+                                       std::uint32_t usec, ByteView confounder16) {
   ber::Writer ts;
   ts.sequence([&](ber::Writer& s) {
     s.context(0, [&](ber::Writer& c) { c.string(kerberos_time, ber::universal_tag(ber::universal::GeneralizedTime)); });
     s.context(1, [&](ber::Writer& c) { c.integer(usec); });
   });
   if (!ts.ok()) return Decoded<Bytes>::fail("PA-ENC-TS-ENC: " + ts.error());
-  const Bytes cipher = rc4_hmac_encrypt(key, 1, confounder8, ts.view());
+  const Bytes cipher = encrypt(etype, key, 1, confounder16, ts.view());
+  if (cipher.empty()) return Decoded<Bytes>::fail("PA-ENC-TS-ENC: cannot encrypt with etype " + std::to_string(etype));
   ber::Writer ed;
   ed.sequence([&](ber::Writer& s) {
-    s.context(0, [&](ber::Writer& c) { c.integer(23); });
+    s.context(0, [&](ber::Writer& c) { c.integer(etype); });
     s.context(2, [&](ber::Writer& c) { c.octet_string(cipher); });
   });
   if (!ed.ok()) return Decoded<Bytes>::fail("EncryptedData: " + ed.error());
   return Decoded<Bytes>::ok(ed.take());
+}
+
+Decoded<Bytes> encode_pa_enc_timestamp_rc4(ByteView key, std::string_view kerberos_time, std::uint32_t usec,
+                                           ByteView confounder8) {
+  return encode_pa_enc_timestamp(kEtypeRc4, key, kerberos_time, usec, confounder8);
 }
 
 Decoded<std::int32_t> decode_enc_kdc_rep_part_keytype(ByteView plaintext) {
@@ -106,91 +146,6 @@ Decoded<SessionKey> decode_enc_kdc_rep_part_key(ByteView plaintext) {
     return R::fail("EncryptionKey.keyvalue: " + (key.error().empty() ? kv_ctx.error() : key.error()));
   if (value.size() > kMaxSessionKey) return R::fail("EncryptionKey.keyvalue longer than 64 bytes");
   return R::ok(SessionKey{static_cast<std::int32_t>(v), Bytes(value.begin(), value.end())});
-}
-
-namespace {
-
-// RFC 4757 4: the keyed checksum HMAC-MD5 (-138): Ksign = HMAC(K, "signaturekey\0"),
-// HMAC(Ksign, MD5(usage LE32 | data)).
-Bytes hmac_md5_checksum(ByteView key, std::uint32_t usage, ByteView data) {
-  static const char kSign[] = "signaturekey";
-  const Bytes ksign = hmac_md5(key, ByteView(reinterpret_cast<const std::uint8_t*>(kSign), sizeof kSign));
-  Writer w;
-  w.u32le(usage);
-  Bytes input = w.take();
-  input.insert(input.end(), data.begin(), data.end());
-  return hmac_md5(ksign, crypto::md5(input));
-}
-
-}  // namespace
-
-Decoded<Bytes> encode_tgs_req_rc4(const TgsReqRc4& o) {
-  using R = Decoded<Bytes>;
-  if (o.session_key.size() != 16) return R::fail("TGS-REQ: the rc4-hmac session key is not 16 bytes");
-  if (o.confounder8.size() != 8) return R::fail("TGS-REQ: confounder is not 8 bytes");
-  if (o.etype.empty() || o.sname.name_string.empty()) return R::fail("TGS-REQ: no etype or no sname");
-  ber::Writer body;  // KDC-REQ-BODY, checksummed as sent
-  body.sequence([&](ber::Writer& b) {
-    der::put_flags(b, 0, KDC_OPT_FORWARDABLE | KDC_OPT_RENEWABLE | KDC_OPT_CANONICALIZE);
-    der::put_string(b, 2, o.realm);
-    der::put_principal(b, 3, o.sname);
-    b.context(5, [&](ber::Writer& t) { t.string("20370913024805Z", der::kGeneralizedTime); });
-    der::put_int(b, 7, o.nonce);
-    b.context(8, [&](ber::Writer& c) {
-      c.sequence([&](ber::Writer& list) {
-        for (auto e : o.etype) list.integer(e);
-      });
-    });
-  });
-  if (!body.ok()) return R::fail("KDC-REQ-BODY: " + body.error());
-  const Bytes body_der = body.take();
-  ber::Writer auth;  // Authenticator ::= [APPLICATION 2] SEQUENCE
-  auth.application(2, [&](ber::Writer& app) {
-    app.sequence([&](ber::Writer& a) {
-      der::put_int(a, 0, 5);
-      der::put_string(a, 1, o.crealm);
-      der::put_principal(a, 2, o.cname);
-      a.context(3, [&](ber::Writer& c) {
-        c.sequence([&](ber::Writer& ck) {
-          der::put_int(ck, 0, -138);
-          ck.context(1, [&](ber::Writer& v) { v.octet_string(hmac_md5_checksum(o.session_key, 6, body_der)); });
-        });
-      });
-      der::put_int(a, 4, o.cusec);
-      a.context(5, [&](ber::Writer& t) { t.string(o.ctime, der::kGeneralizedTime); });
-    });
-  });
-  if (!auth.ok()) return R::fail("Authenticator: " + auth.error());
-  const Bytes sealed = rc4_hmac_encrypt(o.session_key, 7, o.confounder8, auth.view());
-  ber::Writer ap;  // AP-REQ ::= [APPLICATION 14] SEQUENCE
-  ap.application(14, [&](ber::Writer& app) {
-    app.sequence([&](ber::Writer& a) {
-      der::put_int(a, 0, 5);
-      der::put_int(a, 1, 14);
-      der::put_flags(a, 2, 0);
-      a.context(3, [&](ber::Writer& t) { t.raw(o.ticket); });
-      a.context(4, [&](ber::Writer& e) {
-        e.sequence([&](ber::Writer& ed) {
-          der::put_int(ed, 0, 23);
-          ed.context(2, [&](ber::Writer& c) { c.octet_string(sealed); });
-        });
-      });
-    });
-  });
-  if (!ap.ok()) return R::fail("AP-REQ: " + ap.error());
-  ber::Writer w;
-  w.application(12, [&](ber::Writer& app) {
-    app.sequence([&](ber::Writer& req) {
-      der::put_int(req, 1, 5);
-      der::put_int(req, 2, KRB_TGS_REQ);
-      req.context(3, [&](ber::Writer& c) {
-        c.sequence([&](ber::Writer& list) { der::put_padata(list, PaData{1, ap.take()}); });  // PA-TGS-REQ
-      });
-      req.context(4, [&](ber::Writer& c) { c.raw(body_der); });
-    });
-  });
-  if (!w.ok()) return R::fail("TGS-REQ: " + w.error());
-  return R::ok(w.take());
 }
 
 }  // namespace legacyscan::kerberos
