@@ -126,7 +126,7 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
     std::string value = t.session + ": " +
                         (t.connected ? "connected, " + t.share_type + ", " + t.access : "refused (" + t.answer + ")");
     if (t.connected && has(t.share_flags, "ENCRYPT_DATA")) value += ", encrypted";
-    if (!t.sent.empty()) value += " (" + t.sent + ")";
+    if (!t.sent.empty()) value += " (sent " + t.sent + ")";
     // A signed session whose answer does not verify: someone between us and the server altered it, or
     // the server signs wrongly.
     const bool bad_signature = t.answer_protection == "bad";
