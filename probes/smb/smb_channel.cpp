@@ -2,6 +2,7 @@
 #include "probes/smb/smb_channel.hpp"
 
 #include <cctype>
+#include <random>
 
 namespace legacyscan::smb {
 
@@ -72,8 +73,51 @@ asio::awaitable<Outcome> SmbChannel::read_frame(FrameCheck& frame, Bytes& buf) {
   }
 }
 
+void SmbChannel::secure(Smb2SessionKeys keys, std::uint64_t session_id, bool encrypt) {
+  keys_ = std::move(keys);
+  session_id_ = session_id;
+  encrypt_ = encrypt;
+  transcript_.clear();
+  transcript_.shrink_to_fit();
+  nonce_salt_ = std::random_device{}();
+}
+
+Decoded<Bytes> SmbChannel::protect(ByteView smb_message) {
+  Bytes out(smb_message.begin(), smb_message.end());
+  if (!keys_ || out.empty() || out[0] != 0xFE) return Decoded<Bytes>::ok(std::move(out));
+  if (encrypt_) {
+    // A nonce never used twice in the session: a counter, then a random salt of this channel.
+    Writer n;
+    n.u64le(++nonce_counter_);
+    n.u32le(nonce_salt_);
+    Bytes sealed = smb2_encrypt(out, session_id_, n.take(), *keys_);
+    if (sealed.empty()) return Decoded<Bytes>::fail("cannot encrypt: the connection negotiated no cipher");
+    return Decoded<Bytes>::ok(std::move(sealed));
+  }
+  if (!smb2_sign(out, *keys_)) return Decoded<Bytes>::fail("cannot sign the request");
+  return Decoded<Bytes>::ok(std::move(out));
+}
+
+Outcome SmbChannel::unprotect(Bytes& reply) {
+  if (!keys_) return Outcome::success();
+  if (reply.size() >= 4 && reply[0] == 0xFD && reply[1] == 'S' && reply[2] == 'M' && reply[3] == 'B') {
+    auto plain = decode_smb2_transform(reply, session_id_, *keys_);
+    if (!plain) return Outcome::failure(Status::protocol_error, "encrypted answer not readable: " + plain.error);
+    reply = std::move(*plain.value);
+    answer_protection_ = "encrypted";
+    return Outcome::success();
+  }
+  answer_protection_ = smb2_signature_name(smb2_check_signature(reply, *keys_));
+  return Outcome::success();
+}
+
 asio::awaitable<Outcome> SmbChannel::request(ByteView smb_message, Bytes& reply) {
-  auto framed = frame_message(smb_message, transport_);
+  if (!keys_ && transcript_.size() < kTranscriptMessages)
+    transcript_.emplace_back(smb_message.begin(), smb_message.end());
+  auto wire = protect(smb_message);
+  if (!wire) co_return Outcome::failure(Status::error, wire.error);
+  answer_protection_.clear();
+  auto framed = frame_message(*wire.value, transport_);
   if (!framed) co_return Outcome::failure(Status::error, framed.error);
   auto o = co_await conn_->write(*framed.value);
   if (!o.ok()) co_return o;
@@ -87,7 +131,8 @@ asio::awaitable<Outcome> SmbChannel::request(ByteView smb_message, Bytes& reply)
       co_return Outcome::failure(Status::protocol_error,
                                  "unexpected NetBIOS session packet type 0x" + to_hex(ByteView(&frame.type, 1)));
     reply.assign(buf.begin() + static_cast<std::ptrdiff_t>(kFrameHeaderLength), buf.end());
-    co_return Outcome::success();
+    if (!keys_ && transcript_.size() < kTranscriptMessages) transcript_.push_back(reply);
+    co_return unprotect(reply);
   }
   co_return Outcome::failure(Status::protocol_error, "only keep-alives, no answer");
 }

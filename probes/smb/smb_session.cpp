@@ -12,7 +12,9 @@
 
 #include "legacyscan/engine/async.hpp"
 #include "probes/smb/smb_ntlm.hpp"
+#include "probes/smb/smb_session_security.hpp"
 #include "src/proto/ntlm/ntlm_crypto.hpp"
+#include "src/proto/ntlm/ntlm_session_key.hpp"
 #include "src/proto/ntlm/ntlm_v1.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb1/smb1_tree.hpp"
@@ -93,8 +95,10 @@ std::uint32_t negotiate_flags_for(Logon l) {
   }
 }
 
-// The AUTHENTICATE_MESSAGE of one logon; empty (with why) when it cannot be written.
-Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChallengeMessage& c, std::string& why) {
+// The AUTHENTICATE_MESSAGE of one logon; empty (with why) when it cannot be written. An NTLMv2 logon
+// also gives its session key, which the session signs and encrypts with.
+Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChallengeMessage& c, std::string& why,
+                       Bytes& session_key) {
   if (l == Logon::anonymous) return ntlm::encode_ntlm_authenticate_anonymous();
   const Who w = who_for(l, creds, c);
   if (l == Logon::guest || l == Logon::v2) {
@@ -104,7 +108,9 @@ Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChalle
     logon.password = w.password;
     logon.timestamp = c.Timestamp.value_or(filetime_now());
     logon.client_challenge = random8();
-    return ntlm::encode_ntlm_authenticate_v2(c, logon);
+    Bytes out = ntlm::encode_ntlm_authenticate_v2(c, logon);
+    session_key = ntlm::ntlm_v2_session_base_key(logon, out);
+    return out;
   }
   const auto kind =
       l == Logon::v1 ? ntlm::NtlmV1Kind::v1 : (l == Logon::v1_ess ? ntlm::NtlmV1Kind::v1_ess : ntlm::NtlmV1Kind::lm);
@@ -138,6 +144,10 @@ asio::awaitable<ShareAccess> tree_connect(SmbChannel& ch, std::string session, s
   }
   Bytes reply;
   t.outcome = co_await ch.request(*request.value, reply);
+  if (ch.secured()) {
+    t.sent = ch.encrypting() ? "encrypted" : "signed";
+    t.answer_protection = ch.last_answer_protection();
+  }
   if (t.outcome.ok()) read(reply, t);
   co_return t;
 }
@@ -188,6 +198,9 @@ const char* session_name(Logon l) {
 struct Attempt {
   SessionAttempt a;
   std::optional<ShareAccess> ipc;
+  // In a session flagged ENCRYPT_DATA: IPC$ first asked for signed, unencrypted (ipc is then the
+  // encrypted attempt).
+  std::optional<ShareAccess> ipc_plain;
   std::vector<ShareAccess> more;
 };
 
@@ -200,15 +213,15 @@ std::string granted_from(Logon l, bool is_guest, bool is_null) {
 // The AUTHENTICATE leg on a started session: `build` wraps the SPNEGO token into the family's
 // SESSION_SETUP. True with the server's answer in reply; false with a's outcome saying why not.
 template <class Build>
-asio::awaitable<bool> authenticate(PortScan& ps, NtlmSession& s, Logon l, SessionAttempt& a, Build build,
-                                   Bytes& reply) {
+asio::awaitable<bool> authenticate(PortScan& ps, NtlmSession& s, Logon l, SessionAttempt& a, Build build, Bytes& reply,
+                                   Bytes& session_key) {
   a.via = s.n.via;
   if (!s.n.outcome.ok()) {
     a.outcome = s.n.outcome;
     co_return false;
   }
   std::string why;
-  const Bytes auth = authenticate_for(l, ps.ctx.settings.credentials, s.leg.challenge, why);
+  const Bytes auth = authenticate_for(l, ps.ctx.settings.credentials, s.leg.challenge, why, session_key);
   if (auth.empty()) {
     a.outcome = Outcome::failure(Status::skipped, why);
     co_return false;
@@ -236,7 +249,8 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
     ss.SecurityBuffer = std::move(token);
     return encode_smb2_session_setup_request(ss);
   };
-  if (!co_await authenticate(ps, s, l, a, build, reply)) co_return out;
+  Bytes session_key;
+  if (!co_await authenticate(ps, s, l, a, build, reply, session_key)) co_return out;
   auto r = decode_smb2_session_setup_response(reply);
   if (!r) {
     a.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP response: " + r.error);
@@ -250,6 +264,25 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
   a.granted = granted_from(l, (flags & SMB2_SESSION_FLAG_IS_GUEST) != 0, (flags & SMB2_SESSION_FLAG_IS_NULL) != 0);
   if (!tree) co_return out;
   std::uint64_t mid = s.leg.next_message_id + 1;
+  // The user's session signs (a guest or null session has no key to sign with), and encrypts where
+  // the server flagged the session ENCRYPT_DATA: after one signed, unencrypted try, which tells
+  // whether the server requires encryption or only desires it.
+  const bool encrypt_data = (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) != 0 && dialect >= SMB2_DIALECT_300;
+  if (l == Logon::v2 && a.granted == "user") {
+    std::string why;
+    auto keys = session_keys_from(*s.ch, session_key, why);
+    if (!keys) {
+      a.outcome = Outcome::failure(Status::error, "cannot sign in the session: " + why);
+      co_return out;
+    }
+    s.ch->secure(std::move(*keys), s.leg.session_id, false);
+    if (encrypt_data) {
+      out.ipc_plain = co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), "IPC$");
+      out.ipc_plain->via = a.via;
+      if (!out.ipc_plain->outcome.ok() || out.ipc_plain->connected) co_return out;
+      s.ch->encrypt(true);
+    }
+  }
   out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), "IPC$");
   out.ipc->via = a.via;
   for (const auto& name : shares) {
@@ -304,7 +337,8 @@ asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l) {
     ss.SecurityBlob = std::move(token);
     return encode_smb1_session_setup_request(ss);
   };
-  if (!co_await authenticate(ps, s, l, a, build, reply)) co_return out;
+  Bytes unused_key;
+  if (!co_await authenticate(ps, s, l, a, build, reply, unused_key)) co_return out;
   auto r = decode_smb1_session_setup_response(reply);
   if (!r) {
     a.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP_ANDX response: " + r.error);
@@ -341,6 +375,18 @@ EncryptionRequired encryption_from(const std::vector<const Attempt*>& attempts) 
   EncryptionRequired e;
   std::string unclear;
   for (const Attempt* at : attempts) {
+    if (at->ipc_plain && at->ipc_plain->outcome.ok() && !at->ipc_plain->connected && at->ipc && at->ipc->outcome.ok() &&
+        at->ipc->connected) {
+      e.required = true;
+      e.evidence = "the " + at->ipc->session + " session (SessionFlags ENCRYPT_DATA) was refused IPC$ with a signed, " +
+                   "unencrypted TREE_CONNECT (" + at->ipc_plain->answer + ") and granted it encrypted";
+      return e;
+    }
+    if (at->ipc_plain && at->ipc_plain->outcome.ok() && at->ipc_plain->connected) {
+      e.evidence = "the " + at->ipc_plain->session + " session connected IPC$ with a signed, unencrypted " +
+                   "TREE_CONNECT although its SessionFlags have ENCRYPT_DATA (encryption desired, not required)";
+      return e;
+    }
     if (!at->a.outcome.ok() || !at->a.accepted || !at->ipc || !at->ipc->outcome.ok()) continue;
     const ShareAccess& t = *at->ipc;
     const bool flag = has_flag(at->a.session_flags, "ENCRYPT_DATA");
@@ -414,7 +460,6 @@ std::vector<std::string> smb_share_names(const std::string& option, std::string&
 asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares) {
   const std::optional<std::uint16_t>& smb2_dialect = plan.smb2_dialect;
   const bool smb1 = plan.smb1;
-  const bool signing_required = plan.signing_required;
   Sessions s;
   const Credentials& creds = ps.ctx.settings.credentials;
   const bool with_user = creds.has_user() && !creds.password.empty();
@@ -428,12 +473,8 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
     s.encryption_required.outcome = s.user.outcome;
     co_return s;
   }
-  // Guest and anonymous sessions never sign; the user's would have to when the server requires it, and
-  // over 3.1.1 (Samba, like Windows, wants an authenticated 3.1.1 session signed).
-  auto tree = [&](Logon l) {
-    return l == Logon::anonymous || l == Logon::guest ||
-           (l == Logon::v2 && !signing_required && *smb2_dialect < SMB2_DIALECT_311);
-  };
+  // Guest and anonymous sessions never sign; the user's NTLMv2 session signs its tree connects.
+  auto tree = [&](Logon l) { return l == Logon::anonymous || l == Logon::guest || l == Logon::v2; };
   // The port's best family first; SMB1 on its own when the port speaks both.
   std::vector<Attempt> main;
   if (smb2_dialect) {
@@ -442,12 +483,13 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
   } else {
     main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
   }
-  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, {}});
+  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, std::nullopt, {}});
   s.anonymous = main[0].a;
   s.guest = main[1].a;
   s.user = main[2].a;
   s.ntlm = {main[2].a, main[3].a, main[4].a, main[5].a};
   for (const auto& at : main) {
+    if (at.ipc_plain) shares.push_back(*at.ipc_plain);
     if (at.ipc) shares.push_back(*at.ipc);
     shares.insert(shares.end(), at.more.begin(), at.more.end());
   }

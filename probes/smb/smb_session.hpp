@@ -23,8 +23,8 @@ struct SessionPlan {
   std::optional<std::uint16_t> smb2_dialect;  // the highest SMB2/3 dialect accepted, when any
   std::optional<std::uint16_t> smb2_legacy;   // the highest one below 3.0 (it cannot encrypt), when any
   bool smb1 = false;                          // NT LM 0.12 with extended security accepted
-  bool signing_required = false;    // the highest dialect requires signing: the user's session connects no tree
-  std::vector<std::string> shares;  // --smb-shares: connected after IPC$ in every session that connects trees
+  bool signing_required = false;              // the highest dialect requires signing (the user's session signs anyway)
+  std::vector<std::string> shares;            // --smb-shares: connected after IPC$ in every session that connects trees
 };
 
 // --smb-shares NAME,...: the names, or (empty, with `error`) why they are not share names.

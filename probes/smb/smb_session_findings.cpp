@@ -48,7 +48,8 @@ void anonymous_finding(const std::string& port, const std::string& check, const 
     value += ipc->connected ? ", IPC$ connected" : ", IPC$ refused";
     if (ipc->connected) v = Verdict::warn;
   }
-  out.push_back({port, check, label, value, v, a.via + (ipc && !ipc->connected ? "; IPC$: " + ipc->answer : "")});
+  out.push_back({port, check, label, value, v,
+                 a.via + (ipc && ipc->outcome.ok() && !ipc->connected ? "; IPC$: " + ipc->answer : "")});
 }
 
 void guest_finding(const std::string& port, const std::string& check, const std::string& label, const SessionAttempt& a,
@@ -125,7 +126,13 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
     std::string value = t.session + ": " +
                         (t.connected ? "connected, " + t.share_type + ", " + t.access : "refused (" + t.answer + ")");
     if (t.connected && has(t.share_flags, "ENCRYPT_DATA")) value += ", encrypted";
-    out.push_back({port, check, "Share " + t.name + " (" + t.session + ")", value, Verdict::info, join(t.share_flags)});
+    if (!t.sent.empty()) value += " (sent " + t.sent + ")";
+    // A signed session whose answer does not verify: someone between us and the server altered it, or
+    // the server signs wrongly.
+    const bool bad_signature = t.answer_protection == "bad";
+    if (bad_signature) value += ", answer signature BAD";
+    out.push_back({port, check, "Share " + t.name + " (" + t.session + ")", value,
+                   bad_signature ? Verdict::bad : Verdict::info, join(t.share_flags)});
   }
 }
 

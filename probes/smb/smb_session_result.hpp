@@ -27,6 +27,10 @@ struct ShareAccess {
   std::vector<std::string> share_flags;  // "ENCRYPT_DATA", "DFS", "CACHING_MANUAL", ...
   std::optional<std::uint32_t> maximal_access;
   std::string access;  // "read, write", "read", "none"
+  // In a session that signs: how the TREE_CONNECT went ("signed", "encrypted") and how its answer came
+  // ("encrypted", or its signature "valid", "bad", "unsigned"). Empty in null and guest sessions.
+  std::string sent;
+  std::string answer_protection;
 
   template <class V>
   void fields(V& v) {
@@ -34,9 +38,11 @@ struct ShareAccess {
     v("name", name);
     v("session", session);
     v.optional("via", via);
+    v.optional("sent", sent);
     if (!v.when(outcome.ok())) return;
     v("connected", connected);
     v("answer", answer);
+    v.optional("answer_protection", answer_protection);
     if (!v.when(connected)) return;
     v("share_type", share_type);
     v("share_flags", share_flags);

@@ -37,6 +37,8 @@ KRB_ERROR_TCP = golden("kerberos/legacy_krb_error_preauth_required_rc4_tcp_frame
 AS_REP_TCP = golden("kerberos/legacy_as_rep_admin_rc4_tcp_framed.hex")
 NODE_STATUS = golden("netbios/legacy_node_status_response.hex")
 SMB2_HEADER = 64
+SMB2_WILDCARD = golden("smb/legacy_smb2_negotiate_response_wildcard.hex")  # the answer to an SMB1 NEGOTIATE
+SMB2_CHALLENGE = golden("smb/legacy_smb2_session_setup_response_challenge.hex")  # NTLMSSP CHALLENGE in SPNEGO
 
 
 def nbss(payload):
@@ -170,6 +172,47 @@ async def serve_smb(reader, writer, reply):
         if out is None:
             await asyncio.sleep(3600)
         writer.write(out)
+        await writer.drain()
+
+
+def smb2_answer(template, request):
+    """A real answer with the request's MessageId and SessionId (a server's reply carries both)."""
+    r = bytearray(template)
+    r[24:32] = request[24:32]
+    if request[40:48] != b"\0" * 8:
+        r[40:48] = request[40:48]
+    return bytes(r)
+
+
+def smb2_session_setup_success(request):
+    """SESSION_SETUP response, STATUS_SUCCESS, no SessionFlags, no security buffer ([MS-SMB2] 2.2.6)."""
+    h = bytearray(SMB2_CHALLENGE[:SMB2_HEADER])
+    struct.pack_into("<I", h, 8, 0)  # Status
+    return smb2_answer(bytes(h) + struct.pack("<HHHH", 9, 0, SMB2_HEADER + 8, 0), request)
+
+
+async def smb_session_then_reset(reader, writer, _):
+    """Speaks SMB2 up to a granted session (the DC's real NEGOTIATE and CHALLENGE answers, then a
+    STATUS_SUCCESS for any AUTHENTICATE), and resets the connection on TREE_CONNECT."""
+    legs = 0
+    while True:
+        req = await read_nbss(reader)
+        if req[:4] == b"\xffSMB":
+            out = SMB2_WILDCARD
+        elif req[:4] != b"\xfeSMB" or len(req) < SMB2_HEADER:
+            reset(writer)
+            return
+        else:
+            command = struct.unpack_from("<H", req, 12)[0]
+            if command == 0:  # NEGOTIATE
+                out = smb2_answer(SMB2_NEGOTIATE, req)
+            elif command == 1:  # SESSION_SETUP: the CHALLENGE, then the session granted
+                legs += 1
+                out = smb2_answer(SMB2_CHALLENGE, req) if legs == 1 else smb2_session_setup_success(req)
+            else:  # TREE_CONNECT, and anything else
+                reset(writer)
+                return
+        writer.write(nbss(out))
         await writer.drain()
 
 
@@ -626,6 +669,13 @@ def behaviours(net):
         [("smb", [PE])], tcp=(smb_mangled, smb2_context_count), host=a(8))
     add("smb-random-garbage", "smb", 445, "a 4,000-byte NBSS message of random bytes",
         [("smb", [PE])], tcp=(smb_garbage, None), host=a(9))
+    add("smb-session-then-reset-on-tree-connect", "smb", 445,
+        "grants every session, then resets the connection on TREE_CONNECT",
+        [("smb", ["ok"]), ("smb/ports/445/sessions/anonymous", ["ok"]),
+         ("smb/ports/445/sessions/anonymous/granted", "=null"), ("smb/ports/445/sessions/guest", ["ok"]),
+         ("smb/ports/445/shares/0/name", "=IPC$"), ("smb/ports/445/shares/0", [R], "reset"),
+         ("smb/ports/445/shares/1", [R], "reset")],
+        tcp=(smb_session_then_reset, None), host=a(10))
     # TLS on 636 (implicit TLS).
     add("tls-silent", "tls", 636, "accepts and never speaks", [("tls/endpoints/0", [T])], tcp=(silent, None),
         host=a(20))

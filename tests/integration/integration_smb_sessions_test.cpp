@@ -212,6 +212,39 @@ TEST_F(IntegrationSmbSessions, EncryptionRequiredLocksOutSmb21Clients) {
   }
 }
 
+// The user's session signs its tree connects (every 3.1.1 session must) and encrypts them where the
+// server flags the session ENCRYPT_DATA and refuses them unencrypted; smbclient over SMB3 (asked to
+// encrypt where testparm says the server requires it) must connect IPC$ exactly when legacyscan does.
+TEST_F(IntegrationSmbSessions, UserSessionSignsAndEncryptsItsTreeConnectLikeSmbclient) {
+  for (const auto& name : kServers) {
+    SCOPED_TRACE(name);
+    const Expect e = expect(name);
+    std::vector<json> ipc;
+    for (const auto& t : port(e.address, "445").at("shares"))
+      if (t.at("session") == "user" && t.at("name") == "IPC$") ipc.push_back(t);
+    ASSERT_FALSE(ipc.empty()) << port(e.address, "445").at("shares").dump();
+    const std::string encrypt = e.encrypt_required ? " --option='client smb encrypt=required'" : "";
+    const bool client = smbclient(e.address, "IPC$", user_auth(), "-m SMB3" + encrypt);
+    EXPECT_TRUE(client);
+    EXPECT_EQ(ipc.back().at("connected").get<bool>(), client) << ipc.back().dump();
+    EXPECT_EQ(ipc.back().at("sent"), e.encrypt_required ? "encrypted" : "signed");
+    for (const auto& t : ipc) {
+      EXPECT_EQ(t.at("status"), "ok") << t.dump();
+      // An encrypted answer is authenticated by its cipher; a signed one must verify.
+      const std::string p = t.value("answer_protection", "");
+      EXPECT_TRUE(p == "valid" || p == "encrypted") << t.dump();
+    }
+    const auto& er = port(e.address, "445").at("sessions").at("encryption_required");
+    if (e.encrypt_required) {
+      // First refused unencrypted, then granted encrypted: the server requires encryption.
+      ASSERT_EQ(ipc.size(), 2u);
+      EXPECT_FALSE(ipc[0].at("connected").get<bool>());
+      EXPECT_EQ(ipc[0].at("sent"), "signed");
+      EXPECT_NE(er.value("evidence", "").find("granted it encrypted"), std::string::npos) << er.dump();
+    }
+  }
+}
+
 TEST_F(IntegrationSmbSessions, NamedSharesInTheGuestSessionAgreeWithTestparmAndSmbclient) {
   const std::string name = "opennas";
   const Expect e = expect(name);

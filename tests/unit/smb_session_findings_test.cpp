@@ -70,6 +70,30 @@ TEST(SmbSessionFindings, ATreeConnectThatWasResetIsAFailedCheck) {
   EXPECT_TRUE(failed);
 }
 
+// The user's signed tree connect: an answer whose signature does not verify is BAD, a verified one a fact.
+TEST(SmbSessionFindings, AnAnswerWithABadSignatureIsBad) {
+  for (const std::string protection : {"bad", "valid"}) {
+    auto result = test::golden_results("smb").at("sessions/127.0.0.3");
+    result["ports"]["445"]["shares"] = nlohmann::json::array({{{"status", "ok"},
+                                                               {"name", "IPC$"},
+                                                               {"session", "user"},
+                                                               {"via", "smb2 3.1.1"},
+                                                               {"sent", "signed"},
+                                                               {"connected", true},
+                                                               {"answer", "STATUS_SUCCESS (0x00000000)"},
+                                                               {"answer_protection", protection},
+                                                               {"share_type", "pipe"},
+                                                               {"share_flags", nlohmann::json::array()},
+                                                               {"access", "read"}}});
+    const auto out = findings_of(result);
+    const Finding* f = find(out, "smb.share.IPC$");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->verdict, protection == "bad" ? Verdict::bad : Verdict::info) << f->value;
+    EXPECT_NE(f->value.find("(sent signed)"), std::string::npos) << f->value;
+    EXPECT_EQ(f->value.find("BAD") != std::string::npos, protection == "bad") << f->value;
+  }
+}
+
 TEST(SmbSessionFindings, NoSessionRowsWithoutSessions) {
   const auto out = findings_of(test::golden_results("smb").at("hardened/127.0.0.1"));
   EXPECT_TRUE(std::none_of(out.begin(), out.end(),

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// The session key of an NTLMv2 logon ([MS-NLMP] 3.3.2, 3.4.5.1), which SMB2/3 signs and encrypts
+// with. Pure functions.
+#pragma once
+
+#include "legacyscan/bytes.hpp"
+#include "src/proto/ntlm/ntlm_crypto.hpp"
+
+namespace legacyscan::ntlm {
+
+// SessionBaseKey = HMAC_MD5(NTOWFv2(password, user, domain), NTProofStr), NTProofStr being the first
+// 16 bytes of the NtChallengeResponse in `authenticate` (written by encode_ntlm_authenticate_v2 from
+// `logon`). For NTLMv2 the KeyExchangeKey is the SessionBaseKey, and without NTLMSSP_NEGOTIATE_KEY_EXCH
+// in the AUTHENTICATE (as encode_ntlm_authenticate_v2 writes it) the ExportedSessionKey is the
+// KeyExchangeKey (3.1.5.1.2). Empty when the message has no NTLMv2 response.
+Bytes ntlm_v2_session_base_key(const NtlmV2Logon& logon, ByteView authenticate);
+
+}  // namespace legacyscan::ntlm
