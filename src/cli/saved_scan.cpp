@@ -19,9 +19,10 @@ std::optional<nlohmann::json> load_stored_run(const std::string& store, long lon
   try {
     store::Store s(store, false);
     if (auto doc = s.run_document(run)) return doc;
-    err = "--store " + store + ": no run " + std::to_string(run) + " (legacyscan store runs lists them)";
+    err = "--store " + store::redact_url(store) + ": no run " + std::to_string(run) +
+          " (legacyscan store runs lists them)";
   } catch (const store::StoreError& e) {
-    err = "--store " + store + ": " + e.what();
+    err = "--store " + store::redact_url(store) + ": " + e.what();
   }
   return std::nullopt;
 }
