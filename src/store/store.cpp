@@ -339,7 +339,8 @@ std::optional<json> Store::day_document(const std::string& day) {
   bool complete = true;
   for (const auto id : ids) {
     auto run = run_document(id);
-    if (!run) continue;
+    // pcap, events and accounts runs hold clients and accounts, not scanned hosts.
+    if (!run || !text_of(*run, "command").empty()) continue;
     complete = complete && run->value("complete", false);
     for (auto& host : (*run)["hosts"]) {
       const auto key = text_of(host, "target") + " " + text_of(host, "address");
@@ -355,6 +356,7 @@ std::optional<json> Store::day_document(const std::string& day) {
     else
       doc["finished"] = (*run)["finished"];
   }
+  if (doc.is_null()) return std::nullopt;
   doc["complete"] = complete;
   doc["hosts"] = std::move(hosts);
   return doc;

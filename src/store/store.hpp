@@ -76,7 +76,7 @@ class Store {
   // The run as a scan document (hosts in input order), as `report` reads a saved file; nullopt when
   // there is no such run.
   std::optional<nlohmann::json> run_document(std::int64_t run);
-  // The runs started on `day` (YYYY-MM-DD, UTC) as one document: each host (target and address) at its
+  // The scans started on `day` (YYYY-MM-DD, UTC) as one document: each host (target and address) at its
   // latest run of the day, so the shards and re-scans of a day make one fleet; nullopt when none.
   std::optional<nlohmann::json> day_document(const std::string& day);
   // Deletes the runs started before `before` with their rows; how many.

@@ -347,6 +347,10 @@ TEST_F(StoreTest, ADayIsItsRunsMerged) {
   Store s(path_);
   const auto second = two_runs(s, "2026-12-07T09:00:00Z", "2026-12-07T15:00:00Z", false).second;
   s.begin_run(info("2026-12-08T09:00:00Z"));
+  // A capture's run that day holds clients, not scanned hosts: not part of the day.
+  const auto capture = s.begin_run(info("2026-12-07T16:00:00Z"));
+  s.add_rows(capture, {"10.0.0.9", "10.0.0.9", 0, "", "", json{{"address", "10.0.0.9"}}, {}, {}, {}});
+  s.finish_run(capture, {{"command", "pcap"}, {"finished", "2026-12-07T16:00:01Z"}, {"complete", true}});
 
   const auto day = s.day_document("2026-12-07");
   ASSERT_TRUE(day);
