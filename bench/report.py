@@ -1110,8 +1110,9 @@ if len(sys.argv) > 2:
     for line in other[a:b]:
         L.append("#" + line if line.startswith("##") else line)
 # Sections other benchmarks keep in docs/performance.md (e.g. "## Passive mode (captures)", written by hand
-# from bench/passive/run) are carried over from the current file, so regenerating this report keeps them.
-KEEP = ("## Passive mode",)
+# from bench/passive/run; "## Result store", from bench/store) are carried over from the current file, so
+# regenerating this report keeps them.
+KEEP = ("## Passive mode", "## Result store")
 try:
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "performance.md")) as f:
         cur, keep = f.read().splitlines(), False

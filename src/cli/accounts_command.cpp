@@ -15,12 +15,14 @@
 #include "src/cli/principal_list.hpp"
 #include "src/cli/scan_plan.hpp"
 #include "src/cli/signals.hpp"
+#include "src/cli/store_sink.hpp"
 #include "src/cli/usage.hpp"
 #if defined(LEGACYSCAN_PROBE_KERBEROS) && defined(LEGACYSCAN_PROBE_LDAP)
 #include "src/compat/accounts_audit.hpp"
 #endif
 #include "src/report/accounts_report.hpp"
 #include "src/report/report.hpp"
+#include "src/store/observed.hpp"
 
 namespace legacyscan::cli {
 
@@ -100,6 +102,10 @@ int run_accounts(AccountsArgs& a) {
   const std::unique_ptr<Probe> probe;
 #endif
   planned.job->plan.probes = {probe.get()};
+  std::string err;
+  StoreSink store;
+  if (!a.scan.store.empty() && !store.open(a.scan.store, rfc3339_now(), "", err))
+    return usage_error("accounts: " + err);
 
   stop_on_interrupt();
   std::vector<HostResult> hosts;
@@ -125,6 +131,15 @@ int run_accounts(AccountsArgs& a) {
   else
     report::render_accounts_table(text, audits, text_width(a.scan.output));
   if (int rc = write_output(a.scan.output, text.str(), "-o "); rc != kExitDone) return rc;
+  if (store.used()) {
+    const auto doc = report::accounts_to_json(summary, audits);
+    store.add_rows(store::accounts_rows(doc));
+    if (!store.finish({{"command", "accounts"},
+                       {"started", summary.started},
+                       {"finished", summary.finished},
+                       {"complete", summary.complete}}))
+      return kExitNothingScanned;
+  }
   if (!summary.complete) return interrupted_exit_code();
   const bool answered =
       std::any_of(audits.begin(), audits.end(), [](const auto& x) { return x.result && x.status == Status::ok; });
@@ -179,6 +194,7 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");
   cmd->add_option("--format", s.format, "table, json or csv (default: from the extension of -o, else table)");
   cmd->add_option("-o,--output", s.output, "Write the audit to FILE instead of standard output");
+  cmd->add_option("--store", s.store, "Also write each account into this result store (docs/fleet.md)");
   cmd->footer(
       "Examples:\n"
       "  legacyscan accounts dc1.example.test --principals accounts.txt\n"

@@ -10,6 +10,7 @@
 #include "src/cli/saved_scan.hpp"
 #include "src/cli/usage.hpp"
 #include "src/report/report.hpp"
+#include "src/store/store.hpp"
 
 namespace legacyscan::cli {
 
@@ -23,13 +24,33 @@ struct DiffArgs {
   std::string store;    // before and after are run ids of this store
 };
 
-// A saved scan, or with --store a stored run given by its id.
+bool is_day(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U, 8U, 9U})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+// The runs of a store started on one day (UTC) as one scan.
+std::optional<nlohmann::json> load_stored_day(const std::string& url, const std::string& day, std::string& err) {
+  try {
+    store::Store s(url, false);
+    if (auto doc = s.day_document(day)) return doc;
+    err = "--store " + store::redact_url(url) + ": no run started on " + day + " (legacyscan store runs lists them)";
+  } catch (const store::StoreError& e) {
+    err = "--store " + store::redact_url(url) + ": " + e.what();
+  }
+  return std::nullopt;
+}
+
+// A saved scan, or with --store a stored run given by its id or the runs of a day (YYYY-MM-DD).
 std::optional<nlohmann::json> load_side(const DiffArgs& a, const std::string& which, std::string& err) {
   if (a.store.empty()) return load_scan(which, err);
+  if (is_day(which)) return load_stored_day(a.store, which, err);
   long long run = 0;
   const auto [end, ec] = std::from_chars(which.data(), which.data() + which.size(), run);
   if (ec != std::errc() || end != which.data() + which.size() || run <= 0) {
-    err = "with --store, give two run ids (got '" + which + "')";
+    err = "with --store, give two run ids or dates YYYY-MM-DD (got '" + which + "')";
     return std::nullopt;
   }
   return load_stored_run(a.store, run, err);
@@ -85,9 +106,13 @@ int run_diff_command(const DiffArgs& a) {
 Command add_diff_command(CLI::App& app) {
   auto a = std::make_shared<DiffArgs>();
   auto* cmd = app.add_subcommand("diff", "What changed between two saved scans, and which clients newly break or work");
-  cmd->add_option("before", a->before, "The earlier scan (JSON or JSON lines), or a run id with --store")->required();
-  cmd->add_option("after", a->after, "The later scan (JSON or JSON lines), or a run id with --store")->required();
-  cmd->add_option("--store", a->store, "Compare two runs of this result store (FILE or sqlite:FILE)");
+  cmd->add_option("before", a->before,
+                  "The earlier scan (JSON or JSON lines), or with --store a run id or a date (YYYY-MM-DD)")
+      ->required();
+  cmd->add_option("after", a->after,
+                  "The later scan (JSON or JSON lines), or with --store a run id or a date (YYYY-MM-DD)")
+      ->required();
+  cmd->add_option("--store", a->store, "Compare two runs of this result store (FILE, sqlite:FILE or postgresql://...)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("--fail-on", a->fail_on,
                   "Exit 1 when a client newly breaks, on a security regression (more legacy accepted), or on any "

@@ -3,9 +3,11 @@
 #include <iostream>
 #include <memory>
 
+#include "legacyscan/engine/engine.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/format_check.hpp"
 #include "src/cli/output.hpp"
+#include "src/cli/store_sink.hpp"
 #include "src/cli/usage.hpp"
 #include "src/passive/passive.hpp"
 
@@ -17,9 +19,13 @@ struct EventsArgs {
   std::vector<std::string> files;
   std::string format;  // empty: from the extension of -o, else table
   std::string output;
+  std::string store;  // --store URL: the clients seen, as rows of the result store
 };
 
 int run_events_command(const EventsArgs& a) {
+  std::string err;
+  StoreSink store;
+  if (!a.store.empty() && !store.open(a.store, rfc3339_now(), "", err)) return usage_error("events: " + err);
   passive::Report report;
   for (const auto& f : a.files) {
     const std::string err = passive::read_events_file(f, report);
@@ -29,7 +35,7 @@ int run_events_command(const EventsArgs& a) {
   // here rather than as an audit that found no client.
   for (const auto& [why, count] : report.source.events_skipped)
     std::cerr << "legacyscan: events: skipped " << count << (count == 1 ? " event: " : " events: ") << why << "\n";
-  return write_passive(report, a.format, a.output);
+  return store_passive(store, report, write_passive(report, a.format, a.output));
 }
 
 }  // namespace
@@ -41,6 +47,7 @@ Command add_events_command(CLI::App& app) {
   cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::passive));
   cmd->add_option("-o,--output", a->output, "Write the report to FILE");
+  cmd->add_option("--store", a->store, "Also write the clients seen into this result store (docs/fleet.md)");
   return {cmd, [a] { return run_events_command(*a); }};
 }
 

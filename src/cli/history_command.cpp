@@ -36,14 +36,13 @@ int run_history_command(const HistoryArgs& a) {
   if (!a.since.empty() && !valid_date(a.since))
     return usage_error("history: --since: expected a date YYYY-MM-DD (got '" + a.since + "')");
   if (!a.scope.empty() && !store::valid_scope(a.scope, err)) return usage_error("history: --scope: " + err);
-  std::vector<store::TermRow> rows;
+  store::History h;
   try {
     store::Store s(a.store, false);
-    rows = s.term_rows(a.since);
+    h = store::build_history(s, a.since, {a.scope, a.domain, a.by == "week"});
   } catch (const store::StoreError& e) {
-    return usage_error("history: --store " + a.store + ": " + e.what());
+    return usage_error("history: --store " + store::redact_url(a.store) + ": " + e.what());
   }
-  const auto h = store::build_history(rows, {a.scope, a.domain, a.by == "week"});
   std::ostringstream text;
   if (a.format == "json")
     text << json_text(store::history_to_json(h), 2) << "\n";
@@ -61,7 +60,8 @@ int run_history_command(const HistoryArgs& a) {
 Command add_history_command(CLI::App& app) {
   auto a = std::make_shared<HistoryArgs>();
   auto* cmd = app.add_subcommand("history", "Hosts failing each hardening term over time, from a result store");
-  cmd->add_option("--store", a->store, "The result store: FILE or sqlite:FILE (docs/fleet.md)")->required();
+  cmd->add_option("--store", a->store, "The result store: FILE, sqlite:FILE or postgresql://... (docs/fleet.md)")
+      ->required();
   cmd->add_option("--since", a->since, "Only runs started on or after this date (YYYY-MM-DD)");
   cmd->add_option("--scope", a->scope, "Only hosts whose address is in this CIDR, e.g. 10.1.0.0/16");
   cmd->add_option("--domain", a->domain, "Only hosts scanned by a name in this DNS domain, e.g. corp.example");

@@ -3,11 +3,13 @@
 #include <iostream>
 #include <memory>
 
+#include "legacyscan/engine/engine.hpp"
 #include "legacyscan/engine/input_file.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/format_check.hpp"
 #include "src/cli/output.hpp"
 #include "src/cli/signals.hpp"
+#include "src/cli/store_sink.hpp"
 #include "src/cli/usage.hpp"
 #include "src/passive/passive.hpp"
 
@@ -22,6 +24,7 @@ struct PcapArgs {
   long long count = 0;  // signed: a negative count is a usage error, not a huge number
   std::string format;   // empty: from the extension of -o, else table
   std::string output;
+  std::string store;  // --store URL: the clients seen, as rows of the result store
 };
 
 int run_pcap_command(const PcapArgs& a) {
@@ -34,8 +37,10 @@ int run_pcap_command(const PcapArgs& a) {
   for (const auto& f : a.files)
     if (auto reason = f == "-" ? "" : check_input_file(f); !reason.empty())
       return usage_error("pcap: " + f + ": " + reason);
-  passive::Analyzer analyzer;
   std::string err;
+  StoreSink store;
+  if (!a.store.empty() && !store.open(a.store, rfc3339_now(), "", err)) return usage_error("pcap: " + err);
+  passive::Analyzer analyzer;
   const auto stop = [] { return stop_requested().load(); };
   if (!a.interface.empty()) {
     stop_on_interrupt();
@@ -47,7 +52,7 @@ int run_pcap_command(const PcapArgs& a) {
   passive::Report report = analyzer.finish();
   report.source.inputs = a.interface.empty() ? a.files : std::vector<std::string>{"interface:" + a.interface};
   for (const auto& w : report.source.warnings) std::cerr << "legacyscan: warning: " << w << "\n";
-  return write_passive(report, a.format, a.output);
+  return store_passive(store, report, write_passive(report, a.format, a.output));
 }
 
 }  // namespace
@@ -62,6 +67,7 @@ Command add_pcap_command(CLI::App& app) {
   cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::passive));
   cmd->add_option("-o,--output", a->output, "Write the report to FILE");
+  cmd->add_option("--store", a->store, "Also write the clients seen into this result store (docs/fleet.md)");
   return {cmd, [a] { return run_pcap_command(*a); }};
 }
 

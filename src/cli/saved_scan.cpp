@@ -18,10 +18,20 @@ std::optional<nlohmann::json> load_scan(const std::string& path, std::string& er
 std::optional<nlohmann::json> load_stored_run(const std::string& store, long long run, std::string& err) {
   try {
     store::Store s(store, false);
-    if (auto doc = s.run_document(run)) return doc;
-    err = "--store " + store + ": no run " + std::to_string(run) + " (legacyscan store runs lists them)";
+    auto doc = s.run_document(run);
+    // pcap, events and accounts store their clients and accounts as hosts: not a scan to render.
+    std::string kind;
+    if (doc && doc->contains("command") && (*doc)["command"].is_string()) kind = (*doc)["command"];
+    if (!kind.empty() && kind != "scan") {
+      err = "--store " + store::redact_url(store) + ": run " + std::to_string(run) + " is a `" + kind +
+            "` run, not a scan (history counts it)";
+      return std::nullopt;
+    }
+    if (doc) return doc;
+    err = "--store " + store::redact_url(store) + ": no run " + std::to_string(run) +
+          " (legacyscan store runs lists them)";
   } catch (const store::StoreError& e) {
-    err = "--store " + store + ": " + e.what();
+    err = "--store " + store::redact_url(store) + ": " + e.what();
   }
   return std::nullopt;
 }

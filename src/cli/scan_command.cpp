@@ -51,7 +51,7 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
                    "Slurm job variables");
   scan->add_option("--shard-count", a.shard_count, "N for --shard auto in a Kubernetes Indexed Job (its completions)");
   scan->add_option("--store", a.store,
-                   "Also write the run into this result store: FILE or sqlite:FILE (docs/fleet.md)");
+                   "Also write the run into this result store: FILE, sqlite:FILE or postgresql://... (docs/fleet.md)");
   scan->add_option("--resume", a.resume, "Skip the hosts already in this JSON-lines file (from --format jsonl)");
   scan->add_option("--format", a.format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::scan));
@@ -211,6 +211,7 @@ int run_scan_command(const ScanArgs& a, const LogFlags& log) {
   const auto& shard = job.plan.shard;
   const auto shard_text = shard.count > 1 ? std::to_string(shard.index) + "/" + std::to_string(shard.count) : "";
   if (!a.store.empty() && !store.open(a.store, rfc3339_now(), shard_text, err)) return usage_error(err);
+  store.set_policy(job.rules);
 
   job.plan.progress = !quiet && ::isatty(STDERR_FILENO) == 1;
   stop_on_interrupt();

@@ -80,9 +80,9 @@ Command add_store_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("store", "Look after a result store: list its runs, prune old ones");
   cmd->require_subcommand(1);
   auto* runs = cmd->add_subcommand("runs", "List the stored runs: id, start, status, hosts, shard, command line");
-  runs->add_option("--store", a->store, "The result store: FILE or sqlite:FILE")->required();
+  runs->add_option("--store", a->store, "The result store: FILE, sqlite:FILE or postgresql://...")->required();
   auto* prune_cmd = cmd->add_subcommand("prune", "Remove the runs older than --keep, with their rows");
-  prune_cmd->add_option("--store", a->store, "The result store: FILE or sqlite:FILE")->required();
+  prune_cmd->add_option("--store", a->store, "The result store: FILE, sqlite:FILE or postgresql://...")->required();
   prune_cmd->add_option("--keep", a->keep, "How far back to keep: days or weeks, e.g. 52w or 365d")->required();
   return {cmd, [a, runs] { return runs->parsed() ? list_runs(*a) : prune(*a); }};
 }

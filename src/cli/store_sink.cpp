@@ -6,6 +6,10 @@
 #include <spdlog/spdlog.h>
 #include <array>
 
+#include "legacyscan/engine/engine.hpp"
+#include "src/cli/usage.hpp"
+#include "src/store/observed.hpp"
+
 namespace legacyscan::cli {
 
 namespace {
@@ -33,10 +37,10 @@ bool StoreSink::open(const std::string& url, const std::string& started, const s
         {started, store::redact_command_line(recorded_command_line()), this_host(), LEGACYSCAN_VERSION, shard});
   } catch (const store::StoreError& e) {
     store_.reset();
-    error = "--store " + url + ": " + e.what();
+    error = "--store " + store::redact_url(url) + ": " + e.what();
     return false;
   }
-  url_ = url;
+  url_ = store::redact_url(url);
   writer_ = std::thread([this] { write_queued(); });
   return true;
 }
@@ -90,10 +94,27 @@ void StoreSink::write(const nlohmann::json& host) {
     return;
   }
   try {
-    store_->add_host(run_, host);
+    store_->add_host(run_, host, policy_);
   } catch (const store::StoreError& e) {
     ++lost_;
     failed(e.what());
+  }
+}
+
+void StoreSink::add_rows(const std::vector<store::HostRows>& hosts) {
+  if (!used()) return;
+  stop_writer();
+  for (const auto& host : hosts) {
+    if (!store_) {
+      lost_ += error_.empty() ? 0 : 1;
+      continue;
+    }
+    try {
+      store_->add_rows(run_, host);
+    } catch (const store::StoreError& e) {
+      ++lost_;
+      failed(e.what());
+    }
   }
 }
 
@@ -110,6 +131,17 @@ bool StoreSink::finish(const nlohmann::json& summary) {
   spdlog::error("--store {}: run {} is incomplete in the store: {} host(s) not written ({})", url_, run_, lost_,
                 error_);
   return false;
+}
+
+int store_passive(StoreSink& store, const passive::Report& report, int written) {
+  if (!store.used()) return written;
+  store.add_rows(store::passive_rows(report));
+  nlohmann::json summary{{"command", report.source.kind},
+                         {"finished", rfc3339_now()},
+                         {"complete", true},
+                         {"inputs", report.source.inputs}};
+  const bool stored = store.finish(summary);
+  return !stored && written == kExitDone ? kExitNothingScanned : written;
 }
 
 }  // namespace legacyscan::cli

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "src/passive/passive.hpp"
 #include "src/store/store.hpp"
 
 namespace legacyscan::cli {
@@ -32,11 +33,14 @@ class StoreSink {
 
   // Opens the store and starts a run; false with `error` when it cannot.
   bool open(const std::string& url, const std::string& started, const std::string& shard, std::string& error);
-  // Writes one host, or counts it as lost once the store has failed.
+  // The scan's own policy rules (--require, --policy): each host's results are stored with it.
+  void set_policy(std::vector<PolicyRule> rules) { policy_ = std::move(rules); }
   // A store was opened for this run (it may have failed since: its hosts are then counted as lost).
   [[nodiscard]] bool used() const { return !url_.empty(); }
   // Queues one host for the writer (waits while kQueuedHosts are queued).
   void add_host(nlohmann::json host);
+  // Writes hosts already mapped to rows (pcap, events, accounts: src/store/observed.hpp), on this thread.
+  void add_rows(const std::vector<store::HostRows>& hosts);
   // Writes what is queued, then marks the run complete or interrupted; false when the store failed at
   // any point (logged).
   bool finish(const nlohmann::json& summary);
@@ -49,6 +53,7 @@ class StoreSink {
   void stop_writer();
   void failed(const std::string& what);
   std::unique_ptr<store::Store> store_;
+  std::vector<PolicyRule> policy_;
   std::string url_;
   std::int64_t run_ = 0;
   std::string error_;
@@ -59,5 +64,9 @@ class StoreSink {
   bool closing_ = false;
   std::thread writer_;
 };
+
+// After `pcap` or `events` wrote its report (exit code `written`): the clients as rows of the run,
+// which is then finished; exit 3 when the store failed and the report was written.
+int store_passive(StoreSink& store, const passive::Report& report, int written);
 
 }  // namespace legacyscan::cli

@@ -98,9 +98,9 @@ bool in_domain(std::string target, std::string domain) {
   return target == domain || target.ends_with("." + domain);
 }
 
-std::string host_label(const TermRow& r) {
-  if (r.address.empty() || r.address == r.target) return r.target;
-  return r.target + " (" + r.address + ")";
+std::string host_label(const std::string& target, const std::string& address) {
+  if (address.empty() || address == target) return target;
+  return target + " (" + address + ")";
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -117,66 +117,149 @@ bool valid_scope(const std::string& cidr, std::string& error) {
   return false;
 }
 
-History build_history(const std::vector<TermRow>& rows, const HistoryOptions& options) {
-  const auto scope = options.scope.empty() ? std::nullopt : parse_cidr(options.scope);
-  History h;
-  std::map<std::string, std::size_t> bucket_of;
-  // Per bucket: host -> term -> state; a later run of the same bucket overwrites an earlier one.
-  std::vector<std::map<std::string, std::map<std::string, std::string>>> states;
-  for (const auto& r : rows) {
-    if (scope && !in_prefix(r.address, *scope)) continue;
-    if (!options.domain.empty() && !in_domain(r.target, options.domain)) continue;
-    const auto key = options.by_week ? week_of(r.run_started) : "run " + std::to_string(r.run);
-    auto [it, added] = bucket_of.try_emplace(key, h.buckets.size());
-    if (added) {
-      h.buckets.push_back({key, {}, 0});
-      states.emplace_back();
-    }
-    auto& bucket = h.buckets[it->second];
-    if (std::find(bucket.runs.begin(), bucket.runs.end(), r.run) == bucket.runs.end()) bucket.runs.push_back(r.run);
-    states[it->second][host_label(r)][r.term] = r.state;
-  }
-  for (const auto& term : stored_terms()) {
-    TermHistory t{term, {}, {}};
-    for (const auto& bucket : states) {
-      std::size_t failing = 0, judged = 0;
-      for (const auto& [host, terms] : bucket) {
-        const auto s = terms.find(term);
-        if (s == terms.end() || s->second == "unknown") continue;
-        ++judged;
-        failing += s->second == "fail" ? 1 : 0;
-      }
-      t.failing.push_back(failing);
-      t.judged.push_back(judged);
-    }
-    h.terms.push_back(std::move(t));
-  }
-  for (std::size_t b = 0; b < states.size(); ++b) h.buckets[b].hosts = states[b].size();
+namespace {
 
-  // Each host in the last bucket it appears in, against the bucket before that where it appears.
-  std::map<std::string, std::pair<std::size_t, std::optional<std::size_t>>> seen;
-  for (std::size_t b = 0; b < states.size(); ++b)
-    for (const auto& [host, terms] : states[b]) {
-      auto [it, added] = seen.try_emplace(host, b, std::nullopt);
-      if (!added) it->second = {b, it->second.first};
+// Creates (or empties) a temporary table and fills it.
+void temp_rows(Backend& db, const std::string& table, const std::string& columns, const std::string& names,
+               const std::vector<std::vector<std::string>>& rows) {
+  db.exec("DROP TABLE IF EXISTS " + table);
+  db.exec("CREATE TEMP TABLE " + table + " (" + columns + ")");
+  insert_rows(db, table, names, {}, rows);
+}
+
+// The two tables a host is judged in: the hardening terms, and the scan's own policy rules.
+struct Judged {
+  const char* table;
+  const char* name;
+};
+constexpr std::array<Judged, 2> kJudged{{{"terms", "term"}, {"policy_results", "rule"}}};
+
+std::size_t term_index(History& h, const std::string& term) {
+  for (std::size_t i = 0; i < h.terms.size(); ++i)
+    if (h.terms[i].term == term) return i;
+  h.terms.push_back({term, std::vector<std::size_t>(h.buckets.size()), std::vector<std::size_t>(h.buckets.size())});
+  return h.terms.size() - 1;
+}
+
+// Host keys (target, address) of the runs in hist_runs that --scope and --domain keep.
+std::vector<std::vector<std::string>> kept_hosts(Backend& db, const HistoryOptions& options) {
+  const auto scope = options.scope.empty() ? std::nullopt : parse_cidr(options.scope);
+  std::vector<std::vector<std::string>> kept;
+  const auto q = db.prepare("SELECT DISTINCT h.target, h.address FROM hosts h JOIN hist_runs r ON r.run_id = h.run_id");
+  while (q->step()) {
+    auto target = q->text(0), address = q->text(1);
+    if (scope && !in_prefix(address, *scope)) continue;
+    if (!options.domain.empty() && !in_domain(target, options.domain)) continue;
+    kept.push_back({std::move(target), std::move(address)});
+  }
+  return kept;
+}
+
+// Drops the buckets no kept host was scanned in (runs that stored no host, or none in scope).
+void drop_empty_buckets(History& h) {
+  for (std::size_t b = h.buckets.size(); b-- > 0;) {
+    if (h.buckets[b].hosts > 0) continue;
+    h.buckets.erase(h.buckets.begin() + static_cast<std::ptrdiff_t>(b));
+    for (auto& t : h.terms) {
+      t.failing.erase(t.failing.begin() + static_cast<std::ptrdiff_t>(b));
+      t.judged.erase(t.judged.begin() + static_cast<std::ptrdiff_t>(b));
     }
-  for (const auto& [host, where] : seen) {
-    HostTerms ht{host, {}, {}, {}};
-    const auto& now = states[where.first].at(host);
-    for (const auto& term : stored_terms()) {  // in the vocabulary's order
-      if (const auto s = now.find(term); s == now.end() || s->second != "fail") continue;
+  }
+}
+
+}  // namespace
+
+// The counting is SQL (GROUP BY bucket and term over each host's latest row in the bucket): a store of a
+// year of weekly scans is never held in memory, only the buckets' counts and the failing hosts.
+History build_history(Store& store, const std::string& since, const HistoryOptions& options) {
+  auto& db = store.backend();
+  History h;
+  std::vector<std::vector<std::string>> run_rows;  // run id, bucket, order
+  {
+    std::map<std::string, std::size_t> bucket_of;
+    const auto q = db.prepare("SELECT id, started FROM runs WHERE started >= ? ORDER BY started, id");
+    q->bind(1, since);
+    while (q->step()) {
+      const auto id = q->integer(0);
+      const auto key = options.by_week ? week_of(q->text(1)) : "run " + std::to_string(id);
+      auto [it, added] = bucket_of.try_emplace(key, h.buckets.size());
+      if (added) h.buckets.push_back({key, {}, 0});
+      h.buckets[it->second].runs.push_back(id);
+      run_rows.push_back({std::to_string(id), std::to_string(it->second), std::to_string(run_rows.size())});
+    }
+  }
+  for (const auto& term : stored_terms()) term_index(h, term);
+  temp_rows(db, "hist_runs", "run_id BIGINT, bucket BIGINT, ord BIGINT", "run_id, bucket, ord", run_rows);
+  const bool filtered = !options.scope.empty() || !options.domain.empty();
+  if (filtered) temp_rows(db, "hist_hosts", "target TEXT, address TEXT", "target, address", kept_hosts(db, options));
+  // Each host's latest row in each bucket (a host scanned twice in a week counts with its latest run).
+  db.exec("DROP TABLE IF EXISTS hist_latest");
+  db.exec(
+      std::string("CREATE TEMP TABLE hist_latest AS SELECT id, target, address, bucket FROM (SELECT h.id, h.target, "
+                  "h.address, r.bucket, ROW_NUMBER() OVER (PARTITION BY h.target, h.address, r.bucket ORDER BY r.ord "
+                  "DESC, h.id DESC) AS n FROM hosts h JOIN hist_runs r ON r.run_id = h.run_id") +
+      (filtered ? " JOIN hist_hosts k ON k.target = h.target AND k.address = h.address" : "") + ") x WHERE n = 1");
+  {
+    const auto q = db.prepare("SELECT bucket, COUNT(*) FROM hist_latest GROUP BY bucket");
+    while (q->step())
+      h.buckets[static_cast<std::size_t>(q->integer(0))].hosts = static_cast<std::size_t>(q->integer(1));
+  }
+  for (const auto& j : kJudged) {
+    const auto q =
+        db.prepare(std::string("SELECT l.bucket, t.") + j.name +
+                   ", SUM(CASE WHEN t.state = 'fail' THEN 1 ELSE 0 END), SUM(CASE WHEN t.state = "
+                   "'unknown' THEN 0 ELSE 1 END) FROM hist_latest l JOIN " +
+                   j.table + " t ON t.host_id = l.id GROUP BY l.bucket, t." + j.name + " ORDER BY t." + j.name);
+    while (q->step()) {
+      auto& t = h.terms[term_index(h, q->text(1))];
+      const auto b = static_cast<std::size_t>(q->integer(0));
+      t.failing[b] = static_cast<std::size_t>(q->integer(2));
+      t.judged[b] = static_cast<std::size_t>(q->integer(3));
+    }
+  }
+
+  // Each host's last two buckets: what it fails in the last, against what it passed in the one before.
+  db.exec("DROP TABLE IF EXISTS hist_last2");
+  db.exec(
+      "CREATE TEMP TABLE hist_last2 AS SELECT id, target, address, bucket, k FROM (SELECT id, target, address, "
+      "bucket, ROW_NUMBER() OVER (PARTITION BY target, address ORDER BY bucket DESC) AS k FROM hist_latest) x "
+      "WHERE k <= 2");
+  db.exec("CREATE INDEX hist_last2_key ON hist_last2(target, address, k)");
+  std::map<std::string, HostTerms> hosts;
+  for (const auto& j : kJudged) {
+    const std::string name = j.name, table = j.table;
+    const auto q =
+        db.prepare("SELECT a.target, a.address, t." + name + ", p.bucket, pt.state FROM hist_last2 a JOIN " + table +
+                   " t ON t.host_id = a.id LEFT JOIN hist_last2 p ON p.target = a.target AND " +
+                   "p.address = a.address AND p.k = 2 LEFT JOIN " + table + " pt ON pt.host_id = p.id AND pt." + name +
+                   " = t." + name + " WHERE a.k = 1 AND t.state = 'fail'");
+    while (q->step()) {
+      const auto label = host_label(q->text(0), q->text(1));
+      auto& ht = hosts.try_emplace(label, HostTerms{label, {}, {}, {}}).first->second;
+      const auto term = q->text(2);
       ht.terms.push_back(term);
-      if (!where.second) continue;
-      const auto& before = states[*where.second].at(host);
-      if (const auto p = before.find(term); p != before.end() && p->second == "pass") {
+      if (!q->is_null(4) && q->text(4) == "pass") {
         ht.regressed.push_back(term);
-        ht.before = h.buckets[*where.second].label;
+        ht.before = h.buckets[static_cast<std::size_t>(q->integer(3))].label;
       }
     }
-    if (!ht.terms.empty()) h.hosts.push_back(std::move(ht));
+  }
+  for (const auto* table : {"hist_last2", "hist_latest", "hist_hosts", "hist_runs"})
+    db.exec(std::string("DROP TABLE IF EXISTS ") + table);
+
+  // Terms in the vocabulary's order, then the policy rules.
+  auto by_vocabulary = [&](std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end(),
+              [&](const std::string& a, const std::string& b) { return term_index(h, a) < term_index(h, b); });
+  };
+  for (auto& [label, ht] : hosts) {
+    by_vocabulary(ht.terms);
+    by_vocabulary(ht.regressed);
+    h.hosts.push_back(std::move(ht));
   }
   std::stable_sort(h.hosts.begin(), h.hosts.end(),
                    [](const HostTerms& a, const HostTerms& b) { return !a.regressed.empty() && b.regressed.empty(); });
+  drop_empty_buckets(h);
   return h;
 }
 

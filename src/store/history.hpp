@@ -49,7 +49,9 @@ struct History {
 
 // Checks a CIDR ("10.0.0.0/8", "fd00::/64"); false with a reason when it is not one.
 bool valid_scope(const std::string& cidr, std::string& error);
-History build_history(const std::vector<TermRow>& rows, const HistoryOptions& options);
+// Over the runs started at or after `since` ("" for all); the terms are the hardening terms, then the
+// policy rules the scans ran with (--require, --policy), as written.
+History build_history(Store& store, const std::string& since, const HistoryOptions& options);
 
 nlohmann::json history_to_json(const History& h);
 void render_history_table(std::ostream& out, const History& h, std::size_t width);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "src/store/store.hpp"
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <string_view>
 
 #include "legacyscan/json_text.hpp"
@@ -65,6 +67,19 @@ CREATE TABLE terms (
   checks TEXT NOT NULL
 );
 CREATE INDEX terms_host ON terms(host_id);
+)SQL",
+                                                                        R"SQL(
+DROP INDEX terms_host;
+CREATE INDEX terms_host ON terms(host_id, term, state);
+CREATE INDEX runs_started ON runs(started);
+CREATE INDEX hosts_key ON hosts(run_id, target, address);
+CREATE TABLE policy_results (
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  rule TEXT NOT NULL,
+  state TEXT NOT NULL,
+  checks TEXT NOT NULL
+);
+CREATE INDEX policy_results_host ON policy_results(host_id, rule, state);
 )SQL"};
 
 struct TermRule {
@@ -85,6 +100,37 @@ const std::vector<TermRule>& term_rules() {
   return rules;
 }
 
+// A rule's result as a row: fail (the evidence shows the host still accepts it), pass, or unknown (the
+// probe could not tell), and the finding check ids a failure rests on.
+std::vector<std::string> judged_row(const std::string& name, const RuleResult& r) {
+  std::string checks;
+  for (const auto& f : r.findings)
+    if (checks.find(f.check) == std::string::npos) checks += (checks.empty() ? "" : ",") + f.check;
+  return {name, r.passed ? "pass" : r.decided ? "fail" : "unknown", checks};
+}
+
+// The host's row, its findings, terms and policy results; the host's id.
+std::int64_t insert_host(Backend& db, std::int64_t run, const HostRows& host) {
+  const auto q = db.prepare(
+      "INSERT INTO hosts(run_id, idx, target, address, started, finished, result) VALUES (?,?,?,?,?,?,?) "
+      "RETURNING id");
+  q->bind(1, run)
+      .bind(2, host.index)
+      .bind(3, host.target)
+      .bind(4, host.address)
+      .bind(5, host.started)
+      .bind(6, host.finished)
+      .bind(7, json_text(host.result));
+  if (!q->step()) throw StoreError("the new host has no id");
+  const auto host_id = q->integer(0);
+  q->run();
+  const std::vector<std::string> id{std::to_string(host_id)};
+  insert_rows(db, "findings", "host_id, probe, port, check_id, verdict, value, evidence", id, host.findings);
+  insert_rows(db, "terms", "host_id, term, state, checks", id, host.terms);
+  insert_rows(db, "policy_results", "host_id, rule, state, checks", id, host.policy);
+  return host_id;
+}
+
 std::string text_of(const json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -92,14 +138,14 @@ std::string text_of(const json& j, const char* key) {
 
 }  // namespace
 
+bool is_postgres_url(const std::string& url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
 bool sqlite_path_of(const std::string& url, std::string& path, std::string& error) {
   const auto scheme = url.find("://");
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    error = "PostgreSQL stores are not supported by this build (use a SQLite file)";
-    return false;
-  }
   if (scheme != std::string::npos) {
-    error = "unknown store '" + url.substr(0, scheme) + "://' (expected PATH or sqlite:PATH)";
+    error = "unknown store '" + url.substr(0, scheme) + "://' (expected PATH, sqlite:PATH or postgresql://...)";
     return false;
   }
   path = url.starts_with("sqlite:") ? url.substr(7) : url;
@@ -122,16 +168,29 @@ std::string redact_command_line(const std::vector<std::string>& args) {
       hide_next = true;
     } else if (arg.starts_with("--password=")) {
       shown = "--password=***";
-    } else if (const auto scheme = arg.find("://"); scheme != std::string::npos) {
-      // user:secret@host in a URL (a PostgreSQL store): the secret goes.
-      const auto at = arg.find('@', scheme);
-      const auto colon = arg.find(':', scheme + 3);
-      if (at != std::string::npos && colon != std::string::npos && colon < at)
-        shown = arg.substr(0, colon + 1) + "***" + arg.substr(at);
+    } else {
+      shown = redact_url(arg);
     }
     out += (out.empty() ? "" : " ") + shown;
   }
   return out;
+}
+
+std::string redact_url(const std::string& url) {
+  std::string shown = url;
+  // user:secret@host in a URL (a PostgreSQL store): the secret goes.
+  if (const auto scheme = url.find("://"); scheme != std::string::npos) {
+    const auto at = url.find('@', scheme);
+    const auto colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      shown = url.substr(0, colon + 1) + "***" + url.substr(at);
+  }
+  // ...?password=secret (libpq's parameter form) likewise.
+  for (auto at = shown.find("password="); at != std::string::npos; at = shown.find("password=", at + 1)) {
+    const auto end = shown.find('&', at);
+    shown = shown.substr(0, at + 9) + "***" + (end == std::string::npos ? "" : shown.substr(end));
+  }
+  return shown;
 }
 
 std::vector<std::string> stored_terms() {
@@ -141,110 +200,96 @@ std::vector<std::string> stored_terms() {
 }
 
 Store::Store(const std::string& url, bool create)
-    : db_(
-          [&] {
-            std::string path, err;
-            if (!sqlite_path_of(url, path, err)) throw StoreError(err);
-            return path;
-          }(),
-          create) {
+    : db_([&] {
+        if (is_postgres_url(url)) return open_postgres(url);
+        std::string path, err;
+        if (!sqlite_path_of(url, path, err)) throw StoreError(err);
+        return open_sqlite(path, create);
+      }()) {
   migrate();
 }
 
 void Store::migrate() {
   // Most opens find the store current: a read, no write lock.
-  if (Statement(db_.handle(), "SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").step() &&
-      schema_version() == kStoreSchemaVersion)
-    return;
-  Transaction t(db_);
-  db_.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  if (db_->has_table("schema_version") && schema_version() == kStoreSchemaVersion) return;
+  Transaction t(*db_);
+  db_->lock_schema();
+  db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   int version = schema_version();
   if (version > kStoreSchemaVersion)
     throw StoreError("the store has schema version " + std::to_string(version) + ", newer than this legacyscan's " +
                      std::to_string(kStoreSchemaVersion) + ": upgrade legacyscan");
-  for (; version < kStoreSchemaVersion; ++version) db_.exec(kMigrations[static_cast<std::size_t>(version)]);
-  db_.exec("DELETE FROM schema_version");
-  Statement(db_.handle(), "INSERT INTO schema_version(version) VALUES (?)").bind(1, std::int64_t{version}).run();
+  if (version == kStoreSchemaVersion) return;  // another scanner migrated it while this one waited
+  for (; version < kStoreSchemaVersion; ++version) db_->exec(db_->ddl(kMigrations[static_cast<std::size_t>(version)]));
+  db_->exec("DELETE FROM schema_version");
+  db_->prepare("INSERT INTO schema_version(version) VALUES (?)")->bind(1, std::int64_t{version}).run();
   t.commit();
 }
 
 int Store::schema_version() {
-  Statement s(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  return s.step() ? static_cast<int>(s.integer(0)) : 0;
+  const auto s = db_->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  return s->step() ? static_cast<int>(s->integer(0)) : 0;
 }
 
 std::int64_t Store::begin_run(const RunInfo& info) {
-  Transaction t(db_);
-  Statement(db_.handle(),
-            "INSERT INTO runs(started, command, scanner_host, version, shard, status) VALUES (?,?,?,?,?,'interrupted')")
-      .bind(1, info.started)
-      .bind(2, info.command)
-      .bind(3, info.scanner_host)
-      .bind(4, info.version)
-      .bind(5, info.shard)
-      .run();
-  const auto id = db_.last_insert_id();
+  Transaction t(*db_);
+  const auto q = db_->prepare(
+      "INSERT INTO runs(started, command, scanner_host, version, shard, status) "
+      "VALUES (?,?,?,?,?,'interrupted') RETURNING id");
+  q->bind(1, info.started).bind(2, info.command).bind(3, info.scanner_host).bind(4, info.version).bind(5, info.shard);
+  if (!q->step()) throw StoreError("the new run has no id");
+  const auto id = q->integer(0);
+  q->run();
   t.commit();
   return id;
 }
 
-void Store::add_host(std::int64_t run, const json& host) {
+void Store::add_host(std::int64_t run, const json& host, const std::vector<PolicyRule>& policy) {
   const auto view = read_host_view(host);
+  // The hardening terms and the scan's own policy rules, judged on the evidence in one pass.
   std::vector<PolicyRule> rules;
   for (const auto& t : term_rules()) rules.push_back(t.rule);
+  rules.insert(rules.end(), policy.begin(), policy.end());
   const auto judged = evaluate_policy(rules, view);
 
-  Transaction t(db_);
-  Statement(db_.handle(),
-            "INSERT INTO hosts(run_id, idx, target, address, started, finished, result) VALUES (?,?,?,?,?,?,?)")
-      .bind(1, run)
-      .bind(2, host.value("index", std::int64_t{0}))
-      .bind(3, view.target)
-      .bind(4, view.address)
-      .bind(5, text_of(host, "started"))
-      .bind(6, text_of(host, "finished"))
-      .bind(7, json_text(host))
-      .run();
-  const auto host_id = db_.last_insert_id();
-  Statement finding(db_.handle(),
-                    "INSERT INTO findings(host_id, probe, port, check_id, verdict, value, evidence) "
-                    "VALUES (?,?,?,?,?,?,?)");
+  HostRows rows{view.target,
+                view.address,
+                host.value("index", std::int64_t{0}),
+                text_of(host, "started"),
+                text_of(host, "finished"),
+                host,
+                {},
+                {},
+                {}};
   for (const auto& f : view.findings)
-    finding.bind(1, host_id)
-        .bind(2, f.probe)
-        .bind(3, f.port)
-        .bind(4, f.check)
-        .bind(5, to_string(f.verdict))
-        .bind(6, f.value)
-        .bind(7, f.evidence)
-        .run();
-  Statement cell(db_.handle(),
-                 "INSERT INTO matrix_cells(host_id, profile, name, verdict, protocols) VALUES (?,?,?,?,?)");
+    rows.findings.push_back({f.probe, f.port, f.check, std::string(to_string(f.verdict)), f.value, f.evidence});
+  const auto n_terms = term_rules().size();
+  for (std::size_t i = 0; i < judged.size(); ++i)
+    (i < n_terms ? rows.terms : rows.policy)
+        .push_back(judged_row(i < n_terms ? term_rules()[i].term : policy[i - n_terms].text, judged[i]));
+  std::vector<std::vector<std::string>> cells;
   for (const auto& row : view.matrix)
-    cell.bind(1, host_id)
-        .bind(2, row.profile)
-        .bind(3, row.name)
-        .bind(4, matrix::to_string(row.verdict))
-        .bind(5, json_text(row.protocols_to_json()))
-        .run();
-  Statement term(db_.handle(), "INSERT INTO terms(host_id, term, state, checks) VALUES (?,?,?,?)");
-  for (std::size_t i = 0; i < judged.size() && i < term_rules().size(); ++i) {
-    const auto& r = judged[i];
-    std::string checks;
-    for (const auto& f : r.findings)
-      if (checks.find(f.check) == std::string::npos) checks += (checks.empty() ? "" : ",") + f.check;
-    const char* state = r.passed ? "pass" : r.decided ? "fail" : "unknown";
-    term.bind(1, host_id).bind(2, term_rules()[i].term).bind(3, state).bind(4, checks).run();
-  }
+    cells.push_back(
+        {row.profile, row.name, std::string(matrix::to_string(row.verdict)), json_text(row.protocols_to_json())});
+
+  Transaction t(*db_);
+  const auto host_id = insert_host(*db_, run, rows);
+  insert_rows(*db_, "matrix_cells", "host_id, profile, name, verdict, protocols", {std::to_string(host_id)}, cells);
+  t.commit();
+}
+
+void Store::add_rows(std::int64_t run, const HostRows& host) {
+  Transaction t(*db_);
+  insert_host(*db_, run, host);
   t.commit();
 }
 
 void Store::finish_run(std::int64_t run, const json& summary) {
   json rest = summary;
   rest.erase("hosts");
-  Transaction t(db_);
-  Statement(db_.handle(), "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
-      .bind(1, text_of(summary, "finished"))
+  Transaction t(*db_);
+  db_->prepare("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?")
+      ->bind(1, text_of(summary, "finished"))
       .bind(2, summary.value("complete", false) ? "complete" : "interrupted")
       .bind(3, json_text(rest))
       .bind(4, run)
@@ -253,50 +298,77 @@ void Store::finish_run(std::int64_t run, const json& summary) {
 }
 
 std::vector<StoredRun> Store::runs() {
-  Statement s(db_.handle(),
-              "SELECT r.id, r.started, COALESCE(r.finished, ''), r.command, r.scanner_host, r.version, r.shard, "
-              "r.status, (SELECT COUNT(*) FROM hosts h WHERE h.run_id = r.id) FROM runs r ORDER BY r.started, r.id");
+  const auto s = db_->prepare(
+      "SELECT r.id, r.started, COALESCE(r.finished, ''), r.command, r.scanner_host, r.version, r.shard, "
+      "r.status, (SELECT COUNT(*) FROM hosts h WHERE h.run_id = r.id) FROM runs r ORDER BY r.started, r.id");
   std::vector<StoredRun> out;
-  while (s.step())
-    out.push_back(
-        {s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.integer(8)});
+  while (s->step())
+    out.push_back({s->integer(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7),
+                   s->integer(8)});
   return out;
 }
 
 std::optional<json> Store::run_document(std::int64_t run) {
-  Statement r(db_.handle(), "SELECT started, COALESCE(finished, ''), status, summary FROM runs WHERE id = ?");
-  r.bind(1, run);
-  if (!r.step()) return std::nullopt;
-  json doc = r.is_null(3) ? json::object() : json::parse(r.text(3), nullptr, false);
+  const auto r = db_->prepare("SELECT started, COALESCE(finished, ''), status, summary FROM runs WHERE id = ?");
+  r->bind(1, run);
+  if (!r->step()) return std::nullopt;
+  json doc = r->is_null(3) ? json::object() : json::parse(r->text(3), nullptr, false);
   if (!doc.is_object()) doc = json::object();
   // A run that never finished (killed) has no summary: its document says what the row says.
-  if (!doc.contains("started")) doc["started"] = r.text(0);
-  if (!doc.contains("finished")) doc["finished"] = r.text(1);
-  if (!doc.contains("complete")) doc["complete"] = r.text(2) == "complete";
+  if (!doc.contains("started")) doc["started"] = r->text(0);
+  if (!doc.contains("finished")) doc["finished"] = r->text(1);
+  if (!doc.contains("complete")) doc["complete"] = r->text(2) == "complete";
   if (!doc.contains("schema_version")) doc["schema_version"] = 1;
   json hosts = json::array();
-  Statement h(db_.handle(), "SELECT result FROM hosts WHERE run_id = ? ORDER BY idx, id");
-  h.bind(1, run);
-  while (h.step()) hosts.push_back(json::parse(h.text(0), nullptr, false));
+  const auto h = db_->prepare("SELECT result FROM hosts WHERE run_id = ? ORDER BY idx, id");
+  h->bind(1, run);
+  while (h->step()) hosts.push_back(json::parse(h->text(0), nullptr, false));
   doc["hosts"] = std::move(hosts);
   return doc;
 }
 
-std::vector<TermRow> Store::term_rows(const std::string& since) {
-  Statement s(db_.handle(),
-              "SELECT r.id, r.started, h.target, h.address, t.term, t.state, t.checks FROM terms t "
-              "JOIN hosts h ON t.host_id = h.id JOIN runs r ON h.run_id = r.id WHERE r.started >= ? "
-              "ORDER BY r.started, r.id, h.idx, h.id");
-  s.bind(1, since);
-  std::vector<TermRow> out;
-  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
-  return out;
+std::optional<json> Store::day_document(const std::string& day) {
+  std::vector<std::int64_t> ids;
+  const auto q = db_->prepare("SELECT id FROM runs WHERE substr(started, 1, 10) = ? ORDER BY started, id");
+  q->bind(1, day);
+  while (q->step()) ids.push_back(q->integer(0));
+  if (ids.empty()) return std::nullopt;
+  json doc;
+  std::map<std::string, std::size_t> where;  // "target address" -> index in hosts
+  json hosts = json::array();
+  bool complete = true;
+  for (const auto id : ids) {
+    auto run = run_document(id);
+    // pcap, events and accounts runs hold clients and accounts, not scanned hosts.
+    if (!run || !text_of(*run, "command").empty()) continue;
+    complete = complete && run->value("complete", false);
+    for (auto& host : (*run)["hosts"]) {
+      const auto key = text_of(host, "target") + " " + text_of(host, "address");
+      if (const auto it = where.find(key); it != where.end())
+        hosts[it->second] = std::move(host);
+      else {
+        where.emplace(key, hosts.size());
+        hosts.push_back(std::move(host));
+      }
+    }
+    if (doc.is_null())
+      doc = std::move(*run);
+    else
+      doc["finished"] = (*run)["finished"];
+  }
+  if (doc.is_null()) return std::nullopt;
+  doc["complete"] = complete;
+  doc["hosts"] = std::move(hosts);
+  return doc;
 }
 
 std::int64_t Store::prune(const std::string& before) {
-  Transaction t(db_);
-  Statement(db_.handle(), "DELETE FROM runs WHERE started < ?").bind(1, before).run();
-  const auto n = static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
+  Transaction t(*db_);
+  const auto q = db_->prepare("DELETE FROM runs WHERE started < ? RETURNING id");
+  q->bind(1, before);
+  std::int64_t n = 0;
+  while (q->step()) ++n;
+  q->run();
   t.commit();
   return n;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The result store: runs, their hosts, findings, matrix cells and hardening terms as rows of one
 // versioned schema (migrations applied on first use), so several scanners write to one place and
-// `history` reads progress over time. SQLite (a file path or sqlite:PATH) is embedded; docs/fleet.md.
+// `history` reads progress over time. SQLite (a file path or sqlite:PATH) is embedded, PostgreSQL
+// (postgresql://...) is for a team; both hold the same schema (src/store/backend.hpp); docs/fleet.md.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "src/store/sqlite.hpp"
+#include "src/compat/policy.hpp"
+#include "src/store/backend.hpp"
 
 namespace legacyscan::store {
 
 // The schema version this build writes; an older store is migrated when opened.
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct RunInfo {
   std::string started;       // ISO 8601 UTC
@@ -38,28 +40,35 @@ struct StoredRun {
   std::int64_t hosts = 0;
 };
 
-// One host's state for one hardening term in one run: fail (the term's policy rule failed on the
-// evidence), pass, or unknown (the probe could not tell).
-struct TermRow {
-  std::int64_t run = 0;
-  std::string run_started;
+// A host as rows: its object (`hosts.result`), its findings (probe, port, check, verdict, value,
+// evidence) and its hardening terms or policy rules (name, state, checks). A scan's host is judged by
+// Store::add_host; a capture's client, an event export's client and an audited account are mapped by
+// src/store/observed.hpp.
+struct HostRows {
   std::string target;
   std::string address;
-  std::string term;
-  std::string state;
-  std::string checks;  // the finding check ids the failure rests on, comma-separated
+  std::int64_t index = 0;
+  std::string started;
+  std::string finished;
+  nlohmann::json result;
+  std::vector<std::vector<std::string>> findings;
+  std::vector<std::vector<std::string>> terms;
+  std::vector<std::vector<std::string>> policy;
 };
 
 class Store {
  public:
-  // "PATH" or "sqlite:PATH"; a store that does not exist is created when `create` (writers), an error
-  // otherwise (readers). Throws StoreError.
+  // "PATH", "sqlite:PATH" or "postgresql://..."; an SQLite file that does not exist is created when
+  // `create` (writers), an error otherwise (readers); a PostgreSQL database must exist. Throws StoreError.
   explicit Store(const std::string& url, bool create = true);
 
   [[nodiscard]] int schema_version();
   std::int64_t begin_run(const RunInfo& info);
-  // One host object of a scan (hosts[]), with its findings, matrix cells and terms, in one transaction.
-  void add_host(std::int64_t run, const nlohmann::json& host);
+  // One host object of a scan (hosts[]), with its findings, matrix cells and terms, and the results of
+  // the scan's own policy rules (--require, --policy), in one transaction.
+  void add_host(std::int64_t run, const nlohmann::json& host, const std::vector<PolicyRule>& policy = {});
+  // A host already mapped to rows, in one transaction.
+  void add_rows(std::int64_t run, const HostRows& host);
   // The run's document without its hosts (started, finished, complete, ...): status and finish time.
   void finish_run(std::int64_t run, const nlohmann::json& summary);
 
@@ -67,21 +76,30 @@ class Store {
   // The run as a scan document (hosts in input order), as `report` reads a saved file; nullopt when
   // there is no such run.
   std::optional<nlohmann::json> run_document(std::int64_t run);
-  // Term rows of the runs started at or after `since` ("" for all), oldest run first.
-  std::vector<TermRow> term_rows(const std::string& since);
+  // The scans started on `day` (YYYY-MM-DD, UTC) as one document: each host (target and address) at its
+  // latest run of the day, so the shards and re-scans of a day make one fleet; nullopt when none.
+  std::optional<nlohmann::json> day_document(const std::string& day);
   // Deletes the runs started before `before` with their rows; how many.
   std::int64_t prune(const std::string& before);
 
+  // The database, for the store's own readers (history).
+  Backend& backend() { return *db_; }
+
  private:
   void migrate();
-  Database db_;
+  std::unique_ptr<Backend> db_;
 };
 
+// postgresql://... or postgres://...: a PostgreSQL store.
+bool is_postgres_url(const std::string& url);
 // "sqlite:PATH" or PATH -> PATH; an unsupported scheme is an error (false, with the reason).
+// postgresql:// and postgres:// are PostgreSQL stores, not paths.
 bool sqlite_path_of(const std::string& url, std::string& path, std::string& error);
 
 // The command line with the values of --password (and any password inside a URL) replaced by "***".
 std::string redact_command_line(const std::vector<std::string>& args);
+// A store URL as it may be shown: the password inside it replaced by "***".
+std::string redact_url(const std::string& url);
 
 // The hardening terms the store judges on every host (those with a scan policy rule).
 std::vector<std::string> stored_terms();

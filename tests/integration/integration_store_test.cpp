@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "lab_support.hpp"
+#include "store_support.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -149,16 +150,7 @@ TEST_F(IntegrationStore, HistoryShowsWhatChangedBetweenTwoRealScans) {
 }
 
 TEST_F(IntegrationStore, EightScannersWriteOneStoreAtOnce) {
-  std::string cmd = "ip netns exec ls-hardened sh -c '";
-  for (int i = 0; i < 8; ++i)
-    cmd += LEGACYSCAN_BINARY + std::string(" scan 127.0.0.1 --probes smb,kerberos,ldap -q --store ") + db_ + " -o " +
-           dir_ + "/out" + std::to_string(i) + ".json & ";
-  cmd += "wait'";
-  const auto r = run_command(cmd);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::size_t findings = 0;
-  for (int i = 0; i < 8; ++i)
-    findings += json::parse(slurp(dir_ + "/out" + std::to_string(i) + ".json"))["hosts"][0]["findings"].size();
+  const auto findings = run_eight_scanners(dir_, db_);
   EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE status = 'complete'"), 8);
   EXPECT_EQ(count("SELECT COUNT(*) FROM hosts"), 8);
   EXPECT_EQ(count("SELECT COUNT(*) FROM findings"), static_cast<std::int64_t>(findings));
@@ -218,6 +210,32 @@ TEST_F(IntegrationStore, BadStoresStopBeforeScanningAndPasswordsAreNotStored) {
                   "'%NotThisSecret1%'"),
             0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM hosts WHERE result LIKE '%NotThisSecret1%'"), 0);
+}
+
+// `accounts --store`: every audited account of the lab's accounts DC is a host row of the run, and the
+// accounts that still need RC4 (breaks, rc4-exception) fail the rc4 term, as the audit's own JSON says.
+TEST_F(IntegrationStore, AnAccountsAuditIsStoredAccountByAccount) {
+  const auto out = dir_ + "/accounts.json";
+  const auto r = run_in_lab("accounts", {"accounts", "127.0.0.1", "--realm", lab_info("accounts").at("LAB_REALM"),
+                                         "--principal", "old_user", "--principal", "reset_twice", "--principal",
+                                         "des_user", "--principal", "Administrator", "--store", db_, "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(slurp(out));
+  std::int64_t need_rc4 = 0, fine = 0;
+  for (const auto& a : doc["accounts"]) {
+    need_rc4 += a["verdict"] == "breaks" || a["verdict"] == "rc4-exception" ? 1 : 0;
+    fine += a["verdict"] == "ok" ? 1 : 0;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE status = 'complete' AND summary LIKE '%accounts%'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM hosts"), static_cast<std::int64_t>(doc["accounts"].size()));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM terms WHERE term = 'rc4' AND state = 'fail'"), need_rc4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM terms WHERE term = 'rc4' AND state = 'pass'"), fine);
+  const auto h = run_command(bin() + " history --format json --store " + shell_quote(db_));
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  for (const auto& t : json::parse(h.out)["terms"])
+    if (t["term"] == "rc4") {
+      EXPECT_EQ(t["failing"], json::array({need_rc4}));
+    }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "result_fields_support.hpp"
 #include "src/compat/host_view.hpp"
+#include "src/compat/policy.hpp"
 #include "src/store/history.hpp"
 #include "src/store/store.hpp"
 
@@ -67,6 +68,23 @@ RunInfo info(const std::string& started) { return {started, "legacyscan scan 127
 
 json finished(bool complete) {
   return json{{"started", "2026-12-07T09:00:00Z"}, {"finished", "2026-12-07T09:01:00Z"}, {"complete", complete}};
+}
+
+// Run 1: the hardened DC (127.0.0.1) and another hardened host (127.0.0.2); run 2: the legacy DC under the
+// first one's name, and with `complete` the other host again (the run completes), else not (it does not).
+std::pair<std::int64_t, std::int64_t> two_runs(Store& s, const std::string& first_started,
+                                               const std::string& second_started, bool complete) {
+  const auto first = s.begin_run(info(first_started));
+  s.add_host(first, lab_host("hardened", 0));
+  json other = lab_host("hardened", 1);
+  other["target"] = other["address"] = "127.0.0.2";
+  s.add_host(first, other);
+  s.finish_run(first, finished(true));
+  const auto second = s.begin_run(info(second_started));
+  s.add_host(second, lab_host("legacy", 0));
+  if (complete) s.add_host(second, other);
+  s.finish_run(second, finished(complete));
+  return {first, second};
 }
 
 TEST_F(StoreTest, CreatesTheSchemaAtTheCurrentVersion) {
@@ -243,18 +261,9 @@ TEST(StoreRedaction, PasswordsNeverReachTheRunRow) {
 // hardened one passed is a regression, and the host is listed first.
 TEST_F(StoreTest, HistoryListsRegressedHostsFirst) {
   Store s(path_);
-  const auto first = s.begin_run(info("2026-11-30T09:00:00Z"));
-  s.add_host(first, lab_host("hardened", 0));
-  json other = lab_host("hardened", 1);
-  other["target"] = other["address"] = "127.0.0.2";
-  s.add_host(first, other);
-  s.finish_run(first, finished(true));
-  const auto second = s.begin_run(info("2026-12-07T09:00:00Z"));
-  s.add_host(second, lab_host("legacy", 0));
-  s.add_host(second, other);
-  s.finish_run(second, finished(true));
+  const auto [first, second] = two_runs(s, "2026-11-30T09:00:00Z", "2026-12-07T09:00:00Z", true);
 
-  const auto h = build_history(s.term_rows(""), {});
+  const auto h = build_history(s, "", {});
   ASSERT_EQ(h.buckets.size(), 2U);
   EXPECT_EQ(h.buckets[0].label, "run " + std::to_string(first));
   const auto smb1 = std::find_if(h.terms.begin(), h.terms.end(), [](const auto& t) { return t.term == "smb1"; });
@@ -268,18 +277,18 @@ TEST_F(StoreTest, HistoryListsRegressedHostsFirst) {
   EXPECT_EQ(h.hosts[0].before, "run " + std::to_string(first));
 
   // Per week: both runs fall in different ISO weeks (Mondays 2026-11-30 and 2026-12-07).
-  const auto weekly = build_history(s.term_rows(""), {"", "", true});
+  const auto weekly = build_history(s, "", {"", "", true});
   ASSERT_EQ(weekly.buckets.size(), 2U);
   EXPECT_EQ(weekly.buckets[1].label, "2026-12-07");
   // --since drops the first run; --scope keeps only the other host, which never fails smb1.
-  EXPECT_EQ(build_history(s.term_rows("2026-12-01"), {}).buckets.size(), 1U);
-  const auto scoped = build_history(s.term_rows(""), {"127.0.0.2/32", "", false});
+  EXPECT_EQ(build_history(s, "2026-12-01", {}).buckets.size(), 1U);
+  const auto scoped = build_history(s, "", {"127.0.0.2/32", "", false});
   const auto scoped_smb1 =
       std::find_if(scoped.terms.begin(), scoped.terms.end(), [](const auto& t) { return t.term == "smb1"; });
   EXPECT_EQ(scoped_smb1->failing, (std::vector<std::size_t>{0, 0}));
 
   // --domain: the hosts were scanned by address, so no host is in a DNS domain.
-  EXPECT_TRUE(build_history(s.term_rows(""), {"", "example.test", false}).hosts.empty());
+  EXPECT_TRUE(build_history(s, "", {"", "example.test", false}).hosts.empty());
 
   std::ostringstream table, html;
   render_history_table(table, h, 80);
@@ -292,14 +301,64 @@ TEST_F(StoreTest, HistoryListsRegressedHostsFirst) {
   EXPECT_EQ(html.str().find("src="), std::string::npos);
 }
 
-TEST(StoreHistory, DomainTakesTheNameAndWhatIsUnderIt) {
-  std::vector<TermRow> rows;
-  for (const char* target : {"dc1.corp.example.test", "CORP.example.test.", "dc2.other.test", "xcorp.example.test"})
-    rows.push_back({1, "2026-12-07T09:00:00Z", target, "10.0.0.1", "smb1", "fail", "smb1"});
-  const auto h = build_history(rows, {"", "corp.example.test", false});
+TEST_F(StoreTest, HistoryDomainTakesTheNameAndWhatIsUnderIt) {
+  Store s(path_);
+  const auto run = s.begin_run(info("2026-12-07T09:00:00Z"));
+  for (const char* target : {"dc1.corp.example.test", "CORP.example.test.", "dc2.other.test", "xcorp.example.test"}) {
+    json host = lab_host("legacy");
+    host["target"] = target;
+    host["address"] = "10.0.0.1";
+    s.add_host(run, host);
+  }
+  const auto h = build_history(s, "", {"", "corp.example.test", false});
   std::set<std::string> hosts;
   for (const auto& x : h.hosts) hosts.insert(x.host);
   EXPECT_EQ(hosts, (std::set<std::string>{"dc1.corp.example.test (10.0.0.1)", "CORP.example.test. (10.0.0.1)"}));
+}
+
+// The scan's own policy rules are rows of their host, and history counts them as it counts the terms.
+TEST_F(StoreTest, PolicyResultsAreRowsThatHistoryCounts) {
+  std::string err;
+  const auto rule = parse_policy_rule("smb1=off", err);
+  ASSERT_TRUE(rule) << err;
+  const auto legacy = lab_host("legacy");
+  const auto expected = evaluate_policy({*rule}, read_host_view(legacy));
+  ASSERT_EQ(expected.size(), 1U);
+  Store s(path_);
+  const auto run = s.begin_run(info("2026-12-07T09:00:00Z"));
+  s.add_host(run, legacy, {*rule});
+  json other = lab_host("hardened", 1);
+  other["target"] = other["address"] = "127.0.0.2";
+  s.add_host(run, other, {});  // scanned without the rule: no row, not judged
+  s.finish_run(run, finished(true));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM policy_results"), 1);
+  EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM policy_results WHERE rule = 'smb1=off' AND state = '") +
+                  (expected[0].passed ? "pass" : "fail") + "'"),
+            1);
+  const auto h = build_history(s, "", {});
+  const auto t = std::find_if(h.terms.begin(), h.terms.end(), [](const auto& x) { return x.term == "smb1=off"; });
+  ASSERT_NE(t, h.terms.end());
+  EXPECT_EQ(t->judged, (std::vector<std::size_t>{expected[0].decided || expected[0].passed ? 1U : 0U}));
+  EXPECT_EQ(t->failing, (std::vector<std::size_t>{!expected[0].passed && expected[0].decided ? 1U : 0U}));
+}
+
+// A day of a store is its runs of that day merged: a host scanned twice that day counts with its last run.
+TEST_F(StoreTest, ADayIsItsRunsMerged) {
+  Store s(path_);
+  const auto second = two_runs(s, "2026-12-07T09:00:00Z", "2026-12-07T15:00:00Z", false).second;
+  s.begin_run(info("2026-12-08T09:00:00Z"));
+  // A capture's run that day holds clients, not scanned hosts: not part of the day.
+  const auto capture = s.begin_run(info("2026-12-07T16:00:00Z"));
+  s.add_rows(capture, {"10.0.0.9", "10.0.0.9", 0, "", "", json{{"address", "10.0.0.9"}}, {}, {}, {}});
+  s.finish_run(capture, {{"command", "pcap"}, {"finished", "2026-12-07T16:00:01Z"}, {"complete", true}});
+
+  const auto day = s.day_document("2026-12-07");
+  ASSERT_TRUE(day);
+  ASSERT_EQ((*day)["hosts"].size(), 2U);
+  EXPECT_EQ((*day)["hosts"][0], (*s.run_document(second))["hosts"][0]);
+  EXPECT_EQ((*day)["hosts"][1]["target"], "127.0.0.2");
+  EXPECT_EQ((*day)["complete"], false);
+  EXPECT_FALSE(s.day_document("2026-12-06"));
 }
 
 TEST(StoreHistory, ScopeMustBeAnAddressOrCidr) {

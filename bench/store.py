@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""bench/store helpers.
+
+  store.py week LEGACY.json HARDENED.json HOSTS STARTED OUT.json
+      One week's scan of HOSTS hosts (10.x.y.z) made of the two real lab hosts: one host in four is the
+      legacy DC, the rest the hardened one. `legacyscan import` then writes it through the real path.
+  store.py fill STORE.db WEEKS COPIES
+      Makes run 1 COPIES times larger (its hosts again under other names) and copies it into WEEKS-1
+      later weekly runs, one legacy host in 52 fixed per week (each failing term of it passes from then
+      on), so history has a year of changes to count. The copies keep index and terms; their result
+      column is '{}' (history reads none).
+"""
+import datetime
+import json
+import sqlite3
+import sys
+
+
+def week(legacy_path, hardened_path, hosts, started, out_path):
+    legacy = json.load(open(legacy_path))
+    hardened = json.load(open(hardened_path))
+    doc = {k: v for k, v in hardened.items() if k != "hosts"}
+    doc["started"] = started
+    doc["finished"] = started
+    out = []
+    for i in range(hosts):
+        host = json.loads(json.dumps((legacy if i % 4 == 0 else hardened)["hosts"][0]))
+        address = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+        host.update(index=i, target=address, address=address)
+        out.append(host)
+    doc["hosts"] = out
+    json.dump(doc, open(out_path, "w"))
+
+
+def fill(path, weeks, copies):
+    db = sqlite3.connect(path)
+    (first_started,) = db.execute("SELECT started FROM runs WHERE id = 1").fetchone()
+    (offset,) = db.execute("SELECT MAX(id) FROM hosts").fetchone()
+    (count,) = db.execute("SELECT COUNT(*) FROM hosts WHERE run_id = 1").fetchone()
+    start = datetime.datetime.strptime(first_started[:19], "%Y-%m-%dT%H:%M:%S")
+    for w in range(weeks):
+        run = 1
+        if w:
+            started = (start + datetime.timedelta(weeks=w)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            run = db.execute(
+                "INSERT INTO runs(started, finished, command, scanner_host, version, shard, status, summary) "
+                "SELECT ?, ?, command, scanner_host, version, shard, status, summary FROM runs WHERE id = 1",
+                (started, started)).lastrowid
+        for k in range(copies):
+            if w == 0 and k == 0:
+                continue  # the imported hosts themselves
+            shift = offset * (w * copies + k)
+            db.execute(
+                "INSERT INTO hosts(id, run_id, idx, target, address, started, finished, result) "
+                "SELECT id + ?, ?, idx + ?, target || ?, address || ?, started, finished, '{}' "
+                "FROM hosts WHERE run_id = 1 AND id <= ?",
+                (shift, run, k * count, "-%d" % k, "-%d" % k, offset))
+            db.execute(
+                "INSERT INTO terms(host_id, term, state, checks) SELECT t.host_id + ?, t.term, "
+                "CASE WHEN t.state = 'fail' AND h.idx % 208 < ? THEN 'pass' ELSE t.state END, t.checks "
+                "FROM terms t JOIN hosts h ON h.id = t.host_id WHERE h.run_id = 1 AND h.id <= ?",
+                (shift, 4 * w, offset))
+        db.commit()
+    db.execute("ANALYZE")
+    db.commit()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "week":
+        week(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6])
+    elif sys.argv[1] == "fill":
+        fill(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        sys.exit(__doc__)
