@@ -46,7 +46,7 @@ int severity(CellVerdict v) {
 }
 
 Cell worst_of_stacks(std::vector<Cell> per_stack) {
-  if (per_stack.empty()) return Cell{CellVerdict::unknown, "no TLS stack", "", "", {}};
+  if (per_stack.empty()) return Cell{CellVerdict::unknown, "no TLS stack", "", "", {}, {}};
   std::size_t w = 0;
   for (std::size_t i = 1; i < per_stack.size(); ++i)
     if (severity(per_stack[i].verdict) > severity(per_stack[w].verdict)) w = i;

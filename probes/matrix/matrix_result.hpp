@@ -23,12 +23,14 @@ struct Cell {
   std::string negotiated;    // "SMB 2.1", "rc4-hmac", "TLS 1.0 TLS_RSA_WITH_RC4_128_SHA"
   std::string stack;         // TLS: the client stack this outcome belongs to ("SChannel (XP)")
   std::vector<Cell> stacks;  // TLS port cell of a multi-stack client: every stack's own outcome
+  std::string auth;          // SMB, LDAP: the client's authentication path that works ("Kerberos RC4")
 
   template <class V>
   void fields(V& v) {
     v("verdict", verdict);
     v("reason", reason);
     v.optional("negotiated", negotiated);
+    v.optional("auth", auth);
     v.optional("stack", stack);
     v.optional("stacks", stacks);
   }

@@ -7,6 +7,7 @@
 #include "legacyscan/engine/fields.hpp"
 #include "legacyscan/strings.hpp"
 #include "src/compat/host_view.hpp"
+#include "src/compat/matrix_auth.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
@@ -130,6 +131,11 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
 #endif
   }
   if (p.ldap) row.ldap = ldap_cell(*p.ldap, in.ldap);
+  if (p.auth) {
+    const auto facts = auth_facts(in.smb, row.kerberos);
+    if (row.smb) row.smb = with_auth(*row.smb, *p.auth, facts, "session");
+    if (row.ldap && !p.ldap->cleartext_bind) row.ldap = with_auth(*row.ldap, *p.auth, facts, "bind");
+  }
   if (p.netbios) row.netbios = netbios_cell(*p.netbios, in.netbios);
   row.verdict = overall(row);
   return row;

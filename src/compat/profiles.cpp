@@ -79,6 +79,24 @@ TlsCapture capture_of(const json& c, const std::string& where) {
   return out;
 }
 
+AuthUse auth_of(const json& a, const std::string& where, bool has_kerberos) {
+  static const std::vector<std::string> kNtlm{"ntlmv2", "ntlmv1", "lm"};
+  AuthUse out;
+  out.kerberos = boolean(a, "kerberos", where, false);
+  if (out.kerberos && !has_kerberos) throw Bad{where + ".kerberos: the profile has no \"kerberos\" section"};
+  if (a.contains("ntlm")) out.ntlm = strings(a, "ntlm", where, &kNtlm);
+  out.guest = boolean(a, "guest", where, false);
+  if (a.contains("lm_compatibility_level")) {
+    const auto& l = a.at("lm_compatibility_level");
+    if (!l.is_number_integer() || l.get<int>() < 0 || l.get<int>() > 5)
+      throw Bad{where + ".lm_compatibility_level: 0 to 5"};
+    out.lm_compatibility_level = l.get<int>();
+  }
+  if (!out.kerberos && out.ntlm.empty() && !out.guest) throw Bad{where + ": names no authentication path"};
+  out.source = str(a, "source", where);
+  return out;
+}
+
 }  // namespace
 
 std::uint16_t tls_group_code(const std::string& name) {
@@ -192,6 +210,8 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
       const auto& n = doc.at("netbios");
       p.netbios = NetbiosUse{boolean(n, "sam_logon", at + ".netbios", false), str(n, "source", at + ".netbios")};
     }
+    if (doc.contains("auth")) p.auth = auth_of(doc.at("auth"), at + ".auth", p.kerberos.has_value());
+    if ((p.smb || p.ldap) && !p.auth) throw Bad{at + ": speaks SMB or LDAP but has no \"auth\" section"};
     const auto& v = field(doc, "verified_by", at);
     if (!v.is_object()) throw Bad{at + ".verified_by: an object keyed by protocol"};
     for (const auto& [proto, entry] : v.items()) {

@@ -64,6 +64,17 @@ struct LdapUse {
   std::string source;
 };
 
+// How the client authenticates an SMB session or an LDAP bind: its paths in its own order (Kerberos with
+// the profile's etypes when it is a domain member that names the server, then the NTLM responses its
+// LmCompatibilityLevel-equivalent sends, or a guest logon).
+struct AuthUse {
+  bool kerberos = false;
+  std::vector<std::string> ntlm;  // the responses one AUTHENTICATE carries: "ntlmv2", "ntlmv1", "lm"
+  bool guest = false;             // signs in as guest, with no account
+  std::optional<int> lm_compatibility_level;
+  std::string source;
+};
+
 struct NetbiosUse {
   bool sam_logon = false;
   std::string source;
@@ -87,6 +98,7 @@ struct ClientProfile {
   std::vector<TlsStack> tls;
   std::optional<LdapUse> ldap;
   std::optional<NetbiosUse> netbios;
+  std::optional<AuthUse> auth;                      // required when the profile speaks SMB or LDAP
   std::map<std::string, Verification> verified_by;  // one per protocol the profile lists
   nlohmann::json raw;                               // the profile as written, for `legacyscan profiles show`
 };

@@ -147,7 +147,7 @@ std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
     row.name = p.name;
     std::vector<std::string> reasons;
     auto add = [&](std::optional<Cell>& slot, const char* label, const Cellish& c) {
-      slot = Cell{c.verdict, c.reason, "", "", {}};
+      slot = Cell{c.verdict, c.reason, "", "", {}, {}};
       reasons.push_back(std::string(label) + ": " + c.reason);
     };
     if (p.smb) add(row.smb, "SMB", smb_after(*p.smb, host, w));
@@ -160,7 +160,7 @@ std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
           std::vector<Cell> stacks;
           for (const auto* st : stacks_for_service(p, tls_service(e.port, e.starttls.value_or("")))) {
             const auto c = tls_after(*st, e, w);
-            stacks.push_back(Cell{c.verdict, c.reason, "", st->stack, {}});
+            stacks.push_back(Cell{c.verdict, c.reason, "", st->stack, {}, {}});
           }
           if (stacks.empty()) continue;
           const auto cell = worst_of_stacks(std::move(stacks));

@@ -41,11 +41,13 @@ TEST(IntegrationPolicy, Smb1OffFailsOnLegacyAndHoldsOnHardened) {
 }
 
 TEST(IntegrationPolicy, ClientRulesReadTheMatrix) {
-  auto legacy = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--require",
-                                      "client:windows-xp-sp3=broken"});
+  // With the kerberos probe: a session needs an authentication path, which Kerberos gives these clients.
+  auto legacy = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88",
+                                      "--require", "client:windows-xp-sp3=broken"});
   EXPECT_EQ(legacy.exit_code, 1) << legacy.err;
-  auto hardened = run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--require",
-                                          "client:windows-xp-sp3=broken", "--require", "client:windows-10=works"});
+  auto hardened =
+      run_in_lab("hardened", {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88", "--require",
+                              "client:windows-xp-sp3=broken", "--require", "client:windows-10=works"});
   EXPECT_EQ(hardened.exit_code, 0) << hardened.err << hardened.out;
 }
 

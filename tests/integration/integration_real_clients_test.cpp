@@ -11,10 +11,13 @@
 #include <functional>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "src/proto/kerberos/kerberos_etypes.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
 #include "tests/integration/lab_support.hpp"
+#include "tests/integration/profiles_support.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -22,15 +25,6 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kScenarios{"legacy", "hardened", "stock"};
-
-json profiles() {
-  static const json all = [] {
-    auto r = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles --format json");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return json::parse(r.out);
-  }();
-  return all;
-}
 
 // One scan per scenario and probe set, shared by the tests (a scan of a DC takes seconds).
 const json& scan(const std::string& scenario, const std::string& probes = "smb,kerberos,matrix") {
@@ -46,11 +40,7 @@ const json& scan(const std::string& scenario, const std::string& probes = "smb,k
 }
 
 const json& cell(const std::string& scenario, const std::string& profile, const std::string& protocol) {
-  for (const auto& r : scan(scenario).at("hosts").at(0).at("matrix"))
-    if (r.at("profile") == profile) return r.at("protocols").at(protocol);
-  static const json none = json::object();
-  ADD_FAILURE() << "no matrix row for " << profile << " on " << scenario;
-  return none;
+  return matrix_cell(scan(scenario), profile, protocol);
 }
 
 // ---- SMB: smbclient -------------------------------------------------------------------------------
@@ -298,6 +288,95 @@ std::string s_client_negotiated(const std::string& scenario, int port, const std
   return "";
 }
 
+// ---- TLS: Java JSSE -------------------------------------------------------------------------------
+
+// LegacyTlsClient compiled once, and a java.security override that enables every algorithm the JDK
+// disables by default (SSL 3.0, TLS 1.0/1.1, 3DES, RC4, DES, export suites).
+const std::string& jsse_dir() {
+  static const std::string dir = [] {
+    const std::string d = ::testing::TempDir() + "/legacyscan-jsse-" + std::to_string(::getpid());
+    const auto r =
+        run_command("mkdir -p " + shell_quote(d) + " && javac -d " + shell_quote(d) + " " +
+                    shell_quote(std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/integration/LegacyTlsClient.java"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::ofstream(d + "/java.security") << "jdk.tls.disabledAlgorithms=\njdk.certpath.disabledAlgorithms=\n"
+                                           "jdk.tls.legacyAlgorithms=\n";
+    return d;
+  }();
+  return dir;
+}
+
+std::string jsse_command(const std::string& groups) {
+  return "java -Djava.security.properties=" + shell_quote(jsse_dir() + "/java.security") +
+         (groups.empty() ? "" : " -Djdk.tls.namedGroups=" + shell_quote(groups)) + " -cp " + shell_quote(jsse_dir()) +
+         " LegacyTlsClient";
+}
+
+// The suites this JDK can send, by their JSSE names (SSL_ for the SSL 3.0-era ones).
+const std::set<std::string>& jsse_suites() {
+  static const auto all = [] {
+    std::set<std::string> out;
+    const auto r = run_command(jsse_command("") + " --list");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) out.insert(line);
+    return out;
+  }();
+  return all;
+}
+
+const std::map<std::string, std::string> kJsseVersions{
+    {"ssl3", "SSLv3"}, {"tls1.0", "TLSv1"}, {"tls1.1", "TLSv1.1"}, {"tls1.2", "TLSv1.2"}, {"tls1.3", "TLSv1.3"}};
+const std::set<std::string> kJsseGroups{"secp256r1", "secp384r1", "secp521r1", "x25519",
+                                        "x448",      "ffdhe2048", "ffdhe3072", "ffdhe4096"};
+
+// JSSE's arguments for this stack's hello (groups, versions, suites in order), or none when it cannot
+// send it: no SSL 2.0-format hello, only the suites and groups this JDK has; a stack with ECDHE suites
+// must name its groups (else JSSE would send its own).
+std::optional<std::vector<std::string>> jsse_options(const json& stack) {
+  if (stack.value("sslv2_hello", false)) return std::nullopt;
+  std::string versions, suites, groups;
+  for (const auto& v : stack.at("versions")) {
+    if (!kJsseVersions.contains(v.get<std::string>())) return std::nullopt;
+    versions += (versions.empty() ? "" : ",") + kJsseVersions.at(v.get<std::string>());
+  }
+  bool ecdhe = false;
+  for (const auto& c : stack.at("cipher_suites")) {
+    const auto code = static_cast<std::uint16_t>(std::stoul(c.get<std::string>(), nullptr, 16));
+    std::string name = code == 0x00FF ? "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" : tls::cipher_suite_name(code);
+    if (!jsse_suites().contains(name) && name.starts_with("TLS_")) name = "SSL_" + name.substr(4);
+    if (!jsse_suites().contains(name)) return std::nullopt;
+    ecdhe = ecdhe || name.find("_ECDHE_") != std::string::npos;
+    suites += (suites.empty() ? "" : ",") + name;
+  }
+  for (const auto& g : stack.value("groups", json::array())) {
+    if (!kJsseGroups.contains(g.get<std::string>())) return std::nullopt;
+    groups += (groups.empty() ? "" : ",") + g.get<std::string>();
+  }
+  if (ecdhe && groups.empty()) return std::nullopt;
+  return std::vector<std::string>{groups, versions, suites};
+}
+
+// What JSSE negotiated, in the matrix's words ("TLS 1.0 TLS_RSA_WITH_3DES_EDE_CBC_SHA"), or "".
+std::string jsse_negotiated(const std::string& scenario, int port, const std::vector<std::string>& options) {
+  const auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab exec " + scenario + " -- timeout 30 " +
+                             jsse_command(options[0]) + " 127.0.0.1 " + std::to_string(port) + " " +
+                             shell_quote(options[1]) + " " + shell_quote(options[2]));
+  std::smatch m;
+  if (!std::regex_search(r.out, m, std::regex(R"re(^OK (SSLv3|TLSv1(\.\d)?) (\S+))re"))) {
+    EXPECT_TRUE(r.out.starts_with("FAIL ")) << "LegacyTlsClient said neither OK nor FAIL:\n" << r.out << r.err;
+    return "";
+  }
+  const std::map<std::string, std::string> version{{"SSLv3", "SSL 3.0"},
+                                                   {"TLSv1", "TLS 1.0"},
+                                                   {"TLSv1.1", "TLS 1.1"},
+                                                   {"TLSv1.2", "TLS 1.2"},
+                                                   {"TLSv1.3", "TLS 1.3"}};
+  std::string suite = m[3];
+  if (suite.starts_with("SSL_")) suite = "TLS_" + suite.substr(4);
+  return version.at(m[1]) + " " + suite;
+}
+
 // Whether a real client's outcome (what it negotiated, in the matrix's words; "" when it failed) is
 // the matrix's: both failed, or both negotiated the same.
 bool agrees(const std::string& real, const json& outcome) {
@@ -342,14 +421,27 @@ TEST(IntegrationRealClients, ProfilesNameTheRealClientExactlyWhenOneCanSendTheir
           << p.at("id");
     }
     if (p.contains("tls")) {
-      bool emulated = false;
-      for (const auto& stack : p.at("tls")) emulated = emulated || s_client_options(stack).has_value();
-      EXPECT_EQ(v.at("tls").at("client").get<std::string>().starts_with("openssl s_client"), emulated) << p.at("id");
-    }
-    for (const char* proto : {"ldap", "netbios"}) {
-      if (p.contains(proto)) {
-        EXPECT_EQ(v.at(proto).at("client"), "cell by offer replay only") << p.at("id");
+      // s_client where it can send a stack's offer, else Java's JSSE, else no real client.
+      bool s_client = false, jsse = false;
+      for (const auto& stack : p.at("tls")) {
+        s_client = s_client || s_client_options(stack).has_value();
+        jsse = jsse || jsse_options(stack).has_value();
       }
+      const std::string client = v.at("tls").at("client");
+      EXPECT_EQ(client.starts_with("openssl s_client"), s_client) << p.at("id");
+      EXPECT_EQ(client.starts_with("Java JSSE"), !s_client && jsse) << p.at("id");
+    }
+    // integration_real_clients_auth_test: a Kerberos/NTLM bind's path, a cleartext bind, the <1C> query.
+    if (p.contains("ldap")) {
+      const bool cleartext = p.at("ldap").at("cleartext_bind");
+      const std::string client = v.at("ldap").at("client");
+      EXPECT_EQ(client.starts_with("kinit + ldapsearch"), p.contains("auth") && !cleartext) << p.at("id");
+      EXPECT_EQ(client.starts_with("ldapsearch -x"), cleartext) << p.at("id");
+    }
+    if (p.contains("netbios")) {
+      EXPECT_EQ(v.at("netbios").at("client").get<std::string>().starts_with("nmblookup"),
+                p.at("netbios").at("sam_logon").get<bool>())
+          << p.at("id");
     }
   }
 }
@@ -417,7 +509,17 @@ TEST(IntegrationRealClients, KinitAgreesWithTheKerberosCells) {
   });
 }
 
-TEST(IntegrationRealClients, OpensslSClientAgreesWithTheTlsCells) {
+// A TLS client that can send some stacks' hellos: its arguments for a stack (none when it cannot send
+// that stack's offer) and what it negotiated with them on a port ("" when the handshake failed).
+struct TlsClient {
+  std::string name;
+  std::function<std::optional<std::vector<std::string>>(const json& stack)> options;
+  std::function<std::string(const std::string& scenario, int port, const std::vector<std::string>&)> negotiate;
+};
+
+// Every stack the client can emulate, on every TLS port of every lab DC, against that stack's own
+// outcome in the profile's cell there.
+void expect_tls_agreement(const TlsClient& client) {
   int agreed = 0, compared = 0;
   for (const auto& scenario : kScenarios) {
     const auto& host = scan(scenario, "tls,matrix").at("hosts").at(0);
@@ -432,12 +534,12 @@ TEST(IntegrationRealClients, OpensslSClientAgreesWithTheTlsCells) {
           for (const auto& outcome : outcomes)
             for (const auto& stack : p.at("tls")) {
               if (stack.at("stack") != outcome.at("stack")) continue;
-              const auto options = s_client_options(stack);
+              const auto options = client.options(stack);
               if (!options) continue;
-              const auto real = s_client_negotiated(scenario, std::stoi(port), *options);
+              const auto real = client.negotiate(scenario, std::stoi(port), *options);
               ++compared;
               const bool same = agrees(real, outcome);
-              EXPECT_TRUE(same) << p.at("id") << " on " << scenario << ":" << port << ": s_client "
+              EXPECT_TRUE(same) << p.at("id") << " on " << scenario << ":" << port << ": " << client.name << " "
                                 << (real.empty() ? "failed" : "negotiated " + real) << ", the cell says "
                                 << outcome.dump();
               agreed += same ? 1 : 0;
@@ -446,8 +548,18 @@ TEST(IntegrationRealClients, OpensslSClientAgreesWithTheTlsCells) {
       }
     }
   }
-  std::cout << "[ openssl s_client ] " << agreed << " of " << compared << " TLS cells agree\n";
+  std::cout << "[ " << client.name << " ] " << agreed << " of " << compared << " TLS cells agree\n";
   EXPECT_GT(compared, 0);
+}
+
+TEST(IntegrationRealClients, OpensslSClientAgreesWithTheTlsCells) {
+  expect_tls_agreement({"openssl s_client", s_client_options, s_client_negotiated});
+}
+
+// Stacks Debian's OpenSSL cannot send (SSL 3.0, 3DES, RC4, single DES): Java's JSSE with every disabled
+// algorithm enabled again (tests/integration/LegacyTlsClient.java).
+TEST(IntegrationRealClients, JavaJsseAgreesWithTheTlsCellsOfOlderStacks) {
+  expect_tls_agreement({"Java JSSE", jsse_options, jsse_negotiated});
 }
 
 }  // namespace

@@ -190,10 +190,10 @@ TEST(IntegrationReport, ReportCommandRendersEveryFormatOfTheSavedScan) {
   auto no_color = run_command("NO_COLOR=1 script -qec " + shell_quote(cmd) + " /dev/null");
   EXPECT_EQ(no_color.out.find("\x1b["), std::string::npos) << "colour despite NO_COLOR";
 
-  // A JSON-lines scan renders too.
+  // A JSON-lines scan renders too (with Kerberos, XP's session has a path that works: Kerberos RC4).
   const std::string jsonl = ::testing::TempDir() + "/legacyscan-report.jsonl";
-  auto lines = run_in_lab(
-      "legacy", {"scan", "127.0.0.1", "--probes", "smb,matrix", "--ports", "445", "--format", "jsonl", "-o", jsonl});
+  auto lines = run_in_lab("legacy", {"scan", "127.0.0.1", "--probes", "smb,kerberos,matrix", "--ports", "445,88",
+                                     "--format", "jsonl", "-o", jsonl});
   ASSERT_EQ(lines.exit_code, 0) << lines.err;
   auto from_lines = legacyscan("report " + jsonl + " --format markdown");
   EXPECT_EQ(from_lines.exit_code, 0) << from_lines.err;

@@ -108,6 +108,26 @@ TEST(MatrixProfiles, BadProfilesNameTheField) {
   r = parse_profile(bad);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error.find("colour"), std::string::npos) << r.error;
+  // Every client that authenticates (SMB, LDAP) says how: no path is assumed.
+  bad = ok;
+  bad.erase("auth");
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("auth"), std::string::npos) << r.error;
+  bad = ok;
+  bad["auth"]["ntlm"] = {"ntlmv3"};
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("ntlm"), std::string::npos) << r.error;
+  bad = find_profile("samba-client-4")->raw;
+  bad["auth"]["kerberos"] = true;
+  r = parse_profile(bad);
+  ASSERT_FALSE(r) << "Kerberos without the profile's etypes";
+  EXPECT_NE(r.error.find("auth.kerberos"), std::string::npos) << r.error;
+  const auto xp = find_profile("windows-xp-sp3");
+  ASSERT_TRUE(xp && xp->auth);
+  EXPECT_EQ(xp->auth->lm_compatibility_level, 0);
+  EXPECT_EQ(xp->auth->ntlm, (std::vector<std::string>{"lm", "ntlmv1"}));
 }
 
 TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
@@ -118,7 +138,8 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
       EXPECT_FALSE(v.source.empty()) << p.id << " " << proto;
       // A real client the integration tests run (IntegrationRealClients checks which), or none.
       EXPECT_TRUE(v.client == kReplayOnly || v.client.starts_with("smbclient ") || v.client.starts_with("kinit ") ||
-                  v.client.starts_with("openssl s_client "))
+                  v.client.starts_with("openssl s_client ") || v.client.starts_with("Java JSSE ") ||
+                  v.client.starts_with("ldapsearch ") || v.client.starts_with("nmblookup "))
           << p.id << " " << proto << ": " << v.client;
     }
   json bad = find_profile("windows-7")->raw;
@@ -134,12 +155,12 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
 TEST(MatrixResult, OverallVerdictIsTheWorstKnownCell) {
   Row row;
   EXPECT_EQ(overall(row), CellVerdict::unknown);
-  row.smb = Cell{CellVerdict::works, "SMB 2.1", "SMB 2.1", "", {}};
-  row.ldap = Cell{CellVerdict::unknown, "ldap probe not run", "", "", {}};
+  row.smb = Cell{CellVerdict::works, "SMB 2.1", "SMB 2.1", "", {}, {}};
+  row.ldap = Cell{CellVerdict::unknown, "ldap probe not run", "", "", {}, {}};
   EXPECT_EQ(overall(row), CellVerdict::works);
-  row.tls[636] = Cell{CellVerdict::degraded, "TLS 1.0", "", "", {}};
+  row.tls[636] = Cell{CellVerdict::degraded, "TLS 1.0", "", "", {}, {}};
   EXPECT_EQ(overall(row), CellVerdict::degraded);
-  row.kerberos = Cell{CellVerdict::fails, "no RC4", "", "", {}};
+  row.kerberos = Cell{CellVerdict::fails, "no RC4", "", "", {}, {}};
   EXPECT_EQ(overall(row), CellVerdict::fails);
   row.verdict = overall(row);
   const auto j = row_to_json(row);

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Authentication in the matrix's cells: an SMB session or an LDAP bind works only when one of the
+// client's authentication paths works, tried in the client's own order: Kerberos with its etypes (the
+// row's replayed AS-REQ: what the KDC answers for the machine account the kerberos probe found), then
+// the NTLM responses its LmCompatibilityLevel-equivalent sends (against the responses the SMB probe's
+// credentialed sessions saw the server accept), or a guest logon. A path the scan cannot judge is
+// unknown with the reason, never assumed to work.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "probes/matrix/matrix_result.hpp"
+#include "probes/smb/smb_result.hpp"
+#include "src/compat/profiles.hpp"
+
+namespace legacyscan::matrix {
+
+// What the scan knows about the server's side of authentication.
+struct AuthFacts {
+  std::optional<Cell> kerberos;             // the client's replayed AS-REQ (the row's Kerberos cell)
+  const smb::Sessions* sessions = nullptr;  // the sessions of the SMB port a client uses
+  std::string no_sessions;                  // why there are none
+};
+
+// The facts of one host for one client: its Kerberos cell, and the SMB probe's sessions.
+AuthFacts auth_facts(const std::optional<smb::SmbResult>& smb, const std::optional<Cell>& kerberos_cell);
+
+// One path's outcome: works/degraded with its name ("Kerberos RC4", "NTLMv2", "guest"), fails or
+// unknown with why.
+struct PathOutcome {
+  CellVerdict verdict = CellVerdict::unknown;
+  std::string path;  // set when it works
+  std::string why;
+};
+PathOutcome kerberos_path(const AuthFacts& facts);
+PathOutcome ntlm_path(const AuthUse& client, const AuthFacts& facts);
+PathOutcome guest_path(const AuthFacts& facts);
+
+// The cell of an authenticated exchange (`what`: "session", "bind"): the transport's cell when it does
+// not work; else the first path that works (the worse of the two verdicts, the path in `auth` and the
+// reason), or fails/unknown naming why each path failed.
+Cell with_auth(Cell transport, const AuthUse& client, const AuthFacts& facts, const std::string& what);
+
+}  // namespace legacyscan::matrix
