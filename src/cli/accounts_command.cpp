@@ -77,13 +77,14 @@ std::string format_of(const AccountsArgs& a) {
   };
   if (ends(".json")) return "json";
   if (ends(".csv")) return "csv";
+  if (ends(".html") || ends(".htm")) return "html";
   return "table";
 }
 
 int run_accounts(AccountsArgs& a) {
   const std::string format = format_of(a);
-  if (format != "table" && format != "json" && format != "csv")
-    return usage_error("--format " + format + ": accounts writes table, json or csv");
+  if (format != "table" && format != "json" && format != "csv" && format != "html")
+    return usage_error("--format " + format + ": accounts writes table, json, csv or html");
   int exit_code = kExitDone;
   auto names = collect_principals(a, exit_code);
   if (!names) return exit_code;
@@ -123,14 +124,8 @@ int run_accounts(AccountsArgs& a) {
       &stop_requested());
   sort_hosts(hosts);
   const auto audits = report::accounts_audits(hosts);
-  std::ostringstream text;
-  if (format == "json")
-    text << json_text(report::accounts_to_json(summary, audits), 2) << "\n";
-  else if (format == "csv")
-    report::render_accounts_csv(text, audits);
-  else
-    report::render_accounts_table(text, audits, text_width(a.scan.output));
-  if (int rc = write_output(a.scan.output, text.str(), "-o "); rc != kExitDone) return rc;
+  const auto text = report::render_accounts(format, summary, audits, text_width(a.scan.output));
+  if (int rc = write_output(a.scan.output, text, "-o "); rc != kExitDone) return rc;
   if (store.used()) {
     const auto doc = report::accounts_to_json(summary, audits);
     store.add_rows(store::accounts_rows(doc));
@@ -192,7 +187,7 @@ Command add_accounts_command(CLI::App& app) {
   cmd->add_option("--require", s.require, "Policy rule, e.g. accounts.breaks=none (repeatable; exit 1 if one fails)")
       ->allow_extra_args(false);
   cmd->add_option("--policy", s.policy_file, "File of policy rules, one per line (# comments)");
-  cmd->add_option("--format", s.format, "table, json or csv (default: from the extension of -o, else table)");
+  cmd->add_option("--format", s.format, "table, json, csv or html (default: from the extension of -o, else table)");
   cmd->add_option("-o,--output", s.output, "Write the audit to FILE instead of standard output");
   cmd->add_option("--store", s.store, "Also write each account into this result store (docs/fleet.md)");
   cmd->footer(

@@ -11,6 +11,7 @@
 #include "src/cli/output.hpp"
 #include "src/cli/saved_scan.hpp"
 #include "src/cli/usage.hpp"
+#include "src/report/accounts_report.hpp"
 #include "src/report/report.hpp"
 
 namespace legacyscan::cli {
@@ -28,6 +29,30 @@ struct ReportArgs {
   bool show_down = false;
 };
 
+// A saved `legacyscan accounts` document: rendered as `accounts` renders it (table, json, csv, html).
+int render_saved_accounts(const ReportArgs& a, const nlohmann::json& doc) {
+  std::vector<accounts::AccountsResult> storage;
+  std::vector<report::AccountsAudit> audits;
+  ScanSummary summary;
+  if (auto err = report::accounts_from_json(doc, storage, audits, summary); !err.empty())
+    return usage_error("report: " + a.file + ": " + err);
+  std::string format = a.format;
+  if (format.empty()) {
+    const auto dot = a.output.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : a.output.substr(dot + 1);
+    format = ext == "json" || ext == "csv" || ext == "html" ? ext : (ext == "htm" ? "html" : "table");
+  }
+  if (format != "table" && format != "json" && format != "csv" && format != "html")
+    return usage_error("report: --format " + format + ": an accounts document renders as table, json, csv or html");
+  const auto text = report::render_accounts(format, summary, audits, text_width(a.output));
+  if (a.output.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    return std::cout ? kExitDone : kExitNothingScanned;
+  }
+  return write_output(a.output, text, "report: ");
+}
+
 int run_report_command(const ReportArgs& a) {
   std::string err;
   const auto* format = report::format_for_output(a.format, a.output, report::FormatUse::saved, "table", err);
@@ -43,6 +68,8 @@ int run_report_command(const ReportArgs& a) {
     if (!text) return usage_error("report: " + err);
     // A whole document is read as it is (its policy results included); JSON lines go through merge.
     auto whole = nlohmann::json::parse(*text, nullptr, false);
+    if (!whole.is_discarded() && whole.is_object() && whole.value("command", "") == "accounts")
+      return render_saved_accounts(a, whole);
     if (!whole.is_discarded() && whole.is_object() && whole.contains("hosts"))
       doc = std::move(whole);
     else

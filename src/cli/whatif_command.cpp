@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // `legacyscan whatif`: which clients would break if a server were hardened, from a saved scan (through
 // the compatibility matrix) or from the clients of a capture or event export.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/json_text.hpp"
 #include "src/cli/commands.hpp"
+#include "src/cli/output.hpp"
 #include "src/cli/saved_scan.hpp"
 #include "src/cli/usage.hpp"
 #include "src/passive/passive.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
 #include "src/compat/whatif.hpp"
+#include "src/report/accounts_report.hpp"
+#include "src/report/text_util.hpp"
 #endif
 
 namespace legacyscan::cli {
@@ -24,6 +29,7 @@ struct WhatIfArgs {
   std::string capture;
   std::vector<std::string> disable;
   std::vector<std::string> require;
+  std::string wave;
   std::string format = "table";
 };
 
@@ -81,10 +87,56 @@ int run_capture_whatif(const WhatIfArgs& a) {
   return kExitDone;
 }
 
+#ifdef LEGACYSCAN_PROBE_MATRIX
+// A wave over a saved account audit: one line per account, worst first, with the fix.
+int run_accounts_wave(const WhatIfArgs& a, const matrix::Wave& wave, const nlohmann::json& doc) {
+  std::vector<accounts::AccountsResult> storage;
+  std::vector<report::AccountsAudit> audits;
+  ScanSummary summary;
+  if (auto err = report::accounts_from_json(doc, storage, audits, summary); !err.empty())
+    return usage_error("whatif: " + a.file + ": " + err);
+  std::vector<matrix::WaveAccountRow> rows;
+  for (const auto& audit : audits)
+    if (audit.result)
+      for (const auto& acc : audit.result->accounts)
+        rows.push_back(matrix::rc4_2026_account(acc, audit.address.empty() ? audit.target : audit.address));
+  matrix::sort_wave_rows(rows);
+  if (a.format == "json") {
+    std::cout << json_text(matrix::wave_accounts_to_json(wave, rows), 2) << "\n";
+    return kExitDone;
+  }
+  const std::size_t width = std::max<std::size_t>(text_width(""), 60);
+  std::cout << "Accounts of " << a.file << " after the wave " << wave.id << ":\n";
+  std::map<std::string, std::size_t> counts;
+  for (const auto& r : rows) {
+    ++counts[r.verdict];
+    std::cout << report::fit(r.verdict, 10) << " " << report::printable(r.account) << " (" << r.kind << ")\n";
+    if (r.verdict == "ok") continue;
+    report::wrap(std::cout, "      why: ", report::printable(r.reason), 11, width);
+    report::wrap(std::cout, "      fix: ", report::printable(r.fix), 11, width);
+  }
+  std::cout << "breaks " << counts["breaks"] << ", changes " << counts["changes"] << ", keeps-rc4 "
+            << counts["keeps-rc4"] << ", unknown " << counts["unknown"] << ", ok " << counts["ok"] << "\n";
+  return kExitDone;
+}
+#endif
+
 int run_scan_whatif(const WhatIfArgs& a) {
 #ifdef LEGACYSCAN_PROBE_MATRIX
   std::string err;
-  auto w = matrix::parse_whatif(a.disable, a.require, err);
+  auto disable = a.disable;
+  if (!a.wave.empty()) {
+    const auto* wave = matrix::find_wave(a.wave);
+    if (!wave) return usage_error("whatif: --wave " + a.wave + ": unknown (use " + matrix::wave_list() + ")");
+    std::string text_err;
+    if (auto text = read_input_file(a.file, text_err)) {
+      auto whole = nlohmann::json::parse(*text, nullptr, false);
+      if (!whole.is_discarded() && whole.is_object() && whole.value("command", "") == "accounts")
+        return run_accounts_wave(a, *wave, whole);
+    }
+    disable.insert(disable.end(), wave->disable.begin(), wave->disable.end());
+  }
+  auto w = matrix::parse_whatif(disable, a.require, err);
   if (!w) return usage_error("whatif: " + err);
   auto doc = load_scan(a.file, err);  // accepts a document or JSON lines
   if (!doc) return usage_error("whatif: " + err);
@@ -139,6 +191,8 @@ Command add_whatif_command(CLI::App& app) {
   cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")
       ->delimiter(',')
       ->allow_extra_args(false);
+  cmd->add_option("--wave", a->wave,
+                  "A dated change of Windows defaults: rc4-2026 (over a scan or a saved accounts audit)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   return {cmd, [a] { return run_whatif_command(*a); }};
 }

@@ -81,7 +81,8 @@ std::string lower(std::string s) {
 }
 
 // What the directory says of the account, beside what the KDC will answer.
-void fill_from_directory(const DirectoryAccount& d, AccountResult& out) {
+void fill_from_directory(const DirectoryAccount& d, std::optional<std::int64_t> aes_since, bool level_known,
+                         AccountResult& out) {
   out.kind = d.kind;
   out.spns = d.spns;
   out.supported_etypes.raw = d.supported_etypes;
@@ -89,17 +90,39 @@ void fill_from_directory(const DirectoryAccount& d, AccountResult& out) {
   out.pwd_last_set = d.pwd_last_set;
   out.account_control = account_control_names(d.uac);
   out.when_created = d.when_created;
+  // Seconds decide; a password set in the very second of the date says nothing either way.
+  if (d.pwd_last_set_s && aes_since && *d.pwd_last_set_s != *aes_since)
+    out.pwd_before_aes = *d.pwd_last_set_s < *aes_since;
+  else if (d.pwd_last_set_s && !aes_since && level_known)
+    out.pwd_before_aes = true;  // the level is below 2008: no DC of the domain makes AES keys yet
 }
 
+AccountResult trust_row(const DirectoryTrust& t) {
+  AccountResult a;
+  a.name = t.info.partner;
+  a.trust = t.info;
+  a.supported_etypes.raw = t.supported_etypes;
+  if (t.supported_etypes) a.supported_etypes.names = supported_etype_names(*t.supported_etypes);
+  a.when_created = t.when_created;
+  decide_trust(a, t.supported_etypes);
+  return a;
+}
+
+// What the directory says of the domain, for every account of it.
+struct DomainDates {
+  std::optional<std::int64_t> aes_since;
+  bool level_known = false;
+};
+
 asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& principal, const DirectoryAccount* d,
-                                const Tgt* tgt, AccountResult& out) {
+                                const DomainDates& dates, const Tgt* tgt, AccountResult& out) {
   const std::string dc_realm = s.realm;
   auto [name, realm] = split_realm(principal, dc_realm);
   s.realm = realm;
   s.cname = kerberos::parse_principal(name);
   out.name = principal;
   out.kind = kind_from_name(principal);
-  if (d) fill_from_directory(*d, out);
+  if (d) fill_from_directory(*d, dates.aes_since, dates.level_known, out);
   out.aes = co_await ask(s, t, aes_offer(), out.salt);
   out.rc4 = co_await ask(s, t, rc4_offer(), out.salt);
   out.des = co_await ask(s, t, des_offer(), out.salt);
@@ -163,11 +186,18 @@ class AccountsProbe final : public Probe {
     // With --user: every account of the directory too, after the principals given.
     std::vector<std::string> names = *principals_;
     std::map<std::string, DirectoryAccount> directory;
+    std::vector<DirectoryTrust> trusts;
+    DomainDates dates;
     if (ctx.settings.credentials.has_user()) {
       auto d = co_await read_directory(ctx, ctx.settings.credentials, id.realm);
       result->directory.status = d.outcome.status;
       result->directory.reason = d.outcome.reason;
       result->directory.accounts = d.accounts.size();
+      result->directory.trusts = d.trusts.size();
+      result->directory.aes_keys_since = d.aes_keys_since;
+      dates.aes_since = d.aes_keys_since_s;
+      dates.level_known = d.aes_keys_since.functional_level.has_value();
+      trusts = std::move(d.trusts);
       if (!d.outcome.ok()) ctx.log.error("accounts: directory of {}: {}", id.realm, d.outcome.reason);
       std::set<std::string> given;
       for (const auto& n : names) given.insert(lower(n));
@@ -201,11 +231,13 @@ class AccountsProbe final : public Probe {
       while (next < names.size()) {
         const std::size_t i = next++;
         const auto it = directory.find(lower(names[i]));
-        co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, tickets ? &tgt : nullptr,
-                           result->accounts[i]);
+        co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, dates,
+                           tickets ? &tgt : nullptr, result->accounts[i]);
       }
       co_return true;
     });
+    // Trusted domain objects: their own rows, from their attributes.
+    for (const auto& tr : trusts) result->accounts.push_back(trust_row(tr));
     derive_posture(*result);
     co_return result;
   }

@@ -59,39 +59,45 @@ DirectoryAccount to_account(const SearchResultEntry& e) {
   if (auto v = number<std::int64_t>(e.first("msDS-SupportedEncryptionTypes")))
     a.supported_etypes = static_cast<std::uint32_t>(*v);
   if (auto v = number<std::int64_t>(e.first("userAccountControl"))) a.uac = static_cast<std::uint32_t>(*v);
-  if (auto v = number<std::uint64_t>(e.first("pwdLastSet")); v && *v != 0) a.pwd_last_set = filetime_to_rfc3339(*v);
+  if (auto v = number<std::uint64_t>(e.first("pwdLastSet")); v && *v != 0) {
+    a.pwd_last_set = filetime_to_rfc3339(*v);
+    a.pwd_last_set_s = static_cast<std::int64_t>(*v / 10'000'000);
+  }
   a.when_created = e.first("whenCreated");
   a.kind = kind_of(e.all("objectClass"), a.uac, a.sam, !a.spns.empty());
   return a;
 }
 
-// Reads one search's answer up to its SearchResultDone; the entries go to `out`, the next page's
-// cookie to `cookie` (empty at the end).
-asio::awaitable<Outcome> read_page(LdapConnection& conn, std::int32_t id, std::vector<DirectoryAccount>& out,
-                                   Bytes& cookie) {
-  for (;;) {
-    LDAPMessage m;
-    auto o = co_await conn.next(m);
-    if (!o.ok()) co_return o;
-    if (m.messageID != id) continue;
-    if (m.searchResEntry) {
-      if (out.size() >= kMaxAccounts)
-        co_return Outcome::failure(Status::protocol_error, "more than " + std::to_string(kMaxAccounts) + " accounts");
-      auto a = to_account(*m.searchResEntry);
-      if (!a.sam.empty()) out.push_back(std::move(a));
-      continue;
-    }
-    if (!m.searchResDone) continue;
-    if (m.searchResDone->resultCode != LDAP_SUCCESS)
-      co_return Outcome::failure(Status::refused,
-                                 "LDAP search refused: " + result_code_name(m.searchResDone->resultCode) + " " +
-                                     m.searchResDone->diagnosticMessage);
-    cookie = m.paged ? m.paged->cookie : Bytes{};
-    co_return Outcome::success();
-  }
-}
-
 }  // namespace
+
+asio::awaitable<Outcome> search_entries(LdapConnection& conn, std::int32_t& id, SearchRequest req,
+                                        const std::function<bool(const SearchResultEntry&)>& on_entry) {
+  do {
+    auto o = co_await conn.send(encode_search_request(++id, req));
+    if (!o.ok()) co_return o;
+    // One page, up to its SearchResultDone; the next page's cookie comes with it (empty at the end).
+    for (;;) {
+      LDAPMessage m;
+      o = co_await conn.next(m);
+      if (!o.ok()) co_return o;
+      if (m.messageID != id) continue;
+      if (m.searchResEntry) {
+        if (!on_entry(*m.searchResEntry))
+          co_return Outcome::failure(Status::protocol_error,
+                                     "more than " + std::to_string(kMaxAccounts) + " entries in one search");
+        continue;
+      }
+      if (!m.searchResDone) continue;
+      if (m.searchResDone->resultCode != LDAP_SUCCESS)
+        co_return Outcome::failure(Status::refused,
+                                   "LDAP search refused: " + result_code_name(m.searchResDone->resultCode) + " " +
+                                       m.searchResDone->diagnosticMessage);
+      if (req.paged) req.paged->cookie = m.paged ? m.paged->cookie : Bytes{};
+      break;
+    }
+  } while (req.paged && !req.paged->cookie.empty());
+  co_return Outcome::success();
+}
 
 std::string kind_of(const std::vector<std::string>& object_classes, std::uint32_t uac, const std::string& sam,
                     bool has_spn) {
@@ -104,6 +110,22 @@ std::string kind_of(const std::vector<std::string>& object_classes, std::uint32_
   if (is("msds-managedserviceaccount") || is("msds-groupmanagedserviceaccount")) return "service";
   if (is("computer") || (uac & (kUfWorkstationTrust | kUfServerTrust)) != 0) return "computer";
   return has_spn ? "service" : "user";
+}
+
+std::vector<std::string> bit_names(std::uint32_t bits, std::span<const std::pair<std::uint32_t, const char*>> names) {
+  std::vector<std::string> out;
+  std::uint32_t known = 0;
+  for (const auto& [bit, name] : names) {
+    known |= bit;
+    if (bits & bit) out.emplace_back(name);
+  }
+  for (std::uint32_t bit = 1; bit != 0; bit <<= 1)
+    if ((bits & bit) && !(known & bit)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "bit-0x%x", bit);
+      out.emplace_back(buf);
+    }
+  return out;
 }
 
 std::vector<std::string> supported_etype_names(std::uint32_t bits) {
@@ -119,19 +141,7 @@ std::vector<std::string> supported_etype_names(std::uint32_t bits) {
       {0x40000, "claims"},
       {0x80000, "resource-sid-compression-disabled"},
   };
-  std::vector<std::string> out;
-  std::uint32_t known = 0;
-  for (const auto& [bit, name] : names) {
-    known |= bit;
-    if (bits & bit) out.emplace_back(name);
-  }
-  for (std::uint32_t bit = 1; bit != 0; bit <<= 1)
-    if ((bits & bit) && !(known & bit)) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "bit-0x%x", bit);
-      out.emplace_back(buf);
-    }
-  return out;
+  return bit_names(bits, names);
 }
 
 std::vector<std::string> account_control_names(std::uint32_t uac) {
@@ -178,11 +188,16 @@ asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& 
   search.and_equality = {{"objectClass", Bytes{'u', 's', 'e', 'r'}}};
   search.attributes = account_attributes();
   search.paged = PagedResults{kPageSize, {}};
-  do {
-    d.outcome = co_await conn->send(encode_search_request(++id, search));
-    if (d.outcome.ok()) d.outcome = co_await read_page(*conn, id, d.accounts, search.paged->cookie);
-    if (!d.outcome.ok()) co_return d;
-  } while (!search.paged->cookie.empty());
+  d.outcome = co_await search_entries(*conn, id, search, [&](const SearchResultEntry& e) {
+    if (d.accounts.size() >= kMaxAccounts) return false;
+    auto a = to_account(e);
+    if (!a.sam.empty()) d.accounts.push_back(std::move(a));
+    return true;
+  });
+  if (!d.outcome.ok()) co_return d;
+  // The domain's own facts do not stop the audit when they cannot be read: the reason says why.
+  const auto facts = co_await read_domain_facts(*conn, id, search.baseObject, d);
+  if (!facts.ok()) d.aes_keys_since.evidence = "domain facts not read: " + facts.reason;
   co_return d;
 }
 

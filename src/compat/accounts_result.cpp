@@ -2,6 +2,7 @@
 #include "src/compat/accounts_result.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 namespace legacyscan::accounts {
@@ -81,6 +82,12 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string hex(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%X", v);
+  return buf;
+}
+
 // [MS-KILE] 2.2.7: bit 0x4 is RC4-HMAC.
 bool allows_rc4(const SupportedEtypes& s) { return s.raw && (*s.raw & 0x4u) != 0; }
 
@@ -120,6 +127,18 @@ bool decide_without_keys(AccountResult& a, const std::vector<const AsRequest*>& 
   set(a, AccountVerdict::unknown, "no usable answer from the KDC: " + why,
       "run the audit again against a DC that answers (check --timeout, --max-rate and the firewall)");
   return true;
+}
+
+// The password's date against the date the domain could make AES keys, beside the KDC's answer: a
+// password set before it explains a missing AES key; one set after it with no AES key is a
+// contradiction worth a look (a password set on a DC that could not make AES keys, a restore).
+void explain_password_date(AccountResult& a, bool aes) {
+  if (!a.pwd_before_aes || !a.exists || a.kind == "trust") return;
+  if (*a.pwd_before_aes)
+    a.reason += aes ? "; password set before the domain could make AES keys, yet the KDC has AES keys"
+                    : "; password set before the domain could make AES keys";
+  else if (!aes)
+    a.reason += "; password set after the domain could make AES keys, yet the KDC has no AES key";
 }
 
 }  // namespace
@@ -177,12 +196,42 @@ void decide(AccountResult& a) {
   // Where the attribute and the KDC's behaviour disagree, both are shown.
   if (a.supported_etypes.raw && (*a.supported_etypes.raw & 0x18u) != 0 && !aes && a.exists)
     a.reason += "; msDS-SupportedEncryptionTypes asks for AES, but the KDC has no AES key";
+  explain_password_date(a, aes);
   if (flagged("ACCOUNTDISABLE")) a.reason += "; disabled";
   if (!a.preauth_required || flagged("DONT_REQ_PREAUTH")) {
     a.reason += a.preauth_required ? "; DONT_REQ_PREAUTH set (the KDC still asked for pre-authentication)"
                                    : "; no pre-authentication required (AS-REP roastable)";
     a.remedy = (a.remedy == "nothing" ? std::string() : a.remedy + "; ") +
                "require Kerberos pre-authentication (clear DONT_REQ_PREAUTH)";
+  }
+}
+
+void decide_trust(AccountResult& a, std::optional<std::uint32_t> supported_etypes) {
+  a.kind = "trust";
+  a.exists = true;
+  const std::string trust = a.trust ? a.trust->type : std::string();
+  if (trust == "downlevel") {
+    set(a, AccountVerdict::unknown, "a downlevel (NT 4) trust: NTLM only, Kerberos does not cross it",
+        "nothing for RC4; replace it with a forest or external trust to an AD domain when it is still used");
+    return;
+  }
+  const std::uint32_t bits = supported_etypes.value_or(0);
+  const bool aes = (bits & 0x18u) != 0;
+  const bool rc4 = (bits & 0x4u) != 0;
+  const std::string value =
+      supported_etypes ? "msDS-SupportedEncryptionTypes " + hex(bits) : std::string("no msDS-SupportedEncryptionTypes");
+  constexpr const char* kAesRemedy =
+      "on both sides, mark the trust AES-capable (\"The other domain supports Kerberos AES Encryption\", "
+      "msDS-SupportedEncryptionTypes 0x18 on the trusted domain object; ksetup /setenctypeattr for a realm "
+      "trust), then reset the trust password (netdom trust /resetOneSide) so AES keys exist";
+  if (!aes) {
+    set(a, AccountVerdict::breaks,
+        value + ": the trust's referral tickets are RC4; after RC4 is removed, Kerberos across it fails", kAesRemedy);
+  } else if (rc4) {
+    set(a, AccountVerdict::rc4_exception, value + ": AES and RC4 allowed; keeps RC4 after the update",
+        "once both sides use AES across the trust, set msDS-SupportedEncryptionTypes to 0x18");
+  } else {
+    set(a, AccountVerdict::ok, value + ": AES across the trust", "nothing");
   }
 }
 

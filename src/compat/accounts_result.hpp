@@ -83,6 +83,22 @@ struct Tickets {
   }
 };
 
+// A trusted domain object ([MS-ADTS] 6.1.6.7): the partner and how the trust is set up.
+struct TrustInfo {
+  std::string partner;                  // trustPartner
+  std::string direction;                // trustDirection: inbound | outbound | bidirectional | disabled
+  std::string type;                     // trustType: downlevel | uplevel | mit | dce
+  std::vector<std::string> attributes;  // trustAttributes bits by name
+
+  template <class V>
+  void fields(V& v) {
+    v("partner", partner);
+    v("direction", direction);
+    v("type", type);
+    v("attributes", attributes);
+  }
+};
+
 struct AccountResult {
   std::string name;
   std::string kind = "unknown";  // user | computer | service | krbtgt | trust | unknown
@@ -93,6 +109,10 @@ struct AccountResult {
   Tickets tickets;
   Tickets session_keys;  // the session key etype of each ticket
   std::optional<std::string> pwd_last_set;
+  // Whether the password was last set before the domain could make AES keys (then no AES key is
+  // expected); null without the directory, when never set, or in the same second as that date.
+  std::optional<bool> pwd_before_aes;
+  std::optional<TrustInfo> trust;  // trusted domain objects only
   AccountVerdict verdict = AccountVerdict::unknown;
   std::string reason;
   std::string remedy;
@@ -113,6 +133,8 @@ struct AccountResult {
     v("tickets", tickets);
     v("session_keys", session_keys);
     v("pwd_last_set", pwd_last_set);
+    v("pwd_before_aes", pwd_before_aes);
+    v.optional("trust", trust);
     v("verdict", verdict);
     v("reason", reason);
     v("remedy", remedy);
@@ -128,16 +150,40 @@ struct AccountResult {
   }
 };
 
-// Whether the directory was read (with --user) and how many accounts it named.
+// When the domain could first make AES keys: the later of the functional level's raise to 2008 (the
+// time msDS-Behavior-Version was last written, from the replication metadata) and whenCreated of the
+// "Read-only Domain Controllers" group (RID 521, the usual marker). Times are RFC 3339.
+struct AesKeysSince {
+  std::optional<std::string> date;                      // null: unknown, or the level is below 2008 (no AES keys yet)
+  std::optional<std::int64_t> functional_level;         // msDS-Behavior-Version of the domain
+  std::optional<std::string> functional_level_changed;  // when msDS-Behavior-Version was last written
+  std::optional<std::string> rodc_group_created;        // whenCreated of RID 521
+  std::string evidence;
+
+  template <class V>
+  void fields(V& v) {
+    v("date", date);
+    v("functional_level", functional_level);
+    v("functional_level_changed", functional_level_changed);
+    v("rodc_group_created", rodc_group_created);
+    v.optional("evidence", evidence);
+  }
+};
+
+// Whether the directory was read (with --user) and how many accounts and trusts it named.
 struct DirectoryStatus {
   Status status = Status::skipped;
   std::string reason = "no --user: the principals given only";
   std::size_t accounts = 0;
+  std::size_t trusts = 0;
+  AesKeysSince aes_keys_since;
 
   template <class V>
   void fields(V& v) {
     v.outcome(status, reason);
     v("accounts", accounts);
+    v("trusts", trusts);
+    v("aes_keys_since", aes_keys_since);
   }
 };
 
@@ -149,6 +195,10 @@ const std::vector<std::int32_t>& des_offer();
 // Fills keys, exists, preauth_required, verdict, reason and remedy from the three AS-REQs (and the
 // LDAP attributes and tickets when they were read). Pure.
 void decide(AccountResult& a);
+
+// The verdict of a trusted domain object from its attributes (no KDC exchange tells a trust's keys
+// without the trust's own credentials). Pure.
+void decide_trust(AccountResult& a, std::optional<std::uint32_t> supported_etypes);
 
 // "krbtgt", "name$" (computer), "service/host" (service), else user: the kind a name stands for when
 // no directory says better.

@@ -12,6 +12,7 @@
 
 #include "legacyscan/engine/input_file.hpp"
 #include "legacyscan/json_text.hpp"
+#include "src/passive/events_event.hpp"
 #include "src/passive/passive.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 
@@ -20,31 +21,6 @@ namespace legacyscan::passive {
 namespace {
 
 using nlohmann::json;
-
-struct Event {
-  std::int64_t id = 0;
-  std::string provider;
-  std::string log;
-  std::string machine;
-  std::int64_t ts = 0;
-  std::string message;
-  std::vector<std::string> properties;
-  // "Label: value" pairs of the message, in order (labels repeat, e.g. Account Name in 4624).
-  std::vector<std::pair<std::string, std::string>> fields;
-
-  [[nodiscard]] std::string first(std::string_view label) const {
-    for (const auto& [k, v] : fields)
-      if (k == label) return v;
-    return "";
-  }
-  [[nodiscard]] std::string last(std::string_view label) const {
-    std::string out;
-    for (const auto& [k, v] : fields)
-      if (k == label) out = v;
-    return out;
-  }
-  [[nodiscard]] std::string prop(std::size_t i) const { return i < properties.size() ? properties[i] : ""; }
-};
 
 std::string trim(std::string s) {
   const char* ws = " \t\r\n\"";
@@ -190,6 +166,24 @@ std::string field(const json& o, std::initializer_list<const char*> names) {
   return "";
 }
 
+// EventData by name: {"EventData": {"TicketEncryptionType": "0x17", ...}} or, as XML turned into
+// JSON, {"EventData": {"Data": [{"Name": "...", "#text"|"Value": "..."}]}} (also under "Event").
+void read_event_data(const json& o, Event& e) {
+  const json* d = nullptr;
+  if (auto it = o.find("EventData"); it != o.end()) d = &*it;
+  if (auto ev = o.find("Event"); !d && ev != o.end() && ev->is_object())
+    if (auto it = ev->find("EventData"); it != ev->end()) d = &*it;
+  if (!d || !d->is_object()) return;
+  if (auto data = d->find("Data"); data != d->end() && data->is_array()) {
+    for (const auto& item : *data)
+      if (item.is_object() && item.contains("Name") && e.data.size() < 256)
+        e.data[json_scalar(item["Name"])] = field(item, {"#text", "Value", "value"});
+    return;
+  }
+  for (const auto& [k, v] : d->items())
+    if (!v.is_structured() && e.data.size() < 256) e.data[k] = json_scalar(v);
+}
+
 // ---- the event handlers ----
 
 std::int32_t parse_number(const std::string& s) {
@@ -238,8 +232,9 @@ bool handle(Report& r, const Event& e) {
     }
     case 4768:
     case 4769: {  // Security: Kerberos TGT / service ticket requested
+      const bool per_account = handle_kdc_account_event(r, e);
       Client* c = client_for(r, e.first("Client Address"), "", ts);
-      if (!c) return false;
+      if (!c) return per_account;
       KerberosFacts& k = c->kerberos_facts();
       k.requests.hit(e.id == 4768 ? "AS-REQ" : "TGS-REQ", ts);
       k.servers.hit(e.machine, ts);
@@ -260,6 +255,16 @@ bool handle(Report& r, const Event& e) {
       }
       return true;
     }
+    case 201:
+    case 202:
+    case 203:
+    case 204:
+    case 205:
+    case 206:
+    case 207:
+    case 208:
+    case 209:  // System (KDCSVC): the RC4 audit of the 2026 change (KB5073381)
+      return handle_kdc_account_event(r, e);
     case 4624: {  // Security: an account was logged on (the NTLM package name)
       const std::string package = e.first("Package Name (NTLM only)");
       const std::string auth = e.first("Authentication Package");
@@ -419,7 +424,8 @@ bool handle(Report& r, const Event& e) {
 // does not read at all.
 std::string skip_reason(std::int32_t id) {
   static const std::set<std::int32_t> kRead{3000, 4768, 4769, 4624, 2889, 2887, 8001, 8002, 8003, 8004,
-                                            5827, 5828, 5829, 5830, 5831, 5838, 5839, 5840, 5841};
+                                            5827, 5828, 5829, 5830, 5831, 5838, 5839, 5840, 5841, 201,
+                                            202,  203,  204,  205,  206,  207,  208,  209};
   const std::string event = "event " + std::to_string(id);
   if (kRead.contains(id))
     return event + " without the fields it needs (a client address, an NTLM package name, a known message)";
@@ -513,6 +519,7 @@ std::string read_events_text(const std::string& input, const std::string& name, 
       e.machine = field(o, {"MachineName", "Computer"});
       e.ts = parse_time(field(o, {"TimeCreated", "TimeGenerated"}));
       e.message = field(o, {"Message"});
+      read_event_data(o, e);
       if (auto p = o.find("Properties"); p != o.end() && p->is_array())
         for (const auto& v : *p)
           e.properties.push_back(v.is_object() && v.contains("Value") ? json_scalar(v["Value"]) : json_scalar(v));

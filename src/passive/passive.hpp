@@ -210,9 +210,24 @@ struct ServerSummary {
   Tally facts;       // "2887 simple binds without SSL/TLS", "Schannel TLS 1.0 handshake" ...
 };
 
+// One Kerberos account as the KDC's events name it (4768/4769, KDCSVC 201-209): the etypes of its
+// tickets and session keys, its msDS-SupportedEncryptionTypes and keys as the event shows them, and
+// the RC4 audit events that named it. Who still gets RC4 is read from here.
+struct KerberosAccountFacts {
+  std::string name;
+  Tally roles;               // "client" (4768, the client of 4769), "service" (the service of 4769)
+  Tally ticket_etypes;       // Ticket Encryption Type: the service's key (4769), the TGT's (4768)
+  Tally session_key_etypes;  // Session Encryption Type
+  Tally supported_etypes;    // msDS-SupportedEncryptionTypes as the event writes it
+  Tally available_keys;      // "Available Keys" of the account
+  Tally kdcsvc_events;       // "201", "205" ... (System log, KDCSVC)
+  [[nodiscard]] bool gets_rc4() const;
+};
+
 struct Report {
   SourceStats source;
   std::map<std::string, ServerSummary> servers;
+  std::map<std::string, KerberosAccountFacts> kerberos_accounts;  // by lower-case name
   std::map<std::string, Client> clients;  // by address (or "name:HOST" when no address is known)
 
   Client& client(const std::string& address, std::int64_t ts_us);

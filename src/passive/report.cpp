@@ -195,6 +195,19 @@ nlohmann::json to_json(const Report& r) {
   json servers = json::array();
   for (const auto& [k, sv] : r.servers) servers.push_back({{"name", sv.name}, {"facts", tally_json(sv.facts)}});
   o["servers"] = servers;
+  if (!r.kerberos_accounts.empty()) {
+    json accounts = json::array();
+    for (const auto& [k, a] : r.kerberos_accounts)
+      accounts.push_back({{"name", a.name},
+                          {"gets_rc4", a.gets_rc4()},
+                          {"roles", tally_json(a.roles)},
+                          {"ticket_etypes", tally_json(a.ticket_etypes)},
+                          {"session_key_etypes", tally_json(a.session_key_etypes)},
+                          {"supported_etypes", tally_json(a.supported_etypes)},
+                          {"available_keys", tally_json(a.available_keys)},
+                          {"kdcsvc_events", tally_json(a.kdcsvc_events)}});
+    o["kerberos_accounts"] = accounts;
+  }
   return o;
 }
 
@@ -237,6 +250,30 @@ std::size_t names_width(const std::vector<const Client*>& clients) {
   std::size_t w = 16;
   for (const auto* c : clients) w = std::max(w, names_cell(*c).size() + 1);
   return w;
+}
+
+// The accounts the KDC's events show getting RC4 (tickets, session keys, KDCSVC audit events), with
+// what the events say of their keys.
+void kerberos_accounts_table(std::ostream& out, const Report& r) {
+  std::vector<const KerberosAccountFacts*> rc4;
+  for (const auto& [k, a] : r.kerberos_accounts)
+    if (a.gets_rc4()) rc4.push_back(&a);
+  if (r.kerberos_accounts.empty()) return;
+  out << "\nKerberos accounts in the KDC's events: " << r.kerberos_accounts.size() << ", " << rc4.size()
+      << " still get RC4\n";
+  auto list = [](const Tally& t) {
+    std::string s;
+    for (const auto& [v, seen] : t.values) s += (s.empty() ? "" : ", ") + v + " x" + std::to_string(seen.count);
+    return s.empty() ? std::string("-") : s;
+  };
+  for (const auto* a : rc4) {
+    out << "  " << pad(a->name, 24) << "tickets " << list(a->ticket_etypes) << "; session keys "
+        << list(a->session_key_etypes) << "\n";
+    if (!a->available_keys.empty()) out << "      keys: " << list(a->available_keys) << "\n";
+    if (!a->supported_etypes.empty())
+      out << "      msDS-SupportedEncryptionTypes: " << list(a->supported_etypes) << "\n";
+    if (!a->kdcsvc_events.empty()) out << "      KDCSVC events: " << list(a->kdcsvc_events) << "\n";
+  }
 }
 
 }  // namespace
@@ -302,6 +339,7 @@ std::string to_table(const Report& r, std::size_t top) {
     out << "  " << pad(label(c), 18) << pad(names_cell(c), names_w) << pad(rfc3339_from_us(c.seen.last_us), 21)
         << protos << "\n";
   }
+  kerberos_accounts_table(out, r);
   if (!r.servers.empty()) {
     out << "\nServer-side facts: events, HTTP challenges (no client named)\n";
     for (const auto& [k, sv] : r.servers)

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
+
+#include "legacyscan/json_text.hpp"
 
 #include "legacyscan/engine/fields.hpp"
 #include "src/report/render.hpp"
@@ -38,19 +41,6 @@ namespace {
 
 std::string dc_name(const AccountsAudit& a) { return a.address.empty() ? a.target : a.address; }
 
-// Accounts of every audited DC, worst verdict first, then by name (stable: input order among equals).
-std::vector<std::pair<const AccountsAudit*, const AccountResult*>> sorted_rows(
-    const std::vector<AccountsAudit>& audits) {
-  std::vector<std::pair<const AccountsAudit*, const AccountResult*>> rows;
-  for (const auto& a : audits)
-    if (a.result)
-      for (const auto& acc : a.result->accounts) rows.emplace_back(&a, &acc);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-    return std::tie(x.second->verdict, x.second->name) < std::tie(y.second->verdict, y.second->name);
-  });
-  return rows;
-}
-
 // "aes256-cts-hmac-sha1-96" -> "aes256", "rc4-hmac" -> "rc4", "des-cbc-md5" -> "des-md5": the table's
 // short key names.
 std::string short_key(const std::string& k) {
@@ -73,6 +63,58 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
 }
 
 }  // namespace
+
+std::vector<std::pair<const AccountsAudit*, const AccountResult*>> accounts_rows(
+    const std::vector<AccountsAudit>& audits) {
+  std::vector<std::pair<const AccountsAudit*, const AccountResult*>> rows;
+  for (const auto& a : audits)
+    if (a.result)
+      for (const auto& acc : a.result->accounts) rows.emplace_back(&a, &acc);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.second->verdict, x.second->name) < std::tie(y.second->verdict, y.second->name);
+  });
+  return rows;
+}
+
+std::string accounts_from_json(const json& doc, std::vector<accounts::AccountsResult>& storage,
+                               std::vector<AccountsAudit>& audits, ScanSummary& summary) {
+  if (!doc.is_object() || doc.value("command", "") != "accounts" || !doc.contains("dcs") || !doc["dcs"].is_array() ||
+      !doc.contains("accounts") || !doc["accounts"].is_array())
+    return "not a legacyscan accounts document (command, dcs[], accounts[])";
+  try {
+    summary.started = doc.value("started", "");
+    summary.finished = doc.value("finished", "");
+    summary.complete = doc.value("complete", true);
+    storage.clear();
+    storage.reserve(doc["dcs"].size());
+    audits.clear();
+    for (const auto& dc : doc["dcs"]) {
+      AccountsAudit a;
+      a.target = dc.value("target", "");
+      a.address = dc.value("address", "");
+      if (!from_string(dc.value("status", "ok"), a.status)) return "dcs[]: unknown status";
+      a.reason = dc.value("reason", "");
+      if (dc.contains("realm")) {
+        auto& r = storage.emplace_back();
+        r.status = a.status;
+        r.reason = a.reason;
+        r.port = dc.value("port", std::uint16_t{88});
+        r.realm = dc.value("realm", "");
+        r.transport = dc.value("transport", "");
+        if (dc.contains("posture")) fields::from_json(dc["posture"], r.posture);
+        if (dc.contains("directory")) fields::from_json(dc["directory"], r.directory);
+        const std::string name = a.address.empty() ? a.target : a.address;
+        for (const auto& j : doc["accounts"])
+          if (j.value("dc", "") == name) fields::from_json(j, r.accounts.emplace_back());
+        a.result = &r;
+      }
+      audits.push_back(std::move(a));
+    }
+  } catch (const std::exception& e) {
+    return std::string("accounts document: ") + e.what();
+  }
+  return {};
+}
 
 json accounts_to_json(const ScanSummary& summary, const std::vector<AccountsAudit>& audits) {
   json dcs = json::array();
@@ -127,7 +169,7 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
       line += "; directory " + std::string(to_string(d.status)) + ": " + printable(d.reason);
     wrap(out, "", line, 4, width);
   }
-  const auto rows = sorted_rows(audits);
+  const auto rows = accounts_rows(audits);
   if (rows.empty()) return;
   const bool many = std::count_if(audits.begin(), audits.end(), [](const auto& a) { return a.result; }) > 1;
   constexpr std::size_t kVerdict = 14, kName = 22, kKeys = 16;
@@ -154,7 +196,7 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
 void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& audits) {
   out << "dc,name,kind,verdict,keys,salt,preauth_required,spns,supported_etypes,ticket_default,ticket_rc4_only,"
          "ticket_aes_only,pwd_last_set,reason,remedy\r\n";
-  for (const auto& [dc, acc] : sorted_rows(audits)) {
+  for (const auto& [dc, acc] : accounts_rows(audits)) {
     const auto& s = acc->supported_etypes;
     const std::vector<std::string> row{dc_name(*dc),
                                        acc->name,
@@ -174,6 +216,20 @@ void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& au
     for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
     out << "\r\n";
   }
+}
+
+std::string render_accounts(std::string_view format, const ScanSummary& summary,
+                            const std::vector<AccountsAudit>& audits, std::size_t width) {
+  std::ostringstream text;
+  if (format == "json")
+    text << json_text(accounts_to_json(summary, audits), 2) << "\n";
+  else if (format == "csv")
+    render_accounts_csv(text, audits);
+  else if (format == "html")
+    render_accounts_html(text, audits, summary.started, summary.finished);
+  else
+    render_accounts_table(text, audits, width);
+  return text.str();
 }
 
 }  // namespace legacyscan::report

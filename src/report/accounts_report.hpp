@@ -28,8 +28,24 @@ struct AccountsAudit {
 // The audits of `hosts` (the accounts probe's run of each).
 std::vector<AccountsAudit> accounts_audits(const std::vector<HostResult>& hosts);
 
+// Accounts of every audited DC, worst verdict first, then by name.
+std::vector<std::pair<const AccountsAudit*, const accounts::AccountResult*>> accounts_rows(
+    const std::vector<AccountsAudit>& audits);
+
+// A saved `legacyscan accounts` JSON document read back: the results (owned by `storage`) and the
+// audits pointing into them. Returns an error message, or "" when the document was read.
+std::string accounts_from_json(const nlohmann::json& doc, std::vector<accounts::AccountsResult>& storage,
+                               std::vector<AccountsAudit>& audits, ScanSummary& summary);
+
 nlohmann::json accounts_to_json(const ScanSummary& summary, const std::vector<AccountsAudit>& audits);
 void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& audits, std::size_t width);
 void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& audits);
+// The audits in one of the formats accounts writes: "table", "json", "csv" or "html".
+std::string render_accounts(std::string_view format, const ScanSummary& summary,
+                            const std::vector<AccountsAudit>& audits, std::size_t width);
+// A whole HTML file (accounts_html.cpp), and the Accounts section alone.
+void render_accounts_html(std::ostream& out, const std::vector<AccountsAudit>& audits, const std::string& started,
+                          const std::string& finished);
+void render_accounts_section(std::ostream& out, const std::vector<AccountsAudit>& audits);
 
 }  // namespace legacyscan::report

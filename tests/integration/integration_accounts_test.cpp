@@ -58,17 +58,19 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path;
 }
 
-// What the Samba DC stores for every account (lab_account_keys.py), keyed by sAMAccountName.
-json samba_accounts() {
+// The JSON a tests/integration helper prints from the accounts DC's own sam.ldb.
+json from_sam_ldb(const char* script) {
   const auto info = lab_info("accounts");
   const std::string conf = info.at("LAB_SMB_CONF");
   const std::string dir = conf.substr(0, conf.rfind("/etc/"));
-  auto r =
-      run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/integration/lab_account_keys.py " +
-                  shell_quote(dir + "/private/sam.ldb") + " " + shell_quote(conf));
+  auto r = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/integration/" + script + " " +
+                       shell_quote(dir + "/private/sam.ldb") + " " + shell_quote(conf));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return json::parse(r.out);
 }
+
+// What the Samba DC stores for every account (lab_account_keys.py), keyed by sAMAccountName.
+json samba_accounts() { return from_sam_ldb("lab_account_keys.py"); }
 
 // The verdict without credentials, from the stored keys: an AES key is ok (msDS-SupportedEncryptionTypes
 // needs LDAP, so no rc4-exception here), an RC4 key without AES breaks, no key at all is unknown.
@@ -418,3 +420,121 @@ TEST(IntegrationAccounts, JunkPrincipalListIsAUsageErrorWithFileAndLine) {
 }
 
 }  // namespace
+
+namespace {
+
+// What sam.ldb says of the domain (lab_domain_facts.py): the level's change, the RID 521 group, every
+// account's pwdLastSet and the trusted domain objects.
+json samba_domain_facts() { return from_sam_ldb("lab_domain_facts.py"); }
+
+// "2026-12-07T14:38:16Z" in seconds since 1601, through date(1).
+long long seconds_1601(const std::string& rfc3339) {
+  auto r = run_command("date -u -d " + shell_quote(rfc3339) + " +%s");
+  return std::stoll(r.out) + 11644473600LL;
+}
+
+json audit_with_directory() {
+  const auto info = lab_info("accounts");
+  const auto pw = write_temp("accounts-pw-facts", info.at("LAB_ADMIN_PASSWORD") + "\n");
+  auto r = run_in_lab("accounts",
+                      {"accounts", "127.0.0.1", "--realm", info.at("LAB_REALM"), "--user", info.at("LAB_ADMIN_USER"),
+                       "--password-file", pw, "--format", "json", "-o", ::testing::TempDir() + "/accounts-facts.json"});
+  std::remove(pw.c_str());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(::testing::TempDir() + "/accounts-facts.json");
+  return json::parse(in);
+}
+
+}  // namespace
+
+// The date the domain could make AES keys and each account's password against it, as sam.ldb says
+// (the password dates beside the stored keys); the count of trusted domain objects.
+TEST(IntegrationAccounts, DomainFactsAndTrustsFromTheDirectory) {
+  const json facts = samba_domain_facts();
+  const json stored = samba_accounts();
+  const auto doc = audit_with_directory();
+  const auto& dir = doc["dcs"][0]["directory"];
+  const auto& since = dir["aes_keys_since"];
+  EXPECT_EQ(since["functional_level"], facts["level"]);
+  const long long level_set = facts["level_version"].get<int>() > 1 ? facts["level_changed"].get<long long>()
+                                                                    : facts["domain_created"].get<long long>();
+  long long date = level_set;
+  if (!facts["rodc_created"].is_null()) {
+    EXPECT_EQ(seconds_1601(since["rodc_group_created"].get<std::string>()), facts["rodc_created"].get<long long>());
+    date = std::max(date, facts["rodc_created"].get<long long>());
+  }
+  EXPECT_EQ(seconds_1601(since["functional_level_changed"].get<std::string>()), level_set);
+  ASSERT_TRUE(since["date"].is_string()) << since.dump();
+  EXPECT_EQ(seconds_1601(since["date"].get<std::string>()), date);
+
+  const auto got = by_name(doc);
+  std::size_t before = 0;
+  for (const auto& [name, pwd] : facts["pwd_last_set"].items()) {
+    ASSERT_TRUE(got.count(name)) << name;
+    const auto& a = got.at(name);
+    json want = nullptr;
+    if (!pwd.is_null() && pwd.get<long long>() != date) want = pwd.get<long long>() < date;
+    EXPECT_EQ(a["pwd_before_aes"], want) << name << ": " << a.dump();
+    if (want == true) ++before;
+    // The reason says where the date and the keys in sam.ldb disagree.
+    const auto types = stored.at(name).at("key_types").get<std::vector<int>>();
+    const bool aes = std::count(types.begin(), types.end(), 18) + std::count(types.begin(), types.end(), 17) > 0;
+    if (want == true && aes) {
+      EXPECT_NE(a["reason"].get<std::string>().find("yet the KDC has AES keys"), std::string::npos) << name;
+    }
+  }
+  EXPECT_GE(before, 1u);  // the accounts provisioned before the raise
+
+  // The lab DC has no trusted domain object (docs/lab.md); any it has is a row with its verdict.
+  EXPECT_EQ(dir["trusts"], facts["trusts"].size());
+  for (const auto& [partner, t] : facts["trusts"].items()) {
+    ASSERT_TRUE(got.count(partner)) << partner;
+    const auto& a = got.at(partner);
+    EXPECT_EQ(a["kind"], "trust");
+    EXPECT_EQ(a["supported_etypes"]["raw"], t["supported_etypes"]) << partner;
+    const std::uint32_t bits = t["supported_etypes"].is_null() ? 0 : t["supported_etypes"].get<std::uint32_t>();
+    EXPECT_EQ(a["verdict"], (bits & 0x18) == 0 ? "breaks" : ((bits & 0x4) ? "rc4-exception" : "ok")) << partner;
+    EXPECT_EQ(a["trust"]["direction"],
+              (std::map<int, std::string>{{1, "inbound"}, {2, "outbound"}, {3, "bidirectional"}}).at(t["direction"]));
+  }
+  auto v = run_command("/usr/bin/python3 " + std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/validate-json " +
+                       shell_quote(::testing::TempDir() + "/accounts-facts.json"));
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+}
+
+// The saved audit as HTML (report) and through the 2026 wave: every account is in both, breaks first.
+TEST(IntegrationAccounts, HtmlReportAndTheRc4Wave) {
+  const auto doc = audit_with_directory();
+  const std::string saved = ::testing::TempDir() + "/accounts-facts.json";
+  auto html = run_command(shell_quote(LEGACYSCAN_BINARY) + " report " + shell_quote(saved) + " --format html");
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(html.out.find("<section id=\"accounts\">"), std::string::npos);
+  std::size_t rows = 0;
+  for (auto at = html.out.find("data-verdict="); at != std::string::npos; at = html.out.find("data-verdict=", at + 1))
+    ++rows;
+  EXPECT_EQ(rows, doc["accounts"].size());
+  EXPECT_NE(html.out.find("breaks " + std::to_string(doc["counts"]["breaks"].get<int>())), std::string::npos);
+
+  auto wave =
+      run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif --wave rc4-2026 --format json " + shell_quote(saved));
+  ASSERT_EQ(wave.exit_code, 0) << wave.err;
+  const auto w = json::parse(wave.out);
+  ASSERT_EQ(w["accounts"].size(), doc["accounts"].size());
+  EXPECT_EQ(w["accounts"][0]["verdict"], "breaks");
+  const auto got = by_name(doc);
+  for (const auto& row : w["accounts"]) {
+    const auto& a = got.at(row["account"].get<std::string>());
+    const std::string v = a["verdict"];
+    if (v == "breaks" || v == "des") {
+      EXPECT_EQ(row["verdict"], "breaks") << row.dump();
+    }
+    if (v == "rc4-exception") {
+      EXPECT_EQ(row["verdict"], "keeps-rc4") << row.dump();
+    }
+    // On this DC accounts without the attribute get rc4-hmac tickets today: AES after the wave.
+    if (v == "ok" && a["supported_etypes"]["raw"].is_null() && a["tickets"]["default"] == "rc4-hmac") {
+      EXPECT_EQ(row["verdict"], "changes") << row.dump();
+    }
+  }
+  EXPECT_EQ(w["counts"]["breaks"], doc["counts"]["breaks"].get<int>() + doc["counts"]["des"].get<int>());
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// One exported Windows event as the event readers see it (events.cpp reads the exports; the KDC's
+// events are handled in events_kdc.cpp). Internal to the passive floor.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "src/passive/passive.hpp"
+
+namespace legacyscan::passive {
+
+struct Event {
+  std::int64_t id = 0;
+  std::string provider;
+  std::string log;
+  std::string machine;
+  std::int64_t ts = 0;
+  std::string message;
+  std::vector<std::string> properties;
+  // "Label: value" pairs of the message, in order (labels repeat, e.g. Account Name in 4624).
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  [[nodiscard]] std::string first(std::string_view label) const {
+    for (const auto& [k, v] : fields)
+      if (k == label) return v;
+    return "";
+  }
+  [[nodiscard]] std::string last(std::string_view label) const {
+    std::string out;
+    for (const auto& [k, v] : fields)
+      if (k == label) out = v;
+    return out;
+  }
+  [[nodiscard]] std::string prop(std::size_t i) const { return i < properties.size() ? properties[i] : ""; }
+  // The n-th (0-based) value of a label that repeats (4769's "MSDS-SupportedEncryptionTypes" of the
+  // account, then the service, then the DC).
+  [[nodiscard]] std::string nth(std::string_view label, std::size_t n) const {
+    for (const auto& [k, v] : fields)
+      if (k == label && n-- == 0) return v;
+    return "";
+  }
+  // EventData by name, when the export kept it (JSON with an EventData object): "TicketEncryptionType".
+  std::map<std::string, std::string> data;
+  [[nodiscard]] std::string named(const std::string& name) const {
+    const auto it = data.find(name);
+    return it == data.end() ? "" : it->second;
+  }
+};
+
+// The Kerberos events' per-account facts (events_kdc.cpp): 4768/4769 (the fields Windows added in
+// 2025) and the KDCSVC System events 201-209 of the 2026 RC4 audit. True when the event gave a fact.
+bool handle_kdc_account_event(Report& r, const Event& e);
+
+}  // namespace legacyscan::passive
