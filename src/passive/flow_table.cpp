@@ -29,6 +29,7 @@ Proto proto_for_port(std::uint16_t port) {
     case 21: return Proto::starttls;
     case 135: return Proto::dcerpc;
     case 3389: return Proto::rdp;
+    case 1723: return Proto::pptp;
     case 636:
     case 3269:
     case 443:
@@ -143,6 +144,7 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
     case Proto::starttls: f.handler = make_starttls_text_handler(ci); break;
     case Proto::dcerpc: f.handler = make_dcerpc_handler(ci); break;
     case Proto::rdp: f.handler = make_rdp_handler(ci); break;
+    case Proto::pptp: f.handler = make_pptp_handler(ci); break;
     default: f.proto = Proto::ignore; break;
   }
 }
