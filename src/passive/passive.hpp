@@ -174,7 +174,8 @@ struct RemoteFacts {
   Tally dtls_max_version_offered;  // their client_version: "dtls1.0", "dtls1.2"
   Tally dtls_negotiated;           // the ServerHello's version
   Seen rdp_standard_security;      // connections whose server selected PROTOCOL_RDP (or did not negotiate)
-  Tally servers;
+  // The servers of each kind ("addr:port"), so that each finding names its own.
+  Tally pptp_servers, ike_servers, dtls_servers, rdp_servers;
 };
 
 struct Client {

@@ -46,7 +46,7 @@ class PptpHandler final : public Handler {
     }
     auto& v = ci_.cl(ts).remote_facts();
     v.pptp.hit(ts);
-    v.servers.hit(ci_.server, ts);
+    v.pptp_servers.hit(ci_.server, ts);
     return c.stop = true, c;
   }
 
@@ -73,7 +73,7 @@ void ike_datagram(ConnInfo& ci, int dir, ByteView payload, std::int64_t ts) {
   const bool v2_init = m->major_version == 2 && m->exchange == kV2SaInit && !(m->flags & kV2FlagResponse);
   if (!v1_first && !v2_init) return;
   auto& v = ci.cl(ts).remote_facts();
-  v.servers.hit(ci.server, ts);
+  v.ike_servers.hit(ci.server, ts);
   if (marker) v.ike_nat_t.hit(ts);
   if (v2_init) {
     v.ike_v2_sa_init.hit(ts);
@@ -114,7 +114,7 @@ void dtls_datagram(Report& report, const Endpoint& from, const Endpoint& to, boo
         auto& v = ci.cl(ts).remote_facts();
         v.dtls_client_hellos.hit(ts);
         v.dtls_max_version_offered.hit(tls::dtls_version_key(version), ts);
-        v.servers.hit(ci.server, ts);
+        v.dtls_servers.hit(ci.server, ts);
         return;
       }
       if (m.msg_type == tls::SERVER_HELLO) {
@@ -134,7 +134,7 @@ void rdp_confirm(ConnInfo& ci, ByteView pdu, std::int64_t ts) {
   if (!standard) return;
   auto& v = ci.cl(ts).remote_facts();
   v.rdp_standard_security.hit(ts);
-  v.servers.hit(ci.server, ts);
+  v.rdp_servers.hit(ci.server, ts);
 }
 
 }  // namespace legacyscan::passive
@@ -146,21 +146,21 @@ void remote_findings(const Client& c, std::vector<Finding>& out) {
   const auto add = [&](const char* id, const char* proto, std::string evidence, std::uint64_t count) {
     if (count) out.push_back(Finding{id, proto, std::move(evidence), count});
   };
-  add("pptp", "pptp", "PPTP control connections (MS-CHAPv2, broken) to " + keys(v.servers, 3), v.pptp.count);
+  add("pptp", "pptp", "PPTP control connections (MS-CHAPv2, broken) to " + keys(v.pptp_servers, 3), v.pptp.count);
   add("ike-aggressive", "ike",
       "IKEv1 Aggressive Mode (a PSK hash anyone on the path can crack offline), proposing " +
           keys(v.ike_v1_proposals, 3),
       v.ike_v1_aggressive.count);
-  add("ike-v1", "ike", "IKEv1 Main Mode proposing " + keys(v.ike_v1_proposals, 4) + " to " + keys(v.servers, 3),
+  add("ike-v1", "ike", "IKEv1 Main Mode proposing " + keys(v.ike_v1_proposals, 4) + " to " + keys(v.ike_servers, 3),
       v.ike_v1_main_mode.count);
   const std::uint64_t dtls10 = v.dtls_negotiated.count("dtls1.0");
   if (dtls10)
-    add("dtls1.0", "dtls", "negotiated DTLS 1.0 with " + keys(v.servers, 3), dtls10);
+    add("dtls1.0", "dtls", "negotiated DTLS 1.0 with " + keys(v.dtls_servers, 3), dtls10);
   else
-    add("dtls1.0", "dtls", "offers at most DTLS 1.0 to " + keys(v.servers, 3),
+    add("dtls1.0", "dtls", "offers at most DTLS 1.0 to " + keys(v.dtls_servers, 3),
         v.dtls_max_version_offered.count("dtls1.0"));
   add("rdp-standard-security", "rdp",
-      "the RDP server chose standard RDP security (RC4, no NLA) for this client: " + keys(v.servers, 3),
+      "the RDP server chose standard RDP security (RC4, no NLA) for this client: " + keys(v.rdp_servers, 3),
       v.rdp_standard_security.count);
 }
 

@@ -155,7 +155,10 @@ json client_json(const Client& c) {
                                {"dtls_max_version_offered", tally_json(v.dtls_max_version_offered)},
                                {"dtls_negotiated", tally_json(v.dtls_negotiated)},
                                {"rdp_standard_security", v.rdp_standard_security.count},
-                               {"servers", tally_json(v.servers)}};
+                               {"pptp_servers", tally_json(v.pptp_servers)},
+                               {"ike_servers", tally_json(v.ike_servers)},
+                               {"dtls_servers", tally_json(v.dtls_servers)},
+                               {"rdp_servers", tally_json(v.rdp_servers)}};
   }
   if (c.ntlm) {
     const NtlmFacts& n = *c.ntlm;

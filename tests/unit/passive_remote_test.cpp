@@ -76,7 +76,12 @@ TEST(PassiveRemote, IkeAndPptpAsTsharkReadsThem) {
   EXPECT_EQ(v.ike_v1_proposals.values.size(), offered.size());
   EXPECT_EQ(v.ike_v2_sa_init.count,
             tshark_fields(file, "isakmp.exchangetype == 34 && isakmp.flag_r == 0", {"frame.number"}).size());
-  EXPECT_EQ(v.pptp.count, tshark_fields(file, "pptp.control_message_type == 1", {"frame.number"}).size());
+  const auto sccrq = tshark_fields(file, "pptp.control_message_type == 1", {"ip.dst", "tcp.dstport"});
+  EXPECT_EQ(v.pptp.count, sccrq.size());
+  ASSERT_FALSE(sccrq.empty());
+  // Each finding names the servers of its own protocol only.
+  EXPECT_EQ(v.pptp_servers.values.size(), 1u);
+  EXPECT_TRUE(v.pptp_servers.has(sccrq[0][0] + ":" + sccrq[0][1]));
   const auto fs = findings(c);
   for (const char* id : {"pptp", "ike-aggressive", "ike-v1"}) EXPECT_NE(finding(fs, id), nullptr) << id;
   // Most serious first: PPTP before Aggressive Mode before Main Mode.
