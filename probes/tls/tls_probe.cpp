@@ -13,6 +13,7 @@
 #include <charconv>
 
 #include "legacyscan/engine/async.hpp"
+#include "probes/tls/dtls_scan.hpp"
 #include "probes/tls/tls_endpoint.hpp"
 #include "probes/tls/tls_result.hpp"
 
@@ -73,7 +74,8 @@ bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, 
   return true;
 }
 
-bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std::string& error) {
+bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std::string& error,
+                     std::string_view flag) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto end = text.find(',', start);
@@ -82,7 +84,7 @@ bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std
     unsigned port = 0;
     auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), port);
     if (ec != std::errc() || p != item.data() + item.size() || port == 0 || port > 65535) {
-      error = "--tls-ports: bad port '" + std::string(item) + "'";
+      error = std::string(flag) + ": bad port '" + std::string(item) + "'";
       return false;
     }
     out.push_back(static_cast<std::uint16_t>(port));
@@ -94,7 +96,8 @@ bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std
 std::optional<std::string> validate_options(const ScanSettings& settings) {
   std::string error;
   std::vector<std::uint16_t> ports;
-  if (auto p = settings.option("tls-ports"); p && !parse_port_list(*p, ports, error)) return error;
+  if (auto p = settings.option("tls-ports"); p && !parse_port_list(*p, ports, error, "--tls-ports")) return error;
+  if (auto p = settings.option("dtls-ports"); p && !parse_port_list(*p, ports, error, "--dtls-ports")) return error;
   std::vector<std::pair<StartTlsProto, std::uint16_t>> starttls;
   if (auto s = settings.option("starttls"); s && !parse_starttls(*s, starttls, error)) return error;
   if (auto sni = settings.option("tls-sni")) {
@@ -127,6 +130,8 @@ class TlsProbe final : public Probe {
     return {
         {"--tls-ports", "Ports to scan for TLS, replacing the port selection (comma list)", "", true},
         {"--starttls", "STARTTLS endpoints PROTO:PORT,... (ldap, smtp, imap, pop3, ftp, postgres, rdp, tds)", "", true},
+        {"--dtls-ports", "UDP ports to scan for DTLS 1.0/1.2 (comma list, e.g. 443,3391,4433; default: none)", "",
+         true},
         {"--tls-sni", "Server name to send in the TLS server_name extension (default: the target's name)", ""}};
   }
 
@@ -137,7 +142,8 @@ class TlsProbe final : public Probe {
     std::vector<std::uint16_t> ports = ctx.ports;
     if (auto p = ctx.settings.option("tls-ports")) {
       ports.clear();
-      if (!parse_port_list(*p, ports, error)) {  // check_options() stops this at parse time; callers other than the CLI
+      if (!parse_port_list(*p, ports, error,
+                           "--tls-ports")) {  // check_options() stops this at parse time; callers other than the CLI
         result->status = Status::error;
         result->reason = error;
         co_return result;
@@ -168,8 +174,18 @@ class TlsProbe final : public Probe {
       return scan_endpoint(ctx, endpoints[i].second, endpoints[i].first, sni);
     });
     result->endpoints = std::move(eps);
+    std::vector<std::uint16_t> dtls_ports;
+    if (auto p = ctx.settings.option("dtls-ports"); p && !parse_port_list(*p, dtls_ports, error, "--dtls-ports")) {
+      result->status = Status::error;
+      result->reason = error;
+      co_return result;
+    }
+    result->dtls_endpoints = co_await all_of<DtlsEndpoint>(
+        dtls_ports.size(), [&](std::size_t i) { return scan_dtls_endpoint(ctx, dtls_ports[i], sni); });
     const bool any_ok = std::any_of(result->endpoints.begin(), result->endpoints.end(),
-                                    [](const Endpoint& e) { return e.outcome.ok(); });
+                                    [](const Endpoint& e) { return e.outcome.ok(); }) ||
+                        std::any_of(result->dtls_endpoints.begin(), result->dtls_endpoints.end(),
+                                    [](const DtlsEndpoint& e) { return e.outcome.ok(); });
     if (!any_ok && !result->endpoints.empty()) {
       result->status = result->endpoints.front().outcome.status;
       result->reason = "no endpoint answered TLS:";

@@ -44,10 +44,11 @@ struct PortService {
 PortService service_for_port(std::uint16_t port);
 
 // The probe's options, parsed: --starttls "ldap:389,smtp:25" and --tls-ports "443,8443". false and a
-// message naming the bad entry on a bad value.
+// message naming the bad entry on a bad value (and the flag, --tls-ports or --dtls-ports).
 bool parse_starttls(std::string_view text, std::vector<std::pair<StartTlsProto, std::uint16_t>>& out,
                     std::string& error);
-bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std::string& error);
+bool parse_port_list(std::string_view text, std::vector<std::uint16_t>& out, std::string& error,
+                     std::string_view flag = "--tls-ports");
 // The tls probe's Probe::check_options: the first bad option value, if any.
 std::optional<std::string> validate_options(const ScanSettings& settings);
 

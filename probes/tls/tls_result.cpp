@@ -226,6 +226,7 @@ void TlsResult::findings(std::vector<Finding>& out) const {
       out.push_back({port, "tls.certificate", "certificate", v, verdict, e.certificate_error});
     }
   }
+  dtls_findings(dtls_endpoints, out);
 }
 
 }  // namespace legacyscan::tls

@@ -146,8 +146,52 @@ struct Endpoint {
   }
 };
 
+// ---- DTLS: one entry per UDP port of --dtls-ports (hosts[].probes.tls.dtls_endpoints[]) ----
+
+// One DTLS version offered alone, and the suites it accepts.
+struct DtlsVersionCheck {
+  std::string version;  // "dtls1.0", "dtls1.2"
+  VersionVerdict verdict = VersionVerdict::failed;
+  std::string answer;   // "ServerHello DTLS 1.2", "alert protocol_version", "no answer"
+  bool cookie = false;  // the answer came after a HelloVerifyRequest round trip (RFC 6347 4.2.1)
+  std::vector<AcceptedSuite> ciphers;
+  std::string cipher_error;  // the enumeration was cut short: why
+
+  template <class V>
+  void fields(V& v) {
+    v("version", version);
+    v("verdict", verdict);
+    v("answer", answer);
+    v("cookie", cookie);
+    v("ciphers", ciphers);
+    v.optional("cipher_error", cipher_error);
+  }
+};
+
+struct DtlsEndpoint {
+  std::uint16_t port = 0;
+  std::string transport = "udp";
+  Outcome outcome;  // ok when the port answered at least one hello in DTLS
+  std::vector<DtlsVersionCheck> versions;
+  int exchanges = 0;  // datagrams sent and answered, HelloVerifyRequest round trips included
+
+  template <class V>
+  void fields(V& v) {
+    v("port", port);
+    v("transport", transport);
+    v.outcome(outcome);
+    v("versions", versions);
+    v("exchanges", exchanges);
+  }
+};
+
+// "dtls.version.1.0": DTLS 1.0 accepted is BAD as TLS 1.1 is (RFC 4347 follows TLS 1.1; RFC 8996
+// deprecates both); DTLS 1.2 accepted is GOOD. Plus a weak-suite finding per port.
+void dtls_findings(const std::vector<DtlsEndpoint>& endpoints, std::vector<Finding>& out);
+
 struct TlsResult final : ProbeResult {
   std::vector<Endpoint> endpoints;
+  std::vector<DtlsEndpoint> dtls_endpoints;
   [[nodiscard]] nlohmann::json to_json() const override;
   void findings(std::vector<Finding>& out) const override;
 
@@ -155,6 +199,7 @@ struct TlsResult final : ProbeResult {
   void fields(V& v) {
     v.outcome(status, reason);
     v("endpoints", endpoints);
+    v.optional("dtls_endpoints", dtls_endpoints);
   }
 };
 

@@ -163,7 +163,7 @@ asio::awaitable<AggressiveMode> aggressive(ProbeContext& ctx, std::uint16_t port
 }  // namespace
 
 asio::awaitable<IkeV1Info> scan_ike_v1(ProbeContext& ctx, std::uint16_t port, std::optional<std::uint16_t> nat_t_port,
-                                       const std::string& aggressive_id) {
+                                       const std::string& aggressive_id, bool behind_marker) {
   IkeV1Info info;
   info.port = port;
   const auto chunks = v1_candidates();
@@ -176,7 +176,7 @@ asio::awaitable<IkeV1Info> scan_ike_v1(ProbeContext& ctx, std::uint16_t port, st
     while (!chunk.empty()) {
       ike::V1Request req{random_spi(), false, chunk, {}, true};
       const Bytes request = ike::encode_v1_request(req);
-      auto a = co_await exchange(ctx, port, request, req.initiator_spi, false);
+      auto a = co_await exchange(ctx, port, request, req.initiator_spi, behind_marker);
       ++info.exchanges;
       if (!a.outcome.ok()) {
         if (!answered) {

@@ -22,9 +22,11 @@ Bytes random_spi();
 // Appends the vendor IDs of an answer that are not listed yet.
 void add_vendor_ids(std::vector<VendorId>& into, const ike::Message& m);
 
+// behind_marker: `port` is a NAT-T port (4500), where every IKE message follows the non-ESP marker
+// (RFC 3948 2.2); without it the responder reads the offer as ESP and drops it.
 boost::asio::awaitable<IkeV1Info> scan_ike_v1(ProbeContext& ctx, std::uint16_t port,
-                                              std::optional<std::uint16_t> nat_t_port,
-                                              const std::string& aggressive_id);
+                                              std::optional<std::uint16_t> nat_t_port, const std::string& aggressive_id,
+                                              bool behind_marker = false);
 boost::asio::awaitable<IkeV2Info> scan_ike_v2(ProbeContext& ctx, std::uint16_t port);
 
 }  // namespace legacyscan::vpn

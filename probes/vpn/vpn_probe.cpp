@@ -5,8 +5,10 @@
 #include "probes/vpn/vpn_probe.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <charconv>
 #include <exception>
 
 #include "legacyscan/engine/async.hpp"
@@ -27,6 +29,48 @@ constexpr std::string_view kDefaultAggressiveId = "legacyscan.invalid";
 
 bool has_port(const ProbeContext& ctx, std::uint16_t port) {
   return std::find(ctx.ports.begin(), ctx.ports.end(), port) != ctx.ports.end();
+}
+
+// Where each part runs: its default port when the port selection has it, or the port --vpn-ports
+// gives it (a responder moved off its well-known port). nullopt: the part does not run.
+struct PartPorts {
+  std::optional<std::uint16_t> pptp, ike, nat_t, l2tp;
+};
+constexpr std::array<std::string_view, 4> kPartNames{"pptp", "ike", "nat-t", "l2tp"};
+
+// "ike:5000,pptp:1724" -> ports; an error naming the bad entry otherwise.
+std::string parse_vpn_ports(std::string_view text, PartPorts& out) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    const auto item = text.substr(start, end - start);
+    const auto colon = item.find(':');
+    const auto name = item.substr(0, colon);
+    const auto part = std::find(kPartNames.begin(), kPartNames.end(), name);
+    if (colon == std::string_view::npos || part == kPartNames.end())
+      return "--vpn-ports: '" + std::string(item) + "' is not PART:PORT (pptp, ike, nat-t, l2tp)";
+    const auto num = item.substr(colon + 1);
+    unsigned port = 0;
+    auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), port);
+    if (ec != std::errc() || p != num.data() + num.size() || port == 0 || port > 65535)
+      return "--vpn-ports: bad port in '" + std::string(item) + "'";
+    std::optional<std::uint16_t>* slots[] = {&out.pptp, &out.ike, &out.nat_t, &out.l2tp};
+    *slots[part - kPartNames.begin()] = static_cast<std::uint16_t>(port);
+    start = end + 1;
+  }
+  return {};
+}
+
+PartPorts part_ports(const ProbeContext& ctx) {
+  PartPorts p;
+  const auto pick = [&](std::uint16_t port) { return has_port(ctx, port) ? std::optional(port) : std::nullopt; };
+  p.pptp = pick(kPptpPort);
+  p.ike = pick(kIkePort);
+  p.nat_t = pick(kNatTPort);
+  p.l2tp = pick(kL2tpPort);
+  if (auto given = ctx.settings.option("vpn-ports")) (void)parse_vpn_ports(*given, p);  // checked by check_options
+  return p;
 }
 
 // RFC 2637 2.1/2.2: one SCCRQ, one SCCRP. The connection is closed right after: no call is set up.
@@ -109,14 +153,18 @@ asio::awaitable<vpn::L2tpInfo> scan_l2tp(ProbeContext& ctx, std::uint16_t port) 
 
 // The parts as coroutines of their own (pointers and values only: they outlive no caller frame, the
 // probe waits for all of them).
-asio::awaitable<void> run_pptp(ProbeContext* ctx, vpn::VpnResult* r) { r->pptp = co_await scan_pptp(*ctx, kPptpPort); }
-asio::awaitable<void> run_l2tp(ProbeContext* ctx, vpn::VpnResult* r) { r->l2tp = co_await scan_l2tp(*ctx, kL2tpPort); }
-asio::awaitable<void> run_ike_v2(ProbeContext* ctx, vpn::VpnResult* r) {
-  r->ike->v2 = co_await vpn::scan_ike_v2(*ctx, kIkePort);
+asio::awaitable<void> run_pptp(ProbeContext* ctx, vpn::VpnResult* r, std::uint16_t port) {
+  r->pptp = co_await scan_pptp(*ctx, port);
+}
+asio::awaitable<void> run_l2tp(ProbeContext* ctx, vpn::VpnResult* r, std::uint16_t port) {
+  r->l2tp = co_await scan_l2tp(*ctx, port);
+}
+asio::awaitable<void> run_ike_v2(ProbeContext* ctx, vpn::VpnResult* r, std::uint16_t port) {
+  r->ike->v2 = co_await vpn::scan_ike_v2(*ctx, port);
 }
 asio::awaitable<void> run_ike_v1(ProbeContext* ctx, vpn::VpnResult* r, std::uint16_t port,
-                                 std::optional<std::uint16_t> nat_t, std::string aggressive_id) {
-  r->ike->v1 = co_await vpn::scan_ike_v1(*ctx, port, nat_t, aggressive_id);
+                                 std::optional<std::uint16_t> nat_t, std::string aggressive_id, bool behind_marker) {
+  r->ike->v1 = co_await vpn::scan_ike_v1(*ctx, port, nat_t, aggressive_id, behind_marker);
   r->ike->v1->port = port;
 }
 
@@ -134,11 +182,15 @@ class VpnProbe final : public Probe {
         {"--vpn-aggressive-id",
          "FQDN sent as the ID of the IKEv1 Aggressive Mode try (\"none\": do not try Aggressive Mode)",
          std::string(kDefaultAggressiveId)},
+        {"--vpn-ports", "PART:PORT,... for responders off their usual ports (pptp, ike, nat-t, l2tp), e.g. ike:5000",
+         "", true},
     };
   }
   std::string check_options(const ScanSettings& settings) const override {
     if (auto id = settings.option("vpn-aggressive-id"); id && (id->empty() || id->size() > 255))
       return "--vpn-aggressive-id must be 1 to 255 characters";
+    PartPorts ignored;
+    if (auto ports = settings.option("vpn-ports")) return parse_vpn_ports(*ports, ignored);
     return {};
   }
 
@@ -159,17 +211,18 @@ class VpnProbe final : public Probe {
       });
     };
     vpn::VpnResult* r = result.get();
-    if (has_port(ctx, kPptpPort)) spawn(run_pptp(&ctx, r));
-    if (has_port(ctx, kIkePort) || has_port(ctx, kNatTPort)) {
+    const PartPorts ports = part_ports(ctx);
+    if (ports.pptp) spawn(run_pptp(&ctx, r, *ports.pptp));
+    if (ports.ike || ports.nat_t) {
       r->ike.emplace();
-      if (has_port(ctx, kIkePort)) {
-        spawn(run_ike_v1(&ctx, r, kIkePort, has_port(ctx, kNatTPort) ? std::optional(kNatTPort) : std::nullopt, id));
-        spawn(run_ike_v2(&ctx, r));
+      if (ports.ike) {
+        spawn(run_ike_v1(&ctx, r, *ports.ike, ports.nat_t, id, false));
+        spawn(run_ike_v2(&ctx, r, *ports.ike));
       } else {
-        spawn(run_ike_v1(&ctx, r, kNatTPort, std::nullopt, std::string()));
+        spawn(run_ike_v1(&ctx, r, *ports.nat_t, std::nullopt, std::string(), true));
       }
     }
-    if (has_port(ctx, kL2tpPort)) spawn(run_l2tp(&ctx, r));
+    if (ports.l2tp) spawn(run_l2tp(&ctx, r, *ports.l2tp));
     co_await wg.wait();
     if (crashed) {
       result->status = Status::error;
@@ -184,7 +237,7 @@ class VpnProbe final : public Probe {
     if (result->l2tp) parts.push_back(&result->l2tp->outcome);
     if (parts.empty()) {
       result->status = Status::skipped;
-      result->reason = "none of the vpn ports (1723, 500, 4500, 1701) was chosen";
+      result->reason = "none of the vpn ports (1723, 500, 4500, 1701) was chosen, nor --vpn-ports given";
     } else if (std::none_of(parts.begin(), parts.end(), [](const Outcome* o) { return o->ok(); })) {
       result->status = parts.front()->status;
       result->reason = parts.front()->reason;

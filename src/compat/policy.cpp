@@ -50,6 +50,7 @@ bool judged_by(const PolicyRule& rule, const std::string& check) {
   if (rule.key == "ike.aggressive") return check == "ike.v1.aggressive";
   if (rule.key == "rdp.nla") return check == "rdp.nla";
   if (rule.key == "rdp.standard-security") return check == "rdp.standard_security";
+  if (rule.key == "dtls.min") return check.starts_with("dtls.version.");
   return false;
 }
 
@@ -265,6 +266,7 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"ike.min-group=N", "no IKEv1 or IKEv2 DH group weaker than group N is accepted (14: 2048 bits)"},
       {"rdp.nla=required", "every RDP endpoint refuses connections without CredSSP (NLA)"},
       {"rdp.standard-security=off", "every RDP endpoint refuses standard RDP security (RC4)"},
+      {"dtls.min=1.0|1.2", "no DTLS endpoint (--dtls-ports) accepts a version below this"},
       {"client:PROFILE=broken|works|degraded|fails", "the matrix verdict of that client profile"},
   };
   return help;

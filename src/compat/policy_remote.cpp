@@ -36,13 +36,20 @@ int parse_group(const std::string& text) {
 
 bool is_remote_policy_rule(const std::string& key) {
   return key == "vpn.pptp" || key == "ike.v1" || key == "ike.aggressive" || key == "ike.min-group" ||
-         key == "rdp.nla" || key == "rdp.standard-security";
+         key == "rdp.nla" || key == "rdp.standard-security" || key == "dtls.min";
 }
 
 bool remote_policy_value_ok(const PolicyRule& rule, std::string& error) {
   if (rule.key == "ike.min-group") {
     if (group_bits(parse_group(rule.value)) == 0) {
       error = "policy rule '" + rule.text + "': value must be a DH group number: 1, 2, 5, 14, 15, 16, 19, 20 or 21";
+      return false;
+    }
+    return true;
+  }
+  if (rule.key == "dtls.min") {
+    if (rule.value != "1.0" && rule.value != "1.2") {
+      error = "policy rule '" + rule.text + "': value must be 1.0 or 1.2";
       return false;
     }
     return true;
@@ -90,10 +97,37 @@ RuleResult check_rdp_rule(const PolicyRule& rule, const HostView& host, RuleResu
   return r;
 }
 
+// dtls.min=1.2: no DTLS endpoint of --dtls-ports accepts an older version. A port that stayed silent
+// or refused offers nothing; one that could not be scanned cannot decide.
+RuleResult check_dtls_rule(const PolicyRule& rule, const HostView& host, RuleResult r) {
+  std::string why;
+  const auto* tls = host.tls.ok("tls", why);
+  if (!tls) return r.evidence = why, r;
+  const std::string min = "dtls" + rule.value;
+  std::vector<std::string> bad;
+  std::size_t decided = 0;
+  for (const auto& e : tls->dtls_endpoints) {
+    const auto status = e.outcome.status;
+    if (status == Status::refused || status == Status::timeout) ++decided;
+    if (status != Status::ok) continue;
+    ++decided;
+    // The version keys sort as the versions do: "dtls1.0" < "dtls1.2".
+    for (const auto& v : e.versions)
+      if (v.verdict == tls::VersionVerdict::accepted && v.version < min)
+        bad.push_back(std::to_string(e.port) + "/udp: " + v.version + " accepted");
+  }
+  if (decided == 0) return r.evidence = "no DTLS port scanned (--dtls-ports): cannot check", r;
+  r.decided = true;
+  r.passed = bad.empty();
+  r.evidence = r.passed ? "every DTLS endpoint complies" : join(bad, "; ");
+  return r;
+}
+
 }  // namespace
 
 RuleResult check_remote_policy_rule(const PolicyRule& rule, const HostView& host, RuleResult r) {
   if (rule.key.starts_with("rdp.")) return check_rdp_rule(rule, host, std::move(r));
+  if (rule.key == "dtls.min") return check_dtls_rule(rule, host, std::move(r));
   if (!host.vpn.ran) {
     r.evidence = "vpn probe not run: cannot check";
     return r;

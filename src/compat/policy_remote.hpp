@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The policy rules over the remote-access probes' results: vpn.pptp=off, ike.v1=off,
 // ike.aggressive=off, ike.min-group=N (vpn probe), rdp.nla=required, rdp.standard-security=off (rdp
-// probe). policy.cpp hands them here by key.
+// probe), dtls.min=1.2 (the tls probe's DTLS endpoints). policy.cpp hands them here by key.
 #pragma once
 
 #include <string>

@@ -97,7 +97,12 @@ struct Analyzer::Impl {
     const Endpoint server{to_server ? p.dst : p.src, to_server ? p.dst_port : p.src_port};
     const int dir = to_server ? 0 : 1;
     const std::uint16_t port = server.port;
-    if (port == 88 || port == 464) {
+    if (is_dtls_datagram(p.payload)) {
+      dtls_datagram(report, {p.src, p.src_port}, {p.dst, p.dst_port}, p.ipv6, p.payload, ts);
+    } else if (port == 500 || port == 4500) {
+      ConnInfo ci = conn_info(report, client, server, p.ipv6);
+      ike_datagram(ci, dir, p.payload, ts);
+    } else if (port == 88 || port == 464) {
       ConnInfo ci = conn_info(report, client, server, p.ipv6);
       kerberos_message(ci, dir, p.payload, false, ts);
     } else if (port == 389 && dir == 0) {

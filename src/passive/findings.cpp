@@ -28,13 +28,18 @@ void add(std::vector<Finding>& out, std::string id, std::string proto, std::stri
 const std::vector<std::string>& severity_order() {
   static const std::vector<std::string> order{"lm",
                                               "ntlmv1",
+                                              "pptp",
                                               "smb1",
                                               "ssl2",
                                               "ssl3",
                                               "des",
                                               "ldap-cleartext-bind",
+                                              "ike-aggressive",
+                                              "rdp-standard-security",
                                               "tls1.0",
                                               "tls1.1",
+                                              "dtls1.0",
+                                              "ike-v1",
                                               "rc4",
                                               "netlogon-vulnerable",
                                               "netlogon-unsealed",
@@ -201,6 +206,7 @@ std::vector<Finding> findings(const Client& c) {
     add(out, "netlogon-unsealed", "netlogon",
         "Netlogon RPC without sealing (" + keys(n.events, 3) + ") for " + keys(n.accounts, 3), unsealed);
   }
+  if (c.remote) remote_findings(c, out);
   std::stable_sort(out.begin(), out.end(),
                    [](const Finding& a, const Finding& b) { return severity(a.id) < severity(b.id); });
   return out;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "src/passive/passive.hpp"
 
@@ -17,5 +18,8 @@ std::string keys(const Tally& t, std::size_t max = 6);
 std::string plural(std::uint64_t n, const char* word);
 // The rank of a finding id, most serious first (unknown ids last).
 std::size_t severity(const std::string& id);
+// The remote-access findings of a client (remote_handler.cpp): pptp, ike-aggressive, ike-v1, dtls1.0,
+// rdp-standard-security.
+void remote_findings(const Client& c, std::vector<Finding>& out);
 
 }  // namespace legacyscan::passive

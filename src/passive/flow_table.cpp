@@ -50,6 +50,7 @@ Proto proto_for_port(std::uint16_t port) {
     case 80:
     case 8080:
     case 5985: return Proto::http;
+    case 1723: return Proto::pptp;
     case 636:
     case 3269:
     case 443:
@@ -167,6 +168,7 @@ void FlowTable::ensure_handler(Flow& f, ByteView first_client_bytes) {
     case Proto::dcerpc: f.handler = make_dcerpc_handler(ci); break;
     case Proto::rdp: f.handler = make_rdp_handler(ci); break;
     case Proto::http: f.handler = make_http_handler(ci); break;
+    case Proto::pptp: f.handler = make_pptp_handler(ci); break;
     default: f.proto = Proto::ignore; break;
   }
 }

@@ -55,6 +55,7 @@ std::unique_ptr<Handler> make_kerberos_tcp_handler(ConnInfo ci);         // kerb
 std::unique_ptr<Handler> make_ldap_handler(ConnInfo ci, bool tls_port);  // ldap_handler.cpp
 std::unique_ptr<Handler> make_dcerpc_handler(ConnInfo ci);               // dcerpc_handler.cpp
 std::unique_ptr<Handler> make_http_handler(ConnInfo ci);                 // http_handler.cpp
+std::unique_ptr<Handler> make_pptp_handler(ConnInfo ci);                 // remote_handler.cpp
 
 // ---- datagrams ----
 
@@ -68,6 +69,15 @@ void netbios_datagram(ConnInfo& ci, ByteView payload, std::int64_t ts);
 // A name service response: a node status response names its sender, which is kept when that
 // address is a client of the report already (a responder alone does not make a client).
 void netbios_name_response(Report& report, const std::string& responder, ByteView payload, std::int64_t ts);
+
+struct Endpoint;  // tcp_reassembly.hpp, which includes this file
+
+// IKE on 500/udp and 4500/udp, DTLS hellos on any port, an RDP Connection Confirm (remote_handler.cpp).
+void ike_datagram(ConnInfo& ci, int dir, ByteView payload, std::int64_t ts);
+bool is_dtls_datagram(ByteView payload);
+void dtls_datagram(Report& report, const Endpoint& from, const Endpoint& to, bool ipv6, ByteView payload,
+                   std::int64_t ts);
+void rdp_confirm(ConnInfo& ci, ByteView pdu, std::int64_t ts);
 
 // ---- security tokens shared by SMB and LDAP (auth.cpp) ----
 

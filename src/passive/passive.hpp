@@ -160,6 +160,24 @@ struct Finding {
   std::uint64_t count = 0;
 };
 
+// Remote-access protocols (remote_handler.cpp): PPTP, IKE first messages, DTLS hellos, RDP servers
+// that chose standard RDP security for this client.
+struct RemoteFacts {
+  Seen pptp;                       // PPTP Start-Control-Connection-Requests (RFC 2637 2.1)
+  Seen ike_v1_main_mode;           // IKEv1 Main Mode first messages
+  Seen ike_v1_aggressive;          // IKEv1 Aggressive Mode first messages (PSK hash offline-crackable)
+  Tally ike_v1_proposals;          // each transform offered: "3DES-CBC/SHA1/PSK/modp1024"
+  Seen ike_v2_sa_init;             // IKEv2 IKE_SA_INIT requests
+  Tally ike_v2_transforms;         // their transforms: "ENCR_AES_CBC-256", "modp1024"
+  Seen ike_nat_t;                  // IKE first messages on 4500 (behind the non-ESP marker)
+  Seen dtls_client_hellos;         // DTLS ClientHellos
+  Tally dtls_max_version_offered;  // their client_version: "dtls1.0", "dtls1.2"
+  Tally dtls_negotiated;           // the ServerHello's version
+  Seen rdp_standard_security;      // connections whose server selected PROTOCOL_RDP (or did not negotiate)
+  // The servers of each kind ("addr:port"), so that each finding names its own.
+  Tally pptp_servers, ike_servers, dtls_servers, rdp_servers;
+};
+
 struct Client {
   std::string address;  // "10.0.0.5" ("" when an event named only a host)
   Tally names;          // NetBIOS/host names seen for it
@@ -171,6 +189,8 @@ struct Client {
   std::optional<NetbiosFacts> netbios;
   std::optional<NtlmFacts> ntlm;
   std::optional<NetlogonFacts> netlogon;
+  std::optional<RemoteFacts> remote;
+  RemoteFacts& remote_facts() { return remote ? *remote : remote.emplace(); }
   SmbFacts& smb_facts() { return smb ? *smb : smb.emplace(); }
   TlsFacts& tls_facts() { return tls ? *tls : tls.emplace(); }
   KerberosFacts& kerberos_facts() { return kerberos ? *kerberos : kerberos.emplace(); }

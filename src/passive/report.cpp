@@ -142,6 +142,24 @@ json client_json(const Client& c) {
                          {"registrations", tally_json(n.registrations)},
                          {"servers", tally_json(n.servers)}};
   }
+  if (c.remote) {
+    const RemoteFacts& v = *c.remote;
+    protos["remote_access"] = {{"pptp", v.pptp.count},
+                               {"ike_v1_main_mode", v.ike_v1_main_mode.count},
+                               {"ike_v1_aggressive", v.ike_v1_aggressive.count},
+                               {"ike_v1_proposals", tally_json(v.ike_v1_proposals)},
+                               {"ike_v2_sa_init", v.ike_v2_sa_init.count},
+                               {"ike_v2_transforms", tally_json(v.ike_v2_transforms)},
+                               {"ike_nat_t", v.ike_nat_t.count},
+                               {"dtls_client_hellos", v.dtls_client_hellos.count},
+                               {"dtls_max_version_offered", tally_json(v.dtls_max_version_offered)},
+                               {"dtls_negotiated", tally_json(v.dtls_negotiated)},
+                               {"rdp_standard_security", v.rdp_standard_security.count},
+                               {"pptp_servers", tally_json(v.pptp_servers)},
+                               {"ike_servers", tally_json(v.ike_servers)},
+                               {"dtls_servers", tally_json(v.dtls_servers)},
+                               {"rdp_servers", tally_json(v.rdp_servers)}};
+  }
   if (c.ntlm) {
     const NtlmFacts& n = *c.ntlm;
     protos["ntlm"] = {{"versions", tally_json(n.versions)},
@@ -336,6 +354,7 @@ std::string to_table(const Report& r, std::size_t top) {
     add_p(c.netbios.has_value(), "netbios");
     add_p(c.ntlm.has_value(), "ntlm");
     add_p(c.netlogon.has_value(), "netlogon");
+    add_p(c.remote.has_value(), "remote");
     out << "  " << pad(label(c), 18) << pad(names_cell(c), names_w) << pad(rfc3339_from_us(c.seen.last_us), 21)
         << protos << "\n";
   }
@@ -431,6 +450,15 @@ std::string to_csv(const Report& r) {
       tally("ntlm", "version", c.ntlm->versions);
       tally("ntlm", "user", c.ntlm->users);
       tally("ntlm", "workstation", c.ntlm->workstations);
+    }
+    if (c.remote) {
+      row("remote", "pptp", "", c.remote->pptp);
+      row("remote", "ike_v1_aggressive", "", c.remote->ike_v1_aggressive);
+      tally("remote", "ike_v1_proposal", c.remote->ike_v1_proposals);
+      tally("remote", "ike_v2_transform", c.remote->ike_v2_transforms);
+      tally("remote", "dtls_max_version_offered", c.remote->dtls_max_version_offered);
+      tally("remote", "dtls_negotiated", c.remote->dtls_negotiated);
+      row("remote", "rdp_standard_security", "", c.remote->rdp_standard_security);
     }
     if (c.netlogon) {
       tally("netlogon", "event", c.netlogon->events);

@@ -24,7 +24,7 @@ struct Endpoint {
 };
 
 // What a flow is decoded as (flow_table.cpp chooses); ignore: nothing of interest.
-enum class Proto { unknown, smb, tls, kerberos, ldap, starttls, dcerpc, rdp, http, ignore };
+enum class Proto { unknown, smb, tls, kerberos, ldap, starttls, dcerpc, rdp, http, pptp, ignore };
 
 // The stream of one direction.
 struct Direction {

@@ -195,7 +195,7 @@ class RdpHandler : public TlsUpgradeHandler {
  public:
   explicit RdpHandler(ConnInfo ci) : TlsUpgradeHandler(std::move(ci)) {}
 
-  Consume consume(int dir, ByteView data, std::int64_t) override {
+  Consume consume(int dir, ByteView data, std::int64_t ts) override {
     Consume c;
     if (data.size() < 4) return c.need_more = true, c;
     if (data[0] != 3) return c.stop = true, c;  // not TPKT: standard RDP security or another protocol
@@ -204,6 +204,7 @@ class RdpHandler : public TlsUpgradeHandler {
     if (data.size() < len) return c.need_more = true, c;
     c.consumed = len;
     if (dir == 1) {
+      rdp_confirm(ci_, data.first(len), ts);
       auto n = tls::decode_rdp_x224_confirm(data.first(len));
       const std::uint32_t p = n ? n->selected_protocol : 0;
       if (p == 1 || p == 2 || p == 8)

@@ -207,6 +207,29 @@ TEST_F(IntegrationVpn, L2tpWithoutIpsecAnswersAsXl2tpdIsConfigured) {
   EXPECT_TRUE(bad);
 }
 
+// The second xl2tpd of the scenario listens on the port its xl2tpd.conf gives (not 1701), with its own
+// hostname: --vpn-ports l2tp:PORT finds it there, and only the L2TP part runs (no default vpn port
+// is in the port selection).
+TEST_F(IntegrationVpn, L2tpOnAMovedPortWithVpnPorts) {
+  const std::string conf = slurp(vpn_dir() + "/xl2tpd-moved/xl2tpd.conf");
+  std::smatch port, host;
+  ASSERT_TRUE(std::regex_search(conf, port, std::regex("\\nport = ([0-9]+)")));
+  ASSERT_TRUE(std::regex_search(conf, host, std::regex("\\nhostname = ([^\\n]+)")));
+  ASSERT_NE(port[1].str(), "1701");
+  auto doc = scan_json("vpn", {"127.0.0.1", "--probes", "vpn", "--ports", port[1].str(), "--vpn-ports",
+                               "l2tp:" + port[1].str(), "--no-ping", "--timeout", "2s"});
+  const auto& v = doc["hosts"][0]["probes"]["vpn"];
+  ASSERT_EQ(v["l2tp"]["status"], "ok") << v.dump();
+  EXPECT_EQ(v["l2tp"]["port"], std::stoi(port[1].str()));
+  EXPECT_EQ(v["l2tp"]["host_name"], host[1].str());
+  EXPECT_FALSE(v.contains("pptp")) << v.dump();
+  EXPECT_FALSE(v.contains("ike")) << v.dump();
+  bool bad = false;
+  for (const auto& f : doc["hosts"][0]["findings"])
+    if (f["check"] == "vpn.l2tp") bad = f["verdict"] == "bad" && f["port"] == port[1].str() + "/udp";
+  EXPECT_TRUE(bad);
+}
+
 // 127.0.0.2: pptpd listens on 127.0.0.1 only, and swanctl.conf's connections have local_addrs =
 // 127.0.0.1, so charon does not answer there. A refusal and silence are findings (GOOD: the legacy
 // service is not offered), not errors; with nothing answering the scan exits 3.

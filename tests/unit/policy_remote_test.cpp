@@ -82,5 +82,30 @@ TEST(PolicyRdp, XrdpFailsBothRulesAndOneTlsEndpointPasses) {
   EXPECT_NE(e.find("required"), std::string::npos);
 }
 
+// tests/data/results/tls.json "dtls/127.0.0.1": openssl s_server -dtls (4433) and -dtls1 (4435) accept
+// DTLS 1.0, -dtls1_2 (4434) does not.
+TEST(PolicyDtls, DtlsMinFailsOnThePortsThatTakeDtls10) {
+  json host{{"target", "127.0.0.1"}, {"probes", {{"tls", test::golden_results("tls").at("dtls/127.0.0.1")}}}};
+  const auto r = one("dtls.min=1.2", host);
+  EXPECT_TRUE(r.decided);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.evidence.find("4433/udp: dtls1.0 accepted"), std::string::npos) << r.evidence;
+  EXPECT_NE(r.evidence.find("4435/udp"), std::string::npos) << r.evidence;
+  EXPECT_EQ(r.evidence.find("4434/udp"), std::string::npos) << r.evidence;
+  EXPECT_TRUE(one("dtls.min=1.0", host).passed);
+  auto& endpoints = host["probes"]["tls"]["dtls_endpoints"];
+  json pinned = json::array();
+  for (const auto& e : endpoints)
+    if (e["port"] == 4434) pinned.push_back(e);
+  endpoints = pinned;
+  EXPECT_TRUE(one("dtls.min=1.2", host).passed);
+  // Without --dtls-ports nothing decides the rule.
+  host["probes"]["tls"].erase("dtls_endpoints");
+  EXPECT_FALSE(one("dtls.min=1.2", host).decided);
+  std::string e;
+  EXPECT_FALSE(parse_policy_rule("dtls.min=1.1", e));
+  EXPECT_NE(e.find("1.0 or 1.2"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace legacyscan

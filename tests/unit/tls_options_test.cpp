@@ -51,6 +51,8 @@ TEST(TlsOptions, ValidateNamesTheFirstBadOption) {
   EXPECT_FALSE(validate_options(with("starttls", "imap:143")));
   EXPECT_FALSE(validate_options(with("tls-sni", "dc1.example.test")));
   EXPECT_EQ(validate_options(with("tls-ports", "443,x")).value_or(""), "--tls-ports: bad port 'x'");
+  EXPECT_FALSE(validate_options(with("dtls-ports", "443,3391,4433")));
+  EXPECT_EQ(validate_options(with("dtls-ports", "4433,0")).value_or(""), "--dtls-ports: bad port '0'");
   EXPECT_NE(validate_options(with("starttls", "ftp")).value_or("").find("is not PROTO:PORT"), std::string::npos);
   EXPECT_NE(validate_options(with("tls-sni", "10.0.0.1")).value_or("").find("not a DNS host name"), std::string::npos);
   EXPECT_TRUE(validate_options(with("tls-sni", "bad name")));
@@ -66,6 +68,7 @@ TEST(TlsOptions, CommandLineExitsTwoBeforeScanning) {
            {"--starttls smtp:99999", "--starttls: bad port in 'smtp:99999'"},
            {"--starttls pop:110", "--starttls: 'pop:110' is not PROTO:PORT"},
            {"--tls-ports 443,", "--tls-ports: bad port ''"},
+           {"--dtls-ports 4433/udp", "--dtls-ports: bad port '4433/udp'"},
            {"--tls-sni 192.0.2.7", "--tls-sni: '192.0.2.7' is not a DNS host name"}}) {
     const std::string cmd =
         std::string(LEGACYSCAN_BINARY) + " scan 127.0.0.1 --probes tls --no-ping " + args + " 2>&1 >/dev/null";
