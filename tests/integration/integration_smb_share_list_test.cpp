@@ -151,7 +151,7 @@ TEST(IntegrationSmbShareList, NamesThatAreNotUtf16AreShownEscapedAndNotConnected
             std::string::npos);
   for (const auto& t : p.at("shares")) EXPECT_EQ(t.at("name").get<std::string>().find("\\u"), std::string::npos);
   // Every output format renders the escaped names.
-  for (const std::string format : {"table", "markdown", "sarif"}) {
+  for (const std::string format : {"table", "markdown", "html", "csv-findings"}) {
     auto out = run_in_lab("shares",
                           {"scan", "127.0.0.2", "--probes", "smb", "--ports", "445", "--no-ping", "--format", format});
     EXPECT_EQ(out.exit_code, 0) << format << ": " << out.err;
