@@ -12,6 +12,7 @@
 #include "legacyscan/engine/net.hpp"
 #include "probes/ldap/ldap_binds.hpp"
 #include "probes/ldap/ldap_channel_binding.hpp"
+#include "probes/ldap/ldap_ntlm_types.hpp"
 #include "probes/ldap/ldap_ping.hpp"
 #include "probes/ldap/ldap_result.hpp"
 #include "probes/ldap/ldap_rootdse.hpp"
@@ -133,6 +134,7 @@ class LdapProbe final : public Probe {
       const std::string nc = result.rootdse->outcome.ok() ? result.rootdse->default_naming_context : "";
       result.simple_bind = co_await simple_bind(ctx, port, nc);
       result.ntlm_unsigned_bind = co_await ntlm_unsigned_bind(ctx, port);
+      result.ntlm = co_await ntlm_response_types(ctx, port);
     } else {
       CldapPing p;
       p.transport = "tcp";

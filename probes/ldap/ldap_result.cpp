@@ -5,6 +5,7 @@
 
 #include "legacyscan/engine/port_state.hpp"
 #include "legacyscan/strings.hpp"
+#include "probes/ldap/ldap_ntlm_types.hpp"
 
 namespace legacyscan::ldap {
 
@@ -228,6 +229,7 @@ void LdapResult::findings(std::vector<Finding>& out) const {
   out.push_back({"", "ldap.channel_binding", "LDAP channel binding",
                  channel_binding + (channel_binding_evidence.empty() ? "" : " (" + channel_binding_evidence + ")"), cb,
                  channel_binding_evidence});
+  if (ntlm) ntlm_types_findings(*ntlm, out);
 }
 
 std::string describe_bind(const ChannelBindingAttempt& a) {

@@ -142,6 +142,36 @@ struct BindCheck {
   }
 };
 
+// The NTLM response types over LDAP (ldap_ntlm_types.hpp), one NTLM SASL bind each; the shape of
+// the smb probe's sessions.ntlm.
+// One bind: outcome ok when the DC answered the AUTHENTICATE (accepted or not); skipped with why.
+struct NtlmLogonBind {
+  BindCheck bind;
+  bool accepted = false;  // resultCode success (0)
+
+  template <class V>
+  void fields(V& v) {
+    bind.fields(v);
+    if (!v.when(bind.outcome.ok())) return;
+    v("accepted", accepted);
+  }
+};
+
+struct LdapNtlmTypes {
+  NtlmLogonBind v2;
+  NtlmLogonBind v1;
+  NtlmLogonBind v1_ess;
+  NtlmLogonBind lm;
+
+  template <class V>
+  void fields(V& v) {
+    v("v2", v2);
+    v("v1", v1);
+    v("v1_ess", v1_ess);
+    v("lm", lm);
+  }
+};
+
 // One NTLM bind of the channel-binding check over TLS.
 struct ChannelBindingAttempt {
   std::string token;  // "none" (no MsvAvChannelBindings), "wrong", "correct"
@@ -197,6 +227,7 @@ struct LdapResult final : ProbeResult {
   std::optional<RootDse> gc_rootdse;      // the rootDSE on the Global Catalog port
   std::optional<BindCheck> simple_bind;
   std::optional<BindCheck> ntlm_unsigned_bind;    // anonymous NTLM SASL bind without signing
+  std::optional<LdapNtlmTypes> ntlm;              // with --user: one NTLM SASL bind per response type
   std::string simple_bind_cleartext = "unknown";  // allowed | rejected | unknown
   std::optional<bool> signing_required;           // null when unknown
   std::string signing_evidence;
@@ -229,6 +260,7 @@ struct LdapResult final : ProbeResult {
     v("simple_bind_cleartext", simple_bind_cleartext);
     v.optional("simple_bind", simple_bind);
     v.optional("sasl_ntlm_unsigned", ntlm_unsigned_bind);
+    v.optional("ntlm", ntlm);
     v("signing_required", signing_required);
     v.optional("signing_evidence", signing_evidence);
     v("channel_binding", channel_binding);

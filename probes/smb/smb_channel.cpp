@@ -121,6 +121,11 @@ asio::awaitable<Outcome> SmbChannel::request(ByteView smb_message, Bytes& reply)
   if (!framed) co_return Outcome::failure(Status::error, framed.error);
   auto o = co_await conn_->write(*framed.value);
   if (!o.ok()) co_return o;
+  co_return co_await read_reply(reply);
+}
+
+asio::awaitable<Outcome> SmbChannel::read_reply(Bytes& reply) {
+  Outcome o;
   for (int keepalives = 0; keepalives < 8; ++keepalives) {
     FrameCheck frame;
     Bytes buf;

@@ -29,6 +29,9 @@ class SmbChannel {
   // Sends one SMB message and returns the next whole SMB message from the server. Keep-alives are
   // skipped; anything that is not a session message is a protocol error that says what arrived.
   boost::asio::awaitable<Outcome> request(ByteView smb_message, Bytes& reply);
+  // The next whole SMB message without sending anything: the final answer that follows an interim
+  // STATUS_PENDING one ([MS-SMB2] 3.3.4.2).
+  boost::asio::awaitable<Outcome> read_reply(Bytes& reply);
 
   // The messages so far, requests as written and answers as read, until the channel is secured (at
   // most kTranscriptMessages): the 3.1.1 preauth integrity hash is computed over them ([MS-SMB2]

@@ -172,8 +172,10 @@ asio::awaitable<PortResult> scan_port(ProbeContext& ctx, std::uint16_t port, con
   plan.smb1 = smb1_ntlmssp;
   plan.signing_required = s2.signing && s2.signing->required;
   std::string unused;
-  plan.shares = smb_share_names(ctx.settings.option("smb-shares").value_or(""), unused);
-  pr.sessions = co_await scan_sessions(ps, plan, pr.shares);
+  const std::string shares = ctx.settings.option("shares").value_or(ctx.settings.option("smb-shares").value_or(""));
+  plan.all_shares = shares == "all";
+  if (!plan.all_shares) plan.shares = smb_share_names(shares, unused);
+  pr.sessions = co_await scan_sessions(ps, plan, pr.shares, pr.share_lists);
 
   pr.smb1 = std::move(s1);
   pr.smb2 = std::move(s2);
@@ -192,11 +194,14 @@ class SmbProbe final : public Probe {
   std::vector<ProbeOption> options() const override {
     return {
         {"--smb-called-name", "NetBIOS called name for port 139 (retried with the server's own name)", "*SMBSERVER"},
-        {"--smb-shares", "shares to tree-connect after IPC$ in each session that connects trees (NAME,...)", "", true}};
+        {"--shares", "shares to tree-connect in each session that connects trees: all (those listed) or NAME,...", "",
+         true},
+        {"--smb-shares", "the older name of --shares NAME,...", "", true}};
   }
   std::string check_options(const ScanSettings& settings) const override {
     std::string error;
-    if (auto v = settings.option("smb-shares"); v && !v->empty()) (void)smb_share_names(*v, error);
+    if (auto v = settings.option("shares"); v && !v->empty() && *v != "all") (void)smb_share_names(*v, error);
+    if (auto v = settings.option("smb-shares"); v && !v->empty() && error.empty()) (void)smb_share_names(*v, error);
     return error;
   }
 

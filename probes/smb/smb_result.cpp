@@ -150,6 +150,7 @@ void SmbResult::findings(std::vector<Finding>& out) const {
         out.push_back({port, "smb.ntlm", "NTLM target info", n.outcome.reason, Verdict::failure});
     }
     session_findings(port, p, out);
+    share_list_findings(port, p, out);
   }
 }
 

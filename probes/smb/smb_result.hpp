@@ -11,6 +11,7 @@
 #include "legacyscan/engine/fields.hpp"
 #include "legacyscan/engine/probe.hpp"
 #include "probes/smb/smb_session_result.hpp"
+#include "probes/smb/smb_share_list_result.hpp"
 
 namespace legacyscan::smb {
 
@@ -211,8 +212,9 @@ struct PortResult {
   std::optional<MultiProtocol> multiprotocol;
   std::optional<Smb2Info> smb2;
   std::optional<NtlmInfo> ntlm;
-  std::optional<Sessions> sessions;  // what the server grants after the negotiate
-  std::vector<ShareAccess> shares;   // the trees connected, in the session each was tried in
+  std::optional<Sessions> sessions;    // what the server grants after the negotiate
+  std::vector<ShareAccess> shares;     // the trees connected, in the session each was tried in
+  std::vector<ShareList> share_lists;  // NetrShareEnum in each SMB2/3 session that connected IPC$
 
   // The port is the key of its object in "ports" (SmbResult::ports_to_json).
   template <class V>
@@ -226,11 +228,14 @@ struct PortResult {
     v.optional("ntlm", ntlm);
     v.optional("sessions", sessions);
     v.optional("shares", shares);
+    v.optional("share_lists", share_lists);
   }
 };
 
 // The findings of a port's sessions and trees (smb_session_findings.cpp); `port` is "445/tcp".
 void session_findings(const std::string& port, const PortResult& p, std::vector<Finding>& out);
+// The findings of its share lists (smb_share_list_findings.cpp).
+void share_list_findings(const std::string& port, const PortResult& p, std::vector<Finding>& out);
 
 struct SmbResult final : ProbeResult {
   std::vector<PortResult> ports;

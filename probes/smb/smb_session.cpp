@@ -202,6 +202,7 @@ struct Attempt {
   // encrypted attempt).
   std::optional<ShareAccess> ipc_plain;
   std::vector<ShareAccess> more;
+  std::optional<ShareList> list;
 };
 
 std::string granted_from(Logon l, bool is_guest, bool is_null) {
@@ -236,7 +237,7 @@ asio::awaitable<bool> authenticate(PortScan& ps, NtlmSession& s, Logon l, Sessio
 }
 
 asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon l, bool tree,
-                                      const std::vector<std::string>& shares = {}) {
+                                      const SessionPlan* plan = nullptr) {
   Attempt out;
   SessionAttempt& a = out.a;
   NtlmSession s = co_await ntlm_start_smb2(ps, dialect, negotiate_flags_for(l));
@@ -285,6 +286,13 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
   }
   out.ipc = co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), "IPC$");
   out.ipc->via = a.via;
+  std::vector<std::string> shares = plan ? plan->shares : std::vector<std::string>{};
+  if (plan && out.ipc->connected) {
+    out.list = co_await list_shares_smb2(*s.ch, ps, s.leg.session_id, mid);
+    out.list->session = session_name(l);
+    out.list->via = a.via;
+    if (plan->all_shares) shares = shares_to_connect(*out.list);
+  }
   for (const auto& name : shares) {
     if (!out.ipc->outcome.ok() || (!out.more.empty() && !out.more.back().outcome.ok())) break;  // connection gone
     out.more.push_back(co_await smb2_tree_connect(*s.ch, ps, s.leg, mid++, session_name(l), name));
@@ -445,19 +453,20 @@ std::vector<std::string> smb_share_names(const std::string& option, std::string&
     const bool bad = name.empty() || name.size() > 80 || name.find_first_of("\\/:") != std::string::npos ||
                      std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20; });
     if (bad) {
-      error = "--smb-shares: '" + name + "' is not a share name (1 to 80 characters, no \\ / : or control)";
+      error = "--shares: '" + name + "' is not a share name (1 to 80 characters, no \\ / : or control)";
       return {};
     }
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     if (out.size() > 64) {
-      error = "--smb-shares: more than 64 shares";
+      error = "--shares: more than 64 shares";
       return {};
     }
   }
   return out;
 }
 
-asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares) {
+asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, std::vector<ShareAccess>& shares,
+                                        std::vector<ShareList>& lists) {
   const std::optional<std::uint16_t>& smb2_dialect = plan.smb2_dialect;
   const bool smb1 = plan.smb1;
   Sessions s;
@@ -479,11 +488,11 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
   std::vector<Attempt> main;
   if (smb2_dialect) {
     main = co_await all_of<Attempt>(
-        n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i]), plan.shares); });
+        n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i]), &plan); });
   } else {
     main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
   }
-  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, std::nullopt, {}});
+  if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, std::nullopt, {}, std::nullopt});
   s.anonymous = main[0].a;
   s.guest = main[1].a;
   s.user = main[2].a;
@@ -492,6 +501,7 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
     if (at.ipc_plain) shares.push_back(*at.ipc_plain);
     if (at.ipc) shares.push_back(*at.ipc);
     shares.insert(shares.end(), at.more.begin(), at.more.end());
+    if (at.list) lists.push_back(*at.list);
   }
   if (smb2_dialect) {
     s.encryption_required = encryption_from({&main[2], &main[1], &main[0]});

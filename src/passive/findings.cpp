@@ -30,6 +30,7 @@ const std::vector<std::string>& severity_order() {
                                               "ntlmv1",
                                               "pptp",
                                               "smb1",
+                                              "smb-guest",
                                               "ssl2",
                                               "ssl3",
                                               "des",
@@ -46,6 +47,7 @@ const std::vector<std::string>& severity_order() {
                                               "sam-logon",
                                               "ldap-unsigned-sasl",
                                               "smb-unsigned",
+                                              "smb-null-session",
                                               "netbios-name-query",
                                               "cldap"};
   return order;
@@ -91,6 +93,10 @@ std::vector<Finding> findings(const Client& c) {
       if (!smb2 && !s.dialects_offered.empty())
         add(out, "smb1", "smb", "offered only SMB1 dialects: " + keys(s.dialects_offered), s.connections.count);
     }
+    add(out, "smb-guest", "smb", "guest sessions (SessionFlags IS_GUEST) with " + keys(s.servers),
+        s.session_flags.count("guest"));
+    add(out, "smb-null-session", "smb", "null sessions (SessionFlags IS_NULL) with " + keys(s.servers),
+        s.session_flags.count("null"));
     add(out, "smb-unsigned", "smb",
         plural(s.unsigned_sessions.count, "unsigned SMB session") + " with " + keys(s.servers),
         s.unsigned_sessions.count);

@@ -64,8 +64,9 @@ struct SmbFacts {
   Seen signed_requests;    // the counted requests of all sessions (SmbSession)
   Seen unsigned_requests;
   std::vector<SmbSession> session_list;
-  Tally auth;     // "NTLMv2", "NTLMv1", "LM", "kerberos", "anonymous", "plaintext"
-  Tally servers;  // "10.0.0.1:445"
+  Tally auth;           // "NTLMv2", "NTLMv1", "LM", "kerberos", "anonymous", "plaintext"
+  Tally session_flags;  // sessions the server granted as "null", "guest", "encrypted" (SessionFlags)
+  Tally servers;        // "10.0.0.1:445"
 };
 
 struct TlsPortFacts {

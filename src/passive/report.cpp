@@ -77,6 +77,7 @@ json client_json(const Client& c) {
                      {"unsigned_requests", s.unsigned_requests.count},
                      {"session_list", json::array()},
                      {"auth", tally_json(s.auth)},
+                     {"session_flags", tally_json(s.session_flags)},
                      {"servers", tally_json(s.servers)}};
     for (const auto& x : s.session_list)
       protos["smb"]["session_list"].push_back({{"server", x.server},

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "src/passive/handler.hpp"
+#include "src/passive/smb_session_flags.hpp"
 #include "src/proto/nbss/nbss.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
 #include "src/proto/smb1/smb1_legacy_session_setup.hpp"
@@ -269,8 +270,10 @@ class SmbHandler : public Handler {
       const std::uint64_t mid = kSmb1Message | h->MID;
       if (dir == 0)
         setup_request(h->UID, mid, smb1_session_setup(m, ts), ts);
-      else if (h->Status == smb::STATUS_SUCCESS)
+      else if (h->Status == smb::STATUS_SUCCESS) {
         setup_done(h->UID, mid, "", ts);
+        note_smb1_setup_action(ci_.cl(ts).smb_facts(), m, ts);
+      }
       return;
     }
   }
@@ -323,6 +326,7 @@ class SmbHandler : public Handler {
         auto s = smb::decode_smb2_session_setup_response(m);
         const bool null = s && s->response && (s->response->SessionFlags & smb::SMB2_SESSION_FLAG_IS_NULL);
         setup_done(h->SessionId, h->MessageId, null ? "anonymous" : "", ts);
+        note_smb2_session_flags(ci_.cl(ts).smb_facts(), m, ts);
       }
     }
   }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// --smb-shares: share names are checked before any traffic (a bad one is a usage error).
+// --shares NAME,...: share names are checked before any traffic (a bad one is a usage error).
 #include <gtest/gtest.h>
 
 #include "probes/smb/smb_session.hpp"
@@ -18,7 +18,7 @@ TEST(SmbShareNames, RefusesWhatCannotBeAShareName) {
        std::vector<std::string>{"", "a,,b", "a\\b", "a/b", "c:", std::string(81, 'x'), std::string("a\x01")}) {
     std::string error;
     EXPECT_TRUE(smb_share_names(bad, error).empty()) << bad;
-    EXPECT_NE(error.find("--smb-shares"), std::string::npos) << bad;
+    EXPECT_NE(error.find("--shares"), std::string::npos) << bad;
   }
   std::string many;
   for (int i = 0; i < 65; ++i) many += (i ? "," : "") + std::to_string(i);
