@@ -141,18 +141,86 @@ std::size_t term_index(History& h, const std::string& term) {
   return h.terms.size() - 1;
 }
 
-// Host keys (target, address) of the runs in hist_runs that --scope and --domain keep.
-std::vector<std::vector<std::string>> kept_hosts(Backend& db, const HistoryOptions& options) {
-  const auto scope = options.scope.empty() ? std::nullopt : parse_cidr(options.scope);
-  std::vector<std::vector<std::string>> kept;
-  const auto q = db.prepare("SELECT DISTINCT h.target, h.address FROM hosts h JOIN hist_runs r ON r.run_id = h.run_id");
-  while (q->step()) {
-    auto target = q->text(0), address = q->text(1);
-    if (scope && !in_prefix(address, *scope)) continue;
-    if (!options.domain.empty() && !in_domain(target, options.domain)) continue;
-    kept.push_back({std::move(target), std::move(address)});
+// A host's rows in the history's runs: its latest row in each bucket, and whether the bucket has two.
+struct HostBuckets {
+  struct Latest {
+    std::size_t bucket = 0;
+    std::int64_t ord = 0;
+    std::int64_t id = 0;
+    bool twice = false;
+  };
+  std::string target, address;
+  std::vector<Latest> latest;
+
+  void add(std::size_t bucket, std::int64_t ord, std::int64_t id) {
+    for (auto& l : latest)
+      if (l.bucket == bucket) {
+        l.twice = true;
+        if (std::pair(ord, id) > std::pair(l.ord, l.id)) l = {bucket, ord, id, true};
+        return;
+      }
+    latest.push_back({bucket, ord, id, false});
   }
-  return kept;
+};
+
+// What one pass over the hosts' rows in (target, address) order (the hosts_host index) gives: the hosts
+// per bucket, the buckets a host is in twice (their counts come from the rows, not the runs' counts),
+// the latest rows that must be counted row by row, and each host's latest row with the one of its
+// previous bucket (for the listing).
+struct Pass {
+  std::vector<bool> from_rows;                            // per bucket
+  std::vector<std::vector<std::string>> latest;           // id, bucket: rows of the buckets counted row by row
+  std::vector<std::vector<std::string>> pairs;            // target, address, id, previous id (0), previous bucket
+  std::vector<std::pair<std::int64_t, std::size_t>> all;  // every latest row (id, bucket)
+};
+
+bool kept(const HostBuckets& host, const std::optional<Prefix>& scope, const HistoryOptions& options) {
+  if (scope && !in_prefix(host.address, *scope)) return false;
+  return options.domain.empty() || in_domain(host.target, options.domain);
+}
+
+void close_host(HostBuckets& host, History& h, Pass& pass) {
+  if (host.latest.empty()) return;
+  std::sort(host.latest.begin(), host.latest.end(), [](const auto& a, const auto& b) { return a.bucket > b.bucket; });
+  for (const auto& l : host.latest) {
+    ++h.buckets[l.bucket].hosts;
+    if (l.twice) pass.from_rows[l.bucket] = true;
+    pass.all.emplace_back(l.id, l.bucket);
+  }
+  const bool previous = host.latest.size() > 1;
+  pass.pairs.push_back({host.target, host.address, std::to_string(host.latest[0].id),
+                        previous ? std::to_string(host.latest[1].id) : "0",
+                        previous ? std::to_string(host.latest[1].bucket) : "0"});
+  host.latest.clear();
+}
+
+Pass scan_hosts(Backend& db, History& h, const std::map<std::int64_t, std::pair<std::size_t, std::int64_t>>& runs,
+                const HistoryOptions& options) {
+  const auto scope = options.scope.empty() ? std::nullopt : parse_cidr(options.scope);
+  const bool filtered = !options.scope.empty() || !options.domain.empty();
+  Pass pass;
+  pass.from_rows.assign(h.buckets.size(), filtered);
+  HostBuckets host;
+  bool any = false, keep = false;
+  const auto q = db.prepare("SELECT target, address, run_id, id FROM hosts ORDER BY target, address");
+  while (q->step()) {
+    const auto run = runs.find(q->integer(2));
+    if (run == runs.end()) continue;
+    auto target = q->text(0), address = q->text(1);
+    if (!any || target != host.target || address != host.address) {
+      if (keep) close_host(host, h, pass);
+      any = true;
+      host.target = std::move(target);
+      host.address = std::move(address);
+      keep = kept(host, scope, options);
+    }
+    if (keep) host.add(run->second.first, run->second.second, q->integer(3));
+  }
+  if (keep) close_host(host, h, pass);
+  for (const auto& [id, bucket] : pass.all)
+    if (pass.from_rows[bucket]) pass.latest.push_back({std::to_string(id), std::to_string(bucket)});
+  pass.all.clear();
+  return pass;
 }
 
 // Drops the buckets no kept host was scanned in (runs that stored no host, or none in scope).
@@ -169,12 +237,15 @@ void drop_empty_buckets(History& h) {
 
 }  // namespace
 
-// The counting is SQL (GROUP BY bucket and term over each host's latest row in the bucket): a store of a
-// year of weekly scans is never held in memory, only the buckets' counts and the failing hosts.
+// Each run's counts are kept as its hosts are written (run_counts); a bucket is counted from its hosts'
+// rows only when a host is in it twice (a re-scan in the same week) or --scope/--domain leave hosts out.
+// One pass over the host keys finds those buckets and each host's last two buckets; a store of a year of
+// weekly scans is never held in memory, only the latest row ids, the counts and the failing hosts.
 History build_history(Store& store, const std::string& since, const HistoryOptions& options) {
   auto& db = store.backend();
   History h;
-  std::vector<std::vector<std::string>> run_rows;  // run id, bucket, order
+  std::vector<std::vector<std::string>> run_rows;                     // run id, bucket
+  std::map<std::int64_t, std::pair<std::size_t, std::int64_t>> runs;  // run id -> bucket, order
   {
     std::map<std::string, std::size_t> bucket_of;
     const auto q = db.prepare("SELECT id, started FROM runs WHERE started >= ? ORDER BY started, id");
@@ -185,54 +256,58 @@ History build_history(Store& store, const std::string& since, const HistoryOptio
       auto [it, added] = bucket_of.try_emplace(key, h.buckets.size());
       if (added) h.buckets.push_back({key, {}, 0});
       h.buckets[it->second].runs.push_back(id);
-      run_rows.push_back({std::to_string(id), std::to_string(it->second), std::to_string(run_rows.size())});
+      runs.emplace(id, std::pair(it->second, static_cast<std::int64_t>(run_rows.size())));
+      run_rows.push_back({std::to_string(id), std::to_string(it->second)});
     }
   }
   for (const auto& term : stored_terms()) term_index(h, term);
-  temp_rows(db, "hist_runs", "run_id BIGINT, bucket BIGINT, ord BIGINT", "run_id, bucket, ord", run_rows);
-  const bool filtered = !options.scope.empty() || !options.domain.empty();
-  if (filtered) temp_rows(db, "hist_hosts", "target TEXT, address TEXT", "target, address", kept_hosts(db, options));
-  // Each host's latest row in each bucket (a host scanned twice in a week counts with its latest run).
-  db.exec("DROP TABLE IF EXISTS hist_latest");
-  db.exec(
-      std::string("CREATE TEMP TABLE hist_latest AS SELECT id, target, address, bucket FROM (SELECT h.id, h.target, "
-                  "h.address, r.bucket, ROW_NUMBER() OVER (PARTITION BY h.target, h.address, r.bucket ORDER BY r.ord "
-                  "DESC, h.id DESC) AS n FROM hosts h JOIN hist_runs r ON r.run_id = h.run_id") +
-      (filtered ? " JOIN hist_hosts k ON k.target = h.target AND k.address = h.address" : "") + ") x WHERE n = 1");
+  const auto pass = scan_hosts(db, h, runs, options);
+  temp_rows(db, "hist_runs", "run_id BIGINT PRIMARY KEY, bucket BIGINT", "run_id, bucket", run_rows);
+  temp_rows(db, "hist_latest", "id BIGINT PRIMARY KEY, bucket BIGINT", "id, bucket", pass.latest);
+
+  // name -> per bucket (failing, judged), per kind; in name order as the rows were read before.
+  using Counts = std::map<std::size_t, std::pair<std::size_t, std::size_t>>;
+  std::array<std::map<std::string, Counts>, kJudged.size()> counted;
   {
-    const auto q = db.prepare("SELECT bucket, COUNT(*) FROM hist_latest GROUP BY bucket");
-    while (q->step())
-      h.buckets[static_cast<std::size_t>(q->integer(0))].hosts = static_cast<std::size_t>(q->integer(1));
-  }
-  for (const auto& j : kJudged) {
-    const auto q =
-        db.prepare(std::string("SELECT l.bucket, t.") + j.name +
-                   ", SUM(CASE WHEN t.state = 'fail' THEN 1 ELSE 0 END), SUM(CASE WHEN t.state = "
-                   "'unknown' THEN 0 ELSE 1 END) FROM hist_latest l JOIN " +
-                   j.table + " t ON t.host_id = l.id GROUP BY l.bucket, t." + j.name + " ORDER BY t." + j.name);
+    const auto q = db.prepare(
+        "SELECT r.bucket, c.kind, c.name, SUM(c.failing), SUM(c.judged) FROM run_counts c JOIN hist_runs r ON "
+        "r.run_id = c.run_id GROUP BY r.bucket, c.kind, c.name");
     while (q->step()) {
-      auto& t = h.terms[term_index(h, q->text(1))];
       const auto b = static_cast<std::size_t>(q->integer(0));
-      t.failing[b] = static_cast<std::size_t>(q->integer(2));
-      t.judged[b] = static_cast<std::size_t>(q->integer(3));
+      const auto kind = static_cast<std::size_t>(q->integer(1));
+      if (pass.from_rows[b] || kind >= kJudged.size()) continue;
+      counted[kind][q->text(2)][b] = {static_cast<std::size_t>(q->integer(3)), static_cast<std::size_t>(q->integer(4))};
     }
   }
+  for (std::size_t kind = 0; kind < kJudged.size(); ++kind) {
+    const auto& j = kJudged[kind];
+    const auto q = db.prepare(std::string("SELECT l.bucket, t.") + j.name +
+                              ", SUM(CASE WHEN t.state = 'fail' THEN 1 ELSE 0 END), SUM(CASE WHEN t.state = "
+                              "'unknown' THEN 0 ELSE 1 END) FROM hist_latest l JOIN " +
+                              j.table + " t ON t.host_id = l.id GROUP BY l.bucket, t." + j.name);
+    while (q->step())
+      counted[kind][q->text(1)][static_cast<std::size_t>(q->integer(0))] = {static_cast<std::size_t>(q->integer(2)),
+                                                                            static_cast<std::size_t>(q->integer(3))};
+  }
+  for (const auto& names : counted)
+    for (const auto& [name, buckets] : names) {
+      auto& t = h.terms[term_index(h, name)];
+      for (const auto& [b, n] : buckets) {
+        t.failing[b] = n.first;
+        t.judged[b] = n.second;
+      }
+    }
 
-  // Each host's last two buckets: what it fails in the last, against what it passed in the one before.
-  db.exec("DROP TABLE IF EXISTS hist_last2");
-  db.exec(
-      "CREATE TEMP TABLE hist_last2 AS SELECT id, target, address, bucket, k FROM (SELECT id, target, address, "
-      "bucket, ROW_NUMBER() OVER (PARTITION BY target, address ORDER BY bucket DESC) AS k FROM hist_latest) x "
-      "WHERE k <= 2");
-  db.exec("CREATE INDEX hist_last2_key ON hist_last2(target, address, k)");
+  // What each host fails in its last bucket, against what it passed in the one before.
+  temp_rows(db, "hist_pairs", "target TEXT, address TEXT, id BIGINT, prev_id BIGINT, prev_bucket BIGINT",
+            "target, address, id, prev_id, prev_bucket", pass.pairs);
   std::map<std::string, HostTerms> hosts;
   for (const auto& j : kJudged) {
     const std::string name = j.name, table = j.table;
     const auto q =
-        db.prepare("SELECT a.target, a.address, t." + name + ", p.bucket, pt.state FROM hist_last2 a JOIN " + table +
-                   " t ON t.host_id = a.id LEFT JOIN hist_last2 p ON p.target = a.target AND " +
-                   "p.address = a.address AND p.k = 2 LEFT JOIN " + table + " pt ON pt.host_id = p.id AND pt." + name +
-                   " = t." + name + " WHERE a.k = 1 AND t.state = 'fail'");
+        db.prepare("SELECT a.target, a.address, t." + name + ", a.prev_bucket, pt.state FROM hist_pairs a JOIN " +
+                   table + " t ON t.host_id = a.id LEFT JOIN " + table + " pt ON pt.host_id = a.prev_id AND pt." +
+                   name + " = t." + name + " WHERE t.state = 'fail'");
     while (q->step()) {
       const auto label = host_label(q->text(0), q->text(1));
       auto& ht = hosts.try_emplace(label, HostTerms{label, {}, {}, {}}).first->second;
@@ -244,7 +319,7 @@ History build_history(Store& store, const std::string& since, const HistoryOptio
       }
     }
   }
-  for (const auto* table : {"hist_last2", "hist_latest", "hist_hosts", "hist_runs"})
+  for (const auto* table : {"hist_pairs", "hist_latest", "hist_runs"})
     db.exec(std::string("DROP TABLE IF EXISTS ") + table);
 
   // Terms in the vocabulary's order, then the policy rules.

@@ -80,6 +80,25 @@ CREATE TABLE policy_results (
   checks TEXT NOT NULL
 );
 CREATE INDEX policy_results_host ON policy_results(host_id, rule, state);
+)SQL",
+                                                                        R"SQL(
+CREATE TABLE run_counts (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  kind INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  failing INTEGER NOT NULL,
+  judged INTEGER NOT NULL,
+  PRIMARY KEY (run_id, kind, name)
+);
+INSERT INTO run_counts(run_id, kind, name, failing, judged)
+SELECT h.run_id, 0, t.term, SUM(CASE WHEN t.state = 'fail' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN t.state = 'unknown' THEN 0 ELSE 1 END)
+FROM terms t JOIN hosts h ON h.id = t.host_id GROUP BY h.run_id, t.term;
+INSERT INTO run_counts(run_id, kind, name, failing, judged)
+SELECT h.run_id, 1, t.rule, SUM(CASE WHEN t.state = 'fail' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN t.state = 'unknown' THEN 0 ELSE 1 END)
+FROM policy_results t JOIN hosts h ON h.id = t.host_id GROUP BY h.run_id, t.rule;
+CREATE INDEX hosts_host ON hosts(target, address, run_id);
 )SQL"};
 
 struct TermRule {
@@ -109,7 +128,31 @@ std::vector<std::string> judged_row(const std::string& name, const RuleResult& r
   return {name, r.passed ? "pass" : r.decided ? "fail" : "unknown", checks};
 }
 
-// The host's row, its findings, terms and policy results; the host's id.
+// Adds a host's judged rows (kind 0: terms, 1: policy rules) to its run's counts (run_counts), so history
+// reads a run's counts instead of counting its rows. One multi-row UPSERT (the same SQL on SQLite and
+// PostgreSQL); a name twice in one host's rows is summed first, as one statement may not update a row
+// twice on PostgreSQL.
+void count_rows(Backend& db, std::int64_t run, std::int64_t kind, const std::vector<std::vector<std::string>>& rows) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;  // name -> failing, judged
+  for (const auto& row : rows) {
+    auto& [failing, judged] = counts[row[0]];
+    failing += row[1] == "fail" ? 1 : 0;
+    judged += row[1] == "unknown" ? 0 : 1;
+  }
+  if (counts.empty()) return;
+  std::string sql = "INSERT INTO run_counts(run_id, kind, name, failing, judged) VALUES ";
+  for (std::size_t i = 0; i < counts.size(); ++i) sql += i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
+  sql +=
+      " ON CONFLICT (run_id, kind, name) DO UPDATE SET failing = run_counts.failing + excluded.failing, "
+      "judged = run_counts.judged + excluded.judged";
+  const auto q = db.prepare(sql);
+  int param = 0;
+  for (const auto& [name, n] : counts)
+    q->bind(++param, run).bind(++param, kind).bind(++param, name).bind(++param, n.first).bind(++param, n.second);
+  q->run();
+}
+
+// The host's row, its findings, terms and policy results, and its run's counts; the host's id.
 std::int64_t insert_host(Backend& db, std::int64_t run, const HostRows& host) {
   const auto q = db.prepare(
       "INSERT INTO hosts(run_id, idx, target, address, started, finished, result) VALUES (?,?,?,?,?,?,?) "
@@ -128,6 +171,8 @@ std::int64_t insert_host(Backend& db, std::int64_t run, const HostRows& host) {
   insert_rows(db, "findings", "host_id, probe, port, check_id, verdict, value, evidence", id, host.findings);
   insert_rows(db, "terms", "host_id, term, state, checks", id, host.terms);
   insert_rows(db, "policy_results", "host_id, rule, state, checks", id, host.policy);
+  count_rows(db, run, 0, host.terms);
+  count_rows(db, run, 1, host.policy);
   return host_id;
 }
 

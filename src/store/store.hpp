@@ -18,7 +18,7 @@
 namespace legacyscan::store {
 
 // The schema version this build writes; an older store is migrated when opened.
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct RunInfo {
   std::string started;       // ISO 8601 UTC

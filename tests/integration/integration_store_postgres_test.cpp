@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "lab_support.hpp"
+#include "src/store/store.hpp"
 #include "store_support.hpp"
 
 namespace legacyscan::testing {
@@ -66,7 +67,7 @@ TEST_F(IntegrationStorePostgres, ScansReadBackAsFromSqlite) {
   r = run_in_lab("legacy", {"scan", "127.0.0.1", "--store", url_, "-o", legacy, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE status = 'complete'"), 2);
-  EXPECT_EQ(count("SELECT version FROM schema_version"), 2);
+  EXPECT_EQ(count("SELECT version FROM schema_version"), store::kStoreSchemaVersion);
   const auto after = json::parse(slurp(legacy))["hosts"][0];
   EXPECT_EQ(count("SELECT COUNT(*) FROM findings f JOIN hosts h ON h.id = f.host_id WHERE h.run_id = 2"),
             static_cast<std::int64_t>(after["findings"].size()));

@@ -49,6 +49,13 @@ class StoreTest : public ::testing::Test {
   void remove_files() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
+  // SQL run on the file directly, as a user of the store (or an older legacyscan) would.
+  void exec_on_file(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
   // One number from SQL run on the file directly, as a user of the store would.
   std::int64_t count(const std::string& sql) {
     sqlite3* db = nullptr;
@@ -340,6 +347,60 @@ TEST_F(StoreTest, PolicyResultsAreRowsThatHistoryCounts) {
   ASSERT_NE(t, h.terms.end());
   EXPECT_EQ(t->judged, (std::vector<std::size_t>{expected[0].decided || expected[0].passed ? 1U : 0U}));
   EXPECT_EQ(t->failing, (std::vector<std::size_t>{!expected[0].passed && expected[0].decided ? 1U : 0U}));
+}
+
+// The counts history reads are kept per run as hosts are written; a store of the schema before them is
+// migrated with the same counts made from its rows.
+TEST_F(StoreTest, CountsKeptAsHostsAreWrittenAreWhatTheMigrationCounts) {
+  std::string err;
+  const auto rule = parse_policy_rule("smb1=off", err);
+  ASSERT_TRUE(rule) << err;
+  {
+    Store s(path_);
+    const auto second = two_runs(s, "2026-11-30T09:00:00Z", "2026-12-07T09:00:00Z", true).second;
+    s.add_host(second, lab_host("legacy", 2), {*rule});  // the same host twice in one run
+  }
+  const auto rows = count("SELECT COUNT(*) FROM run_counts");
+  EXPECT_GT(count("SELECT COUNT(*) FROM run_counts WHERE kind = 1"), 0);
+  exec_on_file(
+      "CREATE TABLE kept AS SELECT * FROM run_counts; DROP TABLE run_counts; DROP INDEX hosts_host; UPDATE "
+      "schema_version SET version = 2");
+  EXPECT_EQ(Store(path_).schema_version(), kStoreSchemaVersion);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM run_counts"), rows);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM kept k JOIN run_counts c ON c.run_id = k.run_id AND c.kind = k.kind AND "
+                  "c.name = k.name AND c.failing = k.failing AND c.judged = k.judged"),
+            rows);
+}
+
+// A week with a host scanned twice is counted from its hosts' latest rows, a week without from its run's
+// counts: the week of both runs counts what the second run counts.
+TEST_F(StoreTest, AHostScannedTwiceInAWeekCountsWithItsLatestRun) {
+  Store s(path_);
+  two_runs(s, "2026-12-07T09:00:00Z", "2026-12-08T09:00:00Z", true);
+  const auto third = s.begin_run(info("2026-12-14T09:00:00Z"));
+  s.add_host(third, lab_host("hardened", 0));
+  s.finish_run(third, finished(true));
+  const auto by_run = build_history(s, "", {});
+  const auto by_week = build_history(s, "", {"", "", true});
+  ASSERT_EQ(by_run.buckets.size(), 3U);
+  ASSERT_EQ(by_week.buckets.size(), 2U);
+  EXPECT_EQ(by_week.buckets[0].hosts, 2U);
+  EXPECT_EQ(by_week.buckets[1].hosts, 1U);
+  ASSERT_EQ(by_week.terms.size(), by_run.terms.size());
+  for (std::size_t i = 0; i < by_run.terms.size(); ++i) {
+    EXPECT_EQ(by_week.terms[i].term, by_run.terms[i].term);
+    EXPECT_EQ(by_week.terms[i].failing,
+              (std::vector<std::size_t>{by_run.terms[i].failing[1], by_run.terms[i].failing[2]}))
+        << by_run.terms[i].term;
+    EXPECT_EQ(by_week.terms[i].judged, (std::vector<std::size_t>{by_run.terms[i].judged[1], by_run.terms[i].judged[2]}))
+        << by_run.terms[i].term;
+  }
+  const auto smb1 =
+      std::find_if(by_week.terms.begin(), by_week.terms.end(), [](const auto& t) { return t.term == "smb1"; });
+  ASSERT_NE(smb1, by_week.terms.end());
+  EXPECT_EQ(smb1->failing, (std::vector<std::size_t>{1, 0}));
+  // The legacy DC's week is the one before the hardened DC's: no regression, and it fails nothing now.
+  for (const auto& host : by_week.hosts) EXPECT_TRUE(host.regressed.empty()) << host.host;
 }
 
 // A day of a store is its runs of that day merged: a host scanned twice that day counts with its last run.
