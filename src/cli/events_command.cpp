@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `legacyscan events`: passive audit of exported Windows events.
+// `legacyscan events`: passive audit of Windows event logs (.evtx) and their exports.
 #include <iostream>
 #include <memory>
 
@@ -35,6 +35,7 @@ int run_events_command(const EventsArgs& a) {
   // here rather than as an audit that found no client.
   for (const auto& [why, count] : report.source.events_skipped)
     std::cerr << "legacyscan: events: skipped " << count << (count == 1 ? " event: " : " events: ") << why << "\n";
+  for (const auto& w : report.source.warnings) std::cerr << "legacyscan: warning: " << w << "\n";
   return store_passive(store, report, write_passive(report, a.format, a.output));
 }
 
@@ -42,8 +43,10 @@ int run_events_command(const EventsArgs& a) {
 
 Command add_events_command(CLI::App& app) {
   auto a = std::make_shared<EventsArgs>();
-  auto* cmd = app.add_subcommand("events", "Passive audit from exported Windows events (Get-WinEvent JSON or CSV)");
-  cmd->add_option("files", a->files, "Get-WinEvent ... | ConvertTo-Json or | Export-Csv files")->required();
+  auto* cmd =
+      app.add_subcommand("events", "Passive audit of Windows events (.evtx files, or JSON, CSV or XML exports)");
+  cmd->add_option("files", a->files, ".evtx logs, or Get-WinEvent | ConvertTo-Json / Export-Csv, or wevtutil XML")
+      ->required();
   cmd->add_option("--format", a->format, "Output format (default: from the extension of -o, else table)")
       ->check(format_check(report::FormatUse::passive));
   cmd->add_option("-o,--output", a->output, "Write the report to FILE");

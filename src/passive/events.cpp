@@ -87,7 +87,9 @@ bool plausible(int y, int mo, int d, int h, int mi, int se) {
          mi <= 59 && se >= 0 && se <= 60;
 }
 
-std::int64_t parse_time(const std::string& s) {
+}  // namespace
+
+std::int64_t parse_event_time(const std::string& s) {
   long long ms = 0;
   if (std::sscanf(s.c_str(), "/Date(%lld", &ms) == 1)
     return ms > 0 && ms < 253402300800000LL ? static_cast<std::int64_t>(ms) * 1000 : 0;  // up to year 9999
@@ -123,6 +125,10 @@ std::int64_t parse_time(const std::string& s) {
   }
   return 0;
 }
+
+namespace {
+
+std::int64_t parse_time(const std::string& s) { return parse_event_time(s); }
 
 // "::ffff:10.0.0.5" -> "10.0.0.5"; "10.0.0.5:52340" -> "10.0.0.5"; "[fd00::5]:389" -> "fd00::5";
 // "-" and "" -> "".
@@ -432,7 +438,9 @@ std::string skip_reason(std::int32_t id) {
   return event + " is not one legacyscan reads (see docs/passive.md)";
 }
 
-void use(Report& r, Event& e) {
+}  // namespace
+
+void use_event(Report& r, Event& e) {
   ++r.source.events;
   parse_fields(e);
   if (e.ts) {
@@ -444,6 +452,8 @@ void use(Report& r, Event& e) {
   else
     ++r.source.events_skipped[skip_reason(e.id)];
 }
+
+namespace {
 
 // ---- CSV (RFC 4180, fields may span lines) ----
 
@@ -501,8 +511,11 @@ std::string read_events_text(const std::string& input, const std::string& name, 
     text = text.substr(3);
   if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0xFF && static_cast<unsigned char>(text[1]) == 0xFE)
     return name + ": UTF-16 text; re-export with -Encoding utf8 (or convert with iconv -f UTF-16 -t UTF-8)";
+  // evtxexport (libevtx-utils) writes its version on the first line, then the events' XML.
+  if (text.rfind("evtxexport ", 0) == 0) text = text.substr(std::min(text.size(), text.find('\n')));
   const auto start = text.find_first_not_of(" \t\r\n");
   if (start == std::string::npos) return name + ": empty file";
+  if (text[start] == '<') return read_events_xml(text, name, report);
   if (text[start] == '[' || text[start] == '{') {
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) return name + ": not valid JSON (expected the output of Get-WinEvent ... | ConvertTo-Json)";
@@ -523,7 +536,7 @@ std::string read_events_text(const std::string& input, const std::string& name, 
       if (auto p = o.find("Properties"); p != o.end() && p->is_array())
         for (const auto& v : *p)
           e.properties.push_back(v.is_object() && v.contains("Value") ? json_scalar(v["Value"]) : json_scalar(v));
-      use(report, e);
+      use_event(report, e);
     }
     return {};
   }
@@ -556,12 +569,13 @@ std::string read_events_text(const std::string& input, const std::string& name, 
     e.machine = cell(rows[i], c_machine);
     e.ts = parse_time(cell(rows[i], c_time));
     e.message = cell(rows[i], c_msg);
-    use(report, e);
+    use_event(report, e);
   }
   return {};
 }
 
 std::string read_events_file(const std::string& path, Report& report) {
+  if (is_evtx_file(path)) return read_evtx_file(path, report);
   std::string error;
   const auto text = read_input_file(path, error);
   if (!text) return error;

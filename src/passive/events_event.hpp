@@ -52,6 +52,23 @@ struct Event {
   }
 };
 
+// Counts the event, parses its message's labels and hands it to the handlers (events.cpp).
+void use_event(Report& r, Event& e);
+// "2017-12-13T14:48:13.3196436Z", "/Date(1700000000000)/", "12/13/2017 2:48:13 PM" -> microseconds.
+std::int64_t parse_event_time(const std::string& s);
+
+// Event XML (<Event><System>...</System><EventData>...</EventData></Event>, as wevtutil, Event
+// Viewer's "Save as XML" and libevtx write it) into an Event: the System fields, the EventData by
+// name and in order, and for the events legacyscan reads the message labels their handlers use.
+// False (with why) when the text is not one event.
+bool event_from_xml(std::string_view xml, Event& e, std::string& why);
+// A file of such events (one or more <Event> elements, within <Events> or not).
+std::string read_events_xml(const std::string& text, const std::string& name, Report& report);
+// Native .evtx files (events_evtx.cpp, libevtx): true when the file starts with the EVTX signature
+// or is named *.evtx (then a wrong signature is the error).
+bool is_evtx_file(const std::string& path);
+std::string read_evtx_file(const std::string& path, Report& report);
+
 // The Kerberos events' per-account facts (events_kdc.cpp): 4768/4769 (the fields Windows added in
 // 2025) and the KDCSVC System events 201-209 of the 2026 RC4 audit. True when the event gave a fact.
 bool handle_kdc_account_event(Report& r, const Event& e);

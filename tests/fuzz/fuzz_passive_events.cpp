@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: the Windows event export reader (Get-WinEvent JSON or Export-Csv text) and the
+// libFuzzer target: the Windows event export reader (Get-WinEvent JSON, Export-Csv or Event XML) and the
 // renderings of what it found. Seeds: tests/data/events.
 #include <cstdint>
 #include <string>
