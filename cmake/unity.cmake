@@ -67,6 +67,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/unit/matrix_cells_test.cpp
   tests/unit/netbios_netlogon_test.cpp
   tests/unit/ntlm_v1_test.cpp
+  tests/unit/passive_events_evtx_test.cpp
   tests/unit/passive_events_test.cpp
   tests/unit/passive_pcap_test.cpp
   tests/unit/passive_real_traffic_test.cpp
