@@ -55,30 +55,40 @@ Bytes ntlm_negotiate(std::uint32_t flags) {
       {.NegotiateFlags = flags, .Version = std::nullopt, .EmptyFieldsAtOffsetZero = true});
 }
 
+BindRequest gss_spnego_request(Bytes token) {
+  BindRequest req;
+  req.sasl_mechanism = "GSS-SPNEGO";
+  req.sasl_credentials = std::move(token);
+  return req;
+}
+
+asio::awaitable<bool> ntlm_negotiate_step(LdapConnection& conn, std::int64_t id, std::uint32_t flags, BindCheck& b,
+                                          BindResponse& r) {
+  b.outcome = co_await conn.send(encode_bind_request(id, gss_spnego_request(ntlm_negotiate(flags))));
+  if (!b.outcome.ok()) co_return false;
+  b.stage = "negotiate";
+  if (!co_await read_bind_response(conn, id, b, r)) co_return false;
+  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
+    b.result_code = r.result.resultCode;
+    b.diagnostic = r.result.diagnosticMessage;
+    co_return false;
+  }
+  co_return true;
+}
+
 asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t port) {
   BindCheck b;
   std::unique_ptr<LdapConnection> conn;
   b.outcome = co_await LdapConnection::open(ctx, port, conn);
   if (!b.outcome.ok()) co_return b;
-  BindRequest req;
-  req.sasl_mechanism = "GSS-SPNEGO";
-  req.sasl_credentials = ntlm_negotiate(ntlm::kNtlmUnsignedNegotiateFlags);
-  b.outcome = co_await conn->send(encode_bind_request(1, req));
-  if (!b.outcome.ok()) co_return b;
   BindResponse r;
-  b.stage = "negotiate";
-  if (!co_await read_bind_response(*conn, 1, b, r)) co_return b;
-  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
-    b.result_code = r.result.resultCode;
-    b.diagnostic = r.result.diagnosticMessage;
-    co_return b;
-  }
+  if (!co_await ntlm_negotiate_step(*conn, 1, ntlm::kNtlmUnsignedNegotiateFlags, b, r)) co_return b;
   if (ntlm::ntlm_message_type(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView()) != 2) {
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress without an NTLMSSP CHALLENGE_MESSAGE");
     co_return b;
   }
-  req.sasl_credentials = ntlm::encode_ntlm_authenticate_anonymous();
-  b.outcome = co_await conn->send(encode_bind_request(2, req));
+  b.outcome =
+      co_await conn->send(encode_bind_request(2, gss_spnego_request(ntlm::encode_ntlm_authenticate_anonymous())));
   if (!b.outcome.ok()) co_return b;
   b.stage = "authenticate";
   if (!co_await read_bind_response(*conn, 2, b, r)) co_return b;

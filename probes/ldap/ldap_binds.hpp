@@ -31,6 +31,14 @@ boost::asio::awaitable<bool> read_bind_response(LdapConnection& conn, std::int64
 // empty fields at offset 0.
 Bytes ntlm_negotiate(std::uint32_t flags);
 
+// A SASL GSS-SPNEGO BindRequest carrying `token` (raw NTLMSSP, as Windows and Samba accept it).
+BindRequest gss_spnego_request(Bytes token);
+
+// Sends a GSS-SPNEGO bind carrying an NTLM NEGOTIATE with `flags` and reads the answer into r: true when
+// the server goes on (saslBindInProgress, its CHALLENGE in r.serverSaslCreds); otherwise b says why.
+boost::asio::awaitable<bool> ntlm_negotiate_step(LdapConnection& conn, std::int64_t id, std::uint32_t flags,
+                                                 BindCheck& b, BindResponse& r);
+
 // The cleartext simple bind with a fake DN: strongerAuthRequired (8) or confidentialityRequired (13)
 // means binds need signing/sealing or TLS; invalidCredentials (49) means the DC checked a cleartext
 // password, so it would accept a real one.

@@ -102,19 +102,8 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
     // The binding of a certificate whose hash is all zeros: well-formed, and never this server's.
     bindings = ntlm::tls_server_end_point_bindings(Bytes(32, 0));
   }
-  BindRequest req;
-  req.sasl_mechanism = "GSS-SPNEGO";
-  req.sasl_credentials = ntlm_negotiate(flags);
-  b.outcome = co_await conn->send(encode_bind_request(id, req));
-  if (!b.outcome.ok()) co_return b;
   BindResponse r;
-  b.stage = "negotiate";
-  if (!co_await read_bind_response(*conn, id, b, r)) co_return b;
-  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
-    b.result_code = r.result.resultCode;
-    b.diagnostic = r.result.diagnosticMessage;
-    co_return b;
-  }
+  if (!co_await ntlm_negotiate_step(*conn, id, flags, b, r)) co_return b;
   auto challenge = ntlm::decode_ntlm_challenge_message(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView());
   if (!challenge) {
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress: " + challenge.error);
@@ -132,7 +121,7 @@ asio::awaitable<BindCheck> tls_ntlm_bind(ProbeContext& ctx, std::uint16_t port, 
     logon.client_challenge[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(cc >> (8 * i));
   logon.channel_bindings = bindings;
   logon.NegotiateFlags = flags;
-  req.sasl_credentials = ntlm::encode_ntlm_authenticate_v2(*challenge, logon);
+  const BindRequest req = gss_spnego_request(ntlm::encode_ntlm_authenticate_v2(*challenge, logon));
   ++id;
   b.outcome = co_await conn->send(encode_bind_request(id, req));
   if (!b.outcome.ok()) co_return b;

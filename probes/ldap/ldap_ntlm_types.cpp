@@ -78,19 +78,8 @@ asio::awaitable<NtlmLogonBind> one(ProbeContext& ctx, std::uint16_t port, Kind k
   std::unique_ptr<LdapConnection> conn;
   b.outcome = co_await LdapConnection::open(ctx, port, conn);
   if (!b.outcome.ok()) co_return out;
-  BindRequest req;
-  req.sasl_mechanism = "GSS-SPNEGO";
-  req.sasl_credentials = ntlm_negotiate(negotiate_flags(k));
-  b.outcome = co_await conn->send(encode_bind_request(1, req));
-  if (!b.outcome.ok()) co_return out;
   BindResponse r;
-  b.stage = "negotiate";
-  if (!co_await read_bind_response(*conn, 1, b, r)) co_return out;
-  if (r.result.resultCode != LDAP_SASL_BIND_IN_PROGRESS) {
-    b.result_code = r.result.resultCode;
-    b.diagnostic = r.result.diagnosticMessage;
-    co_return out;
-  }
+  if (!co_await ntlm_negotiate_step(*conn, 1, negotiate_flags(k), b, r)) co_return out;
   auto ch = ntlm::decode_ntlm_challenge_message(r.serverSaslCreds ? ByteView(*r.serverSaslCreds) : ByteView());
   if (!ch) {
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress: " + ch.error);
@@ -102,7 +91,7 @@ asio::awaitable<NtlmLogonBind> one(ProbeContext& ctx, std::uint16_t port, Kind k
     b.outcome = Outcome::failure(Status::skipped, why);
     co_return out;
   }
-  req.sasl_credentials = std::move(auth);
+  const BindRequest req = gss_spnego_request(std::move(auth));
   b.outcome = co_await conn->send(encode_bind_request(2, req));
   if (!b.outcome.ok()) co_return out;
   b.stage = "authenticate";

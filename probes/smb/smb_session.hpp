@@ -24,9 +24,9 @@ struct SessionPlan {
   std::optional<std::uint16_t> smb2_dialect;  // the highest SMB2/3 dialect accepted, when any
   std::optional<std::uint16_t> smb2_legacy;   // the highest one below 3.0 (it cannot encrypt), when any
   bool smb1 = false;                          // NT LM 0.12 with extended security accepted
-  bool signing_required = false;    // the highest dialect requires signing (the user's session signs anyway)
-  std::vector<std::string> shares;  // --shares: connected after IPC$ in every session that connects trees
-  bool all_shares = false;          // --shares all: the shares each SMB2/3 session lists
+  bool signing_required = false;              // the highest dialect requires signing (the user's session signs anyway)
+  std::vector<std::string> shares;            // --shares: connected after IPC$ in every session that connects trees
+  bool all_shares = false;                    // --shares all: the shares each SMB2/3 session lists
 };
 
 // --smb-shares NAME,...: the names, or (empty, with `error`) why they are not share names.
