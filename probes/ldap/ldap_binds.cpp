@@ -64,7 +64,9 @@ BindRequest gss_spnego_request(Bytes token) {
 
 asio::awaitable<bool> ntlm_negotiate_step(LdapConnection& conn, std::int64_t id, std::uint32_t flags, BindCheck& b,
                                           BindResponse& r) {
-  b.outcome = co_await conn.send(encode_bind_request(id, gss_spnego_request(ntlm_negotiate(flags))));
+  // The request is a named local: GCC 12 mishandles temporaries nested inside a co_await expression.
+  const BindRequest req = gss_spnego_request(ntlm_negotiate(flags));
+  b.outcome = co_await conn.send(encode_bind_request(id, req));
   if (!b.outcome.ok()) co_return false;
   b.stage = "negotiate";
   if (!co_await read_bind_response(conn, id, b, r)) co_return false;
@@ -87,8 +89,8 @@ asio::awaitable<BindCheck> ntlm_unsigned_bind(ProbeContext& ctx, std::uint16_t p
     b.outcome = Outcome::failure(Status::protocol_error, "saslBindInProgress without an NTLMSSP CHALLENGE_MESSAGE");
     co_return b;
   }
-  b.outcome =
-      co_await conn->send(encode_bind_request(2, gss_spnego_request(ntlm::encode_ntlm_authenticate_anonymous())));
+  const BindRequest req = gss_spnego_request(ntlm::encode_ntlm_authenticate_anonymous());
+  b.outcome = co_await conn->send(encode_bind_request(2, req));
   if (!b.outcome.ok()) co_return b;
   b.stage = "authenticate";
   if (!co_await read_bind_response(*conn, 2, b, r)) co_return b;
