@@ -13,7 +13,9 @@
 namespace legacyscan::matrix {
 namespace {
 
-smb::SmbResult sessions_server(const std::string& address) {
+// An optional, as auth_facts takes it: AuthFacts points into it, so it must outlive the facts (a plain
+// SmbResult would be converted to a temporary that dies at the end of the call).
+std::optional<smb::SmbResult> sessions_server(const std::string& address) {
   return fields::read<smb::SmbResult>(test::golden_results("smb").at("sessions/" + address));
 }
 
