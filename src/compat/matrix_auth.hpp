@@ -25,6 +25,12 @@ struct AuthFacts {
 
 // The facts of one host for one client: its Kerberos cell, and the SMB probe's sessions.
 AuthFacts auth_facts(const std::optional<smb::SmbResult>& smb, const std::optional<Cell>& kerberos_cell);
+// The facts point into the SMB result: a temporary one would leave them dangling.
+AuthFacts auth_facts(std::optional<smb::SmbResult>&&, const std::optional<Cell>&) = delete;
+inline AuthFacts auth_facts(std::nullopt_t, const std::optional<Cell>& kerberos_cell) {
+  static const std::optional<smb::SmbResult> none;
+  return auth_facts(none, kerberos_cell);
+}
 
 // One path's outcome: works/degraded with its name ("Kerberos RC4", "NTLMv2", "guest"), fails or
 // unknown with why.

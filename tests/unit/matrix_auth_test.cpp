@@ -63,8 +63,10 @@ TEST(MatrixAuth, NtlmBlockedRefusesEveryResponse) {
 }
 
 TEST(MatrixAuth, GuestOnlyWhereTheServerMapsToGuest) {
-  EXPECT_EQ(guest_path(auth_facts(sessions_server("127.0.0.1"), std::nullopt)).path, "guest");
-  EXPECT_EQ(guest_path(auth_facts(sessions_server("127.0.0.2"), std::nullopt)).verdict, CellVerdict::fails);
+  const auto opennas = sessions_server("127.0.0.1");
+  const auto v1ok = sessions_server("127.0.0.2");
+  EXPECT_EQ(guest_path(auth_facts(opennas, std::nullopt)).path, "guest");
+  EXPECT_EQ(guest_path(auth_facts(v1ok, std::nullopt)).verdict, CellVerdict::fails);
 }
 
 TEST(MatrixAuth, KerberosFirstThenNtlmInTheClientsOrder) {
@@ -84,7 +86,8 @@ TEST(MatrixAuth, KerberosFirstThenNtlmInTheClientsOrder) {
   EXPECT_NE(c.reason.find("KDC_ERR_ETYPE_NOSUPP"), std::string::npos) << c.reason;
   EXPECT_NE(c.reason.find("NTLMv1 refused"), std::string::npos) << c.reason;
   // Kerberos fails, NTLMv1 logs on (v1ok): the session works through NTLMv1, weakly, and says why not Kerberos.
-  c = with_auth(kTransport, xp, auth_facts(sessions_server("127.0.0.2"), nosupp), "bind");
+  const auto v1ok = sessions_server("127.0.0.2");
+  c = with_auth(kTransport, xp, auth_facts(v1ok, nosupp), "bind");
   EXPECT_EQ(c.verdict, CellVerdict::degraded);
   EXPECT_EQ(c.auth, "NTLMv1");
   EXPECT_NE(c.reason.find("bind with NTLMv1 (Kerberos: KDC accepts none"), std::string::npos) << c.reason;

@@ -47,6 +47,8 @@ const Finding* finding(const std::vector<Finding>& fs, const std::string& id) {
     if (f.id == id) return &f;
   return nullptr;
 }
+// The result points into the vector: it must outlive the pointer.
+const Finding* finding(std::vector<Finding>&&, const std::string&) = delete;
 
 TEST(PassiveRemote, IkeAndPptpAsTsharkReadsThem) {
   const std::string file = kPcapDir + "vpn.pcap";
@@ -103,7 +105,8 @@ TEST(PassiveRemote, DtlsVersionsAsTsharkReadsThem) {
   ASSERT_GT(dtls10, 0u);
   EXPECT_EQ(v.dtls_negotiated.count("dtls1.0"), dtls10);
   EXPECT_EQ(total(v.dtls_negotiated), servers.size());
-  const auto* f = finding(findings(c), "dtls1.0");
+  const auto all = findings(c);
+  const auto* f = finding(all, "dtls1.0");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->count, dtls10);
 }
@@ -116,7 +119,8 @@ TEST(PassiveRemote, RdpStandardSecurityAsTsharkReadsIt) {
   ASSERT_GT(standard.size(), 0u);
   ASSERT_TRUE(c.remote.has_value());
   EXPECT_EQ(c.remote->rdp_standard_security.count, standard.size());
-  const auto* f = finding(findings(c), "rdp-standard-security");
+  const auto all = findings(c);
+  const auto* f = finding(all, "rdp-standard-security");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->count, standard.size());
 }
