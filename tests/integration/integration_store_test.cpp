@@ -232,7 +232,8 @@ TEST_F(IntegrationStore, AnAccountsAuditIsStoredAccountByAccount) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM terms WHERE term = 'rc4' AND state = 'pass'"), fine);
   const auto h = run_command(bin() + " history --format json --store " + shell_quote(db_));
   ASSERT_EQ(h.exit_code, 0) << h.err;
-  for (const auto& t : json::parse(h.out)["terms"])
+  const auto history = json::parse(h.out);
+  for (const auto& t : history["terms"])
     if (t["term"] == "rc4") {
       EXPECT_EQ(t["failing"], json::array({need_rc4}));
     }
