@@ -5,16 +5,19 @@
 // (xrdp-PORT.ini, shadow.args, swanctl.conf) and the profiles' offers; real clients then agree:
 // FreeRDP (`xfreerdp /sec:... /auth-only`) gets through the security negotiation with the protocol a
 // cell negotiated, and fails with every protocol the client could use where the cell fails; ike-scan
-// gets a Main Mode handshake with the L2TP/IPsec transform and authentication a cell names.
+// gets a Main Mode handshake with the L2TP/IPsec transform and authentication a cell names; strongSwan's
+// charon-cmd, sent a profile's IKEv2 proposal, gets one selected exactly where the IKEv2 cell works.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "lab_support.hpp"
 #include "src/compat/profiles.hpp"
+#include "src/proto/ike/ike_codec.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -248,6 +251,48 @@ TEST_F(IntegrationMatrixRemote, IkeV2CellFollowsSwanctl) {
   const json xp = vpn.at("windows-xp-sp3");
   EXPECT_FALSE(xp.contains("ikev2")) << xp.dump();
   EXPECT_TRUE(xp.contains("pptp")) << "pptpd answers in the vpn scenario: " << xp.dump();
+}
+
+// The profile's IKEv2 proposal in strongSwan's proposal syntax (strongSwan docs, "IKEv2 Cipher Suites"):
+// one proposal may list several algorithms of each kind, as the profile's does.
+std::string strongswan_proposal(const matrix::VpnUse& client) {
+  const std::map<std::string, std::string> words{
+      {"3DES-CBC", "3des"},         {"AES-128-CBC", "aes128"},          {"AES-256-CBC", "aes256"},
+      {"HMAC-SHA1-96", "sha1"},     {"HMAC-SHA2-256-128", "sha256"},    {"HMAC-SHA2-384-192", "sha384"},
+      {"PRF-HMAC-SHA1", "prfsha1"}, {"PRF-HMAC-SHA2-256", "prfsha256"}, {"PRF-HMAC-SHA2-384", "prfsha384"}};
+  std::vector<std::string> out;
+  for (const auto& t : client.ikev2.at(0).transforms) {
+    const auto name = ike::v2_transform_name({t.type, t.id, t.key_length});
+    EXPECT_TRUE(words.contains(name)) << name;
+    out.push_back(words.contains(name) ? words.at(name) : name);
+  }
+  for (auto g : client.ikev2.at(0).groups) out.push_back(ike::group_name(g));
+  std::string text;
+  for (const auto& w : out) text += (text.empty() ? "" : "-") + w;
+  return text;
+}
+
+TEST_F(IntegrationMatrixRemote, CharonCmdAgreesWithTheIkeV2Cells) {
+  // strongSwan's own initiator, on random local ports (the lab's charon holds 500 and 4500), sends
+  // the profile's proposal; its IKE_SA_INIT either gets a proposal selected or NO_PROPOSAL_CHOSEN.
+  const std::string conf = ::testing::TempDir() + "/charon-cmd.conf";
+  {
+    std::ofstream out(conf);
+    out << "charon-cmd {\n  port = 0\n  port_nat_t = 0\n}\n";
+  }
+  const auto vpn = cells_of(vpn_, "vpn");
+  for (const char* id : {"windows-7", "windows-10"}) {
+    const json cell = vpn.at(id).at("ikev2");
+    const auto proposal = strongswan_proposal(*matrix::find_profile(id)->vpn);
+    auto r = run_command("STRONGSWAN_CONF=" + shell_quote(conf) +
+                         " timeout 8 ip netns exec ls-vpn charon-cmd --host 127.0.0.1 --identity client.lab.test "
+                         "--profile ikev2-eap --eap-identity legacyscan-nobody --ike-proposal " +
+                         shell_quote(proposal) + " 2>&1");
+    const std::string out = r.out + r.err;
+    const bool selected = out.find("selected proposal: IKE:") != std::string::npos;
+    ASSERT_TRUE(selected || out.find("NO_PROPOSAL_CHOSEN") != std::string::npos) << proposal << "\n" << out;
+    EXPECT_EQ(selected, cell.at("verdict") != "fails") << id << " " << proposal << ": " << cell.dump();
+  }
 }
 
 }  // namespace

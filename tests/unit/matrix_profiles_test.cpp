@@ -175,7 +175,8 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
       EXPECT_TRUE(v.client == kReplayOnly || v.client.starts_with("smbclient ") || v.client.starts_with("kinit ") ||
                   v.client.starts_with("openssl s_client ") || v.client.starts_with("Java JSSE ") ||
                   v.client.starts_with("ldapsearch ") || v.client.starts_with("nmblookup ") ||
-                  v.client.starts_with("ike-scan ") || v.client.starts_with("xfreerdp "))
+                  v.client.starts_with("ike-scan ") || v.client.starts_with("xfreerdp ") ||
+                  v.client.starts_with("charon-cmd "))
           << p.id << " " << proto << ": " << v.client;
     }
   json bad = find_profile("windows-7")->raw;
