@@ -6,7 +6,8 @@
 // its ClientHello (version window, suites, groups) to each direct-TLS endpoint the TLS probe found.
 // LDAP and NetBIOS cells use what the LDAP and NetBIOS probes measured, which is exactly the request
 // those clients send (the LDAP ping, the mailslot SAM LOGON); those cells and the rows are assembled
-// in src/compat/matrix_cells.
+// in src/compat/matrix_cells. RDP, PPTP and L2TP/IPsec cells read the rdp and vpn probes' results
+// (src/compat/matrix_remote); IKEv2: the client's IKE_SA_INIT on the port the vpn probe found.
 #include "probes/matrix/matrix_probe.hpp"
 
 #include <spdlog/spdlog.h>
