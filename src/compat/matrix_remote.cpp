@@ -182,8 +182,13 @@ void add_remote_cells(Row& row, const ClientProfile& p, const std::optional<rdp:
     if (!c.ikev2.empty()) row.vpn["ikev2"] = ikev2(c);
   }
   if (row.vpn.empty() && !server.empty())
-    row.vpn["any"] = make_cell(
-        CellVerdict::fails, "the server speaks " + join(server) + "; the client's built-in VPN speaks " + join(client));
+    row.vpn["any"] = c.complete
+                         ? make_cell(CellVerdict::fails, "the server speaks " + join(server) +
+                                                             "; the client's built-in VPN speaks only " + join(client))
+                         : make_cell(CellVerdict::unknown, "the server speaks " + join(server) +
+                                                               ", which this profile does not describe "
+                                                               "for the client (it lists " +
+                                                               join(client) + ")");
 }
 
 }  // namespace legacyscan::matrix

@@ -192,6 +192,7 @@ VpnUse vpn_of(const json& v, const std::string& where) {
     out.ikev2_source = str(k, "source", w);
   }
   if (!out.pptp && out.ikev1.empty() && out.ikev2.empty()) throw Bad{where + ": names no VPN protocol"};
+  out.complete = boolean(v, "complete", where, false);
   return out;
 }
 

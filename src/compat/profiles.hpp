@@ -114,6 +114,9 @@ struct VpnUse {
   std::string ikev1_source;
   std::vector<IkeV2Offer> ikev2;  // empty: no IKEv2
   std::string ikev2_source;
+  // The sections name every VPN protocol the client speaks: a server that speaks none of them fails
+  // it. Otherwise the client may speak one the profile does not describe, and that cell is unknown.
+  bool complete = false;
 };
 
 // Which real client checks a protocol's cells against the lab in the tests ("smbclient ..."), or

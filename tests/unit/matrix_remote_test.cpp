@@ -121,6 +121,16 @@ TEST(MatrixRemote, RowCountsTheBestVpnProtocolAndNamesAMissingOne) {
   ASSERT_TRUE(xp.vpn.contains("any"));
   EXPECT_EQ(xp.vpn.at("any").verdict, CellVerdict::fails);
   EXPECT_TRUE(says(xp.vpn.at("any"), "the server speaks IKEv2")) << xp.vpn.at("any").reason;
+  // Windows 10 speaks L2TP/IPsec too, but its profile does not describe it: unknown, not fails.
+  vpn::VpnResult v1_only;
+  v1_only.status = Status::ok;
+  vpn::IkeV1Info v1;
+  v1.outcome = Outcome::success();
+  v1_only.ike = vpn::IkeInfo{v1, std::nullopt};
+  Row w10_l2tp;
+  add_remote_cells(w10_l2tp, profile("windows-10"), std::nullopt, v1_only, replay);
+  ASSERT_TRUE(w10_l2tp.vpn.contains("any"));
+  EXPECT_EQ(w10_l2tp.vpn.at("any").verdict, CellVerdict::unknown) << w10_l2tp.vpn.at("any").reason;
   Row w10;
   add_remote_cells(w10, profile("windows-10"), std::nullopt, only_ikev2, replay);
   ASSERT_TRUE(w10.vpn.contains("ikev2"));
