@@ -56,6 +56,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/integration/integration_real_clients_test.cpp
   tests/integration/integration_smb_files_test.cpp
   tests/integration/integration_smb_sessions_test.cpp
+  tests/integration/integration_smb_share_list_test.cpp
   tests/integration/integration_smb_signing_test.cpp
   tests/integration/integration_store_test.cpp
   tests/integration/integration_tls_services_test.cpp
@@ -65,6 +66,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/unit/ldap_codec_test.cpp
   tests/unit/matrix_auth_test.cpp
   tests/unit/matrix_cells_test.cpp
+  tests/unit/matrix_remote_test.cpp
   tests/unit/netbios_netlogon_test.cpp
   tests/unit/ntlm_v1_test.cpp
   tests/unit/passive_events_evtx_test.cpp

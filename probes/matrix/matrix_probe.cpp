@@ -6,7 +6,8 @@
 // its ClientHello (version window, suites, groups) to each direct-TLS endpoint the TLS probe found.
 // LDAP and NetBIOS cells use what the LDAP and NetBIOS probes measured, which is exactly the request
 // those clients send (the LDAP ping, the mailslot SAM LOGON); those cells and the rows are assembled
-// in src/compat/matrix_cells.
+// in src/compat/matrix_cells. RDP, PPTP and L2TP/IPsec cells read the rdp and vpn probes' results
+// (src/compat/matrix_remote); IKEv2: the client's IKE_SA_INIT on the port the vpn probe found.
 #include "probes/matrix/matrix_probe.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@
 #include "legacyscan/engine/async.hpp"
 #include "legacyscan/engine/net.hpp"
 #include "legacyscan/strings.hpp"
+#include "probes/matrix/matrix_ikev2.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/smb/smb_channel.hpp"
 #include "src/compat/matrix_cells.hpp"
@@ -360,12 +362,24 @@ std::string tls_key(const TlsStack& s, std::uint16_t port) {
   return k;
 }
 
-// One simulation to run: exactly one of smb, kerberos, tls is set.
+std::string ikev2_key(const VpnUse& v) {
+  std::string k = "ikev2|";
+  for (const auto& p : v.ikev2) {
+    for (const auto& t : p.transforms)
+      k += std::to_string(t.type) + "." + std::to_string(t.id) + "." + std::to_string(t.key_length) + ";";
+    for (auto g : p.groups) k += "g" + std::to_string(g) + ";";
+    k += "|";
+  }
+  return k;
+}
+
+// One simulation to run: exactly one of smb, kerberos, tls, ikev2 is set.
 struct Job {
   const SmbOffer* smb = nullptr;
   const KerberosOffer* kerberos = nullptr;
   const TlsStack* tls = nullptr;
   std::uint16_t port = 0;
+  const VpnUse* ikev2 = nullptr;
 };
 
 struct OfferJobs {
@@ -381,16 +395,20 @@ class MatrixProbe final : public Probe {
  public:
   std::string_view name() const override { return "matrix"; }
   std::string_view description() const override {
-    return "Compatibility matrix: replays each client profile's real offers (SMB, Kerberos, TLS) and reads "
-           "LDAP/NetBIOS";
+    return "Compatibility matrix: replays each client profile's real offers (SMB, Kerberos, TLS, IKEv2) and "
+           "reads LDAP/NetBIOS/RDP/PPTP/IKEv1";
   }
-  std::vector<std::uint16_t> default_ports() const override { return {445, 139, 88, 389, 636}; }
+  // The ports of the services whose cells it assembles: with --ports, the matrix runs when one of them
+  // is selected (it reads the other probes' results; its own exchanges go where they found servers).
+  std::vector<std::uint16_t> default_ports() const override { return {445, 139, 88, 389, 636, 3389, 500}; }
   std::vector<std::string_view> transports() const override { return {}; }
   std::vector<ProbeOption> options() const override {
     return {{"--profiles",
              "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')", "", true}};
   }
-  std::vector<std::string_view> depends_on() const override { return {"smb", "kerberos", "tls", "ldap", "netbios"}; }
+  std::vector<std::string_view> depends_on() const override {
+    return {"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn"};
+  }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
     auto result = std::make_unique<MatrixResult>();
@@ -410,8 +428,10 @@ class MatrixProbe final : public Probe {
     const auto finished = [&](const char* probe) {
       return ctx.finished_result ? ctx.finished_result(probe) : std::nullopt;
     };
-    const ScanInputs in =
+    ScanInputs in =
         read_scan_inputs(finished("smb"), finished("kerberos"), finished("tls"), finished("ldap"), finished("netbios"));
+    read_remote_inputs(in, finished("rdp"), finished("vpn"));
+    const auto* ikev2_server = ikev2_responder(in.vpn);
 
     // Every distinct offer once, all of them concurrently (under the connection caps): profiles that
     // send the same bytes (Windows 10 and 11, XP and Server 2003...) share one exchange.
@@ -430,11 +450,19 @@ class MatrixProbe final : public Probe {
         for (auto port : in.tls_ports)
           for (const auto* stack : stacks_for_service(*p, tls_service(port, "")))
             jobs.add(tls_key(*stack, port), Job{nullptr, nullptr, stack, port});
+      if (ikev2_server && p->vpn && !p->vpn->ikev2.empty())
+        jobs.add(ikev2_key(*p->vpn), Job{nullptr, nullptr, nullptr, ikev2_server->port, &*p->vpn});
     }
     const auto& list = jobs.list;
     auto cells = co_await all_of<Cell>(list.size(), [&](std::size_t i) -> asio::awaitable<Cell> {
       const auto& j = list[i];
       if (j.smb) return simulate_smb(ctx, *j.smb, *in.smb_port);
+      if (j.ikev2)
+        return [](ProbeContext& c, const VpnUse& v, std::uint16_t port,
+                  const vpn::IkeV2Info* server) -> asio::awaitable<Cell> {
+          auto answer = co_await replay_ikev2(c, v, port);
+          co_return ikev2_cell(v, answer, server);
+        }(ctx, *j.ikev2, j.port, ikev2_server);
 #ifdef LEGACYSCAN_PROBE_KERBEROS
       if (j.kerberos) return simulate_kerberos(ctx, *j.kerberos, in.realm, in.principal, in.kerberos_port);
 #endif
@@ -448,6 +476,7 @@ class MatrixProbe final : public Probe {
     replayed.smb = [&](const SmbOffer& o) { return cells[jobs.index(smb_key(o))]; };
     replayed.kerberos = [&](const KerberosOffer& o) { return cells[jobs.index(kerberos_key(o))]; };
     replayed.tls = [&](const TlsStack& s, std::uint16_t port) { return cells[jobs.index(tls_key(s, port))]; };
+    replayed.ikev2 = [&](const VpnUse& v) { return cells[jobs.index(ikev2_key(v))]; };
     for (const auto* p : profiles) result->rows.push_back(assemble_row(*p, in, replayed));
     co_return result;
   }

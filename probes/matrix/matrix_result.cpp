@@ -25,6 +25,8 @@ CellVerdict overall(const Row& row) {
   for (const auto* c : {&row.smb, &row.kerberos, &row.ldap, &row.netbios, &row.tls_unknown})
     if (*c) cells.push_back(&**c);
   for (const auto& [port, c] : row.tls) cells.push_back(&c);
+  for (const auto& [port, c] : row.rdp) cells.push_back(&c);
+  if (const auto* vpn = best_of(row.vpn)) cells.push_back(vpn);
   bool any_works = false, any_degraded = false;
   for (const auto* c : cells) {
     if (c->verdict == CellVerdict::fails) return CellVerdict::fails;
@@ -58,6 +60,22 @@ Cell worst_of_stacks(std::vector<Cell> per_stack) {
   return out;
 }
 
+const Cell* best_of(const std::map<std::string, Cell>& cells) {
+  static const auto rank = [](CellVerdict v) {
+    switch (v) {
+      case CellVerdict::works: return 3;
+      case CellVerdict::degraded: return 2;
+      case CellVerdict::fails: return 1;
+      case CellVerdict::unknown: return 0;
+    }
+    return 0;
+  };
+  const Cell* best = nullptr;
+  for (const auto& [key, c] : cells)
+    if (!best || rank(c.verdict) > rank(best->verdict)) best = &c;
+  return best;
+}
+
 json Row::protocols_to_json() const {
   json protocols = json::object();
   if (smb) protocols["smb"] = fields::to_json(*smb);
@@ -70,6 +88,16 @@ json Row::protocols_to_json() const {
   }
   if (ldap) protocols["ldap"] = fields::to_json(*ldap);
   if (netbios) protocols["netbios"] = fields::to_json(*netbios);
+  if (!rdp.empty()) {
+    json r = json::object();
+    for (const auto& [port, c] : rdp) r[std::to_string(port)] = fields::to_json(c);
+    protocols["rdp"] = std::move(r);
+  }
+  if (!vpn.empty()) {
+    json v = json::object();
+    for (const auto& [method, c] : vpn) v[method] = fields::to_json(c);
+    protocols["vpn"] = std::move(v);
+  }
   return protocols;
 }
 
@@ -78,6 +106,11 @@ void Row::protocols_from_json(const json& j) {
       {"smb", &smb}, {"kerberos", &kerberos}, {"ldap", &ldap}, {"netbios", &netbios}};
   for (const auto& [key, cell] : cells)
     if (j.contains(key)) fields::read_value(j[key], *cell, key);
+  if (j.contains("rdp"))
+    for (const auto& [port, c] : j["rdp"].items())
+      fields::read_value(c, rdp[static_cast<std::uint16_t>(std::stoul(port))], port);
+  if (j.contains("vpn"))
+    for (const auto& [method, c] : j["vpn"].items()) fields::read_value(c, vpn[method], method);
   if (!j.contains("tls")) return;
   for (const auto& [port, c] : j["tls"].items()) {
     if (port == "any")
@@ -85,6 +118,13 @@ void Row::protocols_from_json(const json& j) {
     else
       fields::read_value(c, tls[static_cast<std::uint16_t>(std::stoul(port))], port);
   }
+}
+
+std::string vpn_label(const std::string& method) {
+  if (method == "pptp") return "PPTP";
+  if (method == "ikev1") return "L2TP/IPsec";
+  if (method == "ikev2") return "IKEv2";
+  return "VPN";
 }
 
 json row_to_json(const Row& row) { return fields::to_json(row); }
@@ -106,6 +146,8 @@ void MatrixResult::findings(std::vector<Finding>& out) const {
     if (r.tls_unknown) add(short_cell("TLS", *r.tls_unknown));
     if (r.ldap) add(short_cell("LDAP", *r.ldap));
     if (r.netbios) add(short_cell("NetBIOS", *r.netbios));
+    for (const auto& [port, c] : r.rdp) add(short_cell(("RDP/" + std::to_string(port)).c_str(), c));
+    for (const auto& [method, c] : r.vpn) add(short_cell(vpn_label(method).c_str(), c));
     Verdict v = Verdict::info;
     if (r.verdict == CellVerdict::works) v = Verdict::good;
     if (r.verdict == CellVerdict::degraded) v = Verdict::warn;
@@ -125,6 +167,8 @@ void MatrixResult::findings(std::vector<Finding>& out) const {
     for (const auto& [port, c] : r.tls) why("tls." + std::to_string(port), "TLS/" + std::to_string(port), c);
     if (r.ldap) why("ldap", "LDAP", *r.ldap);
     if (r.netbios) why("netbios", "NetBIOS", *r.netbios);
+    for (const auto& [port, c] : r.rdp) why("rdp." + std::to_string(port), "RDP/" + std::to_string(port), c);
+    for (const auto& [method, c] : r.vpn) why("vpn." + method, vpn_label(method), c);
     out[row].evidence = std::move(evidence);
   }
 }

@@ -41,6 +41,9 @@ int severity(CellVerdict v);
 // The cell of a TLS port for a client with several stacks: the worst stack's outcome, its reason
 // prefixed with the stack's name, and every stack's cell under `stacks`.
 Cell worst_of_stacks(std::vector<Cell> per_stack);
+// The cell a client gets from a server it can reach several ways (the VPN protocols): works over
+// degraded over fails over unknown; nullptr when there is none.
+const Cell* best_of(const std::map<std::string, Cell>& cells);
 
 struct Row {
   std::string profile;
@@ -52,6 +55,11 @@ struct Row {
   std::optional<Cell> tls_unknown;    // when no TLS port could be tried
   std::optional<Cell> ldap;
   std::optional<Cell> netbios;
+  std::map<std::uint16_t, Cell> rdp;  // per RDP port that answered
+  // Per VPN protocol the server speaks and the client has: "pptp", "ikev1" (L2TP/IPsec), "ikev2"; or
+  // "any" when the server speaks none of the client's. A client connects with any one of them: the
+  // row counts the best.
+  std::map<std::string, Cell> vpn;
 
   // "protocols": {"smb": cell, "tls": {"636": cell, "any": cell}, ...}, only the protocols the client uses.
   [[nodiscard]] nlohmann::json protocols_to_json() const;
@@ -68,7 +76,7 @@ struct Row {
 };
 
 // The overall verdict of a row: fails if any known cell fails, else degraded if any is degraded,
-// else works if any works, else unknown.
+// else works if any works, else unknown. The VPN cells count as one, their best.
 CellVerdict overall(const Row& row);
 
 struct MatrixResult final : ProbeResult {
@@ -84,5 +92,7 @@ struct MatrixResult final : ProbeResult {
 };
 
 nlohmann::json row_to_json(const Row& row);
+// "PPTP", "L2TP/IPsec", "IKEv2" for a row's VPN key ("pptp", "ikev1", "ikev2"); "VPN" for "any".
+std::string vpn_label(const std::string& method);
 
 }  // namespace legacyscan::matrix

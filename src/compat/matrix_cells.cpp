@@ -75,6 +75,11 @@ ScanInputs read_scan_inputs(const std::optional<json>& smb, const std::optional<
   return in;
 }
 
+void read_remote_inputs(ScanInputs& in, const std::optional<json>& rdp, const std::optional<json>& vpn) {
+  in.rdp = read_result<rdp::RdpResult>(rdp);
+  in.vpn = read_result<vpn::VpnResult>(vpn);
+}
+
 Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& replayed) {
   Row row;
   row.profile = p.id;
@@ -137,6 +142,8 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
     if (row.ldap && !p.ldap->cleartext_bind) row.ldap = with_auth(*row.ldap, *p.auth, facts, "bind");
   }
   if (p.netbios) row.netbios = netbios_cell(*p.netbios, in.netbios);
+  const auto not_replayed = [](const VpnUse&) { return make_cell(CellVerdict::unknown, "IKEv2 offer not replayed"); };
+  add_remote_cells(row, p, in.rdp, in.vpn, replayed.ikev2 ? replayed.ikev2 : not_replayed);
   row.verdict = overall(row);
   return row;
 }

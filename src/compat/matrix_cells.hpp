@@ -19,6 +19,7 @@
 #include "probes/netbios/netbios_result.hpp"
 #include "probes/smb/smb_result.hpp"
 #include "probes/tls/tls_result.hpp"
+#include "src/compat/matrix_remote.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
@@ -39,16 +40,23 @@ struct ScanInputs {
   std::string realm, principal;  // the kerberos probe's
   std::uint16_t kerberos_port = 88;
   bool kerberos_ready = false;  // a realm and a principal to replay AS-REQs with
+  std::optional<rdp::RdpResult> rdp;
+  std::optional<vpn::VpnResult> vpn;
 };
 ScanInputs read_scan_inputs(const std::optional<nlohmann::json>& smb, const std::optional<nlohmann::json>& kerberos,
                             const std::optional<nlohmann::json>& tls, const std::optional<nlohmann::json>& ldap,
                             const std::optional<nlohmann::json>& netbios);
+
+// The rdp and vpn probes' results, read the same way.
+void read_remote_inputs(ScanInputs& in, const std::optional<nlohmann::json>& rdp,
+                        const std::optional<nlohmann::json>& vpn);
 
 // The cell of one replayed offer (each distinct offer is replayed once, before the rows are assembled).
 struct Replayed {
   std::function<Cell(const SmbOffer&)> smb;
   std::function<Cell(const KerberosOffer&)> kerberos;
   std::function<Cell(const TlsStack&, std::uint16_t port)> tls;
+  std::function<Cell(const VpnUse&)> ikev2;  // the client's IKE_SA_INIT, on the vpn probe's IKEv2 port
 };
 
 // A profile's row: its replayed cells, the LDAP and NetBIOS cells, and the overall verdict.

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "src/proto/ike/ike_codec.hpp"
+#include "src/proto/rdp/rdp_codec.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
@@ -97,6 +99,103 @@ AuthUse auth_of(const json& a, const std::string& where, bool has_kerberos) {
   return out;
 }
 
+// "3DES-CBC/SHA1/modp1024": an IKEv1 transform by the names the vpn probe reports.
+IkeV1Offer v1_offer_of(const std::string& text, const std::string& where) {
+  static const std::pair<std::uint16_t, std::uint16_t> kEncs[] = {{ike::v1::kEncDes, 0},
+                                                                  {ike::v1::kEnc3Des, 0},
+                                                                  {ike::v1::kEncAes, 128},
+                                                                  {ike::v1::kEncAes, 192},
+                                                                  {ike::v1::kEncAes, 256}};
+  static const std::uint16_t kHashes[] = {ike::v1::kHashMd5, ike::v1::kHashSha1, ike::v1::kHashSha256,
+                                          ike::v1::kHashSha384, ike::v1::kHashSha512};
+  static const std::uint16_t kGroups[] = {1, 2, 5, 14, 15, 16, 19, 20, 21};
+  for (auto [enc, bits] : kEncs)
+    for (auto h : kHashes)
+      for (auto g : kGroups)
+        if (text == ike::v1_enc_name(enc, bits) + "/" + ike::v1_hash_name(h) + "/" + ike::group_name(g))
+          return {enc, bits, h, g};
+  throw Bad{where + ": \"" + text + "\" is not ENC/HASH/GROUP as the vpn probe names them (3DES-CBC/SHA1/modp1024)"};
+}
+
+std::uint16_t group_code(const std::string& name, const std::string& where) {
+  for (std::uint16_t g = 1; g <= 32; ++g)
+    if (ike::group_name(g) == name) return g;
+  throw Bad{where + ": unknown group \"" + name + "\""};
+}
+
+// One IKEv2 proposal: {"encryption": [...], "integrity": [...], "prf": [...], "groups": [...]}.
+IkeV2Offer v2_offer_of(const json& j, const std::string& where) {
+  struct Kind {
+    const char* key;
+    std::uint8_t type;
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> ids;  // id, key length
+  };
+  static const Kind kKinds[] = {
+      {"encryption", ike::v2::kEncr, {{3, 0}, {12, 128}, {12, 192}, {12, 256}, {20, 128}, {20, 256}, {28, 0}}},
+      {"integrity", ike::v2::kInteg, {{1, 0}, {2, 0}, {12, 0}, {13, 0}, {14, 0}}},
+      {"prf", ike::v2::kPrf, {{1, 0}, {2, 0}, {5, 0}, {6, 0}, {7, 0}}}};
+  IkeV2Offer out;
+  for (const auto& k : kKinds) {
+    if (!j.contains(k.key) && k.type == ike::v2::kInteg) continue;  // AEAD ciphers have none
+    for (const auto& name : strings(j, k.key, where)) {
+      bool found = false;
+      for (auto [id, bits] : k.ids)
+        if (ike::v2_transform_name({k.type, id, bits}) == name) {
+          out.transforms.push_back({k.type, id, bits});
+          found = true;
+        }
+      if (!found) throw Bad{where + "." + k.key + ": unknown transform \"" + name + "\""};
+    }
+  }
+  for (const auto& g : strings(j, "groups", where)) out.groups.push_back(group_code(g, where + ".groups"));
+  if (out.groups.empty()) throw Bad{where + ".groups: empty"};
+  return out;
+}
+
+RdpUse rdp_of(const json& r, const std::string& where) {
+  static const std::vector<std::string> kFlags{"PROTOCOL_SSL", "PROTOCOL_HYBRID", "PROTOCOL_RDSTLS",
+                                               "PROTOCOL_HYBRID_EX"};
+  RdpUse out;
+  out.requested_protocols = strings(r, "requested_protocols", where, &kFlags);
+  for (const auto& f : out.requested_protocols)
+    for (std::uint32_t bit : {rdp::kProtocolSsl, rdp::kProtocolHybrid, rdp::kProtocolRdstls, rdp::kProtocolHybridEx})
+      if (rdp::protocol_name(bit) == f) out.requested |= bit;
+  out.standard_security = boolean(r, "standard_security", where, false);
+  if (out.requested == 0 && !out.standard_security) throw Bad{where + ": requests no security protocol"};
+  out.source = str(r, "source", where);
+  return out;
+}
+
+VpnUse vpn_of(const json& v, const std::string& where) {
+  VpnUse out;
+  if (v.contains("pptp")) {
+    out.pptp = true;
+    out.pptp_source = str(v.at("pptp"), "source", where + ".pptp");
+  }
+  if (v.contains("l2tp_ipsec")) {
+    const auto& l = v.at("l2tp_ipsec");
+    const std::string w = where + ".l2tp_ipsec";
+    for (const auto& t : strings(l, "transforms", w)) out.ikev1.push_back(v1_offer_of(t, w + ".transforms"));
+    if (out.ikev1.empty()) throw Bad{w + ".transforms: empty"};
+    static const std::vector<std::string> kAuth{"RSA-sig", "PSK"};
+    out.ikev1_auth = strings(l, "auth", w, &kAuth);
+    if (out.ikev1_auth.empty()) throw Bad{w + ".auth: empty"};
+    if (l.contains("nat_t_behind_nat")) out.ikev1_nat_t_behind_nat = boolean(l, "nat_t_behind_nat", w, true);
+    out.ikev1_source = str(l, "source", w);
+  }
+  if (v.contains("ikev2")) {
+    const auto& k = v.at("ikev2");
+    const std::string w = where + ".ikev2";
+    const auto& proposals = field(k, "proposals", w);
+    if (!proposals.is_array() || proposals.empty()) throw Bad{w + ".proposals: a non-empty array"};
+    for (const auto& p : proposals) out.ikev2.push_back(v2_offer_of(p, w + ".proposals"));
+    out.ikev2_source = str(k, "source", w);
+  }
+  if (!out.pptp && out.ikev1.empty() && out.ikev2.empty()) throw Bad{where + ": names no VPN protocol"};
+  out.complete = boolean(v, "complete", where, false);
+  return out;
+}
+
 }  // namespace
 
 std::uint16_t tls_group_code(const std::string& name) {
@@ -116,7 +215,7 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
         throw Bad{at + ": id must be lower-case letters, digits, '-' and '.'"};
     p.name = str(doc, "name", at);
     p.family = str(doc, "family", at);
-    static const std::vector<std::string> kProtocols{"smb", "kerberos", "tls", "ldap", "netbios"};
+    static const std::vector<std::string> kProtocols{"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn"};
     p.protocols = strings(doc, "protocols", at, &kProtocols);
     if (p.protocols.empty()) throw Bad{at + ": names no protocol"};
     for (const auto& proto : p.protocols)
@@ -210,6 +309,8 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
       const auto& n = doc.at("netbios");
       p.netbios = NetbiosUse{boolean(n, "sam_logon", at + ".netbios", false), str(n, "source", at + ".netbios")};
     }
+    if (doc.contains("rdp")) p.rdp = rdp_of(doc.at("rdp"), at + ".rdp");
+    if (doc.contains("vpn")) p.vpn = vpn_of(doc.at("vpn"), at + ".vpn");
     if (doc.contains("auth")) p.auth = auth_of(doc.at("auth"), at + ".auth", p.kerberos.has_value());
     if ((p.smb || p.ldap) && !p.auth) throw Bad{at + ": speaks SMB or LDAP but has no \"auth\" section"};
     const auto& v = field(doc, "verified_by", at);

@@ -80,6 +80,45 @@ struct NetbiosUse {
   std::string source;
 };
 
+// The built-in Remote Desktop client: what its X.224 Connection Request asks for ([MS-RDPBCGR]
+// 2.2.1.1.1 requestedProtocols) and whether it connects with Standard RDP Security when the server
+// offers nothing else (answers PROTOCOL_RDP, or refuses TLS with SSL_NOT_ALLOWED_BY_SERVER).
+struct RdpUse {
+  std::vector<std::string> requested_protocols;  // "PROTOCOL_SSL", "PROTOCOL_HYBRID", ...; empty: PROTOCOL_RDP only
+  std::uint32_t requested = 0;                   // the same as flags
+  bool standard_security = false;
+  std::string source;
+};
+
+// One IKEv1 Main Mode transform a client offers (RFC 2409 Appendix A values).
+struct IkeV1Offer {
+  std::uint16_t enc = 0, key_length = 0, hash = 0, group = 0;
+};
+// One IKEv2 proposal (RFC 7296 3.3.2 transform ids; key lengths for AES).
+struct IkeV2Offer {
+  struct Transform {
+    std::uint8_t type = 0;
+    std::uint16_t id = 0, key_length = 0;
+  };
+  std::vector<Transform> transforms;
+  std::vector<std::uint16_t> groups;  // in the client's order; its KE payload is for the first
+};
+
+// The built-in VPN client: PPTP, L2TP/IPsec (IKEv1 Main Mode) and IKEv2, each with its source.
+struct VpnUse {
+  bool pptp = false;
+  std::string pptp_source;
+  std::vector<IkeV1Offer> ikev1;               // empty: no L2TP/IPsec
+  std::vector<std::string> ikev1_auth;         // "RSA-sig", "PSK": tried in this order
+  std::optional<bool> ikev1_nat_t_behind_nat;  // reaches an L2TP/IPsec server behind NAT by default
+  std::string ikev1_source;
+  std::vector<IkeV2Offer> ikev2;  // empty: no IKEv2
+  std::string ikev2_source;
+  // The sections name every VPN protocol the client speaks: a server that speaks none of them fails
+  // it. Otherwise the client may speak one the profile does not describe, and that cell is unknown.
+  bool complete = false;
+};
+
 // Which real client checks a protocol's cells against the lab in the tests ("smbclient ..."), or
 // "cell by offer replay only" when no Debian client can be configured to send this client's offer.
 struct Verification {
@@ -98,6 +137,8 @@ struct ClientProfile {
   std::vector<TlsStack> tls;
   std::optional<LdapUse> ldap;
   std::optional<NetbiosUse> netbios;
+  std::optional<RdpUse> rdp;
+  std::optional<VpnUse> vpn;
   std::optional<AuthUse> auth;                      // required when the profile speaks SMB or LDAP
   std::map<std::string, Verification> verified_by;  // one per protocol the profile lists
   nlohmann::json raw;                               // the profile as written, for `legacyscan profiles show`

@@ -25,10 +25,11 @@ struct Cell {
   std::vector<Cell> stacks;  // TLS: every simulated stack (each with its own stack name)
 };
 
-// A matrix column: "smb", "kerberos", "tls" (with a port, or "any"), "ldap", "netbios".
+// A matrix column: "smb", "kerberos", "tls" (with a port, or "any"), "ldap", "netbios", "rdp" (with a
+// port), "vpn" (with "pptp", "ikev1", "ikev2" or "any").
 struct Column {
   std::string protocol;
-  std::string port;                               // TLS only: "636", "3269", "any"
+  std::string port;                               // TLS, RDP: "636", "3389", "any"; VPN: "ikev2"
   [[nodiscard]] std::string label() const;        // "SMB", "Kerberos", "TLS 636"
   [[nodiscard]] std::string short_label() const;  // "SMB", "KRB", "TLS636" (terminal)
   bool operator==(const Column&) const = default;

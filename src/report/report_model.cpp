@@ -17,7 +17,7 @@ struct Bad {
 
 const std::vector<std::string> kVerdicts{"works", "degraded", "fails", "unknown"};
 const std::vector<std::string> kFindingVerdicts{"info", "good", "warn", "bad", "failed"};
-const std::vector<std::string> kProtocolOrder{"smb", "kerberos", "tls", "ldap", "netbios"};
+const std::vector<std::string> kProtocolOrder{"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn"};
 
 std::string text(const json& obj, const char* key, const std::string& at, bool required) {
   if (!obj.contains(key)) {
@@ -93,10 +93,10 @@ Host host_of(const json& h, const std::string& at) {
         const std::string cat = rat + ".protocols." + proto;
         if (std::find(kProtocolOrder.begin(), kProtocolOrder.end(), proto) == kProtocolOrder.end())
           throw Bad{cat + ": unknown protocol"};
-        if (proto == "tls") {
-          if (!c.is_object()) throw Bad{cat + ": must be an object of ports"};
+        if (proto == "tls" || proto == "rdp" || proto == "vpn") {
+          if (!c.is_object()) throw Bad{cat + ": must be an object of " + (proto == "vpn" ? "protocols" : "ports")};
           for (const auto& [port, pc] : c.items())
-            row.cells.emplace_back(Column{"tls", port}, cell_of(pc, cat + "." + port));
+            row.cells.emplace_back(Column{proto, port}, cell_of(pc, cat + "." + port));
         } else {
           row.cells.emplace_back(Column{proto, ""}, cell_of(c, cat));
         }
@@ -157,6 +157,9 @@ std::string Column::label() const {
   if (protocol == "kerberos") return "Kerberos";
   if (protocol == "ldap") return "LDAP";
   if (protocol == "netbios") return "NetBIOS";
+  if (protocol == "rdp") return "RDP " + port;
+  if (protocol == "vpn")
+    return port == "pptp" ? "PPTP" : port == "ikev1" ? "L2TP/IPsec" : port == "ikev2" ? "IKEv2" : "VPN";
   return port == "any" ? "TLS" : "TLS " + port;
 }
 
@@ -164,6 +167,8 @@ std::string Column::short_label() const {
   if (protocol == "kerberos") return "KRB";
   if (protocol == "netbios") return "NBT";
   if (protocol == "tls") return port == "any" ? "TLS" : "TLS" + port;
+  if (protocol == "rdp") return "RDP" + port;
+  if (protocol == "vpn") return port == "ikev1" ? "L2TP" : label();
   return label();
 }
 

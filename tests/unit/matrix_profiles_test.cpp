@@ -130,6 +130,41 @@ TEST(MatrixProfiles, BadProfilesNameTheField) {
   EXPECT_EQ(xp->auth->ntlm, (std::vector<std::string>{"lm", "ntlmv1"}));
 }
 
+TEST(MatrixProfiles, RemoteAccessSectionsAreParsedAndChecked) {
+  const auto* xp = find_profile("windows-xp-sp3");
+  ASSERT_TRUE(xp && xp->rdp && xp->vpn);
+  EXPECT_EQ(xp->rdp->requested, 0x1u) << "PROTOCOL_SSL only: CredSSP is off on XP SP3";
+  ASSERT_EQ(xp->vpn->ikev1.size(), 1u);
+  EXPECT_EQ(xp->vpn->ikev1[0].enc, 5);
+  EXPECT_EQ(xp->vpn->ikev1[0].hash, 2);
+  EXPECT_EQ(xp->vpn->ikev1[0].group, 2);
+  EXPECT_EQ(xp->vpn->ikev1_nat_t_behind_nat, false);
+  EXPECT_TRUE(xp->vpn->ikev2.empty());
+  const auto* w10 = find_profile("windows-10");
+  ASSERT_TRUE(w10 && w10->rdp && w10->vpn);
+  EXPECT_EQ(w10->rdp->requested, 0xBu);
+  ASSERT_EQ(w10->vpn->ikev2.size(), 1u);
+  EXPECT_EQ(w10->vpn->ikev2[0].groups, (std::vector<std::uint16_t>{2}));
+  json bad = w10->raw;
+  bad["rdp"]["requested_protocols"] = {"PROTOCOL_QUANTUM"};
+  auto r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("requested_protocols"), std::string::npos) << r.error;
+  bad = w10->raw;
+  bad["vpn"]["ikev2"]["proposals"][0]["encryption"] = {"ROT13"};
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("ROT13"), std::string::npos) << r.error;
+  bad = xp->raw;
+  bad["vpn"]["l2tp_ipsec"]["transforms"] = {"3DES/SHA1"};
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("l2tp_ipsec.transforms"), std::string::npos) << r.error;
+  bad = xp->raw;
+  bad["vpn"] = json::object();
+  EXPECT_FALSE(parse_profile(bad)) << "a VPN section that names no protocol";
+}
+
 TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
   for (const auto& p : all_profiles())
     for (const auto& proto : p.protocols) {
@@ -139,7 +174,9 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
       // A real client the integration tests run (IntegrationRealClients checks which), or none.
       EXPECT_TRUE(v.client == kReplayOnly || v.client.starts_with("smbclient ") || v.client.starts_with("kinit ") ||
                   v.client.starts_with("openssl s_client ") || v.client.starts_with("Java JSSE ") ||
-                  v.client.starts_with("ldapsearch ") || v.client.starts_with("nmblookup "))
+                  v.client.starts_with("ldapsearch ") || v.client.starts_with("nmblookup ") ||
+                  v.client.starts_with("ike-scan ") || v.client.starts_with("xfreerdp ") ||
+                  v.client.starts_with("charon-cmd "))
           << p.id << " " << proto << ": " << v.client;
     }
   json bad = find_profile("windows-7")->raw;
