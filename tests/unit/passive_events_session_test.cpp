@@ -67,8 +67,7 @@ TEST(PassiveEventsSession, CsvMessageLabels) {
   EXPECT_EQ(wks.smb->guest_rejected.count("NAS02"), 2u);
   EXPECT_EQ(finding(wks, "smb-guest")->count, 2u);
   // 4025: blocked, but the machine still asked for NTLMv1-derived credentials.
-  EXPECT_TRUE(
-      r.clients.at("name:RAS02.contoso.test").ntlm->via.has("event 4025: NTLMv1-derived credentials, blocked"));
+  EXPECT_TRUE(r.clients.at("name:RAS02.contoso.test").ntlm->via.has("event 4025: NTLMv1-derived credentials, blocked"));
   // 4020 without a version field: NTLM use by the logging machine, no NTLMv1 finding.
   const Client& out = r.clients.at("name:WKS12.contoso.test");
   EXPECT_TRUE(out.ntlm->versions.has("NTLM (version not logged)"));
