@@ -63,6 +63,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/integration/integration_tls_test.cpp
   tests/unit/accounts_test.cpp
   tests/unit/cli_binary_test.cpp
+  tests/unit/cli_events_session_test.cpp
   tests/unit/ldap_codec_test.cpp
   tests/unit/matrix_auth_test.cpp
   tests/unit/matrix_cells_test.cpp
@@ -70,6 +71,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/unit/netbios_netlogon_test.cpp
   tests/unit/ntlm_v1_test.cpp
   tests/unit/passive_events_evtx_test.cpp
+  tests/unit/passive_events_session_test.cpp
   tests/unit/passive_events_test.cpp
   tests/unit/passive_pcap_test.cpp
   tests/unit/passive_real_traffic_test.cpp

@@ -207,7 +207,8 @@ std::string strip_dollar(std::string n) {
   return n;
 }
 
-// A client by address when the event has one, else by host name, else nullptr.
+}  // namespace
+
 Client* client_for(Report& r, const std::string& address, const std::string& name, std::int64_t ts) {
   const std::string a = clean_address(address);
   if (!a.empty()) {
@@ -218,6 +219,8 @@ Client* client_for(Report& r, const std::string& address, const std::string& nam
   if (!name.empty() && name != "-" && name != "(NULL)") return &r.client_by_name(name, ts);
   return nullptr;
 }
+
+namespace {
 
 bool handle(Report& r, const Event& e) {
   const std::int64_t ts = e.ts;
@@ -400,7 +403,9 @@ bool handle(Report& r, const Event& e) {
                      ts);
       return true;
     }
-    default: break;
+    default:
+      if (handle_session_audit_event(r, e)) return true;
+      break;
   }
   if (contains(provider, "schannel")) {
     ServerSummary& s = r.servers[e.machine];
@@ -429,9 +434,9 @@ bool handle(Report& r, const Event& e) {
 // Why handle() used nothing of an event: an id it reads but without the fields it needs, or an id it
 // does not read at all.
 std::string skip_reason(std::int32_t id) {
-  static const std::set<std::int32_t> kRead{3000, 4768, 4769, 4624, 2889, 2887, 8001, 8002, 8003, 8004,
-                                            5827, 5828, 5829, 5830, 5831, 5838, 5839, 5840, 5841, 201,
-                                            202,  203,  204,  205,  206,  207,  208,  209};
+  static const std::set<std::int32_t> kRead{3000, 4768, 4769, 4624, 2889, 2887, 8001, 8002, 8003, 8004, 5827, 5828,
+                                            5829, 5830, 5831, 5838, 5839, 5840, 5841, 201,  202,  203,  204,  205,
+                                            206,  207,  208,  209,  4020, 4021, 4022, 4023, 4024, 4025, 31017};
   const std::string event = "event " + std::to_string(id);
   if (kRead.contains(id))
     return event + " without the fields it needs (a client address, an NTLM package name, a known message)";

@@ -69,6 +69,14 @@ std::string read_events_xml(const std::string& text, const std::string& name, Re
 bool is_evtx_file(const std::string& path);
 std::string read_evtx_file(const std::string& path, Report& report);
 
+// The client an event names: by address when it has one, else by host name, else nullptr (events.cpp).
+Client* client_for(Report& r, const std::string& address, const std::string& name, std::int64_t ts);
+
+// The session-level audits (events_session.cpp): NTLM/Operational 4020-4025 (NTLM use and NTLMv1-derived
+// credentials on Windows 11 24H2 and Server 2025) and SMBClient/Security 31017 (an insecure guest logon
+// the client rejected). True when the event gave a fact.
+bool handle_session_audit_event(Report& r, const Event& e);
+
 // The Kerberos events' per-account facts (events_kdc.cpp): 4768/4769 (the fields Windows added in
 // 2025) and the KDCSVC System events 201-209 of the 2026 RC4 audit. True when the event gave a fact.
 bool handle_kdc_account_event(Report& r, const Event& e);

@@ -93,8 +93,12 @@ std::vector<Finding> findings(const Client& c) {
       if (!smb2 && !s.dialects_offered.empty())
         add(out, "smb1", "smb", "offered only SMB1 dialects: " + keys(s.dialects_offered), s.connections.count);
     }
-    add(out, "smb-guest", "smb", "guest sessions (SessionFlags IS_GUEST) with " + keys(s.servers),
-        s.session_flags.count("guest"));
+    const std::uint64_t guest = s.session_flags.count("guest"), rejected = merged(s.guest_rejected).count;
+    std::string guest_evidence = guest ? "guest sessions (SessionFlags IS_GUEST) with " + keys(s.servers) : "";
+    if (rejected)
+      guest_evidence += (guest ? "; " : "") + std::string("insecure guest logons rejected (event 31017) to ") +
+                        keys(s.guest_rejected, 3);
+    add(out, "smb-guest", "smb", guest_evidence, guest + rejected);
     add(out, "smb-null-session", "smb", "null sessions (SessionFlags IS_NULL) with " + keys(s.servers),
         s.session_flags.count("null"));
     add(out, "smb-unsigned", "smb",
@@ -103,10 +107,11 @@ std::vector<Finding> findings(const Client& c) {
   }
   if (c.ntlm) {
     const NtlmFacts& n = *c.ntlm;
-    const std::string who = n.users.empty() ? "" : " as " + keys(n.users, 3);
-    add(out, "lm", "ntlm", "LM challenge response" + who + " to " + keys(n.servers, 3), n.versions.count("LM"));
-    add(out, "ntlmv1", "ntlm", "NTLMv1 challenge response" + who + " to " + keys(n.servers, 3),
-        n.versions.count("NTLMv1"));
+    const std::string who = (n.users.empty() ? "" : " as " + keys(n.users, 3)) +
+                            (n.servers.empty() ? "" : " to " + keys(n.servers, 3)) +
+                            (n.via.empty() ? "" : ", via " + keys(n.via, 2));
+    add(out, "lm", "ntlm", "LM challenge response" + who, n.versions.count("LM"));
+    add(out, "ntlmv1", "ntlm", "NTLMv1 challenge response" + who, n.versions.count("NTLMv1"));
   }
   if (c.tls) {
     const TlsFacts& t = *c.tls;

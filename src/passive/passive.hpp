@@ -67,6 +67,9 @@ struct SmbFacts {
   Tally auth;           // "NTLMv2", "NTLMv1", "LM", "kerberos", "anonymous", "plaintext"
   Tally session_flags;  // sessions the server granted as "null", "guest", "encrypted" (SessionFlags)
   Tally servers;        // "10.0.0.1:445"
+  // Servers whose insecure guest logon this client refused (SMBClient/Security event 31017): the
+  // server offered nothing but guest access.
+  Tally guest_rejected;
 };
 
 struct TlsPortFacts {

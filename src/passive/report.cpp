@@ -78,6 +78,7 @@ json client_json(const Client& c) {
                      {"session_list", json::array()},
                      {"auth", tally_json(s.auth)},
                      {"session_flags", tally_json(s.session_flags)},
+                     {"guest_rejected", tally_json(s.guest_rejected)},
                      {"servers", tally_json(s.servers)}};
     for (const auto& x : s.session_list)
       protos["smb"]["session_list"].push_back({{"server", x.server},
@@ -409,6 +410,7 @@ std::string to_csv(const Report& r) {
       row("smb", "signed_requests", "", c.smb->signed_requests);
       row("smb", "unsigned_requests", "", c.smb->unsigned_requests);
       tally("smb", "auth", c.smb->auth);
+      tally("smb", "guest_rejected", c.smb->guest_rejected);
       tally("smb", "server", c.smb->servers);
     }
     if (c.tls) {

@@ -35,7 +35,10 @@ std::vector<HostRows> passive_rows(const passive::Report& report) {
     rows.result = doc["clients"][i++];
     for (const auto& f : passive::findings(client)) {
       const bool term = is_term(f.id);
-      rows.findings.push_back({f.protocol, "", f.id, term ? "bad" : "warn", std::to_string(f.count), f.evidence});
+      // LM responses and guest logons are as bad as the terms, though no term is named after them (LM is
+      // covered by the ntlmv1 term; guest access is what Windows 11 24H2 refuses).
+      const bool bad = term || f.id == "lm" || f.id == "smb-guest";
+      rows.findings.push_back({f.protocol, "", f.id, bad ? "bad" : "warn", std::to_string(f.count), f.evidence});
       if (term) rows.terms.push_back({f.id, "fail", f.id});
     }
     out.push_back(std::move(rows));
