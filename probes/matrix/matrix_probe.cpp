@@ -23,6 +23,7 @@
 #include "probes/matrix/matrix_ikev2.hpp"
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/smb/smb_channel.hpp"
+#include "src/compat/matrix_accounts.hpp"
 #include "src/compat/matrix_cells.hpp"
 #include "src/compat/profiles.hpp"
 #include "src/proto/smb1/smb1_codec.hpp"
@@ -403,8 +404,24 @@ class MatrixProbe final : public Probe {
   std::vector<std::uint16_t> default_ports() const override { return {445, 139, 88, 389, 636, 3389, 500}; }
   std::vector<std::string_view> transports() const override { return {}; }
   std::vector<ProbeOption> options() const override {
-    return {{"--profiles",
-             "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')", "", true}};
+    return {
+        {"--profiles", "Comma-separated client profile ids for the matrix (default: all; see 'legacyscan profiles')",
+         "", true},
+        {"--accounts", "A saved 'legacyscan accounts' JSON: the Kerberos path uses the audited service account", ""},
+        {"--kerberos-service",
+         "With --accounts: the account (or SPN) of the service the clients reach (default: the kerberos "
+         "probe's principal, the DC's machine account)",
+         ""}};
+  }
+  std::string check_options(const ScanSettings& settings) const override {
+    const auto file = settings.option("accounts");
+    if (!file) {
+      if (settings.option("kerberos-service")) return "--kerberos-service needs --accounts FILE";
+      return {};
+    }
+    AccountAudit audit;
+    if (auto err = load_account_audit(*file, audit); !err.empty()) return "--accounts " + err;
+    return {};
   }
   std::vector<std::string_view> depends_on() const override {
     return {"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn"};
@@ -432,6 +449,12 @@ class MatrixProbe final : public Probe {
         read_scan_inputs(finished("smb"), finished("kerberos"), finished("tls"), finished("ldap"), finished("netbios"));
     read_remote_inputs(in, finished("rdp"), finished("vpn"));
     const auto* ikev2_server = ikev2_responder(in.vpn);
+    AccountAudit audit;
+    if (auto file = ctx.settings.option("accounts")) {
+      if (auto err = load_account_audit(*file, audit); !err.empty()) ctx.log.error("matrix: --accounts {}", err);
+      in.service_name = ctx.settings.option("kerberos-service").value_or(in.principal);
+      in.service_account = find_account(audit, in.service_name, in.realm);
+    }
 
     // Every distinct offer once, all of them concurrently (under the connection caps): profiles that
     // send the same bytes (Windows 10 and 11, XP and Server 2003...) share one exchange.

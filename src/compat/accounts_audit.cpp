@@ -127,6 +127,7 @@ asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& princip
   out.rc4 = co_await ask(s, t, rc4_offer(), out.salt);
   out.des = co_await ask(s, t, des_offer(), out.salt);
   s.realm = dc_realm;
+  if (tgt) out.tgt = tgt_etypes_of(*tgt, principal, dc_realm);
   if (tgt && tgt->outcome.ok() && (!out.spns.empty() || name.find('/') != std::string::npos))
     co_await ask_tickets(s, t, *tgt, out.spns.empty() ? name : out.spns.front(), out);
   decide(out);
@@ -216,6 +217,10 @@ class AccountsProbe final : public Probe {
       if (!tgt.outcome.ok()) {
         ctx.log.error("accounts: no TGT for the service tickets: {}", tgt.outcome.reason);
         result->posture.evidence = "no TGT for the service tickets: " + tgt.outcome.reason;
+      } else if (std::none_of(names.begin(), names.end(),
+                              [&](const std::string& n) { return tgt_etypes_of(tgt, n, id.realm).has_value(); })) {
+        // The user's own row carries its TGT's etypes, even when neither the list nor the directory named it.
+        names.push_back(tgt_principal(tgt, id.realm));
       }
     }
 

@@ -83,6 +83,20 @@ struct Tickets {
   }
 };
 
+// The etypes of the TGT the audit got for the --user account, as `klist -e` shows them: the ticket's
+// (Ticket.enc-part.etype, the krbtgt key, in the clear) and its session key's (the one the KDC chose
+// from the AS-REQ's offer). Only on that account's row.
+struct TgtEtypes {
+  std::string ticket;
+  std::string session_key;
+
+  template <class V>
+  void fields(V& v) {
+    v("ticket", ticket);
+    v("session_key", session_key);
+  }
+};
+
 // A trusted domain object ([MS-ADTS] 6.1.6.7): the partner and how the trust is set up.
 struct TrustInfo {
   std::string partner;                  // trustPartner
@@ -107,7 +121,8 @@ struct AccountResult {
   std::vector<std::string> keys;  // etype names the KDC showed for the account's own keys
   std::optional<std::string> salt;
   Tickets tickets;
-  Tickets session_keys;  // the session key etype of each ticket
+  Tickets session_keys;          // the session key etype of each ticket
+  std::optional<TgtEtypes> tgt;  // the row of the --user account, when its TGT was obtained
   std::optional<std::string> pwd_last_set;
   // Whether the password was last set before the domain could make AES keys (then no AES key is
   // expected); null without the directory, when never set, or in the same second as that date.
@@ -132,6 +147,7 @@ struct AccountResult {
     v.optional("salt", salt);
     v("tickets", tickets);
     v("session_keys", session_keys);
+    v.optional("tgt", tgt);
     v("pwd_last_set", pwd_last_set);
     v("pwd_before_aes", pwd_before_aes);
     v.optional("trust", trust);

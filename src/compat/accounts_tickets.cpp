@@ -207,12 +207,29 @@ asio::awaitable<void> get_tgt(Scan& s, Transport t, const Credentials& creds, Tg
     } else {
       out.reply_etype = etype;
       out.session_etype = k->keytype;
+      out.ticket_etype = r.rep->ticket_enc_part.etype;
       out.session_key = std::move(k->value);
       out.ticket.assign(ticket->begin(), ticket->end());
     }
   }
   wipe(r.raw);
   out.outcome = r.outcome;
+}
+
+std::string tgt_principal(const Tgt& tgt, const std::string& dc_realm) {
+  std::string name;
+  for (const auto& part : tgt.cname.name_string) name += (name.empty() ? "" : "/") + part;
+  return upper(tgt.crealm) == upper(dc_realm) ? name : name + "@" + tgt.crealm;
+}
+
+std::optional<TgtEtypes> tgt_etypes_of(const Tgt& tgt, const std::string& principal, const std::string& dc_realm) {
+  if (!tgt.outcome.ok() || tgt.session_etype == 0) return std::nullopt;
+  const auto at = principal.rfind('@');
+  const std::string realm = at == std::string::npos ? dc_realm : principal.substr(at + 1);
+  const std::string name = principal.substr(0, at);
+  const std::string own = tgt_principal(tgt, tgt.crealm);
+  if (upper(realm) != upper(tgt.crealm) || upper(name) != upper(own)) return std::nullopt;
+  return TgtEtypes{etype_name(tgt.ticket_etype), etype_name(tgt.session_etype)};
 }
 
 asio::awaitable<void> ask_tickets(Scan& s, Transport t, const Tgt& tgt, const std::string& spn, AccountResult& out) {

@@ -26,6 +26,7 @@ struct Tgt {
   Bytes ticket;
   std::int32_t reply_etype = 0;    // the AS-REP's enc-part: the user's key that was used
   std::int32_t session_etype = 0;  // the TGT's session key: what the TGS-REQs are authenticated with
+  std::int32_t ticket_etype = 0;   // the TGT's own enc-part (the krbtgt key the KDC chose)
   Bytes session_key;
   kerberos::PrincipalName cname;
   std::string crealm;
@@ -33,6 +34,13 @@ struct Tgt {
 };
 
 boost::asio::awaitable<void> get_tgt(kerberos::Scan& s, kerberos::Transport t, const Credentials& creds, Tgt& out);
+
+// The TGT's etypes when `principal` ("name" or "name@REALM", the realm `dc_realm` when none) names the
+// account the TGT was obtained for (case-insensitively, as the KDC compares sAMAccountName); else null.
+std::optional<TgtEtypes> tgt_etypes_of(const Tgt& tgt, const std::string& principal, const std::string& dc_realm);
+
+// The TGT's account as a principal: "name", with "@REALM" when that is not `dc_realm`.
+std::string tgt_principal(const Tgt& tgt, const std::string& dc_realm);
 
 // The tickets (and session keys) of the three offers for `spn`, into out.tickets / out.session_keys.
 boost::asio::awaitable<void> ask_tickets(kerberos::Scan& s, kerberos::Transport t, const Tgt& tgt,

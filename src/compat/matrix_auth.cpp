@@ -7,6 +7,7 @@
 
 #include "legacyscan/strings.hpp"
 #include "src/compat/host_view.hpp"
+#include "src/compat/matrix_accounts.hpp"
 
 namespace legacyscan::matrix {
 
@@ -57,9 +58,20 @@ AuthFacts auth_facts(const std::optional<smb::SmbResult>& smb, const std::option
 PathOutcome kerberos_path(const AuthFacts& facts) {
   if (!facts.kerberos) return {CellVerdict::unknown, {}, "Kerberos: no Kerberos cell"};
   const auto& k = *facts.kerberos;
-  if (k.verdict == CellVerdict::works || k.verdict == CellVerdict::degraded)
-    return {k.verdict, kerberos_label(k.negotiated), k.reason};
-  return {k.verdict, {}, "Kerberos: " + k.reason};
+  if (k.verdict != CellVerdict::works && k.verdict != CellVerdict::degraded)
+    return {k.verdict, {}, "Kerberos: " + k.reason};
+  if (!facts.service) {
+    const std::string missing =
+        facts.service_name.empty() ? "" : " (account " + facts.service_name + " not in the accounts audit)";
+    return {k.verdict, kerberos_label(k.negotiated), k.reason + missing};
+  }
+  // The TGT is not enough: the service ticket for the service's account must be issued to the
+  // client's etypes too, as the audit's TGS-REQ with the same offer was.
+  const auto t = service_ticket(facts.client_etypes, *facts.service);
+  if (t.verdict != CellVerdict::works && t.verdict != CellVerdict::degraded)
+    return {t.verdict, {}, "Kerberos: " + t.reason};
+  const CellVerdict v = severity(t.verdict) > severity(k.verdict) ? t.verdict : k.verdict;
+  return {v, kerberos_label(t.etype.empty() ? k.negotiated : t.etype), k.reason + "; " + t.reason};
 }
 
 // [MS-NLMP] 3.3.1/3.3.2: one AUTHENTICATE carries every response the client's level sends (LM and

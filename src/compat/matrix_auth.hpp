@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Authentication in the matrix's cells: an SMB session or an LDAP bind works only when one of the
 // client's authentication paths works, tried in the client's own order: Kerberos with its etypes (the
-// row's replayed AS-REQ: what the KDC answers for the machine account the kerberos probe found), then
+// row's replayed AS-REQ: what the KDC answers for the machine account the kerberos probe found; with an
+// account audit, also the service ticket the KDC gives for the service's account to those etypes), then
 // the NTLM responses its LmCompatibilityLevel-equivalent sends (against the responses the SMB probe's
 // credentialed sessions saw the server accept), or a guest logon. A path the scan cannot judge is
 // unknown with the reason, never assumed to work.
@@ -9,9 +10,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "probes/matrix/matrix_result.hpp"
 #include "probes/smb/smb_result.hpp"
+#include "src/compat/accounts_result.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
@@ -21,6 +24,11 @@ struct AuthFacts {
   std::optional<Cell> kerberos;             // the client's replayed AS-REQ (the row's Kerberos cell)
   const smb::Sessions* sessions = nullptr;  // the sessions of the SMB port a client uses
   std::string no_sessions;                  // why there are none
+  // With --accounts: the client's etypes and the audited account of the service it reaches (null
+  // when the audit has no such account; then `service_name` is named in the reason).
+  std::vector<std::int32_t> client_etypes;
+  const accounts::AccountResult* service = nullptr;
+  std::string service_name;
 };
 
 // The facts of one host for one client: its Kerberos cell, and the SMB probe's sessions.

@@ -137,7 +137,10 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
   }
   if (p.ldap) row.ldap = ldap_cell(*p.ldap, in.ldap);
   if (p.auth) {
-    const auto facts = auth_facts(in.smb, row.kerberos);
+    auto facts = auth_facts(in.smb, row.kerberos);
+    if (p.kerberos) facts.client_etypes = p.kerberos->etypes;
+    facts.service = in.service_account;
+    facts.service_name = in.service_name;
     if (row.smb) row.smb = with_auth(*row.smb, *p.auth, facts, "session");
     if (row.ldap && !p.ldap->cleartext_bind) row.ldap = with_auth(*row.ldap, *p.auth, facts, "bind");
   }

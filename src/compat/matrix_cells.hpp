@@ -20,6 +20,7 @@
 #include "probes/smb/smb_result.hpp"
 #include "probes/tls/tls_result.hpp"
 #include "src/compat/matrix_remote.hpp"
+#include "src/compat/accounts_result.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {
@@ -42,6 +43,10 @@ struct ScanInputs {
   bool kerberos_ready = false;  // a realm and a principal to replay AS-REQs with
   std::optional<rdp::RdpResult> rdp;
   std::optional<vpn::VpnResult> vpn;
+  // With --accounts: the account whose service the clients reach (--kerberos-service, else the kerberos
+  // probe's principal) and its audited row, when the audit has it (owned by the caller).
+  std::string service_name;
+  const accounts::AccountResult* service_account = nullptr;
 };
 ScanInputs read_scan_inputs(const std::optional<nlohmann::json>& smb, const std::optional<nlohmann::json>& kerberos,
                             const std::optional<nlohmann::json>& tls, const std::optional<nlohmann::json>& ldap,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -50,6 +51,11 @@ std::map<std::string, json> by_name(const json& doc) {
   std::map<std::string, json> m;
   for (const auto& a : doc.at("accounts")) m[a.at("name").get<std::string>()] = a;
   return m;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
@@ -288,6 +294,17 @@ TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
       spns += " " + shell_quote(spn);
     }
   ASSERT_GE(by_spn.size(), 6u);
+  // The user's own row carries its TGT's etypes; klist -e lists the TGT as krbtgt/REALM@REALM.
+  json user_tgt;
+  for (const auto& a : doc.at("accounts"))
+    if (lower(a.at("name").get<std::string>()) == lower(info.at("LAB_ADMIN_USER"))) {
+      EXPECT_TRUE(user_tgt.is_null()) << "two rows of the user: " << a.dump();
+      user_tgt = a.value("tgt", json::object());
+    } else {
+      EXPECT_FALSE(a.contains("tgt")) << a.dump();
+    }
+  ASSERT_TRUE(user_tgt.contains("session_key")) << "no TGT etypes on the user's row";
+  const std::string krbtgt = "krbtgt/" + realm + "@" + realm;
   auto k = run_command("ip netns exec ls-accounts env KRB5_CONFIG=" + shell_quote(dir + "/krb5.conf") +
                        " KRB5CCNAME=" + shell_quote("FILE:" + dir + "/cc") + " sh -c " +
                        shell_quote("kinit " + info.at("LAB_ADMIN_USER") + "@" + realm + " < " + dir +
@@ -303,8 +320,15 @@ TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
   std::istringstream in(k.out);
   std::string line, server;
   std::size_t compared = 0;
+  bool tgt_compared = false;
   while (std::getline(in, line)) {
-    if (auto etype = line.find("Etype (skey, tkt): "); etype != std::string::npos && by_spn.count(server)) {
+    if (auto etype = line.find("Etype (skey, tkt): "); etype != std::string::npos && server == krbtgt) {
+      const auto pair = line.substr(etype + 19);
+      const auto comma = pair.find(", ");
+      EXPECT_EQ(user_tgt["session_key"], mit_name(pair.substr(0, comma))) << user_tgt.dump();
+      EXPECT_EQ(user_tgt["ticket"], mit_name(pair.substr(comma + 2))) << user_tgt.dump();
+      tgt_compared = true;
+    } else if (etype != std::string::npos && by_spn.count(server)) {
       const auto pair = line.substr(etype + 19);
       const auto comma = pair.find(", ");
       const auto& a = by_spn.at(server);
@@ -316,6 +340,7 @@ TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
     }
   }
   EXPECT_EQ(compared, by_spn.size()) << k.out;
+  EXPECT_TRUE(tgt_compared) << k.out;
 }
 
 // --keytab: the TGT comes from the keytab's rc4-hmac key (MIT-ALL.TEST's xpuser), the directory is

@@ -165,6 +165,7 @@ TEST(AccountsResultFields, KeysAreTheSchemas) {
   expect_keys<DirectoryStatus>("/$defs/directory");
   expect_keys<SupportedEtypes>("/$defs/account/properties/supported_etypes");
   expect_keys<Tickets>("/$defs/account/properties/tickets");
+  expect_keys<TgtEtypes>("/$defs/account/properties/tgt");
 }
 
 TEST(AccountsResultFields, RoundTrip) {
