@@ -243,9 +243,12 @@ TEST_F(IntegrationStorePostgres, AWrongPasswordStopsBeforeScanning) {
   }
   EXPECT_EQ(count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"), 0);
 
-  const auto r = run_command("PGPASSWORD=" + right + " " + scan + " -q --store " + shell_quote("postgresql://" + tcp));
+  // The right one in the URL: the run is stored, its command line with the password as ***.
+  const auto r = run_command(scan + " -q --store " +
+                             shell_quote("postgresql://" + role + ":" + right + "@127.0.0.1/" + database_));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE status = 'complete'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE command LIKE '%" + role + ":***@%'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM runs WHERE command LIKE '%" + right + "%'"), 0);
   psql(database_, "REASSIGN OWNED BY " + role + " TO postgres");
   psql("postgres", "DROP ROLE " + role);
