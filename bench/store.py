@@ -10,10 +10,18 @@
       later weekly runs, one legacy host in 52 fixed per week (each failing term of it passes from then
       on), so history has a year of changes to count. The copies keep index and terms; their result
       column is '{}' (history reads none); each run's counts (run_counts) are counted from the rows.
+  store.py scale OUT
+      The scale benchmark without a store and with each store (bench/run with BENCH_SCALE_STORES; raw
+      outputs OUT/b3store-SIZE-KIND-RUN.*) as a markdown table: per size and store, the median wall time,
+      what the store adds to the run without one, CPU, peak RSS, the output check and the hosts stored.
 """
 import datetime
+import glob
 import json
+import os
+import re
 import sqlite3
+import statistics
 import sys
 
 
@@ -74,10 +82,59 @@ def fill(path, weeks, copies):
     db.commit()
 
 
+def gnu_time(path):
+    """{wall, cpu, rss, rc} of `/usr/bin/time -v -o PATH` output."""
+    t = open(path).read()
+    m = re.search(r"Elapsed \(wall clock\) time .*?: (?:(\d+):)?(\d+):([\d.]+)", t)
+    wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)) if m else float("nan")
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", t))
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", t)
+    rss = int(m.group(1)) if m else 0
+    m = re.search(r"Exit status: (\d+)", t)
+    return {"wall": wall, "cpu": cpu, "rss": rss, "rc": m.group(1) if m else "signal"}
+
+
+def read_or(path, default):
+    return open(path).read().strip() if os.path.exists(path) else default
+
+
+def scale(out):
+    runs = {}  # (size, kind) -> [run]
+    kinds = []
+    for path in sorted(glob.glob(os.path.join(out, "b3store-*-*-*.time"))):
+        size, kind, _ = os.path.basename(path)[len("b3store-"):-len(".time")].split("-")
+        run = gnu_time(path)
+        base = path[:-len(".time")]
+        check = json.loads(read_or(base + ".check", "{}") or "{}")
+        run["ok"] = "ok" if check.get("ok") else "NOT OK"
+        run["stored"] = read_or(base + ".stored", "-")
+        runs.setdefault((int(size), kind), []).append(run)
+        if kind not in kinds:
+            kinds.append(kind)
+    print("| addresses | store | runs | wall (median) | added to no store | CPU (median) | peak RSS | "
+          "output check | hosts stored | exit |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for size in sorted({s for s, _ in runs}):
+        none = runs.get((size, "none"))
+        base = statistics.median(r["wall"] for r in none) if none else None
+        for kind in kinds:
+            rs = runs.get((size, kind))
+            if not rs:
+                continue
+            wall = statistics.median(r["wall"] for r in rs)
+            added = "-" if kind == "none" or not base else "%+.1f%%" % ((wall - base) * 100 / base)
+            print("| %d | %s | %d | %.1f s | %s | %.1f s | %d MiB | %s | %s | %s |" % (
+                size, kind, len(rs), wall, added, statistics.median(r["cpu"] for r in rs),
+                max(r["rss"] for r in rs) // 1024, ", ".join(sorted({r["ok"] for r in rs})),
+                ", ".join(sorted({r["stored"] for r in rs})), ", ".join(sorted({r["rc"] for r in rs}))))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "week":
         week(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6])
     elif sys.argv[1] == "fill":
         fill(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "scale":
+        scale(sys.argv[2])
     else:
         sys.exit(__doc__)

@@ -128,8 +128,10 @@ bool StoreSink::finish(const nlohmann::json& summary) {
     }
   }
   if (error_.empty()) return true;
-  spdlog::error("--store {}: run {} is incomplete in the store: {} host(s) not written ({})", url_, run_, lost_,
-                error_);
+  spdlog::error(
+      "--store {}: run {} is incomplete in the store: {} host(s) not written, the run left marked "
+      "interrupted ({})",
+      url_, run_, lost_, error_);
   return false;
 }
 

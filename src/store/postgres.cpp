@@ -18,11 +18,17 @@ constexpr const char* kConnectTimeoutSeconds = "15";
 // Any constant shared by every legacyscan: the advisory lock held while one scanner migrates.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7105730651)";
 
+// libpq's message on one line: its line breaks and indentation as single spaces.
 std::string message(const char* text) {
-  std::string m = text ? text : "unknown error";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  for (auto& c : m)
-    if (c == '\n') c = ' ';
+  std::string m;
+  for (const char* p = text ? text : "unknown error"; *p; ++p) {
+    const bool space = *p == '\n' || *p == '\t' || *p == ' ';
+    if (!space)
+      m += *p;
+    else if (!m.empty() && m.back() != ' ')
+      m += ' ';
+  }
+  while (!m.empty() && m.back() == ' ') m.pop_back();
   return m;
 }
 
@@ -60,7 +66,10 @@ class Result {
 void check(PGconn* conn, const Result& r, std::string_view what) {
   const auto status = PQresultStatus(r.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-  throw StoreError(std::string(what) + ": " + message(r.get() ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
+  // A server restarted or stopped: say so first, libpq's own words after.
+  const std::string why(
+      PQstatus(conn) == CONNECTION_BAD ? std::string_view("lost the connection to the PostgreSQL server") : what);
+  throw StoreError(why + ": " + message(r.get() ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
 }
 
 class PgQuery final : public Query {

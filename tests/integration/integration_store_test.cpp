@@ -37,9 +37,10 @@ class IntegrationStore : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // One number from SQL on the store file, as a user of the store would ask it.
-  std::int64_t count(const std::string& sql) {
+  std::int64_t count(const std::string& sql) { return count_in(db_, sql); }
+  static std::int64_t count_in(const std::string& file, const std::string& sql) {
     sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 10000);
     sqlite3_stmt* s = nullptr;
     std::int64_t n = -1;
@@ -57,24 +58,11 @@ class IntegrationStore : public ::testing::Test {
     sqlite3_close(db);
   }
 
-  // Starts `legacyscan scan ARGS --store DB -o OUT` in a lab namespace with six hosts (the DC six times,
-  // one at a time) and returns once the first host is in the store; the scan is still running.
+  // The scan of six hosts (store_support.hpp), once its first host is in the store file.
   pid_t start_long_scan(const std::string& scenario, const std::string& out) {
-    const pid_t child = ::fork();
-    if (child == 0) {
-      const int err = ::open((dir_ + "/scan.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(err, STDERR_FILENO);
-      const std::string ns = "ls-" + scenario;
-      ::execlp("ip", "ip", "netns", "exec", ns.c_str(), LEGACYSCAN_BINARY, "scan", "127.0.0.1", "127.0.0.1",
-               "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "--concurrency", "1", "--store", db_.c_str(),
-               "--format", "jsonl", "-o", out.c_str(), "-q", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 600 && !std::filesystem::exists(db_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    for (int i = 0; i < 600 && count("SELECT COUNT(*) FROM hosts") < 1; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return child;
+    return testing::start_long_scan(scenario, db_, out, dir_ + "/scan.err", [this] {
+      return std::filesystem::exists(db_) ? count("SELECT COUNT(*) FROM hosts") : 0;
+    });
   }
 
   std::string dir_;
@@ -184,14 +172,31 @@ TEST_F(IntegrationStore, AStoreBrokenMidScanCostsTheOutputNothing) {
   ::waitpid(scan, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 3);
-  std::size_t hosts = 0;
-  std::istringstream in(slurp(out));
-  for (std::string line; std::getline(in, line);) hosts += json::parse(line).contains("probes") ? 1 : 0;
-  EXPECT_EQ(hosts, 6U);
+  EXPECT_EQ(jsonl_hosts(out), 6U);
   // The hosts after the break are counted as missing from the store, by the number that is.
   const auto stored = count("SELECT COUNT(*) FROM hosts");
   const auto err = slurp(dir_ + "/scan.err");
   EXPECT_NE(err.find(std::to_string(6 - stored) + " host(s) not written"), std::string::npos) << err;
+}
+
+// Stores written by legacyscan at schema versions 1 and 2 (their tables made with the DDL of then, the
+// rows of a real scan of the legacy DC copied in) are migrated by the first command that opens them.
+TEST_F(IntegrationStore, StoresOfSchemaOneAndTwoAreMigratedWithTheirRuns) {
+  const auto saved = scan_for_migration(dir_, db_);
+  ASSERT_GT(count("SELECT COUNT(*) FROM policy_results"), 0);
+  for (const int version : {2, 1}) {
+    if (version == 1) exec(kNoPolicyRows);
+    const auto old = dir_ + "/v" + std::to_string(version) + ".db";
+    std::string sql = old_store_schema(version, false) + "ATTACH DATABASE '" + db_ + "' AS today;";
+    for (const auto& table : old_store_tables(version))
+      sql += "INSERT INTO " + table + " SELECT * FROM today." + table + ";";
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    SCOPED_TRACE("schema version " + std::to_string(version));
+    expect_migrated(old, db_, saved, [&old](const std::string& q) { return count_in(old, q); });
+  }
 }
 
 TEST_F(IntegrationStore, BadStoresStopBeforeScanningAndPasswordsAreNotStored) {
