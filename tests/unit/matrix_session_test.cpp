@@ -77,7 +77,9 @@ TEST(MatrixSession, TheProfilesSayWhatTheyDoAtSessionLevel) {
     EXPECT_FALSE(p.auth->insecure_guest_source.empty()) << p.id;
     const bool smb3 = std::any_of(p.smb->smb2_dialects.begin(), p.smb->smb2_dialects.end(),
                                   [](const std::string& d) { return d.starts_with("3."); });
-    if (p.smb->encryption) EXPECT_TRUE(smb3) << p.id;
+    if (p.smb->encryption) {
+      EXPECT_TRUE(smb3) << p.id;
+    }
   }
 }
 
