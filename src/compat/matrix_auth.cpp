@@ -52,10 +52,17 @@ AuthFacts auth_facts(const std::optional<smb::SmbResult>& smb, const std::option
     f.no_sessions = "the smb probe tried no session on " + std::to_string(port->port);
   else
     f.sessions = &*port->sessions;
+  if (port && port->ntlm && port->ntlm->outcome.ok()) {
+    const auto& n = *port->ntlm;
+    if (n.dns_domain.empty() && !n.netbios_domain.empty() && n.netbios_domain == n.netbios_computer)
+      f.standalone = "the server is not a domain member (its NTLM CHALLENGE names its own computer, " +
+                     n.netbios_computer + ", as its domain): no client has a Kerberos ticket for it";
+  }
   return f;
 }
 
 PathOutcome kerberos_path(const AuthFacts& facts) {
+  if (!facts.standalone.empty()) return {CellVerdict::fails, {}, "Kerberos: " + facts.standalone};
   if (!facts.kerberos) return {CellVerdict::unknown, {}, "Kerberos: no Kerberos cell"};
   const auto& k = *facts.kerberos;
   if (k.verdict != CellVerdict::works && k.verdict != CellVerdict::degraded)
@@ -91,6 +98,9 @@ PathOutcome ntlm_path(const AuthUse& client, const AuthFacts& facts) {
     const auto& a = *r.attempt;
     if (!a.outcome.ok()) {
       untested.push_back(std::string(r.label) + " not tested (" + a.outcome.reason + ")");
+    } else if (a.accepted && a.granted == "guest") {
+      // `map to guest = bad user`: the logon succeeded only as guest, so the account is unknown there.
+      return as_guest(client, "the server offers only guest access (it maps the user to guest)");
     } else if (a.accepted) {
       // Only NTLMv2 is an acceptable response today: NTLMv1 and LM are crackable ([MS-NLMP] 5).
       return {std::string(r.name) == "ntlmv2" ? CellVerdict::works : CellVerdict::degraded, r.label,
@@ -111,12 +121,22 @@ PathOutcome ntlm_path(const AuthUse& client, const AuthFacts& facts) {
   return {CellVerdict::fails, {}, label + ": " + join(refused, "; ")};
 }
 
+PathOutcome as_guest(const AuthUse& client, const std::string& what) {
+  if (client.insecure_guest != "refused")
+    return {CellVerdict::degraded, "guest", what + ": an insecure guest logon", true};
+  return {CellVerdict::fails,
+          {},
+          what + ", " + client.client_name + " refuses insecure guest logons" +
+              (client.requires_signing ? " (and requires signing, which a guest session cannot do)" : ""),
+          true};
+}
+
 PathOutcome guest_path(const AuthFacts& facts) {
   if (!facts.sessions) return {CellVerdict::unknown, {}, "guest: unknown (" + facts.no_sessions + ")"};
-  const auto& g = facts.sessions->guest;
+  const auto& g = facts.smb1 && facts.sessions->smb1 ? facts.sessions->smb1->guest : facts.sessions->guest;
   if (!g.outcome.ok()) return {CellVerdict::unknown, {}, "guest: not tested (" + g.outcome.reason + ")"};
   if (g.accepted && g.granted == "guest")
-    return {CellVerdict::degraded, "guest", "the server maps an unknown user to guest (insecure guest logon)"};
+    return {CellVerdict::degraded, "guest", "the server maps an unknown user to guest: an insecure guest logon", true};
   return {CellVerdict::fails,
           {},
           "guest: the server refuses a guest logon (" + (g.accepted ? "granted " + g.granted : g.answer) + ")"};
@@ -129,17 +149,32 @@ Cell with_auth(Cell transport, const AuthUse& client, const AuthFacts& facts, co
   if (!client.ntlm.empty()) tried.push_back(ntlm_path(client, facts));
   if (client.guest) tried.push_back(guest_path(facts));
   std::vector<std::string> failed;
-  bool unknown = false;
+  bool unknown = false, guest_judged = false;
   for (const auto& t : tried) {
+    guest_judged = guest_judged || t.guest;
     if (!t.path.empty()) {
       if (severity(t.verdict) > severity(transport.verdict)) transport.verdict = t.verdict;
       transport.auth = t.path;
-      transport.reason += "; " + what + " with " + t.path;
+      transport.reason += "; " + what + " with " + t.path + (t.guest ? ": " + t.why : "");
       if (!failed.empty()) transport.reason += " (" + join(failed, "; ") + ")";
       return transport;
     }
     unknown = unknown || t.verdict == CellVerdict::unknown;
     failed.push_back(t.why);
+  }
+  // A client whose account the server does not know is mapped to guest where the server does that (an
+  // SMB session: an LDAP bind has no guest).
+  if (what == "session" && !guest_judged && !client.guest && !client.insecure_guest.empty() &&
+      guest_path(facts).path == "guest") {
+    const auto g = as_guest(client, "the server maps unknown users to guest");
+    if (!g.path.empty()) {
+      transport.verdict = CellVerdict::degraded;
+      transport.auth = g.path;
+      transport.reason += "; " + what + " with guest for an account the server does not know: " + g.why + " (" +
+                          join(failed, "; ") + ")";
+      return transport;
+    }
+    failed.push_back(g.why);
   }
   transport.verdict = unknown ? CellVerdict::unknown : CellVerdict::fails;
   transport.reason +=

@@ -29,6 +29,10 @@ struct AuthFacts {
   std::vector<std::int32_t> client_etypes;
   const accounts::AccountResult* service = nullptr;
   std::string service_name;
+  // Why no client has a Kerberos ticket for the server: it is not a domain member (its NTLM CHALLENGE
+  // names its own computer as its domain, [MS-NLMP] 2.2.2.1). Empty for a domain member or when unknown.
+  std::string standalone;
+  bool smb1 = false;  // the client's session is SMB1: its guest logon is the SMB1 one
 };
 
 // The facts of one host for one client: its Kerberos cell, and the SMB probe's sessions.
@@ -46,14 +50,22 @@ struct PathOutcome {
   CellVerdict verdict = CellVerdict::unknown;
   std::string path;  // set when it works
   std::string why;
+  bool guest = false;  // a guest session: granted, or refused by the client
 };
 PathOutcome kerberos_path(const AuthFacts& facts);
 PathOutcome ntlm_path(const AuthUse& client, const AuthFacts& facts);
 PathOutcome guest_path(const AuthFacts& facts);
 
+// A guest session the server would grant the client (its logon mapped to guest, or a guest logon):
+// `degraded` with path "guest" when the client keeps it, else `fails` naming the client's refusal.
+// `what` says how the server grants it ("the server maps unknown users to guest").
+PathOutcome as_guest(const AuthUse& client, const std::string& what);
+
 // The cell of an authenticated exchange (`what`: "session", "bind"): the transport's cell when it does
 // not work; else the first path that works (the worse of the two verdicts, the path in `auth` and the
-// reason), or fails/unknown naming why each path failed.
+// reason), or fails/unknown naming why each path failed. An SMB client that keeps insecure guest logons
+// ends, when its own paths do not work, as guest where the server maps unknown users to guest; one that
+// refuses them has that refusal named among the failed paths.
 Cell with_auth(Cell transport, const AuthUse& client, const AuthFacts& facts, const std::string& what);
 
 }  // namespace legacyscan::matrix

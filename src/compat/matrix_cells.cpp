@@ -8,6 +8,7 @@
 #include "legacyscan/strings.hpp"
 #include "src/compat/host_view.hpp"
 #include "src/compat/matrix_auth.hpp"
+#include "src/compat/matrix_session.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan::matrix {
@@ -141,7 +142,7 @@ Row assemble_row(const ClientProfile& p, const ScanInputs& in, const Replayed& r
     if (p.kerberos) facts.client_etypes = p.kerberos->etypes;
     facts.service = in.service_account;
     facts.service_name = in.service_name;
-    if (row.smb) row.smb = with_auth(*row.smb, *p.auth, facts, "session");
+    if (row.smb) row.smb = smb_session_cell(*row.smb, *p.smb, *p.auth, facts);
     if (row.ldap && !p.ldap->cleartext_bind) row.ldap = with_auth(*row.ldap, *p.auth, facts, "bind");
   }
   if (p.netbios) row.netbios = netbios_cell(*p.netbios, in.netbios);
@@ -156,7 +157,7 @@ Cell smb_signing_cell(const SmbOffer& client, bool server_enabled, bool server_r
   if (server_required && client.signing == "disabled")
     return make_cell(CellVerdict::fails, "server requires signing, client cannot sign", negotiated);
   if (client.signing == "required" && !server_enabled)
-    return make_cell(CellVerdict::fails, "client requires signing, server does not sign", negotiated);
+    return make_cell(CellVerdict::fails, "the client requires signing, the server has signing disabled", negotiated);
   if (smb1) {
     const bool signs = client.signing != "disabled" && server_enabled;
     const std::string how = !signs            ? (client.signing == "disabled" ? "client does not sign: unsigned session"

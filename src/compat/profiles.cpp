@@ -96,6 +96,14 @@ AuthUse auth_of(const json& a, const std::string& where, bool has_kerberos) {
   }
   if (!out.kerberos && out.ntlm.empty() && !out.guest) throw Bad{where + ": names no authentication path"};
   out.source = str(a, "source", where);
+  if (a.contains("insecure_guest")) {
+    out.insecure_guest = str(a, "insecure_guest", where);
+    if (out.insecure_guest != "allowed" && out.insecure_guest != "refused")
+      throw Bad{where + ".insecure_guest: allowed or refused"};
+    out.insecure_guest_source = str(a, "insecure_guest_source", where);
+  }
+  if (out.guest && out.insecure_guest == "refused")
+    throw Bad{where + ": a client that signs in as guest cannot refuse guest logons"};
   return out;
 }
 
@@ -234,7 +242,13 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
       o.multiprotocol_negotiate = boolean(s, "multiprotocol_negotiate", at + ".smb", false);
       if (s.contains("encryption_ciphers"))
         o.encryption_ciphers = strings(s, "encryption_ciphers", at + ".smb", &kCiphers);
+      field(s, "encryption", at + ".smb");  // required: every SMB client says whether it can encrypt
+      o.encryption = boolean(s, "encryption", at + ".smb", false);
+      o.encryption_source = str(s, "encryption_source", at + ".smb");
       o.source = str(s, "source", at + ".smb");
+      if (o.encryption && std::none_of(o.smb2_dialects.begin(), o.smb2_dialects.end(),
+                                       [](const std::string& d) { return d.starts_with("3."); }))
+        throw Bad{at + ".smb.encryption: SMB encryption needs an SMB 3.x dialect"};
       if (o.smb1_dialects.empty() && o.smb2_dialects.empty()) throw Bad{at + ".smb: offers no dialect"};
       if (!o.smb2_dialects.empty() && !o.smb1_dialects.empty() && !o.multiprotocol_negotiate)
         throw Bad{at + ".smb: SMB1 and SMB2 dialects need multiprotocol_negotiate"};
@@ -312,6 +326,12 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
     if (doc.contains("rdp")) p.rdp = rdp_of(doc.at("rdp"), at + ".rdp");
     if (doc.contains("vpn")) p.vpn = vpn_of(doc.at("vpn"), at + ".vpn");
     if (doc.contains("auth")) p.auth = auth_of(doc.at("auth"), at + ".auth", p.kerberos.has_value());
+    if (p.auth) {
+      p.auth->client_name = p.name;
+      p.auth->requires_signing = p.smb && p.smb->signing == "required";
+      if (p.smb && p.auth->insecure_guest.empty())
+        throw Bad{at + ".auth.insecure_guest: an SMB client says whether it allows insecure guest logons"};
+    }
     if ((p.smb || p.ldap) && !p.auth) throw Bad{at + ": speaks SMB or LDAP but has no \"auth\" section"};
     const auto& v = field(doc, "verified_by", at);
     if (!v.is_object()) throw Bad{at + ".verified_by: an object keyed by protocol"};

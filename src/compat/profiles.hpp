@@ -21,6 +21,10 @@ struct SmbOffer {
   std::string signing;                     // "disabled", "enabled" (can sign), "required"
   bool multiprotocol_negotiate = false;    // starts with an SMB1 NEGOTIATE that lists SMB2 strings
   std::vector<std::string> encryption_ciphers;
+  // Whether the client encrypts a session or share the server flags ENCRYPT_DATA ([MS-SMB2] 3.2.5.3.1,
+  // 3.2.5.5): SMB 3.x clients can, SMB 2.0.2/2.1 and SMB1 cannot.
+  bool encryption = false;
+  std::string encryption_source;
   std::string source;
 };
 
@@ -73,6 +77,14 @@ struct AuthUse {
   bool guest = false;             // signs in as guest, with no account
   std::optional<int> lm_compatibility_level;
   std::string source;
+  // What the client does when the server grants its logon as guest (IS_GUEST, `map to guest = bad
+  // user`): "allowed" or "refused" (Windows' AllowInsecureGuestAuth off); empty for a client without SMB.
+  std::string insecure_guest;
+  std::string insecure_guest_source;
+  // Copied from the profile for the cells' reasons: its name, and whether its SMB client requires signing
+  // (a guest session has no key to sign with).
+  std::string client_name;
+  bool requires_signing = false;
 };
 
 struct NetbiosUse {

@@ -7,28 +7,14 @@
 // checked against testparm only).
 #include <cstdlib>
 
-#include "tests/integration/lab_support.hpp"
+#include "tests/integration/sessions_support.hpp"
 
 namespace legacyscan::testing {
 namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kServers{"opennas", "v1ok", "strict"};
-
-std::string sessions_dir() {
-  const char* d = std::getenv("LEGACYSCAN_LAB_DIR");
-  return std::string(d && *d ? d : "/var/tmp/legacyscan-lab") + "/sessions";
-}
-
-std::string testparm(const std::string& name, const std::string& parameter) {
-  auto r = run_command("testparm -s --section-name=global --parameter-name=" + shell_quote(parameter) + " " +
-                       shell_quote(sessions_dir() + "/" + name + "/smb.conf") + " 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0) << parameter << ": " << r.err;
-  std::string v = r.out;
-  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
-  return v;
-}
+const std::vector<std::string>& kServers = kSessionsServers;
 
 std::string share_parameter(const std::string& name, const std::string& share, const std::string& parameter) {
   auto r =
