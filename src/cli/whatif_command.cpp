@@ -15,8 +15,8 @@
 #include "src/cli/usage.hpp"
 #include "src/passive/passive.hpp"
 #ifdef LEGACYSCAN_PROBE_MATRIX
+#include "src/cli/whatif_join.hpp"
 #include "src/compat/whatif.hpp"
-#include "src/report/accounts_report.hpp"
 #include "src/report/text_util.hpp"
 #endif
 
@@ -26,6 +26,9 @@ namespace {
 
 struct WhatIfArgs {
   std::string file;
+  std::string scan;  // --scan: the same as the positional saved scan
+  std::vector<std::string> accounts;
+  std::vector<std::string> events;
   std::string capture;
   std::vector<std::string> disable;
   std::vector<std::string> require;
@@ -88,35 +91,84 @@ int run_capture_whatif(const WhatIfArgs& a) {
 }
 
 #ifdef LEGACYSCAN_PROBE_MATRIX
-// A wave over a saved account audit: one line per account, worst first, with the fix.
-int run_accounts_wave(const WhatIfArgs& a, const matrix::Wave& wave, const nlohmann::json& doc) {
-  std::vector<accounts::AccountsResult> storage;
-  std::vector<report::AccountsAudit> audits;
-  ScanSummary summary;
-  if (auto err = report::accounts_from_json(doc, storage, audits, summary); !err.empty())
-    return usage_error("whatif: " + a.file + ": " + err);
-  std::vector<matrix::WaveAccountRow> rows;
-  for (const auto& audit : audits)
-    if (audit.result)
-      for (const auto& acc : audit.result->accounts)
-        rows.push_back(matrix::rc4_2026_account(acc, audit.address.empty() ? audit.target : audit.address));
-  matrix::sort_wave_rows(rows);
+using HostRows = std::vector<std::pair<HostView, std::vector<matrix::WhatIfRow>>>;
+
+std::string scan_hosts(const std::string& file, const matrix::WhatIf& w, HostRows& hosts) {
+  std::string err;
+  auto doc = load_scan(file, err);  // accepts a document or JSON lines
+  if (!doc) return err;
+  for (const auto& h : (*doc)["hosts"]) {
+    auto view = read_host_view(h);
+    auto rows = matrix::whatif_host(view, w);
+    hosts.emplace_back(std::move(view), std::move(rows));
+  }
+  return "";
+}
+
+void print_hosts(const HostRows& hosts, const matrix::WhatIf& w, std::size_t width) {
+  for (const auto& [h, rows] : hosts) {
+    std::cout << "Host " << h.target << " (" << h.address << ") if ";
+    std::cout << describe_change(w.disable, w.require) << ":\n";
+    for (const auto& r : rows) {
+      std::string mark = std::string(matrix::to_string(r.verdict));
+      if (!r.before.empty() && r.before != mark) mark += " (now " + r.before + ")";
+      std::cout << "  " << r.name << std::string(r.name.size() < 48 ? 48 - r.name.size() : 1, ' ') << mark << "\n";
+      // The reason when no cell change says it.
+      if ((r.verdict == matrix::CellVerdict::fails || r.verdict == matrix::CellVerdict::degraded) && r.cells.empty())
+        report::wrap(std::cout, "      ", report::printable(r.reason), 6, width);
+      // Each cell the change alters: before -> after, with the path and why.
+      for (const auto& c : r.cells) {
+        auto side = [](const matrix::Cell& cell) {
+          return std::string(matrix::to_string(cell.verdict)) + (cell.auth.empty() ? "" : " (" + cell.auth + ")");
+        };
+        report::wrap(std::cout, "      " + c.protocol + ": ",
+                     side(c.before) + " -> " + side(c.after) + ": " + report::printable(c.after.reason), 8, width);
+      }
+    }
+  }
+}
+
+// A wave over saved audits, event exports and scans: who breaks, then (with a scan) each host's matrix.
+int run_wave_join(const WhatIfArgs& a, const matrix::Wave& wave, const std::vector<std::string>& accounts,
+                  const std::string& scan) {
+  std::vector<matrix::WaveAccountRow> audited;
+  for (const auto& f : accounts)
+    if (auto err = wave_rows_of_audit(f, audited); !err.empty()) return usage_error("whatif: " + err);
+  std::vector<matrix::EventAccount> events;
+  for (const auto& f : a.events)
+    if (auto err = event_accounts_of(f, events); !err.empty()) return usage_error("whatif: " + err);
+  HostRows hosts;
+  std::optional<matrix::WhatIf> w;
+  if (!scan.empty()) {
+    std::string err;
+    auto disable = a.disable;
+    disable.insert(disable.end(), wave.disable.begin(), wave.disable.end());
+    w = matrix::parse_whatif(disable, a.require, err);
+    if (!w) return usage_error("whatif: " + err);
+    if (err = scan_hosts(scan, *w, hosts); !err.empty()) return usage_error("whatif: " + err);
+  }
+  std::vector<matrix::HostAddress> addresses;
+  for (const auto& [h, rows] : hosts) addresses.push_back({h.target, h.address});
+  const auto rows = matrix::who_breaks(audited, events, addresses);
+  const auto clients = matrix::broken_clients(rows);
   if (a.format == "json") {
-    std::cout << json_text(matrix::wave_accounts_to_json(wave, rows), 2) << "\n";
+    auto out = matrix::who_breaks_to_json(wave, rows, clients);
+    out["command"] = "whatif";
+    if (w) {
+      auto scanned = matrix::whatif_to_json(hosts, *w);
+      out["disable"] = scanned["disable"];
+      out["require"] = scanned["require"];
+      out["hosts"] = scanned["hosts"];
+    }
+    std::cout << json_text(out, 2) << "\n";
     return kExitDone;
   }
   const std::size_t width = std::max<std::size_t>(text_width(""), 60);
-  std::cout << "Accounts of " << a.file << " after the wave " << wave.id << ":\n";
-  std::map<std::string, std::size_t> counts;
-  for (const auto& r : rows) {
-    ++counts[r.verdict];
-    std::cout << report::fit(r.verdict, 10) << " " << report::printable(r.account) << " (" << r.kind << ")\n";
-    if (r.verdict == "ok") continue;
-    report::wrap(std::cout, "      why: ", report::printable(r.reason), 11, width);
-    report::wrap(std::cout, "      fix: ", report::printable(r.fix), 11, width);
+  if (!accounts.empty() || !a.events.empty()) print_who_breaks(std::cout, wave, rows, clients, width);
+  if (w) {
+    if (!accounts.empty() || !a.events.empty()) std::cout << "\n";
+    print_hosts(hosts, *w, width);
   }
-  std::cout << "breaks " << counts["breaks"] << ", changes " << counts["changes"] << ", keeps-rc4 "
-            << counts["keeps-rc4"] << ", unknown " << counts["unknown"] << ", ok " << counts["ok"] << "\n";
   return kExitDone;
 }
 #endif
@@ -124,43 +176,36 @@ int run_accounts_wave(const WhatIfArgs& a, const matrix::Wave& wave, const nlohm
 int run_scan_whatif(const WhatIfArgs& a) {
 #ifdef LEGACYSCAN_PROBE_MATRIX
   std::string err;
-  auto disable = a.disable;
+  const std::string scan = a.scan.empty() ? a.file : a.scan;
   if (!a.wave.empty()) {
     const auto* wave = matrix::find_wave(a.wave);
     if (!wave) return usage_error("whatif: --wave " + a.wave + ": unknown (use " + matrix::wave_list() + ")");
+    // A saved accounts audit in the place of the scan is an audit.
     std::string text_err;
-    if (auto text = read_input_file(a.file, text_err)) {
-      auto whole = nlohmann::json::parse(*text, nullptr, false);
-      if (!whole.is_discarded() && whole.is_object() && whole.value("command", "") == "accounts")
-        return run_accounts_wave(a, *wave, whole);
-    }
-    disable.insert(disable.end(), wave->disable.begin(), wave->disable.end());
+    if (!a.file.empty())
+      if (auto text = read_input_file(a.file, text_err)) {
+        auto whole = nlohmann::json::parse(*text, nullptr, false);
+        if (!whole.is_discarded() && whole.is_object() && whole.value("command", "") == "accounts") {
+          auto accounts = a.accounts;
+          accounts.insert(accounts.begin(), a.file);
+          return run_wave_join(a, *wave, accounts, a.scan);
+        }
+      }
+    return run_wave_join(a, *wave, a.accounts, scan);
   }
-  auto w = matrix::parse_whatif(disable, a.require, err);
+  if (!a.accounts.empty() || !a.events.empty())
+    return usage_error("whatif: --accounts and --events are read for a wave: give --wave " + matrix::wave_list());
+  auto w = matrix::parse_whatif(a.disable, a.require, err);
   if (!w) return usage_error("whatif: " + err);
-  auto doc = load_scan(a.file, err);  // accepts a document or JSON lines
-  if (!doc) return usage_error("whatif: " + err);
-  std::vector<std::pair<HostView, std::vector<matrix::WhatIfRow>>> hosts;
-  for (const auto& h : (*doc)["hosts"]) {
-    auto view = read_host_view(h);
-    auto rows = matrix::whatif_host(view, *w);
-    hosts.emplace_back(std::move(view), std::move(rows));
-  }
+  HostRows hosts;
+  if (err = scan_hosts(scan, *w, hosts); !err.empty()) return usage_error("whatif: " + err);
   if (a.format == "json") {
-    std::cout << json_text(matrix::whatif_to_json(hosts, *w), 2) << "\n";
+    auto out = matrix::whatif_to_json(hosts, *w);
+    out["command"] = "whatif";
+    std::cout << json_text(out, 2) << "\n";
     return kExitDone;
   }
-  for (const auto& [h, rows] : hosts) {
-    std::cout << "Host " << h.target << " (" << h.address << ") if ";
-    std::cout << describe_change(w->disable, w->require) << ":\n";
-    for (const auto& r : rows) {
-      std::string mark = std::string(matrix::to_string(r.verdict));
-      if (!r.before.empty() && r.before != mark) mark += " (now " + r.before + ")";
-      std::cout << "  " << r.name << std::string(r.name.size() < 48 ? 48 - r.name.size() : 1, ' ') << mark << "\n";
-      if (r.verdict == matrix::CellVerdict::fails || r.verdict == matrix::CellVerdict::degraded)
-        std::cout << "      " << r.reason << "\n";
-    }
-  }
+  print_hosts(hosts, *w, std::max<std::size_t>(text_width(""), 60));
   return kExitDone;
 #else
   (void)a;
@@ -169,8 +214,10 @@ int run_scan_whatif(const WhatIfArgs& a) {
 }
 
 int run_whatif_command(const WhatIfArgs& a) {
-  if (a.capture.empty() == a.file.empty())
-    return usage_error("whatif: name either a saved scan or --from-capture FILE");
+  if (!a.file.empty() && !a.scan.empty()) return usage_error("whatif: name the saved scan once (or --scan FILE)");
+  const bool saved = !a.file.empty() || !a.scan.empty() || !a.accounts.empty() || !a.events.empty();
+  if (a.capture.empty() == !saved)
+    return usage_error("whatif: name either a saved scan (--scan, --accounts, --events) or --from-capture FILE");
   if (!a.capture.empty()) return run_capture_whatif(a);
   return run_scan_whatif(a);
 }
@@ -182,17 +229,25 @@ Command add_whatif_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("whatif", "Which clients would break if a scanned server were hardened (from a saved scan)");
   cmd->add_option("results", a->file, "A saved scan: --format json or jsonl output");
+  cmd->add_option("--scan", a->scan, "A saved scan (the same as naming it first)");
+  cmd->add_option("--accounts", a->accounts, "With --wave: a saved `legacyscan accounts --format json` (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--events", a->events,
+                  "With --wave: `legacyscan events --format json` output or an event export: who uses each account "
+                  "(repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--from-capture", a->capture,
                   "Instead of a scan: the clients of a capture (pcap/pcapng) or event export");
   cmd->add_option("--disable", a->disable,
-                  "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap")
+                  "What to switch off: smb1, smb2.0.2, smb2.1, rc4, des, ssl3, tls1.0, tls1.1, netbios, cldap, ntlmv1, "
+                  "ntlm, guest")
       ->delimiter(',')
       ->allow_extra_args(false);  // repeated, one value each: the saved scan may follow
   cmd->add_option("--require", a->require, "What to require: smb-signing, ldap-signing")
       ->delimiter(',')
       ->allow_extra_args(false);
   cmd->add_option("--wave", a->wave,
-                  "A dated change of Windows defaults: rc4-2026 (over a scan or a saved accounts audit)");
+                  "A dated change of Windows defaults: rc4-2026 (over scans, account audits and events)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   return {cmd, [a] { return run_whatif_command(*a); }};
 }

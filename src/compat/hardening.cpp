@@ -8,7 +8,7 @@ namespace legacyscan::compat {
 
 namespace {
 
-constexpr std::array<HardeningTerm, 14> kTerms{{
+constexpr std::array<HardeningTerm, 15> kTerms{{
     {"smb1", TermKind::disable, "SMB1, every dialect", "smb1=off", true, true},
     {"smb2.0.2", TermKind::disable, "SMB 2.0.2 (Windows Vista / Server 2008)", "smb.min=2.1", true, true},
     {"smb2.1", TermKind::disable, "SMB 2.1 (Windows 7 / Server 2008 R2)", "smb.min=3.0", true, true},
@@ -20,8 +20,9 @@ constexpr std::array<HardeningTerm, 14> kTerms{{
     {"netbios", TermKind::disable, "NetBIOS name and datagram services (and the mailslot SAM LOGON)",
      "netbios.samlogon=off", true, true},
     {"cldap", TermKind::disable, "the LDAP ping over UDP (CLDAP)", "", true, true},
-    {"ntlmv1", TermKind::disable, "NTLMv1 and LM responses", "ntlm.v1=off", false, true},
-    {"ntlm", TermKind::disable, "NTLM altogether", "", false, true},
+    {"ntlmv1", TermKind::disable, "NTLMv1 and LM responses", "ntlm.v1=off", true, true},
+    {"ntlm", TermKind::disable, "NTLM altogether", "", true, true},
+    {"guest", TermKind::disable, "guest logons (an unknown user mapped to guest)", "smb.guest=off", true, false},
     {"smb-signing", TermKind::require, "SMB signing required by the server", "smb.signing=required", true, true},
     {"ldap-signing", TermKind::require, "LDAP signing required (no cleartext or unsigned SASL bind)",
      "ldap.signing=required", true, true},

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <utility>
 
 #include "legacyscan/strings.hpp"
 #include "src/compat/hardening.hpp"
+#include "src/compat/matrix_cells.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
@@ -25,8 +27,11 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 const std::vector<std::string> kSmb2Order{"2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"};
 
 struct Cellish {
+  Cellish(CellVerdict v, std::string why, std::string with = {})
+      : verdict(v), reason(std::move(why)), negotiated(std::move(with)) {}
   CellVerdict verdict = CellVerdict::unknown;
   std::string reason;
+  std::string negotiated;
 };
 
 Cellish smb_after(const SmbOffer& client, const HostView& host, const WhatIf& w) {
@@ -85,7 +90,7 @@ Cellish kerberos_after(const KerberosOffer& client, const HostView& host, const 
       return {e == 23 || e == 24 || e == 1 || e == 3
                   ? (e == client.etypes.front() ? CellVerdict::works : CellVerdict::degraded)
                   : CellVerdict::works,
-              "the KDC would answer with " + name};
+              "the KDC would answer with " + name, name};
   }
   return {CellVerdict::fails, "the KDC would accept none of the client's etypes"};
 }
@@ -108,6 +113,18 @@ Cellish tls_after(const TlsStack& client, const tls::Endpoint& endpoint, const W
         }
   }
   return {CellVerdict::fails, "no TLS version and suite in common (client offers " + join(client.versions) + ")"};
+}
+
+// The saved matrix's Kerberos cell stands when the change leaves its etype alone (it is the KDC's own
+// answer to the client's replayed AS-REQ); else the client's next etype the KDC accepts.
+Cellish kerberos_cell_after(const KerberosOffer& client, const HostView& host, const Row* saved, const WhatIf& w) {
+  if (saved && saved->kerberos && !saved->kerberos->negotiated.empty()) {
+    const auto& k = *saved->kerberos;
+    const bool rc4 = k.negotiated.starts_with("rc4") || k.negotiated.starts_with("etype--");
+    const bool des = k.negotiated.starts_with("des-");
+    if (!(rc4 && has(w.disable, "rc4")) && !(des && has(w.disable, "des"))) return {k.verdict, k.reason, k.negotiated};
+  }
+  return kerberos_after(client, host, w);
 }
 
 }  // namespace
@@ -142,16 +159,24 @@ std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, cons
 std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
   std::vector<WhatIfRow> rows;
   for (const auto& p : all_profiles()) {
+    const Row* saved = nullptr;
+    for (const auto& m : host.matrix)
+      if (m.profile == p.id) saved = &m;
     Row row;
     row.profile = p.id;
     row.name = p.name;
     std::vector<std::string> reasons;
     auto add = [&](std::optional<Cell>& slot, const char* label, const Cellish& c) {
-      slot = Cell{c.verdict, c.reason, "", "", {}, {}};
+      slot = Cell{c.verdict, c.reason, c.negotiated, "", {}, {}};
       reasons.push_back(std::string(label) + ": " + c.reason);
     };
-    if (p.smb) add(row.smb, "SMB", smb_after(*p.smb, host, w));
-    if (p.kerberos) add(row.kerberos, "Kerberos", kerberos_after(*p.kerberos, host, w));
+    if (p.kerberos) add(row.kerberos, "Kerberos", kerberos_cell_after(*p.kerberos, host, saved, w));
+    if (p.smb) {
+      const auto c = smb_after(*p.smb, host, w);
+      row.smb = Cell{c.verdict, c.reason, "", "", {}, {}};
+      if (p.auth) row.smb = auth_after(*row.smb, *p.auth, host.smb.result, row.kerberos, w, "session");
+      reasons.push_back("SMB: " + row.smb->reason);
+    }
     if (!p.tls.empty() && host.tls.result)
       for (const auto& e : host.tls.result->endpoints)
         if (e.outcome.ok()) {
@@ -168,18 +193,27 @@ std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
           reasons.push_back("TLS/" + std::to_string(e.port) + ": " + cell.reason);
         }
     if (p.ldap && has(w.require, "ldap-signing") && p.ldap->cleartext_bind)
-      add(row.ldap, "LDAP", {CellVerdict::fails, "the client binds in cleartext; signing would be required"});
-    if (p.ldap && has(w.disable, "cldap") && p.ldap->ldap_ping)
-      add(row.ldap, "LDAP", {CellVerdict::fails, "the client locates DCs with the LDAP ping (CLDAP)"});
+      add(row.ldap, "LDAP", {CellVerdict::fails, "the client binds in cleartext; signing would be required", ""});
+    else if (p.ldap && has(w.disable, "cldap") && p.ldap->ldap_ping)
+      add(row.ldap, "LDAP", {CellVerdict::fails, "the client locates DCs with the LDAP ping (CLDAP)", ""});
+    else if (p.ldap && host.ldap.result) {
+      // The bind: the LDAP transport as the matrix decides it, then the client's paths after the change.
+      row.ldap = ldap_cell(*p.ldap, host.ldap.result);
+      if (row.ldap && p.auth && !p.ldap->cleartext_bind)
+        row.ldap = auth_after(*row.ldap, *p.auth, host.smb.result, row.kerberos, w, "bind");
+      if (row.ldap) reasons.push_back("LDAP: " + row.ldap->reason);
+    }
     if (p.netbios && p.netbios->sam_logon && has(w.disable, "netbios"))
-      add(row.netbios, "NetBIOS", {CellVerdict::fails, "the client needs the NetBIOS mailslot SAM LOGON"});
+      add(row.netbios, "NetBIOS", {CellVerdict::fails, "the client needs the NetBIOS mailslot SAM LOGON", ""});
     WhatIfRow out;
     out.profile = p.id;
     out.name = p.name;
     out.verdict = overall(row);
-    // The verdict the saved matrix has now, when the scan computed one.
-    for (const auto& m : host.matrix)
-      if (m.profile == p.id) out.before = std::string(to_string(m.verdict));
+    // The verdict the saved matrix has now, when the scan computed one, and the cells that change.
+    if (saved) {
+      out.before = std::string(to_string(saved->verdict));
+      out.cells = cell_changes(*saved, row);
+    }
     out.reason = join(reasons);
     if (out.verdict == CellVerdict::unknown && reasons.empty()) out.reason = "no protocol of this client was scanned";
     rows.push_back(std::move(out));
@@ -194,6 +228,13 @@ json whatif_to_json(const std::vector<std::pair<HostView, std::vector<WhatIfRow>
     for (const auto& r : rows) {
       json j{{"profile", r.profile}, {"name", r.name}, {"verdict", to_string(r.verdict)}, {"reason", r.reason}};
       if (!r.before.empty()) j["verdict_now"] = r.before;
+      json cells = json::array();
+      for (const auto& c : r.cells)
+        cells.push_back(
+            {{"protocol", c.protocol},
+             {"before", {{"verdict", to_string(c.before.verdict)}, {"auth", c.before.auth}}},
+             {"after", {{"verdict", to_string(c.after.verdict)}, {"auth", c.after.auth}, {"reason", c.after.reason}}}});
+      if (!cells.empty()) j["cells"] = std::move(cells);
       list.push_back(std::move(j));
     }
     out["hosts"].push_back({{"target", host.target}, {"address", host.address}, {"clients", list}});

@@ -19,12 +19,21 @@ struct WhatIf {
   std::vector<std::string> require;
 };
 
+// One cell of a client's row whose verdict or authentication path the change alters: "smb", "kerberos",
+// "ldap", "netbios" or "tls/636".
+struct CellChange {
+  std::string protocol;
+  Cell before;  // the saved matrix's cell
+  Cell after;
+};
+
 struct WhatIfRow {
   std::string profile;
   std::string name;
   CellVerdict verdict = CellVerdict::unknown;
   std::string reason;
   std::string before;  // the saved matrix verdict, when the scan had one
+  std::vector<CellChange> cells;
 };
 
 std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, const std::vector<std::string>& require,
@@ -34,6 +43,21 @@ std::optional<WhatIf> parse_whatif(const std::vector<std::string>& disable, cons
 std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w);
 
 nlohmann::json whatif_to_json(const std::vector<std::pair<HostView, std::vector<WhatIfRow>>>& hosts, const WhatIf& w);
+
+// ---- authentication after the change (whatif_auth.cpp) ----
+
+// The server's sessions as they would answer after the change: "ntlmv1" refuses the NTLMv1 and LM
+// responses, "ntlm" every NTLM response, "guest" the guest logon, whether or not the scan could try
+// them (a refusal the change makes is known without trying). Without sessions in the scan (`known`
+// null) the responses the change leaves alone are not tested, with `why`.
+smb::Sessions sessions_after(const smb::Sessions* known, const std::string& why, const WhatIf& w);
+// The cell of an authenticated exchange after the change ("session", "bind"): the transport's cell
+// with the client's paths tried in its order (matrix_auth.hpp) against the Kerberos cell after the
+// change and the sessions after the change.
+Cell auth_after(Cell transport, const AuthUse& client, const std::optional<smb::SmbResult>& smb,
+                const std::optional<Cell>& kerberos, const WhatIf& w, const std::string& what);
+// The cells of `after` whose verdict or path differ from the saved row's.
+std::vector<CellChange> cell_changes(const Row& before, const Row& after);
 
 // ---- waves (whatif_wave.cpp): a dated change of Windows defaults, played over scans and audits ----
 
@@ -51,6 +75,7 @@ std::string wave_list();                     // "rc4-2026"
 struct WaveAccountRow {
   std::string account;
   std::string kind;
+  std::vector<std::string> spns;
   std::string dc;
   std::string verdict;
   std::string reason;
@@ -60,5 +85,10 @@ WaveAccountRow rc4_2026_account(const accounts::AccountResult& a, const std::str
 // Worst first: breaks, changes, keeps-rc4, unknown, ok.
 void sort_wave_rows(std::vector<WaveAccountRow>& rows);
 nlohmann::json wave_accounts_to_json(const Wave& w, const std::vector<WaveAccountRow>& rows);
+// One row's object ({account, kind, spns, dc, verdict, reason, fix}) and the count per verdict.
+nlohmann::json wave_row_to_json(const WaveAccountRow& r);
+nlohmann::json wave_counts_to_json(const std::vector<const WaveAccountRow*>& rows);
+// The rank of a wave verdict, worst (breaks) first.
+int wave_rank(const std::string& verdict);
 
 }  // namespace legacyscan::matrix

@@ -43,7 +43,7 @@ std::string wave_list() {
 }
 
 WaveAccountRow rc4_2026_account(const AccountResult& a, const std::string& dc) {
-  WaveAccountRow r{a.name, a.kind, dc, "ok", a.reason, a.remedy};
+  WaveAccountRow r{a.name, a.kind, a.spns, dc, "ok", a.reason, a.remedy};
   // Without the attribute (or 0) the 2026 default applies: AES tickets only.
   const bool defaulted = !a.supported_etypes.raw || *a.supported_etypes.raw == 0;
   const bool has_aes =
@@ -69,28 +69,40 @@ WaveAccountRow rc4_2026_account(const AccountResult& a, const std::string& dc) {
   return r;
 }
 
-void sort_wave_rows(std::vector<WaveAccountRow>& rows) {
+int wave_rank(const std::string& verdict) {
   static const std::vector<std::string> order{"breaks", "changes", "keeps-rc4", "unknown", "ok"};
-  auto rank = [&](const std::string& v) { return std::find(order.begin(), order.end(), v) - order.begin(); };
+  return static_cast<int>(std::find(order.begin(), order.end(), verdict) - order.begin());
+}
+
+void sort_wave_rows(std::vector<WaveAccountRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-    return std::pair(rank(x.verdict), x.account) < std::pair(rank(y.verdict), y.account);
+    return std::pair(wave_rank(x.verdict), x.account) < std::pair(wave_rank(y.verdict), y.account);
   });
+}
+
+nlohmann::json wave_row_to_json(const WaveAccountRow& r) {
+  return {{"account", r.account}, {"kind", r.kind},     {"spns", r.spns}, {"dc", r.dc},
+          {"verdict", r.verdict}, {"reason", r.reason}, {"fix", r.fix}};
+}
+
+nlohmann::json wave_counts_to_json(const std::vector<const WaveAccountRow*>& rows) {
+  nlohmann::json counts = nlohmann::json::object();
+  for (const char* v : {"breaks", "changes", "keeps-rc4", "unknown", "ok"}) counts[v] = 0;
+  for (const auto* r : rows) counts[r->verdict] = counts[r->verdict].get<int>() + 1;
+  return counts;
 }
 
 nlohmann::json wave_accounts_to_json(const Wave& w, const std::vector<WaveAccountRow>& rows) {
   nlohmann::json list = nlohmann::json::array();
-  nlohmann::json counts = nlohmann::json::object();
-  for (const char* v : {"breaks", "changes", "keeps-rc4", "unknown", "ok"}) counts[v] = 0;
+  std::vector<const WaveAccountRow*> all;
   for (const auto& r : rows) {
-    list.push_back({{"account", r.account},
-                    {"kind", r.kind},
-                    {"dc", r.dc},
-                    {"verdict", r.verdict},
-                    {"reason", r.reason},
-                    {"fix", r.fix}});
-    counts[r.verdict] = counts[r.verdict].get<int>() + 1;
+    list.push_back(wave_row_to_json(r));
+    all.push_back(&r);
   }
-  return {{"wave", std::string(w.id)}, {"what", std::string(w.what)}, {"accounts", list}, {"counts", counts}};
+  return {{"wave", std::string(w.id)},
+          {"what", std::string(w.what)},
+          {"accounts", list},
+          {"counts", wave_counts_to_json(all)}};
 }
 
 }  // namespace legacyscan::matrix

@@ -241,7 +241,7 @@ bool handle(Report& r, const Event& e) {
     }
     case 4768:
     case 4769: {  // Security: Kerberos TGT / service ticket requested
-      const bool per_account = handle_kdc_account_event(r, e);
+      const bool per_account = handle_kdc_account_event(r, e, clean_address(e.first("Client Address")));
       Client* c = client_for(r, e.first("Client Address"), "", ts);
       if (!c) return per_account;
       KerberosFacts& k = c->kerberos_facts();

@@ -79,6 +79,7 @@ bool handle_session_audit_event(Report& r, const Event& e);
 
 // The Kerberos events' per-account facts (events_kdc.cpp): 4768/4769 (the fields Windows added in
 // 2025) and the KDCSVC System events 201-209 of the 2026 RC4 audit. True when the event gave a fact.
-bool handle_kdc_account_event(Report& r, const Event& e);
+// `address` is the event's client address, cleaned ("" when none).
+bool handle_kdc_account_event(Report& r, const Event& e, const std::string& address = {});
 
 }  // namespace legacyscan::passive

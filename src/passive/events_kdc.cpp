@@ -81,7 +81,7 @@ void keys(Tally& t, const std::string& list, std::int64_t ts) {
 // Which of the repeated "MSDS-SupportedEncryptionTypes" / "Available Keys" belongs to whom: 4769
 // writes the account's, the service's, then the DC's; 4768 the account's, the service's (krbtgt),
 // then the DC's.
-void ticket_event(Report& r, const Event& e) {
+void ticket_event(Report& r, const Event& e, const std::string& address) {
   const std::int64_t ts = e.ts;
   const std::string client = account_name(value(e, "Account Name", 0, "TargetUserName"));
   const std::string service =
@@ -99,6 +99,7 @@ void ticket_event(Report& r, const Event& e) {
     if (!session.empty()) a.session_key_etypes.hit(session, ts);
     if (e.id == 4768 && !ticket.empty()) a.ticket_etypes.hit(ticket, ts);
     describe(a, 0, "AccountSupportedEncryptionTypes", "AccountAvailableKeys");
+    if (e.id == 4768) a.used_by.hit(address + "\t" + client + "\tas\t" + session, ts);
   }
   if (e.id == 4769 && !service.empty()) {
     auto& s = account(r, service);
@@ -106,6 +107,7 @@ void ticket_event(Report& r, const Event& e) {
     if (!ticket.empty()) s.ticket_etypes.hit(ticket, ts);
     if (!session.empty()) s.session_key_etypes.hit(session, ts);
     describe(s, 1, "ServiceSupportedEncryptionTypes", "ServiceAvailableKeys");
+    s.used_by.hit(address + "\t" + client + "\ttgs\t" + ticket, ts);
   }
   const auto dc = value(e, "MSDS-SupportedEncryptionTypes", 2, "DCSupportedEncryptionTypes");
   if (!absent(dc)) {
@@ -146,10 +148,10 @@ bool KerberosAccountFacts::gets_rc4() const {
   return rc4(ticket_etypes) || rc4(session_key_etypes) || !kdcsvc_events.empty();
 }
 
-bool handle_kdc_account_event(Report& r, const Event& e) {
+bool handle_kdc_account_event(Report& r, const Event& e, const std::string& address) {
   if (e.id == 4768 || e.id == 4769) {
     const auto before = r.kerberos_accounts.size();
-    ticket_event(r, e);
+    ticket_event(r, e, address);
     return r.kerberos_accounts.size() != before || !value(e, "Account Name", 0, "TargetUserName").empty();
   }
   if (e.id < 201 || e.id > 209) return false;

@@ -245,6 +245,10 @@ struct KerberosAccountFacts {
   Tally supported_etypes;    // msDS-SupportedEncryptionTypes as the event writes it
   Tally available_keys;      // "Available Keys" of the account
   Tally kdcsvc_events;       // "201", "205" ... (System log, KDCSVC)
+  // Who used the account: "ADDRESS\tCLIENT\tVIA\tETYPE", VIA "tgs" for a service ticket to it (ETYPE
+  // the ticket's, i.e. the service's key), "as" for its own TGT (ETYPE the session key's). Tab-separated
+  // keys keep one bounded Tally; to_json splits them into used_by[] objects.
+  Tally used_by;
   [[nodiscard]] bool gets_rc4() const;
 };
 

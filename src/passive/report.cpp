@@ -30,6 +30,23 @@ json tally_json(const Tally& t) {
   return o;
 }
 
+// used_by keys are "ADDRESS\tCLIENT\tVIA\tETYPE" (passive.hpp); "(other)" is the overflow of the Tally.
+json used_by_json(const Tally& t) {
+  json out = json::array();
+  for (const auto& [k, v] : t.values) {
+    std::vector<std::string> part{""};
+    for (char ch : k)
+      if (ch == '\t')
+        part.emplace_back();
+      else
+        part.back() += ch;
+    if (part.size() != 4) part = {"", k, "", ""};  // "(other)"
+    out.push_back(
+        {{"address", part[0]}, {"client", part[1]}, {"via", part[2]}, {"etype", part[3]}, {"count", v.count}});
+  }
+  return out;
+}
+
 void seen_json(json& o, const Seen& s) {
   o["first_seen"] = rfc3339_from_us(s.first_us);
   o["last_seen"] = rfc3339_from_us(s.last_us);
@@ -225,7 +242,8 @@ nlohmann::json to_json(const Report& r) {
                           {"session_key_etypes", tally_json(a.session_key_etypes)},
                           {"supported_etypes", tally_json(a.supported_etypes)},
                           {"available_keys", tally_json(a.available_keys)},
-                          {"kdcsvc_events", tally_json(a.kdcsvc_events)}});
+                          {"kdcsvc_events", tally_json(a.kdcsvc_events)},
+                          {"used_by", used_by_json(a.used_by)}});
     o["kerberos_accounts"] = accounts;
   }
   return o;

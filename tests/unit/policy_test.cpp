@@ -220,7 +220,8 @@ TEST(Hardening, OneVocabularyForWhatifAndPolicy) {
   ASSERT_TRUE(w) << e;
   EXPECT_EQ(w->disable, (std::vector<std::string>{"smb1", "rc4"}));
   EXPECT_EQ(w->require, (std::vector<std::string>{"ldap-signing"}));
-  EXPECT_FALSE(matrix::parse_whatif({"ntlmv1"}, {}, e));  // a capture-only term
+  EXPECT_TRUE(matrix::parse_whatif({"ntlmv1", "guest"}, {}, e)) << e;  // the cells' authentication paths
+  EXPECT_FALSE(matrix::parse_whatif({"ipx"}, {}, e));
   EXPECT_NE(e.find(compat::hardening_term_list(TermKind::disable, false)), std::string::npos) << e;
 }
 
