@@ -89,7 +89,9 @@ TEST(IntegrationSmb1ShareList, Nt1OnlyServerListsItsSharesAsSmbclientDoes) {
   ASSERT_EQ(global("server max protocol"), "NT1");
   const std::set<std::string> configured = nt1only_shares();
   EXPECT_EQ(smbclient_list("-N"), configured);
-  EXPECT_FALSE(port().contains("smb2") && port().at("smb2").value("status", "") == "ok") << port().at("smb2").dump();
+  // No SMB2 dialect is accepted, NT LM 0.12 is: the list can only come over SMB1.
+  EXPECT_TRUE(port().at("smb2").at("dialects").empty()) << port().at("smb2").dump();
+  EXPECT_EQ(port().at("smb1").at("dialects"), json::array({"NT LM 0.12"}));
   // restrict anonymous = 0: the null session lists them too.
   ASSERT_EQ(global("restrict anonymous"), "0");
   for (const std::string session : {"anonymous", "user"}) {
