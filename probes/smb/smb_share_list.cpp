@@ -59,7 +59,8 @@ class Smb2Pipe final : public PipeIo {
 
   asio::awaitable<Outcome> transceive(const Bytes& pdu, Bytes& data) override {
     Bytes reply;
-    Outcome o = co_await exchange(ch_, encode_smb2_pipe_transceive_request(next(), file, pdu, kMaxOutput), reply);
+    Decoded<Bytes> request = encode_smb2_pipe_transceive_request(next(), file, pdu, kMaxOutput);
+    Outcome o = co_await exchange(ch_, std::move(request), reply);
     if (!o.ok()) co_return o;
     auto io = decode_smb2_ioctl_response(reply);
     if (!io || !io->response)
@@ -71,7 +72,8 @@ class Smb2Pipe final : public PipeIo {
 
   asio::awaitable<Outcome> read(Bytes& data) override {
     Bytes reply;
-    Outcome o = co_await exchange(ch_, encode_smb2_read_request(next(), file, kMaxOutput), reply);
+    Decoded<Bytes> request = encode_smb2_read_request(next(), file, kMaxOutput);
+    Outcome o = co_await exchange(ch_, std::move(request), reply);
     if (!o.ok()) co_return o;
     auto rd = decode_smb2_read_response(reply);
     if (!rd || !rd->response || rd->response->Data.empty())
@@ -136,7 +138,8 @@ asio::awaitable<bool> open_pipe(Smb2Pipe& p, const PortScan& ps, ShareList& out)
   Smb2TreeConnectRequestOptions t;
   t.header = p.next();
   t.Path = "\\\\" + ps.ctx.address.to_string() + "\\IPC$";
-  out.outcome = co_await exchange(p.ch_, encode_smb2_tree_connect_request(t), reply);
+  Decoded<Bytes> tree = encode_smb2_tree_connect_request(t);
+  out.outcome = co_await exchange(p.ch_, std::move(tree), reply);
   if (!out.outcome.ok()) co_return false;
   auto tc = decode_smb2_tree_connect_response(reply);
   if (!tc || !tc->response) {
@@ -145,7 +148,8 @@ asio::awaitable<bool> open_pipe(Smb2Pipe& p, const PortScan& ps, ShareList& out)
     co_return false;
   }
   p.header.TreeId = tc->header.TreeId;
-  out.outcome = co_await exchange(p.ch_, encode_smb2_create_pipe_request(p.next(), "srvsvc"), reply);
+  Decoded<Bytes> create = encode_smb2_create_pipe_request(p.next(), "srvsvc");
+  out.outcome = co_await exchange(p.ch_, std::move(create), reply);
   if (!out.outcome.ok()) co_return false;
   auto cr = decode_smb2_create_response(reply);
   if (!cr || !cr->response) {
