@@ -4,6 +4,8 @@
 #include <cctype>
 #include <random>
 
+#include "src/proto/smb1/smb1_signing.hpp"
+
 namespace legacyscan::smb {
 
 namespace asio = boost::asio;
@@ -82,8 +84,20 @@ void SmbChannel::secure(Smb2SessionKeys keys, std::uint64_t session_id, bool enc
   nonce_salt_ = std::random_device{}();
 }
 
+void SmbChannel::secure_smb1(Bytes signing_key) {
+  smb1_key_ = std::move(signing_key);
+  smb1_sequence_ = 2;
+  transcript_.clear();
+  transcript_.shrink_to_fit();
+}
+
 Decoded<Bytes> SmbChannel::protect(ByteView smb_message) {
   Bytes out(smb_message.begin(), smb_message.end());
+  if (!smb1_key_.empty() && !out.empty() && out[0] == 0xFF) {
+    if (!smb1_sign(out, smb1_key_, smb1_sequence_)) return Decoded<Bytes>::fail("cannot sign the request");
+    smb1_sequence_ += 2;
+    return Decoded<Bytes>::ok(std::move(out));
+  }
   if (!keys_ || out.empty() || out[0] != 0xFE) return Decoded<Bytes>::ok(std::move(out));
   if (encrypt_) {
     // A nonce never used twice in the session: a counter, then a random salt of this channel.
@@ -99,6 +113,10 @@ Decoded<Bytes> SmbChannel::protect(ByteView smb_message) {
 }
 
 Outcome SmbChannel::unprotect(Bytes& reply) {
+  if (!smb1_key_.empty() && !reply.empty() && reply[0] == 0xFF) {
+    answer_protection_ = smb1_signature_name(smb1_check_signature(reply, smb1_key_, smb1_sequence_ - 1));
+    return Outcome::success();
+  }
   if (!keys_) return Outcome::success();
   if (reply.size() >= 4 && reply[0] == 0xFD && reply[1] == 'S' && reply[2] == 'M' && reply[3] == 'B') {
     auto plain = decode_smb2_transform(reply, session_id_, *keys_);
@@ -112,7 +130,7 @@ Outcome SmbChannel::unprotect(Bytes& reply) {
 }
 
 asio::awaitable<Outcome> SmbChannel::request(ByteView smb_message, Bytes& reply) {
-  if (!keys_ && transcript_.size() < kTranscriptMessages)
+  if (!secured() && transcript_.size() < kTranscriptMessages)
     transcript_.emplace_back(smb_message.begin(), smb_message.end());
   auto wire = protect(smb_message);
   if (!wire) co_return Outcome::failure(Status::error, wire.error);
@@ -136,7 +154,7 @@ asio::awaitable<Outcome> SmbChannel::read_reply(Bytes& reply) {
       co_return Outcome::failure(Status::protocol_error,
                                  "unexpected NetBIOS session packet type 0x" + to_hex(ByteView(&frame.type, 1)));
     reply.assign(buf.begin() + static_cast<std::ptrdiff_t>(kFrameHeaderLength), buf.end());
-    if (!keys_ && transcript_.size() < kTranscriptMessages) transcript_.push_back(reply);
+    if (!secured() && transcript_.size() < kTranscriptMessages) transcript_.push_back(reply);
     co_return unprotect(reply);
   }
   co_return Outcome::failure(Status::protocol_error, "only keep-alives, no answer");

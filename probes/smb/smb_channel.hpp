@@ -44,7 +44,11 @@ class SmbChannel {
   // the signature of the others is checked (3.2.5.1.3).
   void secure(Smb2SessionKeys keys, std::uint64_t session_id, bool encrypt);
   void encrypt(bool on) { encrypt_ = on; }
-  [[nodiscard]] bool secured() const { return keys_.has_value(); }
+  // From now on SMB1 requests are signed with `signing_key` and the signatures of the answers are
+  // checked ([MS-SMB] 3.2.4.1.1, 3.2.5.1.2): the SESSION_SETUP that gave the key was the last
+  // message unsigned.
+  void secure_smb1(Bytes signing_key);
+  [[nodiscard]] bool secured() const { return keys_.has_value() || !smb1_key_.empty(); }
   [[nodiscard]] bool encrypting() const { return encrypt_; }
   // How the last answer on a secured channel came: "encrypted" (decrypted and authenticated), or its
   // signature "valid", "bad" or "unsigned".
@@ -70,6 +74,8 @@ class SmbChannel {
   std::uint64_t nonce_counter_ = 0;
   std::uint32_t nonce_salt_ = 0;
   std::string answer_protection_;
+  Bytes smb1_key_;
+  std::uint32_t smb1_sequence_ = 2;  // the next request's; its answer takes the number after it
 };
 
 // A short printable rendering of bytes that were not what we expected ("HTTP/1.0 400 Bad" or hex).

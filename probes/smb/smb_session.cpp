@@ -11,6 +11,7 @@
 #include <random>
 
 #include "legacyscan/engine/async.hpp"
+#include "probes/smb/smb1_share_list.hpp"
 #include "probes/smb/smb_ntlm.hpp"
 #include "probes/smb/smb_session_security.hpp"
 #include "src/proto/ntlm/ntlm_crypto.hpp"
@@ -95,10 +96,21 @@ std::uint32_t negotiate_flags_for(Logon l) {
   }
 }
 
+// The flags of the user's NTLMv2 AUTHENTICATE: those of the CHALLENGE that the NEGOTIATE asked for,
+// as a Windows client answers ([MS-NLMP] 3.1.5.1.2), so a server that offers NTLMSSP_NEGOTIATE_KEY_EXCH
+// gets an EncryptedRandomSessionKey. The message carries no Version field, so not that flag; Unicode
+// when the server can.
+std::uint32_t v2_authenticate_flags(const ntlm::NtlmChallengeMessage& c) {
+  std::uint32_t f = c.NegotiateFlags & ntlm::kNtlmClientNegotiateFlags & ~ntlm::NTLMSSP_NEGOTIATE_VERSION;
+  if ((f & ntlm::NTLMSSP_NEGOTIATE_UNICODE) != 0) f &= ~ntlm::NTLM_NEGOTIATE_OEM;
+  return f;
+}
+
 // The AUTHENTICATE_MESSAGE of one logon; empty (with why) when it cannot be written. An NTLMv2 logon
-// also gives its session key, which the session signs and encrypts with.
+// also gives its session key, which the session signs and encrypts with, and whether it was
+// exchanged (`key_exch`, the user's logon only).
 Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChallengeMessage& c, std::string& why,
-                       Bytes& session_key) {
+                       Bytes& session_key, std::optional<bool>& key_exch) {
   if (l == Logon::anonymous) return ntlm::encode_ntlm_authenticate_anonymous();
   const Who w = who_for(l, creds, c);
   if (l == Logon::guest || l == Logon::v2) {
@@ -108,8 +120,19 @@ Bytes authenticate_for(Logon l, const Credentials& creds, const ntlm::NtlmChalle
     logon.password = w.password;
     logon.timestamp = c.Timestamp.value_or(filetime_now());
     logon.client_challenge = random8();
+    if (l == Logon::v2) {
+      logon.NegotiateFlags = v2_authenticate_flags(c);
+      key_exch = (logon.NegotiateFlags & ntlm::NTLMSSP_NEGOTIATE_KEY_EXCH) != 0;
+      if (*key_exch) {
+        // A key the session signs with: from the system's random source, not the scan's generator.
+        std::random_device rd;
+        std::array<std::uint8_t, 16> k{};
+        for (auto& b : k) b = static_cast<std::uint8_t>(rd() & 0xFF);
+        logon.exported_session_key = k;
+      }
+    }
     Bytes out = ntlm::encode_ntlm_authenticate_v2(c, logon);
-    session_key = ntlm::ntlm_v2_session_base_key(logon, out);
+    session_key = ntlm::ntlm_v2_exported_session_key(logon, out);
     return out;
   }
   const auto kind =
@@ -222,7 +245,8 @@ asio::awaitable<bool> authenticate(PortScan& ps, NtlmSession& s, Logon l, Sessio
     co_return false;
   }
   std::string why;
-  const Bytes auth = authenticate_for(l, ps.ctx.settings.credentials, s.leg.challenge, why, session_key);
+  const Bytes auth =
+      authenticate_for(l, ps.ctx.settings.credentials, s.leg.challenge, why, session_key, a.ntlm_key_exch);
   if (auth.empty()) {
     a.outcome = Outcome::failure(Status::skipped, why);
     co_return false;
@@ -302,11 +326,11 @@ asio::awaitable<Attempt> smb2_attempt(PortScan& ps, std::uint16_t dialect, Logon
 }
 
 // A TREE_CONNECT_ANDX in a granted SMB1 session (`uid`).
-asio::awaitable<ShareAccess> smb1_tree_connect(SmbChannel& ch, const PortScan& ps, std::uint16_t uid,
+asio::awaitable<ShareAccess> smb1_tree_connect(SmbChannel& ch, const PortScan& ps, std::uint16_t uid, std::uint16_t mid,
                                                std::string session, std::string share) {
   Smb1TreeConnectRequestOptions o;
   o.header.UID = uid;
-  o.header.MID = 2;
+  o.header.MID = mid;
   o.Path = tree_path(ps, share);
   co_return co_await tree_connect(ch, std::move(session), std::move(share), encode_smb1_tree_connect_request(o),
                                   [](ByteView reply, ShareAccess& t) {
@@ -332,7 +356,7 @@ asio::awaitable<ShareAccess> smb1_tree_connect(SmbChannel& ch, const PortScan& p
                                   });
 }
 
-asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l) {
+asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l, const SessionPlan* plan = nullptr) {
   Attempt out;
   SessionAttempt& a = out.a;
   NtlmSession s = co_await ntlm_start_smb1(ps, negotiate_flags_for(l));
@@ -345,8 +369,8 @@ asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l) {
     ss.SecurityBlob = std::move(token);
     return encode_smb1_session_setup_request(ss);
   };
-  Bytes unused_key;
-  if (!co_await authenticate(ps, s, l, a, build, reply, unused_key)) co_return out;
+  Bytes session_key;
+  if (!co_await authenticate(ps, s, l, a, build, reply, session_key)) co_return out;
   auto r = decode_smb1_session_setup_response(reply);
   if (!r) {
     a.outcome = Outcome::failure(Status::protocol_error, "malformed SESSION_SETUP_ANDX response: " + r.error);
@@ -359,9 +383,23 @@ asio::awaitable<Attempt> smb1_attempt(PortScan& ps, Logon l) {
   if (guest) a.session_flags.emplace_back("SMB_SETUP_GUEST");
   a.granted = granted_from(l, guest, false);
   // SMB1 signing starts with the session key of a user's session; null and guest sessions do not sign.
-  if (l == Logon::anonymous || l == Logon::guest) {
-    out.ipc = co_await smb1_tree_connect(*s.ch, ps, r->header.UID, session_name(l), "IPC$");
-    out.ipc->via = a.via;
+  if (l != Logon::anonymous && l != Logon::guest && !(l == Logon::v2 && a.granted == "user")) co_return out;
+  if (l == Logon::v2) s.ch->secure_smb1(std::move(session_key));
+  const std::uint16_t uid = r->header.UID;
+  std::uint16_t mid = 2;
+  out.ipc = co_await smb1_tree_connect(*s.ch, ps, uid, mid++, session_name(l), "IPC$");
+  out.ipc->via = a.via;
+  std::vector<std::string> shares = plan ? plan->shares : std::vector<std::string>{};
+  if (plan && out.ipc->connected) {
+    out.list = co_await list_shares_smb1(*s.ch, ps, uid, mid);
+    out.list->session = session_name(l);
+    out.list->via = a.via;
+    if (plan->all_shares) shares = shares_to_connect(*out.list);
+  }
+  for (const auto& name : shares) {
+    if (!out.ipc->outcome.ok() || (!out.more.empty() && !out.more.back().outcome.ok())) break;  // connection gone
+    out.more.push_back(co_await smb1_tree_connect(*s.ch, ps, uid, mid++, session_name(l), name));
+    out.more.back().via = a.via;
   }
   co_return out;
 }
@@ -490,7 +528,7 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
     main = co_await all_of<Attempt>(
         n, [&](std::size_t i) { return smb2_attempt(ps, *smb2_dialect, logons[i], tree(logons[i]), &plan); });
   } else {
-    main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
+    main = co_await all_of<Attempt>(n, [&](std::size_t i) { return smb1_attempt(ps, logons[i], &plan); });
   }
   if (!with_user) main.resize(logons.size(), Attempt{not_tried(no_user), std::nullopt, std::nullopt, {}, std::nullopt});
   s.anonymous = main[0].a;

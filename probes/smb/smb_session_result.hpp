@@ -60,6 +60,9 @@ struct SessionAttempt {
   std::string answer;                      // "STATUS_SUCCESS", "STATUS_LOGON_FAILURE (0xc000006d)"
   std::vector<std::string> session_flags;  // SMB2 SessionFlags: "IS_NULL", "IS_GUEST", "ENCRYPT_DATA"
   std::string granted;                     // when accepted: "null", "guest" or "user"
+  // The user's NTLMv2 logon: whether its AUTHENTICATE exchanged a random session key
+  // (NTLMSSP_NEGOTIATE_KEY_EXCH, [MS-NLMP] 3.1.5.1.2), the key the session then signs with.
+  std::optional<bool> ntlm_key_exch;
 
   template <class V>
   void fields(V& v) {
@@ -70,6 +73,7 @@ struct SessionAttempt {
     v("answer", answer);
     v("session_flags", session_flags);
     v.optional("granted", granted);
+    v.optional("ntlm_key_exch", ntlm_key_exch);
   }
 };
 

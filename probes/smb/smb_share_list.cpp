@@ -43,9 +43,10 @@ asio::awaitable<Outcome> exchange(SmbChannel& ch, Decoded<Bytes> request, Bytes&
   co_return o;
 }
 
-// What a session needs for each request on the pipe.
-struct Pipe {
-  SmbChannel& ch;
+// The SMB2 pipe: IOCTL FSCTL_PIPE_TRANSCEIVE and READ in one session and tree.
+class Smb2Pipe final : public PipeIo {
+ public:
+  explicit Smb2Pipe(SmbChannel& ch) : ch_(ch) {}
   Smb2Header header;  // SessionId, TreeId; MessageId advanced per request
   Smb2FileId file{};
 
@@ -55,22 +56,43 @@ struct Pipe {
     ++header.MessageId;
     return h;
   }
+
+  asio::awaitable<Outcome> transceive(const Bytes& pdu, Bytes& data) override {
+    Bytes reply;
+    Decoded<Bytes> request = encode_smb2_pipe_transceive_request(next(), file, pdu, kMaxOutput);
+    Outcome o = co_await exchange(ch_, std::move(request), reply);
+    if (!o.ok()) co_return o;
+    auto io = decode_smb2_ioctl_response(reply);
+    if (!io || !io->response)
+      co_return Outcome::failure(Status::protocol_error,
+                                 io ? "FSCTL_PIPE_TRANSCEIVE refused: " + ntstatus_string(io->status()) : io.error);
+    data = std::move(io->response->Data);
+    co_return o;
+  }
+
+  asio::awaitable<Outcome> read(Bytes& data) override {
+    Bytes reply;
+    Decoded<Bytes> request = encode_smb2_read_request(next(), file, kMaxOutput);
+    Outcome o = co_await exchange(ch_, std::move(request), reply);
+    if (!o.ok()) co_return o;
+    auto rd = decode_smb2_read_response(reply);
+    if (!rd || !rd->response || rd->response->Data.empty())
+      co_return Outcome::failure(Status::protocol_error,
+                                 rd ? "READ on the pipe: " + ntstatus_string(rd->status()) : rd.error);
+    data = std::move(rd->response->Data);
+    co_return o;
+  }
+
+  SmbChannel& ch_;
 };
 
-// One DCE-RPC call: `pdu` written with FSCTL_PIPE_TRANSCEIVE, the answer's fragments read until the
-// last (READ for what did not fit), their stubs joined into `stub` up to kMaxShareListStub.
-// Returns false with `o` failed, or with `fault` set for a FAULT PDU.
-asio::awaitable<bool> call(Pipe& p, const Bytes& pdu, Bytes& stub, std::uint32_t& fault, Outcome& o) {
-  Bytes reply;
-  o = co_await exchange(p.ch, encode_smb2_pipe_transceive_request(p.next(), p.file, pdu, kMaxOutput), reply);
+// One DCE-RPC call: `pdu` written, the answer's fragments read until the last (more reads for what
+// did not fit), their stubs joined into `stub` up to kMaxShareListStub. Returns false with `o`
+// failed, or with `fault` set for a FAULT PDU.
+asio::awaitable<bool> call(PipeIo& p, const Bytes& pdu, Bytes& stub, std::uint32_t& fault, Outcome& o) {
+  Bytes data;
+  o = co_await p.transceive(pdu, data);
   if (!o.ok()) co_return false;
-  auto io = decode_smb2_ioctl_response(reply);
-  if (!io || !io->response) {
-    o = Outcome::failure(Status::protocol_error,
-                         io ? "FSCTL_PIPE_TRANSCEIVE refused: " + ntstatus_string(io->status()) : io.error);
-    co_return false;
-  }
-  Bytes data = std::move(io->response->Data);
   for (std::size_t used = 0;;) {
     // A whole fragment at `used`: take its stub; otherwise read on.
     const ByteView rest = ByteView(data).subspan(used);
@@ -99,28 +121,25 @@ asio::awaitable<bool> call(Pipe& p, const Bytes& pdu, Bytes& stub, std::uint32_t
       o = Outcome::failure(Status::protocol_error, "not a DCE-RPC PDU on the pipe: " + describe_unexpected(rest));
       co_return false;
     }
-    // The fragment goes on in the rest of this pipe message (STATUS_BUFFER_OVERFLOW) or the next one.
-    o = co_await exchange(p.ch, encode_smb2_read_request(p.next(), p.file, kMaxOutput), reply);
+    // The fragment goes on in the rest of this pipe message or the next one.
+    Bytes more;
+    o = co_await p.read(more);
     if (!o.ok()) co_return false;
-    auto rd = decode_smb2_read_response(reply);
-    if (!rd || !rd->response || rd->response->Data.empty()) {
-      o = Outcome::failure(Status::protocol_error,
-                           rd ? "READ on the pipe: " + ntstatus_string(rd->status()) : rd.error);
-      co_return false;
-    }
     data.erase(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(used));
     used = 0;
-    data.insert(data.end(), rd->response->Data.begin(), rd->response->Data.end());
+    data.insert(data.end(), more.begin(), more.end());
   }
 }
 
-// Steps before the call; false with `out` finished (the server's refusal in answer) when one fails.
-asio::awaitable<bool> open_pipe(Pipe& p, const PortScan& ps, ShareList& out) {
+// The steps before the pipe; false with `out` finished (the server's refusal in answer) when one
+// fails.
+asio::awaitable<bool> open_pipe(Smb2Pipe& p, const PortScan& ps, ShareList& out) {
   Bytes reply;
   Smb2TreeConnectRequestOptions t;
   t.header = p.next();
   t.Path = "\\\\" + ps.ctx.address.to_string() + "\\IPC$";
-  out.outcome = co_await exchange(p.ch, encode_smb2_tree_connect_request(t), reply);
+  Decoded<Bytes> tree = encode_smb2_tree_connect_request(t);
+  out.outcome = co_await exchange(p.ch_, std::move(tree), reply);
   if (!out.outcome.ok()) co_return false;
   auto tc = decode_smb2_tree_connect_response(reply);
   if (!tc || !tc->response) {
@@ -129,7 +148,8 @@ asio::awaitable<bool> open_pipe(Pipe& p, const PortScan& ps, ShareList& out) {
     co_return false;
   }
   p.header.TreeId = tc->header.TreeId;
-  out.outcome = co_await exchange(p.ch, encode_smb2_create_pipe_request(p.next(), "srvsvc"), reply);
+  Decoded<Bytes> create = encode_smb2_create_pipe_request(p.next(), "srvsvc");
+  out.outcome = co_await exchange(p.ch_, std::move(create), reply);
   if (!out.outcome.ok()) co_return false;
   auto cr = decode_smb2_create_response(reply);
   if (!cr || !cr->response) {
@@ -138,44 +158,33 @@ asio::awaitable<bool> open_pipe(Pipe& p, const PortScan& ps, ShareList& out) {
     co_return false;
   }
   p.file = cr->response->FileId;
-  out.outcome = co_await exchange(
-      p.ch, encode_smb2_pipe_transceive_request(p.next(), p.file, dcerpc::encode_srvsvc_bind(1), kMaxOutput), reply);
-  if (!out.outcome.ok()) co_return false;
-  auto io = decode_smb2_ioctl_response(reply);
-  auto ack = io && io->response ? dcerpc::decode_dcerpc_bind_ack(io->response->Data)
-                                : Decoded<dcerpc::BindAck>::fail(io ? ntstatus_string(io->status()) : io.error);
-  if (!ack) {
-    out.outcome = Outcome::failure(Status::protocol_error, "srvsvc BIND: " + ack.error);
-    co_return false;
-  }
-  if (!ack->accepted) {
-    out.answer =
-        (ack->nak ? "srvsvc BIND_NAK, reason " : "srvsvc BIND rejected, reason ") + std::to_string(ack->reason);
-    co_return false;
-  }
   co_return true;
 }
 
 }  // namespace
 
-asio::awaitable<ShareList> list_shares_smb2(SmbChannel& ch, const PortScan& ps, std::uint64_t session_id,
-                                            std::uint64_t& message_id) {
-  ShareList out;
-  Pipe p{ch, {}};
-  p.header.SessionId = session_id;
-  p.header.MessageId = message_id;
-  const bool opened = co_await open_pipe(p, ps, out);
-  message_id = p.header.MessageId;
-  if (!opened) co_return out;
+asio::awaitable<void> enumerate_shares(PipeIo& pipe, const PortScan& ps, ShareList& out) {
+  Bytes bind_answer;
+  const Bytes bind = dcerpc::encode_srvsvc_bind(1);
+  out.outcome = co_await pipe.transceive(bind, bind_answer);
+  if (!out.outcome.ok()) co_return;
+  auto ack = dcerpc::decode_dcerpc_bind_ack(bind_answer);
+  if (!ack) {
+    out.outcome = Outcome::failure(Status::protocol_error, "srvsvc BIND: " + ack.error);
+    co_return;
+  }
+  if (!ack->accepted) {
+    out.answer =
+        (ack->nak ? "srvsvc BIND_NAK, reason " : "srvsvc BIND rejected, reason ") + std::to_string(ack->reason);
+    co_return;
+  }
   // Level 1 (with type and comment) first; level 0 (names) when the server will not answer that.
   for (std::uint32_t level : {1U, 0U}) {
     Bytes stub;
     std::uint32_t fault = 0;
-    const bool answered =
-        co_await call(p, dcerpc::encode_share_enum_request(2 + (1 - level), ps.ctx.address.to_string(), level), stub,
-                      fault, out.outcome);
-    message_id = p.header.MessageId;
-    if (!out.outcome.ok()) co_return out;
+    const Bytes request = dcerpc::encode_share_enum_request(2 + (1 - level), ps.ctx.address.to_string(), level);
+    const bool answered = co_await call(pipe, request, stub, fault, out.outcome);
+    if (!out.outcome.ok()) co_return;
     if (!answered) {
       out.answer = "DCE-RPC fault " + names::hex(fault, 8) + " at level " + std::to_string(level);
       continue;
@@ -183,7 +192,7 @@ asio::awaitable<ShareList> list_shares_smb2(SmbChannel& ch, const PortScan& ps, 
     auto e = dcerpc::decode_share_enum_response(stub);
     if (!e) {
       out.outcome = Outcome::failure(Status::protocol_error, e.error);
-      co_return out;
+      co_return;
     }
     out.answer = werror_string(e->win_error);
     if (e->win_error != kWerrOk && level == 1) continue;
@@ -197,8 +206,19 @@ asio::awaitable<ShareList> list_shares_smb2(SmbChannel& ch, const PortScan& ps, 
       if (s.invalid_utf16) l.invalid_utf16 = true;
       out.shares.push_back(std::move(l));
     }
-    co_return out;
+    co_return;
   }
+}
+
+asio::awaitable<ShareList> list_shares_smb2(SmbChannel& ch, const PortScan& ps, std::uint64_t session_id,
+                                            std::uint64_t& message_id) {
+  ShareList out;
+  Smb2Pipe p(ch);
+  p.header.SessionId = session_id;
+  p.header.MessageId = message_id;
+  const bool opened = co_await open_pipe(p, ps, out);
+  if (opened) co_await enumerate_shares(p, ps, out);
+  message_id = p.header.MessageId;
   co_return out;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The shares a server lists to a session: NetrShareEnum ("NetShareEnumAll", [MS-SRVS] 3.1.4.8) over
 // the srvsvc pipe on IPC$, at level 1 (name, type, comment) and, when the server refuses that, level
-// 0 (names only).
+// 0 (names only). The SMB1 pipe is in smb1_share_list.hpp.
 #pragma once
 
 #include <utility>  // before Boost 1.74's awaitable.hpp
@@ -21,6 +21,18 @@ namespace legacyscan::smb {
 // comments take about 0.6 MiB), and the trees `--shares all` connects per session.
 inline constexpr std::size_t kMaxShareListStub = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxAllShares = 512;
+
+// A named pipe in a session, whatever the SMB family: write a PDU and read the first part of the
+// answer; read more of it. A refusal is a failed Outcome that says what the server answered.
+class PipeIo {
+ public:
+  virtual ~PipeIo() = default;
+  virtual boost::asio::awaitable<Outcome> transceive(const Bytes& pdu, Bytes& data) = 0;
+  virtual boost::asio::awaitable<Outcome> read(Bytes& data) = 0;
+};
+
+// On an open srvsvc pipe: BIND, then NetrShareEnum at level 1, else 0, into `out`.
+boost::asio::awaitable<void> enumerate_shares(PipeIo& pipe, const PortScan& ps, ShareList& out);
 
 // In a granted SMB2 session (`session_id`) on `ch`: a TREE_CONNECT to IPC$ of its own, the srvsvc
 // pipe, BIND, NetrShareEnum. `message_id` is the next MessageId and is advanced.

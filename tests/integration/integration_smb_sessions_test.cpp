@@ -5,6 +5,7 @@
 // derived from its smb.conf as testparm reads it back, and Samba's own client, smbclient, must agree
 // with legacyscan on every logon it can make (smbclient cannot send an LM response alone, so LM is
 // checked against testparm only).
+#include <algorithm>
 #include <cstdlib>
 
 #include "tests/integration/sessions_support.hpp"
@@ -209,6 +210,12 @@ TEST_F(IntegrationSmbSessions, UserSessionSignsAndEncryptsItsTreeConnectLikeSmbc
     for (const auto& t : port(e.address, "445").at("shares"))
       if (t.at("session") == "user" && t.at("name") == "IPC$") ipc.push_back(t);
     ASSERT_FALSE(ipc.empty()) << port(e.address, "445").at("shares").dump();
+    // The session signs with the key its AUTHENTICATE exchanged, exactly when the CHALLENGE offered
+    // NTLMSSP_NEGOTIATE_KEY_EXCH (Samba always does).
+    const auto& flags = port(e.address, "445").at("ntlm").at("negotiate_flags");
+    const bool key_exch = std::find(flags.begin(), flags.end(), "NTLMSSP_NEGOTIATE_KEY_EXCH") != flags.end();
+    EXPECT_TRUE(key_exch) << flags.dump();
+    EXPECT_EQ(port(e.address, "445").at("sessions").at("user").at("ntlm_key_exch").get<bool>(), key_exch);
     const std::string encrypt = e.encrypt_required ? " --option='client smb encrypt=required'" : "";
     const bool client = smbclient(e.address, "IPC$", user_auth(), "-m SMB3" + encrypt);
     EXPECT_TRUE(client);

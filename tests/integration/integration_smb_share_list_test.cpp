@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "tests/integration/lab_support.hpp"
+#include "tests/integration/samba_shares.hpp"
 
 namespace legacyscan::testing {
 namespace {
@@ -18,18 +19,6 @@ using nlohmann::json;
 std::string lab_dir() {
   const char* d = std::getenv("LEGACYSCAN_LAB_DIR");
   return std::string(d && *d ? d : "/var/tmp/legacyscan-lab");
-}
-
-// The share sections testparm reads from a smb.conf, and IPC$, which Samba always has.
-std::set<std::string> testparm_shares(const std::string& conf) {
-  auto r = run_command("testparm -s " + shell_quote(conf) + " 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::set<std::string> out{"IPC$"};
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (line.size() > 2 && line.front() == '[' && line.back() == ']' && line != "[global]")
-      out.insert(line.substr(1, line.size() - 2));
-  return out;
 }
 
 // rpcclient's anonymous netshareenumall in the scenario's namespace.

@@ -22,6 +22,10 @@ std::string upper(std::string s) {
 
 }  // namespace
 
+Bytes ntlm_encrypted_random_session_key(ByteView key_exchange_key, ByteView exported_session_key) {
+  return crypto::rc4(key_exchange_key, exported_session_key);
+}
+
 Bytes encode_ntlm_authenticate_v2(const NtlmChallengeMessage& challenge, const NtlmV2Logon& logon) {
   // NTOWFv2 = HMAC_MD5(MD4(UNICODE(Password)), UNICODE(Uppercase(User) + UserDom)).
   const Bytes nt_hash = crypto::md4(utf8_to_utf16le(logon.password));
@@ -56,6 +60,12 @@ Bytes encode_ntlm_authenticate_v2(const NtlmChallengeMessage& challenge, const N
   Bytes proof_input(challenge.ServerChallenge.begin(), challenge.ServerChallenge.end());
   proof_input.insert(proof_input.end(), t.begin(), t.end());
   Bytes nt = crypto::hmac_md5(key, proof_input);  // NTProofStr
+  Bytes encrypted_key;
+  if ((logon.NegotiateFlags & NTLMSSP_NEGOTIATE_KEY_EXCH) != 0 && logon.exported_session_key) {
+    // For NTLMv2 the KeyExchangeKey is the SessionBaseKey, HMAC_MD5(NTOWFv2, NTProofStr) (3.4.5.1).
+    encrypted_key =
+        ntlm_encrypted_random_session_key(crypto::hmac_md5(key, nt), ByteView(logon.exported_session_key->data(), 16));
+  }
   nt.insert(nt.end(), t.begin(), t.end());
   // With MsvAvTimestamp in the challenge, LmChallengeResponse is Z(24) (3.1.5.1.2).
   NtlmAuthenticateFields f;
@@ -64,6 +74,7 @@ Bytes encode_ntlm_authenticate_v2(const NtlmChallengeMessage& challenge, const N
   f.DomainName = logon.domain;
   f.UserName = logon.user;
   f.NegotiateFlags = logon.NegotiateFlags;
+  f.EncryptedRandomSessionKey = std::move(encrypted_key);
   return encode_ntlm_authenticate_message(f);
 }
 

@@ -24,10 +24,17 @@ struct NtlmV2Logon {
   // MsvAvChannelBindings (2.2.2.1, AvId 0x000A): absent when nullopt.
   std::optional<std::array<std::uint8_t, 16>> channel_bindings;
   std::uint32_t NegotiateFlags = kNtlmUnsignedNegotiateFlags;
+  // With NTLMSSP_NEGOTIATE_KEY_EXCH in NegotiateFlags: the ExportedSessionKey the client chose at
+  // random (16 bytes), sent as EncryptedRandomSessionKey (3.1.5.1.2). Without the flag it is not used.
+  std::optional<std::array<std::uint8_t, 16>> exported_session_key;
 };
 // The AUTHENTICATE_MESSAGE answering `challenge`: the server's AV pairs (without any channel bindings
 // of its own) are copied into the NTLMv2 response, then the logon's channel bindings.
 Bytes encode_ntlm_authenticate_v2(const NtlmChallengeMessage& challenge, const NtlmV2Logon& logon);
+
+// EncryptedRandomSessionKey = RC4K(KeyExchangeKey, ExportedSessionKey) ([MS-NLMP] 3.1.5.1.2); the
+// server recovers the ExportedSessionKey with the same RC4.
+Bytes ntlm_encrypted_random_session_key(ByteView key_exchange_key, ByteView exported_session_key);
 
 // The MsvAvChannelBindings value of a TLS channel: MD5 of the flattened gss_channel_bindings_struct
 // (RFC 4121 4.1.1.2: four zero address fields, then the application data) whose application data is

@@ -26,4 +26,12 @@ Bytes ntlm_v2_session_base_key(const NtlmV2Logon& logon, ByteView authenticate) 
   return crypto::hmac_md5(response_key, nt_proof);
 }
 
+Bytes ntlm_v2_exported_session_key(const NtlmV2Logon& logon, ByteView authenticate) {
+  Bytes base = ntlm_v2_session_base_key(logon, authenticate);
+  auto m = decode_ntlm_authenticate_message(authenticate);
+  const bool exchanged = m && (m->NegotiateFlags & NTLMSSP_NEGOTIATE_KEY_EXCH) != 0 && logon.exported_session_key;
+  if (base.empty() || !exchanged) return base;
+  return Bytes(logon.exported_session_key->begin(), logon.exported_session_key->end());
+}
+
 }  // namespace legacyscan::ntlm

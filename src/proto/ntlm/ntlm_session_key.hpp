@@ -10,9 +10,13 @@ namespace legacyscan::ntlm {
 
 // SessionBaseKey = HMAC_MD5(NTOWFv2(password, user, domain), NTProofStr), NTProofStr being the first
 // 16 bytes of the NtChallengeResponse in `authenticate` (written by encode_ntlm_authenticate_v2 from
-// `logon`). For NTLMv2 the KeyExchangeKey is the SessionBaseKey, and without NTLMSSP_NEGOTIATE_KEY_EXCH
-// in the AUTHENTICATE (as encode_ntlm_authenticate_v2 writes it) the ExportedSessionKey is the
-// KeyExchangeKey (3.1.5.1.2). Empty when the message has no NTLMv2 response.
+// `logon`). For NTLMv2 the KeyExchangeKey is the SessionBaseKey. Empty when the message has no
+// NTLMv2 response.
 Bytes ntlm_v2_session_base_key(const NtlmV2Logon& logon, ByteView authenticate);
+
+// The key SMB signs with, the ExportedSessionKey (3.1.5.1.2): the one `logon` chose at random when
+// the AUTHENTICATE carries NTLMSSP_NEGOTIATE_KEY_EXCH (and so its EncryptedRandomSessionKey), else
+// the KeyExchangeKey, the SessionBaseKey. Empty when the message has no NTLMv2 response.
+Bytes ntlm_v2_exported_session_key(const NtlmV2Logon& logon, ByteView authenticate);
 
 }  // namespace legacyscan::ntlm
