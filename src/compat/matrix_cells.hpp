@@ -19,8 +19,8 @@
 #include "probes/netbios/netbios_result.hpp"
 #include "probes/smb/smb_result.hpp"
 #include "probes/tls/tls_result.hpp"
-#include "src/compat/matrix_remote.hpp"
 #include "src/compat/accounts_result.hpp"
+#include "src/compat/matrix_remote.hpp"
 #include "src/compat/profiles.hpp"
 
 namespace legacyscan::matrix {

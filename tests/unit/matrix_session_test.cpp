@@ -38,8 +38,10 @@ std::optional<smb::SmbResult> without_credentials(std::optional<smb::SmbResult> 
   for (auto& port : r->ports)
     if (port.sessions)
       for (auto* a : {&port.sessions->user, &port.sessions->ntlm.v2, &port.sessions->ntlm.v1,
-                      &port.sessions->ntlm.v1_ess, &port.sessions->ntlm.lm})
-        *a = smb::SessionAttempt{Outcome::failure(Status::skipped, "no --user given"), {}, false, {}, {}, {}};
+                      &port.sessions->ntlm.v1_ess, &port.sessions->ntlm.lm}) {
+        *a = smb::SessionAttempt{};
+        a->outcome = Outcome::failure(Status::skipped, "no --user given");
+      }
   return r;
 }
 
@@ -154,9 +156,12 @@ TEST(MatrixSession, SigningRequiredAgainstAServerWithSigningDisabled) {
 }
 
 TEST(MatrixSession, KerberosOnlyForADomainMember) {
-  EXPECT_FALSE(auth_facts(server("sessions/127.0.0.1"), std::nullopt).standalone.empty());
-  EXPECT_TRUE(auth_facts(server("legacy/127.0.0.1"), std::nullopt).standalone.empty());
-  const auto k = kerberos_path(auth_facts(server("sessions/127.0.0.3"), std::nullopt));
+  const auto opennas = server("sessions/127.0.0.1");
+  const auto dc = server("legacy/127.0.0.1");
+  const auto strict = server("sessions/127.0.0.3");
+  EXPECT_FALSE(auth_facts(opennas, std::nullopt).standalone.empty());
+  EXPECT_TRUE(auth_facts(dc, std::nullopt).standalone.empty());
+  const auto k = kerberos_path(auth_facts(strict, std::nullopt));
   EXPECT_EQ(k.verdict, CellVerdict::fails);
   EXPECT_NE(k.why.find("STRICT"), std::string::npos) << k.why;
 }
