@@ -3,6 +3,9 @@
 // scanners write one file at once; errors carry SQLite's own message.
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "src/store/backend.hpp"
 
 namespace legacyscan::store {
@@ -70,11 +73,31 @@ class SqliteBackend final : public Backend {
       throw StoreError(path + ": " + msg);
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    exec("PRAGMA journal_mode=WAL");
+    use_wal();
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
   }
   ~SqliteBackend() override { sqlite3_close(db_); }
+
+  // Switching a new database to WAL needs it to itself: while another scanner opens the same new store,
+  // SQLite answers SQLITE_BUSY at once, without calling the busy handler. Retried until the busy timeout.
+  void use_wal() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    const auto keep_mode = [](void* out, int n, char** values, char**) {
+      if (n > 0 && values[0]) *static_cast<std::string*>(out) = values[0];
+      return 0;
+    };
+    for (;;) {
+      std::string mode;
+      const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", keep_mode, &mode, nullptr);
+      if (rc == SQLITE_OK && mode == "wal") return;
+      const bool busy = (rc & 0xff) == SQLITE_BUSY || (rc == SQLITE_OK && mode != "wal");
+      if (!busy || std::chrono::steady_clock::now() > deadline)
+        throw StoreError("cannot switch the store to WAL (" +
+                         (rc == SQLITE_OK ? "journal mode " + mode : std::string(sqlite3_errmsg(db_))) + ")");
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 
   std::unique_ptr<Query> prepare(std::string_view sql) override { return std::make_unique<SqliteQuery>(db_, sql); }
   void exec(std::string_view script) override {

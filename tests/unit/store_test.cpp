@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cstdio>
 
 #include <filesystem>
 #include <set>
@@ -221,7 +222,8 @@ TEST_F(StoreTest, EightWritersAtOnceLoseNothing) {
         const auto run = s.begin_run(info("2026-12-07T09:00:0" + std::to_string(w) + "Z"));
         for (int h = 0; h < kHosts; ++h) s.add_host(run, lab_host(h % 2 ? "legacy" : "hardened", h));
         s.finish_run(run, finished(true));
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "writer %d: %s\n", w, e.what());
         code = 1;
       }
       ::_exit(code);
