@@ -107,6 +107,13 @@ inline void skip_unicode_pad(Reader& r, std::size_t offset_of_r, bool unicode) {
   if (unicode && offset_of_r % 2 != 0 && !r.empty()) (void)r.skip(1);
 }
 
+// The AndX block that opens an AndX request's words ([MS-CIFS] 2.2.3.4): no chained command.
+inline void write_no_andx(Writer& w) {
+  w.u8(SMB_COM_NO_ANDX_COMMAND);
+  w.u8(0);     // AndXReserved
+  w.u16le(0);  // AndXOffset
+}
+
 // The parameter block: WordCount (filled from the words written) followed by the words.
 template <class F>
 void write_words(Writer& w, F&& body) {

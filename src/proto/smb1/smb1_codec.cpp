@@ -393,9 +393,7 @@ Decoded<Bytes> encode_smb1_session_setup_request(const Smb1SessionSetupRequestOp
   encode_smb1_header(w, h);
   Writer::Slot blob_length{};
   write_words(w, [&](Writer& p) {
-    p.u8(SMB_COM_NO_ANDX_COMMAND);
-    p.u8(0);     // AndXReserved
-    p.u16le(0);  // AndXOffset
+    write_no_andx(p);
     p.u16le(o.MaxBufferSize);
     p.u16le(o.MaxMpxCount);
     p.u16le(o.VcNumber);

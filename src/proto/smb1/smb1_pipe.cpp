@@ -56,9 +56,7 @@ Decoded<Bytes> encode_smb1_nt_create_pipe_request(const Smb1Header& header, std:
   Writer w;
   encode_smb1_header(w, h);
   write_words(w, [&](Writer& p) {
-    p.u8(SMB_COM_NO_ANDX_COMMAND);
-    p.u8(0);                                                                                 // AndXReserved
-    p.u16le(0);                                                                              // AndXOffset
+    write_no_andx(p);
     p.u8(0);                                                                                 // Reserved
     p.u16le(static_cast<std::uint16_t>(unicode ? 2 * (name.size() + 1) : name.size() + 1));  // NameLength
     p.u32le(0);                                                                              // Flags
@@ -163,9 +161,7 @@ Decoded<Bytes> encode_smb1_read_andx_request(const Smb1Header& header, std::uint
   Writer w;
   encode_smb1_header(w, h);
   write_words(w, [&](Writer& p) {
-    p.u8(SMB_COM_NO_ANDX_COMMAND);
-    p.u8(0);     // AndXReserved
-    p.u16le(0);  // AndXOffset
+    write_no_andx(p);
     p.u16le(fid);
     p.u32le(0);  // Offset
     p.u16le(max_count);

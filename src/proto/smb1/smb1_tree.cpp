@@ -16,9 +16,7 @@ Decoded<Bytes> encode_smb1_tree_connect_request(const Smb1TreeConnectRequestOpti
   Writer w;
   encode_smb1_header(w, h);
   write_words(w, [&](Writer& p) {
-    p.u8(SMB_COM_NO_ANDX_COMMAND);
-    p.u8(0);     // AndXReserved
-    p.u16le(0);  // AndXOffset
+    write_no_andx(p);
     p.u16le(o.Flags);
     p.u16le(1);  // PasswordLength
   });
