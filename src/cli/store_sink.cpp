@@ -59,16 +59,21 @@ void StoreSink::stop_writer() {
 
 void StoreSink::write_queued() {
   for (;;) {
-    nlohmann::json host;
+    // Everything queued goes in one transaction: while the database keeps up that is one host per
+    // commit; when it falls behind (PostgreSQL flushes its log at every commit) the hosts that finished
+    // meanwhile share one commit instead of each waiting for its own.
+    std::vector<nlohmann::json> hosts;
     {
       std::unique_lock lock(mutex_);
       changed_.wait(lock, [this] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing, and everything written
-      host = std::move(queue_.front());
-      queue_.pop_front();
+      while (!queue_.empty() && hosts.size() < kHostsPerCommit) {
+        hosts.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
     }
     changed_.notify_all();
-    write(host);
+    write(hosts);
   }
 }
 
@@ -88,15 +93,15 @@ void StoreSink::failed(const std::string& what) {
   spdlog::error("--store {}: {}; the rest of the run is not stored (the output has every host)", url_, what);
 }
 
-void StoreSink::write(const nlohmann::json& host) {
+void StoreSink::write(const std::vector<nlohmann::json>& hosts) {
   if (!store_) {
-    lost_ += error_.empty() ? 0 : 1;
+    lost_ += error_.empty() ? 0 : hosts.size();
     return;
   }
   try {
-    store_->add_host(run_, host, policy_);
+    store_->add_hosts(run_, hosts, policy_);
   } catch (const store::StoreError& e) {
-    ++lost_;
+    lost_ += hosts.size();
     failed(e.what());
   }
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // --store URL of `scan` and `import`: opens the store before anything is scanned (a bad URL is a usage
-// error), writes each host as it finishes and the run's end. The writes run on a thread of their own, in
-// order, so the scan's one network thread never waits on the database (unless the store falls
-// kQueuedHosts behind). A store error never costs the scan its own output: it is logged once, writing to
-// the store stops, and the command reports it at the end.
+// error), writes each host as it finishes (the hosts queued at that moment share one transaction) and the
+// run's end. The writes run on a thread of their own, in order, so the scan's one network thread never
+// waits on the database (unless the store falls kQueuedHosts behind). A store error never costs the scan
+// its own output: it is logged once, writing to the store stops, and the command reports it at the end.
 #pragma once
 
 #include <condition_variable>
@@ -48,8 +48,9 @@ class StoreSink {
 
  private:
   static constexpr std::size_t kQueuedHosts = 256;
+  static constexpr std::size_t kHostsPerCommit = 64;
   void write_queued();
-  void write(const nlohmann::json& host);
+  void write(const std::vector<nlohmann::json>& hosts);
   void stop_writer();
   void failed(const std::string& what);
   std::unique_ptr<store::Store> store_;

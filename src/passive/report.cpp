@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <sstream>
+#include <utility>
 
 #include "src/passive/findings.hpp"
 #include "src/passive/passive.hpp"
@@ -76,7 +77,7 @@ json client_json(const Client& c) {
   o["address"] = c.address;
   json names = json::array();
   for (const auto& [k, v] : c.names.values) names.push_back(k);
-  o["names"] = names;
+  o["names"] = std::move(names);
   seen_json(o, c.seen);
   o["messages"] = c.seen.count;
   json protos = json::object();
@@ -116,7 +117,7 @@ json client_json(const Client& c) {
                      {"negotiated_suites", suites_json(t.negotiated_suites)},
                      {"sni", tally_json(t.sni)},
                      {"servers", tally_json(t.servers)},
-                     {"ports", ports}};
+                     {"ports", std::move(ports)}};
   }
   if (c.kerberos) {
     const KerberosFacts& k = *c.kerberos;
@@ -190,11 +191,11 @@ json client_json(const Client& c) {
   if (c.netlogon) {
     protos["netlogon"] = {{"events", tally_json(c.netlogon->events)}, {"accounts", tally_json(c.netlogon->accounts)}};
   }
-  o["protocols"] = protos;
+  o["protocols"] = std::move(protos);
   json legacy = json::array();
   for (const auto& f : findings(c))
     legacy.push_back({{"id", f.id}, {"protocol", f.protocol}, {"count", f.count}, {"evidence", f.evidence}});
-  o["legacy"] = legacy;
+  o["legacy"] = std::move(legacy);
   return o;
 }
 
@@ -225,13 +226,13 @@ nlohmann::json to_json(const Report& r) {
   }
   src["decode_errors"] = s.decode_errors;
   src["warnings"] = s.warnings;
-  o["source"] = src;
+  o["source"] = std::move(src);
   json clients = json::array();
   for (const auto& [k, c] : r.clients) clients.push_back(client_json(c));
-  o["clients"] = clients;
+  o["clients"] = std::move(clients);
   json servers = json::array();
   for (const auto& [k, sv] : r.servers) servers.push_back({{"name", sv.name}, {"facts", tally_json(sv.facts)}});
-  o["servers"] = servers;
+  o["servers"] = std::move(servers);
   if (!r.kerberos_accounts.empty()) {
     json accounts = json::array();
     for (const auto& [k, a] : r.kerberos_accounts)
@@ -244,7 +245,7 @@ nlohmann::json to_json(const Report& r) {
                           {"available_keys", tally_json(a.available_keys)},
                           {"kdcsvc_events", tally_json(a.kdcsvc_events)},
                           {"used_by", used_by_json(a.used_by)}});
-    o["kerberos_accounts"] = accounts;
+    o["kerberos_accounts"] = std::move(accounts);
   }
   return o;
 }

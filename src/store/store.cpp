@@ -289,7 +289,16 @@ std::int64_t Store::begin_run(const RunInfo& info) {
   return id;
 }
 
-void Store::add_host(std::int64_t run, const json& host, const std::vector<PolicyRule>& policy) {
+namespace {
+
+// One host's rows and matrix cells, computed before the transaction so that the write lock is held only
+// for the inserts.
+struct PreparedHost {
+  HostRows rows;
+  std::vector<std::vector<std::string>> cells;
+};
+
+PreparedHost prepare_host(const json& host, const std::vector<PolicyRule>& policy) {
   const auto view = read_host_view(host);
   // The hardening terms and the scan's own policy rules, judged on the evidence in one pass.
   std::vector<PolicyRule> rules;
@@ -297,29 +306,44 @@ void Store::add_host(std::int64_t run, const json& host, const std::vector<Polic
   rules.insert(rules.end(), policy.begin(), policy.end());
   const auto judged = evaluate_policy(rules, view);
 
-  HostRows rows{view.target,
-                view.address,
-                host.value("index", std::int64_t{0}),
-                text_of(host, "started"),
-                text_of(host, "finished"),
-                host,
-                {},
-                {},
-                {}};
+  PreparedHost out{HostRows{view.target,
+                            view.address,
+                            host.value("index", std::int64_t{0}),
+                            text_of(host, "started"),
+                            text_of(host, "finished"),
+                            host,
+                            {},
+                            {},
+                            {}},
+                   {}};
+  HostRows& rows = out.rows;
   for (const auto& f : view.findings)
     rows.findings.push_back({f.probe, f.port, f.check, std::string(to_string(f.verdict)), f.value, f.evidence});
   const auto n_terms = term_rules().size();
   for (std::size_t i = 0; i < judged.size(); ++i)
     (i < n_terms ? rows.terms : rows.policy)
         .push_back(judged_row(i < n_terms ? term_rules()[i].term : policy[i - n_terms].text, judged[i]));
-  std::vector<std::vector<std::string>> cells;
   for (const auto& row : view.matrix)
-    cells.push_back(
+    out.cells.push_back(
         {row.profile, row.name, std::string(matrix::to_string(row.verdict)), json_text(row.protocols_to_json())});
+  return out;
+}
 
+}  // namespace
+
+void Store::add_host(std::int64_t run, const json& host, const std::vector<PolicyRule>& policy) {
+  add_hosts(run, std::vector<json>{host}, policy);
+}
+
+void Store::add_hosts(std::int64_t run, const std::vector<json>& hosts, const std::vector<PolicyRule>& policy) {
+  std::vector<PreparedHost> prepared;
+  prepared.reserve(hosts.size());
+  for (const auto& host : hosts) prepared.push_back(prepare_host(host, policy));
   Transaction t(*db_);
-  const auto host_id = insert_host(*db_, run, rows);
-  insert_rows(*db_, "matrix_cells", "host_id, profile, name, verdict, protocols", {std::to_string(host_id)}, cells);
+  for (const auto& p : prepared) {
+    const auto host_id = insert_host(*db_, run, p.rows);
+    insert_rows(*db_, "matrix_cells", "host_id, profile, name, verdict, protocols", {std::to_string(host_id)}, p.cells);
+  }
   t.commit();
 }
 

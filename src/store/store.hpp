@@ -67,6 +67,10 @@ class Store {
   // One host object of a scan (hosts[]), with its findings, matrix cells and terms, and the results of
   // the scan's own policy rules (--require, --policy), in one transaction.
   void add_host(std::int64_t run, const nlohmann::json& host, const std::vector<PolicyRule>& policy = {});
+  // Several finished hosts in one transaction (one commit, so one disk flush, for all of them): a host is
+  // still stored whole or not at all.
+  void add_hosts(std::int64_t run, const std::vector<nlohmann::json>& hosts,
+                 const std::vector<PolicyRule>& policy = {});
   // A host already mapped to rows, in one transaction.
   void add_rows(std::int64_t run, const HostRows& host);
   // The run's document without its hosts (started, finished, complete, ...): status and finish time.

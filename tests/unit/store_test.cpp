@@ -185,6 +185,27 @@ TEST_F(StoreTest, ARunReadsBackAsItsDocument) {
   EXPECT_FALSE(s.run_document(run + 1));
 }
 
+// Hosts written together (the writer's group commit) are each stored whole, with their own rows; a host
+// that cannot be stored takes its whole transaction back, so no half-written host remains.
+TEST_F(StoreTest, HostsWrittenTogetherAreEachStoredWhole) {
+  Store s(path_);
+  const auto run = s.begin_run(info("2026-12-07T09:00:00Z"));
+  s.add_hosts(run, {lab_host("hardened", 1), lab_host("legacy", 0)});
+  const auto cells =
+      static_cast<std::int64_t>(lab_host("hardened", 1)["matrix"].size() + lab_host("legacy", 0)["matrix"].size());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM hosts"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM matrix_cells"), cells);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT host_id) FROM terms"), 2);
+
+  // The database refuses the batch's second host (a trigger, as a full disk or a constraint would):
+  // the first one, already inserted in the same transaction, is taken back with it.
+  exec_on_file(
+      "CREATE TRIGGER refuse_idx3 BEFORE INSERT ON hosts WHEN NEW.idx = 3 BEGIN SELECT RAISE(ABORT, 'no'); END");
+  EXPECT_THROW(s.add_hosts(run, {lab_host("legacy", 2), lab_host("hardened", 3)}), StoreError);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM hosts"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM matrix_cells"), cells);
+}
+
 // A scanner killed in the middle leaves the hosts it finished and a run that says it did not finish.
 TEST_F(StoreTest, AKilledRunKeepsItsHostsAndStaysInterrupted) {
   const pid_t child = ::fork();
