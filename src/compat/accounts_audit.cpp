@@ -228,7 +228,7 @@ class AccountsProbe final : public Probe {
       }
     }
     // The user's own row carries its TGT's etypes, even when neither the list nor the directory named it.
-    if (tgt.outcome.ok() && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+    if (tickets && tgt.outcome.ok() && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
           return tgt_etypes_of(tgt, n, id.realm).has_value();
         }))
       names.push_back(tgt_principal(tgt, id.realm));
