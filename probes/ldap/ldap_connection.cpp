@@ -13,6 +13,8 @@ namespace {
 
 // Caps on one search's answer.
 constexpr std::size_t kMaxSearchMessages = 256;
+// A SASL buffer the peer announces longer than this is refused (RFC 4752 3.3 maxbuf is 3 bytes).
+constexpr std::size_t kMaxSaslBuffer = 1u << 24;
 
 }  // namespace
 
@@ -25,8 +27,50 @@ asio::awaitable<Outcome> LdapConnection::open(ProbeContext& ctx, std::uint16_t p
 }
 
 asio::awaitable<Outcome> LdapConnection::send(ByteView message) {
+  Bytes framed;
+  if (wrap_) {
+    auto w = wrap_(message);
+    if (!w) co_return Outcome::failure(Status::error, "SASL layer: " + w.error);
+    Writer out;
+    out.u32be(static_cast<std::uint32_t>(w->size()));
+    out.bytes(*w);
+    framed = out.take();
+    message = framed;
+  }
   if (tls_) co_return co_await tls_->write(*conn_, message);
   co_return co_await conn_->write(message);
+}
+
+void LdapConnection::set_sasl_layer(Transform wrap, Transform unwrap) {
+  wrap_ = std::move(wrap);
+  unwrap_ = std::move(unwrap);
+  sasl_buf_ = std::move(buf_);  // whatever came after the bind's answer is already wrapped
+  buf_.clear();
+}
+
+asio::awaitable<Outcome> LdapConnection::read_more() {
+  Bytes& into = unwrap_ ? sasl_buf_ : buf_;
+  // No co_await inside a conditional expression: GCC 12 miscompiles it.
+  Outcome o;
+  if (tls_)
+    o = co_await tls_->read_some(*conn_, into);
+  else
+    o = co_await conn_->read_some(into);
+  if (!o.ok() || !unwrap_) co_return o;
+  // Every whole SASL buffer received is unwrapped into the LDAP byte stream.
+  for (;;) {
+    Reader r(sasl_buf_);
+    std::uint32_t len = 0;
+    if (!r.u32be(len)) break;
+    if (len > kMaxSaslBuffer)
+      co_return Outcome::failure(Status::protocol_error, "SASL buffer of " + std::to_string(len) + " bytes");
+    if (r.remaining() < len) break;
+    auto plain = unwrap_(ByteView(sasl_buf_).subspan(4, len));
+    if (!plain) co_return Outcome::failure(Status::protocol_error, "SASL layer: " + plain.error);
+    buf_.insert(buf_.end(), plain->begin(), plain->end());
+    sasl_buf_.erase(sasl_buf_.begin(), sasl_buf_.begin() + 4 + static_cast<std::ptrdiff_t>(len));
+  }
+  co_return o;
 }
 
 asio::awaitable<Outcome> LdapConnection::start_tls() {
@@ -45,12 +89,7 @@ asio::awaitable<Outcome> LdapConnection::next(LDAPMessage& out) {
       out = std::move(*m);
       co_return Outcome::success();
     }
-    // No co_await inside a conditional expression: GCC 12 miscompiles it.
-    Outcome o;
-    if (tls_)
-      o = co_await tls_->read_some(*conn_, buf_);
-    else
-      o = co_await conn_->read_some(buf_);
+    auto o = co_await read_more();
     if (!o.ok()) co_return o;
   }
 }

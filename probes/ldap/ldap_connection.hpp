@@ -6,6 +6,7 @@
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
 
 #include "legacyscan/engine/net.hpp"
@@ -31,11 +32,19 @@ class LdapConnection {
   [[nodiscard]] const TlsLink* tls() const { return tls_.get(); }
   // The next whole LDAPMessage.
   boost::asio::awaitable<Outcome> next(LDAPMessage& out);
+  // A SASL security layer from here on (RFC 4422 3.7, RFC 4752 3.3): every message goes out as a
+  // 4-byte big-endian length and wrap(message), and comes in the same way through unwrap.
+  using Transform = std::function<Decoded<Bytes>(ByteView)>;
+  void set_sasl_layer(Transform wrap, Transform unwrap);
 
  private:
+  boost::asio::awaitable<Outcome> read_more();
+
   std::unique_ptr<TcpConnection> conn_;
   std::unique_ptr<TlsLink> tls_;
   Bytes buf_;
+  Bytes sasl_buf_;  // received SASL buffers not yet unwrapped
+  Transform wrap_, unwrap_;
 };
 
 // Sends a SearchRequest on a connection of its own and reads until its SearchResultDone.

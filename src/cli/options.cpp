@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "src/proto/kerberos/kerberos_keytab.hpp"
 #include "src/report/report.hpp"
 
 namespace legacyscan::cli {
@@ -168,6 +169,21 @@ std::optional<Credentials> resolve_credentials(const std::string& user, const st
     std::ifstream f(keytab, std::ios::binary);
     if (!f) {
       error = "--keytab: cannot read " + keytab;
+      return std::nullopt;
+    }
+    // Read (capped) and parsed once here, so that a file that is not a keytab stops before anything is sent.
+    Bytes file(kerberos::kMaxKeytabFile + 1);
+    f.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
+    file.resize(static_cast<std::size_t>(f.gcount()));
+    auto entries = file.size() > kerberos::kMaxKeytabFile
+                       ? Decoded<std::vector<kerberos::KeytabEntry>>::fail("larger than 1 MiB")
+                       : kerberos::decode_keytab(file);
+    std::fill(file.begin(), file.end(), 0);
+    if (entries) {
+      for (auto& e : *entries) std::fill(e.key.begin(), e.key.end(), 0);
+    }
+    if (!entries || entries->empty()) {
+      error = "--keytab: " + keytab + ": " + (entries ? std::string("a keytab without any entry") : entries.error);
       return std::nullopt;
     }
     c.keytab = keytab;

@@ -189,8 +189,27 @@ class AccountsProbe final : public Probe {
     std::map<std::string, DirectoryAccount> directory;
     std::vector<DirectoryTrust> trusts;
     DomainDates dates;
-    if (ctx.settings.credentials.has_user()) {
-      auto d = co_await read_directory(ctx, ctx.settings.credentials, id.realm);
+    // With --user: one TGT, for the service tickets of every account with an SPN and (keytab only)
+    // the directory's Kerberos bind.
+    Tgt tgt;
+    const bool tickets = ctx.settings.credentials.has_user();
+    if (tickets) {
+      co_await get_tgt(probe, *used, ctx.settings.credentials, tgt);
+      if (!tgt.outcome.ok()) {
+        ctx.log.error("accounts: no TGT for the service tickets: {}", tgt.outcome.reason);
+        result->posture.evidence = "no TGT for the service tickets: " + tgt.outcome.reason;
+      }
+    }
+    if (tickets) {
+      const Transport first = *used;
+      const TicketFor ticket_for = [&](const std::string& spn, ServiceTicket& out) -> asio::awaitable<void> {
+        if (!tgt.outcome.ok()) {
+          out.outcome = Outcome::failure(Status::refused, "no TGT: " + tgt.outcome.reason);
+          co_return;
+        }
+        co_await get_service_ticket(probe, first, tgt, spn, out);
+      };
+      auto d = co_await read_directory(ctx, ctx.settings.credentials, id.realm, ticket_for);
       result->directory.status = d.outcome.status;
       result->directory.reason = d.outcome.reason;
       result->directory.accounts = d.accounts.size();
@@ -208,21 +227,11 @@ class AccountsProbe final : public Probe {
         directory.emplace(key, std::move(a));
       }
     }
-
-    // With --user: one TGT for the service tickets of every account with an SPN.
-    Tgt tgt;
-    const bool tickets = ctx.settings.credentials.has_user();
-    if (tickets) {
-      co_await get_tgt(probe, *used, ctx.settings.credentials, tgt);
-      if (!tgt.outcome.ok()) {
-        ctx.log.error("accounts: no TGT for the service tickets: {}", tgt.outcome.reason);
-        result->posture.evidence = "no TGT for the service tickets: " + tgt.outcome.reason;
-      } else if (std::none_of(names.begin(), names.end(),
-                              [&](const std::string& n) { return tgt_etypes_of(tgt, n, id.realm).has_value(); })) {
-        // The user's own row carries its TGT's etypes, even when neither the list nor the directory named it.
-        names.push_back(tgt_principal(tgt, id.realm));
-      }
-    }
+    // The user's own row carries its TGT's etypes, even when neither the list nor the directory named it.
+    if (tickets && tgt.outcome.ok() && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+          return tgt_etypes_of(tgt, n, id.realm).has_value();
+        }))
+      names.push_back(tgt_principal(tgt, id.realm));
 
     // A few workers take the next principal each; every exchange waits for the engine's caps.
     result->accounts.resize(names.size());

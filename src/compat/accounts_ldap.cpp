@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "probes/ldap/ldap_connection.hpp"
+#include "src/compat/accounts_tickets.hpp"
 
 namespace legacyscan::accounts {
 
@@ -15,6 +16,7 @@ using namespace legacyscan::ldap;
 namespace {
 
 constexpr std::uint16_t kLdapsPort = 636;
+constexpr std::uint16_t kLdapPort = 389;
 constexpr std::int32_t kPageSize = 500;
 constexpr std::size_t kMaxAccounts = 1'000'000;  // a directory that never stops paging is cut here
 
@@ -152,10 +154,73 @@ std::vector<std::string> account_control_names(std::uint32_t uac) {
   return out;
 }
 
-asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& creds, const std::string& realm) {
+namespace {
+
+// Every user-class object (users, computers, managed service accounts, krbtgt, trust accounts), then
+// the domain's own facts, over a bound connection.
+asio::awaitable<void> read_accounts(LdapConnection& conn, std::int32_t& id, const std::string& realm, Directory& d) {
+  SearchRequest search;
+  search.baseObject = base_dn(realm);
+  search.scope = 2;  // wholeSubtree
+  search.and_equality = {{"objectClass", Bytes{'u', 's', 'e', 'r'}}};
+  search.attributes = account_attributes();
+  search.paged = PagedResults{kPageSize, {}};
+  d.outcome = co_await search_entries(conn, id, search, [&](const SearchResultEntry& e) {
+    if (d.accounts.size() >= kMaxAccounts) return false;
+    auto a = to_account(e);
+    if (!a.sam.empty()) d.accounts.push_back(std::move(a));
+    return true;
+  });
+  if (!d.outcome.ok()) co_return;
+  // The domain's own facts do not stop the audit when they cannot be read: the reason says why.
+  const auto facts = co_await read_domain_facts(conn, id, search.baseObject, d);
+  if (!facts.ok()) d.aes_keys_since.evidence = "domain facts not read: " + facts.reason;
+}
+
+// Keytab only: the DC's name from the rootDSE, a ticket for its LDAP service, the SASL GSSAPI bind.
+asio::awaitable<Directory> read_directory_kerberos(ProbeContext& ctx, const std::string& realm,
+                                                   const TicketFor& ticket_for) {
+  Directory d;
+  std::unique_ptr<LdapConnection> conn;
+  d.outcome = co_await LdapConnection::open(ctx, kLdapPort, conn);
+  if (!d.outcome.ok()) {
+    d.outcome.reason = "LDAP " + std::to_string(kLdapPort) + ": " + d.outcome.reason;
+    co_return d;
+  }
+  std::int32_t id = 0;
+  SearchRequest root;
+  root.scope = 0;  // baseObject: the rootDSE
+  root.attributes = {"dnsHostName"};
+  std::string host;
+  d.outcome = co_await search_entries(*conn, id, root, [&](const SearchResultEntry& e) {
+    host = e.first("dnsHostName");
+    return true;
+  });
+  if (d.outcome.ok() && host.empty()) d.outcome = Outcome::failure(Status::protocol_error, "no dnsHostName");
+  if (!d.outcome.ok()) {
+    d.outcome.reason = "rootDSE: " + d.outcome.reason;
+    co_return d;
+  }
+  ServiceTicket st;
+  co_await ticket_for("ldap/" + lower(host), st);
+  d.outcome = co_await sasl_gssapi_bind(*conn, id, st);
+  if (!d.outcome.ok()) {
+    d.outcome.reason = "Kerberos bind to ldap/" + lower(host) + ": " + d.outcome.reason;
+    co_return d;
+  }
+  co_await read_accounts(*conn, id, realm, d);
+  co_return d;
+}
+
+}  // namespace
+
+asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& creds, const std::string& realm,
+                                          const TicketFor& ticket_for) {
+  if (creds.password.empty() && !creds.keytab.empty() && ticket_for)
+    co_return co_await read_directory_kerberos(ctx, realm, ticket_for);
   Directory d;
   if (creds.password.empty()) {
-    d.outcome = Outcome::failure(Status::skipped, "the directory needs --user with a password (a simple bind)");
+    d.outcome = Outcome::failure(Status::skipped, "the directory needs --user with a password or a keytab");
     co_return d;
   }
   std::unique_ptr<LdapConnection> conn;
@@ -181,23 +246,7 @@ asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& 
                                                       (m.bindResponse ? result_code_name(code) : "no BindResponse"));
     co_return d;
   }
-  // Every user-class object (users, computers, managed service accounts, krbtgt, trust accounts).
-  SearchRequest search;
-  search.baseObject = base_dn(realm);
-  search.scope = 2;  // wholeSubtree
-  search.and_equality = {{"objectClass", Bytes{'u', 's', 'e', 'r'}}};
-  search.attributes = account_attributes();
-  search.paged = PagedResults{kPageSize, {}};
-  d.outcome = co_await search_entries(*conn, id, search, [&](const SearchResultEntry& e) {
-    if (d.accounts.size() >= kMaxAccounts) return false;
-    auto a = to_account(e);
-    if (!a.sam.empty()) d.accounts.push_back(std::move(a));
-    return true;
-  });
-  if (!d.outcome.ok()) co_return d;
-  // The domain's own facts do not stop the audit when they cannot be read: the reason says why.
-  const auto facts = co_await read_domain_facts(*conn, id, search.baseObject, d);
-  if (!facts.ok()) d.aes_keys_since.evidence = "domain facts not read: " + facts.reason;
+  co_await read_accounts(*conn, id, realm, d);
   co_return d;
 }
 

@@ -25,6 +25,8 @@ class LdapConnection;
 
 namespace legacyscan::accounts {
 
+struct ServiceTicket;
+
 // [MS-ADTS] 2.2.16 userAccountControl bits the audit reads.
 inline constexpr std::uint32_t kUfAccountDisable = 0x2;
 inline constexpr std::uint32_t kUfInterdomainTrust = 0x800;
@@ -103,6 +105,17 @@ std::vector<std::string> supported_etype_names(std::uint32_t bits);
 // The userAccountControl flags the audit names: "ACCOUNTDISABLE", "USE_DES_KEY_ONLY", "DONT_REQ_PREAUTH".
 std::vector<std::string> account_control_names(std::uint32_t uac);
 
-boost::asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& creds, const std::string& realm);
+// The service ticket for `spn` from the user's TGT (its outcome says why there is none).
+using TicketFor = std::function<boost::asio::awaitable<void>(const std::string& spn, ServiceTicket& out)>;
+
+// With a password: LDAPS (636) and a simple bind. With a keytab only: the plain port (389), the
+// rootDSE's dnsHostName, a ticket for ldap/<it> through `ticket_for`, and a SASL GSSAPI bind.
+boost::asio::awaitable<Directory> read_directory(ProbeContext& ctx, const Credentials& creds, const std::string& realm,
+                                                 const TicketFor& ticket_for);
+
+// The SASL GSSAPI bind (RFC 4752) with `ticket` (accounts_ldap_sasl.cpp); on success the connection
+// carries every later message in the security layer chosen.
+boost::asio::awaitable<Outcome> sasl_gssapi_bind(ldap::LdapConnection& conn, std::int32_t& id,
+                                                 const ServiceTicket& ticket);
 
 }  // namespace legacyscan::accounts

@@ -123,7 +123,63 @@ bool has_key(const UserKeys& user, std::int32_t etype) {
   return std::any_of(user.keys.begin(), user.keys.end(), [&](const auto& k) { return k.first == etype; });
 }
 
+// A TGS-REQ for `spn` offering `etypes`, authenticated with the TGT.
+Decoded<Bytes> tgs_req(Scan& s, const Tgt& tgt, const std::string& spn, const std::vector<std::int32_t>& etypes) {
+  PrincipalName sname = parse_principal(spn);
+  if (sname.name_string.size() > 1) sname.name_type = KRB_NT_SRV_INST;
+  const auto [now, usec] = kerberos_now();
+  const Bytes c = confounder();
+  TgsReq o;
+  o.realm = s.realm;
+  o.sname = sname;
+  o.etype = etypes;
+  o.nonce = (s.nonce_base + s.next_nonce++) & 0x7fffffffu;
+  o.ticket = tgt.ticket;
+  o.session_etype = tgt.session_etype;
+  o.session_key = tgt.session_key;
+  o.crealm = tgt.crealm;
+  o.cname = tgt.cname;
+  o.ctime = now;
+  o.cusec = usec;
+  o.confounder = c;
+  return encode_tgs_req(o);
+}
+
 }  // namespace
+
+ServiceTicket::~ServiceTicket() {
+  wipe(session_key);
+  wipe(ticket);
+}
+
+asio::awaitable<void> get_service_ticket(Scan& s, Transport t, const Tgt& tgt, const std::string& spn,
+                                         ServiceTicket& out) {
+  out.cname = tgt.cname;
+  out.crealm = tgt.crealm;
+  const std::vector<std::int32_t> aes{18, 17};
+  auto req = tgs_req(s, tgt, spn, aes);
+  if (!req) {
+    out.outcome = Outcome::failure(Status::error, req.error);
+    co_return;
+  }
+  auto r = co_await send(s, t, *req.value);
+  out.outcome = r.outcome;
+  if (!r.outcome.ok()) co_return;
+  if (!r.rep) {
+    out.outcome = Outcome::failure(Status::refused, "no ticket for " + spn + ": " + r.error);
+    co_return;
+  }
+  auto k = session_key(r.raw, r.rep->enc_part.etype, tgt.session_key, 8);
+  auto ticket = decode_kdc_rep_ticket(r.raw);
+  if (!k || !ticket) {
+    out.outcome = Outcome::failure(Status::protocol_error, "ticket for " + spn + ": " + (k ? ticket.error : k.error));
+  } else {
+    out.session_etype = k->keytype;
+    out.session_key = std::move(k->value);
+    out.ticket.assign(ticket->begin(), ticket->end());
+  }
+  wipe(r.raw);
+}
 
 Tgt::~Tgt() {
   wipe(session_key);
@@ -237,25 +293,8 @@ asio::awaitable<void> ask_tickets(Scan& s, Transport t, const Tgt& tgt, const st
   std::optional<std::string>* tickets[] = {&out.tickets.default_offer, &out.tickets.rc4_only, &out.tickets.aes_only};
   std::optional<std::string>* keys[] = {&out.session_keys.default_offer, &out.session_keys.rc4_only,
                                         &out.session_keys.aes_only};
-  PrincipalName sname = parse_principal(spn);
-  if (sname.name_string.size() > 1) sname.name_type = KRB_NT_SRV_INST;
   for (std::size_t i = 0; i < 3; ++i) {
-    const auto [now, usec] = kerberos_now();
-    const Bytes c = confounder();
-    TgsReq o;
-    o.realm = s.realm;
-    o.sname = sname;
-    o.etype = offers[i];
-    o.nonce = (s.nonce_base + s.next_nonce++) & 0x7fffffffu;
-    o.ticket = tgt.ticket;
-    o.session_etype = tgt.session_etype;
-    o.session_key = tgt.session_key;
-    o.crealm = tgt.crealm;
-    o.cname = tgt.cname;
-    o.ctime = now;
-    o.cusec = usec;
-    o.confounder = c;
-    auto req = encode_tgs_req(o);
+    auto req = tgs_req(s, tgt, spn, offers[i]);
     if (!req) {
       *tickets[i] = "not asked: " + req.error;
       continue;

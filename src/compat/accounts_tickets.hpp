@@ -42,6 +42,20 @@ std::optional<TgtEtypes> tgt_etypes_of(const Tgt& tgt, const std::string& princi
 // The TGT's account as a principal: "name", with "@REALM" when that is not `dc_realm`.
 std::string tgt_principal(const Tgt& tgt, const std::string& dc_realm);
 
+// A service ticket of the TGT's user with its session key, for the directory's SASL GSSAPI bind. Only
+// AES is offered: the GSS per-message tokens made here are RFC 4121's. Wiped when destroyed.
+struct ServiceTicket {
+  Outcome outcome;
+  Bytes ticket;
+  std::int32_t session_etype = 0;
+  Bytes session_key;
+  kerberos::PrincipalName cname;
+  std::string crealm;
+  ~ServiceTicket();
+};
+boost::asio::awaitable<void> get_service_ticket(kerberos::Scan& s, kerberos::Transport t, const Tgt& tgt,
+                                                const std::string& spn, ServiceTicket& out);
+
 // The tickets (and session keys) of the three offers for `spn`, into out.tickets / out.session_keys.
 boost::asio::awaitable<void> ask_tickets(kerberos::Scan& s, kerberos::Transport t, const Tgt& tgt,
                                          const std::string& spn, AccountResult& out);

@@ -28,6 +28,8 @@ thead th{background:#eee}td.reason,td.fix{max-width:36em;word-break:break-word}
 
 std::string e(const std::string& s) { return markup_escape(s); }
 
+std::string dc_address(const AccountsAudit& a) { return a.address.empty() ? a.target : a.address; }
+
 std::string list(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -84,6 +86,10 @@ void render_accounts_section(std::ostream& out, const std::vector<AccountsAudit>
     first = false;
   }
   out << "</p>\n";
+  for (const auto& a : audits)
+    if (const auto* row = a.result ? tgt_row(*a.result) : nullptr)
+      out << "<p class=\"tgt\">" << e(tgt_line(*row)) << " <span class=\"meta\">(" << e(dc_address(a))
+          << ")</span></p>\n";
   if (rows.empty()) {
     out << "<p>No account was audited.</p>\n</section>\n";
     return;
@@ -97,8 +103,8 @@ void render_accounts_section(std::ostream& out, const std::vector<AccountsAudit>
     std::string pwd = acc->pwd_last_set.value_or("-");
     if (acc->pwd_before_aes) pwd += *acc->pwd_before_aes ? " (before AES)" : " (after AES)";
     out << "<tr class=\"a-" << verdict << "\" data-verdict=\"" << verdict << "\"><td>" << verdict << "</td><td>"
-        << e(acc->name) << "</td><td>" << e(acc->kind) << "</td><td>"
-        << e(dc->address.empty() ? dc->target : dc->address) << "</td><td>" << e(list(acc->keys)) << "</td><td>"
+        << e(acc->name) << "</td><td>" << e(acc->kind) << "</td><td>" << e(dc_address(*dc)) << "</td><td>"
+        << e(list(acc->keys)) << "</td><td>"
         << (s.raw ? e(std::to_string(*s.raw) + " " + list(s.names)) : std::string("-")) << "</td><td>" << e(pwd)
         << "</td><td class=\"reason\">" << e(acc->reason) << "</td><td class=\"fix\">" << e(acc->remedy)
         << "</td></tr>\n";

@@ -64,6 +64,17 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
 
 }  // namespace
 
+const AccountResult* tgt_row(const accounts::AccountsResult& r) {
+  for (const auto& acc : r.accounts)
+    if (acc.tgt) return &acc;
+  return nullptr;
+}
+
+std::string tgt_line(const AccountResult& row) {
+  return "TGT of " + printable(row.name) + ": ticket " + printable(row.tgt->ticket) + ", session key " +
+         printable(row.tgt->session_key);
+}
+
 std::vector<std::pair<const AccountsAudit*, const AccountResult*>> accounts_rows(
     const std::vector<AccountsAudit>& audits) {
   std::vector<std::pair<const AccountsAudit*, const AccountResult*>> rows;
@@ -168,6 +179,8 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
     else if (d.reason != accounts::DirectoryStatus{}.reason)  // not just "no --user"
       line += "; directory " + std::string(to_string(d.status)) + ": " + printable(d.reason);
     wrap(out, "", line, 4, width);
+    // The user's own logon: an RC4 session key here breaks its logons when RC4 goes.
+    if (const auto* row = tgt_row(*a.result)) wrap(out, "  ", tgt_line(*row), 4, width);
   }
   const auto rows = accounts_rows(audits);
   if (rows.empty()) return;
@@ -195,7 +208,7 @@ void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& 
 
 void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& audits) {
   out << "dc,name,kind,verdict,keys,salt,preauth_required,spns,supported_etypes,ticket_default,ticket_rc4_only,"
-         "ticket_aes_only,pwd_last_set,reason,remedy\r\n";
+         "ticket_aes_only,pwd_last_set,reason,remedy,tgt_ticket,tgt_session_key\r\n";
   for (const auto& [dc, acc] : accounts_rows(audits)) {
     const auto& s = acc->supported_etypes;
     const std::vector<std::string> row{dc_name(*dc),
@@ -212,7 +225,9 @@ void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& au
                                        acc->tickets.aes_only.value_or(""),
                                        acc->pwd_last_set.value_or(""),
                                        acc->reason,
-                                       acc->remedy};
+                                       acc->remedy,
+                                       acc->tgt ? acc->tgt->ticket : "",
+                                       acc->tgt ? acc->tgt->session_key : ""};
     for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
     out << "\r\n";
   }

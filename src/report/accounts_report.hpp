@@ -37,6 +37,11 @@ std::vector<std::pair<const AccountsAudit*, const accounts::AccountResult*>> acc
 std::string accounts_from_json(const nlohmann::json& doc, std::vector<accounts::AccountsResult>& storage,
                                std::vector<AccountsAudit>& audits, ScanSummary& summary);
 
+// The row of the --user account of one audit, whose TGT's etypes it carries; null without one.
+const accounts::AccountResult* tgt_row(const accounts::AccountsResult& r);
+// "TGT of NAME: ticket ETYPE, session key ETYPE" for that row.
+std::string tgt_line(const accounts::AccountResult& row);
+
 nlohmann::json accounts_to_json(const ScanSummary& summary, const std::vector<AccountsAudit>& audits);
 void render_accounts_table(std::ostream& out, const std::vector<AccountsAudit>& audits, std::size_t width);
 void render_accounts_csv(std::ostream& out, const std::vector<AccountsAudit>& audits);

@@ -343,8 +343,9 @@ TEST(IntegrationAccounts, ServiceTicketsAgreeWithKvno) {
   EXPECT_TRUE(tgt_compared) << k.out;
 }
 
-// --keytab: the TGT comes from the keytab's rc4-hmac key (MIT-ALL.TEST's xpuser), the directory is
-// skipped, and a TGS-REQ for an SPN the KDC does not know is answered as MIT's kvno is answered.
+// --keytab: the TGT comes from the keytab's rc4-hmac key (MIT-ALL.TEST's xpuser), there is no
+// directory to read (an MIT KDC has no LDAP server), and a TGS-REQ for an SPN the KDC does not know is answered as
+// MIT's kvno is answered.
 TEST(IntegrationAccounts, KeytabTgtOnMit) {
   std::map<std::string, std::string> info;
   auto r = run_command(std::string(LEGACYSCAN_SOURCE_DIR) + "/scripts/lab.d/mit info");

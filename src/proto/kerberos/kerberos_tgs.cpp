@@ -58,40 +58,13 @@ Decoded<Bytes> encode_tgs_req(const TgsReq& o) {
   const Bytes body_der = body.take();
   const auto [cksumtype, cksum] = keyed_checksum(o.session_etype, o.session_key, 6, body_der);
   if (cksum.empty()) return R::fail("TGS-REQ: checksum failed");
-  ber::Writer auth;  // Authenticator ::= [APPLICATION 2] SEQUENCE
-  auth.application(2, [&](ber::Writer& app) {
-    app.sequence([&](ber::Writer& a) {
-      der::put_int(a, 0, 5);
-      der::put_string(a, 1, o.crealm);
-      der::put_principal(a, 2, o.cname);
-      a.context(3, [&](ber::Writer& c) {
-        c.sequence([&](ber::Writer& ck) {
-          der::put_int(ck, 0, cksumtype);
-          ck.context(1, [&](ber::Writer& v) { v.octet_string(cksum); });
-        });
-      });
-      der::put_int(a, 4, o.cusec);
-      a.context(5, [&](ber::Writer& t) { t.string(o.ctime, der::kGeneralizedTime); });
-    });
-  });
-  if (!auth.ok()) return R::fail("Authenticator: " + auth.error());
-  const Bytes sealed = encrypt(o.session_etype, o.session_key, 7, o.confounder, auth.view());
+  std::string error;
+  const Bytes auth = der::authenticator(o.crealm, o.cname, cksumtype, cksum, o.cusec, o.ctime, std::nullopt, error);
+  if (!error.empty()) return R::fail(error);
+  const Bytes sealed = encrypt(o.session_etype, o.session_key, 7, o.confounder, auth);
   if (sealed.empty()) return R::fail("Authenticator: encryption failed");
-  ber::Writer ap;  // AP-REQ ::= [APPLICATION 14] SEQUENCE
-  ap.application(14, [&](ber::Writer& app) {
-    app.sequence([&](ber::Writer& a) {
-      der::put_int(a, 0, 5);
-      der::put_int(a, 1, 14);
-      der::put_flags(a, 2, 0);
-      a.context(3, [&](ber::Writer& t) { t.raw(o.ticket); });
-      a.context(4, [&](ber::Writer& e) {
-        e.sequence([&](ber::Writer& ed) {
-          der::put_int(ed, 0, o.session_etype);
-          ed.context(2, [&](ber::Writer& c) { c.octet_string(sealed); });
-        });
-      });
-    });
-  });
+  ber::Writer ap;
+  der::put_ap_req(ap, 0, o.ticket, o.session_etype, sealed);
   if (!ap.ok()) return R::fail("AP-REQ: " + ap.error());
   ber::Writer w;
   w.application(12, [&](ber::Writer& app) {
