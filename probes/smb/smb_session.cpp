@@ -548,11 +548,19 @@ asio::awaitable<Sessions> scan_sessions(PortScan& ps, const SessionPlan& plan, s
       co_await encryption_by_legacy_dialect(ps, *plan.smb2_legacy, s.encryption_required);
   } else
     s.encryption_required.outcome = Outcome::failure(Status::skipped, "SMB1 has no encryption");
+  // On a port that speaks both, what an SMB1-only client gets: the anonymous and guest sessions
+  // (no more logons than over SMB2) and, with credentials, the user's NTLMv2 logon once more, each
+  // connecting IPC$, listing the shares and connecting those asked for, as over SMB2.
   if (smb2_dialect && smb1) {
-    auto one = co_await all_of<Attempt>(2, [&](std::size_t i) { return smb1_attempt(ps, logons[i]); });
-    s.smb1 = Smb1Sessions{one[0].a, one[1].a};
-    for (const auto& at : one)
+    const std::size_t m = with_user ? 3 : 2;
+    auto one = co_await all_of<Attempt>(m, [&](std::size_t i) { return smb1_attempt(ps, logons[i], &plan); });
+    s.smb1 = Smb1Sessions{one[0].a, one[1].a, std::nullopt};
+    if (with_user) s.smb1->user = one[2].a;
+    for (const auto& at : one) {
       if (at.ipc) shares.push_back(*at.ipc);
+      shares.insert(shares.end(), at.more.begin(), at.more.end());
+      if (at.list) lists.push_back(*at.list);
+    }
   }
   co_return s;
 }

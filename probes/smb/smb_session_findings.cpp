@@ -104,6 +104,11 @@ void session_findings(const std::string& port, const PortResult& p, std::vector<
     anonymous_finding(port, "smb1.session.anonymous", "SMB1 anonymous", s.smb1->anonymous,
                       ipc_of(p.shares, "anonymous", "smb1"), out);
     guest_finding(port, "smb1.session.guest", "SMB1 guest logon", s.smb1->guest, out);
+    // A fact: the user's shares over SMB1 are in the smb1.share rows.
+    if (s.smb1->user && !unanswered(port, "smb1.session.user", "SMB1 user logon", *s.smb1->user, out))
+      out.push_back({port, "smb1.session.user", "SMB1 user logon",
+                     s.smb1->user->accepted ? "GRANTED as " + s.smb1->user->granted : refused(*s.smb1->user),
+                     Verdict::info, s.smb1->user->via});
   }
   ntlm_finding(port, "v2", "NTLMv2 logon", s.ntlm.v2, out);
   ntlm_finding(port, "v1", "NTLMv1 logon", s.ntlm.v1, out);

@@ -114,11 +114,13 @@ struct EncryptionRequired {
 struct Smb1Sessions {
   SessionAttempt anonymous;
   SessionAttempt guest;
+  std::optional<SessionAttempt> user;  // with credentials: the user's NTLMv2 logon over SMB1
 
   template <class V>
   void fields(V& v) {
     v("anonymous", anonymous);
     v("guest", guest);
+    v.optional("user", user);
   }
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The shares a server lists to a session (NetrShareEnum, [MS-SRVS] 3.1.4.8). JSON key names are a
+// The shares a server lists to a session (NetrShareEnum, [MS-SRVS] 3.1.4.8; RAP NetShareEnum,
+// [MS-RAP] 2.5.6). JSON key names are a
 // contract (docs/schema); each struct lists them once in fields().
 #pragma once
 
@@ -34,7 +35,11 @@ struct ShareList {
   Outcome outcome;
   std::string session;  // "anonymous", "guest", "user"
   std::string via;      // "smb2 3.1.1"
-  std::string answer;   // "WERR_OK", "WERR_ACCESS_DENIED (0x00000005)", "DCE-RPC fault nca_s_op_rng_error ..."
+  // "srvsvc" (NetrShareEnum over DCE/RPC) or "rap" (RAP NetShareEnum over \PIPE\LANMAN, SMB1 only,
+  // when srvsvc was refused or missing; `srvsvc_answer` says what srvsvc answered).
+  std::string method = "srvsvc";
+  std::string srvsvc_answer;
+  std::string answer;  // "WERR_OK", "WERR_ACCESS_DENIED (0x00000005)", "DCE-RPC fault ...", RAP: "NERR_Success"
   std::optional<std::uint32_t> level;
   std::optional<std::uint32_t> total_entries;  // what the server says it has
   std::vector<ListedShare> shares;
@@ -45,6 +50,8 @@ struct ShareList {
     v.outcome(outcome);
     v("session", session);
     v.optional("via", via);
+    v("method", method);
+    v.optional("srvsvc_answer", srvsvc_answer);
     if (!v.when(outcome.ok())) return;
     v("answer", answer);
     v.optional("level", level);

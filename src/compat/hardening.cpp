@@ -8,7 +8,7 @@ namespace legacyscan::compat {
 
 namespace {
 
-constexpr std::array<HardeningTerm, 15> kTerms{{
+constexpr std::array<HardeningTerm, 16> kTerms{{
     {"smb1", TermKind::disable, "SMB1, every dialect", "smb1=off", true, true},
     {"smb2.0.2", TermKind::disable, "SMB 2.0.2 (Windows Vista / Server 2008)", "smb.min=2.1", true, true},
     {"smb2.1", TermKind::disable, "SMB 2.1 (Windows 7 / Server 2008 R2)", "smb.min=3.0", true, true},
@@ -26,6 +26,9 @@ constexpr std::array<HardeningTerm, 15> kTerms{{
     {"smb-signing", TermKind::require, "SMB signing required by the server", "smb.signing=required", true, true},
     {"ldap-signing", TermKind::require, "LDAP signing required (no cleartext or unsigned SASL bind)",
      "ldap.signing=required", true, true},
+    // A capture shows dialects but not whether a client would encrypt: over scans only.
+    {"smb-encryption", TermKind::require, "SMB encryption required (refuses SMB 2.1, SMB1)", "smb.encryption=required",
+     true, false},
 }};
 
 bool same_text(std::string_view a, std::string_view b) {

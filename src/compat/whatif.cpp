@@ -11,6 +11,7 @@
 #include "legacyscan/strings.hpp"
 #include "src/compat/hardening.hpp"
 #include "src/compat/matrix_cells.hpp"
+#include "src/compat/matrix_session.hpp"
 #include "src/proto/kerberos/kerberos_etypes.hpp"
 #include "src/proto/tls/tls_codec.hpp"
 
@@ -55,13 +56,13 @@ Cellish smb_after(const SmbOffer& client, const HostView& host, const WhatIf& w)
       return {CellVerdict::fails,
               "SMB " + *it + " would be negotiated, but the server would require signing and the client cannot sign"};
     return {server_requires || client.signing == "required" ? CellVerdict::works : CellVerdict::degraded,
-            "SMB " + *it + (server_requires ? ", signed" : ", unsigned")};
+            "SMB " + *it + (server_requires ? ", signed" : ", unsigned"), "SMB " + *it};
   }
   for (const auto& d : client.smb1_dialects)
     if (has(s1, d)) {
       if (force_signing && client.signing == "disabled")
         return {CellVerdict::fails, "SMB1 " + d + " with required signing, which the client cannot do"};
-      return {CellVerdict::works, "SMB1 " + d};
+      return {CellVerdict::works, "SMB1 " + d, d};
     }
   std::string why = "no dialect in common";
   if (client.smb2_dialects.empty()) why += ": the client speaks only SMB1";
@@ -173,8 +174,17 @@ std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
     if (p.kerberos) add(row.kerberos, "Kerberos", kerberos_cell_after(*p.kerberos, host, saved, w));
     if (p.smb) {
       const auto c = smb_after(*p.smb, host, w);
-      row.smb = Cell{c.verdict, c.reason, "", "", {}, {}};
-      if (p.auth) row.smb = auth_after(*row.smb, *p.auth, host.smb.result, row.kerberos, w, "session");
+      row.smb = Cell{c.verdict, c.reason, c.negotiated, "", {}, {}};
+      const bool connects = c.verdict == CellVerdict::works || c.verdict == CellVerdict::degraded;
+      // A server that requires encryption refuses the session of a client that cannot encrypt
+      // ([MS-SMB2] 3.3.5.5; matrix_session.hpp), whatever its credentials.
+      if (const std::string why = cannot_encrypt(*p.smb, *row.smb);
+          connects && has(w.require, "smb-encryption") && !why.empty()) {
+        row.smb->verdict = CellVerdict::fails;
+        row.smb->reason += "; the server would require encryption, " + why;
+      } else if (p.auth) {
+        row.smb = auth_after(*row.smb, *p.auth, host.smb.result, row.kerberos, w, "session");
+      }
       reasons.push_back("SMB: " + row.smb->reason);
     }
     if (!p.tls.empty() && host.tls.result)

@@ -10,20 +10,14 @@
 #include <fstream>
 
 #include "tests/integration/lab_support.hpp"
+#include "tests/integration/samba_shares.hpp"
 
 namespace legacyscan::testing {
 namespace {
 
 using nlohmann::json;
 
-std::string testparm(const std::string& conf, const std::string& parameter) {
-  auto r = run_command("testparm -s --section-name=global --parameter-name=" + shell_quote(parameter) + " " +
-                       shell_quote(conf) + " 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0) << parameter;
-  std::string v = r.out;
-  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
-  return v;
-}
+std::string testparm(const std::string& conf, const std::string& parameter) { return testparm_global(conf, parameter); }
 
 TEST(IntegrationSmbSigning, HardenedDcUserSessionAgreesWithSmbclient) {
   const auto info = lab_info("hardened");

@@ -41,7 +41,9 @@ TEST(RulesCatalog, TableListsBoth) {
   EXPECT_NE(t.find("Policy rules (scan --require RULE, --policy FILE):"), std::string::npos);
   EXPECT_NE(t.find("  tls.min=1.0|1.1|1.2|1.3"), std::string::npos);
   EXPECT_NE(t.find("ssl3,tls1.0,tls1.1"), std::string::npos) << t;
-  EXPECT_NE(t.find("  ldap-signing  --require  ldap.signing=required"), std::string::npos) << t;
+  // The term column is as wide as its widest term, smb-encryption.
+  EXPECT_NE(t.find("  ldap-signing    --require  ldap.signing=required"), std::string::npos) << t;
+  EXPECT_NE(t.find("  smb-encryption  --require  smb.encryption=required  scan\n"), std::string::npos) << t;
   // On an 80-column terminal no line is wider, and every description is still there.
   const auto narrow = rules_catalog_table(80);
   std::istringstream lines(narrow);

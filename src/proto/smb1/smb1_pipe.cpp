@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "src/proto/smb1/smb1_pipe.hpp"
 
+#include <vector>
+
 #include "src/proto/smb1/smb1_body.hpp"
 
 namespace legacyscan::smb {
@@ -93,47 +95,70 @@ Decoded<Smb1NtCreateResponse> decode_smb1_nt_create_response(ByteView message) {
   return R::ok(std::move(out));
 }
 
-Decoded<Bytes> encode_smb1_transact_nmpipe_request(const Smb1Header& header, std::uint16_t fid, ByteView data,
-                                                   std::uint16_t max_data) {
-  if (data.size() > 0xFFFF) return Decoded<Bytes>::fail("SMB1 TRANSACTION request: data over 64 KiB");
+namespace {
+
+// A TRANSACTION request ([MS-CIFS] 2.2.4.33.1) to the named pipe `name` with `setup` words, the
+// parameters, then the data on a 4-byte boundary.
+Decoded<Bytes> transaction_request(const Smb1Header& header, std::string_view name,
+                                   const std::vector<std::uint16_t>& setup, ByteView parameters, ByteView data,
+                                   std::uint16_t max_parameters, std::uint16_t max_data) {
+  if (data.size() > 0xFFFF || parameters.size() > 0xFFFF)
+    return Decoded<Bytes>::fail("SMB1 TRANSACTION request: parameters or data over 64 KiB");
   Smb1Header h = header;
   h.Command = SMB_COM_TRANSACTION;
   const bool unicode = h.unicode();
-  // SMB header (32), WordCount (1), 16 words, ByteCount (2), then the name (Unicode on an even
-  // offset), and the data on a 4-byte boundary.
-  std::size_t offset = kSmb1HeaderSize + 1 + 32 + 2;
+  // SMB header (32), WordCount (1), 14 words and the setup words, ByteCount (2), then the name
+  // (Unicode on an even offset) and its terminator.
+  std::size_t offset = kSmb1HeaderSize + 1 + 2 * (14 + setup.size()) + 2;
   if (unicode && offset % 2 != 0) ++offset;
-  offset += unicode ? 2 * 7 : 7;  // "\PIPE\" and its terminator
-  offset = (offset + 3) / 4 * 4;
-  const auto count = static_cast<std::uint16_t>(data.size());
+  offset += (unicode ? 2 : 1) * (name.size() + 1);
+  // Parameters and data each start on a 4-byte boundary; no data (a RAP call) needs no padding.
+  const std::size_t parameter_offset = (offset + 3) / 4 * 4;
+  std::size_t data_offset = parameter_offset + parameters.size();
+  if (!data.empty()) data_offset = (data_offset + 3) / 4 * 4;
+  const auto pcount = static_cast<std::uint16_t>(parameters.size());
+  const auto dcount = static_cast<std::uint16_t>(data.size());
   Writer w;
   encode_smb1_header(w, h);
   write_words(w, [&](Writer& p) {
-    p.u16le(0);      // TotalParameterCount
-    p.u16le(count);  // TotalDataCount
-    p.u16le(0);      // MaxParameterCount
+    p.u16le(pcount);  // TotalParameterCount
+    p.u16le(dcount);  // TotalDataCount
+    p.u16le(max_parameters);
     p.u16le(max_data);
     p.u8(0);     // MaxSetupCount
     p.u8(0);     // Reserved1
     p.u16le(0);  // Flags
     p.u32le(0);  // Timeout
     p.u16le(0);  // Reserved2
-    p.u16le(0);  // ParameterCount
-    p.u16le(static_cast<std::uint16_t>(offset));
-    p.u16le(count);  // DataCount
-    p.u16le(static_cast<std::uint16_t>(offset));
-    p.u8(2);  // SetupCount
+    p.u16le(pcount);
+    p.u16le(static_cast<std::uint16_t>(parameter_offset));
+    p.u16le(dcount);
+    p.u16le(static_cast<std::uint16_t>(data_offset));
+    p.u8(static_cast<std::uint8_t>(setup.size()));
     p.u8(0);  // Reserved3
-    p.u16le(TRANS_TRANSACT_NMPIPE);
-    p.u16le(fid);
+    for (std::uint16_t word : setup) p.u16le(word);
   });
   w.u16le_prefixed([&](Writer& b) {
     if (unicode) b.pad_to(2);
-    write_string(b, unicode, "\\PIPE\\");
+    write_string(b, unicode, name);
     b.pad_to(4);
+    b.bytes(parameters);
+    if (!data.empty()) b.pad_to(4);
     b.bytes(data);
   });
   return Decoded<Bytes>::ok(w.take());
+}
+
+}  // namespace
+
+Decoded<Bytes> encode_smb1_transact_nmpipe_request(const Smb1Header& header, std::uint16_t fid, ByteView data,
+                                                   std::uint16_t max_data) {
+  return transaction_request(header, "\\PIPE\\", {TRANS_TRANSACT_NMPIPE, fid}, {}, data, 0, max_data);
+}
+
+Decoded<Bytes> encode_smb1_lanman_request(const Smb1Header& header, ByteView parameters, std::uint16_t max_parameters,
+                                          std::uint16_t max_data) {
+  return transaction_request(header, "\\PIPE\\LANMAN", {}, parameters, {}, max_parameters, max_data);
 }
 
 Decoded<Smb1TransactionResponse> decode_smb1_transaction_response(ByteView message) {
@@ -142,13 +167,18 @@ Decoded<Smb1TransactionResponse> decode_smb1_transaction_response(ByteView messa
   Answer a = open_answer(message, SMB_COM_TRANSACTION, "SMB1 TRANSACTION response", 10, out);
   if (!a.error.empty()) return R::fail(a.error);
   if (a.done) return R::ok(std::move(out));
-  std::uint16_t data_count = 0, data_offset = 0;
+  std::uint16_t parameter_count = 0, parameter_offset = 0, data_count = 0, data_offset = 0;
   // TotalParameterCount, TotalDataCount, Reserved1, ParameterCount, ParameterOffset,
   // ParameterDisplacement, DataCount, DataOffset, DataDisplacement.
   Reader& w = a.body.words;
-  if (!w.skip(2) || !w.u16le(out.TotalDataCount) || !w.skip(8) || !w.u16le(data_count) || !w.u16le(data_offset) ||
-      !w.u16le(out.DataDisplacement))
+  if (!w.u16le(out.TotalParameterCount) || !w.u16le(out.TotalDataCount) || !w.skip(2) || !w.u16le(parameter_count) ||
+      !w.u16le(parameter_offset) || !w.u16le(out.ParameterDisplacement) || !w.u16le(data_count) ||
+      !w.u16le(data_offset) || !w.u16le(out.DataDisplacement))
     return R::fail(a.what + ": words truncated");
+  if (!data_at(message, parameter_offset, parameter_count, out.Parameters))
+    return R::fail(a.what + ": ParameterOffset " + std::to_string(parameter_offset) + " and ParameterCount " +
+                   std::to_string(parameter_count) + " beyond the message (" + std::to_string(message.size()) +
+                   " bytes)");
   if (!data_at(message, data_offset, data_count, out.Data))
     return R::fail(a.what + ": DataOffset " + std::to_string(data_offset) + " and DataCount " +
                    std::to_string(data_count) + " beyond the message (" + std::to_string(message.size()) + " bytes)");

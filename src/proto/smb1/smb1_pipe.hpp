@@ -38,12 +38,20 @@ Decoded<Smb1NtCreateResponse> decode_smb1_nt_create_response(ByteView message);
 Decoded<Bytes> encode_smb1_transact_nmpipe_request(const Smb1Header& header, std::uint16_t fid, ByteView data,
                                                    std::uint16_t max_data);
 
+// TRANSACTION to "\PIPE\LANMAN" (a RAP call, [MS-RAP] 3.1.4): no setup, the call in `parameters`,
+// no data; the answer may carry up to `max_parameters` and `max_data` bytes.
+Decoded<Bytes> encode_smb1_lanman_request(const Smb1Header& header, ByteView parameters, std::uint16_t max_parameters,
+                                          std::uint16_t max_data);
+
 struct Smb1TransactionResponse {
   Smb1Header header;
   std::uint8_t WordCount = 0;  // 0 an error
+  std::uint16_t TotalParameterCount = 0;
+  std::uint16_t ParameterDisplacement = 0;
   std::uint16_t TotalDataCount = 0;
   std::uint16_t DataDisplacement = 0;
-  Bytes Data;  // this message's part of the answer's data
+  Bytes Parameters;  // this message's part of the answer's parameters (RAP puts its status there)
+  Bytes Data;        // this message's part of the answer's data
   [[nodiscard]] bool is_error() const { return WordCount == 0; }
 };
 Decoded<Smb1TransactionResponse> decode_smb1_transaction_response(ByteView message);
