@@ -62,6 +62,34 @@ bool known_group(const std::string& name) {
   return std::any_of(all.begin(), all.end(), [&](std::uint16_t g) { return tls::group_name(g) == name; });
 }
 
+// SMB and Kerberos say where their offer comes from: a public capture the unit tests compare it with,
+// or documentation only.
+Verification verification_of(const json& e, const std::string& where, const std::string& proto) {
+  static const std::map<std::string, std::vector<std::string>> kAspects{
+      {"smb", {"smb1_dialects", "smb2_dialects", "signing", "encryption_ciphers"}}, {"kerberos", {"etypes", "padata"}}};
+  Verification v{str(e, "client", where), str(e, "source", where), {}, {}};
+  const auto aspects = kAspects.find(proto);
+  if (aspects == kAspects.end()) {
+    if (e.contains("offer") || e.contains("offer_differs")) throw Bad{where + ": only SMB and Kerberos name an offer"};
+    return v;
+  }
+  v.offer = str(e, "offer", where);
+  if (v.offer != kNoPublicCapture && !v.offer.starts_with(kPublicCapture))
+    throw Bad{where + ".offer: \"" + std::string(kNoPublicCapture) + "\" or \"" + kPublicCapture + " ...\""};
+  if (!e.contains("offer_differs")) return v;
+  if (v.offer == kNoPublicCapture) throw Bad{where + ".offer_differs: there is no capture to differ from"};
+  const auto& d = e.at("offer_differs");
+  if (!d.is_object()) throw Bad{where + ".offer_differs: an object of aspect: why"};
+  for (const auto& [aspect, why] : d.items()) {
+    if (std::find(aspects->second.begin(), aspects->second.end(), aspect) == aspects->second.end())
+      throw Bad{where + ".offer_differs: unknown aspect \"" + aspect + "\""};
+    if (!why.is_string() || why.get<std::string>().empty())
+      throw Bad{where + ".offer_differs." + aspect + ": must say why"};
+    v.offer_differs[aspect] = why.get<std::string>();
+  }
+  return v;
+}
+
 TlsCapture capture_of(const json& c, const std::string& where) {
   static const std::vector<std::string> kAspects{"versions", "cipher_suites", "groups", "ssl2_cipher_kinds"};
   TlsCapture out;
@@ -338,8 +366,7 @@ Decoded<ClientProfile> parse_profile(const json& doc) {
     for (const auto& [proto, entry] : v.items()) {
       if (std::find(p.protocols.begin(), p.protocols.end(), proto) == p.protocols.end())
         throw Bad{at + ".verified_by: " + proto + " is not one of the profile's protocols"};
-      p.verified_by[proto] = Verification{str(entry, "client", at + ".verified_by." + proto),
-                                          str(entry, "source", at + ".verified_by." + proto)};
+      p.verified_by[proto] = verification_of(entry, at + ".verified_by." + proto, proto);
     }
     for (const auto& proto : p.protocols)
       if (!p.verified_by.contains(proto)) throw Bad{at + ".verified_by: says nothing about " + proto};

@@ -136,8 +136,15 @@ struct VpnUse {
 struct Verification {
   std::string client;
   std::string source;
+  // SMB and Kerberos: where the offer itself comes from. kNoPublicCapture, or a text starting with
+  // kPublicCapture that names the kept capture(s) under tests/data/public a unit test compares the
+  // offer with; offer_differs says, per aspect, why the profile deliberately offers otherwise.
+  std::string offer;
+  std::map<std::string, std::string> offer_differs;
 };
 inline constexpr const char* kReplayOnly = "cell by offer replay only";
+inline constexpr const char* kNoPublicCapture = "offer from documentation, no public capture";
+inline constexpr const char* kPublicCapture = "held to public capture";
 
 struct ClientProfile {
   std::string id;

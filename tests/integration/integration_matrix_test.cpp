@@ -236,6 +236,15 @@ TEST(IntegrationMatrix, ProfilesCommandListsAndShows) {
   auto show = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show windows-xp-sp3");
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_EQ(json::parse(show.out).at("id"), "windows-xp-sp3");
+  // Where each SMB and Kerberos offer comes from: a public capture, or documentation only.
+  show = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show windows-10");
+  ASSERT_EQ(show.exit_code, 0);
+  const auto w10 = json::parse(show.out).at("verified_by");
+  EXPECT_TRUE(w10.at("smb").at("offer").get<std::string>().starts_with("held to public capture tests/data/public/"));
+  EXPECT_TRUE(w10.at("kerberos").at("offer_differs").contains("etypes"));
+  show = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show windows-xp-sp3");
+  EXPECT_EQ(json::parse(show.out).at("verified_by").at("smb").at("offer"),
+            "offer from documentation, no public capture");
   auto missing = run_command(shell_quote(LEGACYSCAN_BINARY) + " profiles show windows-99");
   EXPECT_EQ(missing.exit_code, 2);
   // Every profile against the schema in docs/.

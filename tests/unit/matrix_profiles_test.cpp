@@ -187,6 +187,22 @@ TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {
   bad = find_profile("java-6")->raw;
   bad["verified_by"]["smb"] = {{"client", "smbclient"}, {"source", "a test"}};
   EXPECT_FALSE(parse_profile(bad)) << "a protocol the profile does not list";
+  // SMB and Kerberos say where their offer comes from, and differ from a capture only with a reason.
+  bad = find_profile("windows-7")->raw;
+  bad["verified_by"]["smb"].erase("offer");
+  EXPECT_FALSE(parse_profile(bad)) << "an SMB offer of unknown origin";
+  bad = find_profile("windows-7")->raw;
+  bad["verified_by"]["kerberos"]["offer_differs"] = {{"etypes", "a later update"}};
+  EXPECT_FALSE(parse_profile(bad)) << "differs from no capture";
+  bad = find_profile("windows-10")->raw;
+  bad["verified_by"]["smb"]["offer_differs"]["capabilities"] = "not an aspect";
+  r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("capabilities"), std::string::npos) << r.error;
+  bad = find_profile("java-6")->raw;
+  bad["verified_by"]["tls"]["offer"] = kNoPublicCapture;
+  EXPECT_FALSE(parse_profile(bad)) << "TLS offers name their captures per stack";
+  ASSERT_TRUE(find_profile("windows-10")->verified_by.at("kerberos").offer_differs.contains("etypes"));
 }
 
 TEST(MatrixResult, OverallVerdictIsTheWorstKnownCell) {
