@@ -78,14 +78,31 @@ void keys(Tally& t, const std::string& list, std::int64_t ts) {
   }
 }
 
+// The request's result code ("0x00000006"); 0 when it succeeded or the event has none.
+long result_code(const Event& e) {
+  const std::string v = value(e, e.id == 4768 ? "Result Code" : "Failure Code", 0, "Status");
+  try {
+    return absent(v) ? 0 : std::stol(v, nullptr, 0);
+  } catch (...) {
+    return 0;
+  }
+}
+
+// KDC_ERR_C_PRINCIPAL_UNKNOWN and KDC_ERR_S_PRINCIPAL_UNKNOWN (RFC 4120 7.5.9): the KDC found no such
+// account, so the name is no account of the domain (a user enumeration sends dozens of them).
+constexpr long kClientUnknown = 0x6, kServiceUnknown = 0x7;
+
 // Which of the repeated "MSDS-SupportedEncryptionTypes" / "Available Keys" belongs to whom: 4769
 // writes the account's, the service's, then the DC's; 4768 the account's, the service's (krbtgt),
 // then the DC's.
 void ticket_event(Report& r, const Event& e, const std::string& address) {
   const std::int64_t ts = e.ts;
-  const std::string client = account_name(value(e, "Account Name", 0, "TargetUserName"));
-  const std::string service =
-      e.id == 4769 ? account_name(value(e, "Service Name", 0, "ServiceName")) : std::string("krbtgt");
+  const long code = result_code(e);
+  const std::string client =
+      code == kClientUnknown ? std::string() : account_name(value(e, "Account Name", 0, "TargetUserName"));
+  const std::string service = e.id != 4769              ? std::string("krbtgt")
+                              : code == kServiceUnknown ? std::string()
+                                                        : account_name(value(e, "Service Name", 0, "ServiceName"));
   const std::string ticket = etype(value(e, "Ticket Encryption Type", 0, "TicketEncryptionType"));
   const std::string session = etype(value(e, "Session Encryption Type", 0, "SessionKeyEncryptionType"));
   auto describe = [&](KerberosAccountFacts& a, std::size_t n, const char* supported, const char* available) {
@@ -99,7 +116,9 @@ void ticket_event(Report& r, const Event& e, const std::string& address) {
     if (!session.empty()) a.session_key_etypes.hit(session, ts);
     if (e.id == 4768 && !ticket.empty()) a.ticket_etypes.hit(ticket, ts);
     describe(a, 0, "AccountSupportedEncryptionTypes", "AccountAvailableKeys");
-    if (e.id == 4768) a.used_by.hit(address + "\t" + client + "\tas\t" + session, ts);
+    // A KDC before the January 2025 update writes no session key etype in 4768: the ticket etype
+    // it does write is then the one this client's exchange used.
+    if (e.id == 4768) a.used_by.hit(address + "\t" + client + "\tas\t" + (session.empty() ? ticket : session), ts);
   }
   if (e.id == 4769 && !service.empty()) {
     auto& s = account(r, service);

@@ -5,30 +5,20 @@
 // not EVTX, a truncated header, a damaged record.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 
 #include "src/passive/passive.hpp"
+#include "tests/unit/evtx_export_support.hpp"
 
 namespace legacyscan::passive {
 namespace {
 
-const std::string kSample = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/events/Security_with_size_t.evtx";
+using test::exported_events;
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  char buf[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+const std::string kSample = std::string(LEGACYSCAN_SOURCE_DIR) + "/tests/data/events/Security_with_size_t.evtx";
 
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,34 +31,10 @@ std::string temp_file(const std::string& name, const std::string& content) {
   return path.string();
 }
 
-// Each event of evtxexport's XML as its EventID and its EventData by name (read here with regular
-// expressions, apart from legacyscan's own XML reader).
-struct Exported {
-  int id = 0;
-  std::map<std::string, std::string> data;
-};
-
-std::vector<Exported> exported_events(const std::string& xml) {
-  std::vector<Exported> out;
-  static const std::regex event(R"re(<Event[ >][\s\S]*?</Event>)re");
-  static const std::regex id(R"re(<EventID[^>]*>(\d+)</EventID>)re");
-  static const std::regex data(R"re(<Data Name="([^"]+)"(?:/>|>([^<]*)</Data>))re");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), event); it != std::sregex_iterator(); ++it) {
-    const std::string block = it->str();
-    Exported e;
-    std::smatch m;
-    if (std::regex_search(block, m, id)) e.id = std::stoi(m[1]);
-    for (auto d = std::sregex_iterator(block.begin(), block.end(), data); d != std::sregex_iterator(); ++d)
-      e.data[(*d)[1]] = (*d)[2];
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 bool given(const std::string& v) { return !v.empty() && v != "-"; }
 
 TEST(PassiveEventsEvtx, FindingsEqualWhatEvtxexportShows) {
-  const std::string xml = run("evtxexport -f xml '" + kSample + "' 2>/dev/null");
+  const std::string xml = test::evtxexport_xml(kSample);
   const auto events = exported_events(xml);
   ASSERT_FALSE(events.empty()) << "evtxexport (libevtx-utils) gave no events";
 
