@@ -42,8 +42,9 @@ std::string v2_offer_text(const VpnUse& c) {
 
 // The client speaks the protocol, but what it proposes has no firm source: not judged.
 Cell unsourced_cell(const char* exchange, const std::string& why) {
-  return make_cell(CellVerdict::unknown, std::string("the server speaks it, but the client's ") + exchange +
-                                             " proposals have no source (" + why + ")");
+  // `why` starts with "no source: " (the profile schema requires it).
+  return make_cell(CellVerdict::unknown,
+                   std::string("the server speaks it, but the client's ") + exchange + " proposals have " + why);
 }
 
 }  // namespace

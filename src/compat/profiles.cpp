@@ -221,6 +221,9 @@ VpnUse vpn_of(const json& v, const std::string& where) {
     for (const auto& p : proposals) out.ikev2.push_back(v2_offer_of(p, w + ".proposals"));
     out.ikev2_source = str(k, "source", w);
   }
+  for (const auto* why : {&out.ikev1_no_source, &out.ikev2_no_source})
+    if (!why->empty() && !why->starts_with("no source: "))
+      throw Bad{where + ": a no_source entry starts with \"no source: \" and says why"};
   if (!out.pptp && out.ikev1.empty() && out.ikev2.empty() && out.ikev1_no_source.empty() && out.ikev2_no_source.empty())
     throw Bad{where + ": names no VPN protocol"};
   out.complete = boolean(v, "complete", where, false);

@@ -198,6 +198,8 @@ TEST(MatrixProfiles, VpnProposalsAreSourcedOrSayThereIsNone) {
   json bad = find_profile("windows-7")->raw;
   bad["vpn"]["l2tp_ipsec"]["no_source"] = "";
   EXPECT_FALSE(parse_profile(bad)) << "an empty reason";
+  bad["vpn"]["l2tp_ipsec"]["no_source"] = "unknown";
+  EXPECT_FALSE(parse_profile(bad)) << "a reason that does not say it is none";
   bad = android->raw;
   bad["vpn"]["ikev2"]["proposals"][0]["integrity"].push_back("AES-CMAC-128");
   auto r = parse_profile(bad);
