@@ -14,13 +14,13 @@ namespace legacyscan::matrix {
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const char* s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool listed(const std::vector<std::string>& v, const char* s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 // What the change takes out of IKE: 3DES ("ike-3des"), groups under 2048 bits ("ike-dh14": MODP 768,
 // 1024 and 1536; RFC 3526 group 14 and the ECP and Curve25519 groups stay).
 bool removed(const std::string& name, const WhatIf& w) {
-  if (has(w.disable, "ike-3des") && name == "3DES-CBC") return true;
-  return has(w.require, "ike-dh14") && (name == "modp768" || name == "modp1024" || name == "modp1536");
+  if (listed(w.disable, "ike-3des") && name == "3DES-CBC") return true;
+  return listed(w.require, "ike-dh14") && (name == "modp768" || name == "modp1024" || name == "modp1536");
 }
 
 // Whether a cell's negotiated transforms ("3DES-CBC/SHA1/PSK/modp1024") include one the change removes.
@@ -89,7 +89,7 @@ bool selects(const rdp::Endpoint& e, std::uint32_t protocol) {
 // CredSSP) or "rdp-standard-security" (it no longer selects PROTOCOL_RDP). A client whose cell moves
 // to a protocol the scan never saw the server select is unknown, not assumed to work.
 Cell rdp_after(const RdpUse& c, const rdp::Endpoint& e, const Cell& cell, const WhatIf& w) {
-  const bool nla = has(w.require, "rdp-nla");
+  const bool nla = listed(w.require, "rdp-nla");
   const std::string asks = rdp::protocols_name(c.requested);
   if (nla && !(c.requested & rdp::kProtocolHybrid))
     return make_cell(CellVerdict::fails,
@@ -103,7 +103,7 @@ Cell rdp_after(const RdpUse& c, const rdp::Endpoint& e, const Cell& cell, const 
                      "the server would have to require NLA, and the scan never saw it select "
                      "CredSSP (PROTOCOL_HYBRID)");
   }
-  if (has(w.disable, "rdp-standard-security") && cell.negotiated == rdp::protocol_name(rdp::kProtocolRdp)) {
+  if (listed(w.disable, "rdp-standard-security") && cell.negotiated == rdp::protocol_name(rdp::kProtocolRdp)) {
     if (!(c.requested & rdp::kProtocolSsl))
       return make_cell(CellVerdict::fails,
                        "the server would refuse Standard RDP Security, the only security this client speaks");
@@ -136,9 +136,9 @@ void remote_after(Row& row, const ClientProfile& p, const HostView& host, const 
   const auto* vpn = host.vpn.result && host.vpn.result->status == Status::ok ? &*host.vpn.result : nullptr;
   const auto* v1 = vpn && vpn->ike && vpn->ike->v1 && vpn->ike->v1->outcome.ok() ? &*vpn->ike->v1 : nullptr;
   for (auto& [part, cell] : row.vpn) {
-    if (part == "pptp" && has(w.disable, "pptp"))
+    if (part == "pptp" && listed(w.disable, "pptp"))
       cell = make_cell(CellVerdict::fails, "PPTP would be switched off");
-    else if (part == "ikev1" && has(w.disable, "ikev1"))
+    else if (part == "ikev1" && listed(w.disable, "ikev1"))
       cell = make_cell(CellVerdict::fails, "IKEv1 (L2TP/IPsec) would be switched off");
     else if (part == "ikev1" && v1 && !p.vpn->ikev1.empty() && touches(cell, w))
       cell = ikev1_after(*p.vpn, *v1, w);
