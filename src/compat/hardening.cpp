@@ -8,7 +8,7 @@ namespace legacyscan::compat {
 
 namespace {
 
-constexpr std::array<HardeningTerm, 16> kTerms{{
+constexpr std::array<HardeningTerm, 22> kTerms{{
     {"smb1", TermKind::disable, "SMB1, every dialect", "smb1=off", true, true},
     {"smb2.0.2", TermKind::disable, "SMB 2.0.2 (Windows Vista / Server 2008)", "smb.min=2.1", true, true},
     {"smb2.1", TermKind::disable, "SMB 2.1 (Windows 7 / Server 2008 R2)", "smb.min=3.0", true, true},
@@ -22,6 +22,11 @@ constexpr std::array<HardeningTerm, 16> kTerms{{
     {"cldap", TermKind::disable, "the LDAP ping over UDP (CLDAP)", "", true, true},
     {"ntlmv1", TermKind::disable, "NTLMv1 and LM responses", "ntlm.v1=off", true, true},
     {"ntlm", TermKind::disable, "NTLM altogether", "", true, true},
+    {"pptp", TermKind::disable, "PPTP (1723/tcp)", "vpn.pptp=off", true, false},
+    {"ikev1", TermKind::disable, "IKEv1 Main Mode (L2TP/IPsec)", "ike.v1=off", true, false},
+    {"ike-3des", TermKind::disable, "3DES in IKE (IKEv1 transforms, IKEv2 proposals)", "ike.3des=off", true, false},
+    {"rdp-standard-security", TermKind::disable, "Standard RDP Security (PROTOCOL_RDP, RC4)",
+     "rdp.standard-security=off", true, false},
     {"guest", TermKind::disable, "guest logons (an unknown user mapped to guest)", "smb.guest=off", true, false},
     {"smb-signing", TermKind::require, "SMB signing required by the server", "smb.signing=required", true, true},
     {"ldap-signing", TermKind::require, "LDAP signing required (no cleartext or unsigned SASL bind)",
@@ -29,6 +34,10 @@ constexpr std::array<HardeningTerm, 16> kTerms{{
     // A capture shows dialects but not whether a client would encrypt: over scans only.
     {"smb-encryption", TermKind::require, "SMB encryption required (refuses SMB 2.1, SMB1)", "smb.encryption=required",
      true, false},
+    {"ike-dh14", TermKind::require, "IKE DH groups of 2048 bits or more (group 14, ECP, Curve25519)",
+     "ike.min-group=14", true, false},
+    {"rdp-nla", TermKind::require, "Network Level Authentication (CredSSP) required by the RDP server",
+     "rdp.nla=required", true, false},
 }};
 
 bool same_text(std::string_view a, std::string_view b) {

@@ -29,12 +29,6 @@ std::string v1_text(const IkeV1Offer& t) {
   return ike::v1_enc_name(t.enc, t.key_length) + "/" + ike::v1_hash_name(t.hash) + "/" + ike::group_name(t.group);
 }
 
-bool weak_name(const std::string& name) {
-  for (const char* weak : {"DES", "MD5", "SHA1", "modp768", "modp1024", "modp1536"})
-    if (name.find(weak) != std::string::npos) return true;
-  return false;
-}
-
 std::string v2_offer_text(const VpnUse& c) {
   std::vector<std::string> parts;
   for (const auto& p : c.ikev2) {
@@ -46,7 +40,20 @@ std::string v2_offer_text(const VpnUse& c) {
   return join(parts, "; ");
 }
 
+// The client speaks the protocol, but what it proposes has no firm source: not judged.
+Cell unsourced_cell(const char* exchange, const std::string& why) {
+  // `why` starts with "no source: " (the profile schema requires it).
+  return make_cell(CellVerdict::unknown,
+                   std::string("the server speaks it, but the client's ") + exchange + " proposals have " + why);
+}
+
 }  // namespace
+
+bool weak_ike_name(const std::string& name) {
+  for (const char* weak : {"DES", "MD5", "SHA1", "modp768", "modp1024", "modp1536"})
+    if (name.find(weak) != std::string::npos) return true;
+  return false;
+}
 
 Cell rdp_cell(const RdpUse& c, const rdp::Endpoint& e) {
   const std::string asks = requested_text(c);
@@ -131,7 +138,7 @@ Cell ikev2_cell(const VpnUse& c, const IkeV2Answer& a, const vpn::IkeV2Info* ser
     return make_cell(CellVerdict::fails, "no answer to the client's IKE_SA_INIT: " + a.outcome.reason);
   if (!a.chosen.empty()) {
     const std::string text = join(a.chosen, "/");
-    const bool weak = std::any_of(a.chosen.begin(), a.chosen.end(), weak_name);
+    const bool weak = std::any_of(a.chosen.begin(), a.chosen.end(), weak_ike_name);
     return make_cell(
         weak ? CellVerdict::degraded : CellVerdict::works,
         "IKE_SA_INIT accepted with " + text +
@@ -167,8 +174,8 @@ void add_remote_cells(Row& row, const ClientProfile& p, const std::optional<rdp:
   const auto& c = *p.vpn;
   std::vector<std::string> server, client;
   if (c.pptp) client.push_back("PPTP");
-  if (!c.ikev1.empty()) client.push_back("L2TP/IPsec (IKEv1)");
-  if (!c.ikev2.empty()) client.push_back("IKEv2");
+  if (!c.ikev1.empty() || !c.ikev1_no_source.empty()) client.push_back("L2TP/IPsec (IKEv1)");
+  if (!c.ikev2.empty() || !c.ikev2_no_source.empty()) client.push_back("IKEv2");
   if (vpn->pptp && vpn->pptp->outcome.ok()) {
     server.push_back("PPTP");
     if (c.pptp) row.vpn["pptp"] = pptp_cell(*vpn->pptp);
@@ -176,10 +183,12 @@ void add_remote_cells(Row& row, const ClientProfile& p, const std::optional<rdp:
   if (vpn->ike && vpn->ike->v1 && vpn->ike->v1->outcome.ok()) {
     server.push_back("L2TP/IPsec (IKEv1)");
     if (!c.ikev1.empty()) row.vpn["ikev1"] = ikev1_cell(c, *vpn->ike->v1);
+    if (!c.ikev1_no_source.empty()) row.vpn["ikev1"] = unsourced_cell("Main Mode", c.ikev1_no_source);
   }
   if (ikev2_responder(vpn)) {
     server.push_back("IKEv2");
     if (!c.ikev2.empty()) row.vpn["ikev2"] = ikev2(c);
+    if (!c.ikev2_no_source.empty()) row.vpn["ikev2"] = unsourced_cell("IKE_SA_INIT", c.ikev2_no_source);
   }
   if (row.vpn.empty() && !server.empty())
     row.vpn["any"] = c.complete

@@ -34,6 +34,8 @@ Cell ikev1_cell(const VpnUse& client, const vpn::IkeV1Info& server);
 // enumeration) explains a refusal.
 Cell ikev2_cell(const VpnUse& client, const IkeV2Answer& answer, const vpn::IkeV2Info* server);
 Cell pptp_cell(const vpn::PptpInfo& server);
+// An IKE transform name that makes a cell degraded: DES/3DES, MD5, SHA-1 or a group under 2048 bits.
+bool weak_ike_name(const std::string& name);
 
 // The rdp and vpn cells of a row: an RDP cell per endpoint that answered; a VPN cell per protocol
 // both sides speak, or "any" when the server speaks VPN protocols the client has none of.

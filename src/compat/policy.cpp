@@ -46,7 +46,8 @@ bool judged_by(const PolicyRule& rule, const std::string& check) {
   if (rule.key.starts_with("client:")) return check == "matrix." + rule.key.substr(7);
   if (rule.key.starts_with("accounts.")) return check == rule.key;
   if (rule.key == "vpn.pptp") return check == "vpn.pptp";
-  if (rule.key == "ike.v1" || rule.key == "ike.min-group") return check == "ike.v1.transform" || check == "ike.v2";
+  if (rule.key == "ike.v1" || rule.key == "ike.min-group" || rule.key == "ike.3des")
+    return check == "ike.v1.transform" || check == "ike.v2";
   if (rule.key == "ike.aggressive") return check == "ike.v1.aggressive";
   if (rule.key == "rdp.nla") return check == "rdp.nla";
   if (rule.key == "rdp.standard-security") return check == "rdp.standard_security";
@@ -263,6 +264,7 @@ const std::vector<std::pair<std::string, std::string>>& policy_rule_help() {
       {"vpn.pptp=off", "nothing answers the PPTP Start-Control-Connection-Request on 1723"},
       {"ike.v1=off", "the IKEv1 responder accepts no Main Mode transform"},
       {"ike.aggressive=off", "the IKEv1 responder refuses Aggressive Mode with a PSK"},
+      {"ike.3des=off", "no IKEv1 transform or IKEv2 proposal with 3DES is accepted"},
       {"ike.min-group=N", "no IKEv1 or IKEv2 DH group weaker than group N is accepted (14: 2048 bits)"},
       {"rdp.nla=required", "every RDP endpoint refuses connections without CredSSP (NLA)"},
       {"rdp.standard-security=off", "every RDP endpoint refuses standard RDP security (RC4)"},

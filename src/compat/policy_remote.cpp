@@ -36,7 +36,7 @@ int parse_group(const std::string& text) {
 
 bool is_remote_policy_rule(const std::string& key) {
   return key == "vpn.pptp" || key == "ike.v1" || key == "ike.aggressive" || key == "ike.min-group" ||
-         key == "rdp.nla" || key == "rdp.standard-security" || key == "dtls.min";
+         key == "ike.3des" || key == "rdp.nla" || key == "rdp.standard-security" || key == "dtls.min";
 }
 
 bool remote_policy_value_ok(const PolicyRule& rule, std::string& error) {
@@ -153,6 +153,14 @@ RuleResult check_remote_policy_rule(const PolicyRule& rule, const HostView& host
   } else if (rule.key == "ike.aggressive") {
     if (v1 && v1->aggressive_mode && v1->aggressive_mode->outcome.ok() && v1->aggressive_mode->accepted)
       bad.push_back("Aggressive Mode with PSK accepted (" + v1->aggressive_mode->transform + ")");
+  } else if (rule.key == "ike.3des") {
+    if (v1)
+      for (const auto& t : v1->transforms)
+        if (t.enc == "3DES-CBC")
+          bad.push_back("IKEv1 " + t.enc + "/" + t.hash + "/" + t.auth + "/" + t.group + " accepted");
+    if (vpn.ike && vpn.ike->v2 && answered(vpn.ike->v2->outcome))
+      for (const auto& e : vpn.ike->v2->encryption)
+        if (e == "3DES-CBC") bad.push_back("IKEv2 3DES-CBC accepted");
   } else if (rule.key == "ike.min-group") {
     const int min = group_bits(parse_group(rule.value));
     if (v1)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The policy rules over the remote-access probes' results: vpn.pptp=off, ike.v1=off,
-// ike.aggressive=off, ike.min-group=N (vpn probe), rdp.nla=required, rdp.standard-security=off (rdp
+// ike.aggressive=off, ike.3des=off, ike.min-group=N (vpn probe), rdp.nla=required, rdp.standard-security=off (rdp
 // probe), dtls.min=1.2 (the tls probe's DTLS endpoints). policy.cpp hands them here by key.
 #pragma once
 

@@ -167,9 +167,27 @@ IkeV2Offer v2_offer_of(const json& j, const std::string& where) {
     std::vector<std::pair<std::uint16_t, std::uint16_t>> ids;  // id, key length
   };
   static const Kind kKinds[] = {
-      {"encryption", ike::v2::kEncr, {{3, 0}, {12, 128}, {12, 192}, {12, 256}, {20, 128}, {20, 256}, {28, 0}}},
-      {"integrity", ike::v2::kInteg, {{1, 0}, {2, 0}, {12, 0}, {13, 0}, {14, 0}}},
-      {"prf", ike::v2::kPrf, {{1, 0}, {2, 0}, {5, 0}, {6, 0}, {7, 0}}}};
+      {"encryption",
+       ike::v2::kEncr,
+       {{3, 0},
+        {12, 128},
+        {12, 192},
+        {12, 256},
+        {13, 128},
+        {13, 192},
+        {13, 256},
+        {18, 128},
+        {18, 192},
+        {18, 256},
+        {19, 128},
+        {19, 192},
+        {19, 256},
+        {20, 128},
+        {20, 192},
+        {20, 256},
+        {28, 0}}},
+      {"integrity", ike::v2::kInteg, {{1, 0}, {2, 0}, {5, 0}, {8, 0}, {12, 0}, {13, 0}, {14, 0}}},
+      {"prf", ike::v2::kPrf, {{1, 0}, {2, 0}, {4, 0}, {5, 0}, {6, 0}, {7, 0}, {8, 0}}}};
   IkeV2Offer out;
   for (const auto& k : kKinds) {
     if (!j.contains(k.key) && k.type == ike::v2::kInteg) continue;  // AEAD ciphers have none
@@ -208,7 +226,9 @@ VpnUse vpn_of(const json& v, const std::string& where) {
     out.pptp = true;
     out.pptp_source = str(v.at("pptp"), "source", where + ".pptp");
   }
-  if (v.contains("l2tp_ipsec")) {
+  if (v.contains("l2tp_ipsec") && v.at("l2tp_ipsec").contains("no_source")) {
+    out.ikev1_no_source = str(v.at("l2tp_ipsec"), "no_source", where + ".l2tp_ipsec");
+  } else if (v.contains("l2tp_ipsec")) {
     const auto& l = v.at("l2tp_ipsec");
     const std::string w = where + ".l2tp_ipsec";
     for (const auto& t : strings(l, "transforms", w)) out.ikev1.push_back(v1_offer_of(t, w + ".transforms"));
@@ -219,7 +239,9 @@ VpnUse vpn_of(const json& v, const std::string& where) {
     if (l.contains("nat_t_behind_nat")) out.ikev1_nat_t_behind_nat = boolean(l, "nat_t_behind_nat", w, true);
     out.ikev1_source = str(l, "source", w);
   }
-  if (v.contains("ikev2")) {
+  if (v.contains("ikev2") && v.at("ikev2").contains("no_source")) {
+    out.ikev2_no_source = str(v.at("ikev2"), "no_source", where + ".ikev2");
+  } else if (v.contains("ikev2")) {
     const auto& k = v.at("ikev2");
     const std::string w = where + ".ikev2";
     const auto& proposals = field(k, "proposals", w);
@@ -227,7 +249,11 @@ VpnUse vpn_of(const json& v, const std::string& where) {
     for (const auto& p : proposals) out.ikev2.push_back(v2_offer_of(p, w + ".proposals"));
     out.ikev2_source = str(k, "source", w);
   }
-  if (!out.pptp && out.ikev1.empty() && out.ikev2.empty()) throw Bad{where + ": names no VPN protocol"};
+  for (const auto* why : {&out.ikev1_no_source, &out.ikev2_no_source})
+    if (!why->empty() && !why->starts_with("no source: "))
+      throw Bad{where + ": a no_source entry starts with \"no source: \" and says why"};
+  if (!out.pptp && out.ikev1.empty() && out.ikev2.empty() && out.ikev1_no_source.empty() && out.ikev2_no_source.empty())
+    throw Bad{where + ": names no VPN protocol"};
   out.complete = boolean(v, "complete", where, false);
   return out;
 }

@@ -126,6 +126,9 @@ struct VpnUse {
   std::string ikev1_source;
   std::vector<IkeV2Offer> ikev2;  // empty: no IKEv2
   std::string ikev2_source;
+  // The client speaks the protocol but no firm source gives its proposals: why ("no source: ..."). Its
+  // cell is then unknown with this reason, never judged on guessed proposals.
+  std::string ikev1_no_source, ikev2_no_source;
   // The sections name every VPN protocol the client speaks: a server that speaks none of them fails
   // it. Otherwise the client may speak one the profile does not describe, and that cell is unknown.
   bool complete = false;

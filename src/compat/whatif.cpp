@@ -215,6 +215,9 @@ std::vector<WhatIfRow> whatif_host(const HostView& host, const WhatIf& w) {
     }
     if (p.netbios && p.netbios->sam_logon && has(w.disable, "netbios"))
       add(row.netbios, "NetBIOS", {CellVerdict::fails, "the client needs the NetBIOS mailslot SAM LOGON", ""});
+    remote_after(row, p, host, saved, w);
+    for (const auto& [port, cell] : row.rdp) reasons.push_back("RDP/" + std::to_string(port) + ": " + cell.reason);
+    for (const auto& [part, cell] : row.vpn) reasons.push_back(vpn_label(part) + ": " + cell.reason);
     WhatIfRow out;
     out.profile = p.id;
     out.name = p.name;

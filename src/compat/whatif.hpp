@@ -59,6 +59,14 @@ Cell auth_after(Cell transport, const AuthUse& client, const std::optional<smb::
 // The cells of `after` whose verdict or path differ from the saved row's.
 std::vector<CellChange> cell_changes(const Row& before, const Row& after);
 
+// ---- remote access after the change (whatif_remote.cpp) ----
+
+// The row's RDP and VPN cells after the change: the saved matrix's cells (an IKEv2 cell is the answer
+// to the client's replayed IKE_SA_INIT) where the change leaves them alone, else recomputed from the
+// scan's rdp and vpn results and the profile's offers ("pptp", "ikev1", "ike-3des",
+// "rdp-standard-security"; "ike-dh14", "rdp-nla").
+void remote_after(Row& row, const ClientProfile& p, const HostView& host, const Row* saved, const WhatIf& w);
+
 // ---- waves (whatif_wave.cpp): a dated change of Windows defaults, played over scans and audits ----
 
 struct Wave {

@@ -64,6 +64,11 @@ std::vector<CellChange> cell_changes(const Row& before, const Row& after) {
   for (const auto& [port, cell] : after.tls)
     if (auto it = before.tls.find(port); it != before.tls.end())
       compare(out, "tls/" + std::to_string(port), it->second, cell);
+  for (const auto& [port, cell] : after.rdp)
+    if (auto it = before.rdp.find(port); it != before.rdp.end())
+      compare(out, "rdp/" + std::to_string(port), it->second, cell);
+  for (const auto& [part, cell] : after.vpn)
+    if (auto it = before.vpn.find(part); it != before.vpn.end()) compare(out, "vpn/" + part, it->second, cell);
   return out;
 }
 

@@ -24,7 +24,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kProfiles{"windows-xp-sp3", "windows-7", "windows-10"};
+const std::vector<std::string> kProfiles{"windows-xp-sp3", "windows-7", "windows-10", "windows-11-24h2",
+                                         "macos-11",       "ios-16",    "android-12"};
 
 std::string lab_dir() {
   const char* d = std::getenv("LEGACYSCAN_LAB_DIR");
@@ -136,6 +137,7 @@ TEST_F(IntegrationMatrixRemote, RdpCellsFollowTheServersSecurityLayer) {
   int failing = 0;
   for (const auto& s : rdp_servers(rdp_, nla_))
     for (const auto& id : kProfiles) {
+      if (!matrix::find_profile(id)->rdp) continue;  // the VPN-only profiles
       const auto& client = *matrix::find_profile(id)->rdp;
       const json cell = cells_of(*s.doc, "rdp").at(id).at(std::to_string(s.port));
       const auto want = expected_protocol(client, s.layer);
@@ -177,6 +179,7 @@ TEST_F(IntegrationMatrixRemote, FreeRdpAgreesWithTheRdpCells) {
       return reaches[sec];
     };
     for (const auto& id : kProfiles) {
+      if (!matrix::find_profile(id)->rdp) continue;  // the VPN-only profiles
       const auto& client = *matrix::find_profile(id)->rdp;
       const json cell = cells_of(*s.doc, "rdp").at(id).at(std::to_string(s.port));
       SCOPED_TRACE(s.scenario + ":" + std::to_string(s.port) + " " + id + ": " + cell.dump());
@@ -253,23 +256,41 @@ TEST_F(IntegrationMatrixRemote, IkeV2CellFollowsSwanctl) {
   EXPECT_TRUE(xp.contains("pptp")) << "pptpd answers in the vpn scenario: " << xp.dump();
 }
 
-// The profile's IKEv2 proposal in strongSwan's proposal syntax (strongSwan docs, "IKEv2 Cipher Suites"):
-// one proposal may list several algorithms of each kind, as the profile's does.
-std::string strongswan_proposal(const matrix::VpnUse& client) {
-  const std::map<std::string, std::string> words{
-      {"3DES-CBC", "3des"},         {"AES-128-CBC", "aes128"},          {"AES-256-CBC", "aes256"},
-      {"HMAC-SHA1-96", "sha1"},     {"HMAC-SHA2-256-128", "sha256"},    {"HMAC-SHA2-384-192", "sha384"},
-      {"PRF-HMAC-SHA1", "prfsha1"}, {"PRF-HMAC-SHA2-256", "prfsha256"}, {"PRF-HMAC-SHA2-384", "prfsha384"}};
-  std::vector<std::string> out;
-  for (const auto& t : client.ikev2.at(0).transforms) {
-    const auto name = ike::v2_transform_name({t.type, t.id, t.key_length});
-    EXPECT_TRUE(words.contains(name)) << name;
-    out.push_back(words.contains(name) ? words.at(name) : name);
+// The profile's IKEv2 proposals in strongSwan's proposal syntax (strongSwan docs, "IKEv2 Cipher Suites"),
+// one string per proposal: a proposal may list several algorithms of each kind, as the profiles' do.
+std::vector<std::string> strongswan_proposals(const matrix::VpnUse& client) {
+  std::map<std::string, std::string> words{{"3DES-CBC", "3des"},
+                                           {"CHACHA20-POLY1305", "chacha20poly1305"},
+                                           {"HMAC-SHA1-96", "sha1"},
+                                           {"HMAC-SHA2-256-128", "sha256"},
+                                           {"HMAC-SHA2-384-192", "sha384"},
+                                           {"HMAC-SHA2-512-256", "sha512"},
+                                           {"AES-XCBC-96", "aesxcbc"},
+                                           {"AES-CMAC-96", "aescmac"},
+                                           {"PRF-HMAC-SHA1", "prfsha1"},
+                                           {"PRF-HMAC-SHA2-256", "prfsha256"},
+                                           {"PRF-HMAC-SHA2-384", "prfsha384"},
+                                           {"PRF-HMAC-SHA2-512", "prfsha512"},
+                                           {"PRF-AES128-XCBC", "prfaesxcbc"},
+                                           {"PRF-AES128-CMAC", "prfaescmac"}};
+  for (const char* bits : {"128", "192", "256"}) {
+    const std::string b = bits;
+    words["AES-" + b + "-CBC"] = "aes" + b;
+    words["AES-" + b + "-CTR"] = "aes" + b + "ctr";
+    for (const char* icv : {"8", "12", "16"}) words["AES-" + b + "-GCM-" + icv] = "aes" + b + "gcm" + icv;
   }
-  for (auto g : client.ikev2.at(0).groups) out.push_back(ike::group_name(g));
-  std::string text;
-  for (const auto& w : out) text += (text.empty() ? "" : "-") + w;
-  return text;
+  std::vector<std::string> out;
+  for (const auto& p : client.ikev2) {
+    std::string text;
+    for (const auto& t : p.transforms) {
+      const auto name = ike::v2_transform_name({t.type, t.id, t.key_length});
+      EXPECT_TRUE(words.contains(name)) << name;
+      text += (text.empty() ? "" : "-") + (words.contains(name) ? words.at(name) : name);
+    }
+    for (auto g : p.groups) text += "-" + ike::group_name(g);  // strongSwan's names are the probe's
+    out.push_back(text);
+  }
+  return out;
 }
 
 TEST_F(IntegrationMatrixRemote, CharonCmdAgreesWithTheIkeV2Cells) {
@@ -281,17 +302,125 @@ TEST_F(IntegrationMatrixRemote, CharonCmdAgreesWithTheIkeV2Cells) {
     out << "charon-cmd {\n  port = 0\n  port_nat_t = 0\n}\n";
   }
   const auto vpn = cells_of(vpn_, "vpn");
-  for (const char* id : {"windows-7", "windows-10"}) {
+  int compared = 0;
+  for (const auto& id : kProfiles) {
+    const auto* p = matrix::find_profile(id);
+    if (!p->vpn || p->vpn->ikev2.empty()) continue;
     const json cell = vpn.at(id).at("ikev2");
-    const auto proposal = strongswan_proposal(*matrix::find_profile(id)->vpn);
+    std::string options;
+    for (const auto& proposal : strongswan_proposals(*p->vpn)) options += " --ike-proposal " + shell_quote(proposal);
     auto r = run_command("STRONGSWAN_CONF=" + shell_quote(conf) +
                          " timeout 8 ip netns exec ls-vpn charon-cmd --host 127.0.0.1 --identity client.lab.test "
-                         "--profile ikev2-eap --eap-identity legacyscan-nobody --ike-proposal " +
-                         shell_quote(proposal) + " 2>&1");
+                         "--profile ikev2-eap --eap-identity legacyscan-nobody" +
+                         options + " 2>&1");
     const std::string out = r.out + r.err;
     const bool selected = out.find("selected proposal: IKE:") != std::string::npos;
-    ASSERT_TRUE(selected || out.find("NO_PROPOSAL_CHOSEN") != std::string::npos) << proposal << "\n" << out;
-    EXPECT_EQ(selected, cell.at("verdict") != "fails") << id << " " << proposal << ": " << cell.dump();
+    ASSERT_TRUE(selected || out.find("NO_PROPOSAL_CHOSEN") != std::string::npos) << options << "\n" << out;
+    EXPECT_EQ(selected, cell.at("verdict") != "fails") << id << options << ": " << cell.dump();
+    ++compared;
+  }
+  EXPECT_GE(compared, 6) << "Windows 7, 10, 11, macOS, iOS and Android have IKEv2";
+}
+
+TEST_F(IntegrationMatrixRemote, UnsourcedL2tpProposalsGiveUnknownCells) {
+  // The lab's legacy-l2tp connection answers IKEv1; a client whose Main Mode proposals have no
+  // source is not judged against it.
+  const auto vpn = cells_of(vpn_, "vpn");
+  for (const auto& id : kProfiles) {
+    const auto* p = matrix::find_profile(id);
+    if (!p->vpn || p->vpn->ikev1_no_source.empty()) continue;
+    const json cell = vpn.at(id).at("ikev1");
+    EXPECT_EQ(cell.at("verdict"), "unknown") << id << ": " << cell.dump();
+    EXPECT_NE(cell.at("reason").get<std::string>().find("no source"), std::string::npos) << cell.dump();
+  }
+}
+
+// `legacyscan whatif` over one of the fixture's scans, saved to a file.
+json whatif_of(const json& scan, const std::string& name, const std::string& options) {
+  const std::string saved = ::testing::TempDir() + "/legacyscan-whatif-remote-" + name + ".json";
+  std::ofstream(saved) << scan.dump();
+  auto r =
+      run_command(shell_quote(LEGACYSCAN_BINARY) + " whatif " + shell_quote(saved) + " " + options + " --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(doc.is_discarded()) << r.out.substr(0, 400);
+  return doc;
+}
+
+// One client of a what-if document, and its changed cells by protocol ("vpn/pptp", "rdp/3389").
+json client_of(const json& w, const std::string& profile) {
+  for (const auto& c : w.at("hosts").at(0).at("clients"))
+    if (c.at("profile") == profile) return c;
+  ADD_FAILURE() << "no client " << profile;
+  return json::object();
+}
+std::map<std::string, json> changes_of(const json& w, const std::string& profile) {
+  std::map<std::string, json> out;
+  const json c = client_of(w, profile);
+  for (const auto& cell : c.value("cells", json::array())) out[cell.at("protocol")] = cell;
+  return out;
+}
+
+bool weak_group(const std::string& proposal) {
+  for (const char* g : {"modp768", "modp1024", "modp1536"})
+    if (proposal.find(g) != std::string::npos) return true;
+  return false;
+}
+
+TEST_F(IntegrationMatrixRemote, WhatIfVpnHardeningFollowsSwanctlAndTheProfiles) {
+  // pptpd answers, and legacy-l2tp (swanctl.conf) decides whether XP's 3des-sha1-modp1024 gets through.
+  const auto legacy = proposals_of(connection_block("legacy-l2tp"));
+  const bool xp_l2tp = std::find(legacy.begin(), legacy.end(), "3des-sha1-modp1024") != legacy.end();
+  const json off = whatif_of(vpn_, "off", "--disable pptp,ikev1");
+  const auto xp = changes_of(off, "windows-xp-sp3");
+  ASSERT_TRUE(xp.contains("vpn/pptp")) << client_of(off, "windows-xp-sp3").dump();
+  EXPECT_EQ(xp.at("vpn/pptp").at("before").at("verdict"), "degraded");
+  EXPECT_EQ(xp.at("vpn/pptp").at("after").at("verdict"), "fails");
+  EXPECT_EQ(xp.contains("vpn/ikev1"), xp_l2tp);
+  if (xp_l2tp) {
+    EXPECT_EQ(xp.at("vpn/ikev1").at("after").at("verdict"), "fails");
+  }
+  // XP's built-in client has nothing else (the profile is complete and has no IKEv2).
+  EXPECT_EQ(client_of(off, "windows-xp-sp3").at("verdict"), "fails");
+  // The IKEv2 cells are the replays' answers, which neither term touches.
+  for (const auto& id : kProfiles) EXPECT_FALSE(changes_of(off, id).contains("vpn/ikev2")) << id;
+  // ike-dh14 leaves XP's L2TP/IPsec only if legacy-l2tp has a 3DES/SHA-1 proposal of 2048 bits or more.
+  const bool strong = std::any_of(legacy.begin(), legacy.end(),
+                                  [](const std::string& p) { return p.starts_with("3des-sha1-") && !weak_group(p); });
+  const auto dh14 = changes_of(whatif_of(vpn_, "dh14", "--require ike-dh14"), "windows-xp-sp3");
+  if (xp_l2tp && !strong) {
+    ASSERT_TRUE(dh14.contains("vpn/ikev1"));
+    EXPECT_EQ(dh14.at("vpn/ikev1").at("after").at("verdict"), "fails");
+    EXPECT_NE(dh14.at("vpn/ikev1").at("after").at("reason").get<std::string>().find("Main Mode"), std::string::npos);
+  }
+  EXPECT_FALSE(dh14.contains("vpn/pptp")) << "PPTP has no DH group";
+}
+
+TEST_F(IntegrationMatrixRemote, WhatIfRdpHardeningPerClientAndServer) {
+  // XP requests PROTOCOL_SSL only (its profile): with NLA required it fails on every server. Windows 10
+  // asks for CredSSP: it keeps the NLA server, and xrdp, which the scan never saw select CredSSP, is
+  // unknown for it.
+  const json x = whatif_of(rdp_, "xrdp-nla", "--require rdp-nla");
+  const json n = whatif_of(nla_, "shadow-nla", "--require rdp-nla");
+  const auto xp = changes_of(x, "windows-xp-sp3"), w10 = changes_of(x, "windows-10");
+  for (const auto& [port, layer] : xrdp_layers()) {
+    const auto key = "rdp/" + std::to_string(port);
+    ASSERT_TRUE(xp.contains(key)) << key << " " << layer;
+    EXPECT_EQ(xp.at(key).at("after").at("verdict"), "fails") << key;
+    ASSERT_TRUE(w10.contains(key)) << key << " " << layer;
+    EXPECT_EQ(w10.at(key).at("after").at("verdict"), "unknown") << key;
+  }
+  EXPECT_FALSE(changes_of(n, "windows-10").contains("rdp/3389")) << "the shadow server already requires NLA";
+  EXPECT_FALSE(changes_of(n, "windows-xp-sp3").contains("rdp/3389")) << "XP already fails there";
+  // Without Standard RDP Security, XP's cell changes exactly on the servers that gave it PROTOCOL_RDP
+  // (security_layer=rdp), and becomes unknown: those never selected TLS in the scan.
+  const auto std_off = changes_of(whatif_of(rdp_, "xrdp-std", "--disable rdp-standard-security"), "windows-xp-sp3");
+  for (const auto& [port, layer] : xrdp_layers()) {
+    const auto key = "rdp/" + std::to_string(port);
+    EXPECT_EQ(std_off.contains(key), layer == "rdp") << key << " " << layer;
+    if (std_off.contains(key)) {
+      EXPECT_EQ(std_off.at(key).at("after").at("verdict"), "unknown") << key;
+    }
   }
 }
 

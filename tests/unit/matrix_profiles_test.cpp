@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -67,7 +68,9 @@ TEST(MatrixProfiles, TheIssueListIsCovered) {
                          "samba-client-4",
                          "macos-11",
                          "scan-to-smb-printer",
-                         "nas-guest"})
+                         "nas-guest",
+                         "ios-16",
+                         "android-12"})
     EXPECT_NE(find_profile(id), nullptr) << id;
   const auto* xp = find_profile("windows-xp-sp3");
   ASSERT_TRUE(xp && xp->smb && xp->kerberos);
@@ -163,6 +166,45 @@ TEST(MatrixProfiles, RemoteAccessSectionsAreParsedAndChecked) {
   bad = xp->raw;
   bad["vpn"] = json::object();
   EXPECT_FALSE(parse_profile(bad)) << "a VPN section that names no protocol";
+}
+
+TEST(MatrixProfiles, VpnProposalsAreSourcedOrSayThereIsNone) {
+  // Windows 7 to 11 speak L2TP/IPsec, but their Main Mode proposals have no firm source.
+  for (const char* id : {"windows-7", "windows-10", "windows-11-24h2", "macos-11", "ios-16"}) {
+    const auto* p = find_profile(id);
+    ASSERT_TRUE(p && p->vpn) << id;
+    EXPECT_TRUE(p->vpn->ikev1.empty()) << id;
+    EXPECT_TRUE(p->vpn->ikev1_no_source.starts_with("no source: ")) << id << ": " << p->vpn->ikev1_no_source;
+    EXPECT_FALSE(p->vpn->ikev2.empty()) << id;
+    EXPECT_FALSE(p->vpn->ikev2_source.empty()) << id;
+  }
+  // Windows 11 adds an AES-GCM proposal (no integrity transform) to the CBC one of 7 and 10.
+  const auto* w11 = find_profile("windows-11-24h2");
+  ASSERT_EQ(w11->vpn->ikev2.size(), 2u);
+  EXPECT_TRUE(std::none_of(w11->vpn->ikev2[1].transforms.begin(), w11->vpn->ikev2[1].transforms.end(),
+                           [](const IkeV2Offer::Transform& t) { return t.type == 3; }));
+  // iOS proposes five single-choice proposals, MODP-2048 first; Android two with four groups each.
+  const auto* ios = find_profile("ios-16");
+  ASSERT_EQ(ios->vpn->ikev2.size(), 5u);
+  EXPECT_EQ(ios->vpn->ikev2[0].groups, (std::vector<std::uint16_t>{14}));
+  EXPECT_EQ(ios->vpn->ikev2[4].groups, (std::vector<std::uint16_t>{2}));
+  const auto* android = find_profile("android-12");
+  ASSERT_TRUE(android && android->vpn);
+  ASSERT_EQ(android->vpn->ikev2.size(), 2u);
+  EXPECT_EQ(android->vpn->ikev2[0].groups, (std::vector<std::uint16_t>{16, 31, 15, 14}));
+  EXPECT_FALSE(android->vpn->pptp) << "no firm source either way: not described";
+  EXPECT_FALSE(android->vpn->complete);
+  // A "no source" section is that and nothing else, and says why.
+  json bad = find_profile("windows-7")->raw;
+  bad["vpn"]["l2tp_ipsec"]["no_source"] = "";
+  EXPECT_FALSE(parse_profile(bad)) << "an empty reason";
+  bad["vpn"]["l2tp_ipsec"]["no_source"] = "unknown";
+  EXPECT_FALSE(parse_profile(bad)) << "a reason that does not say it is none";
+  bad = android->raw;
+  bad["vpn"]["ikev2"]["proposals"][0]["integrity"].push_back("AES-CMAC-128");
+  auto r = parse_profile(bad);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.find("AES-CMAC-128"), std::string::npos) << r.error;
 }
 
 TEST(MatrixProfiles, EveryProtocolSaysHowItsCellsAreVerified) {

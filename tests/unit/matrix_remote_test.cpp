@@ -121,16 +121,17 @@ TEST(MatrixRemote, RowCountsTheBestVpnProtocolAndNamesAMissingOne) {
   ASSERT_TRUE(xp.vpn.contains("any"));
   EXPECT_EQ(xp.vpn.at("any").verdict, CellVerdict::fails);
   EXPECT_TRUE(says(xp.vpn.at("any"), "the server speaks IKEv2")) << xp.vpn.at("any").reason;
-  // Windows 10 speaks L2TP/IPsec too, but its profile does not describe it: unknown, not fails.
+  // Whether Android 12+ still speaks L2TP/IPsec has no source: its profile is not complete, so a
+  // server that speaks only IKEv1 leaves it unknown, not failed.
   vpn::VpnResult v1_only;
   v1_only.status = Status::ok;
   vpn::IkeV1Info v1;
   v1.outcome = Outcome::success();
   v1_only.ike = vpn::IkeInfo{v1, std::nullopt};
-  Row w10_l2tp;
-  add_remote_cells(w10_l2tp, profile("windows-10"), std::nullopt, v1_only, replay);
-  ASSERT_TRUE(w10_l2tp.vpn.contains("any"));
-  EXPECT_EQ(w10_l2tp.vpn.at("any").verdict, CellVerdict::unknown) << w10_l2tp.vpn.at("any").reason;
+  Row android;
+  add_remote_cells(android, profile("android-12"), std::nullopt, v1_only, replay);
+  ASSERT_TRUE(android.vpn.contains("any"));
+  EXPECT_EQ(android.vpn.at("any").verdict, CellVerdict::unknown) << android.vpn.at("any").reason;
   Row w10;
   add_remote_cells(w10, profile("windows-10"), std::nullopt, only_ikev2, replay);
   ASSERT_TRUE(w10.vpn.contains("ikev2"));
@@ -141,6 +142,22 @@ TEST(MatrixRemote, RowCountsTheBestVpnProtocolAndNamesAMissingOne) {
   copy.protocols_from_json(w10.protocols_to_json());
   EXPECT_EQ(copy.vpn.size(), 2u);
   EXPECT_EQ(copy.vpn.at("ikev2").reason, "replayed");
+}
+
+TEST(MatrixRemote, UnsourcedProposalsMakeAnUnknownCellWithTheReason) {
+  const auto& w7 = profile("windows-7");
+  vpn::VpnResult v;
+  v.status = Status::ok;
+  v.ike.emplace();
+  v.ike->v1.emplace();
+  v.ike->v1->outcome = Outcome::success();
+  v.ike->v1->transforms.push_back({});
+  Row row;
+  add_remote_cells(row, w7, std::nullopt, v, [](const VpnUse&) { return make_cell(CellVerdict::works, "replayed"); });
+  ASSERT_TRUE(row.vpn.contains("ikev1"));
+  EXPECT_EQ(row.vpn.at("ikev1").verdict, CellVerdict::unknown);
+  EXPECT_TRUE(says(row.vpn.at("ikev1"), "no source")) << row.vpn.at("ikev1").reason;
+  EXPECT_FALSE(row.vpn.contains("any")) << "the client speaks L2TP/IPsec: no \"any\" cell";
 }
 
 }  // namespace

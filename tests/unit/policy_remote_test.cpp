@@ -48,6 +48,18 @@ TEST(PolicyVpn, TheLegacyLabFailsEveryRule) {
   EXPECT_TRUE(one("ike.min-group=2", host).passed);
 }
 
+TEST(PolicyVpn, Ike3desNamesTheIkev1TransformsWithIt) {
+  std::string e;
+  EXPECT_FALSE(parse_policy_rule("ike.3des=on", e));
+  // The legacy connection accepts 3DES-CBC/SHA1/modp1024 with PSK and RSA signatures; IKEv2 only AES-GCM.
+  const auto r = one("ike.3des=off", lab_host());
+  EXPECT_TRUE(r.decided);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.evidence.find("IKEv1 3DES-CBC/SHA1/PSK/modp1024"), std::string::npos) << r.evidence;
+  EXPECT_EQ(r.evidence.find("AES"), std::string::npos) << r.evidence;
+  EXPECT_EQ(r.evidence.find("IKEv2"), std::string::npos) << r.evidence;
+}
+
 TEST(PolicyVpn, ClosedPortsPassAndMissingProbeCannotDecide) {
   auto host = lab_host();
   host["probes"]["vpn"]["pptp"] =

@@ -89,6 +89,7 @@ std::string v2_transform_name(const V2Transform& t) {
         case 1: return "PRF-HMAC-MD5";
         case 2: return "PRF-HMAC-SHA1";
         case 4: return "PRF-AES128-XCBC";
+        case 8: return "PRF-AES128-CMAC";
         case 5: return "PRF-HMAC-SHA2-256";
         case 6: return "PRF-HMAC-SHA2-384";
         case 7: return "PRF-HMAC-SHA2-512";
@@ -99,6 +100,7 @@ std::string v2_transform_name(const V2Transform& t) {
         case 1: return "HMAC-MD5-96";
         case 2: return "HMAC-SHA1-96";
         case 5: return "AES-XCBC-96";
+        case 8: return "AES-CMAC-96";
         case 12: return "HMAC-SHA2-256-128";
         case 13: return "HMAC-SHA2-384-192";
         case 14: return "HMAC-SHA2-512-256";
