@@ -181,6 +181,14 @@ TEST(IntegrationMatrixAccounts, AuditInTheScanMatchesTheSavedAuditAndKvno) {
     EXPECT_FALSE(two.at("hosts").at(0).at("probes").contains("accounts"));
 
     // The audit under the host, with the accounts subcommand's keys; the service's row as saved.
+    std::ofstream(saved.dir + "/one.json") << one.dump();
+    const auto valid =
+        run_command("python3 -c " +
+                    shell_quote("import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), "
+                                "json.load(open(sys.argv[1])))") +
+                    " " + std::string(LEGACYSCAN_SOURCE_DIR) + "/docs/schema/legacyscan-result.schema.json " +
+                    saved.dir + "/one.json");
+    EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
     const auto& probe = one.at("hosts").at(0).at("probes").at("accounts");
     EXPECT_EQ(probe.at("status"), "ok") << probe.dump();
     EXPECT_EQ(probe.at("realm"), saved.realm);
