@@ -409,14 +409,15 @@ class MatrixProbe final : public Probe {
          "", true},
         {"--accounts", "A saved 'legacyscan accounts' JSON: the Kerberos path uses the audited service account", ""},
         {"--kerberos-service",
-         "With --accounts: the account (or SPN) of the service the clients reach (default: the kerberos "
-         "probe's principal, the DC's machine account)",
+         "With --accounts or --audit-accounts: the account (or SPN) of the service the clients reach "
+         "(default: the kerberos probe's principal, the DC's machine account)",
          ""}};
   }
   std::string check_options(const ScanSettings& settings) const override {
     const auto file = settings.option("accounts");
     if (!file) {
-      if (settings.option("kerberos-service")) return "--kerberos-service needs --accounts FILE";
+      if (settings.option("kerberos-service") && !settings.option(kAuditAccountsSetting))
+        return "--kerberos-service needs --accounts FILE or --audit-accounts";
       return {};
     }
     AccountAudit audit;
@@ -424,7 +425,7 @@ class MatrixProbe final : public Probe {
     return {};
   }
   std::vector<std::string_view> depends_on() const override {
-    return {"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn"};
+    return {"smb", "kerberos", "tls", "ldap", "netbios", "rdp", "vpn", "accounts"};
   }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
@@ -449,9 +450,16 @@ class MatrixProbe final : public Probe {
         read_scan_inputs(finished("smb"), finished("kerberos"), finished("tls"), finished("ldap"), finished("netbios"));
     read_remote_inputs(in, finished("rdp"), finished("vpn"));
     const auto* ikev2_server = ikev2_responder(in.vpn);
+    // A saved audit (--accounts FILE) wins over the one this scan ran (--audit-accounts).
     AccountAudit audit;
-    if (auto file = ctx.settings.option("accounts")) {
+    const auto file = ctx.settings.option("accounts");
+    const auto audited = file ? std::nullopt : finished("accounts");
+    if (file) {
       if (auto err = load_account_audit(*file, audit); !err.empty()) ctx.log.error("matrix: --accounts {}", err);
+    } else if (audited) {
+      if (auto err = audit_from_result(*audited, audit); !err.empty()) ctx.log.error("matrix: {}", err);
+    }
+    if (file || audited) {
       in.service_name = ctx.settings.option("kerberos-service").value_or(in.principal);
       in.service_account = find_account(audit, in.service_name, in.realm);
     }

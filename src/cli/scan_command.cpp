@@ -63,6 +63,9 @@ void add_scan_options(CLI::App* scan, ScanArgs& a, LogFlags& log) {
   scan->add_option("--password-env", a.password_env, "Read the password for --user from this environment variable");
   scan->add_option("--password-file", a.password_file, "Read the password for --user from the first line of FILE");
   scan->add_option("--keytab", a.keytab, "Kerberos keytab holding the key of --user (instead of a password)");
+  scan->add_flag("--audit-accounts", a.audit_accounts,
+                 "Audit the accounts of --kerberos-service and --kerberos-principal (else the DC's own) as "
+                 "'legacyscan accounts' does, for the matrix's Kerberos cells");
   scan->add_flag("--first-address", a.first_address, "Scan only the first address a host name resolves to");
   scan->add_flag("--no-color", a.no_color, "No colour in the table (also NO_COLOR=1 or when not a terminal)");
   scan->add_flag("--details", a.details, "Every check row and the whole client matrix in the table (also -v)");

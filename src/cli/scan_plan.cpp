@@ -11,6 +11,10 @@
 #include "src/cli/options.hpp"
 #include "src/cli/shard_auto.hpp"
 #include "src/cli/usage.hpp"
+#include "src/compat/matrix_accounts.hpp"
+#if defined(LEGACYSCAN_PROBE_KERBEROS) && defined(LEGACYSCAN_PROBE_LDAP)
+#include "src/compat/accounts_audit.hpp"
+#endif
 
 namespace legacyscan::cli {
 
@@ -143,6 +147,21 @@ Stop apply_probe_settings(const ScanArgs& a, ScanPlan& plan) {
   return std::nullopt;
 }
 
+// --audit-accounts: the accounts probe joins the plan (before the matrix, which reads its result).
+Stop add_account_audit(const ScanArgs& a, ScanJob& job) {
+  if (!a.audit_accounts) return std::nullopt;
+#if defined(LEGACYSCAN_PROBE_KERBEROS) && defined(LEGACYSCAN_PROBE_LDAP)
+  job.audit = accounts::make_scan_accounts_probe();
+#else
+  return usage_error("--audit-accounts: this build has no kerberos and ldap probes (-DLEGACYSCAN_PROBES)");
+#endif
+  auto& probes = job.plan.probes;
+  const auto matrix = std::find_if(probes.begin(), probes.end(), [](const Probe* p) { return p->name() == "matrix"; });
+  probes.insert(matrix, job.audit.get());
+  job.plan.settings.probe_options[matrix::kAuditAccountsSetting] = "yes";
+  return std::nullopt;
+}
+
 Stop read_policy(const ScanArgs& a, std::vector<PolicyRule>& rules) {
   std::string err;
   for (const auto& text : a.require) {
@@ -164,8 +183,10 @@ Stop read_policy(const ScanArgs& a, std::vector<PolicyRule>& rules) {
 
 PlanOrExit plan_scan(const ScanArgs& a) {
   ScanJob job;
-  for (auto step : {add_targets, select_probes, apply_limits, apply_probe_settings})
+  for (auto step : {add_targets, select_probes, apply_limits})
     if (auto stop = step(a, job.plan)) return {std::nullopt, *stop};
+  if (auto stop = add_account_audit(a, job)) return {std::nullopt, *stop};
+  if (auto stop = apply_probe_settings(a, job.plan)) return {std::nullopt, *stop};
   if (auto stop = read_policy(a, job.rules)) return {std::nullopt, *stop};
   return {std::move(job), kExitDone};
 }

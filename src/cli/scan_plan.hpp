@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@ struct ScanArgs {
   bool no_color = false;
   bool details = false;
   bool show_down = false;
+  bool audit_accounts = false;  // --audit-accounts: the account audit beside the matrix
   std::map<std::string, std::string> probe_options;
   std::map<std::string, std::vector<std::string>> probe_list_options;  // ProbeOption::list: every value given
   std::string user;
@@ -61,6 +63,7 @@ struct ScanArgs {
 // What the engine runs and the policy the results are checked against.
 struct ScanJob {
   ScanPlan plan;
+  std::shared_ptr<const Probe> audit;  // --audit-accounts: the accounts probe (not in the registry)
   std::vector<PolicyRule> rules;
 };
 

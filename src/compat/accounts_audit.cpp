@@ -80,6 +80,21 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The directory's key of a principal: its sAMAccountName, compared case-insensitively as the KDC does.
+std::string account_key(const std::string& principal) { return lower(principal.substr(0, principal.rfind('@'))); }
+
+// What `scan --audit-accounts` audits: the service and client principals the scan names, else the DC's
+// own account (the one the kerberos probe and the matrix ask for).
+std::vector<std::string> scan_principals(const ProbeContext& ctx, const kerberos::Identity& id) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const char* flag : {"kerberos-service", "kerberos-principal"})
+    if (auto name = ctx.settings.option(flag); name && !name->empty() && seen.insert(account_key(*name)).second)
+      out.push_back(*name);
+  if (out.empty() && !id.principal.empty()) out.push_back(id.principal);
+  return out;
+}
+
 // What the directory says of the account, beside what the KDC will answer.
 void fill_from_directory(const DirectoryAccount& d, std::optional<std::int64_t> aes_since, bool level_known,
                          AccountResult& out) {
@@ -135,14 +150,16 @@ asio::awaitable<void> audit_one(Scan& s, Transport t, const std::string& princip
 
 class AccountsProbe final : public Probe {
  public:
-  explicit AccountsProbe(std::shared_ptr<const std::vector<std::string>> principals)
-      : principals_(std::move(principals)) {}
+  AccountsProbe(std::shared_ptr<const std::vector<std::string>> principals, bool named_by_scan)
+      : principals_(std::move(principals)), named_by_scan_(named_by_scan) {}
   std::string_view name() const override { return "accounts"; }
   std::string_view description() const override {
     return "Per account: the keys the KDC has (AS-REQs without pre-authentication, AES/RC4/DES), the RC4 verdict";
   }
   std::vector<std::uint16_t> default_ports() const override { return {88}; }
   std::vector<std::string_view> transports() const override { return {"udp", "tcp"}; }
+  // In a scan: the realm and the DC's machine account that smb and ldap learned, as the kerberos probe.
+  std::vector<std::string_view> depends_on() const override { return {"smb", "ldap"}; }
 
   asio::awaitable<std::unique_ptr<ProbeResult>> run(ProbeContext& ctx) const override {
     auto result = std::make_unique<AccountsResult>();
@@ -184,8 +201,14 @@ class AccountsProbe final : public Probe {
     result->realm = id.realm;
     probe.realm = id.realm;
 
-    // With --user: every account of the directory too, after the principals given.
-    std::vector<std::string> names = *principals_;
+    // With --user: every account of the directory too, after the principals given (in a scan, only the
+    // attributes of the principals it names).
+    std::vector<std::string> names = named_by_scan_ ? scan_principals(ctx, id) : *principals_;
+    if (names.empty() && named_by_scan_) {
+      result->status = Status::skipped;
+      result->reason = "no principal to audit: give --kerberos-principal or --kerberos-service";
+      co_return result;
+    }
     std::map<std::string, DirectoryAccount> directory;
     std::vector<DirectoryTrust> trusts;
     DomainDates dates;
@@ -220,12 +243,24 @@ class AccountsProbe final : public Probe {
       trusts = std::move(d.trusts);
       if (!d.outcome.ok()) ctx.log.error("accounts: directory of {}: {}", id.realm, d.outcome.reason);
       std::set<std::string> given;
-      for (const auto& n : names) given.insert(lower(n));
+      for (const auto& n : names) given.insert(account_key(n));
       for (auto& a : d.accounts) {
         const auto key = lower(a.sam);
+        if (named_by_scan_) {
+          // A service named by its SPN is audited as the account that holds it.
+          for (auto& n : names)
+            if (n.find('/') != std::string::npos &&
+                std::any_of(a.spns.begin(), a.spns.end(),
+                            [&](const std::string& spn) { return lower(spn) == lower(n); })) {
+              n = a.sam;
+              given.insert(key);
+            }
+          if (!given.contains(key)) continue;
+        }
         if (given.insert(key).second) names.push_back(a.sam);
         directory.emplace(key, std::move(a));
       }
+      if (named_by_scan_) trusts.clear();
     }
     // The user's own row carries its TGT's etypes, even when neither the list nor the directory named it.
     if (tickets && tgt.outcome.ok() && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
@@ -244,7 +279,7 @@ class AccountsProbe final : public Probe {
       Scan s{ctx, result->port, id.realm, {}, base + static_cast<std::uint32_t>(w) * 0x10000u, 0};
       while (next < names.size()) {
         const std::size_t i = next++;
-        const auto it = directory.find(lower(names[i]));
+        const auto it = directory.find(account_key(names[i]));
         co_await audit_one(s, t, names[i], it == directory.end() ? nullptr : &it->second, dates,
                            tickets ? &tgt : nullptr, result->accounts[i]);
       }
@@ -258,12 +293,17 @@ class AccountsProbe final : public Probe {
 
  private:
   std::shared_ptr<const std::vector<std::string>> principals_;
+  bool named_by_scan_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<Probe> make_accounts_probe(std::shared_ptr<const std::vector<std::string>> principals) {
-  return std::make_unique<AccountsProbe>(std::move(principals));
+  return std::make_unique<AccountsProbe>(std::move(principals), false);
+}
+
+std::unique_ptr<Probe> make_scan_accounts_probe() {
+  return std::make_unique<AccountsProbe>(std::make_shared<const std::vector<std::string>>(), true);
 }
 
 }  // namespace legacyscan::accounts

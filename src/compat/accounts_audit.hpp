@@ -18,4 +18,10 @@ namespace legacyscan::accounts {
 // target; "name", "name$", "service/host", optionally "@REALM".
 std::unique_ptr<Probe> make_accounts_probe(std::shared_ptr<const std::vector<std::string>> principals);
 
+// The same audit inside `legacyscan scan --audit-accounts`, for the compatibility matrix's Kerberos
+// cells: it audits the principals the scan names (--kerberos-service, --kerberos-principal; without
+// them the DC's machine account, as the kerberos probe resolves it) and, with credentials, reads only
+// those accounts' attributes from the directory, so a scan of one DC does not audit the whole domain.
+std::unique_ptr<Probe> make_scan_accounts_probe();
+
 }  // namespace legacyscan::accounts

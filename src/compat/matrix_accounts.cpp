@@ -109,6 +109,22 @@ std::string load_account_audit(const std::string& path, AccountAudit& out) {
   return {};
 }
 
+std::string audit_from_result(const nlohmann::json& result, AccountAudit& out) {
+  out.rows.clear();
+  if (!result.is_object() || !result.contains("accounts") || !result["accounts"].is_array())
+    return "the accounts probe's result has no accounts[]";
+  try {
+    for (const auto& j : result["accounts"]) {
+      auto& row = out.rows.emplace_back();
+      row.realm = result.value("realm", "");
+      fields::from_json(j, row.account);
+    }
+  } catch (const std::exception& e) {
+    return std::string("the accounts probe's result: ") + e.what();
+  }
+  return {};
+}
+
 const accounts::AccountResult* find_account(const AccountAudit& audit, const std::string& name,
                                             const std::string& realm) {
   const auto at = name.rfind('@');

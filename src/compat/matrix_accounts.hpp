@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "src/compat/accounts_result.hpp"
 
 namespace legacyscan::matrix {
+
+// The scan setting (ScanSettings::probe_options) that says `scan --audit-accounts` runs the audit
+// beside the matrix: set by the command line, not an option of its own.
+inline constexpr const char* kAuditAccountsSetting = "audit-accounts";
 
 // Every account row of a saved audit, with the realm of the DC that answered for it.
 struct AccountAudit {
@@ -27,6 +32,10 @@ struct AccountAudit {
 
 // Reads `path` (a `legacyscan accounts --format json` document). Returns an error message, or "".
 std::string load_account_audit(const std::string& path, AccountAudit& out);
+
+// Reads the audit `scan --audit-accounts` ran on the same host: the accounts probe's result (realm,
+// accounts[]). Returns an error message, or "".
+std::string audit_from_result(const nlohmann::json& result, AccountAudit& out);
 
 // The row of `name` ("sam", "sam@REALM", or one of its SPNs) in `realm` (any realm when the row's or
 // `realm` is empty), case-insensitively; null when the audit has none.

@@ -126,5 +126,26 @@ TEST(MatrixAccounts, SavedAuditReadBackAndSearched) {
   ::rmdir(dir.c_str());
 }
 
+// `scan --audit-accounts`: the accounts probe's own result (its to_json, as the engine hands it to the
+// matrix) read as an audit, in the realm it found.
+TEST(MatrixAccounts, AuditOfTheSameScanReadFromTheProbeResult) {
+  accounts::AccountsResult result;
+  result.status = Status::ok;
+  result.realm = "EXAMPLE.TEST";
+  auto svc = service("svc_aes");
+  svc.tickets.rc4_only = "KDC_ERR_ETYPE_NOSUPP";
+  result.accounts.push_back(svc);
+  AccountAudit audit;
+  ASSERT_EQ(audit_from_result(result.to_json(), audit), "");
+  ASSERT_EQ(audit.rows.size(), 1u);
+  EXPECT_EQ(audit.rows[0].realm, "EXAMPLE.TEST");
+  const auto* found = find_account(audit, "http/svc_aes.example.test", "EXAMPLE.TEST");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->tickets.rc4_only, "KDC_ERR_ETYPE_NOSUPP");
+  EXPECT_EQ(find_account(audit, "svc_aes", "OTHER.TEST"), nullptr);
+  EXPECT_NE(audit_from_result(nlohmann::json{{"status", "ok"}}, audit), "");
+  EXPECT_TRUE(audit.rows.empty());
+}
+
 }  // namespace
 }  // namespace legacyscan::matrix
