@@ -112,15 +112,25 @@ void fill_from_directory(const DirectoryAccount& d, std::optional<std::int64_t> 
     out.pwd_before_aes = true;  // the level is below 2008: no DC of the domain makes AES keys yet
 }
 
-AccountResult trust_row(const DirectoryTrust& t) {
+// A trusted domain object's row: with a TGT, the KDC's referral tickets to the partner's realm
+// (krbtgt/PARTNER in this realm; Ticket.enc-part.etype is the trust key's) for the three offers.
+asio::awaitable<AccountResult> trust_row(Scan& s, Transport t, const DirectoryTrust& tr, const Tgt* tgt) {
   AccountResult a;
-  a.name = t.info.partner;
-  a.trust = t.info;
-  a.supported_etypes.raw = t.supported_etypes;
-  if (t.supported_etypes) a.supported_etypes.names = supported_etype_names(*t.supported_etypes);
-  a.when_created = t.when_created;
-  decide_trust(a, t.supported_etypes);
-  return a;
+  a.name = tr.info.partner;
+  a.trust = tr.info;
+  a.supported_etypes.raw = tr.supported_etypes;
+  if (tr.supported_etypes) a.supported_etypes.names = supported_etype_names(*tr.supported_etypes);
+  a.when_created = tr.when_created;
+  // An uplevel trust's partner is its DNS name, whose realm is the same in capitals; an MIT realm
+  // is written as it is.
+  const std::string realm = tr.info.type == "mit" ? tr.info.partner : kerberos::upper(tr.info.partner);
+  if (tgt && tgt->outcome.ok() && !realm.empty() && tr.info.direction != "disabled" && tr.info.type != "downlevel") {
+    const std::string spn = "krbtgt/" + realm;
+    a.trust->referral = spn + "@" + s.realm;
+    co_await ask_tickets(s, t, *tgt, spn, a);
+  }
+  decide_trust(a, tr.supported_etypes);
+  co_return a;
 }
 
 // What the directory says of the domain, for every account of it.
@@ -285,8 +295,11 @@ class AccountsProbe final : public Probe {
       }
       co_return true;
     });
-    // Trusted domain objects: their own rows, from their attributes.
-    for (const auto& tr : trusts) result->accounts.push_back(trust_row(tr));
+    // Trusted domain objects: their own rows, from their referral tickets (or attributes).
+    for (const auto& tr : trusts) {
+      auto row = co_await trust_row(probe, t, tr, tickets ? &tgt : nullptr);
+      result->accounts.push_back(std::move(row));
+    }
     derive_posture(*result);
     co_return result;
   }

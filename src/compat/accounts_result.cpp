@@ -82,12 +82,6 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string hex(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%X", v);
-  return buf;
-}
-
 // [MS-KILE] 2.2.7: bit 0x4 is RC4-HMAC.
 bool allows_rc4(const SupportedEtypes& s) { return s.raw && (*s.raw & 0x4u) != 0; }
 
@@ -198,40 +192,15 @@ void decide(AccountResult& a) {
     a.reason += "; msDS-SupportedEncryptionTypes asks for AES, but the KDC has no AES key";
   explain_password_date(a, aes);
   if (flagged("ACCOUNTDISABLE")) a.reason += "; disabled";
+  if (a.kind == "trust" && !a.trust)
+    a.reason +=
+        "; an inter-realm trust account (INTERDOMAIN_TRUST_ACCOUNT): its keys are the trust password's, the "
+        "trusted domain object's row has the referral tickets";
   if (!a.preauth_required || flagged("DONT_REQ_PREAUTH")) {
     a.reason += a.preauth_required ? "; DONT_REQ_PREAUTH set (the KDC still asked for pre-authentication)"
                                    : "; no pre-authentication required (AS-REP roastable)";
     a.remedy = (a.remedy == "nothing" ? std::string() : a.remedy + "; ") +
                "require Kerberos pre-authentication (clear DONT_REQ_PREAUTH)";
-  }
-}
-
-void decide_trust(AccountResult& a, std::optional<std::uint32_t> supported_etypes) {
-  a.kind = "trust";
-  a.exists = true;
-  const std::string trust = a.trust ? a.trust->type : std::string();
-  if (trust == "downlevel") {
-    set(a, AccountVerdict::unknown, "a downlevel (NT 4) trust: NTLM only, Kerberos does not cross it",
-        "nothing for RC4; replace it with a forest or external trust to an AD domain when it is still used");
-    return;
-  }
-  const std::uint32_t bits = supported_etypes.value_or(0);
-  const bool aes = (bits & 0x18u) != 0;
-  const bool rc4 = (bits & 0x4u) != 0;
-  const std::string value =
-      supported_etypes ? "msDS-SupportedEncryptionTypes " + hex(bits) : std::string("no msDS-SupportedEncryptionTypes");
-  constexpr const char* kAesRemedy =
-      "on both sides, mark the trust AES-capable (\"The other domain supports Kerberos AES Encryption\", "
-      "msDS-SupportedEncryptionTypes 0x18 on the trusted domain object; ksetup /setenctypeattr for a realm "
-      "trust), then reset the trust password (netdom trust /resetOneSide) so AES keys exist";
-  if (!aes) {
-    set(a, AccountVerdict::breaks,
-        value + ": the trust's referral tickets are RC4; after RC4 is removed, Kerberos across it fails", kAesRemedy);
-  } else if (rc4) {
-    set(a, AccountVerdict::rc4_exception, value + ": AES and RC4 allowed; keeps RC4 after the update",
-        "once both sides use AES across the trust, set msDS-SupportedEncryptionTypes to 0x18");
-  } else {
-    set(a, AccountVerdict::ok, value + ": AES across the trust", "nothing");
   }
 }
 
@@ -241,7 +210,8 @@ namespace {
 // the answer to an RC4-only TGS-REQ for the first such account asked.
 void derive_ticket_posture(AccountsResult& r) {
   for (const auto& a : r.accounts) {
-    if ((a.supported_etypes.raw && *a.supported_etypes.raw != 0) || !a.tickets.rc4_only) continue;
+    // Referral tickets across a trust are not service tickets: a trust's row does not answer it.
+    if ((a.supported_etypes.raw && *a.supported_etypes.raw != 0) || !a.tickets.rc4_only || a.kind == "trust") continue;
     const auto& got = *a.tickets.rc4_only;
     // A ticket (its etype's name) or ETYPE_NOSUPP answers the question; other errors do not.
     const bool error = got.rfind("KDC_", 0) == 0 || got.rfind("KRB_", 0) == 0;

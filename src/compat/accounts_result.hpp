@@ -103,6 +103,8 @@ struct TrustInfo {
   std::string direction;                // trustDirection: inbound | outbound | bidirectional | disabled
   std::string type;                     // trustType: downlevel | uplevel | mit | dce
   std::vector<std::string> attributes;  // trustAttributes bits by name
+  // The cross-realm referral principal asked for (krbtgt/PARTNER@REALM); null when not asked.
+  std::optional<std::string> referral;
 
   template <class V>
   void fields(V& v) {
@@ -110,6 +112,7 @@ struct TrustInfo {
     v("direction", direction);
     v("type", type);
     v("attributes", attributes);
+    v("referral", referral);
   }
 };
 
@@ -212,8 +215,8 @@ const std::vector<std::int32_t>& des_offer();
 // LDAP attributes and tickets when they were read). Pure.
 void decide(AccountResult& a);
 
-// The verdict of a trusted domain object from its attributes (no KDC exchange tells a trust's keys
-// without the trust's own credentials). Pure.
+// The verdict of a trusted domain object (accounts_trust.cpp): from the referral tickets the KDC
+// issued for krbtgt/PARTNER (a.tickets, when asked), else from msDS-SupportedEncryptionTypes. Pure.
 void decide_trust(AccountResult& a, std::optional<std::uint32_t> supported_etypes);
 
 // "krbtgt", "name$" (computer), "service/host" (service), else user: the kind a name stands for when

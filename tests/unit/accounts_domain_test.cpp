@@ -85,7 +85,7 @@ TEST(AccountsDomain, TrustNames) {
 AccountResult trust(std::string type) {
   AccountResult a;
   a.name = "partner.test";
-  a.trust = TrustInfo{"partner.test", "bidirectional", std::move(type), {}};
+  a.trust = TrustInfo{"partner.test", "bidirectional", std::move(type), {}, std::nullopt};
   return a;
 }
 
@@ -103,6 +103,49 @@ TEST(AccountsDomain, TrustVerdicts) {
   auto nt4 = trust("downlevel");
   decide_trust(nt4, std::nullopt);
   EXPECT_EQ(nt4.verdict, AccountVerdict::unknown);
+}
+
+// The referral tickets for krbtgt/PARTNER decide when they were asked; the attribute only explains.
+AccountResult referral(const char* both, const char* rc4, const char* aes) {
+  auto a = trust("uplevel");
+  a.trust->referral = "krbtgt/PARTNER.TEST@HOME.TEST";
+  a.tickets.default_offer = both;
+  a.tickets.rc4_only = rc4;
+  a.tickets.aes_only = aes;
+  return a;
+}
+
+TEST(AccountsDomain, TrustVerdictsFromReferralTickets) {
+  constexpr const char* kNo = "KDC_ERR_ETYPE_NOSUPP";
+  // RC4 only crosses: breaks whatever the attribute says, and the reason shows both.
+  auto a = referral("rc4-hmac", "rc4-hmac", kNo);
+  decide_trust(a, 0x4);
+  EXPECT_EQ(a.verdict, AccountVerdict::breaks);
+  EXPECT_NE(a.reason.find("referral tickets for krbtgt/PARTNER.TEST@HOME.TEST: RC4 only"), std::string::npos);
+  EXPECT_NE(a.remedy.find("samba-tool domain trust modify"), std::string::npos);
+  decide_trust(a, 0x18);
+  EXPECT_EQ(a.verdict, AccountVerdict::breaks);
+  EXPECT_NE(a.reason.find("the attribute asks for AES, but the KDC issues no AES referral"), std::string::npos);
+  // AES only: ok, though the attribute alone would say breaks.
+  a = referral("aes256-cts-hmac-sha1-96", kNo, "aes256-cts-hmac-sha1-96");
+  decide_trust(a, std::nullopt);
+  EXPECT_EQ(a.verdict, AccountVerdict::ok);
+  // RC4 preferred with AES keys: an explicit RC4 bit keeps it, no attribute turns AES after the update.
+  a = referral("rc4-hmac", "rc4-hmac", "aes256-cts-hmac-sha1-96");
+  decide_trust(a, 0x1C);
+  EXPECT_EQ(a.verdict, AccountVerdict::rc4_exception);
+  decide_trust(a, std::nullopt);
+  EXPECT_EQ(a.verdict, AccountVerdict::ok);
+  EXPECT_NE(a.reason.find("RC4 today"), std::string::npos);
+  // AES by default, RC4 to an RC4-only client because the attribute allows it.
+  a = referral("aes256-cts-hmac-sha1-96", "rc4-hmac", "aes256-cts-hmac-sha1-96");
+  decide_trust(a, 0x1C);
+  EXPECT_EQ(a.verdict, AccountVerdict::rc4_exception);
+  // No ticket at all (an inbound-only trust's principal unknown here): the attribute decides.
+  a = referral("KDC_ERR_S_PRINCIPAL_UNKNOWN", "KDC_ERR_S_PRINCIPAL_UNKNOWN", "KDC_ERR_S_PRINCIPAL_UNKNOWN");
+  decide_trust(a, 0x18);
+  EXPECT_EQ(a.verdict, AccountVerdict::ok);
+  EXPECT_NE(a.reason.find("no referral ticket"), std::string::npos);
 }
 
 AsRequest preauth(std::vector<std::string> keys) {
