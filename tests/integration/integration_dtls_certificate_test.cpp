@@ -23,11 +23,13 @@ namespace {
 
 using nlohmann::json;
 
+// The scenario's state: $LEGACYSCAN_LAB_DIR (scripts/lab's default below) and its folder.
 std::string dtls_dir() {
-  const char* d = std::getenv("LEGACYSCAN_LAB_DIR");
-  return std::string(d && *d ? d : "/var/tmp/legacyscan-lab") + "/dtls";
+  const char* set = std::getenv("LEGACYSCAN_LAB_DIR");
+  return (set && *set ? std::string(set) : std::string("/var/tmp/legacyscan-lab")) + "/dtls";
 }
 
+// One server: its port, its flags, and whether it is gnutls-serv (PORT.gnutls) or s_server (PORT.args).
 struct Server {
   int port = 0;
   std::string args;

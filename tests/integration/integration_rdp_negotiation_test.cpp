@@ -21,9 +21,10 @@ namespace {
 
 using nlohmann::json;
 
+// $LEGACYSCAN_LAB_DIR, or scripts/lab's default.
 std::string lab_dir() {
-  const char* d = std::getenv("LEGACYSCAN_LAB_DIR");
-  return std::string(d && *d ? d : "/var/tmp/legacyscan-lab");
+  const char* set = std::getenv("LEGACYSCAN_LAB_DIR");
+  return set && *set ? std::string(set) : std::string("/var/tmp/legacyscan-lab");
 }
 
 struct Server {
