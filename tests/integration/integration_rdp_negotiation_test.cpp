@@ -67,6 +67,9 @@ FreeRdpAnswer freerdp_answer(const Server& s, const std::string& sec) {
                                          {2, "PROTOCOL_HYBRID"},
                                          {4, "PROTOCOL_RDSTLS"},
                                          {8, "PROTOCOL_HYBRID_EX"}};
+  // FreeRDP 2 sends no RDP_NEG_REQ at all when it asks for standard security only, and a server may
+  // then answer without negotiation data: that is not the probe's request, so nothing to compare.
+  if (out.find("no rdpNegData") != std::string::npos) return a;
   if (std::regex_search(out, m, std::regex("selected_protocol: ([0-9]+)")))
     a.answer = names.count(std::stoi(m[1])) ? names.at(std::stoi(m[1])) : m[1].str();
   else if (std::regex_search(out, m, std::regex("nego\\] - Error: ([A-Z_]+)")))
@@ -112,16 +115,20 @@ class IntegrationRdpNegotiation : public ::testing::Test {
 std::map<std::string, json> IntegrationRdpNegotiation::docs_;
 
 TEST_F(IntegrationRdpNegotiation, FreeRdpGetsTheSameAnswerToTheSameRequest) {
+  std::size_t compared = 0;
   for (const auto& s : servers()) {
     const json e = endpoint(s);
     ASSERT_EQ(e.value("status", ""), "ok") << e.dump();
     for (const std::string sec : {"rdp", "tls", "nla", "ext"}) {
       SCOPED_TRACE(s.scenario + ":" + std::to_string(s.port) + " xfreerdp /sec:" + sec);
       const auto a = freerdp_answer(s, sec);
-      if (a.requested < 0) continue;
+      if (a.answer.empty()) continue;
       EXPECT_EQ(answer(negotiation(e, a.requested)), a.answer);
+      ++compared;
     }
   }
+  // /sec:tls, nla and ext always send RDP_NEG_REQ: at least those three per server.
+  EXPECT_GE(compared, 3 * servers().size());
 }
 
 TEST_F(IntegrationRdpNegotiation, RdstlsIsRequestedAloneAndAnsweredAsTheServerHasNoRdstls) {

@@ -130,6 +130,48 @@ TEST(DtlsClientHello13, CapturedHelloReadsBack) {
   EXPECT_NE(std::find(ch->cipher_suites.begin(), ch->cipher_suites.end(), 0xC02F), ch->cipher_suites.end());
 }
 
+// A DTLS 1.3 HelloRetryRequest (RFC 9147 5.1 carries the cookie in one), built by hand from RFC 8446
+// 4.1.3/4.1.4: legacy_version DTLS 1.2, the HRR random, supported_versions DTLS 1.3, key_share x25519.
+TEST(DtlsClientHello13, HelloRetryRequestSelectsDtls13) {
+  const Bytes hrr_random{0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C,
+                         0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB,
+                         0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+  Writer body;
+  body.u16be(DTLS1_2_VERSION);
+  body.bytes(hrr_random);
+  body.u8(0);          // legacy_session_id_echo
+  body.u16be(0x1301);  // TLS_AES_128_GCM_SHA256
+  body.u8(0);
+  body.u16be_prefixed([](Writer& e) {
+    e.u16be(43);  // supported_versions
+    e.u16be(2);
+    e.u16be(DTLS1_3_VERSION);
+    e.u16be(51);  // key_share: selected_group
+    e.u16be(2);
+    e.u16be(0x001D);
+  });
+  const Bytes b = body.take();
+  Writer d;
+  d.u8(HANDSHAKE);
+  d.u16be(DTLS1_2_VERSION);
+  d.u16be(0);
+  d.u16be(0);
+  d.u32be(0);
+  d.u16be_prefixed([&](Writer& rec) {
+    rec.u8(SERVER_HELLO);
+    rec.u24be(static_cast<std::uint32_t>(b.size()));
+    rec.u16be(0);
+    rec.u24be(0);
+    rec.u24be(static_cast<std::uint32_t>(b.size()));
+    rec.bytes(b);
+  });
+  auto r = decode_dtls_reply(d.take());
+  ASSERT_TRUE(r) << r.error;
+  ASSERT_EQ(r->kind, DtlsReplyKind::server_hello);
+  EXPECT_TRUE(r->server_hello->hello_retry_request);
+  EXPECT_EQ(r->server_hello->version(), DTLS1_3_VERSION);
+}
+
 TEST(DtlsClientHello13, CiphertextAfterTheServerHelloIsSkipped) {
   // A plaintext alert record, then a DTLS 1.3 unified-header record (RFC 9147 4: 0b001CSLEE) that
   // runs to the end of the datagram.
