@@ -61,8 +61,11 @@ TEST(DtlsReassembly, AnyOrderAndRepeatsGiveTheSameMessage) {
 TEST(DtlsReassembly, MissingFragmentIsNotComplete) {
   DtlsMessageAssembler a(CERTIFICATE, 128 * 1024);
   const auto datagrams = flight();
-  for (std::size_t i = 0; i < datagrams.size(); ++i)
-    if (i != 2) ASSERT_TRUE(a.put(datagrams[i]));
+  for (std::size_t i = 0; i < datagrams.size(); ++i) {
+    if (i != 2) {
+      ASSERT_TRUE(a.put(datagrams[i]));
+    }
+  }
   EXPECT_FALSE(a.complete());
 }
 
