@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rdp probe's negotiation answers, request by request, against what FreeRDP's own client sees from
-// the same servers: xrdp per security layer (scenario rdp) and FreeRDP's shadow server requiring NLA
-// (scenario rdpnla). `xfreerdp /sec:rdp|tls|nla|ext` sends exactly the probe's PROTOCOL_RDP, SSL,
-// SSL|HYBRID and SSL|HYBRID|HYBRID_EX requests and logs the requestedProtocols and the answer
-// (RDP_NEG_RSP selected_protocol, or the RDP_NEG_FAILURE code by name): the probe must have got the same
-// answer to the same request. RDSTLS: neither xrdp 0.9 nor FreeRDP 2 implements it (their help lists no
-// such security), so a PROTOCOL_RDSTLS request must never have RDSTLS selected, and is answered as a
-// request with neither SSL nor HYBRID is, i.e. like the PROTOCOL_RDP request. Where a TLS-based
-// protocol is selected, the probe's ServerHello must be in the newest version the server allows.
+// The rdp probe's RDSTLS request and TLS continuation against xrdp per security layer (scenario rdp)
+// and FreeRDP's shadow server requiring NLA (scenario rdpnla). RDSTLS: neither xrdp 0.9 nor FreeRDP 2
+// implements it (their help lists no such security), so a PROTOCOL_RDSTLS request must never have
+// RDSTLS selected, and is answered as the PROTOCOL_RDP request is. Where a TLS-based protocol is
+// selected, the probe's ServerHello must be in the newest version the server allows.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
