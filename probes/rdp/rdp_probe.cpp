@@ -2,8 +2,8 @@
 // The rdp probe: RDP's security layer on 3389/tcp. One X.224 Connection Request per security protocol
 // (standard RDP security, TLS, CredSSP/NLA, CredSSP with Early User Authorization, RDSTLS), each on
 // its own connection, and where standard RDP security is accepted the MCS Connect Initial that makes
-// the server name its encryption level and method. Nothing after that is sent: no TLS handshake, no
-// credential, no licensing.
+// the server name its encryption level and method; where a TLS-based protocol is selected, the TLS
+// handshake up to the ServerHello. Nothing after that is sent: no credential, no licensing.
 #include "probes/rdp/rdp_probe.hpp"
 
 #include <algorithm>
@@ -11,6 +11,8 @@
 #include "legacyscan/engine/net.hpp"
 #include "probes/rdp/rdp_result.hpp"
 #include "src/proto/rdp/rdp_codec.hpp"
+#include "src/proto/tls/tls_cipher_suites.hpp"
+#include "src/proto/tls/tls_codec.hpp"
 
 namespace legacyscan {
 
@@ -75,6 +77,47 @@ asio::awaitable<StandardSecurity> standard_security(TcpConnection& c) {
   co_return s;
 }
 
+// What one server flight may buffer before the ServerHello is given up on.
+constexpr std::size_t kMaxTlsFlight = 256 * 1024;
+
+// Every protocol but standard security goes on with a TLS handshake on the same connection
+// ([MS-RDPBCGR] 5.4.5.1 for SSL, 5.4.5.2 for CredSSP, 5.4.5.3 for RDSTLS): one ClientHello offering
+// TLS 1.3 and 1.2 with every suite, read up to the ServerHello for the version and suite chosen.
+asio::awaitable<void> tls_hello(TcpConnection& c, Negotiation& n) {
+  auto suites = tls::suites_for_version(tls::TLS1_3_VERSION);
+  for (auto id : tls::suites_for_version(tls::TLS1_2_VERSION)) suites.push_back(id);
+  auto offer = tls::default_offer(tls::TLS1_3_VERSION, std::move(suites), std::nullopt);
+  offer.supported_versions = std::vector<std::uint16_t>{tls::TLS1_3_VERSION, tls::TLS1_2_VERSION};
+  auto hello = tls::encode_client_hello(offer);
+  if (!hello) {
+    n.tls_error = hello.error;
+    co_return;
+  }
+  const Bytes bytes = std::move(*hello.value);
+  auto o = co_await c.write(bytes);
+  tls::FlightReader reader;
+  Bytes buf;
+  while (o.ok() && buf.size() < kMaxTlsFlight) {
+    o = co_await c.read_some(buf, 16384);
+    if (!o.ok()) {
+      if (o.status == Status::reset) reader.finish_closed(buf.size());
+      break;
+    }
+    if (reader.put(buf)) break;
+  }
+  const auto& f = reader.flight();
+  if (f.server_hello && !f.server_hello->hello_retry_request) {
+    n.tls_version = tls::version_key(f.server_hello->version());
+    n.tls_cipher = tls::cipher_suite_name(f.server_hello->cipher_suite);
+  } else if (f.alert) {
+    n.tls_error = "alert " + tls::alert_name(f.alert->description);
+  } else if (!o.ok()) {
+    n.tls_error = std::string(to_string(o.status)) + ": " + o.reason;
+  } else {
+    n.tls_error = f.detail.empty() ? "no ServerHello" : f.detail;
+  }
+}
+
 asio::awaitable<Endpoint> scan_port(ProbeContext& ctx, std::uint16_t port) {
   Endpoint e;
   e.port = port;
@@ -135,6 +178,7 @@ asio::awaitable<Endpoint> scan_port(ProbeContext& ctx, std::uint16_t port) {
       e.standard_security_accepted = true;
       e.standard_security = co_await standard_security(*conn);
     }
+    if (!n.selected.empty() && !rdp_selected) co_await tls_hello(*conn, n);
     conn->close();
     e.negotiations.push_back(n);
   }

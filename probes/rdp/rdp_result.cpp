@@ -34,7 +34,8 @@ void endpoint_findings(const Endpoint& e, std::vector<Finding>& out) {
   for (const auto& n : e.negotiations)
     answers.push_back(
         n.requested + " -> " +
-        (!n.outcome.ok() ? std::string(to_string(n.outcome.status)) : (n.selected.empty() ? n.failure : n.selected)));
+        (!n.outcome.ok() ? std::string(to_string(n.outcome.status)) : (n.selected.empty() ? n.failure : n.selected)) +
+        (n.tls_version.empty() ? "" : " (" + n.tls_version + ")"));
   out.push_back({port, "rdp.protocols", "RDP security protocols", "accepts " + join(e.accepted), Verdict::info,
                  join(answers, "; ")});
   if (e.standard_security_accepted) {

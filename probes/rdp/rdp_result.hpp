@@ -21,6 +21,11 @@ struct Negotiation {
   std::string answer;    // "response", "failure", "none" (no RDP_NEG_* data: a pre-XP SP2 server)
   std::string selected;  // response: "PROTOCOL_SSL"
   std::string failure;   // failure: "HYBRID_REQUIRED_BY_SERVER"
+  // A TLS-based protocol selected (SSL, HYBRID, HYBRID_EX, RDSTLS): the ServerHello of the TLS
+  // handshake that follows, or why there was none.
+  std::string tls_version;  // "tls1.2"
+  std::string tls_cipher;   // IANA name
+  std::string tls_error;
 
   template <class V>
   void fields(V& v) {
@@ -31,6 +36,9 @@ struct Negotiation {
     v("answer", answer);
     v.optional("selected", selected);
     v.optional("failure", failure);
+    v.optional("tls_version", tls_version);
+    v.optional("tls_cipher", tls_cipher);
+    v.optional("tls_error", tls_error);
   }
 };
 

@@ -27,7 +27,7 @@ void dtls_findings(const std::vector<DtlsEndpoint>& endpoints, std::vector<Findi
     std::vector<std::string> weak;
     for (const auto& c : e.versions) {
       // DTLS 1.0 is TLS 1.1 over datagrams (RFC 4347 1) and is judged as TLS 1.1 is: accepted BAD,
-      // refused GOOD. DTLS 1.2 accepted is GOOD.
+      // refused GOOD. DTLS 1.2 and 1.3 accepted are GOOD, refused info.
       const bool legacy = c.version == "dtls1.0";
       Verdict v = Verdict::failure;
       if (c.verdict == VersionVerdict::accepted)
@@ -47,6 +47,10 @@ void dtls_findings(const std::vector<DtlsEndpoint>& endpoints, std::vector<Findi
     }
     out.push_back({port, "dtls.weak_ciphers", "weak DTLS cipher suites", weak.empty() ? "none" : join(weak, ", "),
                    weak.empty() ? Verdict::good : Verdict::bad});
+    if (e.certificate)
+      out.push_back(certificate_finding(port, "dtls.certificate", *e.certificate, e.certificate_error));
+    else if (!e.certificate_error.empty())
+      out.push_back({port, "dtls.certificate", "certificate", "unread", Verdict::info, e.certificate_error});
   }
 }
 

@@ -152,6 +152,18 @@ std::string version_check(std::uint16_t version) {
 }
 }  // namespace
 
+Finding certificate_finding(const std::string& port, const std::string& check, const CertificateInfo& c,
+                            const std::string& error) {
+  std::string v = c.subject + "; " + c.key_type + " " + std::to_string(c.key_bits) + "; " + c.signature_algorithm +
+                  "; " + std::to_string(c.days_left) + " days left" + (c.self_signed ? "; self-signed" : "");
+  Verdict verdict = Verdict::info;
+  if (c.sha1_signature || c.days_left < 0 || (c.key_type == "RSA" && c.key_bits < 2048))
+    verdict = Verdict::bad;
+  else if (c.self_signed)
+    verdict = Verdict::warn;
+  return {port, check, "certificate", v, verdict, error};
+}
+
 void TlsResult::findings(std::vector<Finding>& out) const {
   for (const auto& e : endpoints) {
     const std::string port = std::to_string(e.port) + "/tcp";
@@ -214,17 +226,7 @@ void TlsResult::findings(std::vector<Finding>& out) const {
     if (e.fallback_scsv)
       out.push_back({port, "tls.fallback_scsv", "TLS_FALLBACK_SCSV (RFC 7507)",
                      *e.fallback_scsv ? "honoured" : "ignored", *e.fallback_scsv ? Verdict::good : Verdict::warn});
-    if (e.certificate) {
-      const auto& c = *e.certificate;
-      std::string v = c.subject + "; " + c.key_type + " " + std::to_string(c.key_bits) + "; " + c.signature_algorithm +
-                      "; " + std::to_string(c.days_left) + " days left" + (c.self_signed ? "; self-signed" : "");
-      Verdict verdict = Verdict::info;
-      if (c.sha1_signature || c.days_left < 0 || (c.key_type == "RSA" && c.key_bits < 2048))
-        verdict = Verdict::bad;
-      else if (c.self_signed)
-        verdict = Verdict::warn;
-      out.push_back({port, "tls.certificate", "certificate", v, verdict, e.certificate_error});
-    }
+    if (e.certificate) out.push_back(certificate_finding(port, "tls.certificate", *e.certificate, e.certificate_error));
   }
   dtls_findings(dtls_endpoints, out);
 }

@@ -150,7 +150,7 @@ struct Endpoint {
 
 // One DTLS version offered alone, and the suites it accepts.
 struct DtlsVersionCheck {
-  std::string version;  // "dtls1.0", "dtls1.2"
+  std::string version;  // "dtls1.0", "dtls1.2", "dtls1.3"
   VersionVerdict verdict = VersionVerdict::failed;
   std::string answer;   // "ServerHello DTLS 1.2", "alert protocol_version", "no answer"
   bool cookie = false;  // the answer came after a HelloVerifyRequest round trip (RFC 6347 4.2.1)
@@ -173,7 +173,9 @@ struct DtlsEndpoint {
   std::string transport = "udp";
   Outcome outcome;  // ok when the port answered at least one hello in DTLS
   std::vector<DtlsVersionCheck> versions;
-  int exchanges = 0;  // datagrams sent and answered, HelloVerifyRequest round trips included
+  int exchanges = 0;                           // datagrams sent and answered, HelloVerifyRequest round trips included
+  std::optional<CertificateInfo> certificate;  // from a DTLS <= 1.2 handshake's Certificate message
+  std::string certificate_error;
 
   template <class V>
   void fields(V& v) {
@@ -182,11 +184,20 @@ struct DtlsEndpoint {
     v.outcome(outcome);
     v("versions", versions);
     v("exchanges", exchanges);
+    v.optional("certificate", certificate);
+    v.optional("certificate_error", certificate_error);
   }
 };
 
+// The certificate finding of a TLS or DTLS endpoint (check "tls.certificate" or "dtls.certificate"):
+// BAD for a SHA-1 (or older) signature, an expired certificate or an RSA key under 2048 bits, WARN
+// when self-signed, else info.
+Finding certificate_finding(const std::string& port, const std::string& check, const CertificateInfo& c,
+                            const std::string& error);
+
 // "dtls.version.1.0": DTLS 1.0 accepted is BAD as TLS 1.1 is (RFC 4347 follows TLS 1.1; RFC 8996
-// deprecates both); DTLS 1.2 accepted is GOOD. Plus a weak-suite finding per port.
+// deprecates both); DTLS 1.2 and 1.3 accepted are GOOD. Plus a weak-suite and a certificate finding
+// per port.
 void dtls_findings(const std::vector<DtlsEndpoint>& endpoints, std::vector<Finding>& out);
 
 struct TlsResult final : ProbeResult {

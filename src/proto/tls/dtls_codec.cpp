@@ -60,6 +60,9 @@ Decoded<std::vector<DtlsRecord>> decode_dtls_records(ByteView datagram) {
   std::vector<DtlsRecord> out;
   while (!r.empty()) {
     if (out.size() == kMaxDtlsRecords) return D::fail("DTLS: more than 64 records in one datagram");
+    // A DTLS 1.3 ciphertext record (unified header, RFC 9147 4: first bits 001) after the plaintext
+    // ServerHello: unreadable without keys, and it may run to the end of the datagram.
+    if (!out.empty() && (r.rest()[0] & 0xE0) == 0x20) break;
     DtlsRecord rec;
     Reader body;
     if (r.remaining() < kRecordHeader) return D::fail("DTLS record: header truncated");
@@ -174,9 +177,17 @@ Decoded<Bytes> encode_dtls_client_hello(ClientHelloOffer offer, std::uint16_t ve
                                         std::uint16_t message_seq, std::uint64_t record_sequence) {
   using D = Decoded<Bytes>;
   if (cookie.size() > 255) return D::fail("DTLS ClientHello: cookie over 255 bytes");
-  offer.legacy_version = version;
-  offer.supported_versions.reset();
-  offer.key_shares.reset();
+  if (version == DTLS1_3_VERSION) {
+    // RFC 9147 5.3: legacy_version DTLS 1.2, the version itself in supported_versions, and an empty
+    // legacy_session_id; the key_share and the TLS 1.3 extensions stay as the offer has them.
+    offer.legacy_version = DTLS1_2_VERSION;
+    offer.supported_versions = std::vector<std::uint16_t>{DTLS1_3_VERSION};
+    offer.session_id.clear();
+  } else {
+    offer.legacy_version = version;
+    offer.supported_versions.reset();
+    offer.key_shares.reset();
+  }
   auto tls = encode_client_hello(offer);
   if (!tls) return tls;
   // The TLS record: 5-byte record header, 4-byte handshake header, then the body, whose cookie goes
