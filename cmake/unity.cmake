@@ -16,6 +16,7 @@ set(LEGACYSCAN_NO_UNITY
   probes/smb/smb_result.cpp
   probes/smb/smb_session.cpp
   probes/smb/smb_share_list.cpp
+  probes/tls/tls_endpoint.cpp
   probes/tls/tls_result.cpp
   probes/vpn/vpn_ike.cpp
   probes/vpn/vpn_probe.cpp
@@ -24,6 +25,7 @@ set(LEGACYSCAN_NO_UNITY
   src/compat/accounts_ldap.cpp
   src/compat/accounts_ldap_domain.cpp
   src/compat/accounts_result.cpp
+  src/compat/accounts_trust.cpp
   src/compat/matrix_accounts.cpp
   src/compat/profiles.cpp
   src/compat/rules_catalog.cpp
@@ -52,16 +54,21 @@ set(LEGACYSCAN_NO_UNITY
   src/report/render_screen.cpp
   src/report/render_text.cpp
   src/store/store.cpp
+  tests/integration/integration_accounts_keytab_test.cpp
   tests/integration/integration_accounts_test.cpp
+  tests/integration/integration_accounts_trust_test.cpp
+  tests/integration/integration_dtls_test.cpp
   tests/integration/integration_hostile_test.cpp
   tests/integration/integration_kerberos_mit_test.cpp
   tests/integration/integration_kerberos_test.cpp
   tests/integration/integration_ldap_test.cpp
   tests/integration/integration_matrix_sessions_test.cpp
+  tests/integration/integration_rdp_negotiation_test.cpp
   tests/integration/integration_real_clients_auth_test.cpp
   tests/integration/integration_real_clients_test.cpp
   tests/integration/integration_smb1_share_list_test.cpp
   tests/integration/integration_smb_files_test.cpp
+  tests/integration/integration_smb_rap_test.cpp
   tests/integration/integration_smb_sessions_test.cpp
   tests/integration/integration_smb_share_list_test.cpp
   tests/integration/integration_smb_signing_test.cpp
@@ -77,8 +84,10 @@ set(LEGACYSCAN_NO_UNITY
   tests/unit/matrix_cells_test.cpp
   tests/unit/matrix_remote_test.cpp
   tests/unit/matrix_session_test.cpp
+  tests/unit/matrix_wire_offers_test.cpp
   tests/unit/netbios_netlogon_test.cpp
   tests/unit/ntlm_v1_test.cpp
+  tests/unit/passive_events_dc_evtx_test.cpp
   tests/unit/passive_events_evtx_test.cpp
   tests/unit/passive_events_session_test.cpp
   tests/unit/passive_events_test.cpp
@@ -88,6 +97,7 @@ set(LEGACYSCAN_NO_UNITY
   tests/unit/passive_sources_test.cpp
   tests/unit/rdp_codec_test.cpp
   tests/unit/report_diff_test.cpp
+  tests/unit/report_render_test.cpp
   tests/unit/report_screen_test.cpp
   tests/unit/smb2_security_test.cpp
   tests/unit/smb_session_findings_test.cpp
