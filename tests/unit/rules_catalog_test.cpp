@@ -45,7 +45,8 @@ TEST(RulesCatalog, TableListsBoth) {
   // Columns as wide as their longest entry: term, option, rule.
   EXPECT_TRUE(std::regex_search(t, std::regex("\n  ldap-signing +--require  ldap\\.signing=required"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex("\n  rdp-nla +--require  rdp\\.nla=required"))) << t;
-  EXPECT_TRUE(std::regex_search(t, std::regex("\n  smb-encryption +--require  smb\\.encryption=required +scan\n"))) << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex("\n  smb-encryption +--require  smb\\.encryption=required +scan\n")))
+      << t;
   // On an 80-column terminal no line is wider, and every description is still there.
   const auto narrow = rules_catalog_table(80);
   std::istringstream lines(narrow);
