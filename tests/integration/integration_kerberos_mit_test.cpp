@@ -430,12 +430,16 @@ TEST(IntegrationKerberosMitLogon, KeytabOfAnotherRealmOrBrokenIsAClearError) {
   EXPECT_NE(x.value("reason", "").find("has no rc4-hmac key for xpuser@MIT-DEFAULT.TEST"), std::string::npos)
       << x.dump();
   EXPECT_NE(x.value("reason", "").find("xpuser@MIT-ALL.TEST"), std::string::npos) << x.dump();
-  // A file that is not a keytab.
+  // A file that is not a keytab: a usage error before anything is sent (exit 2, no output), as every
+  // command that takes --keytab checks the file first.
   const std::string bogus = ::testing::TempDir() + "/legacyscan-not-a-keytab";
   run_command("printf 'hello\\n' >" + bogus);
-  x = logon(all, {"--user", mit_info()["MIT_XP_USER"], "--keytab", bogus})["xp_logon"];
-  EXPECT_EQ(x.value("status", ""), "error") << x.dump();
-  EXPECT_NE(x.value("reason", "").find("not a keytab"), std::string::npos) << x.dump();
+  const auto r = run_mit({"scan", all.addr, "--probes", "kerberos", "--realm", all.realm, "--kerberos-principal",
+                          mit_info()["MIT_PRINCIPAL"], "--user", mit_info()["MIT_XP_USER"], "--keytab", bogus,
+                          "--format", "json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out.substr(0, 300);
+  EXPECT_NE(r.err.find("--keytab: " + bogus + ": not a keytab"), std::string::npos) << r.err;
 }
 
 // The password is never printed: not in JSON, not in the table, not in the -vv debug log.

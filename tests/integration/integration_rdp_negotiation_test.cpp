@@ -102,7 +102,9 @@ TEST_F(IntegrationRdpNegotiation, TlsAfterTheNegotiationIsTheServersNewestVersio
     std::smatch m;
     if (std::regex_search(s.ini, m, std::regex("\\nssl_protocols=([^\\n]*)")))
       newest = m[1].str().find("TLSv1.3") != std::string::npos ? "tls1.3" : "tls1.2";
-    for (const auto& n : endpoint(s)["negotiations"]) {
+    // A named copy: a range-for over a member of the returned temporary would read freed memory.
+    const json e = endpoint(s);
+    for (const auto& n : e["negotiations"]) {
       const std::string selected = n.value("selected", "");
       if (selected.empty() || selected == "PROTOCOL_RDP") {
         EXPECT_FALSE(n.contains("tls_version")) << n.dump();
